@@ -1,0 +1,421 @@
+//! Building many conventions: in parallel, incremental, atomic, never
+//! overwriting a signed act.
+//!
+//! `OUT/manifest.json` records for each convention the hashes of its inputs and
+//! outputs. A convention is rendered again only when an input changed, when an
+//! output is missing or was altered, or with `force`. Every file is written to a
+//! temporary file in OUT and renamed, and the manifest is renamed last, so a
+//! killed build leaves complete files and a manifest that tells the truth about
+//! what it lists; the next build finishes the work.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::{Diagnostic, has_errors};
+use crate::load::{AssociationEntry, Programme};
+use crate::pdf::PdfEngine;
+use crate::render::Engine;
+
+pub const MANIFEST: &str = "manifest.json";
+const TMP_PREFIX: &str = ".charta-tmp-";
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub out: PathBuf,
+    pub markdown: bool,
+    pub pdf: bool,
+    pub only: Vec<String>,
+    pub jobs: usize,
+    pub force: bool,
+    pub keep_typst: bool,
+}
+
+/// What happened to one convention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Rendered,
+    Unchanged,
+    Refused,
+    Failed,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OutputFile {
+    pub file: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ClauseInput {
+    pub id: String,
+    pub version: String,
+    pub origin: crate::load::Origin,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Inputs {
+    /// The association file.
+    pub data: String,
+    /// `charta.toml` (funder, priorities).
+    pub programme: String,
+    pub template: String,
+    /// The Typst layout (only when a PDF is built).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<String>,
+    pub engine: String,
+    pub clauses: Vec<ClauseInput>,
+}
+
+/// One convention in the manifest.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub status: Status,
+    pub signed: bool,
+    pub inputs: Inputs,
+    /// Hash of `inputs`, compared by the next build.
+    pub inputs_sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub md: Option<OutputFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<OutputFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub charta: String,
+    pub programme: String,
+    pub conventions: Vec<Entry>,
+}
+
+impl Manifest {
+    pub fn read(out: &Path) -> Option<Manifest> {
+        let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+}
+
+/// The outcome of a build.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub outcomes: Vec<(String, Status)>,
+    /// Every problem, association by association (in id order).
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    pub fn count(&self, s: Status) -> usize {
+        self.outcomes.iter().filter(|(_, x)| *x == s).count()
+    }
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.diagnostics) || self.count(Status::Failed) + self.count(Status::Refused) > 0
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in d {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(TMP_PREFIX).tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Progress callbacks, so the binary can draw a bar and the library never prints.
+pub trait Progress: Sync {
+    fn start(&self, _total: usize) {}
+    fn done(&self, _id: &str, _status: Status) {}
+}
+
+impl Progress for () {}
+
+struct Job<'a> {
+    entry: &'a AssociationEntry,
+    previous: Option<&'a Entry>,
+}
+
+/// Builds every (selected) association of the programme into `opts.out`.
+pub fn build(prog: &Programme, opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Diagnostic> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&opts.out).map_err(|e| {
+        Diagnostic::error(format!("cannot create the output folder: {e}")).in_file(&opts.out)
+    })?;
+    remove_stale_temporaries(&opts.out);
+    let previous = Manifest::read(&opts.out).unwrap_or_default();
+    let prev_by_id: BTreeMap<&str, &Entry> = previous.conventions.iter().map(|e| (e.id.as_str(), e)).collect();
+
+    let mut report = BuildReport::default();
+    let (engine, lib_diags) = Engine::new(&prog.library);
+    report.diagnostics.extend(lib_diags);
+    report.diagnostics.extend(crate::check::check_library(prog, &engine));
+    let pdf_engine = opts
+        .pdf
+        .then(|| PdfEngine::new(prog.library.layout.as_ref().map(|(s, _)| s.clone())));
+
+    let mut unknown_only = Vec::new();
+    for id in &opts.only {
+        if !prog.associations.iter().any(|a| &a.id == id) {
+            unknown_only.push(
+                Diagnostic::error(format!("--only {id}: no association file `associations/{id}.json`"))
+                    .in_file(prog.root.join("associations")),
+            );
+        }
+    }
+    report.diagnostics.extend(unknown_only);
+
+    let jobs: Vec<Job> = prog
+        .associations
+        .iter()
+        .filter(|a| opts.only.is_empty() || opts.only.contains(&a.id))
+        .map(|entry| Job { entry, previous: prev_by_id.get(entry.id.as_str()).copied() })
+        .collect();
+    progress.start(jobs.len());
+
+    let programme_hash = sha256_hex(prog.toml_text.as_bytes());
+    let layout_hash = prog
+        .library
+        .layout
+        .as_ref()
+        .map(|(s, _)| sha256_hex(s.as_bytes()))
+        .unwrap_or_else(|| sha256_hex(crate::pdf::BUILTIN_LAYOUT.as_bytes()));
+    let ctx = JobContext {
+        prog,
+        opts,
+        engine: &engine,
+        pdf: pdf_engine.as_ref(),
+        programme_hash,
+        layout_hash,
+    };
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build()
+        .map_err(|e| Diagnostic::error(format!("cannot start worker threads: {e}")))?;
+    let results: Mutex<Vec<JobResult>> = Mutex::new(Vec::with_capacity(jobs.len()));
+    pool.install(|| {
+        jobs.par_iter().for_each(|job| {
+            let r = run_job(&ctx, job);
+            progress.done(&job.entry.id, r.status);
+            results.lock().expect("no panic while holding the lock").push(r);
+        });
+    });
+    let mut results = results.into_inner().expect("workers finished");
+    results.sort_by(|a, b| a.id.cmp(&b.id));
+
+    // The new manifest: entries of this build, plus untouched entries of conventions
+    // not selected by --only whose association still exists.
+    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+    if !opts.only.is_empty() {
+        for e in &previous.conventions {
+            if prog.associations.iter().any(|a| a.id == e.id) {
+                entries.insert(e.id.clone(), e.clone());
+            }
+        }
+    }
+    for r in results {
+        report.outcomes.push((r.id.clone(), r.status));
+        report.diagnostics.extend(r.diagnostics);
+        if let Some(e) = r.entry {
+            entries.insert(r.id.clone(), e);
+        } else if let Some(prev) = prev_by_id.get(r.id.as_str()) {
+            // Refused or failed: the files on disk are still those the old entry describes.
+            entries.insert(r.id.clone(), (*prev).clone());
+        }
+    }
+    let manifest = Manifest {
+        charta: env!("CARGO_PKG_VERSION").to_string(),
+        programme: prog.file.programme.name.clone(),
+        conventions: entries.into_values().collect(),
+    };
+    let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
+    write_atomic(&opts.out.join(MANIFEST), &json).map_err(|e| {
+        Diagnostic::error(format!("cannot write the manifest: {e}")).in_file(opts.out.join(MANIFEST))
+    })?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+fn remove_stale_temporaries(out: &Path) {
+    if let Ok(rd) = std::fs::read_dir(out) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+struct JobContext<'a> {
+    prog: &'a Programme,
+    opts: &'a BuildOptions,
+    engine: &'a Engine,
+    pdf: Option<&'a PdfEngine>,
+    programme_hash: String,
+    layout_hash: String,
+}
+
+struct JobResult {
+    id: String,
+    status: Status,
+    entry: Option<Entry>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn output_intact(out: &Path, f: &Option<OutputFile>) -> bool {
+    let Some(f) = f else { return false };
+    let path = out.join(&f.file);
+    match std::fs::metadata(&path) {
+        Ok(m) if m.len() == f.size => std::fs::read(&path).map(|b| sha256_hex(&b) == f.sha256).unwrap_or(false),
+        _ => false,
+    }
+}
+
+fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
+    let entry = job.entry;
+    let id = entry.id.clone();
+    let fail = |diagnostics: Vec<Diagnostic>| JobResult { id: id.clone(), status: Status::Failed, entry: None, diagnostics };
+    let mut diags = crate::check::check_association(ctx.prog, entry);
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags.drain(..).partition(Diagnostic::is_error);
+    if !errors.is_empty() {
+        let mut all = errors;
+        all.extend(warnings);
+        return fail(all);
+    }
+    let data = entry.data.as_ref().expect("checked: parsed");
+    let rendered = match ctx.engine.render(&ctx.prog.file, &id, data, &entry.path) {
+        Ok(r) => r,
+        Err(d) => return fail(d),
+    };
+    let template = ctx.engine.library().templates.get(&rendered.template).expect("rendered with it");
+    let inputs = Inputs {
+        data: sha256_hex(entry.text.as_bytes()),
+        programme: ctx.programme_hash.clone(),
+        template: sha256_hex(template.raw.as_bytes()),
+        layout: ctx.opts.pdf.then(|| ctx.layout_hash.clone()),
+        engine: env!("CARGO_PKG_VERSION").to_string(),
+        clauses: rendered
+            .clauses
+            .iter()
+            .map(|c| ClauseInput {
+                id: c.id.clone(),
+                version: c.version.clone(),
+                origin: c.origin,
+                sha256: sha256_hex(ctx.engine.library().clauses[&c.id].raw.as_bytes()),
+            })
+            .collect(),
+    };
+    let inputs_sha256 = sha256_hex(&serde_json::to_vec(&inputs).expect("inputs serialise"));
+    let signed = data.convention.signature.date.is_some();
+    let out = &ctx.opts.out;
+
+    if let Some(prev) = job.previous
+        && !ctx.opts.force
+        && prev.inputs_sha256 == inputs_sha256
+        && prev.status != Status::Failed
+        && (!ctx.opts.markdown || output_intact(out, &prev.md))
+        && (!ctx.opts.pdf || output_intact(out, &prev.pdf))
+    {
+        return JobResult { id, status: Status::Unchanged, entry: Some(prev.clone()), diagnostics: warnings };
+    }
+
+    let md_bytes = rendered.markdown.as_bytes();
+    let md_hash = sha256_hex(md_bytes);
+    // A signed convention keeps its text: a change needs an amendment (avenant).
+    if signed
+        && let Some(prev_md) = job.previous.and_then(|p| p.md.as_ref())
+        && prev_md.sha256 != md_hash
+    {
+        let old = std::fs::read_to_string(out.join(&prev_md.file)).ok();
+        let what = old
+            .map(|o| crate::diff::summary_line(&o, &rendered.markdown))
+            .unwrap_or_else(|| "its text differs from the signed version".to_string());
+        let mut d = vec![
+            Diagnostic::error(format!(
+                "{id}: convention signed on {} would change ({what}); files left untouched",
+                data.convention.signature.date.as_deref().unwrap_or("?")
+            ))
+            .in_file(&entry.path)
+            .at_path("convention.signature.date")
+            .with_hint("a signed convention is changed only by an amendment (avenant): draft it as a new convention, or restore the inputs of the signed version"),
+        ];
+        d.extend(warnings);
+        return JobResult { id, status: Status::Refused, entry: None, diagnostics: d };
+    }
+
+    let mut new_entry = Entry {
+        id: id.clone(),
+        status: Status::Rendered,
+        signed,
+        inputs,
+        inputs_sha256,
+        md: None,
+        pdf: None,
+        pages: None,
+    };
+    let io_fail = |file: &Path, e: std::io::Error| Diagnostic::error(format!("{id}: cannot write the output: {e}")).in_file(file);
+    // Render the PDF before writing anything, so that a typesetting error leaves
+    // the previous files in place.
+    let mut pdf_out = None;
+    if let Some(pdf) = ctx.pdf {
+        match pdf.render(&rendered.markdown, &rendered.pdf_meta) {
+            Ok(o) => pdf_out = Some(o),
+            Err(e) => {
+                let mut d = Diagnostic::error(format!("{id}: typesetting failed: {}", e.message)).in_file(out.join(format!("{id}.typ")));
+                if let (Some(l), Some(c)) = (e.line, e.column) {
+                    d = d.at(l, c);
+                }
+                if ctx.opts.keep_typst {
+                    let _ = write_atomic(&out.join(format!("{id}.typ")), e.typst_source.as_bytes());
+                } else {
+                    d = d.with_hint("run `charta build --keep-typst` to keep the generated Typst source");
+                }
+                return fail(vec![d]);
+            }
+        }
+    }
+    if ctx.opts.markdown {
+        let path = out.join(format!("{id}.md"));
+        if let Err(e) = write_atomic(&path, md_bytes) {
+            return fail(vec![io_fail(&path, e)]);
+        }
+        new_entry.md = Some(OutputFile { file: format!("{id}.md"), sha256: md_hash, size: md_bytes.len() as u64 });
+    } else if let Some(prev) = job.previous {
+        new_entry.md = prev.md.clone().filter(|_| false);
+    }
+    if let Some(o) = pdf_out {
+        let path = out.join(format!("{id}.pdf"));
+        if let Err(e) = write_atomic(&path, &o.pdf) {
+            return fail(vec![io_fail(&path, e)]);
+        }
+        if ctx.opts.keep_typst {
+            let _ = write_atomic(&out.join(format!("{id}.typ")), o.typst_source.as_bytes());
+        }
+        new_entry.pdf = Some(OutputFile { file: format!("{id}.pdf"), sha256: sha256_hex(&o.pdf), size: o.pdf.len() as u64 });
+        new_entry.pages = Some(o.pages);
+    }
+    JobResult { id, status: Status::Rendered, entry: Some(new_entry), diagnostics: warnings }
+}

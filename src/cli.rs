@@ -1,0 +1,103 @@
+//! Command-line arguments (clap derive only). Nothing in the library imports this.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// charta: renders a funder's multi-year objective conventions with associations
+/// (Markdown and PDF) from a charter's clause library and one data file per association.
+#[derive(Debug, Parser)]
+#[command(name = "charta", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scaffold a new programme in DIR (a working example to adapt).
+    Init {
+        /// Folder to create (must not exist or be empty).
+        dir: PathBuf,
+    },
+    /// Validate the programme, the clause library and every association file.
+    Check(CheckArgs),
+    /// Render every convention (Markdown and PDF) into the output folder.
+    Build(BuildArgs),
+    /// Compare two versions: two rendered .md files, or two build folders.
+    Diff(DiffArgs),
+    /// Print the JSON Schema (draft 2020-12) of association files.
+    Schema,
+    /// List the clause library: id, version, title, part, condition, origin.
+    Clauses {
+        /// Programme folder (default: the current folder). Without a charta.toml, the built-in library.
+        prog: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Programme folder (default: the current folder).
+    pub prog: Option<PathBuf>,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Programme folder (default: the current folder).
+    pub prog: Option<PathBuf>,
+    /// Output folder (default: PROG/out).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Output formats, comma-separated: md, pdf.
+    #[arg(long, value_delimiter = ',', default_value = "md,pdf")]
+    pub format: Vec<OutputFormat>,
+    /// Render only these association ids (repeatable).
+    #[arg(long = "only", value_name = "ID")]
+    pub only: Vec<String>,
+    /// Parallel jobs (default: number of cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Re-render even if inputs are unchanged.
+    #[arg(long)]
+    pub force: bool,
+    /// Also write OUT/<id>.typ, the generated Typst source (for debugging the layout).
+    #[arg(long)]
+    pub keep_typst: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Md,
+    Pdf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Md,
+    Pdf,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old version: a rendered .md file or a build folder.
+    pub old: PathBuf,
+    /// The new version: a rendered .md file or a build folder.
+    pub new: PathBuf,
+    /// Output format (text is coloured when stdout is a terminal).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+    /// Write the report there instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}

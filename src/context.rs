@@ -1,0 +1,223 @@
+//! The Tera context of one convention: the raw data of `charta.toml` and of the
+//! association file, plus the values every clause needs derived once (the
+//! funder's French designation, totals, shares, the dashboard grouped by
+//! priority). See `docs/design.md` for the list clause writers rely on.
+
+use serde_json::{Map, Value, json};
+
+use crate::model::{AssociationFile, ConventionKind, FunderKind, ProgrammeFile, Target};
+
+/// How the act names the funder, with its agreeing articles.
+pub fn funder_designation(prog: &ProgrammeFile) -> Value {
+    let f = &prog.funder;
+    let (designation, default_fem) = match (&f.designation, f.kind) {
+        (Some(d), _) => (d.trim().to_string(), f.feminine.unwrap_or(true)),
+        (None, FunderKind::Region) => ("la Région".to_string(), true),
+        (None, FunderKind::Departement) => ("le Département".to_string(), false),
+        (None, FunderKind::Commune) => ("la Commune".to_string(), true),
+        (None, FunderKind::Epci) => ("la Communauté d'agglomération".to_string(), true),
+        (None, FunderKind::Etat) => ("l'État".to_string(), false),
+    };
+    let (article, nom) = split_article(&designation);
+    let feminine = match article {
+        "la" => true,
+        "le" => false,
+        _ => f.feminine.unwrap_or(default_fem),
+    };
+    let (le, du, au, ce) = match article {
+        "la" => (format!("la {nom}"), format!("de la {nom}"), format!("à la {nom}"), format!("cette {nom}")),
+        "le" => (format!("le {nom}"), format!("du {nom}"), format!("au {nom}"), format!("ce {nom}")),
+        "l'" => (
+            format!("l'{nom}"),
+            format!("de l'{nom}"),
+            format!("à l'{nom}"),
+            format!("{} {nom}", if feminine { "cette" } else { "cet" }),
+        ),
+        _ => (nom.to_string(), format!("de {nom}"), format!("à {nom}"), nom.to_string()),
+    };
+    json!({
+        "nom": nom,
+        "le": le,
+        "Le": capitalise(&le),
+        "du": du,
+        "Du": capitalise(&du),
+        "au": au,
+        "ce": ce,
+        "feminine": feminine,
+        "kind": f.kind,
+    })
+}
+
+fn split_article(designation: &str) -> (&'static str, &str) {
+    if let Some(r) = designation.strip_prefix("la ").or_else(|| designation.strip_prefix("La ")) {
+        ("la", r)
+    } else if let Some(r) = designation.strip_prefix("le ").or_else(|| designation.strip_prefix("Le ")) {
+        ("le", r)
+    } else if let Some(r) = ["l'", "L'", "l’", "L’"].iter().find_map(|p| designation.strip_prefix(p)) {
+        ("l'", r)
+    } else {
+        ("", designation)
+    }
+}
+
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn is_feminine_civility(civility: &str) -> bool {
+    let c = civility.trim().trim_end_matches('.').to_lowercase();
+    matches!(c.as_str(), "mme" | "madame" | "mlle" | "mademoiselle")
+}
+
+fn with_article(civility: &str, role: &str) -> String {
+    let art = if is_feminine_civility(civility) { "la" } else { "le" };
+    format!("{art} {}", role.trim())
+}
+
+fn amount_to_json(cents: i64) -> Value {
+    if cents % 100 == 0 {
+        json!(cents / 100)
+    } else {
+        json!(cents as f64 / 100.0)
+    }
+}
+
+fn share(funding: i64, eligible: i64) -> Value {
+    if eligible == 0 {
+        Value::Null
+    } else {
+        json!(((funding as f64) * 10000.0 / eligible as f64).round() / 100.0)
+    }
+}
+
+fn target_json(t: Option<&Target>) -> Value {
+    match t {
+        Some(Target::Number(n)) => json!(n),
+        Some(Target::Text(s)) => json!(s),
+        None => Value::Null,
+    }
+}
+
+/// The whole context of one convention.
+pub fn build(prog: &ProgrammeFile, id: &str, data: &AssociationFile, clauses_in_use: &[String]) -> Value {
+    let mut ctx = Map::new();
+    ctx.insert("id".into(), json!(id));
+    ctx.insert("programme".into(), json!(prog.programme));
+    ctx.insert("funder".into(), json!(prog.funder));
+    ctx.insert("priorities".into(), json!(prog.priorities));
+    ctx.insert("association".into(), json!(data.association));
+    ctx.insert("convention".into(), json!(data.convention));
+    ctx.insert("project".into(), json!(data.project));
+    ctx.insert("dashboard".into(), json!(data.dashboard));
+    ctx.insert("f".into(), funder_designation(prog));
+    let rep = &prog.funder.representative;
+    ctx.insert(
+        "funder_rep".into(),
+        json!({
+            "le": with_article(&rep.civility, &rep.role),
+            "civility": rep.civility,
+            "name": rep.name,
+            "role": rep.role,
+            "feminine": is_feminine_civility(&rep.civility),
+        }),
+    );
+    let a = &data.association;
+    let legal = a.legal_form.to_lowercase();
+    ctx.insert(
+        "asso".into(),
+        json!({
+            "nom": match &a.acronym {
+                Some(ac) if !ac.trim().is_empty() => format!("{} ({})", a.name, ac),
+                _ => a.name.clone(),
+            },
+            "droit_local": legal.contains("inscrite") || legal.contains("droit local"),
+            "rep_le": with_article(&a.representative.civility, &a.representative.role),
+            "rep_feminine": is_feminine_civility(&a.representative.civility),
+        }),
+    );
+
+    let c = &data.convention;
+    let years: Vec<i32> = c.years.clone();
+    let first = years.first().copied().unwrap_or(0);
+    let last = years.last().copied().unwrap_or(0);
+    ctx.insert("years".into(), json!(years));
+    ctx.insert("years_count".into(), json!(years.len()));
+    ctx.insert("first_year".into(), json!(first));
+    ctx.insert("last_year".into(), json!(last));
+    ctx.insert("multi_year".into(), json!(years.len() > 1));
+    ctx.insert("start_date".into(), json!(format!("{first:04}-01-01")));
+    ctx.insert("end_date".into(), json!(format!("{last:04}-12-31")));
+
+    let get = |m: &Option<crate::model::PerYear<crate::model::Amount>>, y: i32| -> i64 {
+        m.as_ref()
+            .and_then(|m| m.get(&y.to_string()))
+            .map(|a| a.cents())
+            .unwrap_or(0)
+    };
+    let mut budget = Vec::new();
+    let (mut tot_f, mut tot_e, mut max_f) = (0i64, 0i64, 0i64);
+    for &y in &years {
+        let (fu, el) = (get(&c.funding, y), get(&c.eligible_cost, y));
+        tot_f += fu;
+        tot_e += el;
+        max_f = max_f.max(fu);
+        budget.push(json!({
+            "year": y,
+            "funding": amount_to_json(fu),
+            "eligible_cost": amount_to_json(el),
+            "share": share(fu, el),
+        }));
+    }
+    ctx.insert("budget".into(), Value::Array(budget));
+    ctx.insert(
+        "budget_total".into(),
+        json!({ "funding": amount_to_json(tot_f), "eligible_cost": amount_to_json(tot_e), "share": share(tot_f, tot_e) }),
+    );
+    ctx.insert("max_funding_year".into(), amount_to_json(max_f));
+    ctx.insert("above_23k".into(), json!(max_f > 2_300_000));
+    ctx.insert("above_153k".into(), json!(max_f > 15_300_000));
+    ctx.insert(
+        "long_cpo".into(),
+        json!(c.kind == ConventionKind::Cpo && years.len() > 4),
+    );
+
+    // The dashboard, grouped by the funder's priorities in their declared order.
+    let mut groups = Vec::new();
+    for p in &prog.priorities {
+        let objectives: Vec<Value> = data
+            .dashboard
+            .objectives
+            .iter()
+            .filter(|o| o.priority == p.id)
+            .map(|o| objective_json(o, &years))
+            .collect();
+        if !objectives.is_empty() {
+            groups.push(json!({ "priority": p, "objectives": objectives }));
+        }
+    }
+    ctx.insert("dashboard_groups".into(), Value::Array(groups));
+    ctx.insert("clauses_in_use".into(), json!(clauses_in_use));
+    ctx.insert("exemplaires".into(), json!(2));
+    Value::Object(ctx)
+}
+
+fn objective_json(o: &crate::model::Objective, years: &[i32]) -> Value {
+    let indicators: Vec<Value> = o
+        .indicators
+        .iter()
+        .map(|i| {
+            let mut v = json!(i);
+            let list: Vec<Value> = years
+                .iter()
+                .map(|y| target_json(i.targets.get(&y.to_string())))
+                .collect();
+            v["target_list"] = Value::Array(list);
+            v
+        })
+        .collect();
+    json!({ "id": o.id, "priority": o.priority, "title": o.title, "indicators": indicators })
+}

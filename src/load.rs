@@ -1,0 +1,565 @@
+//! Reading a programme folder: `charta.toml`, `associations/*.json`, the clause
+//! library and the templates (built-in, embedded in the binary, overridden by the
+//! programme's own `clauses/` and `templates/`).
+//!
+//! Loading never stops at the first problem: every file is read and every
+//! problem is returned as a located `Diagnostic`. Nothing here renders.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, line_col};
+use crate::model::{AssociationFile, ProgrammeFile};
+
+static BUILTIN_CLAUSES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/clauses");
+static BUILTIN_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// Where a clause or template comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Embedded in the charta binary (`clauses/`, `templates/` of the repository).
+    Builtin,
+    /// The programme's own `clauses/` or `templates/` folder.
+    Programme,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Origin::Builtin => "built-in",
+            Origin::Programme => "programme",
+        })
+    }
+}
+
+/// The TOML front matter of a clause.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseMeta {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub summary: String,
+    pub source: String,
+    pub part: String,
+    #[serde(default)]
+    pub order: i64,
+    #[serde(default)]
+    pub condition: Option<String>,
+    #[serde(default)]
+    pub optional: bool,
+}
+
+/// One clause of the library.
+#[derive(Debug, Clone, Serialize)]
+pub struct Clause {
+    #[serde(flatten)]
+    pub meta: ClauseMeta,
+    /// The Markdown + Tera body, after French punctuation spacing of its literal text.
+    pub body: String,
+    pub origin: Origin,
+    /// Path for messages: `clauses/articles/objet.md` (built-in) or the file's path.
+    pub path: PathBuf,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+    /// The whole file, for hashing.
+    #[serde(skip)]
+    pub raw: String,
+}
+
+/// What a part of a convention is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartKind {
+    /// Unnumbered: parties, visas, preamble, signature.
+    Block,
+    /// Numbered « Article 1er », « Article 2 »…
+    Article,
+    /// Numbered « Annexe I », « Annexe II »…
+    Annex,
+}
+
+impl PartKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartKind::Block => "block",
+            PartKind::Article => "article",
+            PartKind::Annex => "annex",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    pub id: String,
+    pub kind: PartKind,
+    /// Title of an article or annex.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Heading of a block, if it has one.
+    #[serde(default)]
+    pub heading: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateFile {
+    pub kind: String,
+    pub title: String,
+    pub parts: Vec<Part>,
+}
+
+/// The skeleton of one kind of convention.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub file: TemplateFile,
+    pub origin: Origin,
+    pub path: PathBuf,
+    pub raw: String,
+}
+
+/// Clauses (by id) and templates (by kind), built-in overridden by the programme's.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub clauses: BTreeMap<String, Clause>,
+    pub templates: BTreeMap<String, Template>,
+    /// The Typst page layout (`templates/convention.typ`), the programme's if it has one.
+    pub layout: Option<(String, Origin)>,
+}
+
+/// One association file, parsed or not.
+#[derive(Debug, Clone)]
+pub struct AssociationEntry {
+    /// The file stem: the association's id.
+    pub id: String,
+    pub path: PathBuf,
+    pub text: String,
+    /// `None` when the file could not be parsed (its problems are in `diagnostics`).
+    pub data: Option<AssociationFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A loaded programme: loaded once, rendered many times.
+#[derive(Debug, Clone)]
+pub struct Programme {
+    pub root: PathBuf,
+    pub file: ProgrammeFile,
+    pub toml_text: String,
+    pub library: Library,
+    pub associations: Vec<AssociationEntry>,
+}
+
+/// Loads a programme folder. `Err` only when `charta.toml` itself is unusable;
+/// otherwise every other problem is in the returned diagnostics.
+pub fn load_programme(root: &Path) -> Result<(Programme, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let toml_path = root.join("charta.toml");
+    let toml_text = std::fs::read_to_string(&toml_path).map_err(|e| {
+        vec![
+            Diagnostic::error(format!("cannot read charta.toml: {e}"))
+                .in_file(&toml_path)
+                .with_hint(
+                    "run `charta init DIR` to create a programme, or pass the programme folder",
+                ),
+        ]
+    })?;
+    let file: ProgrammeFile = parse_toml(&toml_text, &toml_path).map_err(|d| vec![d])?;
+    let mut diags = Vec::new();
+    let library = load_library(Some(root), &mut diags);
+    let associations = load_associations(&root.join("associations"), &mut diags);
+    Ok((
+        Programme {
+            root: root.to_path_buf(),
+            file,
+            toml_text,
+            library,
+            associations,
+        },
+        diags,
+    ))
+}
+
+/// Parses TOML into `T`, locating the error.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Result<T, Diagnostic> {
+    toml::from_str(text).map_err(|e| {
+        let mut d = Diagnostic::error(e.message().to_string()).in_file(path);
+        if let Some(span) = e.span() {
+            let (l, c) = line_col(text, span.start);
+            d = d.at(l, c);
+        }
+        if let Some(h) = unknown_field_hint(e.message()) {
+            d = d.with_hint(h);
+        }
+        d
+    })
+}
+
+/// From serde's « unknown field `fundng`, expected one of `a`, `b` », a « did you mean » hint.
+pub fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let best = names
+        .iter()
+        .map(|n| (strsim::jaro_winkler(field, n), *n))
+        .filter(|(s, _)| *s > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n);
+    Some(match best {
+        Some(n) => format!("did you mean `{n}`?"),
+        None if !names.is_empty() => format!("expected one of: {}", names.join(", ")),
+        None => "remove this field".to_string(),
+    })
+}
+
+/// Reads every `associations/*.json`, sorted by id.
+pub fn load_associations(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<AssociationEntry> {
+    let mut out = Vec::new();
+    let Ok(read) = std::fs::read_dir(dir) else {
+        diags.push(
+            Diagnostic::error("the programme has no associations/ folder")
+                .in_file(dir)
+                .with_hint("create associations/ and put one JSON file per association in it"),
+        );
+        return out;
+    };
+    let mut paths: Vec<PathBuf> = read
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push(load_association(&id, &path));
+    }
+    out
+}
+
+/// Reads and parses one association file.
+pub fn load_association(id: &str, path: &Path) -> AssociationEntry {
+    let mut diagnostics = Vec::new();
+    if !is_slug(id) {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "association file name `{id}.json` is not a lowercase slug"
+            ))
+            .in_file(path)
+            .with_hint("rename the file with lowercase letters, digits and dashes only (e.g. `maison-des-solidarites.json`)"),
+        );
+    }
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(format!("cannot read the file: {e}")).in_file(path));
+            return AssociationEntry {
+                id: id.to_string(),
+                path: path.to_path_buf(),
+                text: String::new(),
+                data: None,
+                diagnostics,
+            };
+        }
+    };
+    let data = match parse_association(&text, path) {
+        Ok(d) => Some(d),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+    AssociationEntry {
+        id: id.to_string(),
+        path: path.to_path_buf(),
+        text,
+        data,
+        diagnostics,
+    }
+}
+
+/// Parses an association file, locating the first structural error by line,
+/// column and JSON path.
+pub fn parse_association(text: &str, path: &Path) -> Result<AssociationFile, Diagnostic> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, AssociationFile>(&mut de) {
+        Ok(v) => {
+            de.end().map_err(|e| json_error(&e, path, None))?;
+            Ok(v)
+        }
+        Err(e) => {
+            let json_path = e.path().to_string();
+            let inner = e.into_inner();
+            Err(json_error(&inner, path, Some(json_path)))
+        }
+    }
+}
+
+fn json_error(e: &serde_json::Error, path: &Path, json_path: Option<String>) -> Diagnostic {
+    // serde_json appends « at line L column C » to its messages; we show the location apart.
+    let full = e.to_string();
+    let msg = full
+        .rsplit_once(" at line ")
+        .map(|(m, _)| m.to_string())
+        .unwrap_or(full);
+    let mut d = Diagnostic::error(msg.clone()).in_file(path);
+    if e.line() > 0 {
+        d = d.at(e.line(), e.column());
+    }
+    if let Some(p) = json_path.filter(|p| p != ".") {
+        d = d.at_path(p);
+    }
+    if let Some(h) = unknown_field_hint(&msg) {
+        d = d.with_hint(h);
+    } else if e.is_syntax() || e.is_eof() {
+        d = d.with_hint("fix the JSON syntax (a missing comma, quote or bracket is the usual cause)");
+    }
+    d
+}
+
+/// `[a-z0-9-]+`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Loads the built-in library, then the programme's `clauses/` and `templates/` over it.
+pub fn load_library(root: Option<&Path>, diags: &mut Vec<Diagnostic>) -> Library {
+    let mut lib = Library::default();
+    let mut files = Vec::new();
+    collect_embedded(&BUILTIN_CLAUSES, &mut files);
+    for (rel, text) in files {
+        if rel.extension().is_some_and(|e| e == "md") && rel.file_name() != Some("README.md".as_ref()) {
+            add_clause(&mut lib, &Path::new("clauses").join(&rel), &text, Origin::Builtin, diags);
+        }
+    }
+    let mut files = Vec::new();
+    collect_embedded(&BUILTIN_TEMPLATES, &mut files);
+    for (rel, text) in files {
+        add_template_file(&mut lib, &Path::new("templates").join(&rel), &text, Origin::Builtin, diags);
+    }
+    if let Some(root) = root {
+        let mut builtin_ids: BTreeMap<String, ()> = BTreeMap::new();
+        for id in lib.clauses.keys() {
+            builtin_ids.insert(id.clone(), ());
+        }
+        let mut seen_in_programme: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for entry in walk_sorted(&root.join("clauses")) {
+            if entry.extension().is_some_and(|e| e == "md")
+                && entry.file_name() != Some("README.md".as_ref())
+            {
+                match std::fs::read_to_string(&entry) {
+                    Ok(text) => {
+                        if let Some(id) = add_clause(&mut lib, &entry, &text, Origin::Programme, diags) {
+                            if let Some(first) = seen_in_programme.insert(id.clone(), entry.clone()) {
+                                diags.push(
+                                    Diagnostic::error(format!("clause id `{id}` is defined twice in the programme"))
+                                        .in_file(&entry)
+                                        .with_hint(format!("the other definition is {}; give one of them another id", first.display())),
+                                );
+                            }
+                        }
+                    }
+                    Err(e) => diags.push(Diagnostic::error(format!("cannot read clause: {e}")).in_file(&entry)),
+                }
+            }
+        }
+        for entry in walk_sorted(&root.join("templates")) {
+            match std::fs::read_to_string(&entry) {
+                Ok(text) => add_template_file(&mut lib, &entry, &text, Origin::Programme, diags),
+                Err(e) => diags.push(Diagnostic::error(format!("cannot read template: {e}")).in_file(&entry)),
+            }
+        }
+    }
+    lib
+}
+
+fn walk_sorted(dir: &Path) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<(PathBuf, String)>) {
+    for f in dir.files() {
+        if let Some(text) = f.contents_utf8() {
+            out.push((f.path().to_path_buf(), text.to_string()));
+        }
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+}
+
+fn add_template_file(lib: &mut Library, path: &Path, text: &str, origin: Origin, diags: &mut Vec<Diagnostic>) {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("toml") => match parse_toml::<TemplateFile>(text, path) {
+            Ok(file) => {
+                lib.templates.insert(
+                    file.kind.clone(),
+                    Template {
+                        file,
+                        origin,
+                        path: path.to_path_buf(),
+                        raw: text.to_string(),
+                    },
+                );
+            }
+            Err(d) => diags.push(d),
+        },
+        Some("typ") if path.file_name() == Some("convention.typ".as_ref()) => {
+            lib.layout = Some((text.to_string(), origin));
+        }
+        _ => {}
+    }
+}
+
+/// Splits `+++ toml +++ body`; returns the meta, the body and the body's first line.
+pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
+    let text_nl = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text_nl.strip_prefix("+++")?;
+    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
+    let end = rest.find("\n+++")?;
+    let meta = &rest[..end + 1];
+    let after = &rest[end + 4..];
+    let body = after
+        .strip_prefix("\r\n")
+        .or_else(|| after.strip_prefix('\n'))
+        .unwrap_or(after);
+    let body_line = 1 + text_nl[..text_nl.len() - body.len()].matches('\n').count();
+    Some((meta, body, body_line))
+}
+
+/// Parses a clause file and inserts it; returns its id.
+fn add_clause(lib: &mut Library, path: &Path, text: &str, origin: Origin, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let Some((meta_text, body, body_line)) = split_front_matter(text) else {
+        diags.push(
+            Diagnostic::error("clause has no TOML front matter")
+                .in_file(path)
+                .at(1, 1)
+                .with_hint("start the file with a `+++` line, the keys id, version, title, summary, source, part, then a `+++` line"),
+        );
+        return None;
+    };
+    let meta: ClauseMeta = match toml::from_str(meta_text) {
+        Ok(m) => m,
+        Err(e) => {
+            let mut d = Diagnostic::error(format!("invalid clause front matter: {}", e.message())).in_file(path);
+            if let Some(span) = e.span() {
+                let (l, c) = line_col(meta_text, span.start);
+                d = d.at(l + 1, c);
+            }
+            if let Some(h) = unknown_field_hint(e.message()) {
+                d = d.with_hint(h);
+            }
+            diags.push(d);
+            return None;
+        }
+    };
+    if !is_slug(&meta.id) {
+        diags.push(
+            Diagnostic::error(format!("clause id `{}` is not a lowercase slug", meta.id))
+                .in_file(path)
+                .at(2, 1)
+                .with_hint("use lowercase letters, digits and dashes"),
+        );
+        return None;
+    }
+    if origin == Origin::Builtin && lib.clauses.contains_key(&meta.id) {
+        diags.push(
+            Diagnostic::error(format!("built-in clause id `{}` is defined twice", meta.id)).in_file(path),
+        );
+    }
+    let id = meta.id.clone();
+    lib.clauses.insert(
+        id.clone(),
+        Clause {
+            meta,
+            body: typeset_literal_text(body),
+            origin,
+            path: path.to_path_buf(),
+            body_line,
+            raw: text.to_string(),
+        },
+    );
+    Some(id)
+}
+
+/// Applies French punctuation spacing to the literal text of a Tera template,
+/// leaving `{{ }}`, `{% %}`, `{# #}` and HTML comments untouched.
+pub fn typeset_literal_text(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut rest = src;
+    loop {
+        let next = ["{{", "{%", "{#", "<!--"]
+            .iter()
+            .filter_map(|open| rest.find(open).map(|i| (i, *open)))
+            .min_by_key(|(i, _)| *i);
+        match next {
+            None => {
+                out.push_str(&crate::french::punctuation(rest));
+                return out;
+            }
+            Some((i, open)) => {
+                out.push_str(&crate::french::punctuation(&rest[..i]));
+                let close = match open {
+                    "{{" => "}}",
+                    "{%" => "%}",
+                    "{#" => "#}",
+                    _ => "-->",
+                };
+                let tail = &rest[i..];
+                let end = tail[open.len()..]
+                    .find(close)
+                    .map(|j| open.len() + j + close.len())
+                    .unwrap_or(tail.len());
+                out.push_str(&tail[..end]);
+                rest = &tail[end..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_split() {
+        let t = "+++\nid = \"a\"\n+++\nBody\n";
+        let (m, b, l) = split_front_matter(t).unwrap();
+        assert_eq!(m, "id = \"a\"\n");
+        assert_eq!(b, "Body\n");
+        assert_eq!(l, 4);
+    }
+
+    #[test]
+    fn literal_text_spacing_skips_tags() {
+        assert_eq!(
+            typeset_literal_text("suit : {{ a ? b : c }} ; {% if x %}oui !{% endif %}"),
+            "suit\u{a0}: {{ a ? b : c }}\u{202f}; {% if x %}oui\u{202f}!{% endif %}"
+        );
+    }
+
+    #[test]
+    fn hint_for_typo() {
+        let h = unknown_field_hint("unknown field `fundng`, expected one of `kind`, `funding`, `years`").unwrap();
+        assert_eq!(h, "did you mean `funding`?");
+    }
+}

@@ -1,0 +1,274 @@
+//! The PDF stage: charta's rendered Markdown typeset to PDF/A-2b with Typst
+//! (used as a library).
+//!
+//! This module owns the [`PdfEngine`] (Typst library and embedded fonts,
+//! built once and shared by every thread), the Markdown → Typst converter
+//! ([`convert`]), the sandboxed Typst world ([`world`]) and the built-in
+//! layout (`templates/convention.typ`). It must not read files, the clock or
+//! the network while building (the world serves three virtual files; the
+//! date comes from [`PdfMeta::date`]), and it must never let text from the
+//! Markdown or the metadata reach Typst as code: the Markdown is escaped into
+//! markup, the metadata travels as JSON data (`/meta.json`).
+
+mod convert;
+mod world;
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::Serialize;
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{DiagSpan, FileId, Source};
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
+
+pub use convert::markdown_to_typst;
+use world::{DocWorld, LAYOUT, MAIN, Shared};
+
+/// The built-in layout, used when a programme does not provide its own.
+pub const BUILTIN_LAYOUT: &str = include_str!("../../templates/convention.typ");
+
+/// Metadata of one convention, handed to the layout as `/meta.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PdfMeta {
+    /// « Convention pluriannuelle d'objectifs ».
+    pub title: String,
+    /// « CR-ESS-2026-014 »: running header, PDF keywords and PDF identifier.
+    pub reference: String,
+    /// PDF author; title block.
+    pub funder: String,
+    /// Title block.
+    pub association: String,
+    /// « 2026-2028 » or « 2026 ».
+    pub period: String,
+    /// The document date (year, month, day) from the data (decision date),
+    /// never the clock: PDF metadata and Typst's `datetime.today()`.
+    pub date: (i32, u8, u8),
+    /// One chart per quantitative indicator, drawn in the dashboard annex.
+    pub charts: Vec<Chart>,
+}
+
+/// The trajectory of one quantitative indicator.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    /// Indicator id, e.g. « O1-I1 ».
+    pub indicator: String,
+    pub label: String,
+    pub unit: String,
+    /// `("Référence", 110.0)`, `("2026", 120.0)`…: a label starting with
+    /// « Réf » is drawn as the baseline. A non-finite value is shown as « — ».
+    pub points: Vec<(String, f64)>,
+}
+
+/// A typeset convention.
+#[derive(Debug)]
+pub struct PdfOutput {
+    pub pdf: Vec<u8>,
+    /// The generated `/main.typ` (for debugging and `--emit typst`).
+    pub typst_source: String,
+    /// Number of pages.
+    pub pages: usize,
+}
+
+/// A failed build: the first Typst error, located in the generated source.
+#[derive(Debug, Clone)]
+pub struct PdfError {
+    /// Typst's message, then its hints (one `hint: …` line each). When the
+    /// error lies in the layout, the message names `/layout.typ:line:column`.
+    pub message: String,
+    /// 1-based line in [`PdfError::typst_source`], if the error (or the call
+    /// that led to it) is in the generated source.
+    pub line: Option<usize>,
+    /// 1-based column (in characters) on that line.
+    pub column: Option<usize>,
+    /// The generated `/main.typ`.
+    pub typst_source: String,
+}
+
+impl fmt::Display for PdfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => {
+                write!(f, "Typst: main.typ:{line}:{column}: {}", self.message)
+            }
+            (Some(line), None) => write!(f, "Typst: main.typ:{line}: {}", self.message),
+            _ => write!(f, "Typst: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for PdfError {}
+
+/// The typesetter: Typst's standard library, the embedded fonts and the
+/// layout, built once; `Send + Sync`, shared by all threads.
+pub struct PdfEngine {
+    shared: Shared,
+}
+
+impl PdfEngine {
+    /// `None`: the built-in `templates/convention.typ`; `Some(source)`: a
+    /// programme's own layout, which must define `convention`,
+    /// `convention-title` and `part` (see the built-in one).
+    pub fn new(layout: Option<String>) -> Self {
+        let mut fonts = FontStore::new();
+        fonts.extend(typst_kit::fonts::embedded());
+        let layout = layout.unwrap_or_else(|| BUILTIN_LAYOUT.to_string());
+        Self {
+            shared: Shared {
+                library: typst::utils::LazyHash::new(Library::builder().build()),
+                fonts,
+                layout: Source::new(*LAYOUT, layout),
+            },
+        }
+    }
+
+    /// Typesets one convention. Deterministic: the same Markdown and metadata
+    /// give the same bytes.
+    pub fn render(&self, markdown: &str, meta: &PdfMeta) -> Result<PdfOutput, PdfError> {
+        let typst_source = markdown_to_typst(markdown);
+        let fail = |message: String| PdfError {
+            message,
+            line: None,
+            column: None,
+            typst_source: typst_source.clone(),
+        };
+        let meta_json = serde_json::to_vec(meta)
+            .map_err(|e| fail(format!("cannot serialise the metadata: {e}")))?;
+        let (year, month, day) = meta.date;
+        let world = DocWorld {
+            shared: &self.shared,
+            main: Source::new(*MAIN, typst_source.clone()),
+            meta: Bytes::new(meta_json),
+            today: Datetime::from_ymd(year, month, day),
+        };
+        let standards = PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| fail(format!("PDF/A-2b: {}", e.message())))?;
+        let options = PdfOptions {
+            // A stable identifier (hashed by Typst) instead of one derived
+            // from title and author: the same reference keeps its PDF id.
+            ident: Smart::Custom(format!("charta:{}", meta.reference)),
+            // No clock: the date comes from `set document(date: …)`.
+            timestamp: None,
+            standards,
+            ..PdfOptions::default()
+        };
+
+        let result = {
+            let _guard = MemoGuard::enter();
+            typst::compile::<PagedDocument>(&world)
+                .output
+                .and_then(|document| {
+                    typst_pdf::pdf(&document, &options).map(|pdf| (pdf, document.pages().len()))
+                })
+        };
+        match result {
+            Ok((pdf, pages)) => Ok(PdfOutput {
+                pdf,
+                typst_source,
+                pages,
+            }),
+            Err(diagnostics) => Err(to_error(&world, &diagnostics, typst_source)),
+        }
+    }
+}
+
+/// Number of builds in progress in this process, all engines together
+/// (Typst's memoisation cache is global).
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// Clears Typst's memoisation cache when a build ends (success, error or
+/// panic: it is a drop guard).
+///
+/// Without eviction, the global cache grows by about 19 MiB per document.
+/// `comemo::evict` is safe while other threads compile (read in comemo 0.5.1:
+/// it takes the cache's write lock and only drops entries; a build in
+/// progress keeps the outputs it already cloned, re-inserts what it computes,
+/// and its accelerator lookups fall back to hashing), so correctness never
+/// depends on this policy, only speed: Typst's second layout pass relies on
+/// cache hits from the first. Hence:
+/// - the last build to finish clears everything (`evict(0)`);
+/// - while other builds run, `evict(1)` drops only entries not used since the
+///   previous eviction, which keeps the working set of running builds and
+///   frees a finished document's entries at the latest one eviction later.
+///
+/// Memory therefore stays around (workers + 1) documents' worth.
+struct MemoGuard;
+
+impl MemoGuard {
+    fn enter() -> Self {
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        MemoGuard
+    }
+}
+
+impl Drop for MemoGuard {
+    fn drop(&mut self) {
+        let others = IN_FLIGHT.fetch_sub(1, Ordering::SeqCst) - 1;
+        // `typst::comemo` is the very comemo typst memoises with.
+        typst::comemo::evict(if others == 0 { 0 } else { 1 });
+    }
+}
+
+/// A line and column (0-based) of a span in its file.
+fn locate(world: &dyn World, span: DiagSpan) -> Option<(FileId, usize, usize)> {
+    let id = span.id()?;
+    let range = world.range(span)?;
+    let source = world.source(id).ok()?;
+    let (line, column) = source.lines().byte_to_line_column(range.start)?;
+    Some((id, line, column))
+}
+
+/// The first error (or the first diagnostic), located in `/main.typ`: at its
+/// own span, or — when it lies in the layout — at the innermost call in
+/// `/main.typ` that led to it, the layout position being named in the message.
+fn to_error(world: &dyn World, diagnostics: &[SourceDiagnostic], typst_source: String) -> PdfError {
+    let Some(diagnostic) = diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+        .or_else(|| diagnostics.first())
+    else {
+        return PdfError {
+            message: "Typst failed without a diagnostic".into(),
+            line: None,
+            column: None,
+            typst_source,
+        };
+    };
+    let mut message = diagnostic.message.to_string();
+    let mut position = None;
+    match locate(world, diagnostic.span) {
+        Some((id, line, column)) if id == *MAIN => position = Some((line, column)),
+        Some((id, line, column)) => {
+            message.push_str(&format!(
+                " (at {}:{}:{})",
+                id.vpath().get_with_slash(),
+                line + 1,
+                column + 1
+            ));
+        }
+        None => {}
+    }
+    if position.is_none() {
+        // The trace goes from the innermost call outwards.
+        position = diagnostic.trace.iter().find_map(|point| match locate(world, point.span.into()) {
+            Some((id, line, column)) if id == *MAIN => Some((line, column)),
+            _ => None,
+        });
+    }
+    for hint in &diagnostic.hints {
+        message.push_str("\nhint: ");
+        message.push_str(&hint.v);
+    }
+    PdfError {
+        message,
+        line: position.map(|(line, _)| line + 1),
+        column: position.map(|(_, column)| column + 1),
+        typst_source,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,131 @@
+//! Unit tests of the engine's internals: sandbox, error locations, the date,
+//! thread sharing, and the converter's output always parsing as Typst.
+//! End-to-end checks of the PDF's text live in `tests/pdf_render.rs`.
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn meta() -> PdfMeta {
+    PdfMeta {
+        title: "Convention annuelle".into(),
+        reference: "CR-TEST-1".into(),
+        funder: "Région".into(),
+        association: "Association".into(),
+        period: "2026".into(),
+        date: (2026, 3, 12),
+        charts: Vec::new(),
+    }
+}
+
+const MARKDOWN: &str = "# Convention annuelle\n\n\
+    <!-- part:objet kind=article number=1er -->\n\
+    ## Article 1er – Objet\n\n\
+    Texte.\n";
+
+/// A layout override with the three names `/main.typ` needs, plus `extra`.
+fn layout(extra: &str) -> String {
+    format!(
+        "#let convention(body) = {{ set document(date: none); body }}\n\
+         #let convention-title(body) = body\n\
+         #let part(id, kind, number, body) = body\n\
+         {extra}\n"
+    )
+}
+
+#[test]
+fn engine_is_send_and_sync() {
+    fn shared<T: Send + Sync>() {}
+    shared::<PdfEngine>();
+}
+
+#[test]
+fn builtin_layout_renders_without_charts_or_signature() {
+    let output = PdfEngine::new(None).render(MARKDOWN, &meta()).unwrap();
+    assert_eq!(output.pages, 1);
+}
+
+#[test]
+fn today_is_the_document_date() {
+    let engine = PdfEngine::new(Some(layout(
+        "#assert.eq(datetime.today(), datetime(year: 2026, month: 3, day: 12))",
+    )));
+    engine.render(MARKDOWN, &meta()).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn the_world_reads_no_file() {
+    let engine = PdfEngine::new(Some(layout("#read(\"/etc/hostname\")")));
+    let error = engine.render(MARKDOWN, &meta()).unwrap_err();
+    assert!(error.message.contains("not found"), "{error}");
+
+    let engine = PdfEngine::new(Some(layout("#read(\"../Cargo.toml\")")));
+    assert!(engine.render(MARKDOWN, &meta()).is_err());
+}
+
+#[test]
+fn packages_are_refused() {
+    let engine = PdfEngine::new(Some(layout("#import \"@preview/cetz:0.3.4\"")));
+    let error = engine.render(MARKDOWN, &meta()).unwrap_err();
+    assert!(error.message.contains("packages are not available"), "{error}");
+}
+
+#[test]
+fn errors_in_the_layout_point_at_the_generated_call() {
+    // `part` fails for articles: the error is in the layout, the position
+    // given is the `#part(` call in /main.typ.
+    let broken = "#let convention(body) = body\n\
+                  #let convention-title(body) = body\n\
+                  #let part(id, kind, number, body) = {\n  \
+                    if kind == \"article\" { 1 + \"un\" }\n  \
+                    body\n\
+                  }\n";
+    let error = PdfEngine::new(Some(broken.into()))
+        .render(MARKDOWN, &meta())
+        .unwrap_err();
+    assert!(error.message.contains("/layout.typ:4:"), "{}", error.message);
+    let line = error.line.expect("a line in main.typ");
+    let text = error.typst_source.lines().nth(line - 1).unwrap();
+    assert!(text.starts_with("#part(\"objet\""), "line {line}: {text:?}");
+    assert_eq!(error.column, Some(2), "{error}");
+    assert!(error.to_string().starts_with(&format!("Typst: main.typ:{line}:2: ")));
+}
+
+#[test]
+fn missing_layout_names_are_reported_with_hints() {
+    let error = PdfEngine::new(Some(String::new()))
+        .render(MARKDOWN, &meta())
+        .unwrap_err();
+    // `#import "/layout.typ": *` succeeds; `#show: convention` does not.
+    assert!(error.message.contains("convention"), "{error}");
+    assert_eq!(error.line, Some(3), "{error}");
+}
+
+#[test]
+fn concurrent_renders_agree() {
+    let engine = PdfEngine::new(None);
+    let reference = engine.render(MARKDOWN, &meta()).unwrap().pdf;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..3)
+            .map(|_| scope.spawn(|| engine.render(MARKDOWN, &meta()).unwrap().pdf))
+            .collect();
+        for handle in handles {
+            assert!(handle.join().unwrap() == reference);
+        }
+    });
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Whatever the Markdown (structure characters included), the generated
+    /// source parses without a syntax error.
+    #[test]
+    fn generated_source_always_parses(markdown in "[-#*_`<>@\\[\\]\\\\/=~'\"{}$|:.+!()a-z0-9 \n\t\u{a0}é«»]{0,200}") {
+        let source = markdown_to_typst(&markdown);
+        let root = typst::syntax::parse(&source);
+        let (errors, warnings) = root.errors_and_warnings();
+        prop_assert!(errors.is_empty(), "{errors:?}\n{source}");
+        prop_assert!(warnings.is_empty(), "{warnings:?}\n{source}");
+    }
+}
