@@ -122,7 +122,8 @@ impl BuildReport {
         self.outcomes.iter().filter(|(_, x)| *x == s).count()
     }
     pub fn has_errors(&self) -> bool {
-        has_errors(&self.diagnostics) || self.count(Status::Failed) + self.count(Status::Refused) > 0
+        has_errors(&self.diagnostics)
+            || self.count(Status::Failed) + self.count(Status::Refused) > 0
     }
 }
 
@@ -138,7 +139,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(TMP_PREFIX).tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TMP_PREFIX)
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -159,19 +162,29 @@ struct Job<'a> {
 }
 
 /// Builds every (selected) association of the programme into `opts.out`.
-pub fn build(prog: &Programme, opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Diagnostic> {
+pub fn build(
+    prog: &Programme,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, Diagnostic> {
     let started = Instant::now();
     std::fs::create_dir_all(&opts.out).map_err(|e| {
         Diagnostic::error(format!("cannot create the output folder: {e}")).in_file(&opts.out)
     })?;
     remove_stale_temporaries(&opts.out);
     let previous = Manifest::read(&opts.out).unwrap_or_default();
-    let prev_by_id: BTreeMap<&str, &Entry> = previous.conventions.iter().map(|e| (e.id.as_str(), e)).collect();
+    let prev_by_id: BTreeMap<&str, &Entry> = previous
+        .conventions
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect();
 
     let mut report = BuildReport::default();
     let (engine, lib_diags) = Engine::new(&prog.library);
     report.diagnostics.extend(lib_diags);
-    report.diagnostics.extend(crate::check::check_library(prog, &engine));
+    report
+        .diagnostics
+        .extend(crate::check::check_library(prog, &engine));
     let pdf_engine = opts
         .pdf
         .then(|| PdfEngine::new(prog.library.layout.as_ref().map(|(s, _)| s.clone())));
@@ -180,8 +193,10 @@ pub fn build(prog: &Programme, opts: &BuildOptions, progress: &dyn Progress) -> 
     for id in &opts.only {
         if !prog.associations.iter().any(|a| &a.id == id) {
             unknown_only.push(
-                Diagnostic::error(format!("--only {id}: no association file `associations/{id}.json`"))
-                    .in_file(prog.root.join("associations")),
+                Diagnostic::error(format!(
+                    "--only {id}: no association file `associations/{id}.json`"
+                ))
+                .in_file(prog.root.join("associations")),
             );
         }
     }
@@ -191,7 +206,10 @@ pub fn build(prog: &Programme, opts: &BuildOptions, progress: &dyn Progress) -> 
         .associations
         .iter()
         .filter(|a| opts.only.is_empty() || opts.only.contains(&a.id))
-        .map(|entry| Job { entry, previous: prev_by_id.get(entry.id.as_str()).copied() })
+        .map(|entry| Job {
+            entry,
+            previous: prev_by_id.get(entry.id.as_str()).copied(),
+        })
         .collect();
     progress.start(jobs.len());
 
@@ -220,7 +238,10 @@ pub fn build(prog: &Programme, opts: &BuildOptions, progress: &dyn Progress) -> 
         jobs.par_iter().for_each(|job| {
             let r = run_job(&ctx, job);
             progress.done(&job.entry.id, r.status);
-            results.lock().expect("no panic while holding the lock").push(r);
+            results
+                .lock()
+                .expect("no panic while holding the lock")
+                .push(r);
         });
     });
     let mut results = results.into_inner().expect("workers finished");
@@ -253,7 +274,8 @@ pub fn build(prog: &Programme, opts: &BuildOptions, progress: &dyn Progress) -> 
     };
     let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
     write_atomic(&opts.out.join(MANIFEST), &json).map_err(|e| {
-        Diagnostic::error(format!("cannot write the manifest: {e}")).in_file(opts.out.join(MANIFEST))
+        Diagnostic::error(format!("cannot write the manifest: {e}"))
+            .in_file(opts.out.join(MANIFEST))
     })?;
     report.elapsed = started.elapsed();
     Ok(report)
@@ -289,7 +311,9 @@ fn output_intact(out: &Path, f: &Option<OutputFile>) -> bool {
     let Some(f) = f else { return false };
     let path = out.join(&f.file);
     match std::fs::metadata(&path) {
-        Ok(m) if m.len() == f.size => std::fs::read(&path).map(|b| sha256_hex(&b) == f.sha256).unwrap_or(false),
+        Ok(m) if m.len() == f.size => std::fs::read(&path)
+            .map(|b| sha256_hex(&b) == f.sha256)
+            .unwrap_or(false),
         _ => false,
     }
 }
@@ -297,7 +321,12 @@ fn output_intact(out: &Path, f: &Option<OutputFile>) -> bool {
 fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     let entry = job.entry;
     let id = entry.id.clone();
-    let fail = |diagnostics: Vec<Diagnostic>| JobResult { id: id.clone(), status: Status::Failed, entry: None, diagnostics };
+    let fail = |diagnostics: Vec<Diagnostic>| JobResult {
+        id: id.clone(),
+        status: Status::Failed,
+        entry: None,
+        diagnostics,
+    };
     let mut diags = crate::check::check_association(ctx.prog, entry);
     let (errors, warnings): (Vec<_>, Vec<_>) = diags.drain(..).partition(Diagnostic::is_error);
     if !errors.is_empty() {
@@ -310,7 +339,12 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         Ok(r) => r,
         Err(d) => return fail(d),
     };
-    let template = ctx.engine.library().templates.get(&rendered.template).expect("rendered with it");
+    let template = ctx
+        .engine
+        .library()
+        .templates
+        .get(&rendered.template)
+        .expect("rendered with it");
     let inputs = Inputs {
         data: sha256_hex(entry.text.as_bytes()),
         programme: ctx.programme_hash.clone(),
@@ -339,7 +373,12 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         && (!ctx.opts.markdown || output_intact(out, &prev.md))
         && (!ctx.opts.pdf || output_intact(out, &prev.pdf))
     {
-        return JobResult { id, status: Status::Unchanged, entry: Some(prev.clone()), diagnostics: warnings };
+        return JobResult {
+            id,
+            status: Status::Unchanged,
+            entry: Some(prev.clone()),
+            diagnostics: warnings,
+        };
     }
 
     let md_bytes = rendered.markdown.as_bytes();
@@ -363,7 +402,12 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             .with_hint("a signed convention is changed only by an amendment (avenant): draft it as a new convention, or restore the inputs of the signed version"),
         ];
         d.extend(warnings);
-        return JobResult { id, status: Status::Refused, entry: None, diagnostics: d };
+        return JobResult {
+            id,
+            status: Status::Refused,
+            entry: None,
+            diagnostics: d,
+        };
     }
 
     let mut new_entry = Entry {
@@ -376,7 +420,9 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         pdf: None,
         pages: None,
     };
-    let io_fail = |file: &Path, e: std::io::Error| Diagnostic::error(format!("{id}: cannot write the output: {e}")).in_file(file);
+    let io_fail = |file: &Path, e: std::io::Error| {
+        Diagnostic::error(format!("{id}: cannot write the output: {e}")).in_file(file)
+    };
     // Render the PDF before writing anything, so that a typesetting error leaves
     // the previous files in place.
     let mut pdf_out = None;
@@ -384,14 +430,17 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         match pdf.render(&rendered.markdown, &rendered.pdf_meta) {
             Ok(o) => pdf_out = Some(o),
             Err(e) => {
-                let mut d = Diagnostic::error(format!("{id}: typesetting failed: {}", e.message)).in_file(out.join(format!("{id}.typ")));
+                let mut d = Diagnostic::error(format!("{id}: typesetting failed: {}", e.message))
+                    .in_file(out.join(format!("{id}.typ")));
                 if let (Some(l), Some(c)) = (e.line, e.column) {
                     d = d.at(l, c);
                 }
                 if ctx.opts.keep_typst {
                     let _ = write_atomic(&out.join(format!("{id}.typ")), e.typst_source.as_bytes());
                 } else {
-                    d = d.with_hint("run `charta build --keep-typst` to keep the generated Typst source");
+                    d = d.with_hint(
+                        "run `charta build --keep-typst` to keep the generated Typst source",
+                    );
                 }
                 return fail(vec![d]);
             }
@@ -402,9 +451,17 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         if let Err(e) = write_atomic(&path, md_bytes) {
             return fail(vec![io_fail(&path, e)]);
         }
-        new_entry.md = Some(OutputFile { file: format!("{id}.md"), sha256: md_hash, size: md_bytes.len() as u64 });
-    } else if let Some(prev) = job.previous {
-        new_entry.md = prev.md.clone().filter(|_| false);
+        new_entry.md = Some(OutputFile {
+            file: format!("{id}.md"),
+            sha256: md_hash,
+            size: md_bytes.len() as u64,
+        });
+        // The data the convention was rendered from, so that `charta diff` of two
+        // build folders can tell data changes field by field.
+        let snap = out.join(format!("{id}.data.json"));
+        if let Err(e) = write_atomic(&snap, entry.text.as_bytes()) {
+            return fail(vec![io_fail(&snap, e)]);
+        }
     }
     if let Some(o) = pdf_out {
         let path = out.join(format!("{id}.pdf"));
@@ -414,8 +471,17 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         if ctx.opts.keep_typst {
             let _ = write_atomic(&out.join(format!("{id}.typ")), o.typst_source.as_bytes());
         }
-        new_entry.pdf = Some(OutputFile { file: format!("{id}.pdf"), sha256: sha256_hex(&o.pdf), size: o.pdf.len() as u64 });
+        new_entry.pdf = Some(OutputFile {
+            file: format!("{id}.pdf"),
+            sha256: sha256_hex(&o.pdf),
+            size: o.pdf.len() as u64,
+        });
         new_entry.pages = Some(o.pages);
     }
-    JobResult { id, status: Status::Rendered, entry: Some(new_entry), diagnostics: warnings }
+    JobResult {
+        id,
+        status: Status::Rendered,
+        entry: Some(new_entry),
+        diagnostics: warnings,
+    }
 }

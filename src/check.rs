@@ -17,9 +17,12 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
     for (i, o) in data.dashboard.objectives.iter().enumerate() {
         if !prog.file.priorities.iter().any(|p| p.id == o.priority) {
             out.push(
-                Diagnostic::error(format!("objective `{}` refers to priority `{}`, which charta.toml does not define", o.id, o.priority))
-                    .in_file(&entry.path)
-                    .at_path(format!("dashboard.objectives[{i}].priority")),
+                Diagnostic::error(format!(
+                    "objective `{}` refers to priority `{}`, which charta.toml does not define",
+                    o.id, o.priority
+                ))
+                .in_file(&entry.path)
+                .at_path(format!("dashboard.objectives[{i}].priority")),
             );
         }
     }
@@ -29,9 +32,13 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
         let want: Vec<&str> = years.iter().map(String::as_str).collect();
         if have != want {
             out.push(
-                Diagnostic::error(format!("{path} covers years [{}] but the convention covers [{}]", have.join(", "), want.join(", ")))
-                    .in_file(&entry.path)
-                    .at_path(path),
+                Diagnostic::error(format!(
+                    "{path} covers years [{}] but the convention covers [{}]",
+                    have.join(", "),
+                    want.join(", ")
+                ))
+                .in_file(&entry.path)
+                .at_path(path),
             );
         }
     };
@@ -43,7 +50,10 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
     }
     for (i, o) in data.dashboard.objectives.iter().enumerate() {
         for (j, ind) in o.indicators.iter().enumerate() {
-            check_map(format!("dashboard.objectives[{i}].indicators[{j}].targets"), ind.targets.keys().collect());
+            check_map(
+                format!("dashboard.objectives[{i}].indicators[{j}].targets"),
+                ind.targets.keys().collect(),
+            );
         }
     }
     out
@@ -55,11 +65,20 @@ pub fn check_library(_prog: &Programme, engine: &crate::render::Engine) -> Vec<D
     let mut out = Vec::new();
     for clause in lib.clauses.values() {
         let part = &clause.meta.part;
-        if !lib.templates.values().any(|t| t.file.parts.iter().any(|p| &p.id == part)) {
+        if !lib
+            .templates
+            .values()
+            .any(|t| t.file.parts.iter().any(|p| &p.id == part))
+        {
             out.push(
-                Diagnostic::error(format!("clause `{}` fills part `{part}`, which no template has", clause.meta.id))
-                    .in_file(&clause.path)
-                    .with_hint("set `part` to the id of an article, block or annex of templates/<kind>.toml"),
+                Diagnostic::error(format!(
+                    "clause `{}` fills part `{part}`, which no template has",
+                    clause.meta.id
+                ))
+                .in_file(&clause.path)
+                .with_hint(
+                    "set `part` to the id of an article, block or annex of templates/<kind>.toml",
+                ),
             );
         }
     }

@@ -25,15 +25,30 @@ pub fn funder_designation(prog: &ProgrammeFile) -> Value {
         _ => f.feminine.unwrap_or(default_fem),
     };
     let (le, du, au, ce) = match article {
-        "la" => (format!("la {nom}"), format!("de la {nom}"), format!("à la {nom}"), format!("cette {nom}")),
-        "le" => (format!("le {nom}"), format!("du {nom}"), format!("au {nom}"), format!("ce {nom}")),
+        "la" => (
+            format!("la {nom}"),
+            format!("de la {nom}"),
+            format!("à la {nom}"),
+            format!("cette {nom}"),
+        ),
+        "le" => (
+            format!("le {nom}"),
+            format!("du {nom}"),
+            format!("au {nom}"),
+            format!("ce {nom}"),
+        ),
         "l'" => (
             format!("l'{nom}"),
             format!("de l'{nom}"),
             format!("à l'{nom}"),
             format!("{} {nom}", if feminine { "cette" } else { "cet" }),
         ),
-        _ => (nom.to_string(), format!("de {nom}"), format!("à {nom}"), nom.to_string()),
+        _ => (
+            nom.to_string(),
+            format!("de {nom}"),
+            format!("à {nom}"),
+            nom.to_string(),
+        ),
     };
     json!({
         "nom": nom,
@@ -49,11 +64,20 @@ pub fn funder_designation(prog: &ProgrammeFile) -> Value {
 }
 
 fn split_article(designation: &str) -> (&'static str, &str) {
-    if let Some(r) = designation.strip_prefix("la ").or_else(|| designation.strip_prefix("La ")) {
+    if let Some(r) = designation
+        .strip_prefix("la ")
+        .or_else(|| designation.strip_prefix("La "))
+    {
         ("la", r)
-    } else if let Some(r) = designation.strip_prefix("le ").or_else(|| designation.strip_prefix("Le ")) {
+    } else if let Some(r) = designation
+        .strip_prefix("le ")
+        .or_else(|| designation.strip_prefix("Le "))
+    {
         ("le", r)
-    } else if let Some(r) = ["l'", "L'", "l’", "L’"].iter().find_map(|p| designation.strip_prefix(p)) {
+    } else if let Some(r) = ["l'", "L'", "l’", "L’"]
+        .iter()
+        .find_map(|p| designation.strip_prefix(p))
+    {
         ("l'", r)
     } else {
         ("", designation)
@@ -74,7 +98,11 @@ fn is_feminine_civility(civility: &str) -> bool {
 }
 
 fn with_article(civility: &str, role: &str) -> String {
-    let art = if is_feminine_civility(civility) { "la" } else { "le" };
+    let art = if is_feminine_civility(civility) {
+        "la"
+    } else {
+        "le"
+    };
     format!("{art} {}", role.trim())
 }
 
@@ -103,7 +131,12 @@ fn target_json(t: Option<&Target>) -> Value {
 }
 
 /// The whole context of one convention.
-pub fn build(prog: &ProgrammeFile, id: &str, data: &AssociationFile, clauses_in_use: &[String]) -> Value {
+pub fn build(
+    prog: &ProgrammeFile,
+    id: &str,
+    data: &AssociationFile,
+    clauses_in_use: &[String],
+) -> Value {
     let mut ctx = Map::new();
     ctx.insert("id".into(), json!(id));
     ctx.insert("programme".into(), json!(prog.programme));

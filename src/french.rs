@@ -287,10 +287,7 @@ mod tests {
         );
         assert_eq!(euros_in_letters(100_000_000), "un million d'euros");
         assert_eq!(euros_in_letters(200_000_000), "deux millions d'euros");
-        assert_eq!(
-            euros_in_letters(100_000_100),
-            "un million un euros"
-        );
+        assert_eq!(euros_in_letters(100_000_100), "un million un euros");
         assert_eq!(euros_in_letters(8_000_000), "quatre-vingt mille euros");
         assert_eq!(euros_in_letters(1), "un centime");
         assert_eq!(euros_in_letters(101), "un euro et un centime");

@@ -7,15 +7,15 @@
 //! PDF) → `batch` (parallel, incremental, atomic writes, manifest). `diff`
 //! compares two versions by clause id.
 
+pub mod batch;
+pub mod check;
 pub mod context;
 pub mod diagnostic;
+pub mod diff;
 pub mod french;
 pub mod load;
 pub mod model;
 pub mod pdf;
 pub mod render;
-pub mod batch;
-pub mod check;
-pub mod diff;
 pub mod scaffold;
 pub mod schema;

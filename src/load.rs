@@ -185,7 +185,10 @@ pub fn load_programme(root: &Path) -> Result<(Programme, Vec<Diagnostic>), Vec<D
 }
 
 /// Parses TOML into `T`, locating the error.
-pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Result<T, Diagnostic> {
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|e| {
         let mut d = Diagnostic::error(e.message().to_string()).in_file(path);
         if let Some(span) = e.span() {
@@ -318,7 +321,9 @@ fn json_error(e: &serde_json::Error, path: &Path, json_path: Option<String>) -> 
     if let Some(h) = unknown_field_hint(&msg) {
         d = d.with_hint(h);
     } else if e.is_syntax() || e.is_eof() {
-        d = d.with_hint("fix the JSON syntax (a missing comma, quote or bracket is the usual cause)");
+        d = d.with_hint(
+            "fix the JSON syntax (a missing comma, quote or bracket is the usual cause)",
+        );
     }
     d
 }
@@ -326,8 +331,7 @@ fn json_error(e: &serde_json::Error, path: &Path, json_path: Option<String>) -> 
 /// `[a-z0-9-]+`.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
@@ -337,14 +341,28 @@ pub fn load_library(root: Option<&Path>, diags: &mut Vec<Diagnostic>) -> Library
     let mut files = Vec::new();
     collect_embedded(&BUILTIN_CLAUSES, &mut files);
     for (rel, text) in files {
-        if rel.extension().is_some_and(|e| e == "md") && rel.file_name() != Some("README.md".as_ref()) {
-            add_clause(&mut lib, &Path::new("clauses").join(&rel), &text, Origin::Builtin, diags);
+        if rel.extension().is_some_and(|e| e == "md")
+            && rel.file_name() != Some("README.md".as_ref())
+        {
+            add_clause(
+                &mut lib,
+                &Path::new("clauses").join(&rel),
+                &text,
+                Origin::Builtin,
+                diags,
+            );
         }
     }
     let mut files = Vec::new();
     collect_embedded(&BUILTIN_TEMPLATES, &mut files);
     for (rel, text) in files {
-        add_template_file(&mut lib, &Path::new("templates").join(&rel), &text, Origin::Builtin, diags);
+        add_template_file(
+            &mut lib,
+            &Path::new("templates").join(&rel),
+            &text,
+            Origin::Builtin,
+            diags,
+        );
     }
     if let Some(root) = root {
         let mut builtin_ids: BTreeMap<String, ()> = BTreeMap::new();
@@ -358,24 +376,35 @@ pub fn load_library(root: Option<&Path>, diags: &mut Vec<Diagnostic>) -> Library
             {
                 match std::fs::read_to_string(&entry) {
                     Ok(text) => {
-                        if let Some(id) = add_clause(&mut lib, &entry, &text, Origin::Programme, diags) {
-                            if let Some(first) = seen_in_programme.insert(id.clone(), entry.clone()) {
+                        if let Some(id) =
+                            add_clause(&mut lib, &entry, &text, Origin::Programme, diags)
+                        {
+                            if let Some(first) = seen_in_programme.insert(id.clone(), entry.clone())
+                            {
                                 diags.push(
-                                    Diagnostic::error(format!("clause id `{id}` is defined twice in the programme"))
-                                        .in_file(&entry)
-                                        .with_hint(format!("the other definition is {}; give one of them another id", first.display())),
+                                    Diagnostic::error(format!(
+                                        "clause id `{id}` is defined twice in the programme"
+                                    ))
+                                    .in_file(&entry)
+                                    .with_hint(format!(
+                                        "the other definition is {}; give one of them another id",
+                                        first.display()
+                                    )),
                                 );
                             }
                         }
                     }
-                    Err(e) => diags.push(Diagnostic::error(format!("cannot read clause: {e}")).in_file(&entry)),
+                    Err(e) => diags.push(
+                        Diagnostic::error(format!("cannot read clause: {e}")).in_file(&entry),
+                    ),
                 }
             }
         }
         for entry in walk_sorted(&root.join("templates")) {
             match std::fs::read_to_string(&entry) {
                 Ok(text) => add_template_file(&mut lib, &entry, &text, Origin::Programme, diags),
-                Err(e) => diags.push(Diagnostic::error(format!("cannot read template: {e}")).in_file(&entry)),
+                Err(e) => diags
+                    .push(Diagnostic::error(format!("cannot read template: {e}")).in_file(&entry)),
             }
         }
     }
@@ -407,7 +436,13 @@ fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<(PathBuf, String)>) {
     out.sort_by(|a, b| a.0.cmp(&b.0));
 }
 
-fn add_template_file(lib: &mut Library, path: &Path, text: &str, origin: Origin, diags: &mut Vec<Diagnostic>) {
+fn add_template_file(
+    lib: &mut Library,
+    path: &Path,
+    text: &str,
+    origin: Origin,
+    diags: &mut Vec<Diagnostic>,
+) {
     match path.extension().and_then(|e| e.to_str()) {
         Some("toml") => match parse_toml::<TemplateFile>(text, path) {
             Ok(file) => {
@@ -434,7 +469,9 @@ fn add_template_file(lib: &mut Library, path: &Path, text: &str, origin: Origin,
 pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
     let text_nl = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text_nl.strip_prefix("+++")?;
-    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
+    let rest = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))?;
     let end = rest.find("\n+++")?;
     let meta = &rest[..end + 1];
     let after = &rest[end + 4..];
@@ -447,7 +484,13 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
 }
 
 /// Parses a clause file and inserts it; returns its id.
-fn add_clause(lib: &mut Library, path: &Path, text: &str, origin: Origin, diags: &mut Vec<Diagnostic>) -> Option<String> {
+fn add_clause(
+    lib: &mut Library,
+    path: &Path,
+    text: &str,
+    origin: Origin,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let Some((meta_text, body, body_line)) = split_front_matter(text) else {
         diags.push(
             Diagnostic::error("clause has no TOML front matter")
@@ -460,7 +503,8 @@ fn add_clause(lib: &mut Library, path: &Path, text: &str, origin: Origin, diags:
     let meta: ClauseMeta = match toml::from_str(meta_text) {
         Ok(m) => m,
         Err(e) => {
-            let mut d = Diagnostic::error(format!("invalid clause front matter: {}", e.message())).in_file(path);
+            let mut d = Diagnostic::error(format!("invalid clause front matter: {}", e.message()))
+                .in_file(path);
             if let Some(span) = e.span() {
                 let (l, c) = line_col(meta_text, span.start);
                 d = d.at(l + 1, c);
@@ -483,7 +527,8 @@ fn add_clause(lib: &mut Library, path: &Path, text: &str, origin: Origin, diags:
     }
     if origin == Origin::Builtin && lib.clauses.contains_key(&meta.id) {
         diags.push(
-            Diagnostic::error(format!("built-in clause id `{}` is defined twice", meta.id)).in_file(path),
+            Diagnostic::error(format!("built-in clause id `{}` is defined twice", meta.id))
+                .in_file(path),
         );
     }
     let id = meta.id.clone();
@@ -559,7 +604,10 @@ mod tests {
 
     #[test]
     fn hint_for_typo() {
-        let h = unknown_field_hint("unknown field `fundng`, expected one of `kind`, `funding`, `years`").unwrap();
+        let h = unknown_field_hint(
+            "unknown field `fundng`, expected one of `kind`, `funding`, `years`",
+        )
+        .unwrap();
         assert_eq!(h, "did you mean `funding`?");
     }
 }

@@ -36,7 +36,9 @@ fn main() -> ExitCode {
         Command::Init { dir } => init(&dir),
         Command::Check(a) => check(a.prog.as_deref(), a.format),
         Command::Build(a) => build(a),
-        Command::Diff(a) => charta::diff::cli::run(&a.old, &a.new, a.format.into(), a.out.as_deref()),
+        Command::Diff(a) => {
+            charta::diff::cli::run(&a.old, &a.new, a.format.into(), a.out.as_deref())
+        }
         Command::Schema => {
             println!("{}", charta::schema::association_schema_json());
             OK
@@ -58,7 +60,8 @@ impl From<cli::DiffFormat> for charta::diff::cli::Format {
 }
 
 fn prog_dir(p: Option<&Path>) -> PathBuf {
-    p.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    p.map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Prints diagnostics rustc-style, grouped by file, with the source line and a caret.
@@ -75,11 +78,18 @@ fn print_diagnostics(diags: &[Diagnostic]) {
             match (d.line, d.column) {
                 (Some(l), Some(c)) => {
                     eprintln!("  --> {}:{l}:{c}", file.display());
-                    if let Some(src) = std::fs::read_to_string(file).ok().and_then(|t| t.lines().nth(l - 1).map(str::to_string)) {
+                    if let Some(src) = std::fs::read_to_string(file)
+                        .ok()
+                        .and_then(|t| t.lines().nth(l - 1).map(str::to_string))
+                    {
                         let w = l.to_string().len();
                         eprintln!("{:w$} |", "");
                         eprintln!("{l} | {src}");
-                        let pad: String = src.chars().take(c.saturating_sub(1)).map(|ch| if ch == '\t' { '\t' } else { ' ' }).collect();
+                        let pad: String = src
+                            .chars()
+                            .take(c.saturating_sub(1))
+                            .map(|ch| if ch == '\t' { '\t' } else { ' ' })
+                            .collect();
                         eprintln!("{:w$} | {pad}^", "");
                     }
                 }
@@ -122,7 +132,9 @@ fn check(prog: Option<&Path>, format: ReportFormat) -> u8 {
         }
         ReportFormat::Text => {
             print_diagnostics(&diags);
-            eprintln!("checked {files} association file(s): {errors} error(s), {warnings} warning(s)");
+            eprintln!(
+                "checked {files} association file(s): {errors} error(s), {warnings} warning(s)"
+            );
         }
     }
     if has_errors(&diags) { INPUT } else { OK }
@@ -160,7 +172,11 @@ fn build(a: cli::BuildArgs) -> u8 {
         markdown: a.format.contains(&OutputFormat::Md),
         pdf: a.format.contains(&OutputFormat::Pdf),
         only: a.only,
-        jobs: a.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+        jobs: a.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        }),
         force: a.force,
         keep_typst: a.keep_typst,
     };
@@ -198,7 +214,11 @@ fn build(a: cli::BuildArgs) -> u8 {
         report.elapsed.as_secs_f64(),
         opts.out.display()
     );
-    if report.has_errors() || has_errors(&diags) { INPUT } else { OK }
+    if report.has_errors() || has_errors(&diags) {
+        INPUT
+    } else {
+        OK
+    }
 }
 
 fn clauses(prog: Option<&Path>) -> u8 {
@@ -206,7 +226,10 @@ fn clauses(prog: Option<&Path>) -> u8 {
     let mut diags = Vec::new();
     let root = dir.join("charta.toml").is_file().then_some(dir.as_path());
     let lib = load::load_library(root, &mut diags);
-    println!("{:<36} {:<8} {:<10} {:<26} {:<44} TITLE", "ID", "VERSION", "ORIGIN", "PART", "CONDITION");
+    println!(
+        "{:<36} {:<8} {:<10} {:<26} {:<44} TITLE",
+        "ID", "VERSION", "ORIGIN", "PART", "CONDITION"
+    );
     for c in lib.clauses.values() {
         let m = &c.meta;
         let cond = match (&m.condition, m.optional) {
@@ -215,7 +238,15 @@ fn clauses(prog: Option<&Path>) -> u8 {
             (None, true) => "optional".to_string(),
             (None, false) => "always".to_string(),
         };
-        println!("{:<36} {:<8} {:<10} {:<26} {:<44} {}", m.id, m.version, c.origin.to_string(), m.part, cond, m.title);
+        println!(
+            "{:<36} {:<8} {:<10} {:<26} {:<44} {}",
+            m.id,
+            m.version,
+            c.origin.to_string(),
+            m.part,
+            cond,
+            m.title
+        );
     }
     eprintln!("{} clauses", lib.clauses.len());
     print_diagnostics(&diags);
@@ -223,18 +254,31 @@ fn clauses(prog: Option<&Path>) -> u8 {
 }
 
 fn init(dir: &Path) -> u8 {
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        print_diagnostics(&[Diagnostic::error(format!("{} exists and is not empty", dir.display()))
-            .with_hint("choose a new folder name; charta init never overwrites files")]);
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        print_diagnostics(&[Diagnostic::error(format!(
+            "{} exists and is not empty",
+            dir.display()
+        ))
+        .with_hint("choose a new folder name; charta init never overwrites files")]);
         return FAULT;
     }
     match charta::scaffold::write_example(dir) {
         Ok(n) => {
-            eprintln!("created {} ({n} files); next: charta build {}", dir.display(), dir.display());
+            eprintln!(
+                "created {} ({n} files); next: charta build {}",
+                dir.display(),
+                dir.display()
+            );
             OK
         }
         Err(e) => {
-            print_diagnostics(&[Diagnostic::error(format!("cannot create the programme: {e}")).in_file(dir)]);
+            print_diagnostics(&[
+                Diagnostic::error(format!("cannot create the programme: {e}")).in_file(dir),
+            ]);
             FAULT
         }
     }

@@ -211,9 +211,7 @@ impl<'de> Deserialize<'de> for Amount {
             )));
         }
         if v < 0.0 {
-            return Err(serde::de::Error::custom(format!(
-                "amount {v} is negative"
-            )));
+            return Err(serde::de::Error::custom(format!("amount {v} is negative")));
         }
         Ok(Amount(cents.round() as i64))
     }

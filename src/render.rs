@@ -121,7 +121,12 @@ impl Engine {
     }
 
     /// Applicable clauses of a template, by part, in order.
-    fn select(&self, template: &Template, data: &AssociationFile, ctx: &Context) -> Result<Vec<(String, Vec<&Clause>)>, Vec<Diagnostic>> {
+    fn select(
+        &self,
+        template: &Template,
+        data: &AssociationFile,
+        ctx: &Context,
+    ) -> Result<Vec<(String, Vec<&Clause>)>, Vec<Diagnostic>> {
         let choice = &data.convention.clauses;
         let mut diags = Vec::new();
         let mut by_part: BTreeMap<&str, Vec<&Clause>> = BTreeMap::new();
@@ -171,13 +176,23 @@ impl Engine {
     }
 
     /// Renders one convention to Markdown.
-    pub fn render(&self, prog: &ProgrammeFile, id: &str, data: &AssociationFile, file: &Path) -> Result<Rendered, Vec<Diagnostic>> {
+    pub fn render(
+        &self,
+        prog: &ProgrammeFile,
+        id: &str,
+        data: &AssociationFile,
+        file: &Path,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
         let kind = data.convention.kind.as_str();
         let Some(template) = self.library.templates.get(kind) else {
-            return Err(vec![Diagnostic::error(format!("no template for convention kind `{kind}`"))
-                .in_file(file)
-                .at_path("convention.kind")
-                .with_hint("add templates/<kind>.toml to the programme or use cpo, annuelle or cadre")]);
+            return Err(vec![
+                Diagnostic::error(format!("no template for convention kind `{kind}`"))
+                    .in_file(file)
+                    .at_path("convention.kind")
+                    .with_hint(
+                        "add templates/<kind>.toml to the programme or use cpo, annuelle or cadre",
+                    ),
+            ]);
         };
         // First pass: conditions see every clause that could be in use.
         let base = crate::context::build(prog, id, data, &[]);
@@ -201,7 +216,12 @@ impl Engine {
         let (mut n_art, mut n_annex) = (0usize, 0usize);
         let mut numbers: HashMap<&str, String> = HashMap::new();
         for (part_id, clauses) in &selected {
-            let part = template.file.parts.iter().find(|p| &p.id == part_id).expect("selected from template");
+            let part = template
+                .file
+                .parts
+                .iter()
+                .find(|p| &p.id == part_id)
+                .expect("selected from template");
             let number = match part.kind {
                 PartKind::Article => {
                     n_art += 1;
@@ -234,20 +254,38 @@ impl Engine {
         ));
         let mut uses = Vec::new();
         for (part_id, clauses) in &selected {
-            let part = template.file.parts.iter().find(|p| &p.id == part_id).expect("selected from template");
+            let part = template
+                .file
+                .parts
+                .iter()
+                .find(|p| &p.id == part_id)
+                .expect("selected from template");
             let number = &numbers[part_id.as_str()];
-            md.push_str(&format!("<!-- part:{} kind={}", part.id, part.kind.as_str()));
+            md.push_str(&format!(
+                "<!-- part:{} kind={}",
+                part.id,
+                part.kind.as_str()
+            ));
             if !number.is_empty() {
                 md.push_str(&format!(" number={number}"));
             }
             md.push_str(" -->\n");
             let heading = match part.kind {
-                PartKind::Article => Some(format!("Article {number} – {}", part.title.as_deref().unwrap_or(""))),
-                PartKind::Annex => Some(format!("Annexe {number} – {}", part.title.as_deref().unwrap_or(""))),
+                PartKind::Article => Some(format!(
+                    "Article {number} – {}",
+                    part.title.as_deref().unwrap_or("")
+                )),
+                PartKind::Annex => Some(format!(
+                    "Annexe {number} – {}",
+                    part.title.as_deref().unwrap_or("")
+                )),
                 PartKind::Block => part.heading.clone(),
             };
             if let Some(h) = heading {
-                md.push_str(&format!("## {}\n\n", french::punctuation(h.trim_end_matches([' ', '–']))));
+                md.push_str(&format!(
+                    "## {}\n\n",
+                    french::punctuation(h.trim_end_matches([' ', '–']))
+                ));
             }
             for clause in clauses {
                 let m = &clause.meta;
@@ -266,7 +304,11 @@ impl Engine {
                         for cited in missing {
                             let known = self.library.clauses.contains_key(&cited)
                                 || template.file.parts.iter().any(|p| p.id == cited);
-                            let why = if known { "which is not part of this convention" } else { "which does not exist" };
+                            let why = if known {
+                                "which is not part of this convention"
+                            } else {
+                                "which does not exist"
+                            };
                             diags.push(
                                 Diagnostic::error(format!("{id}: clause `{}` cites `{cited}`, {why}", m.id))
                                     .in_file(&clause.path)
@@ -380,7 +422,10 @@ fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> PdfMet
 }
 
 /// Replaces citation markers with final numbers; returns the ids that are not rendered.
-fn resolve_citations(body: &str, labels: &HashMap<String, (PartKind, String)>) -> Result<String, Vec<String>> {
+fn resolve_citations(
+    body: &str,
+    labels: &HashMap<String, (PartKind, String)>,
+) -> Result<String, Vec<String>> {
     let mut out = String::with_capacity(body.len());
     let mut missing = Vec::new();
     let mut rest = body;
@@ -395,9 +440,16 @@ fn resolve_citations(body: &str, labels: &HashMap<String, (PartKind, String)>) -
         let marker = &after[..j];
         rest = &after[j + REF_CLOSE.len_utf8()..];
         let mut it = marker.splitn(3, ':');
-        let (what, id, cap) = (it.next().unwrap_or(""), it.next().unwrap_or(""), it.next() == Some("1"));
+        let (what, id, cap) = (
+            it.next().unwrap_or(""),
+            it.next().unwrap_or(""),
+            it.next() == Some("1"),
+        );
         match labels.get(id) {
-            Some((kind, number)) if (what == "a" && *kind == PartKind::Article) || (what == "x" && *kind == PartKind::Annex) => {
+            Some((kind, number))
+                if (what == "a" && *kind == PartKind::Article)
+                    || (what == "x" && *kind == PartKind::Annex) =>
+            {
                 let word = match (what, cap) {
                     ("a", false) => "article",
                     ("a", true) => "Article",
@@ -410,7 +462,11 @@ fn resolve_citations(body: &str, labels: &HashMap<String, (PartKind, String)>) -
         }
     }
     out.push_str(rest);
-    if missing.is_empty() { Ok(out) } else { Err(missing) }
+    if missing.is_empty() {
+        Ok(out)
+    } else {
+        Err(missing)
+    }
 }
 
 /// Drops trailing spaces, collapses runs of blank lines and doubled spaces left by
@@ -463,7 +519,8 @@ pub fn escape_markdown(input: &str) -> String {
         let mut at_start = true;
         while let Some((i, c)) = chars.next() {
             match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '|' | '&' | '$' | '!' => {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '|' | '&' | '$'
+                | '!' => {
                     out.push('\\');
                     out.push(c);
                 }
@@ -473,7 +530,10 @@ pub fn escape_markdown(input: &str) -> String {
                 }
                 '0'..='9' if at_start => {
                     // « 1. » or « 1) » at the start of a paragraph would open a list.
-                    let digits_end = p[i..].find(|ch: char| !ch.is_ascii_digit()).map(|k| i + k).unwrap_or(p.len());
+                    let digits_end = p[i..]
+                        .find(|ch: char| !ch.is_ascii_digit())
+                        .map(|k| i + k)
+                        .unwrap_or(p.len());
                     out.push_str(&p[i..digits_end]);
                     while chars.peek().is_some_and(|(k, _)| *k < digits_end) {
                         chars.next();
@@ -496,13 +556,17 @@ pub fn escape_markdown(input: &str) -> String {
 
 fn num_arg(value: &Value, filter: &str) -> tera::Result<f64> {
     match value {
-        Value::Number(n) => n.as_f64().ok_or_else(|| tera::Error::msg(format!("`{filter}`: not a number"))),
+        Value::Number(n) => n
+            .as_f64()
+            .ok_or_else(|| tera::Error::msg(format!("`{filter}`: not a number"))),
         Value::String(s) => s
             .trim()
             .parse::<f64>()
             .map_err(|_| tera::Error::msg(format!("`{filter}` expects a number, got `{s}`"))),
         Value::Null => Err(tera::Error::msg(format!("`{filter}` got an empty value"))),
-        other => Err(tera::Error::msg(format!("`{filter}` expects a number, got {other}"))),
+        other => Err(tera::Error::msg(format!(
+            "`{filter}` expects a number, got {other}"
+        ))),
     }
 }
 
@@ -523,7 +587,10 @@ fn register_filters(tera: &mut Tera) {
         Ok(Value::String(french::euros(cents_of(num_arg(v, "euros")?))))
     });
     tera.register_filter("euros_en_lettres", |v: &Value, _: &FilterArgs| {
-        Ok(Value::String(french::euros_in_letters(cents_of(num_arg(v, "euros_en_lettres")?))))
+        Ok(Value::String(french::euros_in_letters(cents_of(num_arg(
+            v,
+            "euros_en_lettres",
+        )?))))
     });
     tera.register_filter("nombre", |v: &Value, _: &FilterArgs| {
         Ok(Value::String(french::decimal(num_arg(v, "nombre")?, 2)))
@@ -531,7 +598,9 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("nombre_en_lettres", |v: &Value, _: &FilterArgs| {
         let n = num_arg(v, "nombre_en_lettres")?;
         if n < 0.0 || n.fract() != 0.0 {
-            return Err(tera::Error::msg(format!("`nombre_en_lettres` expects a whole number, got {n}")));
+            return Err(tera::Error::msg(format!(
+                "`nombre_en_lettres` expects a whole number, got {n}"
+            )));
         }
         Ok(Value::String(french::cardinal(n as u64)))
     });
@@ -544,22 +613,37 @@ fn register_filters(tera: &mut Tera) {
             .map(Value::String)
             .ok_or_else(|| tera::Error::msg(format!("`date_fr`: `{s}` is not a date YYYY-MM-DD")))
     });
-    tera.register_filter("siret", |v: &Value, _: &FilterArgs| Ok(Value::String(french::siret(str_arg(v, "siret")?))));
-    tera.register_filter("siren", |v: &Value, _: &FilterArgs| Ok(Value::String(french::siren(str_arg(v, "siren")?))));
-    tera.register_filter("iban", |v: &Value, _: &FilterArgs| Ok(Value::String(french::iban(str_arg(v, "iban")?))));
-    tera.register_filter("rna", |v: &Value, _: &FilterArgs| Ok(Value::String(str_arg(v, "rna")?.trim().to_string())));
+    tera.register_filter("siret", |v: &Value, _: &FilterArgs| {
+        Ok(Value::String(french::siret(str_arg(v, "siret")?)))
+    });
+    tera.register_filter("siren", |v: &Value, _: &FilterArgs| {
+        Ok(Value::String(french::siren(str_arg(v, "siren")?)))
+    });
+    tera.register_filter("iban", |v: &Value, _: &FilterArgs| {
+        Ok(Value::String(french::iban(str_arg(v, "iban")?)))
+    });
+    tera.register_filter("rna", |v: &Value, _: &FilterArgs| {
+        Ok(Value::String(str_arg(v, "rna")?.trim().to_string()))
+    });
     tera.register_function("article", |args: &FilterArgs| citation(args, 'a'));
     tera.register_function("annexe", |args: &FilterArgs| citation(args, 'x'));
 }
 
 fn citation(args: &FilterArgs, what: char) -> tera::Result<Value> {
     let name = if what == 'a' { "article" } else { "annexe" };
-    let id = args
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| tera::Error::msg(format!("`{name}(id=\"…\")` needs the id of a clause or part")))?;
-    let cap = args.get("majuscule").and_then(Value::as_bool).unwrap_or(false);
-    Ok(Value::String(format!("{REF_OPEN}{what}:{id}:{}{REF_CLOSE}", if cap { 1 } else { 0 })))
+    let id = args.get("id").and_then(Value::as_str).ok_or_else(|| {
+        tera::Error::msg(format!(
+            "`{name}(id=\"…\")` needs the id of a clause or part"
+        ))
+    })?;
+    let cap = args
+        .get("majuscule")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    Ok(Value::String(format!(
+        "{REF_OPEN}{what}:{id}:{}{REF_CLOSE}",
+        if cap { 1 } else { 0 }
+    )))
 }
 
 #[cfg(test)]

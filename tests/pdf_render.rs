@@ -166,7 +166,11 @@ fn normalise_extracted(text: &str) -> Vec<char> {
             .iter()
             .take_while(|c| c.is_whitespace())
             .any(|&c| c == '\n');
-        out.push(if c == '-' && line_end_follows { SOFT } else { c });
+        out.push(if c == '-' && line_end_follows {
+            SOFT
+        } else {
+            c
+        });
     }
     out
 }
@@ -208,7 +212,11 @@ fn pdf_render_convention() {
     );
     assert!(output.pdf.starts_with(b"%PDF-"));
     assert!(output.pages > 1, "{} pages", output.pages);
-    assert!(output.typst_source.contains("#part(\"signature\", \"block\", none)["));
+    assert!(
+        output
+            .typst_source
+            .contains("#part(\"signature\", \"block\", none)[")
+    );
 
     let text = text_of(&output.pdf);
     for expected in [
@@ -229,7 +237,10 @@ fn pdf_render_convention() {
         &format!("Page 1 sur {}", output.pages),
         "Paraphes",
     ] {
-        assert!(pdf_contains(&text, expected), "missing {expected:?} in:\n{text}");
+        assert!(
+            pdf_contains(&text, expected),
+            "missing {expected:?} in:\n{text}"
+        );
     }
     // Header rows repeat: the 30-row table spans two pages here or not, but
     // the header text appears at least once per table page.
@@ -254,9 +265,15 @@ fn pdf_render_is_pdf_a_2b() {
     let part = pdf.contains("<pdfaid:part>2</pdfaid:part>") || pdf.contains("pdfaid:part=\"2\"");
     let conformance = pdf.contains("<pdfaid:conformance>B</pdfaid:conformance>")
         || pdf.contains("pdfaid:conformance=\"B\"");
-    assert!(part && conformance, "no PDF/A-2b identification in the XMP metadata");
+    assert!(
+        part && conformance,
+        "no PDF/A-2b identification in the XMP metadata"
+    );
     // Metadata comes from the data, not the clock.
-    assert!(pdf.contains("2026-03-12"), "document date missing from the XMP");
+    assert!(
+        pdf.contains("2026-03-12"),
+        "document date missing from the XMP"
+    );
 }
 
 /// Characters that are markup in Typst (and in Markdown), as an association
@@ -315,10 +332,15 @@ fn pdf_render_specials_are_literal() {
         small_convention(&paragraph),
         markdown_escape(&name)
     );
-    let output = ENGINE.render(&markdown, &meta(&name)).unwrap_or_else(|e| panic!("{e}"));
+    let output = ENGINE
+        .render(&markdown, &meta(&name))
+        .unwrap_or_else(|e| panic!("{e}"));
     let text = text_of(&output.pdf);
     for expected in lines.iter().copied().chain([name.as_str()]) {
-        assert!(pdf_contains(&text, expected), "missing {expected:?} in:\n{text}");
+        assert!(
+            pdf_contains(&text, expected),
+            "missing {expected:?} in:\n{text}"
+        );
     }
     // The name is in the body (Markdown) and in the title block (data from
     // /meta.json): both literal.
@@ -327,7 +349,10 @@ fn pdf_render_specials_are_literal() {
         .collect::<String>()
         .matches(&normalise_expected(&name).iter().collect::<String>())
         .count();
-    assert!(title_block_and_body >= 2, "the name appears {title_block_and_body} times");
+    assert!(
+        title_block_and_body >= 2,
+        "the name appears {title_block_and_body} times"
+    );
 }
 
 /// Printable ASCII, French and typographic characters Libertinus Serif draws,
@@ -392,7 +417,9 @@ fn pdf_render_time_of_a_ten_page_convention() {
     let meta = meta(ASSOCIATION);
     // The first build also loads and parses the fonts.
     let started = Instant::now();
-    let first = ENGINE.render(&markdown, &meta).unwrap_or_else(|e| panic!("{e}"));
+    let first = ENGINE
+        .render(&markdown, &meta)
+        .unwrap_or_else(|e| panic!("{e}"));
     let cold = started.elapsed();
     let started = Instant::now();
     let runs = 3;

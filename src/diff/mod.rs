@@ -23,7 +23,8 @@ pub fn clauses_of(markdown: &str) -> Vec<(String, String)> {
 /// One line that says what changed between two versions: « 2 clauses modified (x, y), 1 added (z) ».
 pub fn summary_line(old: &str, new: &str) -> String {
     let (a, b) = (clauses_of(old), clauses_of(new));
-    let find = |v: &[(String, String)], id: &str| v.iter().find(|(i, _)| i == id).map(|(_, t)| t.clone());
+    let find =
+        |v: &[(String, String)], id: &str| v.iter().find(|(i, _)| i == id).map(|(_, t)| t.clone());
     let mut modified = Vec::new();
     let mut added = Vec::new();
     let mut removed = Vec::new();
@@ -40,9 +41,18 @@ pub fn summary_line(old: &str, new: &str) -> String {
         }
     }
     let mut parts = Vec::new();
-    for (n, what) in [(&modified, "modified"), (&added, "added"), (&removed, "removed")] {
+    for (n, what) in [
+        (&modified, "modified"),
+        (&added, "added"),
+        (&removed, "removed"),
+    ] {
         if !n.is_empty() {
-            parts.push(format!("{} clause{} {what} ({})", n.len(), if n.len() > 1 { "s" } else { "" }, n.join(", ")));
+            parts.push(format!(
+                "{} clause{} {what} ({})",
+                n.len(),
+                if n.len() > 1 { "s" } else { "" },
+                n.join(", ")
+            ));
         }
     }
     if parts.is_empty() {

@@ -48,9 +48,14 @@ pub fn markdown_to_typst(markdown: &str) -> String {
 /// was opened (and, for lists and tables, on how many children came before).
 enum Frame {
     /// A list or enum: items are comma-separated content arguments.
-    List { items: usize },
+    List {
+        items: usize,
+    },
     Item,
-    Table { columns: usize, cells_in_row: usize },
+    Table {
+        columns: usize,
+        cells_in_row: usize,
+    },
     TableHead,
     TableRow,
     TableCell,
@@ -99,9 +104,9 @@ impl Writer {
             Event::HardBreak => self.out.push_str("#linebreak()\n"),
             Event::Rule => self.out.push_str("\n#line(length: 100%)\n\n"),
             // Not enabled in the options; should they appear, they are text.
-            Event::FootnoteReference(text)
-            | Event::InlineMath(text)
-            | Event::DisplayMath(text) => push_text(&mut self.out, &text),
+            Event::FootnoteReference(text) | Event::InlineMath(text) | Event::DisplayMath(text) => {
+                push_text(&mut self.out, &text)
+            }
             Event::TaskListMarker(checked) => {
                 push_text(&mut self.out, if checked { "[x] " } else { "[ ] " })
             }
@@ -155,7 +160,10 @@ impl Writer {
                     "#table(\n  columns: {columns},\n  align: ({},),\n",
                     align.join(", ")
                 ));
-                Frame::Table { columns, cells_in_row: 0 }
+                Frame::Table {
+                    columns,
+                    cells_in_row: 0,
+                }
             }
             Tag::TableHead => {
                 self.reset_row();
@@ -253,7 +261,8 @@ impl Writer {
             Frame::Verbatim(text) => match tag {
                 TagEnd::CodeBlock => {
                     self.out.push_str("#raw(block: true, ");
-                    self.out.push_str(&typst_string(text.trim_end_matches('\n')));
+                    self.out
+                        .push_str(&typst_string(text.trim_end_matches('\n')));
                     self.out.push_str(")\n\n");
                 }
                 _ => self.html_block(&text),
@@ -274,7 +283,10 @@ impl Writer {
 
     fn table_state(&mut self) -> Option<(&mut usize, usize)> {
         self.stack.iter_mut().rev().find_map(|frame| match frame {
-            Frame::Table { columns, cells_in_row } => Some((cells_in_row, *columns)),
+            Frame::Table {
+                columns,
+                cells_in_row,
+            } => Some((cells_in_row, *columns)),
             _ => None,
         })
     }
@@ -418,9 +430,7 @@ fn parse_anchor(line: &str) -> Option<Anchor<'_>> {
         let (key, value) = word.split_once('=')?;
         match key {
             "kind" if matches!(value, "block" | "article" | "annex") => kind = Some(value),
-            "number"
-                if !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric()) =>
-            {
+            "number" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric()) => {
                 number = Some(value)
             }
             _ => return None,
@@ -502,7 +512,10 @@ mod tests {
     #[test]
     fn escapes_every_markup_character() {
         let mut out = String::new();
-        push_text(&mut out, "# $ * _ ` < > @ [ ] \\ // = ~ \" ' {{ }} http://x 1. -");
+        push_text(
+            &mut out,
+            "# $ * _ ` < > @ [ ] \\ // = ~ \" ' {{ }} http://x 1. -",
+        );
         assert_eq!(
             out,
             "\\# \\$ \\* \\_ \\` \\< \\> \\@ \\[ \\] \\\\ \\/\\/ \\= \\~ \\\" \\' \\{\\{ \\}\\} \
@@ -588,7 +601,10 @@ mod tests {
     fn other_html_is_literal_text() {
         let typst = body("<div>#x</div>\n\nA <b>b</b> <!-- note -->\n");
         assert!(typst.contains("\\<div\\>\\#x\\<\\/div\\>"), "{typst}");
-        assert!(typst.contains("A \\<b\\>b\\<\\/b\\> \\<\\!\\-\\- note \\-\\-\\>"), "{typst}");
+        assert!(
+            typst.contains("A \\<b\\>b\\<\\/b\\> \\<\\!\\-\\- note \\-\\-\\>"),
+            "{typst}"
+        );
     }
 
     #[test]

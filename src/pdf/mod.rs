@@ -253,10 +253,14 @@ fn to_error(world: &dyn World, diagnostics: &[SourceDiagnostic], typst_source: S
     }
     if position.is_none() {
         // The trace goes from the innermost call outwards.
-        position = diagnostic.trace.iter().find_map(|point| match locate(world, point.span.into()) {
-            Some((id, line, column)) if id == *MAIN => Some((line, column)),
-            _ => None,
-        });
+        position =
+            diagnostic
+                .trace
+                .iter()
+                .find_map(|point| match locate(world, point.span.into()) {
+                    Some((id, line, column)) if id == *MAIN => Some((line, column)),
+                    _ => None,
+                });
     }
     for hint in &diagnostic.hints {
         message.push_str("\nhint: ");

@@ -50,7 +50,9 @@ fn today_is_the_document_date() {
     let engine = PdfEngine::new(Some(layout(
         "#assert.eq(datetime.today(), datetime(year: 2026, month: 3, day: 12))",
     )));
-    engine.render(MARKDOWN, &meta()).unwrap_or_else(|e| panic!("{e}"));
+    engine
+        .render(MARKDOWN, &meta())
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
@@ -67,7 +69,10 @@ fn the_world_reads_no_file() {
 fn packages_are_refused() {
     let engine = PdfEngine::new(Some(layout("#import \"@preview/cetz:0.3.4\"")));
     let error = engine.render(MARKDOWN, &meta()).unwrap_err();
-    assert!(error.message.contains("packages are not available"), "{error}");
+    assert!(
+        error.message.contains("packages are not available"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -83,12 +88,20 @@ fn errors_in_the_layout_point_at_the_generated_call() {
     let error = PdfEngine::new(Some(broken.into()))
         .render(MARKDOWN, &meta())
         .unwrap_err();
-    assert!(error.message.contains("/layout.typ:4:"), "{}", error.message);
+    assert!(
+        error.message.contains("/layout.typ:4:"),
+        "{}",
+        error.message
+    );
     let line = error.line.expect("a line in main.typ");
     let text = error.typst_source.lines().nth(line - 1).unwrap();
     assert!(text.starts_with("#part(\"objet\""), "line {line}: {text:?}");
     assert_eq!(error.column, Some(2), "{error}");
-    assert!(error.to_string().starts_with(&format!("Typst: main.typ:{line}:2: ")));
+    assert!(
+        error
+            .to_string()
+            .starts_with(&format!("Typst: main.typ:{line}:2: "))
+    );
 }
 
 #[test]

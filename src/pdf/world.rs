@@ -55,9 +55,7 @@ impl DocWorld<'_> {
             VirtualRoot::Package(spec) => FileError::Package(PackageError::Other(Some(
                 format!("packages are not available in charta (asked for {spec})").into(),
             ))),
-            VirtualRoot::Project => {
-                FileError::NotFound(PathBuf::from(id.vpath().get_with_slash()))
-            }
+            VirtualRoot::Project => FileError::NotFound(PathBuf::from(id.vpath().get_with_slash())),
         }
     }
 }

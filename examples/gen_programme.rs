@@ -1,0 +1,213 @@
+//! Generates a large synthetic programme for benchmarks and tests:
+//! `cargo run --example gen_programme -- DIR N [SEED]` writes DIR/charta.toml
+//! (the example programme's) and N association files with 3 to 4 years, 2 to 4
+//! objectives, valid SIRET (Luhn), RNA and IBAN (mod 97), a mix of regimes and
+//! optional clauses. Deterministic: the same N and SEED give the same files.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+/// A small deterministic generator (SplitMix64): benchmarks need the same data every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a>(&mut self, xs: &'a [&'a str]) -> &'a str {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+}
+
+fn luhn_complete(prefix: &str) -> String {
+    for d in 0..10 {
+        let s = format!("{prefix}{d}");
+        let sum: u32 = s
+            .chars()
+            .rev()
+            .enumerate()
+            .map(|(i, c)| {
+                let v = c.to_digit(10).unwrap();
+                if i % 2 == 1 {
+                    let x = v * 2;
+                    if x > 9 { x - 9 } else { x }
+                } else {
+                    v
+                }
+            })
+            .sum();
+        if sum % 10 == 0 {
+            return s;
+        }
+    }
+    unreachable!("one digit completes a Luhn number")
+}
+
+fn siret(rng: &mut Rng) -> String {
+    let siren = luhn_complete(&format!("{:08}", 30_000_000 + rng.below(69_999_999)));
+    luhn_complete(&format!("{siren}{:04}", rng.below(9999)))
+}
+
+fn iban(rng: &mut Rng) -> String {
+    let bban = format!(
+        "30006{:05}{:011}{:02}",
+        rng.below(99_999),
+        rng.below(99_999_999_999),
+        rng.below(97)
+    );
+    // Check digits: (BBAN + "FR00" as digits) mod 97.
+    let digits = format!("{bban}152700");
+    let rem = digits
+        .bytes()
+        .fold(0u64, |acc, b| (acc * 10 + (b - b'0') as u64) % 97);
+    format!("FR{:02}{bban}", 98 - rem)
+}
+
+const NAMES: &[&str] = &[
+    "Maison",
+    "Atelier",
+    "Réseau",
+    "Collectif",
+    "Épicerie",
+    "Ressourcerie",
+    "Jardins",
+    "Tiers-lieu",
+];
+const TOPICS: &[&str] = &[
+    "des solidarités",
+    "du réemploi",
+    "de l'insertion",
+    "des mobilités",
+    "du lien social",
+    "de la coopération",
+];
+const PLACES: &[&str] = &[
+    "Montvalon",
+    "Brécourt",
+    "Vaudrecourt",
+    "Saulnières",
+    "Thionvaux",
+    "Aubry-sur-Meuse",
+];
+const REGIMES: &[&str] = &["non-economic", "non-economic", "de-minimis", "sieg"];
+const OPTIONS: &[&str] = &[
+    "mise-a-disposition-locaux",
+    "communication-logo",
+    "excedent-raisonnable",
+    "valorisation-benevolat",
+    "comite-de-suivi",
+];
+
+fn association(rng: &mut Rng, n: usize) -> Value {
+    let years: Vec<i32> = (2026..2026 + 3 + rng.below(2) as i32).collect();
+    let base = 20_000 + rng.below(160) * 1000;
+    let mut funding = serde_json::Map::new();
+    let mut eligible = serde_json::Map::new();
+    for (i, y) in years.iter().enumerate() {
+        let f = base + i as u64 * 1500;
+        funding.insert(y.to_string(), json!(f));
+        eligible.insert(y.to_string(), json!(f * 3 + rng.below(20) * 1000));
+    }
+    let mut objectives = Vec::new();
+    for o in 1..=(2 + rng.below(3)) {
+        let mut indicators = Vec::new();
+        for i in 1..=(1 + rng.below(3)) {
+            let id = format!("O{o}-I{i}");
+            if rng.below(3) == 0 {
+                let targets: serde_json::Map<String, Value> = years
+                    .iter()
+                    .enumerate()
+                    .map(|(k, y)| {
+                        (
+                            y.to_string(),
+                            json!(format!("Étape {} du partenariat", k + 1)),
+                        )
+                    })
+                    .collect();
+                indicators.push(json!({"id": id, "label": "Qualité de la coopération locale", "type": "qualitative", "targets": targets}));
+            } else {
+                let start = 50 + rng.below(200);
+                let targets: serde_json::Map<String, Value> = years
+                    .iter()
+                    .enumerate()
+                    .map(|(k, y)| (y.to_string(), json!(start + 10 * (k as u64 + 1))))
+                    .collect();
+                indicators.push(json!({"id": id, "label": "Personnes accompagnées", "type": "quantitative", "unit": "personnes", "baseline": start, "targets": targets, "source": "Registre de l'association"}));
+            }
+        }
+        objectives.push(json!({"id": format!("O{o}"), "priority": format!("P{}", 1 + rng.below(4)), "title": "Accompagner les habitants vers l'emploi et l'autonomie", "indicators": indicators}));
+    }
+    let place = rng.pick(PLACES);
+    let add: Vec<&str> = OPTIONS
+        .iter()
+        .copied()
+        .filter(|_| rng.below(3) == 0)
+        .collect();
+    json!({
+        "association": {
+            "name": format!("{} {} de {place} n° {n}", rng.pick(NAMES), rng.pick(TOPICS)),
+            "legal_form": "association déclarée (loi du 1er juillet 1901)",
+            "rna": format!("W55{:07}", rng.below(9_999_999)),
+            "siret": siret(rng),
+            "address": {"street": format!("{} rue de la République", 1 + rng.below(120)), "postcode": "55100", "city": place},
+            "representative": {"civility": if rng.below(2) == 0 { "Mme" } else { "M." }, "name": format!("Camille Exemple {n}"), "role": "présidence"},
+            "bank": {"iban": iban(rng), "bic": "AGRIFRPP"},
+            "cer_signed_on": "2025-11-03"
+        },
+        "convention": {
+            "kind": "cpo",
+            "reference": format!("GEN-2026-{n:04}"),
+            "years": years,
+            "regime": rng.pick(REGIMES),
+            "funding": funding,
+            "eligible_cost": eligible,
+            "payment": {"advance_percent": 50},
+            "decision": {"body": "Commission permanente", "date": "2026-01-23", "number": format!("CP-2026-01-{n:04}")},
+            "signature": {"place": "Montvalon-sur-Meuse", "date": null},
+            "clauses": {"add": add, "remove": []}
+        },
+        "project": {
+            "title": format!("Projet associatif de {place}"),
+            "summary": "L'association conduit un projet d'accompagnement des habitants, conçu à son initiative et dans le cadre de son objet statutaire.",
+            "actions": [
+                {"title": "Accueil et accompagnement", "description": "Permanences hebdomadaires et suivi individuel.", "public": "Habitants du territoire", "territory": place},
+                {"title": "Ateliers collectifs", "description": "Ateliers mensuels ouverts à tous.", "public": "Tout public", "territory": place}
+            ]
+        },
+        "dashboard": {"objectives": objectives}
+    })
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: gen_programme DIR N [SEED]");
+        std::process::exit(2);
+    }
+    let dir = Path::new(&args[1]);
+    let n: usize = args[2].parse().expect("N is a number");
+    let seed: u64 = args
+        .get(3)
+        .map(|s| s.parse().expect("SEED is a number"))
+        .unwrap_or(1);
+    let assoc = dir.join("associations");
+    std::fs::create_dir_all(&assoc).expect("create DIR/associations");
+    let toml = include_str!("economie-solidaire/charta.toml");
+    std::fs::write(dir.join("charta.toml"), toml).expect("write charta.toml");
+    let mut rng = Rng(seed);
+    for i in 0..n {
+        let v = association(&mut rng, i + 1);
+        let text = serde_json::to_string_pretty(&v).expect("serialises") + "\n";
+        std::fs::write(assoc.join(format!("gen-{:05}.json", i + 1)), text)
+            .expect("write association");
+    }
+    eprintln!("wrote {n} associations to {}", assoc.display());
+}

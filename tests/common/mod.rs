@@ -1,0 +1,64 @@
+//! Helpers shared by the integration tests: load the example programme and
+//! render one association, optionally with its data changed.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use charta::load::{Programme, load_programme};
+use charta::model::AssociationFile;
+use charta::render::{Engine, Rendered};
+
+pub fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/economie-solidaire")
+}
+
+pub fn example() -> Programme {
+    let (p, diags) = load_programme(&example_dir()).expect("example loads");
+    assert!(diags.is_empty(), "{diags:?}");
+    p
+}
+
+pub fn data(prog: &Programme, id: &str) -> AssociationFile {
+    prog.associations
+        .iter()
+        .find(|a| a.id == id)
+        .and_then(|a| a.data.clone())
+        .unwrap_or_else(|| panic!("no association {id}"))
+}
+
+pub fn render(prog: &Programme, id: &str, data: &AssociationFile) -> Rendered {
+    let (engine, diags) = Engine::new(&prog.library);
+    assert!(diags.is_empty(), "{diags:?}");
+    engine
+        .render(&prog.file, id, data, Path::new("test.json"))
+        .unwrap_or_else(|d| panic!("{id}: {d:?}"))
+}
+
+/// The plain text of a Markdown document, as pulldown-cmark reads it back.
+pub fn markdown_text(md: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    let mut out = String::new();
+    for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(_) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `(part id, number)` of every numbered part, in order.
+pub fn numbered_parts(md: &str) -> Vec<(String, String)> {
+    md.lines()
+        .filter_map(|l| l.strip_prefix("<!-- part:"))
+        .filter_map(|rest| {
+            let id = rest.split_whitespace().next()?.to_string();
+            let n = rest
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("number="))?;
+            Some((id, n.to_string()))
+        })
+        .collect()
+}
