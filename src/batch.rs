@@ -139,9 +139,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TMP_PREFIX)
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TMP_PREFIX);
+    // Outputs are documents to share, not secrets: the usual 0644, not tempfile's 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -233,52 +236,68 @@ pub fn build(
         .num_threads(opts.jobs.max(1))
         .build()
         .map_err(|e| Diagnostic::error(format!("cannot start worker threads: {e}")))?;
-    let results: Mutex<Vec<JobResult>> = Mutex::new(Vec::with_capacity(jobs.len()));
+    // The manifest under construction: previous entries of associations that still
+    // exist (their files are untouched until re-rendered), replaced as jobs finish.
+    // It is flushed every second or so, so a killed build loses little work, and
+    // at the end. An entry always describes files fully written before it.
+    let initial: BTreeMap<String, Entry> = previous
+        .conventions
+        .iter()
+        .filter(|e| prog.associations.iter().any(|a| a.id == e.id))
+        .map(|e| (e.id.clone(), e.clone()))
+        .collect();
+    let state = Mutex::new(Progressive { entries: initial, last_flush: Instant::now(), flush_error: None });
+    let results: Mutex<Vec<(String, Status, Vec<Diagnostic>)>> = Mutex::new(Vec::with_capacity(jobs.len()));
     pool.install(|| {
         jobs.par_iter().for_each(|job| {
             let r = run_job(&ctx, job);
             progress.done(&job.entry.id, r.status);
-            results
-                .lock()
-                .expect("no panic while holding the lock")
-                .push(r);
+            {
+                let mut st = state.lock().expect("no panic while holding the lock");
+                if let Some(e) = r.entry {
+                    st.entries.insert(r.id.clone(), e);
+                }
+                if st.last_flush.elapsed() > Duration::from_secs(1) {
+                    let res = write_manifest(prog, &opts.out, &st.entries);
+                    st.last_flush = Instant::now();
+                    if let Err(d) = res {
+                        st.flush_error = Some(d);
+                    }
+                }
+            }
+            results.lock().expect("no panic while holding the lock").push((r.id, r.status, r.diagnostics));
         });
     });
     let mut results = results.into_inner().expect("workers finished");
-    results.sort_by(|a, b| a.id.cmp(&b.id));
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    for (id, status, diags) in results {
+        report.outcomes.push((id, status));
+        report.diagnostics.extend(diags);
+    }
+    let st = state.into_inner().expect("workers finished");
+    if let Some(d) = st.flush_error {
+        return Err(d);
+    }
+    write_manifest(prog, &opts.out, &st.entries)?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
 
-    // The new manifest: entries of this build, plus untouched entries of conventions
-    // not selected by --only whose association still exists.
-    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
-    if !opts.only.is_empty() {
-        for e in &previous.conventions {
-            if prog.associations.iter().any(|a| a.id == e.id) {
-                entries.insert(e.id.clone(), e.clone());
-            }
-        }
-    }
-    for r in results {
-        report.outcomes.push((r.id.clone(), r.status));
-        report.diagnostics.extend(r.diagnostics);
-        if let Some(e) = r.entry {
-            entries.insert(r.id.clone(), e);
-        } else if let Some(prev) = prev_by_id.get(r.id.as_str()) {
-            // Refused or failed: the files on disk are still those the old entry describes.
-            entries.insert(r.id.clone(), (*prev).clone());
-        }
-    }
+struct Progressive {
+    entries: BTreeMap<String, Entry>,
+    last_flush: Instant,
+    flush_error: Option<Diagnostic>,
+}
+
+fn write_manifest(prog: &Programme, out: &Path, entries: &BTreeMap<String, Entry>) -> Result<(), Diagnostic> {
     let manifest = Manifest {
         charta: env!("CARGO_PKG_VERSION").to_string(),
         programme: prog.file.programme.name.clone(),
-        conventions: entries.into_values().collect(),
+        conventions: entries.values().cloned().collect(),
     };
     let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
-    write_atomic(&opts.out.join(MANIFEST), &json).map_err(|e| {
-        Diagnostic::error(format!("cannot write the manifest: {e}"))
-            .in_file(opts.out.join(MANIFEST))
-    })?;
-    report.elapsed = started.elapsed();
-    Ok(report)
+    write_atomic(&out.join(MANIFEST), &json)
+        .map_err(|e| Diagnostic::error(format!("cannot write the manifest: {e}")).in_file(out.join(MANIFEST)))
 }
 
 fn remove_stale_temporaries(out: &Path) {

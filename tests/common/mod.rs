@@ -62,3 +62,26 @@ pub fn numbered_parts(md: &str) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Copies the example programme (charta.toml, associations/) into a new temporary folder.
+pub fn example_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_programme(&example_dir(), tmp.path());
+    tmp
+}
+
+pub fn copy_programme(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.join("associations")).unwrap();
+    std::fs::copy(from.join("charta.toml"), to.join("charta.toml")).unwrap();
+    for e in std::fs::read_dir(from.join("associations")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join("associations").join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+/// Edits one association file as JSON.
+pub fn edit_json(path: &Path, f: impl FnOnce(&mut serde_json::Value)) {
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    f(&mut v);
+    std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
