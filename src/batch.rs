@@ -53,6 +53,22 @@ pub struct OutputFile {
     pub file: String,
     pub sha256: String,
     pub size: u64,
+    /// Modification time (ns since the epoch) when written: an unchanged size and
+    /// time spare the next build from hashing the file again.
+    #[serde(default)]
+    pub modified_ns: u64,
+}
+
+impl OutputFile {
+    fn written(out: &Path, file: String, bytes: &[u8]) -> OutputFile {
+        let modified_ns = modified_ns(&out.join(&file)).unwrap_or(0);
+        OutputFile { file, sha256: sha256_hex(bytes), size: bytes.len() as u64, modified_ns }
+    }
+}
+
+fn modified_ns(path: &Path) -> Option<u64> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as u64)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -230,6 +246,12 @@ pub fn build(
         pdf: pdf_engine.as_ref(),
         programme_hash,
         layout_hash,
+        clause_hashes: engine
+            .library()
+            .clauses
+            .iter()
+            .map(|(id, c)| (id.clone(), sha256_hex(c.raw.as_bytes())))
+            .collect(),
     };
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -317,6 +339,8 @@ struct JobContext<'a> {
     pdf: Option<&'a PdfEngine>,
     programme_hash: String,
     layout_hash: String,
+    /// Hash of every clause file, computed once per build.
+    clause_hashes: BTreeMap<String, String>,
 }
 
 struct JobResult {
@@ -330,9 +354,10 @@ fn output_intact(out: &Path, f: &Option<OutputFile>) -> bool {
     let Some(f) = f else { return false };
     let path = out.join(&f.file);
     match std::fs::metadata(&path) {
-        Ok(m) if m.len() == f.size => std::fs::read(&path)
-            .map(|b| sha256_hex(&b) == f.sha256)
-            .unwrap_or(false),
+        Ok(m) if m.len() == f.size => {
+            f.modified_ns != 0 && modified_ns(&path) == Some(f.modified_ns)
+                || std::fs::read(&path).map(|b| sha256_hex(&b) == f.sha256).unwrap_or(false)
+        }
         _ => false,
     }
 }
@@ -354,30 +379,24 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         return fail(all);
     }
     let data = entry.data.as_ref().expect("checked: parsed");
-    let rendered = match ctx.engine.render(&ctx.prog.file, &id, data, &entry.path) {
-        Ok(r) => r,
+    let plan = match ctx.engine.plan(&ctx.prog.file, &id, data, &entry.path) {
+        Ok(p) => p,
         Err(d) => return fail(d),
     };
-    let template = ctx
-        .engine
-        .library()
-        .templates
-        .get(&rendered.template)
-        .expect("rendered with it");
     let inputs = Inputs {
         data: sha256_hex(entry.text.as_bytes()),
         programme: ctx.programme_hash.clone(),
-        template: sha256_hex(template.raw.as_bytes()),
+        template: sha256_hex(plan.template.raw.as_bytes()),
         layout: ctx.opts.pdf.then(|| ctx.layout_hash.clone()),
         engine: env!("CARGO_PKG_VERSION").to_string(),
-        clauses: rendered
-            .clauses
-            .iter()
+        clauses: plan
+            .clauses()
+            .into_iter()
             .map(|c| ClauseInput {
-                id: c.id.clone(),
-                version: c.version.clone(),
+                sha256: ctx.clause_hashes[&c.id].clone(),
+                id: c.id,
+                version: c.version,
                 origin: c.origin,
-                sha256: sha256_hex(ctx.engine.library().clauses[&c.id].raw.as_bytes()),
             })
             .collect(),
     };
@@ -400,6 +419,10 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         };
     }
 
+    let rendered = match ctx.engine.render_plan(&ctx.prog.file, data, plan) {
+        Ok(r) => r,
+        Err(d) => return fail(d),
+    };
     let md_bytes = rendered.markdown.as_bytes();
     let md_hash = sha256_hex(md_bytes);
     // A signed convention keeps its text: a change needs an amendment (avenant).
@@ -470,11 +493,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         if let Err(e) = write_atomic(&path, md_bytes) {
             return fail(vec![io_fail(&path, e)]);
         }
-        new_entry.md = Some(OutputFile {
-            file: format!("{id}.md"),
-            sha256: md_hash,
-            size: md_bytes.len() as u64,
-        });
+        new_entry.md = Some(OutputFile::written(out, format!("{id}.md"), md_bytes));
         // The data the convention was rendered from, so that `charta diff` of two
         // build folders can tell data changes field by field.
         let snap = out.join(format!("{id}.data.json"));
@@ -490,11 +509,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         if ctx.opts.keep_typst {
             let _ = write_atomic(&out.join(format!("{id}.typ")), o.typst_source.as_bytes());
         }
-        new_entry.pdf = Some(OutputFile {
-            file: format!("{id}.pdf"),
-            sha256: sha256_hex(&o.pdf),
-            size: o.pdf.len() as u64,
-        });
+        new_entry.pdf = Some(OutputFile::written(out, format!("{id}.pdf"), &o.pdf));
         new_entry.pages = Some(o.pages);
     }
     JobResult {

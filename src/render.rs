@@ -40,6 +40,26 @@ pub struct Rendered {
     pub pdf_meta: PdfMeta,
 }
 
+/// What a convention is made of, before rendering: its template and clauses.
+pub struct Plan<'a> {
+    pub id: String,
+    pub template: &'a Template,
+    /// Applicable clauses by part, parts in template order, clauses in order.
+    pub selected: Vec<(String, Vec<&'a Clause>)>,
+    context: Value,
+}
+
+impl Plan<'_> {
+    /// The clauses that will be rendered, in document order.
+    pub fn clauses(&self) -> Vec<ClauseUse> {
+        self.selected
+            .iter()
+            .flat_map(|(_, cs)| cs.iter())
+            .map(|c| ClauseUse { id: c.meta.id.clone(), version: c.meta.version.clone(), origin: c.origin })
+            .collect()
+    }
+}
+
 /// The clause library compiled once, rendered many times (`Send + Sync`).
 pub struct Engine {
     tera: Tera,
@@ -183,6 +203,19 @@ impl Engine {
         data: &AssociationFile,
         file: &Path,
     ) -> Result<Rendered, Vec<Diagnostic>> {
+        let plan = self.plan(prog, id, data, file)?;
+        self.render_plan(prog, data, plan)
+    }
+
+    /// Chooses the template and the applicable clauses (conditions evaluated),
+    /// without rendering anything: enough to know a convention's inputs.
+    pub fn plan<'a>(
+        &'a self,
+        prog: &ProgrammeFile,
+        id: &str,
+        data: &AssociationFile,
+        file: &Path,
+    ) -> Result<Plan<'a>, Vec<Diagnostic>> {
         let kind = data.convention.kind.as_str();
         let Some(template) = self.library.templates.get(kind) else {
             return Err(vec![
@@ -194,7 +227,7 @@ impl Engine {
                     ),
             ]);
         };
-        // First pass: conditions see every clause that could be in use.
+        // Conditions see the data, not which other clauses apply.
         let base = crate::context::build(prog, id, data, &[]);
         let ctx = Context::from_value(base.clone()).expect("context is an object");
         let selected = self.select(template, data, &ctx).map_err(|mut d| {
@@ -203,11 +236,23 @@ impl Engine {
             }
             d
         })?;
+        Ok(Plan { id: id.to_string(), template, selected, context: base })
+    }
+
+    /// Renders a plan: numbering, clause bodies, citations.
+    pub fn render_plan(
+        &self,
+        prog: &ProgrammeFile,
+        data: &AssociationFile,
+        plan: Plan<'_>,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
+        let Plan { id, template, selected, context: mut value } = plan;
+        let id = id.as_str();
+        let kind = data.convention.kind.as_str();
         let in_use: Vec<String> = selected
             .iter()
             .flat_map(|(_, cs)| cs.iter().map(|c| c.meta.id.clone()))
             .collect();
-        let mut value = base;
         value["clauses_in_use"] = serde_json::json!(in_use);
         let ctx = Context::from_value(value).expect("context is an object");
 
