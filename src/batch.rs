@@ -62,7 +62,12 @@ pub struct OutputFile {
 impl OutputFile {
     fn written(out: &Path, file: String, bytes: &[u8]) -> OutputFile {
         let modified_ns = modified_ns(&out.join(&file)).unwrap_or(0);
-        OutputFile { file, sha256: sha256_hex(bytes), size: bytes.len() as u64, modified_ns }
+        OutputFile {
+            file,
+            sha256: sha256_hex(bytes),
+            size: bytes.len() as u64,
+            modified_ns,
+        }
     }
 }
 
@@ -268,8 +273,13 @@ pub fn build(
         .filter(|e| prog.associations.iter().any(|a| a.id == e.id))
         .map(|e| (e.id.clone(), e.clone()))
         .collect();
-    let state = Mutex::new(Progressive { entries: initial, last_flush: Instant::now(), flush_error: None });
-    let results: Mutex<Vec<(String, Status, Vec<Diagnostic>)>> = Mutex::new(Vec::with_capacity(jobs.len()));
+    let state = Mutex::new(Progressive {
+        entries: initial,
+        last_flush: Instant::now(),
+        flush_error: None,
+    });
+    let results: Mutex<Vec<(String, Status, Vec<Diagnostic>)>> =
+        Mutex::new(Vec::with_capacity(jobs.len()));
     pool.install(|| {
         jobs.par_iter().for_each(|job| {
             let r = run_job(&ctx, job);
@@ -287,7 +297,10 @@ pub fn build(
                     }
                 }
             }
-            results.lock().expect("no panic while holding the lock").push((r.id, r.status, r.diagnostics));
+            results
+                .lock()
+                .expect("no panic while holding the lock")
+                .push((r.id, r.status, r.diagnostics));
         });
     });
     let mut results = results.into_inner().expect("workers finished");
@@ -311,15 +324,20 @@ struct Progressive {
     flush_error: Option<Diagnostic>,
 }
 
-fn write_manifest(prog: &Programme, out: &Path, entries: &BTreeMap<String, Entry>) -> Result<(), Diagnostic> {
+fn write_manifest(
+    prog: &Programme,
+    out: &Path,
+    entries: &BTreeMap<String, Entry>,
+) -> Result<(), Diagnostic> {
     let manifest = Manifest {
         charta: env!("CARGO_PKG_VERSION").to_string(),
         programme: prog.file.programme.name.clone(),
         conventions: entries.values().cloned().collect(),
     };
     let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
-    write_atomic(&out.join(MANIFEST), &json)
-        .map_err(|e| Diagnostic::error(format!("cannot write the manifest: {e}")).in_file(out.join(MANIFEST)))
+    write_atomic(&out.join(MANIFEST), &json).map_err(|e| {
+        Diagnostic::error(format!("cannot write the manifest: {e}")).in_file(out.join(MANIFEST))
+    })
 }
 
 fn remove_stale_temporaries(out: &Path) {
@@ -356,7 +374,9 @@ fn output_intact(out: &Path, f: &Option<OutputFile>) -> bool {
     match std::fs::metadata(&path) {
         Ok(m) if m.len() == f.size => {
             f.modified_ns != 0 && modified_ns(&path) == Some(f.modified_ns)
-                || std::fs::read(&path).map(|b| sha256_hex(&b) == f.sha256).unwrap_or(false)
+                || std::fs::read(&path)
+                    .map(|b| sha256_hex(&b) == f.sha256)
+                    .unwrap_or(false)
         }
         _ => false,
     }

@@ -55,7 +55,11 @@ impl Plan<'_> {
         self.selected
             .iter()
             .flat_map(|(_, cs)| cs.iter())
-            .map(|c| ClauseUse { id: c.meta.id.clone(), version: c.meta.version.clone(), origin: c.origin })
+            .map(|c| ClauseUse {
+                id: c.meta.id.clone(),
+                version: c.meta.version.clone(),
+                origin: c.origin,
+            })
             .collect()
     }
 }
@@ -236,7 +240,12 @@ impl Engine {
             }
             d
         })?;
-        Ok(Plan { id: id.to_string(), template, selected, context: base })
+        Ok(Plan {
+            id: id.to_string(),
+            template,
+            selected,
+            context: base,
+        })
     }
 
     /// Renders a plan: numbering, clause bodies, citations.
@@ -246,7 +255,12 @@ impl Engine {
         data: &AssociationFile,
         plan: Plan<'_>,
     ) -> Result<Rendered, Vec<Diagnostic>> {
-        let Plan { id, template, selected, context: mut value } = plan;
+        let Plan {
+            id,
+            template,
+            selected,
+            context: mut value,
+        } = plan;
         let id = id.as_str();
         let kind = data.convention.kind.as_str();
         let in_use: Vec<String> = selected

@@ -11,7 +11,15 @@ use charta::batch::{self, BuildOptions, BuildReport, Manifest, Status};
 use charta::load::load_programme;
 
 fn opts(out: &Path, pdf: bool) -> BuildOptions {
-    BuildOptions { out: out.to_path_buf(), markdown: true, pdf, only: vec![], jobs: 2, force: false, keep_typst: false }
+    BuildOptions {
+        out: out.to_path_buf(),
+        markdown: true,
+        pdf,
+        only: vec![],
+        jobs: 2,
+        force: false,
+        keep_typst: false,
+    }
 }
 
 fn build(dir: &Path, pdf: bool) -> BuildReport {
@@ -21,7 +29,11 @@ fn build(dir: &Path, pdf: bool) -> BuildReport {
 }
 
 fn with_status(r: &BuildReport, s: Status) -> BTreeSet<String> {
-    r.outcomes.iter().filter(|(_, x)| *x == s).map(|(id, _)| id.clone()).collect()
+    r.outcomes
+        .iter()
+        .filter(|(_, x)| *x == s)
+        .map(|(id, _)| id.clone())
+        .collect()
 }
 
 /// Every manifest entry describes the files on disk exactly.
@@ -29,7 +41,8 @@ fn assert_manifest_true(out: &Path) {
     let m = Manifest::read(out).expect("manifest");
     for e in &m.conventions {
         for f in [&e.md, &e.pdf].into_iter().flatten() {
-            let bytes = std::fs::read(out.join(&f.file)).unwrap_or_else(|_| panic!("{} missing", f.file));
+            let bytes =
+                std::fs::read(out.join(&f.file)).unwrap_or_else(|_| panic!("{} missing", f.file));
             assert_eq!(batch::sha256_hex(&bytes), f.sha256, "{} altered", f.file);
         }
     }
@@ -54,7 +67,10 @@ fn unchanged_inputs_are_skipped_and_missing_or_altered_outputs_rebuilt() {
     let third = build(dir, true);
     assert_eq!(
         with_status(&third, Status::Rendered),
-        BTreeSet::from(["recyclerie-vaudrecourt".to_string(), "tiers-lieu-les-communs".to_string()])
+        BTreeSet::from([
+            "recyclerie-vaudrecourt".to_string(),
+            "tiers-lieu-les-communs".to_string()
+        ])
     );
     assert_eq!(third.count(Status::Unchanged), n - 2);
     assert!(dir.join("out/tiers-lieu-les-communs.pdf").is_file());
@@ -67,7 +83,10 @@ fn a_changed_clause_rerenders_exactly_the_conventions_that_use_it() {
     let dir = tmp.path();
     build(dir, false);
     // The programme overrides the optional `comite-de-suivi` clause with a new version.
-    let builtin = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("clauses/options/comite-de-suivi.md")).unwrap();
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("clauses/options/comite-de-suivi.md"),
+    )
+    .unwrap();
     let changed = builtin
         .replace("version = \"1.0.0\"", "version = \"1.1.0\"")
         .replace("+++\n", "+++\n")
@@ -78,7 +97,11 @@ fn a_changed_clause_rerenders_exactly_the_conventions_that_use_it() {
     let users: BTreeSet<String> = std::fs::read_dir(dir.join("associations"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| std::fs::read_to_string(p).unwrap().contains("\"comite-de-suivi\""))
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .contains("\"comite-de-suivi\"")
+        })
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
     assert!(users.len() >= 2 && users.len() < 8, "{users:?}");
@@ -86,7 +109,12 @@ fn a_changed_clause_rerenders_exactly_the_conventions_that_use_it() {
     assert_eq!(with_status(&r, Status::Rendered), users);
     let m = Manifest::read(&dir.join("out")).unwrap();
     for e in m.conventions.iter().filter(|e| users.contains(&e.id)) {
-        let c = e.inputs.clauses.iter().find(|c| c.id == "comite-de-suivi").unwrap();
+        let c = e
+            .inputs
+            .clauses
+            .iter()
+            .find(|c| c.id == "comite-de-suivi")
+            .unwrap();
         assert_eq!(c.version, "1.1.0");
         assert_eq!(c.origin, charta::load::Origin::Programme);
     }
@@ -108,29 +136,59 @@ fn a_signed_convention_is_never_silently_changed() {
         v["project"]["title"] = serde_json::json!("Un tiers-lieu rural renouvelé");
     });
     let r = build(dir, true);
-    assert_eq!(with_status(&r, Status::Refused), BTreeSet::from([signed.to_string()]));
-    assert_eq!(with_status(&r, Status::Rendered), BTreeSet::from(["tiers-lieu-les-communs".to_string()]));
+    assert_eq!(
+        with_status(&r, Status::Refused),
+        BTreeSet::from([signed.to_string()])
+    );
+    assert_eq!(
+        with_status(&r, Status::Rendered),
+        BTreeSet::from(["tiers-lieu-les-communs".to_string()])
+    );
     assert!(r.has_errors());
-    let d = r.diagnostics.iter().find(|d| d.message.starts_with(signed)).expect("a diagnostic names it");
-    assert!(d.message.contains("signed on 2026-02-10 would change"), "{}", d.message);
-    assert!(d.message.contains("contribution-financiere"), "says what changed: {}", d.message);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.starts_with(signed))
+        .expect("a diagnostic names it");
+    assert!(
+        d.message.contains("signed on 2026-02-10 would change"),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.message.contains("contribution-financiere"),
+        "says what changed: {}",
+        d.message
+    );
     assert!(d.hint.as_deref().unwrap().contains("amendment (avenant)"));
-    assert_eq!(std::fs::read(dir.join(format!("out/{signed}.md"))).unwrap(), md_before);
-    assert_eq!(std::fs::read(dir.join(format!("out/{signed}.pdf"))).unwrap(), pdf_before);
+    assert_eq!(
+        std::fs::read(dir.join(format!("out/{signed}.md"))).unwrap(),
+        md_before
+    );
+    assert_eq!(
+        std::fs::read(dir.join(format!("out/{signed}.pdf"))).unwrap(),
+        pdf_before
+    );
     assert_manifest_true(&dir.join("out"));
     // --force does not bypass the protection either.
     let (prog, _) = load_programme(dir).unwrap();
     let mut o = opts(&dir.join("out"), false);
     o.force = true;
     let forced = batch::build(&prog, &o, &()).unwrap();
-    assert_eq!(with_status(&forced, Status::Refused), BTreeSet::from([signed.to_string()]));
+    assert_eq!(
+        with_status(&forced, Status::Refused),
+        BTreeSet::from([signed.to_string()])
+    );
 }
 
 #[test]
 fn a_build_killed_midway_resumes_to_complete_files_and_a_true_manifest() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let gen_status = std::process::Command::new(env!("CARGO_BIN_EXE_charta")).arg("--version").status().unwrap();
+    let gen_status = std::process::Command::new(env!("CARGO_BIN_EXE_charta"))
+        .arg("--version")
+        .status()
+        .unwrap();
     assert!(gen_status.success());
     // 24 generated associations: the example's programme with copies of its files.
     copy_programme(&example_dir(), dir);
@@ -140,7 +198,9 @@ fn a_build_killed_midway_resumes_to_complete_files_and_a_true_manifest() {
             let stem = p.file_stem().unwrap().to_string_lossy();
             let target = dir.join(format!("associations/{stem}-{k}.json"));
             std::fs::copy(&p, &target).unwrap();
-            edit_json(&target, |v| v["convention"]["signature"]["date"] = serde_json::Value::Null);
+            edit_json(&target, |v| {
+                v["convention"]["signature"]["date"] = serde_json::Value::Null
+            });
         }
     }
     let out = dir.join("out");
@@ -152,7 +212,18 @@ fn a_build_killed_midway_resumes_to_complete_files_and_a_true_manifest() {
     // Kill as soon as a few PDFs are out.
     let started = std::time::Instant::now();
     loop {
-        let pdfs = std::fs::read_dir(&out).map(|d| d.filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "pdf")).count()).unwrap_or(0);
+        let pdfs = std::fs::read_dir(&out)
+            .map(|d| {
+                d.filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .path()
+                        .extension()
+                        .is_some_and(|x| x == "pdf")
+                })
+                .count()
+            })
+            .unwrap_or(0);
         if pdfs >= 3 || started.elapsed().as_secs() > 120 {
             break;
         }
@@ -169,9 +240,16 @@ fn a_build_killed_midway_resumes_to_complete_files_and_a_true_manifest() {
         }
         let bytes = std::fs::read(&p).unwrap();
         if name.ends_with(".pdf") {
-            assert!(bytes.starts_with(b"%PDF-") && bytes.trim_ascii_end().ends_with(b"%%EOF"), "{name} truncated");
+            assert!(
+                bytes.starts_with(b"%PDF-") && bytes.trim_ascii_end().ends_with(b"%%EOF"),
+                "{name} truncated"
+            );
         } else if name.ends_with(".md") {
-            assert!(bytes.ends_with(b"\n") && String::from_utf8(bytes).unwrap().contains("part:signature"), "{name} truncated");
+            assert!(
+                bytes.ends_with(b"\n")
+                    && String::from_utf8(bytes).unwrap().contains("part:signature"),
+                "{name} truncated"
+            );
         }
     }
     // A manifest flushed during the build lists only conventions whose files are complete.
@@ -187,7 +265,20 @@ fn a_build_killed_midway_resumes_to_complete_files_and_a_true_manifest() {
     assert_manifest_true(&out);
     let m = Manifest::read(&out).unwrap();
     assert_eq!(m.conventions.len(), 24);
-    assert!(m.conventions.iter().all(|e| e.md.is_some() && e.pdf.is_some()));
-    let leftovers = std::fs::read_dir(&out).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(".charta-tmp-")).count();
+    assert!(
+        m.conventions
+            .iter()
+            .all(|e| e.md.is_some() && e.pdf.is_some())
+    );
+    let leftovers = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".charta-tmp-")
+        })
+        .count();
     assert_eq!(leftovers, 0);
 }

@@ -26,7 +26,7 @@ const MARKDOWN: &str = "# Convention annuelle\n\n\
 /// A layout override with the three names `/main.typ` needs, plus `extra`.
 fn layout(extra: &str) -> String {
     format!(
-        "#let convention(body) = {{ set document(date: none); body }}\n\
+        "#let convention(body) = {{ set document(date: datetime.today()); body }}\n\
          #let convention-title(body) = body\n\
          #let part(id, kind, number, body) = body\n\
          {extra}\n"
