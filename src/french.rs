@@ -183,7 +183,12 @@ pub fn punctuation(text: &str) -> String {
     for (i, &c) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();
         let prev = if i > 0 { Some(chars[i - 1]) } else { None };
-        if c == ' ' {
+        // Punctuation ends a phrase only when followed by a space, the end or a
+        // closing mark: « :---: » in a table delimiter row is not French text.
+        let ends_phrase = !chars
+            .get(i + 2)
+            .is_some_and(|&c| c.is_alphanumeric() || c == '-' || c == ':');
+        if c == ' ' && ends_phrase {
             match next {
                 Some(':') | Some('»') => {
                     out.push(NBSP);
@@ -195,10 +200,10 @@ pub fn punctuation(text: &str) -> String {
                 }
                 _ => {}
             }
-            if prev == Some('«') {
-                out.push(NBSP);
-                continue;
-            }
+        }
+        if c == ' ' && prev == Some('«') {
+            out.push(NBSP);
+            continue;
         }
         out.push(c);
     }
@@ -330,5 +335,6 @@ mod tests {
             "Il est convenu ce qui suit\u{a0}: «\u{a0}oui\u{a0}»\u{202f}; non\u{202f}! vrai\u{202f}?"
         );
         assert_eq!(punctuation("à 10:30 https://x"), "à 10:30 https://x");
+        assert_eq!(punctuation("| --- | :---: | ---: |"), "| --- | :---: | ---: |");
     }
 }

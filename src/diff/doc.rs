@@ -1,0 +1,273 @@
+//! Reads a rendered convention back into its structure: header, title block,
+//! parts (id, kind, number, heading) and clauses (id, version, part, text).
+//!
+//! The HTML-comment anchors written by the renderer (see docs/design.md) are
+//! the only thing trusted: the diff aligns by the ids they carry, never by
+//! the position of a paragraph, so the parser keeps every id and the text
+//! between anchors verbatim.
+
+use std::collections::HashMap;
+
+/// One part of the act: a block, a numbered article or a numbered annex.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub id: String,
+    /// `block`, `article` or `annex`.
+    pub kind: String,
+    /// « 1er », « 5 », « II »; `None` for blocks.
+    pub number: Option<String>,
+    /// The heading line without `## ` (« Article 5 – Modalités de versement »).
+    pub heading: Option<String>,
+    /// Text between the heading and the first clause (normally empty).
+    pub preface: String,
+}
+
+impl Part {
+    /// The heading without its number: « Modalités de versement ». A renumbered
+    /// article keeps the same title, so titles are what the diff compares.
+    pub fn title(&self) -> Option<&str> {
+        let h = self.heading.as_deref()?;
+        if self.number.is_some()
+            && let Some((_, title)) = h.split_once(" – ")
+        {
+            return Some(title.trim());
+        }
+        Some(h.trim())
+    }
+
+    /// « article 5 », « annexe II », « block visas » (for the terminal report).
+    pub fn label(&self) -> String {
+        match (self.kind.as_str(), &self.number) {
+            ("article", Some(n)) => format!("article {n}"),
+            ("annex", Some(n)) => format!("annexe {n}"),
+            _ => format!("block {}", self.id),
+        }
+    }
+}
+
+/// One clause as rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    pub id: String,
+    pub version: String,
+    /// Id of the part it fills (empty if it came before any part anchor).
+    pub part: String,
+    /// The clause's Markdown, without its anchor and trailing blank lines.
+    pub text: String,
+}
+
+/// A rendered convention.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Convention {
+    /// `key=value` pairs of `<!-- charta:convention … -->` (id, kind, template…).
+    pub attrs: Vec<(String, String)>,
+    /// The title block: everything between the header and the first part.
+    pub title: String,
+    pub parts: Vec<Part>,
+    pub clauses: Vec<Clause>,
+}
+
+const HEADER: &str = "<!-- charta:convention";
+
+/// Whether `text` looks like a convention rendered by charta.
+pub fn is_convention(text: &str) -> bool {
+    first_line(text).is_some_and(|l| l.starts_with(HEADER))
+}
+
+fn first_line(text: &str) -> Option<&str> {
+    text.trim_start_matches('\u{FEFF}')
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+}
+
+/// The words of an anchor `<!-- name:ID k=v … -->` after `prefix`, if `line` is one.
+fn anchor<'a>(line: &'a str, prefix: &str) -> Option<Vec<&'a str>> {
+    let inner = line
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim()
+        .strip_prefix(prefix)?;
+    Some(inner.split_whitespace().collect())
+}
+
+fn attr<'a>(words: &[&'a str], key: &str) -> Option<&'a str> {
+    words
+        .iter()
+        .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
+}
+
+/// Removes the blank lines that separate blocks in the file but are not content.
+fn trim_block(s: &mut String) {
+    let end = s.trim_end().len();
+    s.truncate(end);
+    let start = s.len() - s.trim_start_matches('\n').len();
+    s.drain(..start);
+}
+
+impl Convention {
+    /// Parses a rendered convention; the error says why `markdown` is not one.
+    pub fn parse(markdown: &str) -> Result<Convention, String> {
+        let Some(first) = first_line(markdown) else {
+            return Err("the file is empty".to_string());
+        };
+        if !first.starts_with(HEADER) {
+            return Err(format!(
+                "not a convention rendered by charta (its first line is not `{HEADER} … -->`)"
+            ));
+        }
+        let mut conv = Convention::default();
+        let mut header_seen = false;
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        // Where plain lines go: the title, a part's preface, or a clause.
+        enum Sink {
+            Title,
+            Preface,
+            Clause,
+        }
+        let mut sink = Sink::Title;
+        let mut expect_heading = false;
+        for line in markdown.trim_start_matches('\u{FEFF}').lines() {
+            if !header_seen {
+                if let Some(words) = anchor(line, "charta:convention") {
+                    conv.attrs = words
+                        .iter()
+                        .filter_map(|w| w.split_once('='))
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect();
+                    header_seen = true;
+                }
+                continue;
+            }
+            if let Some(words) = anchor(line, "part:") {
+                let id = words.first().copied().unwrap_or_default().to_string();
+                conv.parts.push(Part {
+                    id,
+                    kind: attr(&words, "kind").unwrap_or("block").to_string(),
+                    number: attr(&words, "number").map(str::to_string),
+                    heading: None,
+                    preface: String::new(),
+                });
+                sink = Sink::Preface;
+                expect_heading = true;
+                continue;
+            }
+            if let Some(words) = anchor(line, "clause:") {
+                let mut id = words.first().copied().unwrap_or_default().to_string();
+                // Ids are unique in a convention; should one repeat, keep both apart.
+                let n = seen.entry(id.clone()).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    id = format!("{id}#{n}");
+                }
+                conv.clauses.push(Clause {
+                    id,
+                    version: attr(&words, "v").unwrap_or_default().to_string(),
+                    part: conv.parts.last().map(|p| p.id.clone()).unwrap_or_default(),
+                    text: String::new(),
+                });
+                sink = Sink::Clause;
+                expect_heading = false;
+                continue;
+            }
+            if expect_heading {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                expect_heading = false;
+                if let Some(h) = line.strip_prefix("## ") {
+                    if let Some(p) = conv.parts.last_mut() {
+                        p.heading = Some(h.trim().to_string());
+                    }
+                    continue;
+                }
+            }
+            let target = match sink {
+                Sink::Title => &mut conv.title,
+                Sink::Preface => match conv.parts.last_mut() {
+                    Some(p) => &mut p.preface,
+                    None => &mut conv.title,
+                },
+                Sink::Clause => match conv.clauses.last_mut() {
+                    Some(c) => &mut c.text,
+                    None => &mut conv.title,
+                },
+            };
+            target.push_str(line);
+            target.push('\n');
+        }
+        trim_block(&mut conv.title);
+        for p in &mut conv.parts {
+            trim_block(&mut p.preface);
+        }
+        for c in &mut conv.clauses {
+            trim_block(&mut c.text);
+        }
+        Ok(conv)
+    }
+
+    /// The convention id from the header, if any.
+    pub fn id(&self) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == "id")
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn part(&self, id: &str) -> Option<&Part> {
+        self.parts.iter().find(|p| p.id == id)
+    }
+
+    /// The first line of the title block, « Convention pluriannuelle d'objectifs ».
+    pub fn heading(&self) -> &str {
+        self.title
+            .lines()
+            .find_map(|l| l.strip_prefix("# "))
+            .unwrap_or("")
+            .trim()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "<!-- charta:convention id=x kind=cpo template=cpo -->\n\
+# Convention\n\n\
+Convention n° R-1\n\n\
+<!-- part:parties kind=block -->\n\
+## Entre les soussignés\n\n\
+<!-- clause:parties-financeur v=1.0.0 -->\n\
+La Région,\n\n\
+<!-- part:objet kind=article number=1er -->\n\
+## Article 1er – Objet de la convention\n\n\
+<!-- clause:objet v=1.2.0 -->\n\
+Texte.\n\n\
+Second paragraphe.\n\n";
+
+    #[test]
+    fn parses_structure() {
+        let c = Convention::parse(SAMPLE).unwrap();
+        assert_eq!(c.id(), Some("x"));
+        assert_eq!(c.title, "# Convention\n\nConvention n° R-1");
+        assert_eq!(c.heading(), "Convention");
+        assert_eq!(c.parts.len(), 2);
+        assert_eq!(c.parts[1].number.as_deref(), Some("1er"));
+        assert_eq!(c.parts[1].title(), Some("Objet de la convention"));
+        assert_eq!(c.parts[1].label(), "article 1er");
+        assert_eq!(c.parts[0].title(), Some("Entre les soussignés"));
+        assert_eq!(c.clauses[1].id, "objet");
+        assert_eq!(c.clauses[1].version, "1.2.0");
+        assert_eq!(c.clauses[1].part, "objet");
+        assert_eq!(c.clauses[1].text, "Texte.\n\nSecond paragraphe.");
+    }
+
+    #[test]
+    fn rejects_other_files() {
+        assert!(Convention::parse("# Hello\n").is_err());
+        assert!(Convention::parse("").is_err());
+        assert!(!is_convention("# Hello"));
+        assert!(is_convention(SAMPLE));
+    }
+}
