@@ -44,7 +44,7 @@ fn luhn_complete(prefix: &str) -> String {
                 }
             })
             .sum();
-        if sum % 10 == 0 {
+        if sum.is_multiple_of(10) {
             return s;
         }
     }
@@ -57,13 +57,10 @@ fn siret(rng: &mut Rng) -> String {
 }
 
 fn iban(rng: &mut Rng) -> String {
-    let bban = format!(
-        "30006{:05}{:011}{:02}",
-        rng.below(99_999),
-        rng.below(99_999_999_999),
-        rng.below(97)
-    );
-    // Check digits: (BBAN + "FR00" as digits) mod 97.
+    let (bank, branch, account) = (30006u64, rng.below(99_999), rng.below(99_999_999_999));
+    // The French RIB key, then the IBAN check digits over BBAN + "FR00".
+    let key = 97 - ((89 * bank + 15 * branch + 3 * account) % 97);
+    let bban = format!("{bank:05}{branch:05}{account:011}{key:02}");
     let digits = format!("{bban}152700");
     let rem = digits
         .bytes()

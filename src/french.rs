@@ -32,7 +32,7 @@ pub fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(NNBSP);
         }
         out.push(c);
@@ -45,7 +45,7 @@ pub fn euros(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let c = cents.unsigned_abs();
     let whole = group_thousands(c / 100);
-    if c % 100 == 0 {
+    if c.is_multiple_of(100) {
         format!("{sign}{whole}{NBSP}€")
     } else {
         format!("{sign}{whole},{:02}{NBSP}€", c % 100)
@@ -335,6 +335,9 @@ mod tests {
             "Il est convenu ce qui suit\u{a0}: «\u{a0}oui\u{a0}»\u{202f}; non\u{202f}! vrai\u{202f}?"
         );
         assert_eq!(punctuation("à 10:30 https://x"), "à 10:30 https://x");
-        assert_eq!(punctuation("| --- | :---: | ---: |"), "| --- | :---: | ---: |");
+        assert_eq!(
+            punctuation("| --- | :---: | ---: |"),
+            "| --- | :---: | ---: |"
+        );
     }
 }

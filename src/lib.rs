@@ -7,6 +7,10 @@
 //! PDF) → `batch` (parallel, incremental, atomic writes, manifest). `diff`
 //! compares two versions by clause id.
 
+// A `Diagnostic` (file, location, path, message, hint) is the error of the input
+// paths; it is returned rarely and never in a hot loop, so its size is fine.
+#![allow(clippy::result_large_err)]
+
 pub mod batch;
 pub mod check;
 pub mod context;
@@ -14,6 +18,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod french;
 pub mod load;
+pub mod locate;
 pub mod model;
 pub mod pdf;
 pub mod render;

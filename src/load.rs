@@ -378,8 +378,8 @@ pub fn load_library(root: Option<&Path>, diags: &mut Vec<Diagnostic>) -> Library
                     Ok(text) => {
                         if let Some(id) =
                             add_clause(&mut lib, &entry, &text, Origin::Programme, diags)
+                            && let Some(first) = seen_in_programme.insert(id.clone(), entry.clone())
                         {
-                            if let Some(first) = seen_in_programme.insert(id.clone(), entry.clone())
                             {
                                 diags.push(
                                     Diagnostic::error(format!(

@@ -127,7 +127,7 @@ fn check(prog: Option<&Path>, format: ReportFormat) -> u8 {
     let warnings = diags.len() - errors;
     match format {
         ReportFormat::Json => {
-            let v = serde_json::json!({ "errors": errors, "warnings": warnings, "associations": files, "diagnostics": diags });
+            let v = charta::check::json_report(&diags, files);
             println!("{}", serde_json::to_string_pretty(&v).expect("serialises"));
         }
         ReportFormat::Text => {

@@ -61,7 +61,7 @@ pub struct Priority {
     pub title: String,
 }
 
-/// A postal address.
+/// Adresse postale.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
@@ -73,7 +73,7 @@ pub struct Address {
     pub city: String,
 }
 
-/// A natural person acting for a legal person.
+/// Personne physique qui agit pour une personne morale (représentant).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
@@ -395,7 +395,9 @@ pub struct Indicator {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Target {
+    /// Cible chiffrée (indicateur quantitatif).
     Number(f64),
+    /// Cible décrite en mots (indicateur qualitatif).
     Text(String),
 }
 

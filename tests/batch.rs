@@ -87,9 +87,7 @@ fn a_changed_clause_rerenders_exactly_the_conventions_that_use_it() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("clauses/options/comite-de-suivi.md"),
     )
     .unwrap();
-    let changed = builtin
-        .replace("version = \"1.0.0\"", "version = \"1.1.0\"")
-        .replace("+++\n", "+++\n")
+    let changed = builtin.replace("version = \"1.0.0\"", "version = \"1.1.0\"")
         + "\nLe comité se réunit au moins deux fois par an.\n";
     std::fs::create_dir_all(dir.join("clauses")).unwrap();
     std::fs::write(dir.join("clauses/comite-de-suivi.md"), changed).unwrap();

@@ -251,9 +251,17 @@ fn every_example_convention_is_clean_and_has_its_mandatory_parts() {
         assert!(md.contains(&d.association.name), "{}", a.id);
         assert!(md.contains("## Article 1er – "));
         // Every GFM table (signature, budget, dashboard) parses as a table.
-        let pipes = md.lines().filter(|l| l.starts_with("| ---") || l.starts_with("| :")).count();
+        let pipes = md
+            .lines()
+            .filter(|l| l.starts_with("| ---") || l.starts_with("| :"))
+            .count();
         let tables = pulldown_cmark::Parser::new_ext(&md, pulldown_cmark::Options::ENABLE_TABLES)
-            .filter(|e| matches!(e, pulldown_cmark::Event::Start(pulldown_cmark::Tag::Table(_))))
+            .filter(|e| {
+                matches!(
+                    e,
+                    pulldown_cmark::Event::Start(pulldown_cmark::Tag::Table(_))
+                )
+            })
             .count();
         assert_eq!(tables, pipes, "{}: a table does not parse", a.id);
         assert!(tables >= 2, "{}", a.id);

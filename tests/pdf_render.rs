@@ -157,7 +157,6 @@ fn dump(pdf: &[u8]) {
     }
 }
 
-
 /// Marks a line-end hyphen (Typst hyphenates justified text): it may or may
 /// not be part of the expected text.
 const SOFT: char = '\u{E000}';
@@ -280,6 +279,8 @@ fn pdf_render_is_pdf_a_2b() {
         part && conformance,
         "no PDF/A-2b identification in the XMP metadata"
     );
+    // Articles and annexes are bookmarked.
+    assert!(pdf.contains("/Outlines"), "no PDF outline");
     // Metadata comes from the data, not the clock.
     assert!(
         pdf.contains("2026-03-12"),

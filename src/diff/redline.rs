@@ -60,24 +60,36 @@ impl Numbering {
     }
 }
 
-/// The comparison key of a token: its text, or the part a citation designates.
+/// The comparison key of a token. Kinds of spaces never count (a no-break
+/// space where there was a space is typography, not wording), nor do the
+/// group separators inside a number; with `numbering`, a cited article or
+/// annex number stands for the part it designates.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key<'a> {
     Text(&'a str, Kind),
+    Number(String),
+    Space,
     Part(&'a str),
 }
 
-fn keys<'a>(tokens: &[Token<'a>], numbering: &'a Numbering) -> Vec<Key<'a>> {
+fn keys<'a>(tokens: &[Token<'a>], numbering: Option<&'a Numbering>) -> Vec<Key<'a>> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut previous_word: Option<&str> = None;
     for t in tokens {
-        let cited = match previous_word {
-            Some("article" | "Article") => numbering.articles.get(t.text),
-            Some("annexe" | "Annexe") => numbering.annexes.get(t.text),
+        let cited = match (numbering, previous_word) {
+            (Some(n), Some("article" | "Article")) => n.articles.get(t.text),
+            (Some(n), Some("annexe" | "Annexe")) => n.annexes.get(t.text),
             _ => None,
         };
         let key = match (t.kind, cited) {
             (Kind::Word | Kind::Number, Some(part)) => Key::Part(part.as_str()),
+            (Kind::Space, _) => Key::Space,
+            (Kind::Number, None) => Key::Number(
+                t.text
+                    .chars()
+                    .map(|c| if c.is_whitespace() { ' ' } else { c })
+                    .collect(),
+            ),
             _ => Key::Text(t.text, t.kind),
         };
         out.push(key);
@@ -115,7 +127,8 @@ fn is_slight(tokens: &[Token<'_>]) -> bool {
     let solid: Vec<&Token> = tokens.iter().filter(|t| t.kind != Kind::Space).collect();
     match solid.as_slice() {
         [] => true,
-        [t] => t.kind == Kind::Punct && t.text != "|" || t.text.chars().count() <= 3,
+        // A table pipe is structure: edits in two cells stay two edits.
+        [t] => t.text != "|" && (t.kind == Kind::Punct || t.text.chars().count() <= 3),
         _ => false,
     }
 }
@@ -126,14 +139,14 @@ enum Piece {
     Change(std::ops::Range<usize>, std::ops::Range<usize>),
 }
 
-/// Aligns two token lists; `old_keys`/`new_keys` decide what counts as equal
-/// inside the regions that differ literally.
-fn align(old: &[Token<'_>], new: &[Token<'_>], old_keys: &[Key], new_keys: &[Key]) -> Vec<Piece> {
+/// Aligns two token lists by their literal keys `old`/`new`; `old_keys`/`new_keys`
+/// (citations resolved) decide what counts as equal inside the regions that differ.
+fn align(old: &[Key], new: &[Key], old_keys: &[Key], new_keys: &[Key]) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let ops = capture_diff_slices(Algorithm::Patience, old, new);
     let mut pending: Option<(std::ops::Range<usize>, std::ops::Range<usize>)> = None;
-    let mut flush = |pending: &mut Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
-                     pieces: &mut Vec<Piece>| {
+    let flush = |pending: &mut Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+                 pieces: &mut Vec<Piece>| {
         let Some((o, n)) = pending.take() else { return };
         // Second pass: citations stand for the parts they designate.
         let sub = capture_diff_slices(
@@ -143,7 +156,10 @@ fn align(old: &[Token<'_>], new: &[Token<'_>], old_keys: &[Key], new_keys: &[Key
         );
         for op in sub {
             let (tag, or, nr) = op.as_tag_tuple();
-            let (or, nr) = (or.start + o.start..or.end + o.start, nr.start + n.start..nr.end + n.start);
+            let (or, nr) = (
+                or.start + o.start..or.end + o.start,
+                nr.start + n.start..nr.end + n.start,
+            );
             if tag == similar::DiffTag::Equal {
                 pieces.push(Piece::Equal(or.start, nr.start, or.len()));
             } else {
@@ -176,7 +192,12 @@ fn align(old: &[Token<'_>], new: &[Token<'_>], old_keys: &[Key], new_keys: &[Key
 
 /// The redline of `old` → `new`. Equal segments carry the new text (where a
 /// renumbered citation was neutralised, the new number).
-pub fn redline(old: &str, new: &str, old_numbers: &Numbering, new_numbers: &Numbering) -> Vec<Segment> {
+pub fn redline(
+    old: &str,
+    new: &str,
+    old_numbers: &Numbering,
+    new_numbers: &Numbering,
+) -> Vec<Segment> {
     if old == new {
         return if new.is_empty() {
             Vec::new()
@@ -188,8 +209,9 @@ pub fn redline(old: &str, new: &str, old_numbers: &Numbering, new_numbers: &Numb
         };
     }
     let (to, tn) = (tokenize(old), tokenize(new));
-    let (ko, kn) = (keys(&to, old_numbers), keys(&tn, new_numbers));
-    let pieces = align(&to, &tn, &ko, &kn);
+    let (lo, ln) = (keys(&to, None), keys(&tn, None));
+    let (ko, kn) = (keys(&to, Some(old_numbers)), keys(&tn, Some(new_numbers)));
+    let pieces = align(&lo, &ln, &ko, &kn);
 
     // Merge adjacent changes, absorbing slight equal runs between them.
     let mut merged: Vec<Piece> = Vec::new();
@@ -235,13 +257,13 @@ pub fn redline(old: &str, new: &str, old_numbers: &Numbering, new_numbers: &Numb
                 let lead = old_part
                     .iter()
                     .zip(new_part.iter())
-                    .take_while(|(a, b)| a == b && a.kind == Kind::Space)
+                    .take_while(|(a, b)| a.kind == Kind::Space && b.kind == Kind::Space)
                     .count();
                 let trail = old_part[lead..]
                     .iter()
                     .rev()
                     .zip(new_part[lead..].iter().rev())
-                    .take_while(|(a, b)| a == b && a.kind == Kind::Space)
+                    .take_while(|(a, b)| a.kind == Kind::Space && b.kind == Kind::Space)
                     .count();
                 push(&mut out, Op::Equal, &concat(&new_part[..lead]));
                 push(
@@ -254,7 +276,11 @@ pub fn redline(old: &str, new: &str, old_numbers: &Numbering, new_numbers: &Numb
                     Op::Insert,
                     &concat(&new_part[lead..new_part.len() - trail]),
                 );
-                push(&mut out, Op::Equal, &concat(&new_part[new_part.len() - trail..]));
+                push(
+                    &mut out,
+                    Op::Equal,
+                    &concat(&new_part[new_part.len() - trail..]),
+                );
             }
         }
     }

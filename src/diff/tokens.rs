@@ -138,8 +138,7 @@ fn number_len(s: &str) -> Option<usize> {
         end += 1 + digits(end + 1);
     }
     let next = s[end..].chars().next();
-    if next.is_some_and(|c| is_word_char(c) || c == '-' && s[end + 1..].starts_with(is_word_char))
-    {
+    if next.is_some_and(|c| is_word_char(c) || c == '-' && s[end + 1..].starts_with(is_word_char)) {
         return None;
     }
     // A unit sign, glued or after one space; an amount may be followed by its letters.
@@ -176,12 +175,12 @@ fn letters_len(s: &str) -> usize {
         return 0;
     }
     match r[1..].find([')', '(', '\n']) {
-        Some(close) if r[1 + close..].starts_with(')') && close <= 240 => {
-            if is_amount_in_letters(&r[1..1 + close]) {
-                skip + close + 2
-            } else {
-                0
-            }
+        Some(close)
+            if r[1 + close..].starts_with(')')
+                && close <= 240
+                && is_amount_in_letters(&r[1..1 + close]) =>
+        {
+            skip + close + 2
         }
         _ => 0,
     }

@@ -128,6 +128,17 @@ impl PdfEngine {
     /// Typesets one convention. Deterministic: the same Markdown and metadata
     /// give the same bytes.
     pub fn render(&self, markdown: &str, meta: &PdfMeta) -> Result<PdfOutput, PdfError> {
+        self.render_with_warnings(markdown, meta).0
+    }
+
+    /// [`PdfEngine::render`], plus Typst's warnings (messages only): the
+    /// tests require none from the built-in layout (a layout that does not
+    /// converge, an unknown font… are warnings, not errors).
+    fn render_with_warnings(
+        &self,
+        markdown: &str,
+        meta: &PdfMeta,
+    ) -> (Result<PdfOutput, PdfError>, Vec<String>) {
         let typst_source = markdown_to_typst(markdown);
         let fail = |message: String| PdfError {
             message,
@@ -135,8 +146,15 @@ impl PdfEngine {
             column: None,
             typst_source: typst_source.clone(),
         };
-        let meta_json = serde_json::to_vec(meta)
-            .map_err(|e| fail(format!("cannot serialise the metadata: {e}")))?;
+        let meta_json = match serde_json::to_vec(meta) {
+            Ok(json) => json,
+            Err(e) => {
+                return (
+                    Err(fail(format!("cannot serialise the metadata: {e}"))),
+                    vec![],
+                );
+            }
+        };
         let (year, month, day) = meta.date;
         let world = DocWorld {
             shared: &self.shared,
@@ -144,8 +162,10 @@ impl PdfEngine {
             meta: Bytes::new(meta_json),
             today: Datetime::from_ymd(year, month, day),
         };
-        let standards = PdfStandards::new(&[PdfStandard::A_2b])
-            .map_err(|e| fail(format!("PDF/A-2b: {}", e.message())))?;
+        let standards = match PdfStandards::new(&[PdfStandard::A_2b]) {
+            Ok(standards) => standards,
+            Err(e) => return (Err(fail(format!("PDF/A-2b: {}", e.message()))), vec![]),
+        };
         let options = PdfOptions {
             // A stable identifier (hashed by Typst) instead of one derived
             // from title and author: the same reference keeps its PDF id.
@@ -156,22 +176,24 @@ impl PdfEngine {
             ..PdfOptions::default()
         };
 
-        let result = {
+        let (result, warnings) = {
             let _guard = MemoGuard::enter();
-            typst::compile::<PagedDocument>(&world)
-                .output
-                .and_then(|document| {
-                    typst_pdf::pdf(&document, &options).map(|pdf| (pdf, document.pages().len()))
-                })
+            let compiled = typst::compile::<PagedDocument>(&world);
+            let result = compiled.output.and_then(|document| {
+                typst_pdf::pdf(&document, &options).map(|pdf| (pdf, document.pages().len()))
+            });
+            (result, compiled.warnings)
         };
-        match result {
+        let warnings = warnings.iter().map(|w| w.message.to_string()).collect();
+        let result = match result {
             Ok((pdf, pages)) => Ok(PdfOutput {
                 pdf,
                 typst_source,
                 pages,
             }),
             Err(diagnostics) => Err(to_error(&world, &diagnostics, typst_source)),
-        }
+        };
+        (result, warnings)
     }
 }
 

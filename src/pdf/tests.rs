@@ -45,6 +45,53 @@ fn builtin_layout_renders_without_charts_or_signature() {
     assert_eq!(output.pages, 1);
 }
 
+/// A convention with every special part: title, signature, dashboard annex
+/// with charts.
+const FULL: &str = "# Convention pluriannuelle d'objectifs\n\n\
+    <!-- part:parties kind=block -->\n## Entre les soussignés\n\nLa Région et l'association.\n\n\
+    <!-- part:objet kind=article number=1er -->\n## Article 1er – Objet\n\nTexte.\n\n\
+    <!-- part:signature kind=block -->\nFait à Reims.\n\n\
+    | Pour la Région | Pour l'association |\n|---|---|\n| A | B |\n\n\
+    <!-- part:annexe-tableau-de-bord kind=annex number=I -->\n## Annexe I – Tableau de bord\n\n\
+    | Indicateur | Référence | 2026 |\n|---|--:|--:|\n| O1-I1 | 10 | 12 |\n";
+
+#[test]
+fn builtin_layout_converges_without_warnings() {
+    let mut meta = meta();
+    meta.charts = vec![
+        Chart {
+            indicator: "O1-I1".into(),
+            label: "Bénéficiaires".into(),
+            unit: "personnes".into(),
+            points: vec![("Référence".into(), 10.0), ("2026".into(), 12.0)],
+        },
+        // Degenerate data still draws: no points, zero and non-finite values.
+        Chart {
+            indicator: "O1-I2".into(),
+            label: "Vide".into(),
+            unit: String::new(),
+            points: Vec::new(),
+        },
+        Chart {
+            indicator: "O1-I3".into(),
+            label: "Valeurs limites".into(),
+            unit: "%".into(),
+            points: vec![
+                ("Référence".into(), 0.0),
+                ("2026".into(), f64::NAN),
+                ("2027".into(), -3.5),
+                ("2028".into(), 1e9),
+            ],
+        },
+    ];
+    let engine = PdfEngine::new(None);
+    let (output, warnings) = engine.render_with_warnings(FULL, &meta);
+    let output = output.unwrap_or_else(|e| panic!("{e}"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // Title page and articles, then the signature, then the annex on its own page.
+    assert_eq!(output.pages, 2);
+}
+
 #[test]
 fn today_is_the_document_date() {
     let engine = PdfEngine::new(Some(layout(

@@ -1,0 +1,193 @@
+//! Rules on `charta.toml` (the funder's SIRET, the charter date, the
+//! priorities) and across association files (a convention reference or a
+//! SIRET used twice, checked with each file so that `build` refuses it too). Located by line and column in charta.toml through the
+//! spans of the TOML parser. Reads only; never renders.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, line_col};
+use crate::load::{AssociationEntry, Programme};
+use crate::locate::{JsonPath, Seg};
+use crate::model::AssociationFile;
+
+use super::Sink;
+use super::structure::Point;
+
+use super::association::{date_problem, siret_problem};
+
+/// Byte offset of the value at `path` in a TOML text.
+pub fn toml_offset(text: &str, path: &JsonPath) -> Option<usize> {
+    let doc = DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    let mut at = None;
+    let mut current: Option<&DeValue> = None;
+    for seg in &path.0 {
+        let value = match (seg, current) {
+            (Seg::Key(k), None) => table
+                .iter()
+                .find(|(key, _)| key.get_ref() == k)
+                .map(|(_, v)| v)?,
+            (Seg::Key(k), Some(DeValue::Table(t))) => {
+                table = t;
+                table
+                    .iter()
+                    .find(|(key, _)| key.get_ref() == k)
+                    .map(|(_, v)| v)?
+            }
+            (Seg::Index(i), Some(DeValue::Array(a))) => a.get(*i)?,
+            _ => return None,
+        };
+        at = Some(value.span().start);
+        current = Some(value.get_ref());
+    }
+    at
+}
+
+fn diag_at(mut d: Diagnostic, file: &Path, text: &str, path: &JsonPath) -> Diagnostic {
+    d = d.in_file(file).at_path(path.to_string());
+    if let Some(off) = toml_offset(text, path) {
+        let (l, c) = line_col(text, off);
+        d = d.at(l, c);
+    }
+    d
+}
+
+/// Every problem of `charta.toml`.
+pub fn check(prog: &Programme) -> Vec<Diagnostic> {
+    let file = prog.root.join("charta.toml");
+    let text = &prog.toml_text;
+    let p = &prog.file;
+    let mut out = Vec::new();
+    let path = |s: &str| JsonPath::parse(s).expect("valid path");
+
+    if let Some((m, h)) = siret_problem("funder SIRET", &p.funder.siret) {
+        out.push(diag_at(
+            Diagnostic::error(m).with_hint(h),
+            &file,
+            text,
+            &path("funder.siret"),
+        ));
+    }
+    if let Some((m, h)) = date_problem("charter date", &p.programme.charter_date) {
+        out.push(diag_at(
+            Diagnostic::error(m).with_hint(h),
+            &file,
+            text,
+            &path("programme.charter_date"),
+        ));
+    }
+    if p.priorities.is_empty() {
+        out.push(
+            Diagnostic::warning("charta.toml has no [[priorities]]")
+                .in_file(&file)
+                .with_hint(
+                    "add the funder's priorities: every objective of a dashboard hangs from one",
+                ),
+        );
+    }
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, pr) in p.priorities.iter().enumerate() {
+        let at = JsonPath::root().key("priorities").index(i).key("id");
+        if pr.id.trim().is_empty() {
+            out.push(diag_at(
+                Diagnostic::error("priority id is empty")
+                    .with_hint("give each priority a short id (P1, P2…)"),
+                &file,
+                text,
+                &at,
+            ));
+        } else if let Some(first) = seen.get(pr.id.as_str()) {
+            out.push(diag_at(
+                Diagnostic::error(format!(
+                    "priority id `{}` is used twice (also priorities[{first}])",
+                    pr.id
+                ))
+                .with_hint("give each priority its own id: objectives refer to them by id"),
+                &file,
+                text,
+                &at,
+            ));
+        } else {
+            seen.insert(&pr.id, i);
+        }
+    }
+    out
+}
+
+/// Whether an earlier association file of the programme has the same convention
+/// reference or the same SIRET: warnings (a copied file is the usual cause, and
+/// the act can still be rendered), told on the later file.
+pub fn duplicates(
+    prog: &Programme,
+    entry: &AssociationEntry,
+    data: &AssociationFile,
+    s: &mut Sink,
+) {
+    let short = |p: &Path| {
+        p.strip_prefix(&prog.root)
+            .unwrap_or(p)
+            .display()
+            .to_string()
+    };
+    let reference = data.convention.reference.trim();
+    let siret = data.association.siret.as_str();
+    // Most SIRETs are written without spaces: compare them as they are, compact only when needed.
+    let same_siret_as = |other: &str| {
+        other == siret
+            || ((other.contains(char::is_whitespace) || siret.contains(char::is_whitespace))
+                && super::ids::compact(other) == super::ids::compact(siret))
+    };
+    let earlier = prog
+        .associations
+        .iter()
+        .take_while(|e| !std::ptr::eq(*e, entry) && e.id != entry.id)
+        .filter_map(|e| e.data.as_ref().map(|d| (e, d)));
+    let (mut same_ref, mut same_siret) = (None, None);
+    for (e, d) in earlier {
+        if same_ref.is_none() && !reference.is_empty() && d.convention.reference.trim() == reference
+        {
+            same_ref = Some(short(&e.path));
+        }
+        if same_siret.is_none() && same_siret_as(&d.association.siret) {
+            same_siret = Some(short(&e.path));
+        }
+    }
+    if let Some(other) = same_ref {
+        s.warning(
+            JsonPath::root().key("convention").key("reference"),
+            Point::Value,
+            format!("convention reference `{reference}` is also used by {other}"),
+            "give each convention its own reference: it identifies the act",
+        );
+    }
+    if let Some(other) = same_siret {
+        s.warning(
+            JsonPath::root().key("association").key("siret"),
+            Point::Value,
+            format!(
+                "SIRET {} is also the SIRET of {other}",
+                super::ids::compact(siret)
+            ),
+            "one association, one file: merge the two conventions, or correct the SIRET",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_paths() {
+        let t = "[programme]\nname = \"x\"\n\n[funder]\nsiret = \"1\"\naddress = { street = \"s\", city = \"c\" }\n\n[[priorities]]\nid = \"P1\"\n\n[[priorities]]\nid = \"P2\"\n";
+        let lc = |p: &str| toml_offset(t, &JsonPath::parse(p).unwrap()).map(|o| line_col(t, o));
+        assert_eq!(lc("funder.siret"), Some((5, 9)));
+        assert_eq!(lc("funder.address.city"), Some((6, 34)));
+        assert_eq!(lc("priorities[1].id"), Some((12, 6)));
+        assert_eq!(lc("priorities[2].id"), None);
+        assert_eq!(lc("funder.nope"), None);
+    }
+}

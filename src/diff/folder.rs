@@ -1,0 +1,239 @@
+//! Comparing two build folders: every convention added, removed, changed (and
+//! why) or unchanged.
+//!
+//! A build folder holds `<id>.md` and, since the snapshot was added to the
+//! build, `<id>.data.json` (the association file it was rendered from). A
+//! convention whose Markdown and data snapshot are byte-identical on both
+//! sides is unchanged without being parsed, so that comparing two builds of a
+//! thousand conventions where few changed costs little more than reading
+//! them; the others are compared in parallel.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::data::data_changes;
+use super::doc::{Convention, is_convention};
+use super::{ConventionDiff, version_changes};
+
+/// The fate of one convention between two builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConventionStatus {
+    Added,
+    Removed,
+    Changed,
+    Unchanged,
+}
+
+/// One convention of a batch diff.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FolderEntry {
+    pub id: String,
+    pub status: ConventionStatus,
+    /// One line: what changed, or « added: Convention pluriannuelle d'objectifs, 19 articles ».
+    pub summary: String,
+    /// The changes, for a changed convention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<ConventionDiff>,
+}
+
+/// The comparison of two build folders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FolderDiff {
+    pub old: PathBuf,
+    pub new: PathBuf,
+    /// Every convention of either side, by id.
+    pub conventions: Vec<FolderEntry>,
+}
+
+impl FolderDiff {
+    pub fn count(&self, s: ConventionStatus) -> usize {
+        self.conventions.iter().filter(|e| e.status == s).count()
+    }
+
+    pub fn has_differences(&self) -> bool {
+        self.conventions
+            .iter()
+            .any(|e| e.status != ConventionStatus::Unchanged)
+    }
+
+    /// « 1 000 conventions: 12 changed, 1 added, 0 removed, 987 unchanged ».
+    pub fn totals(&self) -> String {
+        let n = self.conventions.len();
+        format!(
+            "{n} convention{}: {} changed, {} added, {} removed, {} unchanged",
+            if n > 1 { "s" } else { "" },
+            self.count(ConventionStatus::Changed),
+            self.count(ConventionStatus::Added),
+            self.count(ConventionStatus::Removed),
+            self.count(ConventionStatus::Unchanged)
+        )
+    }
+}
+
+/// Ids of the conventions of a build folder: `<id>.md` files rendered by charta.
+fn conventions_in(dir: &Path) -> Result<BTreeSet<String>, String> {
+    let rd = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut ids = BTreeSet::new();
+    for entry in rd {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(id) = name.strip_suffix(".md") else {
+            continue;
+        };
+        if id.starts_with('.') || !entry.path().is_file() {
+            continue;
+        }
+        // Only the first line is needed to tell a convention from a README.
+        let head = read_head(&entry.path())
+            .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+        if is_convention(&head) {
+            ids.insert(id.to_string());
+        }
+    }
+    if ids.is_empty() && !dir.join(crate::batch::MANIFEST).is_file() {
+        return Err(format!(
+            "{} is not a build folder (no convention `<id>.md` rendered by charta, no {})",
+            dir.display(),
+            crate::batch::MANIFEST
+        ));
+    }
+    Ok(ids)
+}
+
+fn read_head(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut buf = vec![0u8; 512];
+    let mut f = std::fs::File::open(path)?;
+    let n = f.read(&mut buf)?;
+    buf.truncate(n);
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The data snapshot beside a convention, if there is one.
+pub(crate) fn read_data(md_path: &Path) -> Result<Option<serde_json::Value>, String> {
+    let Some(stem) = md_path.file_stem() else {
+        return Ok(None);
+    };
+    let path = md_path.with_file_name(format!("{}.data.json", stem.to_string_lossy()));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| format!("{}: not valid JSON: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// « Convention pluriannuelle d'objectifs, 19 articles, 4 annexes ».
+fn describe(conv: &Convention) -> String {
+    let count = |k: &str| conv.parts.iter().filter(|p| p.kind == k).count();
+    let (a, x) = (count("article"), count("annex"));
+    let mut s = conv.heading().to_string();
+    if s.is_empty() {
+        s = "convention".to_string();
+    }
+    s.push_str(&format!(
+        ", {a} article{}, {x} annexe{}",
+        if a > 1 { "s" } else { "" },
+        if x > 1 { "s" } else { "" }
+    ));
+    s
+}
+
+fn one(
+    old_dir: &Path,
+    new_dir: &Path,
+    id: &str,
+    sides: (bool, bool),
+) -> Result<FolderEntry, String> {
+    let (old_path, new_path) = (
+        old_dir.join(format!("{id}.md")),
+        new_dir.join(format!("{id}.md")),
+    );
+    let entry = |status, summary: String, diff| FolderEntry {
+        id: id.to_string(),
+        status,
+        summary,
+        diff,
+    };
+    match sides {
+        (false, true) => {
+            let conv = Convention::parse(&read(&new_path)?)
+                .map_err(|e| format!("{}: {e}", new_path.display()))?;
+            return Ok(entry(
+                ConventionStatus::Added,
+                format!("added: {}", describe(&conv)),
+                None,
+            ));
+        }
+        (true, false) => {
+            let conv = Convention::parse(&read(&old_path)?)
+                .map_err(|e| format!("{}: {e}", old_path.display()))?;
+            return Ok(entry(
+                ConventionStatus::Removed,
+                format!("removed: {}", describe(&conv)),
+                None,
+            ));
+        }
+        _ => {}
+    }
+    let (old_md, new_md) = (read(&old_path)?, read(&new_path)?);
+    let (old_data, new_data) = (read_data(&old_path)?, read_data(&new_path)?);
+    let same_data = match (&old_data, &new_data) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    if old_md == new_md && same_data {
+        return Ok(entry(
+            ConventionStatus::Unchanged,
+            "unchanged".to_string(),
+            None,
+        ));
+    }
+    let old = Convention::parse(&old_md).map_err(|e| format!("{}: {e}", old_path.display()))?;
+    let new = Convention::parse(&new_md).map_err(|e| format!("{}: {e}", new_path.display()))?;
+    let mut diff = ConventionDiff::of(&old, &new);
+    if let (Some(a), Some(b)) = (&old_data, &new_data) {
+        diff.data = data_changes(a, b);
+    }
+    if diff.is_empty() {
+        let versions = version_changes(&old, &new);
+        let summary = if versions.is_empty() {
+            "unchanged (same wording; only spacing or anchors differ)".to_string()
+        } else {
+            let v: Vec<String> = versions
+                .iter()
+                .map(|v| format!("{} {} → {}", v.clause, v.old, v.new))
+                .collect();
+            format!("unchanged text; clause versions changed: {}", v.join(", "))
+        };
+        return Ok(entry(ConventionStatus::Unchanged, summary, None));
+    }
+    Ok(entry(ConventionStatus::Changed, diff.summary(), Some(diff)))
+}
+
+/// Compares every convention of two build folders.
+pub fn diff_folders(old: &Path, new: &Path) -> Result<FolderDiff, String> {
+    let (a, b) = (conventions_in(old)?, conventions_in(new)?);
+    let ids: Vec<(&String, bool, bool)> = a
+        .union(&b)
+        .map(|id| (id, a.contains(id), b.contains(id)))
+        .collect();
+    let conventions = ids
+        .par_iter()
+        .map(|(id, in_a, in_b)| one(old, new, id, (*in_a, *in_b)))
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(FolderDiff {
+        old: old.to_path_buf(),
+        new: new.to_path_buf(),
+        conventions,
+    })
+}
