@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -259,10 +259,6 @@ pub fn build(
             .collect(),
     };
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
-        .build()
-        .map_err(|e| Diagnostic::error(format!("cannot start worker threads: {e}")))?;
     // The manifest under construction: previous entries of associations that still
     // exist (their files are untouched until re-rendered), replaced as jobs finish.
     // It is flushed every second or so, so a killed build loses little work, and
@@ -280,8 +276,15 @@ pub fn build(
     });
     let results: Mutex<Vec<(String, Status, Vec<Diagnostic>)>> =
         Mutex::new(Vec::with_capacity(jobs.len()));
-    pool.install(|| {
-        jobs.par_iter().for_each(|job| {
+    // Our own worker threads, not a rayon pool: Typst and its PDF writer use
+    // rayon inside one document, and a rayon worker waiting there would steal
+    // and start other conventions, nesting them on its stack (stack overflows,
+    // gigabytes of half-finished documents). Each worker takes the next job.
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { break };
             let r = run_job(&ctx, job);
             progress.done(&job.entry.id, r.status);
             {
@@ -301,7 +304,28 @@ pub fn build(
                 .lock()
                 .expect("no panic while holding the lock")
                 .push((r.id, r.status, r.diagnostics));
-        });
+        }
+    };
+    std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for n in 0..opts.jobs.clamp(1, jobs.len().max(1)) {
+            // Typst's layout recurses deeply (nested tables, grids): a spawned
+            // thread's default 2 MiB is not enough.
+            let spawned = std::thread::Builder::new()
+                .name(format!("charta-{n}"))
+                .stack_size(16 * 1024 * 1024)
+                .spawn_scoped(scope, worker);
+            match spawned {
+                Ok(h) => handles.push(h),
+                Err(_) if n > 0 => break,
+                Err(e) => panic!("cannot start a worker thread: {e}"),
+            }
+        }
+        for h in handles {
+            if let Err(p) = h.join() {
+                std::panic::resume_unwind(p);
+            }
+        }
     });
     let mut results = results.into_inner().expect("workers finished");
     results.sort_by(|a, b| a.0.cmp(&b.0));
