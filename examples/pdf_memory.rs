@@ -10,23 +10,38 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn rss_mib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0)))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .unwrap_or("0")
+                    .parse::<u64>()
+                    .unwrap_or(0)
+            })
+        })
         .unwrap_or(0)
         / 1024
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100);
     let dir = std::env::args()
         .nth(2)
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/economie-solidaire"));
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/economie-solidaire")
+        });
     let (prog, _) = charta::load::load_programme(&dir).expect("example loads");
     let (engine, _) = charta::render::Engine::new(&prog.library);
     let pdf = charta::pdf::PdfEngine::new(None);
     for i in 1..=n {
         let a = &prog.associations[(i - 1) % prog.associations.len()];
-        let r = engine.render(&prog.file, &a.id, a.data.as_ref().unwrap(), &a.path).expect("renders");
+        let r = engine
+            .render(&prog.file, &a.id, a.data.as_ref().unwrap(), &a.path)
+            .expect("renders");
         pdf.render(&r.markdown, &r.pdf_meta).expect("typesets");
         if i % 20 == 0 {
             println!("{i} documents: {} MiB", rss_mib());

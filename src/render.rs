@@ -15,7 +15,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostic::Diagnostic;
 use crate::french;
-use crate::load::{Clause, Library, Origin, PartKind, Template};
+use crate::load::{Clause, Library, Origin, Part, PartKind, Template};
 use crate::model::{AssociationFile, IndicatorType, ProgrammeFile};
 use crate::pdf::{Chart, PdfMeta};
 
@@ -45,7 +45,7 @@ pub struct Plan<'a> {
     pub id: String,
     pub template: &'a Template,
     /// Applicable clauses by part, parts in template order, clauses in order.
-    pub selected: Vec<(String, Vec<&'a Clause>)>,
+    pub selected: Vec<(&'a Part, Vec<&'a Clause>)>,
     context: Value,
 }
 
@@ -145,12 +145,12 @@ impl Engine {
     }
 
     /// Applicable clauses of a template, by part, in order.
-    fn select(
-        &self,
-        template: &Template,
+    fn select<'a>(
+        &'a self,
+        template: &'a Template,
         data: &AssociationFile,
         ctx: &Context,
-    ) -> Result<Vec<(String, Vec<&Clause>)>, Vec<Diagnostic>> {
+    ) -> Result<Vec<(&'a Part, Vec<&'a Clause>)>, Vec<Diagnostic>> {
         let choice = &data.convention.clauses;
         let mut diags = Vec::new();
         let mut by_part: BTreeMap<&str, Vec<&Clause>> = BTreeMap::new();
@@ -194,7 +194,7 @@ impl Engine {
             .filter_map(|p| {
                 let mut list = by_part.remove(p.id.as_str())?;
                 list.sort_by(|a, b| (a.meta.order, &a.meta.id).cmp(&(b.meta.order, &b.meta.id)));
-                Some((p.id.clone(), list))
+                Some((p, list))
             })
             .collect())
     }
@@ -274,13 +274,8 @@ impl Engine {
         let mut labels: HashMap<String, (PartKind, String)> = HashMap::new();
         let (mut n_art, mut n_annex) = (0usize, 0usize);
         let mut numbers: HashMap<&str, String> = HashMap::new();
-        for (part_id, clauses) in &selected {
-            let part = template
-                .file
-                .parts
-                .iter()
-                .find(|p| &p.id == part_id)
-                .expect("selected from template");
+        for (part, clauses) in &selected {
+            let part_id = &part.id;
             let number = match part.kind {
                 PartKind::Article => {
                     n_art += 1;
@@ -312,13 +307,8 @@ impl Engine {
             period_words(&data.convention.years)
         ));
         let mut uses = Vec::new();
-        for (part_id, clauses) in &selected {
-            let part = template
-                .file
-                .parts
-                .iter()
-                .find(|p| &p.id == part_id)
-                .expect("selected from template");
+        for (part, clauses) in &selected {
+            let part_id = &part.id;
             let number = &numbers[part_id.as_str()];
             md.push_str(&format!(
                 "<!-- part:{} kind={}",

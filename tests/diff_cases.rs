@@ -2,6 +2,8 @@
 //! make-fixtures.sh from the example programme): each pair differs by one
 //! thing, and the diff must report exactly that thing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -53,20 +55,6 @@ fn text_report(name: &str) -> String {
     )
 }
 
-fn numbers(markdown: &str) -> Vec<(String, String)> {
-    markdown
-        .lines()
-        .filter_map(|l| l.strip_prefix("<!-- part:"))
-        .filter_map(|rest| {
-            let id = rest.split_whitespace().next()?.to_string();
-            let n = rest
-                .split_whitespace()
-                .find_map(|w| w.strip_prefix("number="))?;
-            Some((id, n.to_string()))
-        })
-        .collect()
-}
-
 #[test]
 fn moved_clause_is_one_move_and_nothing_else() {
     let d = diff("moved");
@@ -93,7 +81,7 @@ fn removed_optional_clause_is_the_only_change_despite_renumbering() {
     );
     // The fixture really renumbers: every article after the 6th moves down by one,
     // and the citations of those articles in other clauses changed with them.
-    let (a, b) = (numbers(&old), numbers(&new));
+    let (a, b) = (common::numbered_parts(&old), common::numbered_parts(&new));
     assert!(a.contains(&("locaux".into(), "6".into())));
     assert!(a.contains(&("justificatifs".into(), "7".into())));
     assert!(b.contains(&("justificatifs".into(), "6".into())));
