@@ -2,21 +2,10 @@
 //! programme, the second with associations added, removed and changed; and
 //! the PDF redline.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+use common::charta;
 
-fn charta(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_charta"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("charta runs");
-    (
-        out.status.code().expect("exit status"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use std::path::Path;
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")

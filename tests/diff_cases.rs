@@ -3,9 +3,9 @@
 //! thing, and the diff must report exactly that thing.
 
 mod common;
+use common::charta;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use charta::diff::{ChangeKind, ConventionDiff, Op, Report, Target, cli::diff_files};
 
@@ -23,20 +23,6 @@ fn md(name: &str) -> PathBuf {
 
 fn diff(name: &str) -> ConventionDiff {
     diff_files(&md("base"), &md(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-/// Runs the binary; returns (exit status, stdout, stderr).
-fn charta(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_charta"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("charta runs");
-    (
-        out.status.code().expect("exit status"),
-        String::from_utf8(out.stdout).expect("UTF-8"),
-        String::from_utf8(out.stderr).expect("UTF-8"),
-    )
 }
 
 fn s(p: &Path) -> &str {
