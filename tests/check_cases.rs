@@ -439,6 +439,10 @@ cases! {
     valeur_inconnue: "valeur-inconnue" => [
         E("unknown value `non-economique`, expected one of `non-economic`, `de-minimis`, `sieg`", "18:15", "convention.regime"),
     ];
+    valeur_sans_glyphe: "valeur-sans-glyphe" => [
+        E("the character « 🏠 » (U+1F3E0, character 24 of the text) is in no embedded font: the PDF cannot show it", "4:13", "association.name"),
+        E("a control character (U+0007, character 20 of the text) is not text: a convention cannot print it", "9:80", "association.address.city"),
+    ];
 }
 
 /// A programme with the corpus' good association and the clause library or templates of
@@ -610,6 +614,13 @@ fn charta_toml_rules() {
             "priority id `P1` is used twice (also priorities[0])",
             "21:6",
             "priorities[1].id",
+        ),
+        (
+            "titre-sans-glyphe",
+            "the character « 🌱 » (U+1F331, character 31 of the text) is in no embedded font: \
+             the PDF cannot show it",
+            "22:9",
+            "priorities[1].title",
         ),
     ];
     for (case, message, at, path) in cases {

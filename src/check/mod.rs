@@ -17,8 +17,10 @@
 //! - `library`: clauses and templates
 //! - `programme`: `charta.toml` and rules across files
 //! - `ids`: SIRET/SIREN, RNA, IBAN, BIC
+//! - `glyphs`: characters that no embedded font has
 
 pub mod association;
+pub mod glyphs;
 pub mod ids;
 pub mod library;
 pub mod programme;
@@ -153,6 +155,10 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
                 .at_path(path.to_string())
                 .with_hint("remove one of them: only the last one would count"),
         );
+    }
+    for u in glyphs::scan(&value) {
+        let (message, hint) = (u.message(), u.hint());
+        sink.error(u.path, Point::Value, message, hint);
     }
     if entry.data.is_none()
         && !own.is_empty()

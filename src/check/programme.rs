@@ -1,5 +1,5 @@
 //! Rules on `charta.toml` (the funder's SIRET, the charter date, the
-//! priorities) and across association files (a convention reference or a
+//! priorities, characters no embedded font has) and across association files (a convention reference or a
 //! SIRET used twice, checked with each file so that `build` refuses it too). Located by line and column in charta.toml through the
 //! spans of the TOML parser. Reads only; never renders.
 
@@ -87,6 +87,16 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
                     "add the funder's priorities: every objective of a dashboard hangs from one",
                 ),
         );
+    }
+    if let Ok(value) = toml::from_str::<serde_json::Value>(text) {
+        for u in super::glyphs::scan(&value) {
+            out.push(diag_at(
+                Diagnostic::error(u.message()).with_hint(u.hint()),
+                &file,
+                text,
+                &u.path,
+            ));
+        }
     }
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, pr) in p.priorities.iter().enumerate() {

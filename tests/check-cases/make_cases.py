@@ -30,6 +30,9 @@ cases = {
   "texte-vide": rep('"reference": "RVM-TEST-2026-001"', '"reference": " "'),
   "cle-en-double": rep('"2027": 45000, "2028"', '"2027": 45000, "2027": 46000, "2028"'),
   "syntaxe-json": rep('"acronym": "MSM",', '"acronym": "MSM"'),
+  "valeur-sans-glyphe": chain(
+      rep('"name": "Maison des Solidarités de Montvalon"', '"name": "Maison des Solidarités 🏠 de Montvalon"'),
+      rep('"city": "Montvalon-sur-Meuse"', '"city": "Montvalon-sur-Meuse\\u0007"')),
   # identifiers
   "siret-luhn": rep('"siret": "80214763700028"', '"siret": "80214763700029"'),
   "siret-longueur": rep('"siret": "80214763700028"', '"siret": "8021476370002"'),
