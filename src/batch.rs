@@ -263,12 +263,20 @@ pub fn build(
     // exist (their files are untouched until re-rendered), replaced as jobs finish.
     // It is flushed every second or so, so a killed build loses little work, and
     // at the end. An entry always describes files fully written before it.
-    let initial: BTreeMap<String, Entry> = previous
-        .conventions
-        .iter()
-        .filter(|e| prog.associations.iter().any(|a| a.id == e.id))
-        .map(|e| (e.id.clone(), e.clone()))
-        .collect();
+    //
+    // An entry whose association left the programme keeps its place while its
+    // files are in OUT (the manifest tells the truth about the folder, and a
+    // withdrawn convention is never deleted behind the user's back); each
+    // build warns about it until its files are removed.
+    let mut initial: BTreeMap<String, Entry> = BTreeMap::new();
+    for e in &previous.conventions {
+        if prog.associations.iter().any(|a| a.id == e.id) {
+            initial.insert(e.id.clone(), e.clone());
+        } else if let Some(d) = orphan_warning(&opts.out, e) {
+            report.diagnostics.push(d);
+            initial.insert(e.id.clone(), e.clone());
+        }
+    }
     let state = Mutex::new(Progressive {
         entries: initial,
         last_flush: Instant::now(),
@@ -335,6 +343,50 @@ pub fn build(
     write_manifest(prog, &opts.out, &st.entries)?;
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// The warning for a manifest entry whose association file is gone, or
+/// `None` when none of its files is left in OUT (the entry is then dropped).
+fn orphan_warning(out: &Path, e: &Entry) -> Option<Diagnostic> {
+    let left: Vec<&str> = [&e.md, &e.pdf]
+        .into_iter()
+        .flatten()
+        .map(|f| f.file.as_str())
+        .filter(|f| out.join(f).is_file())
+        .collect();
+    if left.is_empty() {
+        return None;
+    }
+    let files = left
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let signed = if e.signed { "signed " } else { "" };
+    let (left_in_place, them) = if left.len() == 1 {
+        ("is left in place and keeps its manifest entry", "it")
+    } else {
+        ("are left in place and keep their manifest entry", "them")
+    };
+    Some(
+        Diagnostic::warning(format!(
+            "the {signed}convention `{id}` has no association file any more \
+             (`associations/{id}.json`); {files} {left_in_place}",
+            id = e.id,
+        ))
+        .in_file(out)
+        .with_hint(if e.signed {
+            "a signed act is ended by its own terms (termination or expiry), \
+             not by deleting its file; restore the association file to keep \
+             building it"
+                .to_string()
+        } else {
+            format!(
+                "restore the association file, or delete {them} if the \
+                 convention is withdrawn: the entry goes at the next build"
+            )
+        }),
+    )
 }
 
 struct Progressive {

@@ -280,3 +280,63 @@ fn a_build_killed_midway_resumes_to_complete_files_and_a_true_manifest() {
         .count();
     assert_eq!(leftovers, 0);
 }
+
+#[test]
+fn a_removed_association_keeps_its_files_and_is_reported_until_they_go() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let out = dir.join("out");
+    let first = build(dir, false);
+    let n = first.outcomes.len();
+    std::fs::remove_file(dir.join("associations/recyclerie-vaudrecourt.json")).unwrap();
+
+    // Its convention stays in OUT and in the manifest, with a warning (not an
+    // error: the other conventions are built and the exit status is 0).
+    for _ in 0..2 {
+        let r = build(dir, false);
+        assert_eq!(r.count(Status::Unchanged), n - 1);
+        assert!(!r.has_errors(), "{:?}", r.diagnostics);
+        let warnings: Vec<String> = r
+            .diagnostics
+            .iter()
+            .map(|d| d.to_string())
+            .filter(|d| d.contains("no association file"))
+            .collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("`recyclerie-vaudrecourt` has no association file any more")
+                && warnings[0].contains(
+                    "`recyclerie-vaudrecourt.md` is left in place and keeps its manifest entry"
+                )
+                && warnings[0].contains("delete it if the convention is withdrawn"),
+            "{}",
+            warnings[0]
+        );
+        assert!(out.join("recyclerie-vaudrecourt.md").is_file());
+        let m = Manifest::read(&out).unwrap();
+        assert!(
+            m.conventions
+                .iter()
+                .any(|e| e.id == "recyclerie-vaudrecourt")
+        );
+        assert_manifest_true(&out);
+    }
+
+    // Once its files are deleted, the entry goes and nothing is reported.
+    std::fs::remove_file(out.join("recyclerie-vaudrecourt.md")).unwrap();
+    let r = build(dir, false);
+    assert!(
+        !r.diagnostics
+            .iter()
+            .any(|d| d.message.contains("no association file")),
+        "{:?}",
+        r.diagnostics
+    );
+    let m = Manifest::read(&out).unwrap();
+    assert_eq!(m.conventions.len(), n - 1);
+    assert!(
+        !m.conventions
+            .iter()
+            .any(|e| e.id == "recyclerie-vaudrecourt")
+    );
+}
