@@ -136,6 +136,8 @@ pub struct BuildReport {
     /// Every problem, association by association (in id order).
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Conventions that failed on a bug (a panic) rather than on their data.
+    pub internal_errors: usize,
 }
 
 impl BuildReport {
@@ -282,8 +284,7 @@ pub fn build(
         last_flush: Instant::now(),
         flush_error: None,
     });
-    let results: Mutex<Vec<(String, Status, Vec<Diagnostic>)>> =
-        Mutex::new(Vec::with_capacity(jobs.len()));
+    let results: Mutex<Vec<JobResult>> = Mutex::new(Vec::with_capacity(jobs.len()));
     // One long-lived job per thread of a dedicated rayon pool, each taking the
     // next convention from a shared counter. Conventions are never rayon jobs:
     // an outer `par_iter` would let a thread that waits inside Typst (which uses
@@ -298,11 +299,13 @@ pub fn build(
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
-            let r = run_job(&ctx, job);
+            let mut r =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_job(&ctx, job)))
+                    .unwrap_or_else(|panic| panicked(job, panic.as_ref()));
             progress.done(&job.entry.id, r.status);
             {
                 let mut st = state.lock().expect("no panic while holding the lock");
-                if let Some(e) = r.entry {
+                if let Some(e) = r.entry.take() {
                     st.entries.insert(r.id.clone(), e);
                 }
                 if st.last_flush.elapsed() > Duration::from_secs(1) {
@@ -316,7 +319,7 @@ pub fn build(
             results
                 .lock()
                 .expect("no panic while holding the lock")
-                .push((r.id, r.status, r.diagnostics));
+                .push(r);
         }
     };
     let workers = opts.jobs.clamp(1, jobs.len().max(1));
@@ -331,10 +334,11 @@ pub fn build(
     // Runs `worker` once on each thread of the pool; a panic is raised again here.
     pool.broadcast(|_| worker());
     let mut results = results.into_inner().expect("workers finished");
-    results.sort_by(|a, b| a.0.cmp(&b.0));
-    for (id, status, diags) in results {
-        report.outcomes.push((id, status));
-        report.diagnostics.extend(diags);
+    results.sort_by(|a, b| a.id.cmp(&b.id));
+    for r in results {
+        report.outcomes.push((r.id, r.status));
+        report.diagnostics.extend(r.diagnostics);
+        report.internal_errors += usize::from(r.internal);
     }
     let st = state.into_inner().expect("workers finished");
     if let Some(d) = st.flush_error {
@@ -437,6 +441,38 @@ struct JobResult {
     status: Status,
     entry: Option<Entry>,
     diagnostics: Vec<Diagnostic>,
+    /// A bug (a panic), not a fault of the data.
+    internal: bool,
+}
+
+/// A panic while building one convention (a bug of charta or of Typst, never
+/// a fault of the data) fails that convention only: the others are built, the
+/// manifest is written, and the previous files of this one stay in place
+/// (every write goes through a temporary file, removed as the panic unwinds).
+fn panicked(job: &Job, panic: &(dyn std::any::Any + Send)) -> JobResult {
+    let id = job.entry.id.clone();
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    JobResult {
+        diagnostics: vec![
+            Diagnostic::error(format!(
+                "{id}: internal error while building this convention ({what}); \
+                 its previous files are left in place"
+            ))
+            .in_file(&job.entry.path)
+            .with_hint(
+                "this is a bug of charta or of Typst, not a fault of the data: please \
+                 report it with this association file; the other conventions were built",
+            ),
+        ],
+        id,
+        status: Status::Failed,
+        entry: None,
+        internal: true,
+    }
 }
 
 fn output_intact(out: &Path, f: &Option<OutputFile>) -> bool {
@@ -461,6 +497,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         status: Status::Failed,
         entry: None,
         diagnostics,
+        internal: false,
     };
     let mut diags = crate::check::check_association(ctx.prog, entry);
     let (errors, warnings): (Vec<_>, Vec<_>) = diags.drain(..).partition(Diagnostic::is_error);
@@ -507,6 +544,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             status: Status::Unchanged,
             entry: Some(prev.clone()),
             diagnostics: warnings,
+            internal: false,
         };
     }
 
@@ -540,6 +578,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             status: Status::Refused,
             entry: None,
             diagnostics: d,
+            internal: false,
         };
     }
 
@@ -608,5 +647,6 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         status: Status::Rendered,
         entry: Some(new_entry),
         diagnostics: warnings,
+        internal: false,
     }
 }

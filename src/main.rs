@@ -214,7 +214,9 @@ fn build(a: cli::BuildArgs) -> u8 {
         report.elapsed.as_secs_f64(),
         opts.out.display()
     );
-    if report.has_errors() || has_errors(&diags) {
+    if report.internal_errors > 0 {
+        FAULT
+    } else if report.has_errors() || has_errors(&diags) {
         INPUT
     } else {
         OK

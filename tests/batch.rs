@@ -340,3 +340,82 @@ fn a_removed_association_keeps_its_files_and_is_reported_until_they_go() {
             .any(|e| e.id == "recyclerie-vaudrecourt")
     );
 }
+
+/// `charta build` with the debug-build failpoint that panics while typesetting
+/// the convention whose reference is `panic_on`.
+fn build_cli(dir: &Path, panic_on: Option<&str>) -> (i32, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_charta"));
+    cmd.arg("build").arg(dir).env("NO_COLOR", "1");
+    if let Some(reference) = panic_on {
+        cmd.env("CHARTA_TEST_PANIC", reference);
+    }
+    let out = cmd.output().expect("charta runs");
+    (
+        out.status.code().expect("exit status"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_bug_in_one_convention_fails_only_that_one_and_loses_nothing() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let out = dir.join("out");
+    let id = "recyclerie-vaudrecourt";
+    let reference = "RVM-ESS-2026-006";
+    let stray = |out: &Path| {
+        std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".charta-tmp"))
+            .collect::<Vec<_>>()
+    };
+
+    // A panic while typesetting one convention: the seven others are built,
+    // the manifest is written, and the exit status says it is a fault of the
+    // program (2), not of the data.
+    let (code, err) = build_cli(dir, Some(reference));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "error: {id}: internal error while building this convention \
+             (CHARTA_TEST_PANIC failpoint); its previous files are left in place"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: this is a bug of charta or of Typst"),
+        "{err}"
+    );
+    assert!(
+        err.contains("7 rendered, 0 unchanged, 0 refused, 1 failed"),
+        "{err}"
+    );
+    assert!(!out.join(format!("{id}.md")).exists());
+    assert!(stray(&out).is_empty(), "{:?}", stray(&out));
+    let m = Manifest::read(&out).expect("manifest written");
+    assert_eq!(m.conventions.len(), 7);
+    assert_manifest_true(&out);
+
+    // Without the bug, the next build finishes the work.
+    let (code, err) = build_cli(dir, None);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 rendered, 7 unchanged"), "{err}");
+    let md = std::fs::read(out.join(format!("{id}.md"))).unwrap();
+    let pdf = std::fs::read(out.join(format!("{id}.pdf"))).unwrap();
+
+    // A change, then the bug again: the previous files stay as they were.
+    edit_json(&dir.join(format!("associations/{id}.json")), |v| {
+        v["association"]["acronym"] = serde_json::json!("RVX");
+    });
+    let (code, err) = build_cli(dir, Some(reference));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("0 rendered, 7 unchanged, 0 refused, 1 failed"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(out.join(format!("{id}.md"))).unwrap(), md);
+    assert_eq!(std::fs::read(out.join(format!("{id}.pdf"))).unwrap(), pdf);
+    assert!(stray(&out).is_empty(), "{:?}", stray(&out));
+    assert_manifest_true(&out);
+}

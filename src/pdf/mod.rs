@@ -178,6 +178,13 @@ impl PdfEngine {
 
         let (result, warnings) = {
             let _guard = MemoGuard::enter();
+            // Test failpoint (debug builds only): a panic in the middle of
+            // typesetting, as a bug of Typst would raise, for the convention
+            // whose reference is `CHARTA_TEST_PANIC`.
+            #[cfg(debug_assertions)]
+            if std::env::var("CHARTA_TEST_PANIC").is_ok_and(|r| r == meta.reference) {
+                panic!("CHARTA_TEST_PANIC failpoint");
+            }
             let compiled = typst::compile::<PagedDocument>(&world);
             let result = compiled.output.and_then(|document| {
                 typst_pdf::pdf(&document, &options).map(|pdf| (pdf, document.pages().len()))
