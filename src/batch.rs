@@ -322,9 +322,11 @@ pub fn build(
                 .push(r);
         }
     };
-    let workers = opts.jobs.clamp(1, jobs.len().max(1));
+    // As many threads as `--jobs`, even with fewer conventions: a thread that
+    // finds no convention left stays in the pool and takes part in Typst's
+    // work on the others (one convention alone still uses every core).
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
+        .num_threads(opts.jobs.max(1))
         // Typst's layout recurses deeply (nested tables, grids): a spawned
         // thread's default 2 MiB is not enough.
         .stack_size(16 * 1024 * 1024)
