@@ -39,9 +39,11 @@ pub fn printable(c: char) -> bool {
     if (0x20..0x7F).contains(&u) || (0xA0..=0xFF).contains(&u) || c.is_whitespace() {
         return true;
     }
-    if c.is_control() {
-        return false;
-    }
+    !c.is_control() && in_fonts(u)
+}
+
+/// Whether an embedded font covers the code point `u`.
+fn in_fonts(u: u32) -> bool {
     let ranges = &*COVERED;
     let i = ranges.partition_point(|&(start, _)| start <= u);
     i > 0 && ranges[i - 1].1 >= u
@@ -119,11 +121,6 @@ mod tests {
 
     #[test]
     fn the_fast_path_agrees_with_the_fonts() {
-        let ranges = &*COVERED;
-        let in_fonts = |u: u32| {
-            let i = ranges.partition_point(|&(start, _)| start <= u);
-            i > 0 && ranges[i - 1].1 >= u
-        };
         for u in (0x20..0x7F).chain(0xA0..=0xFF) {
             assert!(in_fonts(u), "U+{u:04X} is not in the embedded fonts");
         }
