@@ -1,5 +1,6 @@
 //! Unit tests of the engine's internals: sandbox, error locations, the date,
-//! thread sharing, and the converter's output always parsing as Typst.
+//! thread sharing, the cache kept between documents, and the converter's
+//! output (whole and split into blocks) always parsing as Typst.
 //! End-to-end checks of the PDF's text live in `tests/pdf_render.rs`.
 
 use proptest::prelude::*;
@@ -152,6 +153,96 @@ fn errors_in_the_layout_point_at_the_generated_call() {
 }
 
 #[test]
+fn errors_in_a_block_point_at_its_line_in_the_generated_source() {
+    // The heading is typeset from a block file of its own; the error is
+    // still reported at the heading's line and column in /main.typ.
+    let broken = "#let convention(body) = { show heading: it => 1 + \"un\"; body }\n\
+                  #let convention-title(body) = body\n\
+                  #let part(id, kind, number, body) = body\n";
+    let error = PdfEngine::new(Some(broken.into()))
+        .render(MARKDOWN, &meta())
+        .unwrap_err();
+    assert!(
+        error.message.contains("/layout.typ:1:"),
+        "{}",
+        error.message
+    );
+    let line = error.line.expect("a line in main.typ");
+    let text = error.typst_source.lines().nth(line - 1).unwrap();
+    assert!(
+        text.starts_with("#heading(level: 1)[Article 1er"),
+        "line {line}: {text:?}"
+    );
+    // Column 2: the call after its `#`, as for `#part(`.
+    assert_eq!(error.column, Some(2), "{error}");
+}
+
+#[test]
+fn the_cache_kept_between_documents_changes_no_byte() {
+    // Shared paragraphs are laid out once for all documents (the memoisation
+    // cache outlives a document): a document typeset after others, with a
+    // warm cache, is the very document typeset first.
+    let engine = PdfEngine::new(None);
+    let first = engine.render(MARKDOWN, &meta()).unwrap().pdf;
+    let other = MARKDOWN.replace("Texte.", "Texte.\n\nAutre texte, *autre* paragraphe.");
+    let other_meta = PdfMeta {
+        association: "Autre association".into(),
+        reference: "CR-TEST-2".into(),
+        ..meta()
+    };
+    let second = engine.render(&other, &other_meta).unwrap().pdf;
+    assert!(second != first);
+    assert!(engine.render(MARKDOWN, &meta()).unwrap().pdf == first);
+
+    // Nor does the file id a block gets (it depends on what the process
+    // typeset before): push this document's blocks out of the pool, so that
+    // they come back under other ids.
+    let ids = |split: &Split| split.chunks.iter().map(|c| c.id).collect::<Vec<_>>();
+    let (source, blocks) = convert::markdown_to_typst_blocks(MARKDOWN);
+    let before = ids(&Split::new(&source, blocks.clone()));
+    for round in 0..5 {
+        let texts: Vec<String> = (0..world::MAX_CHUNKS_PER_DOCUMENT)
+            .map(|i| format!("remplissage {round} {i}"))
+            .collect();
+        world::chunks(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    let rendered = engine.render(MARKDOWN, &meta()).unwrap().pdf;
+    assert_ne!(ids(&Split::new(&source, blocks)), before);
+    assert!(rendered == first);
+}
+
+#[test]
+fn blocks_come_from_files_of_their_own_and_keep_their_lines() {
+    let source = markdown_to_typst(MARKDOWN);
+    let (_, blocks) = convert::markdown_to_typst_blocks(MARKDOWN);
+    let split = Split::new(&source, blocks.clone());
+    assert_eq!(split.chunks.len(), 2, "{}", split.main);
+    // Same number of lines; a line that changed is an include, on the
+    // block's first line.
+    assert_eq!(split.main.lines().count(), source.lines().count());
+    let changed: Vec<usize> = (split.main.lines().zip(source.lines()).enumerate())
+        .filter(|(_, (a, b))| a != b)
+        .map(|(line, (a, _))| {
+            assert!(a.starts_with("#include \"/charta-block/"), "{a:?}");
+            line
+        })
+        .collect();
+    let mut origins: Vec<usize> = split.origins.values().map(|&(line, _)| line).collect();
+    origins.sort();
+    assert_eq!(changed, origins);
+    // The same text gets the same file, parsed once.
+    let again = Split::new(&source, blocks);
+    assert_eq!(again.main, split.main);
+    assert!(
+        again
+            .chunks
+            .iter()
+            .zip(&split.chunks)
+            .all(|(a, b)| a.id == b.id && a.source.text() == b.source.text())
+    );
+}
+
+#[test]
 fn missing_layout_names_are_reported_with_hints() {
     let error = PdfEngine::new(Some(String::new()))
         .render(MARKDOWN, &meta())
@@ -182,10 +273,18 @@ proptest! {
     /// source parses without a syntax error.
     #[test]
     fn generated_source_always_parses(markdown in "[-#*_`<>@\\[\\]\\\\/=~'\"{}$|:.+!()a-z0-9 \n\t\u{a0}é«»]{0,200}") {
-        let source = markdown_to_typst(&markdown);
+        let (source, blocks) = convert::markdown_to_typst_blocks(&markdown);
         let root = typst::syntax::parse(&source);
         let (errors, warnings) = root.errors_and_warnings();
         prop_assert!(errors.is_empty(), "{errors:?}\n{source}");
         prop_assert!(warnings.is_empty(), "{warnings:?}\n{source}");
+        // So do the blocks, each on its own, and what is left around them.
+        let split = Split::new(&source, blocks);
+        for text in split.chunks.iter().map(|c| c.source.text()).chain([split.main.as_str()]) {
+            let root = typst::syntax::parse(text);
+            let (errors, warnings) = root.errors_and_warnings();
+            prop_assert!(errors.is_empty(), "{errors:?}\n{text}\n--- in ---\n{source}");
+            prop_assert!(warnings.is_empty(), "{warnings:?}\n{text}");
+        }
     }
 }

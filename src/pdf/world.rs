@@ -6,10 +6,12 @@
 //! package or not, is `NotFound`, so a build never reads the disk or the
 //! network. It must not create file ids per document: Typst's path interner
 //! is global, never freed, and panics after 65 535 paths, so the same three
-//! ids serve every document.
+//! ids serve every document, and the blocks of text come from a bounded pool
+//! of ids ([`ChunkPool`]).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use typst::diag::{FileError, FileResult, PackageError};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -31,6 +33,113 @@ pub(crate) static LAYOUT: LazyLock<FileId> = LazyLock::new(|| project_file("/lay
 /// `/meta.json`: [`super::PdfMeta`] as JSON, read by the layout.
 pub(crate) static META: LazyLock<FileId> = LazyLock::new(|| project_file("/meta.json"));
 
+/// Ids in the [`ChunkPool`]: a bound on interned paths and on memory.
+const CHUNK_SLOTS: usize = 4096;
+
+/// Most blocks one document takes from the pool; a longer document keeps the
+/// rest inline in `/main.typ` (it still typesets, only with less reuse).
+pub(crate) const MAX_CHUNKS_PER_DOCUMENT: usize = CHUNK_SLOTS / 4;
+
+/// One top-level block of text, typeset from a file of its own.
+///
+/// Why: Typst memoises the layout of a paragraph on its content, *spans
+/// included*, and a span is a file id plus a number that depends on
+/// everything before it in that file. In one `/main.typ`, the same clause
+/// therefore hashes differently in every convention. Served from its own
+/// file, under the same id whenever its text is the same, it hashes the same,
+/// and its layout is computed once for all the conventions of a build (with
+/// the layout's style chain free of per-document values: see
+/// `templates/convention.typ`). Measured: see the README's benchmark.
+pub(crate) struct Chunk {
+    pub(crate) id: FileId,
+    pub(crate) source: Source,
+}
+
+struct Slot {
+    id: FileId,
+    hash: u128,
+    source: Source,
+    /// The last document (see [`ChunkPool::stamp`]) that used this slot.
+    stamp: u64,
+}
+
+/// Gives each distinct block text a file id from a fixed set
+/// (`/charta-block/N.typ`), the same id as long as the text is in use, and
+/// keeps its parsed `Source`. When all slots are taken, the least recently
+/// used one is reassigned, never one the asking document already uses.
+///
+/// Correctness never depends on the assignment: Typst's caches are keyed by
+/// content, text included, and each document's world serves its own
+/// sources; a reassignment only costs a recomputation.
+struct ChunkPool {
+    slots: Vec<Slot>,
+    by_hash: HashMap<u128, usize>,
+    /// Incremented for every document.
+    stamp: u64,
+}
+
+static CHUNK_POOL: LazyLock<Mutex<ChunkPool>> = LazyLock::new(|| {
+    Mutex::new(ChunkPool {
+        slots: Vec::new(),
+        by_hash: HashMap::new(),
+        stamp: 0,
+    })
+});
+
+/// The ids and sources for one document's blocks, in order (the same text
+/// twice gets the same id). At most [`MAX_CHUNKS_PER_DOCUMENT`] texts.
+pub(crate) fn chunks(texts: &[&str]) -> Vec<Chunk> {
+    assert!(texts.len() <= MAX_CHUNKS_PER_DOCUMENT);
+    // The pool holds plain data: a panic elsewhere cannot leave it invalid.
+    let mut pool = CHUNK_POOL.lock().unwrap_or_else(PoisonError::into_inner);
+    pool.stamp += 1;
+    texts.iter().map(|text| pool.take(text)).collect()
+}
+
+impl ChunkPool {
+    fn take(&mut self, text: &str) -> Chunk {
+        let hash = typst::utils::hash128(text);
+        let stamp = self.stamp;
+        if let Some(&index) = self.by_hash.get(&hash) {
+            let slot = &mut self.slots[index];
+            if slot.source.text() == text {
+                slot.stamp = stamp;
+                return Chunk {
+                    id: slot.id,
+                    source: slot.source.clone(),
+                };
+            }
+        }
+        let index = if self.slots.len() < CHUNK_SLOTS {
+            let id = project_file(&format!("/charta-block/{}.typ", self.slots.len()));
+            self.slots.push(Slot {
+                id,
+                hash,
+                source: Source::new(id, String::new()),
+                stamp,
+            });
+            self.slots.len() - 1
+        } else {
+            // Least recently used; this document's own slots have the
+            // current stamp, and it uses at most a quarter of them.
+            let index = (0..self.slots.len())
+                .min_by_key(|&i| self.slots[i].stamp)
+                .expect("the pool is full, hence not empty");
+            self.by_hash.remove(&self.slots[index].hash);
+            index
+        };
+        let slot = &mut self.slots[index];
+        slot.hash = hash;
+        slot.stamp = stamp;
+        slot.source = Source::new(slot.id, text.to_string());
+        self.by_hash.insert(hash, index);
+        Chunk {
+            id: slot.id,
+            source: slot.source.clone(),
+        }
+    }
+}
+
 /// What every document shares, built once per [`super::PdfEngine`].
 pub(crate) struct Shared {
     pub(crate) library: LazyHash<Library>,
@@ -44,6 +153,8 @@ pub(crate) struct Shared {
 pub(crate) struct DocWorld<'a> {
     pub(crate) shared: &'a Shared,
     pub(crate) main: Source,
+    /// The blocks `/main.typ` includes.
+    pub(crate) chunks: HashMap<FileId, Source>,
     pub(crate) meta: Bytes,
     /// The document's date (from the data, never the clock): `datetime.today()`.
     pub(crate) today: Option<Datetime>,
@@ -80,6 +191,8 @@ impl World for DocWorld<'_> {
             Ok(self.shared.layout.clone())
         } else if id == *META {
             Err(FileError::NotSource)
+        } else if let Some(source) = self.chunks.get(&id) {
+            Ok(source.clone())
         } else {
             Err(Self::not_found(id))
         }
@@ -92,6 +205,8 @@ impl World for DocWorld<'_> {
             Ok(Bytes::from_string(self.shared.layout.clone()))
         } else if id == *META {
             Ok(self.meta.clone())
+        } else if let Some(source) = self.chunks.get(&id) {
+            Ok(Bytes::from_string(source.clone()))
         } else {
             Err(Self::not_found(id))
         }
@@ -103,5 +218,34 @@ impl World for DocWorld<'_> {
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         self.today
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn the_same_text_keeps_its_id_and_the_pool_stays_bounded() {
+        let a = chunks(&["Texte partagé.", "Texte partagé.", "Autre."]);
+        assert_eq!(a[0].id, a[1].id);
+        assert_ne!(a[0].id, a[2].id);
+        assert_eq!(chunks(&["Texte partagé."])[0].id, a[0].id);
+
+        // Far more distinct texts than slots: ids are reused, never more
+        // than the pool's, and one document's distinct texts never share one.
+        let mut seen = HashSet::new();
+        for round in 0..6 {
+            let texts: Vec<String> = (0..MAX_CHUNKS_PER_DOCUMENT)
+                .map(|i| format!("round {round}, block {i}"))
+                .collect();
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let ids: Vec<FileId> = chunks(&texts).iter().map(|c| c.id).collect();
+            assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
+            seen.extend(ids);
+        }
+        assert!(seen.len() <= CHUNK_SLOTS, "{}", seen.len());
     }
 }
