@@ -534,20 +534,25 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     let signed = data.convention.signature.date.is_some();
     let out = &ctx.opts.out;
 
+    // The previous files stand for this build: nothing to write.
+    let kept = |prev: &Entry, warnings: Vec<Diagnostic>| JobResult {
+        id: id.clone(),
+        status: Status::Unchanged,
+        entry: Some(prev.clone()),
+        diagnostics: warnings,
+        internal: false,
+    };
+    let intact = |prev: &Entry| {
+        prev.status != Status::Failed
+            && (!ctx.opts.markdown || output_intact(out, &prev.md))
+            && (!ctx.opts.pdf || output_intact(out, &prev.pdf))
+    };
     if let Some(prev) = job.previous
         && !ctx.opts.force
         && prev.inputs_sha256 == inputs_sha256
-        && prev.status != Status::Failed
-        && (!ctx.opts.markdown || output_intact(out, &prev.md))
-        && (!ctx.opts.pdf || output_intact(out, &prev.pdf))
+        && intact(prev)
     {
-        return JobResult {
-            id,
-            status: Status::Unchanged,
-            entry: Some(prev.clone()),
-            diagnostics: warnings,
-            internal: false,
-        };
+        return kept(prev, warnings);
     }
 
     let rendered = match ctx.engine.render_plan(&ctx.prog.file, data, plan) {
@@ -582,6 +587,16 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             diagnostics: d,
             internal: false,
         };
+    }
+    // Same text: the signed files stay byte for byte, even if the layout,
+    // a template or charta changed (its pages could move) and under
+    // `--force`. Its entry keeps the inputs it was made from.
+    if signed
+        && let Some(prev) = job.previous
+        && prev.md.as_ref().is_some_and(|md| md.sha256 == md_hash)
+        && intact(prev)
+    {
+        return kept(prev, warnings);
     }
 
     let mut new_entry = Entry {

@@ -180,6 +180,55 @@ fn a_signed_convention_is_never_silently_changed() {
 }
 
 #[test]
+fn a_signed_convention_keeps_its_files_when_only_the_layout_changes() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    build(dir, true);
+    let read = |file: &str| std::fs::read(dir.join("out").join(file)).unwrap();
+    let signed = "maison-solidarites-montvalon";
+    let other = "tiers-lieu-les-communs";
+    let (signed_md, signed_pdf, other_pdf) = (
+        read(&format!("{signed}.md")),
+        read(&format!("{signed}.pdf")),
+        read(&format!("{other}.pdf")),
+    );
+    // The programme gets its own layout: another accent colour. Every
+    // convention's pages would change; the signed one's text does not.
+    let layout = charta::pdf::BUILTIN_LAYOUT.replace("#1f3a5f", "#5f1f3a");
+    assert_ne!(layout, charta::pdf::BUILTIN_LAYOUT);
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(dir.join("templates/convention.typ"), layout).unwrap();
+
+    let r = build(dir, true);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    assert!(with_status(&r, Status::Unchanged).contains(signed));
+    assert!(with_status(&r, Status::Rendered).contains(other));
+    assert_ne!(read(&format!("{other}.pdf")), other_pdf);
+    assert_eq!(read(&format!("{signed}.md")), signed_md);
+    assert_eq!(read(&format!("{signed}.pdf")), signed_pdf);
+    assert_manifest_true(&dir.join("out"));
+
+    // Nor does --force redo it; a deleted signed PDF is made again.
+    let (prog, _) = load_programme(dir).unwrap();
+    let mut o = opts(&dir.join("out"), true);
+    o.force = true;
+    o.only = vec![signed.to_string()];
+    let forced = batch::build(&prog, &o, &()).unwrap();
+    assert_eq!(
+        with_status(&forced, Status::Unchanged),
+        BTreeSet::from([signed.to_string()])
+    );
+    assert_eq!(read(&format!("{signed}.pdf")), signed_pdf);
+    std::fs::remove_file(dir.join(format!("out/{signed}.pdf"))).unwrap();
+    let again = build(dir, true);
+    assert_eq!(
+        with_status(&again, Status::Rendered),
+        BTreeSet::from([signed.to_string()])
+    );
+    assert_manifest_true(&dir.join("out"));
+}
+
+#[test]
 fn a_build_killed_midway_resumes_to_complete_files_and_a_true_manifest() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();

@@ -219,7 +219,8 @@ struct Split {
     main: String,
     chunks: Vec<world::Chunk>,
     /// Where each block's file starts in the generated source (0-based line
-    /// and column), to report its errors there.
+    /// and column), to report its errors there (a text that occurs twice,
+    /// hence one file, at its first place).
     origins: HashMap<FileId, (usize, usize)>,
 }
 
