@@ -243,6 +243,24 @@ fn blocks_come_from_files_of_their_own_and_keep_their_lines() {
 }
 
 #[test]
+fn a_document_with_too_many_blocks_stays_in_one_file() {
+    // Past the pool's share for one document, nothing is split: the source
+    // is read as generated, and still typesets.
+    let markdown: String = (0..=world::MAX_CHUNKS_PER_DOCUMENT)
+        .map(|i| format!("Paragraphe {i}.\n\n"))
+        .collect();
+    let (source, blocks) = convert::markdown_to_typst_blocks(&markdown);
+    assert!(blocks.len() > world::MAX_CHUNKS_PER_DOCUMENT);
+    let split = Split::new(&source, blocks);
+    assert!(split.chunks.is_empty());
+    assert_eq!(split.main, source);
+    let pdf = PdfEngine::new(Some(layout("")))
+        .render(&markdown, &meta())
+        .unwrap();
+    assert!(pdf.pages > 1);
+}
+
+#[test]
 fn missing_layout_names_are_reported_with_hints() {
     let error = PdfEngine::new(Some(String::new()))
         .render(MARKDOWN, &meta())
