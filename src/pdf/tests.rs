@@ -123,6 +123,23 @@ fn packages_are_refused() {
     );
 }
 
+/// Typesets [`MARKDOWN`] with a `broken` layout: the error, whose message
+/// must name `in_layout`, its line in /main.typ and that line's text.
+fn located_error(broken: &str, in_layout: &str) -> (PdfError, usize, String) {
+    let error = PdfEngine::new(Some(broken.into()))
+        .render(MARKDOWN, &meta())
+        .unwrap_err();
+    assert!(error.message.contains(in_layout), "{}", error.message);
+    let line = error.line.expect("a line in main.typ");
+    let text = error
+        .typst_source
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .to_string();
+    (error, line, text)
+}
+
 #[test]
 fn errors_in_the_layout_point_at_the_generated_call() {
     // `part` fails for articles: the error is in the layout, the position
@@ -133,16 +150,7 @@ fn errors_in_the_layout_point_at_the_generated_call() {
                     if kind == \"article\" { 1 + \"un\" }\n  \
                     body\n\
                   }\n";
-    let error = PdfEngine::new(Some(broken.into()))
-        .render(MARKDOWN, &meta())
-        .unwrap_err();
-    assert!(
-        error.message.contains("/layout.typ:4:"),
-        "{}",
-        error.message
-    );
-    let line = error.line.expect("a line in main.typ");
-    let text = error.typst_source.lines().nth(line - 1).unwrap();
+    let (error, line, text) = located_error(broken, "/layout.typ:4:");
     assert!(text.starts_with("#part(\"objet\""), "line {line}: {text:?}");
     assert_eq!(error.column, Some(2), "{error}");
     assert!(
@@ -159,16 +167,7 @@ fn errors_in_a_block_point_at_its_line_in_the_generated_source() {
     let broken = "#let convention(body) = { show heading: it => 1 + \"un\"; body }\n\
                   #let convention-title(body) = body\n\
                   #let part(id, kind, number, body) = body\n";
-    let error = PdfEngine::new(Some(broken.into()))
-        .render(MARKDOWN, &meta())
-        .unwrap_err();
-    assert!(
-        error.message.contains("/layout.typ:1:"),
-        "{}",
-        error.message
-    );
-    let line = error.line.expect("a line in main.typ");
-    let text = error.typst_source.lines().nth(line - 1).unwrap();
+    let (error, line, text) = located_error(broken, "/layout.typ:1:");
     assert!(
         text.starts_with("#heading(level: 1)[Article 1er"),
         "line {line}: {text:?}"
