@@ -5,7 +5,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::model::{AssociationFile, ConventionKind, FunderKind, ProgrammeFile, Target};
+use crate::model::{
+    AssociationFile, ConventionKind, FunderKind, PerYear, ProgrammeFile, SiegBasis, Target, Unspent,
+};
 
 /// How the act names the funder, with its agreeing articles.
 pub fn funder_designation(prog: &ProgrammeFile) -> Value {
@@ -185,16 +187,15 @@ pub fn build(
     ctx.insert("start_date".into(), json!(format!("{first:04}-01-01")));
     ctx.insert("end_date".into(), json!(format!("{last:04}-12-31")));
 
-    let get = |m: &Option<crate::model::PerYear<crate::model::Amount>>, y: i32| -> i64 {
-        m.as_ref()
-            .and_then(|m| m.get(&y.to_string()))
+    let get = |m: Option<&PerYear<crate::model::Amount>>, y: i32| -> i64 {
+        m.and_then(|m| m.get(&y.to_string()))
             .map(|a| a.cents())
             .unwrap_or(0)
     };
     let mut budget = Vec::new();
     let (mut tot_f, mut tot_e, mut max_f) = (0i64, 0i64, 0i64);
     for &y in &years {
-        let (fu, el) = (get(&c.funding, y), get(&c.eligible_cost, y));
+        let (fu, el) = (get(c.funding.as_ref(), y), get(c.eligible_cost.as_ref(), y));
         tot_f += fu;
         tot_e += el;
         max_f = max_f.max(fu);
@@ -211,8 +212,100 @@ pub fn build(
         json!({ "funding": amount_to_json(tot_f), "eligible_cost": amount_to_json(tot_e), "share": share(tot_f, tot_e) }),
     );
     ctx.insert("max_funding_year".into(), amount_to_json(max_f));
-    ctx.insert("above_23k".into(), json!(max_f > 2_300_000));
-    ctx.insert("above_153k".into(), json!(max_f > 15_300_000));
+
+    // Aid in kind: a subsidy too (loi n° 2000-321, art. 9-1), stated in figures
+    // and letters, counted for the 23 000 € threshold and the de minimis ceilings.
+    let funded = c.kind != ConventionKind::Cadre;
+    let mut in_kind = Vec::new();
+    let mut kind_by_year = vec![0i64; years.len()];
+    for k in c.in_kind.iter().filter(|_| funded) {
+        let values: Vec<Value> = years
+            .iter()
+            .enumerate()
+            .map(|(i, &y)| {
+                let v = get(Some(&k.values), y);
+                kind_by_year[i] += v;
+                json!({ "year": y, "value": amount_to_json(v) })
+            })
+            .collect();
+        let total: i64 = years.iter().map(|&y| get(Some(&k.values), y)).sum();
+        in_kind.push(json!({
+            "description": k.description,
+            "values": values,
+            "total": amount_to_json(total),
+        }));
+    }
+    let kind_total: i64 = kind_by_year.iter().sum();
+    ctx.insert("in_kind".into(), Value::Array(in_kind));
+    ctx.insert("in_kind_total".into(), amount_to_json(kind_total));
+    let max_aid = years
+        .iter()
+        .enumerate()
+        .map(|(i, &y)| get(c.funding.as_ref(), y) + kind_by_year[i])
+        .max()
+        .unwrap_or(0);
+    ctx.insert("above_23k".into(), json!(max_aid > 2_300_000));
+    ctx.insert("aid_total".into(), amount_to_json(tot_f + kind_total));
+
+    // Code de commerce L. 612-4: all public cash subsidies of a year, from every funder.
+    let other = data.association.other_public_subsidies.as_ref();
+    let public_cash: Vec<i64> = years
+        .iter()
+        .map(|&y| get(c.funding.as_ref(), y) + get(other, y))
+        .collect();
+    let max_public = public_cash.iter().copied().max().unwrap_or(0);
+    ctx.insert(
+        "above_153k".into(),
+        json!(funded && max_public > 15_300_000),
+    );
+    ctx.insert(
+        "above_153k_alone".into(),
+        json!(funded && max_f > 15_300_000),
+    );
+    ctx.insert("other_public_known".into(), json!(other.is_some()));
+
+    // What happens to an unspent subsidy: the convention's choice, else the programme's.
+    let unspent = c.unspent.or(prog.programme.unspent).map(|u| match u {
+        Unspent::KeepReasonable => "keep-reasonable",
+        Unspent::Repay => "repay",
+    });
+    ctx.insert("unspent".into(), json!(unspent));
+    ctx.insert(
+        "court".into(),
+        json!(c.court.as_deref().unwrap_or(&prog.funder.court)),
+    );
+    ctx.insert(
+        "collectivite".into(),
+        json!(prog.funder.kind != FunderKind::Etat),
+    );
+    ctx.insert(
+        "sieg_basis".into(),
+        json!(c.sieg.as_ref().map(|t| match t.basis {
+            SiegBasis::Decision201221 => "decision-2012-21",
+            SiegBasis::Reglement20232832 => "reglement-2023-2832",
+        })),
+    );
+    let sieg_rows: Vec<Value> = match &c.sieg {
+        Some(t) if funded => years
+            .iter()
+            .map(|&y| {
+                let costs = get(Some(&t.costs), y);
+                let revenues = get(Some(&t.revenues), y);
+                let net = costs - revenues;
+                json!({
+                    "year": y,
+                    "costs": amount_to_json(costs),
+                    "revenues": amount_to_json(revenues),
+                    "net_cost": amount_to_json(net.max(0)),
+                    "funding": amount_to_json(get(c.funding.as_ref(), y)),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    ctx.insert("sieg_budget".into(), Value::Array(sieg_rows));
+    // Who wrote the charter commitments: set by the renderer once the clauses are chosen.
+    ctx.insert("charter_wording".into(), json!("builtin"));
     ctx.insert(
         "long_cpo".into(),
         json!(c.kind == ConventionKind::Cpo && years.len() > 4),

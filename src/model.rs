@@ -25,6 +25,29 @@ pub struct ProgrammeInfo {
     pub name: String,
     pub charter: String,
     pub charter_date: String,
+    /// What happens to a subsidy not fully consumed, for every convention of the
+    /// programme that has none of its own (loi n° 2000-321, art. 10, al. 3).
+    #[serde(default)]
+    pub unspent: Option<Unspent>,
+    /// The texts that give the funder competence for this programme, each one
+    /// « Vu … » line (« l'article L. 4251-12 du code général des collectivités
+    /// territoriales », …): the generic L. 4221-1 alone is weak since loi NOTRe.
+    #[serde(default)]
+    pub legal_basis: Vec<String>,
+    /// The local public interest the programme serves, stated in the préambule of a
+    /// collectivité's conventions (« le maintien de services de proximité … »).
+    #[serde(default)]
+    pub public_interest: Option<String>,
+}
+
+/// Sort de la part de subvention non consommée (loi n° 2000-321, art. 10, al. 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unspent {
+    /// L'association peut conserver un excédent raisonnable, sous conditions.
+    KeepReasonable,
+    /// La part non consommée est reversée au financeur.
+    Repay,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -132,6 +155,86 @@ pub struct Association {
     /// Date de souscription du contrat d'engagement républicain (AAAA-MM-JJ).
     #[serde(default)]
     pub cer_signed_on: Option<String>,
+    /// Association réputée satisfaire à l'obligation de souscrire le contrat d'engagement
+    /// républicain : reconnue d'utilité publique ou agréée (loi n° 2000-321, art. 10-1 et 25-1).
+    #[serde(default)]
+    pub cer_deemed: Option<CerDeemed>,
+    /// Inscription au registre des associations du tribunal judiciaire (Alsace-Moselle, droit local).
+    #[serde(default)]
+    pub register: Option<LocalRegister>,
+    /// Autres subventions publiques en numéraire reçues par an, tous financeurs publics
+    /// confondus hors celui-ci (seuil de 153 000 € du code de commerce, art. L. 612-4).
+    #[serde(default)]
+    pub other_public_subsidies: Option<PerYear<Amount>>,
+    /// Aides de minimis reçues d'autres autorités, déclarées par l'association
+    /// (plafond apprécié sur trois années glissantes à la date d'octroi).
+    #[serde(default)]
+    pub de_minimis_declared: Vec<DeclaredAid>,
+}
+
+/// Fondement de la présomption de souscription du contrat d'engagement républicain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CerBasis {
+    /// Association ou fondation reconnue d'utilité publique.
+    Rup,
+    /// Association agréée au titre de l'article 25-1 de la loi n° 2000-321.
+    Agrement,
+}
+
+/// Présomption de souscription du contrat d'engagement républicain.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CerDeemed {
+    /// rup ou agrement.
+    pub basis: CerBasis,
+    /// L'acte qui la fonde (« décret du 14 mars 1987 », « arrêté préfectoral n° 2024-118 du 2 avril 2024 »).
+    pub reference: String,
+}
+
+/// Inscription d'une association de droit local au registre du tribunal judiciaire.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocalRegister {
+    /// Tribunal judiciaire qui tient le registre (« tribunal judiciaire de Thionvaux »).
+    pub court: String,
+    /// Volume du registre (avec `folio`), pour les inscriptions anciennes.
+    #[serde(default)]
+    pub volume: Option<String>,
+    /// Folio du registre (avec `volume`).
+    #[serde(default)]
+    pub folio: Option<String>,
+    /// Numéro d'inscription, à défaut de volume et folio.
+    #[serde(default)]
+    pub number: Option<String>,
+}
+
+/// Règlement de minimis dont relève une aide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeMinimisKind {
+    /// Règlement (UE) 2023/2831 (général).
+    #[default]
+    General,
+    /// Règlement (UE) n° 1408/2013 (production agricole primaire).
+    Agricole,
+    /// Règlement (UE) 2023/2832 (SIEG).
+    Sieg,
+}
+
+/// Une aide de minimis reçue d'une autre autorité, déclarée par l'association.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredAid {
+    /// Autorité qui l'a octroyée.
+    pub grantor: String,
+    /// Date d'octroi (naissance du droit à l'aide), AAAA-MM-JJ.
+    pub granted_on: String,
+    /// Montant en équivalent-subvention brut.
+    pub amount: Amount,
+    /// general (2023/2831), agricole (1408/2013) ou sieg (2023/2832).
+    #[serde(default)]
+    pub regulation: DeMinimisKind,
 }
 
 /// Coordonnées bancaires.
@@ -174,6 +277,9 @@ pub enum Regime {
     NonEconomic,
     /// Aide de minimis (règlement (UE) 2023/2831).
     DeMinimis,
+    /// Aide de minimis dans le secteur de la production agricole primaire
+    /// (règlement (UE) n° 1408/2013 modifié par le règlement (UE) 2024/3118).
+    DeMinimisAgricole,
     /// Service d'intérêt économique général (décision 2012/21/UE).
     Sieg,
 }
@@ -262,6 +368,58 @@ pub struct Convention {
     /// Clauses optionnelles ajoutées et clauses par défaut retirées, par identifiant.
     #[serde(default)]
     pub clauses: ClauseChoice,
+    /// Sort de la part non consommée, si elle diffère du choix du programme
+    /// (`keep-reasonable` ou `repay`).
+    #[serde(default)]
+    pub unspent: Option<Unspent>,
+    /// Aides en nature (locaux, personnel, matériel), valorisées par année.
+    #[serde(default)]
+    pub in_kind: Vec<InKind>,
+    /// Juridiction compétente, lorsque le lieu d'exécution relève d'un autre tribunal
+    /// administratif que le siège du financeur (code de justice administrative, art. R. 312-11).
+    #[serde(default)]
+    pub court: Option<String>,
+    /// Paramètres de la compensation de service public (régime sieg).
+    #[serde(default)]
+    pub sieg: Option<SiegTerms>,
+    /// L'aide finance une activité de production agricole primaire.
+    #[serde(default)]
+    pub primary_agriculture: bool,
+}
+
+/// Une aide en nature.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InKind {
+    /// Ce qui est mis à disposition (« locaux de 120 m² au 4 rue des Forges »).
+    pub description: String,
+    /// Valeur par année (valeur locative, coût du personnel mis à disposition…).
+    pub values: PerYear<Amount>,
+}
+
+/// Base juridique d'une compensation de service public, choisie à l'octroi.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum SiegBasis {
+    /// Décision 2012/21/UE de la Commission du 20 décembre 2011.
+    #[serde(rename = "decision-2012-21")]
+    Decision201221,
+    /// Règlement (UE) 2023/2832 (de minimis SIEG, 750 000 € sur trois ans).
+    #[serde(rename = "reglement-2023-2832")]
+    Reglement20232832,
+}
+
+/// Paramètres de la compensation, fixés à l'avance (régime sieg).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiegTerms {
+    /// decision-2012-21 ou reglement-2023-2832.
+    pub basis: SiegBasis,
+    /// Charges prévisionnelles du service, par année.
+    pub costs: PerYear<Amount>,
+    /// Produits prévisionnels du service (hors compensation), par année.
+    pub revenues: PerYear<Amount>,
+    /// Bénéfice raisonnable admis, en % des charges (0 si aucun).
+    pub reasonable_profit_percent: f64,
 }
 
 /// Modalités de versement.

@@ -268,6 +268,7 @@ impl Engine {
             .flat_map(|(_, cs)| cs.iter().map(|c| c.meta.id.clone()))
             .collect();
         value["clauses_in_use"] = serde_json::json!(in_use);
+        value["charter_wording"] = serde_json::json!(charter_wording(&selected));
         let ctx = Context::from_value(value).expect("context is an object");
 
         // Numbering: only parts that have at least one applicable clause.
@@ -391,6 +392,27 @@ impl Engine {
             clauses: uses,
             pdf_meta: pdf_meta(prog, data, &template.file.title),
         })
+    }
+}
+
+/// Whose wording the charter commitments of a convention are: `programme` when
+/// every commitment comes from the programme's own library (its charter's text),
+/// `builtin` when none does (charta's wording, drawn from the national charter of
+/// 14 February 2014), `mixed` otherwise. The introductions attribute them accordingly.
+fn charter_wording(selected: &[(&Part, Vec<&Clause>)]) -> &'static str {
+    let origins: Vec<Origin> = selected
+        .iter()
+        .filter(|(p, _)| p.id.starts_with("engagements-"))
+        .flat_map(|(_, cs)| cs.iter())
+        .filter(|c| !c.meta.id.ends_with("-intro"))
+        .map(|c| c.origin)
+        .collect();
+    if !origins.is_empty() && origins.iter().all(|o| *o == Origin::Programme) {
+        "programme"
+    } else if origins.contains(&Origin::Programme) {
+        "mixed"
+    } else {
+        "builtin"
     }
 }
 

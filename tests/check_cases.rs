@@ -274,6 +274,8 @@ cases! {
     ];
     annees_non_consecutives: "annees-non-consecutives" => [
         E("years are not consecutive: 2026 is followed by 2028", "17:21", "convention.years[1]"),
+        E("`other_public_subsidies` a un montant pour 2027, qui n'est pas une année de la convention", "9:146", "association.other_public_subsidies.2027"),
+        W("`other_public_subsidies` n'a pas de montant pour 2029 : cette année, le seuil de 153 000 € n'est apprécié que sur cette contribution", "9:104", "association.other_public_subsidies"),
     ];
     annuelle_deux_ans: "annuelle-deux-ans" => [
         E("an annuelle convention covers exactly one year; this one covers 3 [2026, 2027, 2028]", "17:14", "convention.years"),
@@ -293,7 +295,7 @@ cases! {
         W("`payment` is ignored in a cadre convention, which has no financial commitment", "21:5", "convention.payment"),
     ];
     cer_absent: "cer-absent" => [
-        W("no date for the contrat d'engagement républicain", "3:3", "association.cer_signed_on"),
+        E("date de souscription du contrat d'engagement républicain absente : la convention ne peut pas l'inventer", "3:3", "association.cer_signed_on"),
     ];
     cer_date_invalide: "cer-date-invalide" => [
         E("`cer_signed_on` `17/10/2025` is not a valid date", "12:22", "association.cer_signed_on"),
@@ -323,6 +325,7 @@ cases! {
         E("clause `cout-adaptation` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
         E("clause `contribution-annualite` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
         E("clause `versement-modalites` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
+        E("clause `versement-delai` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
         E("clause `sanctions-financieres` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
         E("clause `evaluation-annuelle` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
     ];
@@ -341,6 +344,8 @@ cases! {
         E("`funding` has an amount for 2028, which is not a year of the convention", "19:47", "convention.funding.2028"),
         E("`eligible_cost` has an amount for 2027, which is not a year of the convention", "20:39", "convention.eligible_cost.2027"),
         E("`eligible_cost` has an amount for 2028, which is not a year of the convention", "20:55", "convention.eligible_cost.2028"),
+        E("`other_public_subsidies` a un montant pour 2027, qui n'est pas une année de la convention", "9:146", "association.other_public_subsidies.2027"),
+        E("`other_public_subsidies` a un montant pour 2028, qui n'est pas une année de la convention", "9:161", "association.other_public_subsidies.2028"),
         E("indicator `O1-I1` has a target for 2027, which is not a year of the convention", "41:54", "dashboard.objectives[0].indicators[0].targets.2027"),
         E("indicator `O1-I1` has a target for 2028, which is not a year of the convention", "41:67", "dashboard.objectives[0].indicators[0].targets.2028"),
         E("indicator `O1-I2` has a target for 2027, which is not a year of the convention", "43:53", "dashboard.objectives[0].indicators[1].targets.2027"),
@@ -437,7 +442,7 @@ cases! {
         E("expected a string, found the number 55900", "9:63", "association.address.postcode"),
     ];
     valeur_inconnue: "valeur-inconnue" => [
-        E("unknown value `non-economique`, expected one of `non-economic`, `de-minimis`, `sieg`", "18:15", "convention.regime"),
+        E("unknown value `non-economique`, expected one of `non-economic`, `de-minimis`, `de-minimis-agricole`, `sieg`", "18:15", "convention.regime"),
     ];
     valeur_sans_glyphe: "valeur-sans-glyphe" => [
         E("the character « 🏠 » (U+1F3E0, character 24 of the text) is in no embedded font: the PDF cannot show it", "4:13", "association.name"),
@@ -600,7 +605,7 @@ fn charta_toml_rules() {
         (
             "siret-financeur",
             "funder SIRET 20009917400018 fails the Luhn check",
-            "11:9",
+            "14:9",
             "funder.siret",
         ),
         (
@@ -612,14 +617,14 @@ fn charta_toml_rules() {
         (
             "priorite-en-double",
             "priority id `P1` is used twice (also priorities[0])",
-            "21:6",
+            "24:6",
             "priorities[1].id",
         ),
         (
             "titre-sans-glyphe",
             "the character « 🌱 » (U+1F331, character 31 of the text) is in no embedded font: \
              the PDF cannot show it",
-            "22:9",
+            "25:9",
             "priorities[1].title",
         ),
     ];
@@ -677,7 +682,7 @@ fn valid_edge_cases_pass_and_data_is_never_code() {
 #[test]
 fn example_programmes_pass() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for (prog, warnings) in [("economie-solidaire", 2), ("departement-minimal", 0)] {
+    for (prog, warnings) in [("economie-solidaire", 1), ("departement-minimal", 0)] {
         let (code, report) = check_json(&root.join(prog));
         assert_eq!(report["errors"], 0, "{prog}: {report:#}");
         assert_eq!(report["warnings"], warnings, "{prog}: {report:#}");
@@ -687,7 +692,7 @@ fn example_programmes_pass() {
 
 #[test]
 fn json_report_format() {
-    let prog = programme(&[case_file("plusieurs-problemes"), case_file("cer-absent")]);
+    let prog = programme(&[case_file("plusieurs-problemes"), case_file("sous-23000")]);
     let (code, report) = check_json(prog.path());
     assert_eq!(code, 1);
     assert_eq!(report["errors"], 8);
@@ -711,11 +716,11 @@ fn json_report_format() {
     assert_eq!(
         summary,
         vec![
-            ("cer-absent.json".to_string(), 0, 1),
-            ("plusieurs-problemes.json".to_string(), 8, 0)
+            ("plusieurs-problemes.json".to_string(), 8, 0),
+            ("sous-23000.json".to_string(), 0, 1)
         ]
     );
-    let d = &report["diagnostics"][1];
+    let d = &report["diagnostics"][0];
     let keys: Vec<&str> = d
         .as_object()
         .expect("object")
@@ -740,7 +745,7 @@ fn json_report_format() {
 
 #[test]
 fn text_report_tells_where_and_how() {
-    let prog = programme(&[case_file("champ-inconnu"), case_file("cer-absent")]);
+    let prog = programme(&[case_file("champ-inconnu"), case_file("sous-23000")]);
     let (code, out, err) = charta(&["check", prog.path().to_str().expect("utf-8")]);
     assert_eq!(code, 1);
     assert!(out.is_empty());
@@ -751,16 +756,18 @@ fn text_report_tells_where_and_how() {
     );
     assert!(err.contains(&expected), "{err}");
     assert!(
-        err.contains("warning: no date for the contrat d'engagement républicain"),
+        err.contains("warning: the funding never exceeds 23 000 € a year"),
         "{err}"
     );
     assert!(
         err.ends_with("checked 3 association file(s): 1 error(s), 1 warning(s)\n"),
         "{err}"
     );
-    // Grouped by file: the warning's file (cer-absent) comes before champ-inconnu.
+    // Grouped by file: champ-inconnu comes before the warning's file (sous-23000).
     assert!(
-        err.find("warning: no date").expect("warning")
-            < err.find("error: unknown field").expect("error")
+        err.find("error: unknown field").expect("error")
+            < err
+                .find("warning: the funding never exceeds")
+                .expect("warning")
     );
 }

@@ -39,6 +39,17 @@ fn make(prog: &mut charta::load::Programme, base: &AssociationFile, c: &Case) ->
             advance_percent: 50.0,
         });
     }
+    // The 153 000 € threshold on this funding alone; SIEG parameters that the
+    // compensation respects (costs four times the funding, no revenue).
+    d.association.other_public_subsidies = None;
+    d.convention.sieg = (c.regime == Regime::Sieg && c.kind != ConventionKind::Cadre).then(|| {
+        charta::model::SiegTerms {
+            basis: charta::model::SiegBasis::Decision201221,
+            costs: per_year(c.yearly_euros * 4),
+            revenues: per_year(0),
+            reasonable_profit_percent: 0.0,
+        }
+    });
     for o in &mut d.dashboard.objectives {
         for i in &mut o.indicators {
             let first = i.targets.values().next().cloned().unwrap();
@@ -298,7 +309,7 @@ fn the_clause_command_lists_at_least_40_clauses() {
         .find(|l| l.starts_with("comptes-certifies "))
         .expect("listed");
     assert!(
-        row.contains("1.0.0") && row.contains("built-in") && row.contains("above_153k"),
+        row.contains("2.0.0") && row.contains("built-in") && row.contains("above_153k"),
         "{row}"
     );
     let optional = rows

@@ -191,19 +191,10 @@ fn association(data: &AssociationFile, s: &mut Sink) {
         None => {}
     }
 
-    match &a.cer_signed_on {
-        Some(d) => {
-            if let Some((m, h)) = date_problem("`cer_signed_on`", d) {
-                s.error(base.key("cer_signed_on"), Point::Value, m, h);
-            }
-        }
-        None if kind != ConventionKind::Cadre => s.warning(
-            base.key("cer_signed_on"),
-            Point::Key,
-            "no date for the contrat d'engagement républicain",
-            "add `\"cer_signed_on\": \"YYYY-MM-DD\"`, the date the association subscribed the contrat d'engagement républicain (loi n° 2000-321, art. 10-1); without it the act says « à la date de sa demande »",
-        ),
-        None => {}
+    if let Some(d) = &a.cer_signed_on
+        && let Some((m, h)) = date_problem("`cer_signed_on`", d)
+    {
+        s.error(base.key("cer_signed_on"), Point::Value, m, h);
     }
 
     let pc = a.address.postcode.trim();
@@ -362,7 +353,19 @@ fn convention(data: &AssociationFile, s: &mut Sink) {
             }
         }
         if let Some(f) = &c.funding {
-            let max = f.values().map(|a| a.cents()).max().unwrap_or(0);
+            // Aid in kind is a subsidy too: it counts for the threshold.
+            let in_kind = |y: &String| -> i64 {
+                c.in_kind
+                    .iter()
+                    .filter_map(|k| k.values.get(y))
+                    .map(|a| a.cents())
+                    .sum()
+            };
+            let max = f
+                .iter()
+                .map(|(y, a)| a.cents() + in_kind(y))
+                .max()
+                .unwrap_or(0);
             if !f.is_empty() && max <= 2_300_000 {
                 s.warning(
                     base.key("funding"),

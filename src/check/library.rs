@@ -30,7 +30,10 @@ const SAMPLE: &str = r#"{
     "address": {"street": "1 rue de l'Exemple", "postcode": "08300", "city": "Rethel"},
     "representative": {"civility": "Mme", "name": "Claire Exemple", "role": "présidente"},
     "bank": {"iban": "FR7630006000011234567890189", "bic": "AGRIFRPP"},
-    "cer_signed_on": "2025-11-03"
+    "cer_signed_on": "2025-11-03",
+    "cer_deemed": null, "register": null,
+    "other_public_subsidies": {"2026": 20000, "2027": 20000, "2028": 20000},
+    "de_minimis_declared": [{"grantor": "Commune exemple", "granted_on": "2025-03-01", "amount": 1000}]
   },
   "convention": {
     "kind": "cpo", "reference": "EX-2026-001", "years": [2026, 2027, 2028],
@@ -40,7 +43,13 @@ const SAMPLE: &str = r#"{
     "payment": {"advance_percent": 50},
     "decision": {"body": "Commission permanente", "date": "2026-01-23", "number": "CP-2026-01-01"},
     "signature": {"place": "Rethel", "date": "2026-02-10"},
-    "clauses": {"add": [], "remove": []}
+    "clauses": {"add": [], "remove": []},
+    "unspent": "keep-reasonable",
+    "in_kind": [{"description": "Locaux", "values": {"2026": 1000, "2027": 1000, "2028": 1000}}],
+    "court": "Tribunal administratif de Châlons-en-Champagne",
+    "sieg": {"basis": "decision-2012-21", "costs": {"2026": 150000, "2027": 152000, "2028": 400000},
+             "revenues": {"2026": 0, "2027": 0, "2028": 0}, "reasonable_profit_percent": 1},
+    "primary_agriculture": false
   },
   "project": {
     "title": "Projet exemple", "summary": "Un projet conçu par l'association.",
@@ -61,7 +70,17 @@ fn sample(prog: &Programme, kind: &str, regime: &str, add: &[String]) -> Associa
     let mut v: Value = serde_json::from_str(SAMPLE).expect("sample is JSON");
     let c = &mut v["convention"];
     c["kind"] = json!(kind);
+    // `sieg:<basis>`: the SIEG regime under one legal basis.
+    let (regime, basis) = regime.split_once(':').unwrap_or((regime, ""));
     c["regime"] = json!(regime);
+    if regime == "sieg" && !basis.is_empty() {
+        c["sieg"]["basis"] = json!(basis);
+    } else {
+        c.as_object_mut().expect("object").remove("sieg");
+    }
+    if regime == "de-minimis-agricole" {
+        c["primary_agriculture"] = json!(true);
+    }
     c["clauses"]["add"] = json!(add);
     let years: Vec<i32> = match kind {
         "annuelle" => vec![2026],
@@ -73,12 +92,23 @@ fn sample(prog: &Programme, kind: &str, regime: &str, add: &[String]) -> Associa
         o.remove("funding");
         o.remove("eligible_cost");
         o.remove("payment");
+        o.remove("in_kind");
+        o.remove("unspent");
     } else {
         for m in ["funding", "eligible_cost"] {
             if let Some(o) = c[m].as_object_mut() {
                 o.retain(|k, _| years.iter().any(|y| &y.to_string() == k));
             }
         }
+        let keep = |m: Option<&mut Value>| {
+            if let Some(o) = m.and_then(Value::as_object_mut) {
+                o.retain(|k, _| years.iter().any(|y| &y.to_string() == k));
+            }
+        };
+        keep(c.pointer_mut("/in_kind/0/values"));
+        keep(c.pointer_mut("/sieg/costs"));
+        keep(c.pointer_mut("/sieg/revenues"));
+        keep(v.pointer_mut("/association/other_public_subsidies"));
     }
     if let Some(p) = prog.file.priorities.first() {
         v["dashboard"]["objectives"][0]["priority"] = json!(p.id);
@@ -790,7 +820,13 @@ fn sample_renders(
         if !lib.templates.contains_key(kind) {
             continue;
         }
-        for regime in ["non-economic", "de-minimis", "sieg"] {
+        for regime in [
+            "non-economic",
+            "de-minimis",
+            "de-minimis-agricole",
+            "sieg:decision-2012-21",
+            "sieg:reglement-2023-2832",
+        ] {
             for add in [&[][..], &optional[..]] {
                 let data = sample(prog, kind, regime, add);
                 let Err(diags) =

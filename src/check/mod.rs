@@ -22,6 +22,7 @@
 pub mod association;
 pub mod glyphs;
 pub mod ids;
+pub mod legal;
 pub mod library;
 pub mod programme;
 pub mod structure;
@@ -180,6 +181,7 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
     };
     if let Some(data) = data {
         association::rules(prog, data, &mut sink);
+        legal::rules(prog, data, &mut sink);
         programme::duplicates(prog, entry, data, &mut sink);
     }
     out.extend(sink.out);

@@ -98,6 +98,47 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
             ));
         }
     }
+    // Competence after loi NOTRe: a collectivité cites the specific basis of the
+    // programme and states the local public interest it serves.
+    if p.funder.kind != crate::model::FunderKind::Etat {
+        if p.programme.legal_basis.is_empty() {
+            out.push(diag_at(
+                Diagnostic::warning(
+                    "aucun fondement de compétence propre au programme (`[programme] legal_basis`) : les conventions ne visent que l'article général du CGCT",
+                )
+            .with_hint(
+                    "depuis la loi NOTRe, la clause générale de compétence ne suffit plus : ajoutez `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, un « Vu » par texte",
+                ),
+            &file,
+            text,
+            &path("programme"),
+            ));
+        }
+        if p.programme.public_interest.is_none() {
+            out.push(diag_at(
+                Diagnostic::warning(
+                    "l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`) : le préambule des conventions ne l'énonce pas",
+                )
+                .with_hint(
+                    "ajoutez `public_interest = \"…\"`, la phrase qui dit en quoi le programme sert un intérêt public local",
+                ),
+                &file,
+                text,
+                &path("programme"),
+            ));
+        }
+    }
+    for (i, basis) in p.programme.legal_basis.iter().enumerate() {
+        if basis.trim().is_empty() {
+            out.push(diag_at(
+                Diagnostic::error("fondement de compétence vide")
+                    .with_hint("écrivez le texte tel qu'il suit « Vu » : « l'article L. 1511-2 du code général des collectivités territoriales »"),
+                &file,
+                text,
+                &JsonPath::root().key("programme").key("legal_basis").index(i),
+            ));
+        }
+    }
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, pr) in p.priorities.iter().enumerate() {
         let at = JsonPath::root().key("priorities").index(i).key("id");
