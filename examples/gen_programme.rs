@@ -143,10 +143,38 @@ fn association(rng: &mut Rng, n: usize) -> Value {
         objectives.push(json!({"id": format!("O{o}"), "priority": format!("P{}", 1 + rng.below(4)), "title": "Accompagner les habitants vers l'emploi et l'autonomie", "indicators": indicators}));
     }
     let place = rng.pick(PLACES);
+    // `excedent-raisonnable` is no longer optional (the unspent-subsidy variant
+    // comes from charta.toml): drawn as before so that the generated data stay
+    // the same, then left out.
     let add: Vec<&str> = OPTIONS
         .iter()
         .copied()
         .filter(|_| rng.below(3) == 0)
+        .filter(|o| *o != "excedent-raisonnable")
+        .collect();
+    let regime = rng.pick(REGIMES);
+    // De minimis aid above the 300 000 € ceiling over three years would be refused.
+    let total: u64 = funding.values().filter_map(Value::as_u64).sum();
+    let regime = if regime == "de-minimis" && total > 300_000 {
+        "non-economic"
+    } else {
+        regime
+    };
+    // SIEG parameters fixed in advance: the service's costs are the eligible
+    // cost, its revenues leave a net cost equal to the compensation.
+    let sieg = (regime == "sieg").then(|| {
+        let revenues: serde_json::Map<String, Value> = eligible
+            .iter()
+            .map(|(y, e)| {
+                let net = funding[y].as_u64().unwrap_or(0);
+                (y.clone(), json!(e.as_u64().unwrap_or(0) - net))
+            })
+            .collect();
+        json!({"basis": "decision-2012-21", "costs": eligible.clone(), "revenues": revenues, "reasonable_profit_percent": 0})
+    });
+    let others: serde_json::Map<String, Value> = years
+        .iter()
+        .map(|y| (y.to_string(), json!(10_000)))
         .collect();
     json!({
         "association": {
@@ -157,13 +185,15 @@ fn association(rng: &mut Rng, n: usize) -> Value {
             "address": {"street": format!("{} rue de la République", 1 + rng.below(120)), "postcode": "55100", "city": place},
             "representative": {"civility": if rng.below(2) == 0 { "Mme" } else { "M." }, "name": format!("Camille Exemple {n}"), "role": "présidence"},
             "bank": {"iban": iban(rng), "bic": "AGRIFRPP"},
-            "cer_signed_on": "2025-11-03"
+            "cer_signed_on": "2025-11-03",
+            "other_public_subsidies": others
         },
         "convention": {
             "kind": "cpo",
             "reference": format!("GEN-2026-{n:04}"),
             "years": years,
-            "regime": rng.pick(REGIMES),
+            "regime": regime,
+            "sieg": sieg,
             "funding": funding,
             "eligible_cost": eligible,
             "payment": {"advance_percent": 50},
