@@ -205,11 +205,29 @@ pub fn build(
             "share": share(fu, el),
         }));
     }
+    // One number of decimals for every percentage of the document (« 30,00 % »
+    // beside « 31,25 % »): the most any of them needs, at most two.
+    let mut percents: Vec<f64> = Vec::new();
+    for b in &budget {
+        percents.extend(b["share"].as_f64());
+    }
     ctx.insert("budget".into(), Value::Array(budget));
     ctx.insert(
         "budget_total".into(),
         json!({ "funding": amount_to_json(tot_f), "eligible_cost": amount_to_json(tot_e), "share": share(tot_f, tot_e) }),
     );
+    percents.extend(share(tot_f, tot_e).as_f64());
+    if c.kind != ConventionKind::Cadre
+        && let Some(p) = &c.payment
+    {
+        percents.push(p.advance_percent);
+    }
+    let percent_decimals = percents
+        .iter()
+        .map(|v| crate::french::decimals_needed(*v, 2))
+        .max()
+        .unwrap_or(0);
+    ctx.insert("percent_decimals".into(), json!(percent_decimals));
     ctx.insert("max_funding_year".into(), amount_to_json(max_f));
     ctx.insert("above_23k".into(), json!(max_f > 2_300_000));
     ctx.insert("above_153k".into(), json!(max_f > 15_300_000));
