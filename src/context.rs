@@ -236,14 +236,19 @@ pub fn build(
         json!(c.kind == ConventionKind::Cpo && years.len() > 4),
     );
 
-    // The dashboard, grouped by the funder's priorities in their declared order.
+    // The dashboard, grouped by the funder's priorities in their declared order,
+    // objectives in the natural order of their ids (O2 before O10).
     let mut groups = Vec::new();
     for p in &prog.priorities {
-        let objectives: Vec<Value> = data
+        let mut objectives: Vec<&crate::model::Objective> = data
             .dashboard
             .objectives
             .iter()
             .filter(|o| o.priority == p.id)
+            .collect();
+        objectives.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+        let objectives: Vec<Value> = objectives
+            .into_iter()
             .map(|o| objective_json(o, &years))
             .collect();
         if !objectives.is_empty() {
@@ -271,4 +276,51 @@ fn objective_json(o: &crate::model::Objective, years: &[i32]) -> Value {
         })
         .collect();
     json!({ "id": o.id, "priority": o.priority, "title": o.title, "indicators": indicators })
+}
+
+/// Compares ids as a reader would: runs of digits by their value, the rest
+/// character by character (« O2 » < « O10 », « O1-I2 » < « O1-I10 »). Ties
+/// (« O01 » and « O1 ») fall back to the plain text, so the order is total.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a, b);
+    loop {
+        match (x.chars().next(), y.chars().next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let split = |s: &str| {
+                    let end = s.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(s.len());
+                    (s[..end].trim_start_matches('0').to_string(), end)
+                };
+                let ((nx, ex), (ny, ey)) = (split(x), split(y));
+                let ord = nx.len().cmp(&ny.len()).then_with(|| nx.cmp(&ny));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x = &x[ex..];
+                y = &y[ey..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(&d);
+                }
+                x = &x[c.len_utf8()..];
+                y = &y[d.len_utf8()..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_cmp;
+
+    #[test]
+    fn ids_in_natural_order() {
+        let mut ids = vec!["O10", "O2", "O1", "O1-I10", "O1-I2", "A", "O02"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(ids, ["A", "O1", "O1-I2", "O1-I10", "O02", "O2", "O10"]);
+    }
 }
