@@ -146,7 +146,11 @@ fn format_decimal(v: f64, places: usize, trim: bool) -> String {
     let neg = v < 0.0;
     let s = format!("{:.*}", places, v.abs());
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let frac = if trim { frac.trim_end_matches('0') } else { frac };
+    let frac = if trim {
+        frac.trim_end_matches('0')
+    } else {
+        frac
+    };
     let int: u64 = int.parse().unwrap_or(0);
     let mut out = String::new();
     if neg && (int > 0 || !frac.is_empty()) {
@@ -273,9 +277,11 @@ pub fn bind_abbreviations(text: &str) -> std::borrow::Cow<'_, str> {
         }
         let before = &text[..i];
         let bound = BOUND_ABBREVIATIONS.iter().any(|a| {
-            before
-                .strip_suffix(a)
-                .is_some_and(|head| head.chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+            before.strip_suffix(a).is_some_and(|head| {
+                head.chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+            })
         });
         if bound {
             let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
@@ -320,10 +326,8 @@ fn elides(name: &str) -> bool {
     let Some(first) = chars.next() else {
         return false;
     };
-    let vowel = matches!(
-        first.to_lowercase().next().unwrap_or(first),
-        'a' | 'e' | 'i' | 'o' | 'u' | 'à' | 'â' | 'é' | 'è' | 'ê' | 'ë' | 'î' | 'ï' | 'ô' | 'ù' | 'û' | 'ü' | 'œ' | 'æ'
-    );
+    let lower = first.to_lowercase().next().unwrap_or(first);
+    let vowel = "aeiouàâéèêëîïôùûüœæ".contains(lower);
     let acronym = chars.next().is_some_and(|c| c.is_uppercase());
     vowel && !acronym
 }
@@ -500,7 +504,9 @@ mod tests {
     #[test]
     fn no_break_space_after_abbreviations() {
         assert_eq!(
-            bind_abbreviations("la loi n° 2000-321, M. Jean Dupuis, Mme Martin, article L. 1611-4, art. 10"),
+            bind_abbreviations(
+                "la loi n° 2000-321, M. Jean Dupuis, Mme Martin, article L. 1611-4, art. 10"
+            ),
             "la loi n°\u{a0}2000-321, M.\u{a0}Jean Dupuis, Mme\u{a0}Martin, article L.\u{a0}1611-4, art.\u{a0}10"
         );
         assert_eq!(
@@ -535,7 +541,10 @@ mod tests {
         assert_eq!(with_de("Emmaüs Rethel"), "d'Emmaüs Rethel");
         assert_eq!(with_de("Épinal"), "d'Épinal");
         assert_eq!(with_de("ADIE"), "de ADIE");
-        assert_eq!(with_de("Maison des Solidarités"), "de Maison des Solidarités");
+        assert_eq!(
+            with_de("Maison des Solidarités"),
+            "de Maison des Solidarités"
+        );
         assert_eq!(with_a("Le Mans"), "au Mans");
         assert_eq!(with_a("Les Sables-d'Olonne"), "aux Sables-d'Olonne");
         assert_eq!(with_a("La Rochelle"), "à La Rochelle");

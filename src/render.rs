@@ -662,10 +662,9 @@ fn register_filters(tera: &mut Tera) {
         match args.get("decimales") {
             None => Ok(Value::String(french::percent(n))),
             Some(d) => match d.as_u64() {
-                Some(places @ 0..=4) => Ok(Value::String(french::percent_fixed(
-                    n,
-                    places as usize,
-                ))),
+                Some(places @ 0..=4) => {
+                    Ok(Value::String(french::percent_fixed(n, places as usize)))
+                }
                 _ => Err(tera::Error::msg(format!(
                     "`pourcentage(decimales=…)` expects a whole number from 0 to 4, got {d}"
                 ))),

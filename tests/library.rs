@@ -181,8 +181,18 @@ fn conditional_mentions_appear_exactly_when_they_apply() {
         );
         // Visas by funder kind.
         must_hold(&md, "L.\u{a0}4221-1", c.funder == FunderKind::Region, &what);
-        must_hold(&md, "L.\u{a0}3211-1", c.funder == FunderKind::Departement, &what);
-        must_hold(&md, "L.\u{a0}2121-29", c.funder == FunderKind::Commune, &what);
+        must_hold(
+            &md,
+            "L.\u{a0}3211-1",
+            c.funder == FunderKind::Departement,
+            &what,
+        );
+        must_hold(
+            &md,
+            "L.\u{a0}2121-29",
+            c.funder == FunderKind::Commune,
+            &what,
+        );
         must_hold(&md, "L.\u{a0}5211-1", c.funder == FunderKind::Epci, &what);
         must_hold(
             &md,

@@ -123,7 +123,14 @@ fn identifiers_are_written_with_no_break_spaces() {
 /// `count` IBANs in one justified paragraph, after words of varied lengths so
 /// that some fall at a line end; `space` joins the groups.
 fn paragraph_of_ibans(space: &str, count: usize) -> String {
-    let words = ["a", "deux", "virement", "sur le compte", "numéro", "bancaire de"];
+    let words = [
+        "a",
+        "deux",
+        "virement",
+        "sur le compte",
+        "numéro",
+        "bancaire de",
+    ];
     let mut p = String::new();
     for k in 0..count {
         p.push_str(words[k % words.len()]);
@@ -183,12 +190,7 @@ static PERCENT: LazyLock<Regex> =
 fn percent_decimals(md: &str) -> Vec<(String, usize)> {
     PERCENT
         .captures_iter(md)
-        .map(|c| {
-            (
-                c[0].to_string(),
-                c.get(2).map_or(0, |m| m.as_str().len()),
-            )
-        })
+        .map(|c| (c[0].to_string(), c.get(2).map_or(0, |m| m.as_str().len())))
         .collect()
 }
 
@@ -225,7 +227,12 @@ fn percentages_of_a_document_share_one_number_of_decimals() {
     let found = percent_decimals(&md);
     assert!(found.len() >= 8, "{found:?}");
     assert!(found.iter().all(|(_, n)| *n == 2), "{found:?}");
-    for p in ["31,25\u{a0}%", "30,00\u{a0}%", "30,36\u{a0}%", "60,00\u{a0}%"] {
+    for p in [
+        "31,25\u{a0}%",
+        "30,00\u{a0}%",
+        "30,36\u{a0}%",
+        "60,00\u{a0}%",
+    ] {
         assert!(md.contains(p), "{p} missing");
     }
 
@@ -328,8 +335,14 @@ fn a_programme_clause_contracts_de_before_the_association_name() {
     assert!(diags.is_empty(), "{diags:?}");
     let mut d = data(&prog, ID);
     for (name, want) in [
-        ("Les Amis du Vallon", "Les adhérents des Amis du Vallon sont"),
-        ("Le Relais solidaire", "Les adhérents du Relais solidaire sont"),
+        (
+            "Les Amis du Vallon",
+            "Les adhérents des Amis du Vallon sont",
+        ),
+        (
+            "Le Relais solidaire",
+            "Les adhérents du Relais solidaire sont",
+        ),
         ("Emmaüs Montvalon", "Les adhérents d'Emmaüs Montvalon sont"),
         ("La Main tendue", "Les adhérents de La Main tendue sont"),
     ] {
@@ -443,11 +456,15 @@ fn dashboard_shows_baseline_year_definition_and_flow_or_stock() {
 fn evaluation_states_that_targets_are_an_obligation_of_means() {
     let (prog, d) = montvalon();
     let md = render(&prog, ID, &d).markdown;
-    let start = md.find("<!-- part:evaluation ").expect("evaluation article");
+    let start = md
+        .find("<!-- part:evaluation ")
+        .expect("evaluation article");
     let article = &md[start..start + md[start..].find("\n<!-- part:").unwrap()];
-    assert!(article.contains(
-        "elles constituent une obligation de moyens et non une obligation de résultat"
-    ));
+    assert!(
+        article.contains(
+            "elles constituent une obligation de moyens et non une obligation de résultat"
+        )
+    );
     assert!(article.contains("ne constitue pas, à lui seul, un manquement"));
     // Nowhere is a target made an obligation of result.
     assert!(!md.contains("constituent une obligation de résultat"));

@@ -606,7 +606,11 @@ fn dashboard(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
             baseline_rules(ind, &ip, years.first().copied(), s);
             match ind.kind {
                 IndicatorType::Quantitative => {
-                    if ind.definition.as_deref().is_none_or(|d| d.trim().is_empty()) {
+                    if ind
+                        .definition
+                        .as_deref()
+                        .is_none_or(|d| d.trim().is_empty())
+                    {
                         s.warning(
                             ip.key("definition"),
                             Point::Key,

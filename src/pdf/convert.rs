@@ -717,7 +717,10 @@ mod tests {
         // U+00A0 is text in Typst markup (only ` `, tabs and newlines are
         // spaces there), so the groups of a SIRET or an IBAN stay glued.
         let mut out = String::new();
-        push_text(&mut out, "SIRET 443\u{a0}061\u{a0}841\u{a0}00047, n°\u{a0}2000-321");
+        push_text(
+            &mut out,
+            "SIRET 443\u{a0}061\u{a0}841\u{a0}00047, n°\u{a0}2000-321",
+        );
         assert_eq!(
             out,
             "SIRET 443\u{a0}061\u{a0}841\u{a0}00047\\, n°\u{a0}2000\\-321"
