@@ -438,8 +438,21 @@ fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> PdfMet
         (Some(a), _) => a.to_string(),
         _ => String::new(),
     };
+    // The charts follow the dashboard table: priorities in their declared
+    // order, objectives in the natural order of their ids.
+    let mut objectives: Vec<&crate::model::Objective> = Vec::new();
+    for p in &prog.priorities {
+        let start = objectives.len();
+        objectives.extend(
+            data.dashboard
+                .objectives
+                .iter()
+                .filter(|o| o.priority == p.id),
+        );
+        objectives[start..].sort_by(|a, b| crate::context::natural_cmp(&a.id, &b.id));
+    }
     let mut charts = Vec::new();
-    for o in &data.dashboard.objectives {
+    for o in objectives {
         for i in &o.indicators {
             if i.kind != IndicatorType::Quantitative {
                 continue;

@@ -403,11 +403,20 @@ fn dashboard_objectives_follow_the_natural_order_of_their_ids() {
             indicators: vec![indicator("O10-I1")],
         },
     );
-    let md = render(&prog, ID, &d).markdown;
+    let r = render(&prog, ID, &d);
+    let md = r.markdown;
     let annex = dashboard_annex(&md);
     let o2 = annex.find("| O2\u{a0}: ").expect("O2");
     let o10 = annex.find("| O10\u{a0}: ").expect("O10");
     assert!(o2 < o10, "O2 comes before O10");
+    // The PDF's charts follow the table: priority P1 (O2, then O10), then P3 (O1).
+    let charts: Vec<&str> = r
+        .pdf_meta
+        .charts
+        .iter()
+        .map(|c| c.indicator.as_str())
+        .collect();
+    assert_eq!(charts, ["O2-I1", "O2-I2", "O10-I1", "O1-I1"]);
 }
 
 #[test]
