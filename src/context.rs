@@ -37,6 +37,13 @@ pub fn funder_designation(prog: &ProgrammeFile) -> Value {
             format!("au {nom}"),
             format!("ce {nom}"),
         ),
+        // A plural designation (« les Communes associées »): « des », « aux ».
+        "les" => (
+            format!("les {nom}"),
+            format!("des {nom}"),
+            format!("aux {nom}"),
+            format!("ces {nom}"),
+        ),
         "l'" => (
             format!("l'{nom}"),
             format!("de l'{nom}"),
@@ -65,6 +72,11 @@ pub fn funder_designation(prog: &ProgrammeFile) -> Value {
 
 fn split_article(designation: &str) -> (&'static str, &str) {
     if let Some(r) = designation
+        .strip_prefix("les ")
+        .or_else(|| designation.strip_prefix("Les "))
+    {
+        ("les", r)
+    } else if let Some(r) = designation
         .strip_prefix("la ")
         .or_else(|| designation.strip_prefix("La "))
     {
@@ -315,7 +327,37 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests {
-    use super::natural_cmp;
+    use super::{funder_designation, natural_cmp};
+
+    #[test]
+    fn a_plural_designation_contracts_with_de_and_a() {
+        let mut prog: crate::model::ProgrammeFile = toml::from_str(
+            r#"
+            [programme]
+            name = "P"
+            charter = "Charte"
+            charter_date = "2014-02-14"
+            [funder]
+            name = "Communes associées du Val"
+            kind = "epci"
+            siret = "20009917400018"
+            address = { street = "1 rue", postcode = "55000", city = "Ville" }
+            representative = { civility = "M.", name = "A B", role = "Président" }
+            court = "Tribunal administratif"
+            designation = "les Communes associées"
+            feminine = true
+            "#,
+        )
+        .unwrap();
+        let f = funder_designation(&prog);
+        assert_eq!(f["du"], "des Communes associées");
+        assert_eq!(f["au"], "aux Communes associées");
+        assert_eq!(f["Le"], "Les Communes associées");
+        prog.funder.designation = Some("le Syndicat mixte".into());
+        let f = funder_designation(&prog);
+        assert_eq!(f["du"], "du Syndicat mixte");
+        assert_eq!(f["au"], "au Syndicat mixte");
+    }
 
     #[test]
     fn ids_in_natural_order() {
