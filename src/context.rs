@@ -39,6 +39,13 @@ pub fn funder_designation(prog: &ProgrammeFile) -> Value {
             format!("au {nom}"),
             format!("ce {nom}"),
         ),
+        // A plural designation (« les Communes associées »): « des », « aux ».
+        "les" => (
+            format!("les {nom}"),
+            format!("des {nom}"),
+            format!("aux {nom}"),
+            format!("ces {nom}"),
+        ),
         "l'" => (
             format!("l'{nom}"),
             format!("de l'{nom}"),
@@ -67,6 +74,11 @@ pub fn funder_designation(prog: &ProgrammeFile) -> Value {
 
 fn split_article(designation: &str) -> (&'static str, &str) {
     if let Some(r) = designation
+        .strip_prefix("les ")
+        .or_else(|| designation.strip_prefix("Les "))
+    {
+        ("les", r)
+    } else if let Some(r) = designation
         .strip_prefix("la ")
         .or_else(|| designation.strip_prefix("La "))
     {
@@ -206,11 +218,29 @@ pub fn build(
             "share": share(fu, el),
         }));
     }
+    // One number of decimals for every percentage of the document (« 30,00 % »
+    // beside « 31,25 % »): the most any of them needs, at most two.
+    let mut percents: Vec<f64> = Vec::new();
+    for b in &budget {
+        percents.extend(b["share"].as_f64());
+    }
     ctx.insert("budget".into(), Value::Array(budget));
     ctx.insert(
         "budget_total".into(),
         json!({ "funding": amount_to_json(tot_f), "eligible_cost": amount_to_json(tot_e), "share": share(tot_f, tot_e) }),
     );
+    percents.extend(share(tot_f, tot_e).as_f64());
+    if c.kind != ConventionKind::Cadre
+        && let Some(p) = &c.payment
+    {
+        percents.push(p.advance_percent);
+    }
+    let percent_decimals = percents
+        .iter()
+        .map(|v| crate::french::decimals_needed(*v, 2))
+        .max()
+        .unwrap_or(0);
+    ctx.insert("percent_decimals".into(), json!(percent_decimals));
     ctx.insert("max_funding_year".into(), amount_to_json(max_f));
 
     // Aid in kind: a subsidy too (loi n° 2000-321, art. 9-1), stated in figures
@@ -311,14 +341,19 @@ pub fn build(
         json!(c.kind == ConventionKind::Cpo && years.len() > 4),
     );
 
-    // The dashboard, grouped by the funder's priorities in their declared order.
+    // The dashboard, grouped by the funder's priorities in their declared order,
+    // objectives in the natural order of their ids (O2 before O10).
     let mut groups = Vec::new();
     for p in &prog.priorities {
-        let objectives: Vec<Value> = data
+        let mut objectives: Vec<&crate::model::Objective> = data
             .dashboard
             .objectives
             .iter()
             .filter(|o| o.priority == p.id)
+            .collect();
+        objectives.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+        let objectives: Vec<Value> = objectives
+            .into_iter()
             .map(|o| objective_json(o, &years))
             .collect();
         if !objectives.is_empty() {
@@ -346,4 +381,81 @@ fn objective_json(o: &crate::model::Objective, years: &[i32]) -> Value {
         })
         .collect();
     json!({ "id": o.id, "priority": o.priority, "title": o.title, "indicators": indicators })
+}
+
+/// Compares ids as a reader would: runs of digits by their value, the rest
+/// character by character (« O2 » < « O10 », « O1-I2 » < « O1-I10 »). Ties
+/// (« O01 » and « O1 ») fall back to the plain text, so the order is total.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a, b);
+    loop {
+        match (x.chars().next(), y.chars().next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let split = |s: &str| {
+                    let end = s.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(s.len());
+                    (s[..end].trim_start_matches('0').to_string(), end)
+                };
+                let ((nx, ex), (ny, ey)) = (split(x), split(y));
+                let ord = nx.len().cmp(&ny.len()).then_with(|| nx.cmp(&ny));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x = &x[ex..];
+                y = &y[ey..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(&d);
+                }
+                x = &x[c.len_utf8()..];
+                y = &y[d.len_utf8()..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{funder_designation, natural_cmp};
+
+    #[test]
+    fn a_plural_designation_contracts_with_de_and_a() {
+        let mut prog: crate::model::ProgrammeFile = toml::from_str(
+            r#"
+            [programme]
+            name = "P"
+            charter = "Charte"
+            charter_date = "2014-02-14"
+            [funder]
+            name = "Communes associées du Val"
+            kind = "epci"
+            siret = "20009917400018"
+            address = { street = "1 rue", postcode = "55000", city = "Ville" }
+            representative = { civility = "M.", name = "A B", role = "Président" }
+            court = "Tribunal administratif"
+            designation = "les Communes associées"
+            feminine = true
+            "#,
+        )
+        .unwrap();
+        let f = funder_designation(&prog);
+        assert_eq!(f["du"], "des Communes associées");
+        assert_eq!(f["au"], "aux Communes associées");
+        assert_eq!(f["Le"], "Les Communes associées");
+        prog.funder.designation = Some("le Syndicat mixte".into());
+        let f = funder_designation(&prog);
+        assert_eq!(f["du"], "du Syndicat mixte");
+        assert_eq!(f["au"], "au Syndicat mixte");
+    }
+
+    #[test]
+    fn ids_in_natural_order() {
+        let mut ids = vec!["O10", "O2", "O1", "O1-I10", "O1-I2", "A", "O02"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(ids, ["A", "O1", "O1-I2", "O1-I10", "O02", "O2", "O10"]);
+    }
 }

@@ -1,5 +1,6 @@
 //! French legal typography: amounts in figures and letters, dates, percentages,
-//! identifiers, punctuation spacing.
+//! identifiers, punctuation spacing, no-break spaces after abbreviations,
+//! contractions of « de » and « à » before a name.
 //!
 //! Pure functions over values; the Tera filters in `render` wrap them. Figures
 //! and letters always come from the same integer number of cents, because where
@@ -121,12 +122,35 @@ pub fn percent(v: f64) -> String {
     format!("{}{NBSP}%", decimal(v, 2))
 }
 
+/// A percentage with exactly `places` decimals: « 30,00 % » beside « 31,25 % »,
+/// so that every percentage of a document has the same number of decimals.
+pub fn percent_fixed(v: f64, places: usize) -> String {
+    format!("{}{NBSP}%", format_decimal(v, places, false))
+}
+
+/// How many decimals, at most `max`, `v` needs once rounded to `max` decimals:
+/// 30 → 0, 12,5 → 1, 31,25 → 2.
+pub fn decimals_needed(v: f64, max: usize) -> usize {
+    let s = format!("{:.*}", max, v.abs());
+    let frac = s.split_once('.').map(|(_, f)| f).unwrap_or("");
+    frac.trim_end_matches('0').len()
+}
+
 /// A decimal number in French: comma, grouped thousands, at most `places` decimals.
 pub fn decimal(v: f64, places: usize) -> String {
+    format_decimal(v, places, true)
+}
+
+/// `places` decimals, trailing zeros dropped when `trim`.
+fn format_decimal(v: f64, places: usize, trim: bool) -> String {
     let neg = v < 0.0;
     let s = format!("{:.*}", places, v.abs());
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let frac = frac.trim_end_matches('0');
+    let frac = if trim {
+        frac.trim_end_matches('0')
+    } else {
+        frac
+    };
     let int: u64 = int.parse().unwrap_or(0);
     let mut out = String::new();
     if neg && (int > 0 || !frac.is_empty()) {
@@ -144,34 +168,47 @@ fn digits_only(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// « 443 061 841 00047 ».
+/// « 443 061 841 00047 »; the groups are joined by U+00A0, so that the number
+/// never breaks across lines (Markdown readers and Typst alike).
 pub fn siret(s: &str) -> String {
     let d = digits_only(s);
     if d.len() == 14 && d.is_ascii() {
-        format!("{} {} {} {}", &d[0..3], &d[3..6], &d[6..9], &d[9..14])
+        format!(
+            "{}{NBSP}{}{NBSP}{}{NBSP}{}",
+            &d[0..3],
+            &d[3..6],
+            &d[6..9],
+            &d[9..14]
+        )
     } else {
-        s.to_string()
+        s.trim().to_string()
     }
 }
 
-/// « 443 061 841 ».
+/// « 443 061 841 » (groups joined by U+00A0).
 pub fn siren(s: &str) -> String {
     let d = digits_only(s);
     if d.len() >= 9 && d.is_ascii() {
-        format!("{} {} {}", &d[0..3], &d[3..6], &d[6..9])
+        format!("{}{NBSP}{}{NBSP}{}", &d[0..3], &d[3..6], &d[6..9])
     } else {
-        s.to_string()
+        s.trim().to_string()
     }
 }
 
-/// « FR76 3000 6000 0112 3456 7890 189 ».
+/// « FR76 3000 6000 0112 3456 7890 189 » (groups of four joined by U+00A0).
 pub fn iban(s: &str) -> String {
     let d: String = digits_only(s).to_uppercase();
     d.as_bytes()
         .chunks(4)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join("\u{A0}")
+}
+
+/// The RNA number as one unbreakable word: « W553001247 » (spaces an author
+/// may have typed are removed).
+pub fn rna(s: &str) -> String {
+    digits_only(s)
 }
 
 /// French punctuation spacing on literal text: no-break space before `:` and inside
@@ -208,6 +245,121 @@ pub fn punctuation(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Abbreviations bound to the word that follows by a no-break space
+/// (« n° 2000-321 », « M. Dupuis », « Mme Martin », « article L. 1611-4 »,
+/// « art. 10 »): each is recognised only as a whole word.
+const BOUND_ABBREVIATIONS: [&str; 14] = [
+    "n°", "N°", "M.", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "L.", "R.", "D.", "art.", "Art.",
+    "al.",
+];
+
+/// Replaces the ordinary space after an abbreviation of [`BOUND_ABBREVIATIONS`]
+/// with U+00A0, so that « n° » never ends a line apart from its number.
+///
+/// Applied by the renderer to every rendered clause (its literal text and the
+/// data inside it alike: « M. » from `civility` followed by the name), so a
+/// programme's own clauses benefit too. Only a space followed by more text on
+/// the same line is replaced; the abbreviation must start a word (« départ. »
+/// is left alone).
+pub fn bind_abbreviations(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        // Every abbreviation ends with `.`, `°` (UTF-8 C2 B0), `e` or `s`.
+        if b != b' ' || i == 0 || !matches!(bytes[i - 1], b'.' | 0xB0 | b'e' | b's') {
+            continue;
+        }
+        if bytes.get(i + 1).is_none_or(|c| c.is_ascii_whitespace()) {
+            continue;
+        }
+        let before = &text[..i];
+        let bound = BOUND_ABBREVIATIONS.iter().any(|a| {
+            before.strip_suffix(a).is_some_and(|head| {
+                head.chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+            })
+        });
+        if bound {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
+            o.push_str(&text[copied..i]);
+            o.push(NBSP);
+            copied = i + 1;
+        }
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
+    }
+}
+
+/// The name without its leading article `article` (« Les », « Le »), if it
+/// starts with it as a word, whatever its case.
+fn strip_article<'a>(name: &'a str, article: &str) -> Option<&'a str> {
+    let head = name.get(..article.len())?;
+    if !head.eq_ignore_ascii_case(article) {
+        return None;
+    }
+    let rest = &name[article.len()..];
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(' ' | NBSP) => {
+            let rest = chars.as_str().trim_start();
+            (!rest.is_empty()).then_some(rest)
+        }
+        _ => None,
+    }
+}
+
+/// Whether « de » elides before `name` (« d'Emmaüs », « d'Épinal »): it starts
+/// with a vowel and its first word is not written in capitals (an acronym such
+/// as « ADIE » keeps « de »). Names in « h » are left alone: whether it is
+/// mute cannot be told from the spelling.
+fn elides(name: &str) -> bool {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let lower = first.to_lowercase().next().unwrap_or(first);
+    let vowel = "aeiouàâéèêëîïôùûüœæ".contains(lower);
+    let acronym = chars.next().is_some_and(|c| c.is_uppercase());
+    vowel && !acronym
+}
+
+/// « de » before a name, contracted with the name's own article:
+/// « Les Amis du Vallon » → « des Amis du Vallon », « Le Relais » → « du Relais »,
+/// « Emmaüs » → « d'Emmaüs », « La Poste » → « de La Poste ».
+pub fn with_de(name: &str) -> String {
+    let name = name.trim();
+    if let Some(rest) = strip_article(name, "les") {
+        format!("des {rest}")
+    } else if let Some(rest) = strip_article(name, "le") {
+        format!("du {rest}")
+    } else if elides(name) {
+        format!("d'{name}")
+    } else {
+        format!("de {name}")
+    }
+}
+
+/// « à » before a name, contracted with the name's own article:
+/// « Le Mans » → « au Mans », « Les Sables-d'Olonne » → « aux Sables-d'Olonne »,
+/// « La Rochelle » → « à La Rochelle ».
+pub fn with_a(name: &str) -> String {
+    let name = name.trim();
+    if let Some(rest) = strip_article(name, "les") {
+        format!("aux {rest}")
+    } else if let Some(rest) = strip_article(name, "le") {
+        format!("au {rest}")
+    } else {
+        format!("à {name}")
+    }
 }
 
 /// Article number as the act writes it: « 1er », « 2 ».
@@ -319,13 +471,98 @@ mod tests {
 
     #[test]
     fn identifiers_display() {
-        assert_eq!(siret("44306184100047"), "443 061 841 00047");
+        assert_eq!(siret("44306184100047"), "443\u{a0}061\u{a0}841\u{a0}00047");
         assert_eq!(
             iban("FR7630006000011234567890189"),
-            "FR76 3000 6000 0112 3456 7890 189"
+            "FR76\u{a0}3000\u{a0}6000\u{a0}0112\u{a0}3456\u{a0}7890\u{a0}189"
         );
         assert_eq!(roman(4), "IV");
         assert_eq!(article_number(1), "1er");
+    }
+
+    /// SIRET, SIREN, IBAN and RNA are one unbreakable word: their groups are
+    /// joined by no-break spaces only, whatever spacing the data had.
+    #[test]
+    fn identifiers_never_hold_a_breakable_space() {
+        let shown = [
+            siret("443 061 841 00047"),
+            siret("44306184100047"),
+            siren("443061841"),
+            iban("FR76 3000 6000 0112 3456 7890 189"),
+            iban("fr7630006000011234567890189"),
+            rna(" W553 001 247 "),
+        ];
+        for s in &shown {
+            assert!(!s.contains(' '), "{s:?}");
+            assert!(!s.is_empty());
+        }
+        assert_eq!(siren("443061841"), "443\u{a0}061\u{a0}841");
+        assert_eq!(rna(" W553 001 247 "), "W553001247");
+        assert!(iban("fr7630006000011234567890189").starts_with("FR76\u{a0}3000"));
+    }
+
+    #[test]
+    fn no_break_space_after_abbreviations() {
+        assert_eq!(
+            bind_abbreviations(
+                "la loi n° 2000-321, M. Jean Dupuis, Mme Martin, article L. 1611-4, art. 10"
+            ),
+            "la loi n°\u{a0}2000-321, M.\u{a0}Jean Dupuis, Mme\u{a0}Martin, article L.\u{a0}1611-4, art.\u{a0}10"
+        );
+        assert_eq!(
+            bind_abbreviations("(N° 3) l'art. 9-1 R. 312-11"),
+            "(N°\u{a0}3) l'art.\u{a0}9-1 R.\u{a0}312-11"
+        );
+        // Only whole words, only before more text on the line.
+        for unchanged in [
+            "le départ. Ensuite",
+            "Madame Mmes",
+            "un total de 3 M.",
+            "n° \nsuite",
+            "HLM. Le",
+            "Emme Martin",
+        ] {
+            assert_eq!(bind_abbreviations(unchanged), unchanged);
+        }
+        assert!(matches!(
+            bind_abbreviations("rien à lier"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn contractions_before_a_name() {
+        assert_eq!(with_de("Les Amis du Vallon"), "des Amis du Vallon");
+        assert_eq!(with_de("Le Relais"), "du Relais");
+        assert_eq!(with_de("LES AMIS"), "des AMIS");
+        assert_eq!(with_de("La Poste"), "de La Poste");
+        assert_eq!(with_de("L'Atelier"), "de L'Atelier");
+        assert_eq!(with_de("Lesneven Solidaire"), "de Lesneven Solidaire");
+        assert_eq!(with_de("Emmaüs Rethel"), "d'Emmaüs Rethel");
+        assert_eq!(with_de("Épinal"), "d'Épinal");
+        assert_eq!(with_de("ADIE"), "de ADIE");
+        assert_eq!(
+            with_de("Maison des Solidarités"),
+            "de Maison des Solidarités"
+        );
+        assert_eq!(with_a("Le Mans"), "au Mans");
+        assert_eq!(with_a("Les Sables-d'Olonne"), "aux Sables-d'Olonne");
+        assert_eq!(with_a("La Rochelle"), "à La Rochelle");
+        assert_eq!(with_a("Arras"), "à Arras");
+        assert_eq!(with_a("Le"), "à Le");
+    }
+
+    #[test]
+    fn percentages_with_a_fixed_number_of_decimals() {
+        assert_eq!(decimals_needed(30.0, 2), 0);
+        assert_eq!(decimals_needed(12.5, 2), 1);
+        assert_eq!(decimals_needed(31.25, 2), 2);
+        assert_eq!(decimals_needed(100.0 / 3.0, 2), 2);
+        assert_eq!(decimals_needed(29.999, 2), 0);
+        assert_eq!(percent_fixed(30.0, 2), "30,00\u{a0}%");
+        assert_eq!(percent_fixed(31.25, 2), "31,25\u{a0}%");
+        assert_eq!(percent_fixed(12.6, 0), "13\u{a0}%");
+        assert_eq!(percent_fixed(1234.5, 1), "1\u{202f}234,5\u{a0}%");
     }
 
     #[test]

@@ -539,14 +539,33 @@ pub struct Indicator {
     /// Unité (indicateur quantitatif).
     #[serde(default)]
     pub unit: Option<String>,
+    /// Définition : ce que l'indicateur mesure et comment il est calculé (« nombre de personnes distinctes reçues au moins une fois dans l'année, comptées à partir du registre d'accueil »).
+    #[serde(default)]
+    pub definition: Option<String>,
+    /// Nature de la cible d'un indicateur quantitatif : « flow » (flux annuel, mesuré sur chaque année) ou « stock » (valeur cumulée, atteinte en fin d'année).
+    #[serde(default)]
+    pub measure: Option<Measure>,
     /// Valeur de référence (situation de départ).
     #[serde(default)]
     pub baseline: Option<Target>,
+    /// Année de la valeur de référence (par exemple l'année précédant la convention) ; au plus la première année de la convention.
+    #[serde(default)]
+    pub baseline_year: Option<i32>,
     /// Cible par année.
     pub targets: PerYear<Target>,
     /// Source de la mesure.
     #[serde(default)]
     pub source: Option<String>,
+}
+
+/// Nature d'une cible chiffrée.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Measure {
+    /// Flux annuel : la cible porte sur ce qui est réalisé au cours de chaque année.
+    Flow,
+    /// Stock : la cible porte sur une valeur cumulée, atteinte au terme de chaque année.
+    Stock,
 }
 
 /// Une valeur cible : un nombre (quantitatif) ou un texte (qualitatif).

@@ -303,7 +303,8 @@ impl Engine {
         ));
         md.push_str(&format!("# {}\n\n", escape_markdown(&template.file.title)));
         md.push_str(&format!(
-            "Convention n° {} — {}\n\n",
+            "Convention n°{}{} — {}\n\n",
+            french::NBSP,
             escape_markdown(&data.convention.reference),
             period_words(&data.convention.years)
         ));
@@ -332,10 +333,8 @@ impl Engine {
                 PartKind::Block => part.heading.clone(),
             };
             if let Some(h) = heading {
-                md.push_str(&format!(
-                    "## {}\n\n",
-                    french::punctuation(h.trim_end_matches([' ', '–']))
-                ));
+                let h = french::punctuation(h.trim_end_matches([' ', '–']));
+                md.push_str(&format!("## {}\n\n", french::bind_abbreviations(&h)));
             }
             for clause in clauses {
                 let m = &clause.meta;
@@ -372,7 +371,10 @@ impl Engine {
                     }
                 };
                 md.push_str(&format!("<!-- clause:{} v={} -->\n", m.id, m.version));
-                md.push_str(tidy(&body).trim());
+                // The one place for no-break spaces after « n° », « M. »…: the
+                // rendered clause, literal text and data alike.
+                let body = tidy(&body);
+                md.push_str(french::bind_abbreviations(&body).trim());
                 md.push_str("\n\n");
                 uses.push(ClauseUse {
                     id: m.id.clone(),
@@ -458,8 +460,21 @@ fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> PdfMet
         (Some(a), _) => a.to_string(),
         _ => String::new(),
     };
+    // The charts follow the dashboard table: priorities in their declared
+    // order, objectives in the natural order of their ids.
+    let mut objectives: Vec<&crate::model::Objective> = Vec::new();
+    for p in &prog.priorities {
+        let start = objectives.len();
+        objectives.extend(
+            data.dashboard
+                .objectives
+                .iter()
+                .filter(|o| o.priority == p.id),
+        );
+        objectives[start..].sort_by(|a, b| crate::context::natural_cmp(&a.id, &b.id));
+    }
     let mut charts = Vec::new();
-    for o in &data.dashboard.objectives {
+    for o in objectives {
         for i in &o.indicators {
             if i.kind != IndicatorType::Quantitative {
                 continue;
@@ -675,8 +690,21 @@ fn register_filters(tera: &mut Tera) {
         }
         Ok(Value::String(french::cardinal(n as u64)))
     });
-    tera.register_filter("pourcentage", |v: &Value, _: &FilterArgs| {
-        Ok(Value::String(french::percent(num_arg(v, "pourcentage")?)))
+    // `pourcentage(decimales=percent_decimals)`: the number of decimals the
+    // context computed for the whole document; without it, at most two.
+    tera.register_filter("pourcentage", |v: &Value, args: &FilterArgs| {
+        let n = num_arg(v, "pourcentage")?;
+        match args.get("decimales") {
+            None => Ok(Value::String(french::percent(n))),
+            Some(d) => match d.as_u64() {
+                Some(places @ 0..=4) => {
+                    Ok(Value::String(french::percent_fixed(n, places as usize)))
+                }
+                _ => Err(tera::Error::msg(format!(
+                    "`pourcentage(decimales=…)` expects a whole number from 0 to 4, got {d}"
+                ))),
+            },
+        }
     });
     tera.register_filter("date_fr", |v: &Value, _: &FilterArgs| {
         let s = str_arg(v, "date_fr")?;
@@ -694,7 +722,15 @@ fn register_filters(tera: &mut Tera) {
         Ok(Value::String(french::iban(str_arg(v, "iban")?)))
     });
     tera.register_filter("rna", |v: &Value, _: &FilterArgs| {
-        Ok(Value::String(str_arg(v, "rna")?.trim().to_string()))
+        Ok(Value::String(french::rna(str_arg(v, "rna")?)))
+    });
+    // « de » / « à » before a name, contracted with its article (« des Amis »,
+    // « au Mans »): `{{ asso.nom | de }}`, `{{ convention.signature.place | a }}`.
+    tera.register_filter("de", |v: &Value, _: &FilterArgs| {
+        Ok(Value::String(french::with_de(str_arg(v, "de")?)))
+    });
+    tera.register_filter("a", |v: &Value, _: &FilterArgs| {
+        Ok(Value::String(french::with_a(str_arg(v, "a")?)))
     });
     tera.register_function("article", |args: &FilterArgs| citation(args, 'a'));
     tera.register_function("annexe", |args: &FilterArgs| citation(args, 'x'));

@@ -269,6 +269,9 @@ cases! {
     annee_en_trop: "annee-en-trop" => [
         E("`eligible_cost` has an amount for 2029, which is not a year of the convention", "20:71", "convention.eligible_cost.2029"),
     ];
+    annee_reference_apres: "annee-reference-apres" => [
+        E("the baseline year 2027 of indicator `O2-I1` is after the first year of the convention (2026)", "52:94", "dashboard.objectives[1].indicators[0].baseline_year"),
+    ];
     annee_manquante: "annee-manquante" => [
         E("`funding` has no amount for 2028", "19:5", "convention.funding"),
     ];
@@ -377,6 +380,12 @@ cases! {
     indicateur_en_double: "indicateur-en-double" => [
         E("indicator id `O1-I1` is used twice (also dashboard.objectives[0].indicators[0])", "51:18", "dashboard.objectives[1].indicators[0].id"),
     ];
+    indicateur_sans_definition: "indicateur-sans-definition" => [
+        W("quantitative indicator `O2-I1` has no definition", "51:11", "dashboard.objectives[1].indicators[0].definition"),
+    ];
+    indicateur_sans_nature: "indicateur-sans-nature" => [
+        W("quantitative indicator `O1-I1` does not say whether its targets are annual flows or stocks", "40:11", "dashboard.objectives[0].indicators[0].measure"),
+    ];
     indicateur_sans_unite: "indicateur-sans-unite" => [
         E("quantitative indicator `O2-I1` has no unit", "51:11", "dashboard.objectives[1].indicators[0].unit"),
     ];
@@ -404,6 +413,9 @@ cases! {
     ];
     reference_en_double: "reference-en-double" => [
         W("convention reference `RVM-TEST-2026-001` is also used by associations/bonne-association.json", "16:18", "convention.reference"),
+    ];
+    reference_sans_annee: "reference-sans-annee" => [
+        W("indicator `O1-I1` has a baseline but no `baseline_year`", "40:11", "dashboard.objectives[0].indicators[0].baseline_year"),
     ];
     rna_absent: "rna-absent" => [
         E("RNA number is missing", "7:5", "association.rna"),

@@ -162,7 +162,7 @@ fn conditional_mentions_appear_exactly_when_they_apply() {
             "Il est convenu ce qui suit",
             "## Article 1er – ",
             "Fait à ",
-            "loi n° 2000-321 du 12 avril 2000",
+            "loi n°\u{a0}2000-321 du 12 avril 2000",
             "contrat d'engagement républicain",
             "Tribunal administratif de Montvalon-sur-Meuse",
             "## Annexe I – ",
@@ -191,13 +191,23 @@ fn conditional_mentions_appear_exactly_when_they_apply() {
             &what,
         );
         // Visas by funder kind.
-        must_hold(&md, "L. 4221-1", c.funder == FunderKind::Region, &what);
-        must_hold(&md, "L. 3211-1", c.funder == FunderKind::Departement, &what);
-        must_hold(&md, "L. 2121-29", c.funder == FunderKind::Commune, &what);
-        must_hold(&md, "L. 5211-1", c.funder == FunderKind::Epci, &what);
+        must_hold(&md, "L.\u{a0}4221-1", c.funder == FunderKind::Region, &what);
         must_hold(
             &md,
-            "article L. 1611-4",
+            "L.\u{a0}3211-1",
+            c.funder == FunderKind::Departement,
+            &what,
+        );
+        must_hold(
+            &md,
+            "L.\u{a0}2121-29",
+            c.funder == FunderKind::Commune,
+            &what,
+        );
+        must_hold(&md, "L.\u{a0}5211-1", c.funder == FunderKind::Epci, &what);
+        must_hold(
+            &md,
+            "article L.\u{a0}1611-4",
             c.funder != FunderKind::Etat,
             &what,
         );
@@ -223,7 +233,7 @@ fn conditional_mentions_appear_exactly_when_they_apply() {
         // Thresholds.
         must_hold(
             &md,
-            "L. 612-4 du code de commerce",
+            "L.\u{a0}612-4 du code de commerce",
             financial && c.yearly_euros > 153_000,
             &what,
         );

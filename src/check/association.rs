@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::load::Programme;
 use crate::locate::JsonPath;
-use crate::model::{AssociationFile, ConventionKind, IndicatorType, Target};
+use crate::model::{AssociationFile, ConventionKind, Indicator, IndicatorType, Target};
 
 use super::Sink;
 use super::ids::{self, IbanProblem, SiretProblem};
@@ -606,8 +606,32 @@ fn dashboard(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
                     ind.targets.keys(),
                 );
             }
+            baseline_rules(ind, &ip, years.first().copied(), s);
             match ind.kind {
                 IndicatorType::Quantitative => {
+                    if ind
+                        .definition
+                        .as_deref()
+                        .is_none_or(|d| d.trim().is_empty())
+                    {
+                        s.warning(
+                            ip.key("definition"),
+                            Point::Key,
+                            format!("quantitative indicator `{}` has no definition", ind.id),
+                            "add `\"definition\"`: what is counted and how it is computed (e.g. « nombre de personnes distinctes reçues au moins une fois dans l'année, d'après le registre d'accueil »), so that both parties measure it the same way",
+                        );
+                    }
+                    if ind.measure.is_none() {
+                        s.warning(
+                            ip.key("measure"),
+                            Point::Key,
+                            format!(
+                                "quantitative indicator `{}` does not say whether its targets are annual flows or stocks",
+                                ind.id
+                            ),
+                            "add `\"measure\": \"flow\"` when each year's target counts what is done during that year, or `\"measure\": \"stock\"` when it is a cumulative value reached at the end of the year",
+                        );
+                    }
                     if ind.unit.as_deref().is_none_or(|u| u.trim().is_empty()) {
                         s.error(
                             ip.key("unit"),
@@ -639,6 +663,17 @@ fn dashboard(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
                     }
                 }
                 IndicatorType::Qualitative => {
+                    if ind.measure.is_some() {
+                        s.warning(
+                            ip.key("measure"),
+                            Point::Key,
+                            format!(
+                                "`measure` is ignored for qualitative indicator `{}`",
+                                ind.id
+                            ),
+                            "remove it: only a quantitative target is an annual flow or a stock",
+                        );
+                    }
                     for (y, t) in &ind.targets {
                         match t {
                             Target::Number(_) => s.error(
@@ -667,5 +702,48 @@ fn dashboard(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
                 }
             }
         }
+    }
+}
+
+/// The baseline and its year: a baseline says when it was measured, and that
+/// year is not after the convention's first year (the baseline is the
+/// situation the partnership starts from).
+fn baseline_rules(ind: &Indicator, ip: &JsonPath, first_year: Option<i32>, s: &mut Sink) {
+    match (&ind.baseline, ind.baseline_year) {
+        (Some(_), None) => s.warning(
+            ip.key("baseline_year"),
+            Point::Key,
+            format!(
+                "indicator `{}` has a baseline but no `baseline_year`",
+                ind.id
+            ),
+            "add `\"baseline_year\"`, the year the baseline was measured (e.g. the year before the convention): the dashboard shows it beside the value",
+        ),
+        (None, Some(_)) => s.warning(
+            ip.key("baseline_year"),
+            Point::Key,
+            format!(
+                "indicator `{}` has a `baseline_year` but no baseline",
+                ind.id
+            ),
+            "give the starting value in `\"baseline\"`, or remove `baseline_year`",
+        ),
+        _ => {}
+    }
+    if let (Some(y), Some(first)) = (ind.baseline_year, first_year)
+        && y > first
+    {
+        s.error(
+            ip.key("baseline_year"),
+            Point::Value,
+            format!(
+                "the baseline year {y} of indicator `{}` is after the first year of the convention ({first})",
+                ind.id
+            ),
+            format!(
+                "the baseline is the situation the partnership starts from: give a year up to {first}, usually {}",
+                first - 1
+            ),
+        );
     }
 }

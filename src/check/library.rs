@@ -57,9 +57,12 @@ const SAMPLE: &str = r#"{
   },
   "dashboard": {"objectives": [{"id": "O1", "priority": "P1", "title": "Objectif",
     "indicators": [
-      {"id": "O1-I1", "label": "Personnes", "type": "quantitative", "unit": "personnes", "baseline": 10,
+      {"id": "O1-I1", "label": "Personnes", "type": "quantitative", "unit": "personnes",
+       "definition": "Personnes distinctes reçues dans l'année", "measure": "flow",
+       "baseline": 10, "baseline_year": 2025,
        "targets": {"2026": 12, "2027": 14, "2028": 16}, "source": "Registre"},
-      {"id": "O1-I2", "label": "Qualité", "type": "qualitative", "baseline": "Aucun comité",
+      {"id": "O1-I2", "label": "Qualité", "type": "qualitative",
+       "definition": "Fonctionnement du comité des usagers", "baseline": "Aucun comité", "baseline_year": 2025,
        "targets": {"2026": "Comité", "2027": "Réunions", "2028": "Charte"}, "source": "Comptes rendus"}
     ]}]}
 }"#;

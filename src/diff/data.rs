@@ -144,6 +144,9 @@ fn label(path: &[Step]) -> String {
                 "type" => "type",
                 "unit" => "unité",
                 "baseline" => "valeur de référence",
+                "baseline_year" => "année de la valeur de référence",
+                "definition" => "définition",
+                "measure" => "nature de la cible (flux annuel ou stock)",
                 "source" => "source",
                 other => other,
             };
@@ -180,7 +183,8 @@ fn show(path: &[Step], v: &Value) -> String {
                 french::euros((f * 100.0).round() as i64)
             } else if matches!(path.last(), Some(Step::Key(k)) if k == "advance_percent") {
                 french::percent(f)
-            } else if matches!(path.last(), Some(Step::Key(k)) if k == "years") {
+            } else if matches!(path.last(), Some(Step::Key(k)) if k == "years" || k == "baseline_year")
+            {
                 n.to_string()
             } else {
                 french::decimal(f, 2)

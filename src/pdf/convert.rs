@@ -594,8 +594,29 @@ fn is_typst_newline(c: char) -> bool {
 /// breaks inside text become spaces (they would otherwise be reinterpreted),
 /// and other control characters, which no font can draw (PDF/A forbids the
 /// `.notdef` glyph), are dropped.
+///
+/// The ordinal « 1er » (« Article 1er », « 1er juillet 1901 ») is written
+/// `1#super[er]`, a superscript as French typography wants it; the Markdown
+/// keeps « 1er ». Only the whole word counts: not « 11er », not « 1erx ».
 pub(crate) fn push_text(out: &mut String, text: &str) {
-    for c in text.chars() {
+    let mut prev = out.chars().next_back();
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == '1'
+            && text[i + 1..].starts_with("er")
+            && prev.is_none_or(|p| !p.is_alphanumeric())
+            && text[i + 3..]
+                .chars()
+                .next()
+                .is_none_or(|n| !n.is_alphanumeric())
+        {
+            out.push_str("1#super[er]");
+            chars.next();
+            chars.next();
+            prev = Some('r');
+            continue;
+        }
+        prev = Some(c);
         if c.is_ascii_punctuation() {
             out.push('\\');
             out.push(c);
@@ -671,6 +692,42 @@ mod tests {
     }
 
     #[test]
+    fn first_ordinal_is_a_superscript() {
+        assert_eq!(
+            body("## Article 1er – Objet\n\nDu 1er juillet 2026 (loi du 1er juillet 1901).\n"),
+            "#heading(level: 1)[Article 1#super[er] – Objet]\n\n\
+             Du 1#super[er] juillet 2026 \\(loi du 1#super[er] juillet 1901\\)\\.\n"
+        );
+        // At the start of a cell, before punctuation, after a no-break space.
+        assert_eq!(
+            body("| 1er | x\u{a0}1er. |\n|---|---|\n"),
+            "#table(\n  columns: 2,\n  align: (auto, auto,),\n  \
+             table.header(par[1#super[er]], par[x\u{a0}1#super[er]\\.], ),\n)\n"
+        );
+        // Not a whole word: left as it is.
+        for text in ["11er", "1erx", "A1er", "1 er", "1re", "21er"] {
+            let mut out = String::new();
+            push_text(&mut out, text);
+            assert!(!out.contains("super"), "{text}: {out}");
+        }
+    }
+
+    #[test]
+    fn no_break_spaces_reach_typst_as_text() {
+        // U+00A0 is text in Typst markup (only ` `, tabs and newlines are
+        // spaces there), so the groups of a SIRET or an IBAN stay glued.
+        let mut out = String::new();
+        push_text(
+            &mut out,
+            "SIRET 443\u{a0}061\u{a0}841\u{a0}00047, n°\u{a0}2000-321",
+        );
+        assert_eq!(
+            out,
+            "SIRET 443\u{a0}061\u{a0}841\u{a0}00047\\, n°\u{a0}2000\\-321"
+        );
+    }
+
+    #[test]
     fn string_literals() {
         assert_eq!(typst_string("a\"b\\c\nd\u{0}"), "\"a\\\"b\\\\c\\nd\"");
     }
@@ -719,7 +776,7 @@ mod tests {
             typst,
             "#convention-title[Convention]\n\n\
              #part(\"objet\", \"article\", \"1er\")[\n\
-             #heading(level: 1)[Article 1er – Objet]\n\n\
+             #heading(level: 1)[Article 1#super[er] – Objet]\n\n\
              Texte\\.\n\
              ]\n\n\
              #part(\"signature\", \"block\", none)[\n\

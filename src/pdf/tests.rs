@@ -169,7 +169,7 @@ fn errors_in_a_block_point_at_its_line_in_the_generated_source() {
                   #let part(id, kind, number, body) = body\n";
     let (error, line, text) = located_error(broken, "/layout.typ:1:");
     assert!(
-        text.starts_with("#heading(level: 1)[Article 1er"),
+        text.starts_with("#heading(level: 1)[Article 1#super[er]"),
         "line {line}: {text:?}"
     );
     // Column 2: the call after its `#`, as for `#part(`.

@@ -81,6 +81,10 @@ cases = {
   "indicateur-sans-unite": rep(', "unit": "%"', ''),
   "cible-texte": rep('"2027": 720', '"2027": "sept cent vingt"'),
   "cible-nombre": rep('"2027": "Réunion chaque trimestre"', '"2027": 4'),
+  "reference-sans-annee": rep('"source": "Logiciel de suivi", "baseline_year": 2025, ', '"source": "Logiciel de suivi", '),
+  "annee-reference-apres": rep('"2028": 50}, "baseline_year": 2025', '"2028": 50}, "baseline_year": 2027'),
+  "indicateur-sans-definition": rep(', "definition": "Sorties vers un emploi ou une formation rapportées à l\'ensemble des sorties de l\'année"', ''),
+  "indicateur-sans-nature": rep(', "measure": "flow"},', '},'),
   # several problems in one file: all reported in one run
   "plusieurs-problemes": chain(
       rep('"legal_form"', '"legal_from"'),
