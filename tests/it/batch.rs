@@ -1,8 +1,7 @@
 //! Batch builds: incremental, atomic, resumable, and never silently changing a
 //! signed convention.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -2,8 +2,7 @@
 //! its case, the conditional legal references exactly when they apply, and no
 //! leftover template syntax, empty placeholder or doubled space.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use charta::model::{Amount, AssociationFile, ConventionKind, FunderKind, Regime};
 
