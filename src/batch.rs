@@ -168,7 +168,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    let (first, second) = bytes.split_at(bytes.len() / 2);
+    tmp.write_all(first)?;
+    // `CHARTA_FAILPOINT=fail:write:<file>` (a full disk), `panic:` or `stall:`
+    // with half the bytes in the temporary file.
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    crate::failpoint::write(&name)?;
+    tmp.write_all(second)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -494,6 +500,7 @@ fn output_intact(out: &Path, f: &Option<OutputFile>) -> bool {
 fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     let entry = job.entry;
     let id = entry.id.clone();
+    let _failpoint = crate::failpoint::convention(&id);
     let fail = |diagnostics: Vec<Diagnostic>| JobResult {
         id: id.clone(),
         status: Status::Failed,
@@ -555,6 +562,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         return kept(prev, warnings);
     }
 
+    crate::failpoint::stage(crate::failpoint::Stage::Render);
     let rendered = match ctx.engine.render_plan(&ctx.prog.file, data, plan) {
         Ok(r) => r,
         Err(d) => return fail(d),

@@ -389,13 +389,13 @@ fn a_removed_association_keeps_its_files_and_is_reported_until_they_go() {
     );
 }
 
-/// `charta build` with the debug-build failpoint that panics while typesetting
-/// the convention whose reference is `panic_on`.
+/// `charta build` with the failpoint that panics while typesetting the
+/// convention `panic_on` (see `charta::failpoint`).
 fn build_cli(dir: &Path, panic_on: Option<&str>) -> (i32, String) {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_charta"));
     cmd.arg("build").arg(dir).env("NO_COLOR", "1");
-    if let Some(reference) = panic_on {
-        cmd.env("CHARTA_TEST_PANIC", reference);
+    if let Some(id) = panic_on {
+        cmd.env("CHARTA_FAILPOINT", format!("panic:pdf:{id}"));
     }
     let out = cmd.output().expect("charta runs");
     (
@@ -410,7 +410,6 @@ fn a_bug_in_one_convention_fails_only_that_one_and_loses_nothing() {
     let dir = tmp.path();
     let out = dir.join("out");
     let id = "recyclerie-vaudrecourt";
-    let reference = "RVM-ESS-2026-006";
     let stray = |out: &Path| {
         std::fs::read_dir(out)
             .unwrap()
@@ -422,12 +421,12 @@ fn a_bug_in_one_convention_fails_only_that_one_and_loses_nothing() {
     // A panic while typesetting one convention: the seven others are built,
     // the manifest is written, and the exit status says it is a fault of the
     // program (2), not of the data.
-    let (code, err) = build_cli(dir, Some(reference));
+    let (code, err) = build_cli(dir, Some(id));
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains(&format!(
             "error: {id}: internal error while building this convention \
-             (CHARTA_TEST_PANIC failpoint); its previous files are left in place"
+             (CHARTA_FAILPOINT panic at pdf:{id}); its previous files are left in place"
         )),
         "{err}"
     );
@@ -456,7 +455,7 @@ fn a_bug_in_one_convention_fails_only_that_one_and_loses_nothing() {
     edit_json(&dir.join(format!("associations/{id}.json")), |v| {
         v["association"]["acronym"] = serde_json::json!("RVX");
     });
-    let (code, err) = build_cli(dir, Some(reference));
+    let (code, err) = build_cli(dir, Some(id));
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("0 rendered, 7 unchanged, 0 refused, 1 failed"),
