@@ -136,7 +136,8 @@ pub struct BuildReport {
     /// Every problem, association by association (in id order).
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
-    /// Conventions that failed on a bug (a panic) rather than on their data.
+    /// Conventions that failed on a fault that is not their data's: a bug (a
+    /// panic) or a write that failed (a full disk).
     pub internal_errors: usize,
 }
 
@@ -161,6 +162,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    stage_atomic(path, bytes)?
+        .persist(path)
+        .map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, to be renamed to `path`
+/// (dropped, it is removed).
+fn stage_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(TMP_PREFIX);
@@ -176,8 +186,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     crate::failpoint::write(&name)?;
     tmp.write_all(second)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(tmp)
 }
 
 /// Progress callbacks, so the binary can draw a bar and the library never prints.
@@ -449,7 +458,7 @@ struct JobResult {
     status: Status,
     entry: Option<Entry>,
     diagnostics: Vec<Diagnostic>,
-    /// A bug (a panic), not a fault of the data.
+    /// A fault that is not the data's: a bug (a panic) or a failed write.
     internal: bool,
 }
 
@@ -617,8 +626,15 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         pdf: None,
         pages: None,
     };
-    let io_fail = |file: &Path, e: std::io::Error| {
-        Diagnostic::error(format!("{id}: cannot write the output: {e}")).in_file(file)
+    // A write that fails is no fault of the data (exit status 2).
+    let io_fail = |file: &Path, e: std::io::Error| JobResult {
+        id: id.clone(),
+        status: Status::Failed,
+        entry: None,
+        diagnostics: vec![
+            Diagnostic::error(format!("{id}: cannot write the output: {e}")).in_file(file),
+        ],
+        internal: true,
     };
     // Render the PDF before writing anything, so that a typesetting error leaves
     // the previous files in place.
@@ -643,24 +659,35 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             }
         }
     }
+    // Every file goes to its temporary file first, then all are renamed: a
+    // failure or a panic before the renames leaves the previous files, all of
+    // them (never a new Markdown beside an old PDF).
+    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     if ctx.opts.markdown {
-        let path = out.join(format!("{id}.md"));
-        if let Err(e) = write_atomic(&path, md_bytes) {
-            return fail(vec![io_fail(&path, e)]);
-        }
-        new_entry.md = Some(OutputFile::written(out, format!("{id}.md"), md_bytes));
+        files.push((out.join(format!("{id}.md")), md_bytes));
         // The data the convention was rendered from, so that `charta diff` of two
         // build folders can tell data changes field by field.
-        let snap = out.join(format!("{id}.data.json"));
-        if let Err(e) = write_atomic(&snap, entry.text.as_bytes()) {
-            return fail(vec![io_fail(&snap, e)]);
+        files.push((out.join(format!("{id}.data.json")), entry.text.as_bytes()));
+    }
+    if let Some(o) = &pdf_out {
+        files.push((out.join(format!("{id}.pdf")), &o.pdf));
+    }
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in &files {
+        match stage_atomic(path, bytes) {
+            Ok(tmp) => staged.push((path, tmp)),
+            Err(e) => return io_fail(path, e),
         }
     }
-    if let Some(o) = pdf_out {
-        let path = out.join(format!("{id}.pdf"));
-        if let Err(e) = write_atomic(&path, &o.pdf) {
-            return fail(vec![io_fail(&path, e)]);
+    for (path, tmp) in staged {
+        if let Err(e) = tmp.persist(path) {
+            return io_fail(path, e.error);
         }
+    }
+    if ctx.opts.markdown {
+        new_entry.md = Some(OutputFile::written(out, format!("{id}.md"), md_bytes));
+    }
+    if let Some(o) = pdf_out {
         if ctx.opts.keep_typst {
             let _ = write_atomic(&out.join(format!("{id}.typ")), o.typst_source.as_bytes());
         }
