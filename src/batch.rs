@@ -579,14 +579,22 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     let md_bytes = rendered.markdown.as_bytes();
     let md_hash = sha256_hex(md_bytes);
     // A signed convention keeps its text: a change needs an amendment (avenant).
-    if signed
-        && let Some(prev_md) = job.previous.and_then(|p| p.md.as_ref())
-        && prev_md.sha256 != md_hash
-    {
-        let old = std::fs::read_to_string(out.join(&prev_md.file)).ok();
-        let what = old
-            .map(|o| crate::diff::summary_line(&o, &rendered.markdown))
-            .unwrap_or_else(|| "its text differs from the signed version".to_string());
+    // Its signed text is the Markdown the manifest records or, when the
+    // manifest is gone or records none, the Markdown found in OUT.
+    let md_file = format!("{id}.md");
+    let signed_text = signed
+        .then(|| {
+            job.previous
+                .and_then(|p| p.md.as_ref())
+                .map(|md| md.sha256.clone())
+                .or_else(|| {
+                    std::fs::read(out.join(&md_file))
+                        .ok()
+                        .map(|b| sha256_hex(&b))
+                })
+        })
+        .flatten();
+    let refuse = |what: String, warnings: Vec<Diagnostic>| {
         let mut d = vec![
             Diagnostic::error(format!(
                 "{id}: convention signed on {} would change ({what}); files left untouched",
@@ -597,23 +605,73 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             .with_hint("a signed convention is changed only by an amendment (avenant): draft it as a new convention, or restore the inputs of the signed version"),
         ];
         d.extend(warnings);
-        return JobResult {
-            id,
+        JobResult {
+            id: id.clone(),
             status: Status::Refused,
             entry: None,
             diagnostics: d,
             internal: false,
-        };
+        }
+    };
+    if let Some(signed_hash) = &signed_text
+        && *signed_hash != md_hash
+    {
+        let old = std::fs::read_to_string(out.join(&md_file)).ok();
+        let what = old
+            .map(|o| crate::diff::summary_line(&o, &rendered.markdown))
+            .unwrap_or_else(|| "its text differs from the signed version".to_string());
+        return refuse(what, warnings);
+    }
+    // Its PDF is in OUT but its text is recorded nowhere (a PDF-only build):
+    // unless its inputs are those the PDF was made from, nothing shows that
+    // the text is the same.
+    if signed
+        && signed_text.is_none()
+        && out.join(format!("{id}.pdf")).is_file()
+        && !job
+            .previous
+            .is_some_and(|p| p.inputs_sha256 == inputs_sha256)
+    {
+        return refuse(
+            "its inputs changed and OUT has no Markdown of the signed version to compare \
+             with"
+                .to_string(),
+            warnings,
+        );
     }
     // Same text: the signed files stay byte for byte, even if the layout,
     // a template or charta changed (its pages could move) and under
-    // `--force`. Its entry keeps the inputs it was made from.
-    if signed
-        && let Some(prev) = job.previous
-        && prev.md.as_ref().is_some_and(|md| md.sha256 == md_hash)
-        && intact(prev)
-    {
-        return kept(prev, warnings);
+    // `--force`. Its entry keeps the inputs it was made from; without an
+    // entry, the files found in OUT stand for these inputs.
+    if signed_text.as_ref() == Some(&md_hash) {
+        if let Some(prev) = job.previous
+            && prev.md.is_some()
+            && intact(prev)
+        {
+            return kept(prev, warnings);
+        }
+        let found = |file: String| {
+            let bytes = std::fs::read(out.join(&file)).ok()?;
+            Some(OutputFile::written(out, file, &bytes))
+        };
+        let md = ctx.opts.markdown.then(|| found(md_file.clone()));
+        let pdf = ctx.opts.pdf.then(|| found(format!("{id}.pdf")));
+        if job.previous.is_none_or(|p| p.md.is_none())
+            && md.as_ref().is_none_or(Option::is_some)
+            && pdf.as_ref().is_none_or(Option::is_some)
+        {
+            let in_out = Entry {
+                id: id.clone(),
+                status: Status::Rendered,
+                signed,
+                inputs: inputs.clone(),
+                inputs_sha256: inputs_sha256.clone(),
+                md: md.flatten(),
+                pdf: pdf.flatten(),
+                pages: None,
+            };
+            return kept(&in_out, warnings);
+        }
     }
 
     let mut new_entry = Entry {
