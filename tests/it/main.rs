@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod diff_build;
 mod diff_cases;
+mod escaping;
 mod faults;
 mod library;
 mod pdf_render;
