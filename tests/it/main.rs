@@ -3,6 +3,7 @@
 //! the library's public API or the `charta` binary; `common` holds the
 //! shared helpers.
 
+mod amounts;
 mod batch;
 mod check_cases;
 mod check_schema;
