@@ -628,9 +628,9 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     if signed
         && signed_text.is_none()
         && out.join(format!("{id}.pdf")).is_file()
-        && !job
+        && job
             .previous
-            .is_some_and(|p| p.inputs_sha256 == inputs_sha256)
+            .is_none_or(|p| p.inputs_sha256 != inputs_sha256)
     {
         return refuse(
             "its inputs changed and OUT has no Markdown of the signed version to compare \
