@@ -136,7 +136,8 @@ pub struct BuildReport {
     /// Every problem, association by association (in id order).
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
-    /// Conventions that failed on a bug (a panic) rather than on their data.
+    /// Conventions that failed on a fault that is not their data's: a bug (a
+    /// panic) or a write that failed (a full disk).
     pub internal_errors: usize,
 }
 
@@ -161,6 +162,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    stage_atomic(path, bytes)?
+        .persist(path)
+        .map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, to be renamed to `path`
+/// (dropped, it is removed).
+fn stage_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(TMP_PREFIX);
@@ -168,10 +178,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    let (first, second) = bytes.split_at(bytes.len() / 2);
+    tmp.write_all(first)?;
+    // `CHARTA_FAILPOINT=fail:write:<file>` (a full disk), `panic:` or `stall:`
+    // with half the bytes in the temporary file.
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    crate::failpoint::write(&name)?;
+    tmp.write_all(second)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(tmp)
 }
 
 /// Progress callbacks, so the binary can draw a bar and the library never prints.
@@ -443,7 +458,7 @@ struct JobResult {
     status: Status,
     entry: Option<Entry>,
     diagnostics: Vec<Diagnostic>,
-    /// A bug (a panic), not a fault of the data.
+    /// A fault that is not the data's: a bug (a panic) or a failed write.
     internal: bool,
 }
 
@@ -494,6 +509,7 @@ fn output_intact(out: &Path, f: &Option<OutputFile>) -> bool {
 fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     let entry = job.entry;
     let id = entry.id.clone();
+    let _failpoint = crate::failpoint::convention(&id);
     let fail = |diagnostics: Vec<Diagnostic>| JobResult {
         id: id.clone(),
         status: Status::Failed,
@@ -555,6 +571,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         return kept(prev, warnings);
     }
 
+    crate::failpoint::stage(crate::failpoint::Stage::Render);
     let rendered = match ctx.engine.render_plan(&ctx.prog.file, data, plan) {
         Ok(r) => r,
         Err(d) => return fail(d),
@@ -562,14 +579,22 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     let md_bytes = rendered.markdown.as_bytes();
     let md_hash = sha256_hex(md_bytes);
     // A signed convention keeps its text: a change needs an amendment (avenant).
-    if signed
-        && let Some(prev_md) = job.previous.and_then(|p| p.md.as_ref())
-        && prev_md.sha256 != md_hash
-    {
-        let old = std::fs::read_to_string(out.join(&prev_md.file)).ok();
-        let what = old
-            .map(|o| crate::diff::summary_line(&o, &rendered.markdown))
-            .unwrap_or_else(|| "its text differs from the signed version".to_string());
+    // Its signed text is the Markdown the manifest records or, when the
+    // manifest is gone or records none, the Markdown found in OUT.
+    let md_file = format!("{id}.md");
+    let signed_text = signed
+        .then(|| {
+            job.previous
+                .and_then(|p| p.md.as_ref())
+                .map(|md| md.sha256.clone())
+                .or_else(|| {
+                    std::fs::read(out.join(&md_file))
+                        .ok()
+                        .map(|b| sha256_hex(&b))
+                })
+        })
+        .flatten();
+    let refuse = |what: String, warnings: Vec<Diagnostic>| {
         let mut d = vec![
             Diagnostic::error(format!(
                 "{id}: convention signed on {} would change ({what}); files left untouched",
@@ -580,23 +605,73 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             .with_hint("a signed convention is changed only by an amendment (avenant): draft it as a new convention, or restore the inputs of the signed version"),
         ];
         d.extend(warnings);
-        return JobResult {
-            id,
+        JobResult {
+            id: id.clone(),
             status: Status::Refused,
             entry: None,
             diagnostics: d,
             internal: false,
-        };
+        }
+    };
+    if let Some(signed_hash) = &signed_text
+        && *signed_hash != md_hash
+    {
+        let old = std::fs::read_to_string(out.join(&md_file)).ok();
+        let what = old
+            .map(|o| crate::diff::summary_line(&o, &rendered.markdown))
+            .unwrap_or_else(|| "its text differs from the signed version".to_string());
+        return refuse(what, warnings);
+    }
+    // Its PDF is in OUT but its text is recorded nowhere (a PDF-only build):
+    // unless its inputs are those the PDF was made from, nothing shows that
+    // the text is the same.
+    if signed
+        && signed_text.is_none()
+        && out.join(format!("{id}.pdf")).is_file()
+        && job
+            .previous
+            .is_none_or(|p| p.inputs_sha256 != inputs_sha256)
+    {
+        return refuse(
+            "its inputs changed and OUT has no Markdown of the signed version to compare \
+             with"
+                .to_string(),
+            warnings,
+        );
     }
     // Same text: the signed files stay byte for byte, even if the layout,
     // a template or charta changed (its pages could move) and under
-    // `--force`. Its entry keeps the inputs it was made from.
-    if signed
-        && let Some(prev) = job.previous
-        && prev.md.as_ref().is_some_and(|md| md.sha256 == md_hash)
-        && intact(prev)
-    {
-        return kept(prev, warnings);
+    // `--force`. Its entry keeps the inputs it was made from; without an
+    // entry, the files found in OUT stand for these inputs.
+    if signed_text.as_ref() == Some(&md_hash) {
+        if let Some(prev) = job.previous
+            && prev.md.is_some()
+            && intact(prev)
+        {
+            return kept(prev, warnings);
+        }
+        let found = |file: String| {
+            let bytes = std::fs::read(out.join(&file)).ok()?;
+            Some(OutputFile::written(out, file, &bytes))
+        };
+        let md = ctx.opts.markdown.then(|| found(md_file.clone()));
+        let pdf = ctx.opts.pdf.then(|| found(format!("{id}.pdf")));
+        if job.previous.is_none_or(|p| p.md.is_none())
+            && md.as_ref().is_none_or(Option::is_some)
+            && pdf.as_ref().is_none_or(Option::is_some)
+        {
+            let in_out = Entry {
+                id: id.clone(),
+                status: Status::Rendered,
+                signed,
+                inputs: inputs.clone(),
+                inputs_sha256: inputs_sha256.clone(),
+                md: md.flatten(),
+                pdf: pdf.flatten(),
+                pages: None,
+            };
+            return kept(&in_out, warnings);
+        }
     }
 
     let mut new_entry = Entry {
@@ -609,8 +684,15 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         pdf: None,
         pages: None,
     };
-    let io_fail = |file: &Path, e: std::io::Error| {
-        Diagnostic::error(format!("{id}: cannot write the output: {e}")).in_file(file)
+    // A write that fails is no fault of the data (exit status 2).
+    let io_fail = |file: &Path, e: std::io::Error| JobResult {
+        id: id.clone(),
+        status: Status::Failed,
+        entry: None,
+        diagnostics: vec![
+            Diagnostic::error(format!("{id}: cannot write the output: {e}")).in_file(file),
+        ],
+        internal: true,
     };
     // Render the PDF before writing anything, so that a typesetting error leaves
     // the previous files in place.
@@ -635,24 +717,35 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             }
         }
     }
+    // Every file goes to its temporary file first, then all are renamed: a
+    // failure or a panic before the renames leaves the previous files, all of
+    // them (never a new Markdown beside an old PDF).
+    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     if ctx.opts.markdown {
-        let path = out.join(format!("{id}.md"));
-        if let Err(e) = write_atomic(&path, md_bytes) {
-            return fail(vec![io_fail(&path, e)]);
-        }
-        new_entry.md = Some(OutputFile::written(out, format!("{id}.md"), md_bytes));
+        files.push((out.join(format!("{id}.md")), md_bytes));
         // The data the convention was rendered from, so that `charta diff` of two
         // build folders can tell data changes field by field.
-        let snap = out.join(format!("{id}.data.json"));
-        if let Err(e) = write_atomic(&snap, entry.text.as_bytes()) {
-            return fail(vec![io_fail(&snap, e)]);
+        files.push((out.join(format!("{id}.data.json")), entry.text.as_bytes()));
+    }
+    if let Some(o) = &pdf_out {
+        files.push((out.join(format!("{id}.pdf")), &o.pdf));
+    }
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in &files {
+        match stage_atomic(path, bytes) {
+            Ok(tmp) => staged.push((path, tmp)),
+            Err(e) => return io_fail(path, e),
         }
     }
-    if let Some(o) = pdf_out {
-        let path = out.join(format!("{id}.pdf"));
-        if let Err(e) = write_atomic(&path, &o.pdf) {
-            return fail(vec![io_fail(&path, e)]);
+    for (path, tmp) in staged {
+        if let Err(e) = tmp.persist(path) {
+            return io_fail(path, e.error);
         }
+    }
+    if ctx.opts.markdown {
+        new_entry.md = Some(OutputFile::written(out, format!("{id}.md"), md_bytes));
+    }
+    if let Some(o) = pdf_out {
         if ctx.opts.keep_typst {
             let _ = write_atomic(&out.join(format!("{id}.typ")), o.typst_source.as_bytes());
         }

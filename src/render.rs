@@ -586,56 +586,51 @@ fn tidy(text: &str) -> String {
 
 /// Escapes text so that CommonMark reads it back literally: ASCII punctuation
 /// that can start markup is backslash-escaped, and characters that only matter at
-/// the start of a line are escaped there. Single newlines become spaces (data
-/// never creates a block by accident); blank lines stay paragraph breaks.
+/// the start of a line are escaped there. Every line break becomes a space, a
+/// blank line too: data never creates a block, which in a table cell would
+/// end the row and in a list item or `**…**` would spill template markup.
 pub fn escape_markdown(input: &str) -> String {
-    let normalised = input.replace("\r\n", "\n");
-    let mut out = String::with_capacity(normalised.len() + 8);
-    let paragraphs: Vec<String> = normalised
-        .split("\n\n")
-        .map(|p| p.split('\n').map(str::trim).collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.trim().is_empty())
-        .collect();
-    for (n, p) in paragraphs.iter().enumerate() {
-        if n > 0 {
-            out.push_str("\n\n");
-        }
-        let p = p.trim_start();
-        let mut chars = p.char_indices().peekable();
-        let mut at_start = true;
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '|' | '&' | '$'
-                | '!' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                '-' | '+' | '=' if at_start => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                '0'..='9' if at_start => {
-                    // « 1. » or « 1) » at the start of a paragraph would open a list.
-                    let digits_end = p[i..]
-                        .find(|ch: char| !ch.is_ascii_digit())
-                        .map(|k| i + k)
-                        .unwrap_or(p.len());
-                    out.push_str(&p[i..digits_end]);
-                    while chars.peek().is_some_and(|(k, _)| *k < digits_end) {
-                        chars.next();
-                    }
-                    if let Some(&(_, d)) = chars.peek()
-                        && (d == '.' || d == ')')
-                    {
-                        out.push('\\');
-                        out.push(d);
-                        chars.next();
-                    }
-                }
-                _ => out.push(c),
+    let mut out = String::with_capacity(input.len() + 8);
+    let joined = input
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let p = joined.as_str();
+    let mut chars = p.char_indices().peekable();
+    let mut at_start = true;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '|' | '&' | '$' | '!' => {
+                out.push('\\');
+                out.push(c);
             }
-            at_start = false;
+            '-' | '+' | '=' if at_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            '0'..='9' if at_start => {
+                // « 1. » or « 1) » at the start of a paragraph would open a list.
+                let digits_end = p[i..]
+                    .find(|ch: char| !ch.is_ascii_digit())
+                    .map(|k| i + k)
+                    .unwrap_or(p.len());
+                out.push_str(&p[i..digits_end]);
+                while chars.peek().is_some_and(|(k, _)| *k < digits_end) {
+                    chars.next();
+                }
+                if let Some(&(_, d)) = chars.peek()
+                    && (d == '.' || d == ')')
+                {
+                    out.push('\\');
+                    out.push(d);
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
         }
+        at_start = false;
     }
     out
 }

@@ -185,13 +185,9 @@ impl PdfEngine {
 
         let (result, warnings) = {
             let _guard = MemoGuard;
-            // Test failpoint (debug builds only): a panic in the middle of
-            // typesetting, as a bug of Typst would raise, for the convention
-            // whose reference is `CHARTA_TEST_PANIC`.
-            #[cfg(debug_assertions)]
-            if std::env::var("CHARTA_TEST_PANIC").is_ok_and(|r| r == meta.reference) {
-                panic!("CHARTA_TEST_PANIC failpoint");
-            }
+            // `CHARTA_FAILPOINT=panic:pdf:<id>`: a panic in the middle of
+            // typesetting, as a bug of Typst would raise (see `failpoint`).
+            crate::failpoint::stage(crate::failpoint::Stage::Pdf);
             let compiled = typst::compile::<PagedDocument>(&world);
             let result = compiled.output.and_then(|document| {
                 typst_pdf::pdf(&document, &options).map(|pdf| (pdf, document.pages().len()))

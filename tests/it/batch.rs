@@ -1,8 +1,7 @@
 //! Batch builds: incremental, atomic, resumable, and never silently changing a
 //! signed convention.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -34,18 +33,6 @@ fn with_status(r: &BuildReport, s: Status) -> BTreeSet<String> {
         .filter(|(_, x)| *x == s)
         .map(|(id, _)| id.clone())
         .collect()
-}
-
-/// Every manifest entry describes the files on disk exactly.
-fn assert_manifest_true(out: &Path) {
-    let m = Manifest::read(out).expect("manifest");
-    for e in &m.conventions {
-        for f in [&e.md, &e.pdf].into_iter().flatten() {
-            let bytes =
-                std::fs::read(out.join(&f.file)).unwrap_or_else(|_| panic!("{} missing", f.file));
-            assert_eq!(batch::sha256_hex(&bytes), f.sha256, "{} altered", f.file);
-        }
-    }
 }
 
 #[test]
@@ -229,108 +216,6 @@ fn a_signed_convention_keeps_its_files_when_only_the_layout_changes() {
 }
 
 #[test]
-fn a_build_killed_midway_resumes_to_complete_files_and_a_true_manifest() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let gen_status = std::process::Command::new(env!("CARGO_BIN_EXE_charta"))
-        .arg("--version")
-        .status()
-        .unwrap();
-    assert!(gen_status.success());
-    // 24 generated associations: the example's programme with copies of its files.
-    copy_programme(&example_dir(), dir);
-    for e in std::fs::read_dir(example_dir().join("associations")).unwrap() {
-        let p = e.unwrap().path();
-        for k in 1..3 {
-            let stem = p.file_stem().unwrap().to_string_lossy();
-            let target = dir.join(format!("associations/{stem}-{k}.json"));
-            std::fs::copy(&p, &target).unwrap();
-            edit_json(&target, |v| {
-                v["convention"]["signature"]["date"] = serde_json::Value::Null
-            });
-        }
-    }
-    let out = dir.join("out");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_charta"))
-        .args(["build", dir.to_str().unwrap(), "--jobs", "2"])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Kill as soon as a few PDFs are out.
-    let started = std::time::Instant::now();
-    loop {
-        let pdfs = std::fs::read_dir(&out)
-            .map(|d| {
-                d.filter(|e| {
-                    e.as_ref()
-                        .unwrap()
-                        .path()
-                        .extension()
-                        .is_some_and(|x| x == "pdf")
-                })
-                .count()
-            })
-            .unwrap_or(0);
-        if pdfs >= 3 || started.elapsed().as_secs() > 120 {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    // Every output present is complete (temporary files are hidden and cleaned by the next build).
-    for e in std::fs::read_dir(&out).unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with(".charta-tmp-") {
-            continue;
-        }
-        let bytes = std::fs::read(&p).unwrap();
-        if name.ends_with(".pdf") {
-            assert!(
-                bytes.starts_with(b"%PDF-") && bytes.trim_ascii_end().ends_with(b"%%EOF"),
-                "{name} truncated"
-            );
-        } else if name.ends_with(".md") {
-            assert!(
-                bytes.ends_with(b"\n")
-                    && String::from_utf8(bytes).unwrap().contains("part:signature"),
-                "{name} truncated"
-            );
-        }
-    }
-    // A manifest flushed during the build lists only conventions whose files are complete.
-    if out.join("manifest.json").exists() {
-        assert_manifest_true(&out);
-    }
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_charta"))
-        .args(["build", dir.to_str().unwrap(), "--jobs", "2"])
-        .stderr(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
-    assert_manifest_true(&out);
-    let m = Manifest::read(&out).unwrap();
-    assert_eq!(m.conventions.len(), 24);
-    assert!(
-        m.conventions
-            .iter()
-            .all(|e| e.md.is_some() && e.pdf.is_some())
-    );
-    let leftovers = std::fs::read_dir(&out)
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .starts_with(".charta-tmp-")
-        })
-        .count();
-    assert_eq!(leftovers, 0);
-}
-
-#[test]
 fn a_removed_association_keeps_its_files_and_is_reported_until_they_go() {
     let tmp = example_copy();
     let dir = tmp.path();
@@ -390,81 +275,185 @@ fn a_removed_association_keeps_its_files_and_is_reported_until_they_go() {
     );
 }
 
-/// `charta build` with the debug-build failpoint that panics while typesetting
-/// the convention whose reference is `panic_on`.
-fn build_cli(dir: &Path, panic_on: Option<&str>) -> (i32, String) {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_charta"));
-    cmd.arg("build").arg(dir).env("NO_COLOR", "1");
-    if let Some(reference) = panic_on {
-        cmd.env("CHARTA_TEST_PANIC", reference);
-    }
-    let out = cmd.output().expect("charta runs");
+const SIGNED: &str = "maison-solidarites-montvalon";
+
+/// The signed convention's Markdown and PDF in OUT.
+fn signed_files(out: &Path) -> (Vec<u8>, Vec<u8>) {
     (
-        out.status.code().expect("exit status"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        std::fs::read(out.join(format!("{SIGNED}.md"))).unwrap(),
+        std::fs::read(out.join(format!("{SIGNED}.pdf"))).unwrap(),
     )
 }
 
+/// Changes the signed convention's funding for 2028 (its text changes).
+fn change_signed_text(dir: &Path) {
+    edit_json(&dir.join(format!("associations/{SIGNED}.json")), |v| {
+        v["convention"]["funding"]["2028"] = serde_json::json!(48000);
+    });
+}
+
 #[test]
-fn a_bug_in_one_convention_fails_only_that_one_and_loses_nothing() {
+fn a_refused_rebuild_exits_1_and_says_what_changed() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let first = charta_build(dir, &[], None);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = signed_files(&dir.join("out"));
+    change_signed_text(dir);
+    let r = charta_build(dir, &[], None);
+    // A refusal is a problem of the inputs: 1.
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.with("refused"),
+        BTreeSet::from([SIGNED.to_string()]),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "error: {SIGNED}: convention signed on 2026-02-10 would change"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("0 rendered, 7 unchanged, 1 refused, 0 failed"),
+        "{}",
+        r.stderr
+    );
+    assert!(signed_files(&dir.join("out")) == before);
+}
+
+#[test]
+fn a_signed_convention_is_protected_even_without_its_manifest() {
     let tmp = example_copy();
     let dir = tmp.path();
     let out = dir.join("out");
-    let id = "recyclerie-vaudrecourt";
-    let reference = "RVM-ESS-2026-006";
-    let stray = |out: &Path| {
-        std::fs::read_dir(out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".charta-tmp"))
-            .collect::<Vec<_>>()
-    };
-
-    // A panic while typesetting one convention: the seven others are built,
-    // the manifest is written, and the exit status says it is a fault of the
-    // program (2), not of the data.
-    let (code, err) = build_cli(dir, Some(reference));
-    assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains(&format!(
-            "error: {id}: internal error while building this convention \
-             (CHARTA_TEST_PANIC failpoint); its previous files are left in place"
-        )),
-        "{err}"
+    build(dir, true);
+    let before = signed_files(&out);
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    change_signed_text(dir);
+    let r = build(dir, true);
+    assert_eq!(
+        with_status(&r, Status::Refused),
+        BTreeSet::from([SIGNED.to_string()]),
+        "{:?}",
+        r.diagnostics
     );
-    assert!(
-        err.contains("hint: this is a bug of charta or of Typst"),
-        "{err}"
-    );
-    assert!(
-        err.contains("7 rendered, 0 unchanged, 0 refused, 1 failed"),
-        "{err}"
-    );
-    assert!(!out.join(format!("{id}.md")).exists());
-    assert!(stray(&out).is_empty(), "{:?}", stray(&out));
-    let m = Manifest::read(&out).expect("manifest written");
-    assert_eq!(m.conventions.len(), 7);
+    assert!(signed_files(&out) == before);
     assert_manifest_true(&out);
 
-    // Without the bug, the next build finishes the work.
-    let (code, err) = build_cli(dir, None);
-    assert_eq!(code, 0, "{err}");
-    assert!(err.contains("1 rendered, 7 unchanged"), "{err}");
-    let md = std::fs::read(out.join(format!("{id}.md"))).unwrap();
-    let pdf = std::fs::read(out.join(format!("{id}.pdf"))).unwrap();
+    // Its text restored but the layout changed, still without a manifest:
+    // the files in OUT are the signed ones, kept byte for byte.
+    let original = example_dir().join(format!("associations/{SIGNED}.json"));
+    std::fs::copy(original, dir.join(format!("associations/{SIGNED}.json"))).unwrap();
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/convention.typ"),
+        charta::pdf::BUILTIN_LAYOUT.replace("#1f3a5f", "#5f1f3a"),
+    )
+    .unwrap();
+    let r = build(dir, true);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    assert!(with_status(&r, Status::Unchanged).contains(SIGNED));
+    assert!(signed_files(&out) == before);
+    assert_manifest_true(&out);
+}
 
-    // A change, then the bug again: the previous files stay as they were.
-    edit_json(&dir.join(format!("associations/{id}.json")), |v| {
-        v["association"]["acronym"] = serde_json::json!("RVX");
-    });
-    let (code, err) = build_cli(dir, Some(reference));
-    assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("0 rendered, 7 unchanged, 0 refused, 1 failed"),
-        "{err}"
+#[test]
+fn a_signed_convention_built_as_pdf_only_is_still_protected() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let out = dir.join("out");
+    let (prog, _) = load_programme(dir).unwrap();
+    let mut o = opts(&out, true);
+    o.markdown = false;
+    let first = batch::build(&prog, &o, &()).unwrap();
+    assert!(!first.has_errors(), "{:?}", first.diagnostics);
+    let pdf_before = std::fs::read(out.join(format!("{SIGNED}.pdf"))).unwrap();
+    assert!(!out.join(format!("{SIGNED}.md")).exists());
+
+    change_signed_text(dir);
+    let r = build(dir, true);
+    assert_eq!(
+        with_status(&r, Status::Refused),
+        BTreeSet::from([SIGNED.to_string()]),
+        "{:?}",
+        r.diagnostics
     );
-    assert_eq!(std::fs::read(out.join(format!("{id}.md"))).unwrap(), md);
-    assert_eq!(std::fs::read(out.join(format!("{id}.pdf"))).unwrap(), pdf);
-    assert!(stray(&out).is_empty(), "{:?}", stray(&out));
+    assert!(std::fs::read(out.join(format!("{SIGNED}.pdf"))).unwrap() == pdf_before);
+    assert!(!out.join(format!("{SIGNED}.md")).exists());
+}
+
+#[test]
+fn a_template_or_programme_change_reaching_a_signed_text_is_refused() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let out = dir.join("out");
+    build(dir, true);
+    let before = signed_files(&out);
+    let toml = std::fs::read_to_string(dir.join("charta.toml")).unwrap();
+
+    // charta.toml: a comment changes no text; the signed files stay as they
+    // are (the others are rendered again: their inputs changed).
+    std::fs::write(
+        dir.join("charta.toml"),
+        format!("{toml}\n# Relu en commission.\n"),
+    )
+    .unwrap();
+    let r = build(dir, true);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    assert_eq!(
+        with_status(&r, Status::Unchanged),
+        BTreeSet::from([SIGNED.to_string()])
+    );
+    assert!(signed_files(&out) == before);
+
+    // charta.toml: the funder's name changes the text.
+    std::fs::write(
+        dir.join("charta.toml"),
+        toml.replace(
+            "name = \"Région Val-de-Meuse\"",
+            "name = \"Région Val-de-Meuse-et-Argonne\"",
+        ),
+    )
+    .unwrap();
+    let r = build(dir, true);
+    assert_eq!(
+        with_status(&r, Status::Refused),
+        BTreeSet::from([SIGNED.to_string()]),
+        "{:?}",
+        r.diagnostics
+    );
+    assert!(signed_files(&out) == before);
+    std::fs::write(dir.join("charta.toml"), &toml).unwrap();
+
+    // A template: the title of an article changes the text.
+    let cpo =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/cpo.toml"))
+            .unwrap();
+    let changed = cpo.replace(
+        "title = \"Objet de la convention\"",
+        "title = \"Objet et champ de la convention\"",
+    );
+    assert_ne!(changed, cpo);
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(dir.join("templates/cpo.toml"), changed).unwrap();
+    let r = build(dir, true);
+    assert_eq!(
+        with_status(&r, Status::Refused),
+        BTreeSet::from([SIGNED.to_string()]),
+        "{:?}",
+        r.diagnostics
+    );
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.starts_with(SIGNED))
+        .expect("a diagnostic names it");
+    assert!(d.message.contains("would change"), "{}", d.message);
+    assert!(signed_files(&out) == before);
     assert_manifest_true(&out);
 }

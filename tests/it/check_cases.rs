@@ -783,3 +783,99 @@ fn text_report_tells_where_and_how() {
                 .expect("warning")
     );
 }
+
+/// « Every problem at once » holds across sources too: broken clauses, a
+/// broken template, three mistakes in charta.toml and a bad association file,
+/// all reported by one run, each in its own file.
+#[test]
+fn one_run_reports_the_problems_of_charta_toml_the_library_and_the_data() {
+    let prog = programme(&[case_file("annee-manquante"), case_file("bic-format")]);
+    let root = prog.path();
+    let toml = std::fs::read_to_string(corpus().join("programme/charta.toml")).expect("toml");
+    let toml = toml
+        .replace(
+            "charter_date = \"2024-06-14\"",
+            "charter_date = \"2024-06-31\"",
+        )
+        .replace("siret = \"20009917400019\"", "siret = \"20009917400018\"")
+        .replace(
+            "title = \"Renforcer la cohésion sociale\"",
+            "title = \"Renforcer la cohésion sociale 🌱\"",
+        );
+    std::fs::write(root.join("charta.toml"), toml).expect("write");
+    // Five broken clauses, each under an id of its own, and a template.
+    let clauses = [
+        (
+            "syntaxe-tera",
+            "clause `clause-syntaxe-tera`: Failed to parse 'body'",
+        ),
+        (
+            "front-matter",
+            "invalid clause front matter: unknown field `titel`",
+        ),
+        (
+            "corps-champ-inconnu",
+            "clause `clause-corps-champ-inconnu` uses `asso.nmo`, which the context does not have",
+        ),
+        (
+            "citation-inconnue",
+            "clause `clause-citation-inconnue` cites `versment`, which is neither a clause nor a part",
+        ),
+        (
+            "partie-inconnue",
+            "clause `clause-partie-inconnue` fills part `autres-engagement`, which no template has",
+        ),
+    ];
+    std::fs::create_dir_all(root.join("clauses")).expect("mkdir");
+    for (case, _) in clauses {
+        let body = std::fs::read_to_string(
+            corpus().join(format!("library/{case}/clauses/clause-test.md")),
+        )
+        .expect("case");
+        std::fs::write(
+            root.join(format!("clauses/{case}.md")),
+            body.replace("clause-test", &format!("clause-{case}")),
+        )
+        .expect("write");
+    }
+    copy_dir(&corpus().join("library/partie-en-double"), root);
+
+    let (code, report) = check_json(root);
+    assert_eq!(code, 1);
+    let got = located(&report, root);
+    let errors_in = |file: &str| -> Vec<String> {
+        got.iter()
+            .filter(|(f, s, _, _)| f == file && s == "error")
+            .map(|(_, _, m, _)| m.clone())
+            .collect()
+    };
+    let mut toml_errors = errors_in("charta.toml");
+    toml_errors.sort();
+    assert_eq!(
+        toml_errors,
+        [
+            "charter date `2024-06-31` is not a valid date",
+            "funder SIRET 20009917400018 fails the Luhn check",
+            "the character « 🌱 » (U+1F331, character 31 of the text) is in no embedded font: \
+             the PDF cannot show it",
+        ],
+        "{got:#?}"
+    );
+    for (case, message) in clauses {
+        let found = errors_in(&format!("clauses/{case}.md"));
+        assert_eq!(found.len(), 1, "{case}: {got:#?}");
+        assert!(found[0].starts_with(message), "{case}: {}", found[0]);
+    }
+    assert_eq!(
+        errors_in("templates/cpo.toml"),
+        ["template `cpo` has two parts with id `duree`"]
+    );
+    assert_eq!(
+        errors_in("associations/annee-manquante.json"),
+        ["`funding` has no amount for 2028"]
+    );
+    assert_eq!(
+        errors_in("associations/bic-format.json"),
+        ["BIC `CCOPFRP` is not 8 or 11 capital letters and digits"]
+    );
+}

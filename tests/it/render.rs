@@ -1,8 +1,7 @@
 //! The core engine on the example programme: every convention renders, its
 //! numbering and citations follow the data, and data is never markup or code.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use charta::model::AssociationFile;
 

@@ -2,8 +2,7 @@
 //! programme, the second with associations added, removed and changed; and
 //! the PDF redline.
 
-mod common;
-use common::charta;
+use crate::common::charta;
 
 use std::path::Path;
 

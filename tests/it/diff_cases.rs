@@ -2,8 +2,7 @@
 //! make-fixtures.sh from the example programme): each pair differs by one
 //! thing, and the diff must report exactly that thing.
 
-mod common;
-use common::charta;
+use crate::common::{self, charta};
 
 use std::path::{Path, PathBuf};
 

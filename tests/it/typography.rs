@@ -6,8 +6,7 @@
 //! natural order of objectives, obligation of means). Each point has a positive
 //! and a negative case, on the rendered text.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::sync::LazyLock;
 

@@ -2,8 +2,7 @@
 //! its case, the conditional legal references exactly when they apply, and no
 //! leftover template syntax, empty placeholder or doubled space.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use charta::model::{Amount, AssociationFile, ConventionKind, FunderKind, Regime};
 
@@ -91,6 +90,29 @@ fn cases() -> Vec<Case> {
         }
     }
     out
+}
+
+/// A yearly amount of `cases()` in figures and in letters, as a legal
+/// service would write it.
+fn yearly_amount_by_hand(euros: i64) -> (&'static str, &'static str) {
+    match euros {
+        12_500 => ("12\u{202f}500\u{a0}€", "douze mille cinq cents euros"),
+        22_999 => (
+            "22\u{202f}999\u{a0}€",
+            "vingt-deux mille neuf cent quatre-vingt-dix-neuf euros",
+        ),
+        23_001 => ("23\u{202f}001\u{a0}€", "vingt-trois mille un euros"),
+        152_999 => (
+            "152\u{202f}999\u{a0}€",
+            "cent cinquante-deux mille neuf cent quatre-vingt-dix-neuf euros",
+        ),
+        153_001 => (
+            "153\u{202f}001\u{a0}€",
+            "cent cinquante-trois mille un euros",
+        ),
+        250_000 => ("250\u{202f}000\u{a0}€", "deux cent cinquante mille euros"),
+        other => panic!("no hand-written amount for {other}"),
+    }
 }
 
 fn must_hold(md: &str, needle: &str, when: bool, what: &str) {
@@ -248,16 +270,47 @@ fn conditional_mentions_appear_exactly_when_they_apply() {
         must_hold(&md, "– Modalités de versement", financial, &what);
         must_hold(&md, "– Budget prévisionnel", financial, &what);
         if financial {
-            let amount = charta::french::euros(c.yearly_euros * 100);
-            let letters = charta::french::euros_in_letters(c.yearly_euros * 100);
+            // Written by hand, never by the function under test.
+            let (amount, letters) = yearly_amount_by_hand(c.yearly_euros);
+            must_hold(
+                &md,
+                &format!("pour l'année 2026\u{a0}: un montant maximal de {amount} ({letters})"),
+                c.years > 1,
+                &what,
+            );
             must_hold(&md, &format!("{amount} ({letters})"), true, &what);
             must_hold(&md, "soixante jours", true, &what);
         }
-        // Singular or plural.
+        // Singular or plural: the heading line and the duration, by hand.
+        let last = 2026 + c.years - 1;
         if c.years == 1 {
-            must_hold(&md, "années 2026 à", false, &what);
+            must_hold(&md, "\nConvention n°\u{a0}", true, &what);
+            must_hold(&md, " — année 2026\n", true, &what);
+            must_hold(
+                &md,
+                "conclue pour l'année 2026, soit la période du 1er janvier 2026 au 31 décembre 2026",
+                true,
+                &what,
+            );
+            must_hold(&md, " — années", false, &what);
         } else {
-            must_hold(&md, &format!("{}", 2026 + c.years as i32 - 1), true, &what);
+            let count = ["", "", "deux", "trois", "quatre", "cinq", "six"][c.years];
+            let span = if c.years == 2 {
+                "2026 et 2027".to_string()
+            } else {
+                format!("2026 à {last}")
+            };
+            must_hold(&md, &format!(" — années 2026 à {last}\n"), true, &what);
+            must_hold(
+                &md,
+                &format!(
+                    "conclue pour une durée de {count} ans, couvrant les années {span}, \
+                     soit la période du 1er janvier 2026 au 31 décembre {last}"
+                ),
+                true,
+                &what,
+            );
+            must_hold(&md, "conclue pour l'année", false, &what);
         }
     }
 }

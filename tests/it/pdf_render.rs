@@ -164,7 +164,7 @@ const SOFT: char = '\u{E000}';
 /// Whitespace removed (pdf-extract puts spaces and newlines where glyphs are
 /// far apart; no-break spaces may come back as plain ones), and each
 /// hyphen that ends a line turned into [`SOFT`].
-fn normalise_extracted(text: &str) -> Vec<char> {
+pub(crate) fn normalise_extracted(text: &str) -> Vec<char> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::with_capacity(chars.len());
     for (i, &c) in chars.iter().enumerate() {
@@ -202,7 +202,11 @@ fn matches_at(hay: &[char], needle: &[char]) -> bool {
 
 /// Whether `needle` appears in the PDF text, whitespace and hyphenation aside.
 fn pdf_contains(extracted: &str, needle: &str) -> bool {
-    let hay = normalise_extracted(extracted);
+    normalised_contains(&normalise_extracted(extracted), needle)
+}
+
+/// [`pdf_contains`] on a text already normalised by [`normalise_extracted`].
+pub(crate) fn normalised_contains(hay: &[char], needle: &str) -> bool {
     let needle = normalise_expected(needle);
     (0..=hay.len()).any(|i| matches_at(&hay[i..], &needle))
 }
@@ -292,17 +296,9 @@ fn pdf_render_is_pdf_a_2b() {
 /// name and as text, including at line starts.
 const SPECIALS: &str = "# $ * _ @ < > [ ] \\ // = ~ \" {{ }}";
 
-/// Escapes text for Markdown as charta's renderer does for data: a backslash
-/// before every ASCII punctuation character (CommonMark allows it for all).
+/// Data escaped for Markdown as the renderer escapes it (Tera's autoescape).
 fn markdown_escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_punctuation() {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    charta::render::escape_markdown(text)
 }
 
 /// A minimal one-page convention holding `paragraph` (already Markdown).
@@ -423,26 +419,45 @@ fn long_convention() -> String {
     md
 }
 
+/// A long convention loses nothing across its pages: every article and every
+/// row of a table that runs over several pages (its header repeated on each),
+/// the page count in the footer, the signature after the table. (Its speed
+/// is measured by the benchmarks of the README, not here.)
 #[test]
-fn pdf_render_time_of_a_ten_page_convention() {
+fn pdf_render_long_convention_keeps_every_row_and_page() {
     let markdown = long_convention();
-    let meta = meta(ASSOCIATION);
-    // The first build also loads and parses the fonts.
-    let started = Instant::now();
-    let first = ENGINE
-        .render(&markdown, &meta)
+    let output = ENGINE
+        .render(&markdown, &meta(ASSOCIATION))
         .unwrap_or_else(|e| panic!("{e}"));
-    let cold = started.elapsed();
-    let started = Instant::now();
-    let runs = 3;
-    for _ in 0..runs {
-        ENGINE.render(&markdown, &meta).unwrap();
+    assert!(output.pages >= 8, "{} pages", output.pages);
+    let text = text_of(&output.pdf);
+    for n in 7..=22 {
+        assert!(
+            pdf_contains(&text, &format!("Article {n} – Article type")),
+            "article {n}"
+        );
     }
-    let warm = started.elapsed() / runs;
-    dump(&first.pdf);
-    eprintln!(
-        "long convention: {} pages, first render {cold:?}, then {warm:?} per render",
-        first.pages
-    );
-    assert!(first.pages >= 8, "{} pages", first.pages);
+    for i in 1..=90 {
+        assert!(
+            pdf_contains(&text, &format!("Poste {i} {} {i} 000 €", 2026 + i % 3)),
+            "row {i} of the budget table"
+        );
+    }
+    // The 90-row table spans pages: its header is repeated on each.
+    let headers = normalise_extracted(&text)
+        .iter()
+        .collect::<String>()
+        .matches("PosteAnnéeMontant")
+        .count();
+    assert!(headers >= 3, "table header {headers} times");
+    for page in 1..=output.pages {
+        assert!(
+            pdf_contains(&text, &format!("Page {page} sur {}", output.pages)),
+            "footer of page {page}"
+        );
+    }
+    let flat: String = normalise_extracted(&text).iter().collect();
+    let last_row = flat.find("Poste902026").expect("last row");
+    let signature = flat.find("Faità").expect("signature");
+    assert!(signature > last_row, "the signature follows the table");
 }

@@ -2,8 +2,6 @@
 //! rendered text (what must be there, and what must no longer be), and each new
 //! data rule asserted on `charta check` (severity and JSON path).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use charta::check::check_association;
@@ -12,11 +10,11 @@ use charta::load::{AssociationEntry, Programme};
 use charta::model::{AssociationFile, Unspent};
 use serde_json::{Value, json};
 
-use common::{example, markdown_text};
+use crate::common::{example, markdown_text};
 
 /// The example association `id` with `change` applied to its JSON.
 fn changed(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> Value {
-    let mut v = serde_json::to_value(common::data(prog, id)).expect("to json");
+    let mut v = serde_json::to_value(crate::common::data(prog, id)).expect("to json");
     change(&mut v);
     v
 }
@@ -28,7 +26,7 @@ fn parse(v: &Value) -> AssociationFile {
 /// The convention's plain text (Markdown read back), for `id` changed by `change`.
 fn text(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> String {
     let v = changed(prog, id, change);
-    let r = common::render(prog, id, &parse(&v));
+    let r = crate::common::render(prog, id, &parse(&v));
     markdown_text(&r.markdown)
 }
 
@@ -480,7 +478,7 @@ fn built_in_commitments_are_not_attributed_to_the_programmes_charter() {
 
 #[test]
 fn a_programmes_own_commitments_are_introduced_as_its_charter() {
-    let dir = common::example_copy();
+    let dir = crate::common::example_copy();
     let clauses = dir.path().join("clauses");
     std::fs::create_dir_all(&clauses).unwrap();
     for (id, part) in [

@@ -1,0 +1,301 @@
+//! Helpers shared by the integration tests: load the example programme and
+//! render one association, optionally with its data changed.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use charta::load::{Programme, load_programme};
+use charta::model::AssociationFile;
+use charta::render::{Engine, Rendered};
+
+pub fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/economie-solidaire")
+}
+
+pub fn example() -> Programme {
+    let (p, diags) = load_programme(&example_dir()).expect("example loads");
+    assert!(diags.is_empty(), "{diags:?}");
+    p
+}
+
+pub fn data(prog: &Programme, id: &str) -> AssociationFile {
+    prog.associations
+        .iter()
+        .find(|a| a.id == id)
+        .and_then(|a| a.data.clone())
+        .unwrap_or_else(|| panic!("no association {id}"))
+}
+
+pub fn render(prog: &Programme, id: &str, data: &AssociationFile) -> Rendered {
+    let (engine, diags) = Engine::new(&prog.library);
+    assert!(diags.is_empty(), "{diags:?}");
+    engine
+        .render(&prog.file, id, data, Path::new("test.json"))
+        .unwrap_or_else(|d| panic!("{id}: {d:?}"))
+}
+
+/// The plain text of a Markdown document, as pulldown-cmark reads it back.
+pub fn markdown_text(md: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    let mut out = String::new();
+    for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(_) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `(part id, number)` of every numbered part, in order.
+pub fn numbered_parts(md: &str) -> Vec<(String, String)> {
+    md.lines()
+        .filter_map(|l| l.strip_prefix("<!-- part:"))
+        .filter_map(|rest| {
+            let id = rest.split_whitespace().next()?.to_string();
+            let n = rest
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("number="))?;
+            Some((id, n.to_string()))
+        })
+        .collect()
+}
+
+/// Copies the example programme (charta.toml, associations/) into a new temporary folder.
+pub fn example_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_programme(&example_dir(), tmp.path());
+    tmp
+}
+
+pub fn copy_programme(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.join("associations")).unwrap();
+    std::fs::copy(from.join("charta.toml"), to.join("charta.toml")).unwrap();
+    for e in std::fs::read_dir(from.join("associations")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join("associations").join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+/// Edits one association file as JSON.
+pub fn edit_json(path: &Path, f: impl FnOnce(&mut serde_json::Value)) {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    f(&mut v);
+    std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+/// Runs the binary without colours; returns (exit status, stdout, stderr).
+pub fn charta(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_charta"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("charta runs");
+    (
+        out.status.code().expect("exit status"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `charta build DIR ARGS…` in its own process, with `CHARTA_FAILPOINT` set
+/// when `failpoint` is: exit status, stderr, and the status printed for each
+/// convention (stderr is not a terminal: one `<status> <id>` line each).
+pub struct Run {
+    pub code: i32,
+    pub stderr: String,
+    pub statuses: BTreeMap<String, String>,
+}
+
+impl Run {
+    /// The ids printed with `status` (« rendered », « unchanged »…).
+    pub fn with(&self, status: &str) -> BTreeSet<String> {
+        self.statuses
+            .iter()
+            .filter(|(_, s)| s.as_str() == status)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+}
+
+pub fn statuses(stderr: &str) -> BTreeMap<String, String> {
+    stderr
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let (status, id) = (words.next()?, words.next()?);
+            let known = ["rendered", "unchanged", "refused", "failed"].contains(&status);
+            (known && words.next().is_none()).then(|| (id.to_string(), status.to_string()))
+        })
+        .collect()
+}
+
+pub fn charta_build(dir: &Path, args: &[&str], failpoint: Option<&str>) -> Run {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_charta"));
+    cmd.arg("build").arg(dir).args(args).env("NO_COLOR", "1");
+    match failpoint {
+        Some(f) => cmd.env("CHARTA_FAILPOINT", f),
+        None => cmd.env_remove("CHARTA_FAILPOINT"),
+    };
+    let out = cmd.output().expect("charta runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    Run {
+        code: out.status.code().expect("exit status"),
+        statuses: statuses(&stderr),
+        stderr,
+    }
+}
+
+/// Starts `charta build DIR ARGS…` with `CHARTA_FAILPOINT=stall:<at>`, waits
+/// until it stops there, checks that it is still running (the build was
+/// interrupted, not finished), and kills it with SIGKILL (`kill -9`).
+/// Returns what it printed before.
+pub fn build_killed_at(dir: &Path, args: &[&str], at: &str) -> String {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_charta"))
+        .arg("build")
+        .arg(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("CHARTA_FAILPOINT", format!("stall:{at}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("charta starts");
+    let stderr = std::io::BufReader::new(child.stderr.take().expect("piped"));
+    let mut before = String::new();
+    let mut stalled = false;
+    for line in stderr.lines() {
+        let line = line.expect("stderr is text");
+        if line == format!("charta failpoint: stalled at {at}") {
+            stalled = true;
+            break;
+        }
+        before.push_str(&line);
+        before.push('\n');
+    }
+    assert!(stalled, "the build ended before reaching {at}:\n{before}");
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "the build is still running when killed"
+    );
+    child.kill().expect("SIGKILL");
+    let status = child.wait().expect("reaped");
+    assert_eq!(status.code(), None, "killed by a signal, not exited");
+    before
+}
+
+/// Every file of OUT but the manifest and the temporaries: name → bytes.
+pub fn out_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(out)
+        .expect("OUT exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
+        .filter(|(n, _)| n != "manifest.json" && !n.starts_with(".charta-tmp-"))
+        .map(|(n, p)| (n, std::fs::read(p).expect("readable")))
+        .collect()
+}
+
+/// The hidden temporary files left in OUT.
+pub fn temporaries(out: &Path) -> Vec<String> {
+    std::fs::read_dir(out)
+        .map(|d| {
+            d.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".charta-tmp-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every output in OUT is whole: a PDF from `%PDF-` to `%%EOF`, a convention
+/// down to its signature part and final newline, JSON that parses.
+pub fn assert_outputs_complete(out: &Path) {
+    for (name, bytes) in out_files(out) {
+        if name.ends_with(".pdf") {
+            assert!(
+                bytes.starts_with(b"%PDF-") && bytes.trim_ascii_end().ends_with(b"%%EOF"),
+                "{name} truncated"
+            );
+        } else if name.ends_with(".md") {
+            let text = String::from_utf8(bytes).expect("utf-8");
+            assert!(
+                text.ends_with('\n') && text.contains("<!-- part:signature"),
+                "{name} truncated"
+            );
+        } else if name.ends_with(".json") {
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .unwrap_or_else(|e| panic!("{name} truncated: {e}"));
+        }
+    }
+    if out.join("manifest.json").exists() {
+        charta::batch::Manifest::read(out).expect("the manifest is whole");
+    }
+}
+
+/// Every manifest entry describes the files on disk exactly.
+pub fn assert_manifest_true(out: &Path) {
+    let m = charta::batch::Manifest::read(out).expect("manifest");
+    for e in &m.conventions {
+        for f in [&e.md, &e.pdf].into_iter().flatten() {
+            let bytes =
+                std::fs::read(out.join(&f.file)).unwrap_or_else(|_| panic!("{} missing", f.file));
+            assert_eq!(
+                charta::batch::sha256_hex(&bytes),
+                f.sha256,
+                "{} altered",
+                f.file
+            );
+        }
+    }
+}
+
+/// The conventions a build need not redo, by the manifest in OUT: an entry
+/// made from the association file as it is now, whose Markdown and PDF are
+/// on disk as it records them.
+pub fn done_by_the_manifest(dir: &Path, out: &Path) -> BTreeSet<String> {
+    let Some(m) = charta::batch::Manifest::read(out) else {
+        return BTreeSet::new();
+    };
+    m.conventions
+        .iter()
+        .filter(|e| {
+            let data = std::fs::read(dir.join(format!("associations/{}.json", e.id)));
+            let data_same = data.is_ok_and(|d| charta::batch::sha256_hex(&d) == e.inputs.data);
+            let files_same = [&e.md, &e.pdf].into_iter().all(|f| {
+                f.as_ref().is_some_and(|f| {
+                    std::fs::read(out.join(&f.file))
+                        .is_ok_and(|b| charta::batch::sha256_hex(&b) == f.sha256)
+                })
+            });
+            data_same && files_same
+        })
+        .map(|e| e.id.clone())
+        .collect()
+}
+
+/// The manifest's entries, modification times aside (they differ from one
+/// folder to another).
+pub fn manifest_entries(out: &Path) -> Vec<charta::batch::Entry> {
+    let mut m = charta::batch::Manifest::read(out).expect("manifest");
+    for e in &mut m.conventions {
+        for f in [&mut e.md, &mut e.pdf].into_iter().flatten() {
+            f.modified_ns = 0;
+        }
+    }
+    m.conventions
+}
+
+/// The association ids of a programme folder.
+pub fn association_ids(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir.join("associations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect()
+}

@@ -1,0 +1,158 @@
+//! Faults that are not the data's, injected with `CHARTA_FAILPOINT` (it
+//! works in every build profile): a panic in each stage of one convention,
+//! a full disk in the middle of each file. The convention fails alone, with
+//! exit status 2, and nothing is lost: its previous files stay byte for byte,
+//! no temporary file is left, the manifest tells the truth, and the next
+//! build finishes the work.
+
+use std::path::Path;
+
+use crate::common::*;
+
+const ID: &str = "recyclerie-vaudrecourt";
+
+/// The example built (Markdown and PDF), then `ID` changed.
+fn built_then_changed() -> tempfile::TempDir {
+    let tmp = example_copy();
+    let first = charta_build(tmp.path(), &[], None);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    edit_json(&tmp.path().join(format!("associations/{ID}.json")), |v| {
+        v["association"]["acronym"] = serde_json::json!("RVX");
+    });
+    tmp
+}
+
+fn assert_nothing_lost(out: &Path, before: &std::collections::BTreeMap<String, Vec<u8>>) {
+    let now = out_files(out);
+    assert_eq!(
+        now.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in before {
+        assert!(now[name] == *bytes, "{name} changed");
+    }
+    assert!(temporaries(out).is_empty(), "{:?}", temporaries(out));
+    assert_manifest_true(out);
+}
+
+#[test]
+fn a_panic_in_any_stage_fails_that_convention_only_and_keeps_its_files() {
+    let tmp = built_then_changed();
+    let dir = tmp.path();
+    let out = dir.join("out");
+    let before = out_files(&out);
+    for at in [
+        format!("render:{ID}"),
+        format!("pdf:{ID}"),
+        format!("write:{ID}.md"),
+        format!("write:{ID}.data.json"),
+        format!("write:{ID}.pdf"),
+    ] {
+        let r = charta_build(dir, &[], Some(format!("panic:{at}").as_str()));
+        assert_eq!(r.code, 2, "{at}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "error: {ID}: internal error while building this convention \
+                 (CHARTA_FAILPOINT panic at {at}); its previous files are left in place"
+            )),
+            "{at}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr
+                .contains("hint: this is a bug of charta or of Typst"),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr
+                .contains("0 rendered, 7 unchanged, 0 refused, 1 failed"),
+            "{at}: {}",
+            r.stderr
+        );
+        assert_nothing_lost(&out, &before);
+    }
+    let r = charta_build(dir, &[], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("1 rendered, 7 unchanged"), "{}", r.stderr);
+}
+
+#[test]
+fn a_panic_on_a_first_build_writes_the_others_and_no_file_of_its_own() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let out = dir.join("out");
+    for (k, at) in [format!("render:{ID}"), format!("pdf:{ID}")]
+        .iter()
+        .enumerate()
+    {
+        if k > 0 {
+            std::fs::remove_dir_all(&out).unwrap();
+        }
+        let r = charta_build(dir, &[], Some(format!("panic:{at}").as_str()));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("7 rendered, 0 unchanged, 0 refused, 1 failed"),
+            "{}",
+            r.stderr
+        );
+        assert!(!out.join(format!("{ID}.md")).exists());
+        assert!(!out.join(format!("{ID}.pdf")).exists());
+        let m = charta::batch::Manifest::read(&out).expect("manifest written");
+        assert_eq!(m.conventions.len(), 7);
+        assert_manifest_true(&out);
+        assert!(temporaries(&out).is_empty());
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_write_with_exit_2_and_loses_nothing() {
+    let tmp = built_then_changed();
+    let dir = tmp.path();
+    let out = dir.join("out");
+    let before = out_files(&out);
+    for file in [
+        format!("{ID}.md"),
+        format!("{ID}.data.json"),
+        format!("{ID}.pdf"),
+    ] {
+        let r = charta_build(dir, &[], Some(format!("fail:write:{file}").as_str()));
+        // A full disk is no fault of the data: 2, not 1.
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "error: {ID}: cannot write the output: no space left on device"
+            )),
+            "{file}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr
+                .contains("0 rendered, 7 unchanged, 0 refused, 1 failed"),
+            "{file}: {}",
+            r.stderr
+        );
+        assert_nothing_lost(&out, &before);
+    }
+
+    // The manifest cannot be written: the build says so (2), the previous
+    // manifest stays whole, and the next build redoes what it did not record.
+    let manifest_before = std::fs::read(out.join("manifest.json")).unwrap();
+    let r = charta_build(dir, &[], Some("fail:write:manifest.json"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: cannot write the manifest: no space left on device"),
+        "{}",
+        r.stderr
+    );
+    assert!(std::fs::read(out.join("manifest.json")).unwrap() == manifest_before);
+    assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
+    assert_outputs_complete(&out);
+
+    let r = charta_build(dir, &[], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("1 rendered, 7 unchanged"), "{}", r.stderr);
+    assert_manifest_true(&out);
+}

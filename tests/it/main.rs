@@ -1,0 +1,22 @@
+//! The integration tests, in one binary (Typst is linked once, not once per
+//! file): each module tries a promise of the README from outside, through
+//! the library's public API or the `charta` binary; `common` holds the
+//! shared helpers.
+
+mod amounts;
+mod batch;
+mod check_cases;
+mod check_schema;
+mod cli;
+mod common;
+mod diff_build;
+mod diff_cases;
+mod escaping;
+mod faults;
+mod legal;
+mod library;
+mod pdf_render;
+mod render;
+mod reproducible;
+mod resume;
+mod typography;
