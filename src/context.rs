@@ -235,6 +235,11 @@ pub fn build(
     {
         percents.push(p.advance_percent);
     }
+    if c.kind != ConventionKind::Cadre
+        && let Some(t) = &c.sieg
+    {
+        percents.push(t.reasonable_profit_percent);
+    }
     let percent_decimals = percents
         .iter()
         .map(|v| crate::french::decimals_needed(*v, 2))

@@ -290,7 +290,7 @@ fn sieg_states_one_basis_and_its_parameters() {
     has(&decision, "Coût net");
     has(
         &decision,
-        "Le bénéfice raisonnable admis est fixé à 2 % des charges du service",
+        "Le bénéfice raisonnable admis est fixé à 2,00 % des charges du service",
     );
     has(&decision, "Toute surcompensation est remboursée");
     lacks(&decision, "confie à l'association");
