@@ -11,6 +11,7 @@
 // paths; it is returned rarely and never in a hot loop, so its size is fine.
 #![allow(clippy::result_large_err)]
 
+pub mod anchor;
 pub mod batch;
 pub mod check;
 pub mod context;

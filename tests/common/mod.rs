@@ -49,16 +49,16 @@ pub fn markdown_text(md: &str) -> String {
     out
 }
 
-/// `(part id, number)` of every numbered part, in order.
+/// `(part id, number)` of every numbered part, in order (read with charta's anchor grammar).
 pub fn numbered_parts(md: &str) -> Vec<(String, String)> {
     md.lines()
-        .filter_map(|l| l.strip_prefix("<!-- part:"))
-        .filter_map(|rest| {
-            let id = rest.split_whitespace().next()?.to_string();
-            let n = rest
-                .split_whitespace()
-                .find_map(|w| w.strip_prefix("number="))?;
-            Some((id, n.to_string()))
+        .filter_map(|l| match charta::anchor::parse(l)? {
+            charta::anchor::Anchor::Part {
+                id,
+                number: Some(n),
+                ..
+            } => Some((id.to_string(), n.to_string())),
+            _ => None,
         })
         .collect()
 }
