@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// charta: renders a funder's multi-year objective conventions with associations
-/// (Markdown and PDF) from a charter's clause library and one data file per association.
+/// (Markdown, PDF, ODT, DOCX) from a charter's clause library and one data file per association.
 #[derive(Debug, Parser)]
 #[command(name = "charta", version, about, long_about = None)]
 pub struct Cli {
@@ -22,7 +23,7 @@ pub enum Command {
     },
     /// Validate the programme, the clause library and every association file.
     Check(CheckArgs),
-    /// Render every convention (Markdown and PDF) into the output folder.
+    /// Render every convention (Markdown and PDF; ODT, DOCX on demand) into the output folder.
     Build(BuildArgs),
     /// Compare two versions: two rendered .md files, or two build folders.
     Diff(DiffArgs),
@@ -57,9 +58,14 @@ pub struct BuildArgs {
     /// Output folder (default: PROG/out).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Output formats, comma-separated: md, pdf.
-    #[arg(long, value_delimiter = ',', default_value = "md,pdf")]
-    pub format: Vec<OutputFormat>,
+    /// Output formats, comma-separated (md, pdf, odt, docx).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "md,pdf",
+        value_parser = output_formats()
+    )]
+    pub format: Vec<String>,
     /// Render only these association ids (repeatable).
     #[arg(long = "only", value_name = "ID")]
     pub only: Vec<String>,
@@ -74,10 +80,13 @@ pub struct BuildArgs {
     pub keep_typst: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Md,
-    Pdf,
+/// The formats the emitters offer (`charta::emit::FORMATS`), with their help line.
+fn output_formats() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        charta::emit::FORMATS
+            .iter()
+            .map(|f| PossibleValue::new(f.name).help(f.about)),
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,7 +13,7 @@ use charta::diagnostic::{Diagnostic, Severity, has_errors};
 use charta::load;
 
 mod cli;
-use cli::{Cli, Command, OutputFormat, ReportFormat};
+use cli::{Cli, Command, ReportFormat};
 
 // Typst frees much memory across threads; glibc's malloc keeps it, mimalloc gives it back.
 #[global_allocator]
@@ -169,8 +169,7 @@ fn build(a: cli::BuildArgs) -> u8 {
     };
     let opts = BuildOptions {
         out: a.out.unwrap_or_else(|| dir.join("out")),
-        markdown: a.format.contains(&OutputFormat::Md),
-        pdf: a.format.contains(&OutputFormat::Pdf),
+        formats: a.format,
         only: a.only,
         jobs: a.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism()

@@ -13,8 +13,11 @@ use charta::load::load_programme;
 fn opts(out: &Path, pdf: bool) -> BuildOptions {
     BuildOptions {
         out: out.to_path_buf(),
-        markdown: true,
-        pdf,
+        formats: if pdf {
+            vec!["md".into(), "pdf".into()]
+        } else {
+            vec!["md".into()]
+        },
         only: vec![],
         jobs: 2,
         force: false,
@@ -40,7 +43,7 @@ fn with_status(r: &BuildReport, s: Status) -> BTreeSet<String> {
 fn assert_manifest_true(out: &Path) {
     let m = Manifest::read(out).expect("manifest");
     for e in &m.conventions {
-        for f in [&e.md, &e.pdf].into_iter().flatten() {
+        for f in e.outputs.values() {
             let bytes =
                 std::fs::read(out.join(&f.file)).unwrap_or_else(|_| panic!("{} missing", f.file));
             assert_eq!(batch::sha256_hex(&bytes), f.sha256, "{} altered", f.file);
@@ -315,7 +318,7 @@ fn a_build_killed_midway_resumes_to_complete_files_and_a_true_manifest() {
     assert!(
         m.conventions
             .iter()
-            .all(|e| e.md.is_some() && e.pdf.is_some())
+            .all(|e| e.output("md").is_some() && e.output("pdf").is_some())
     );
     let leftovers = std::fs::read_dir(&out)
         .unwrap()

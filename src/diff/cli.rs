@@ -39,7 +39,7 @@ pub fn diff_files(old: &Path, new: &Path) -> Result<ConventionDiff, String> {
 
 fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
     match out {
-        Some(path) => crate::batch::write_atomic(path, bytes)
+        Some(path) => crate::out::write_atomic(path, bytes)
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => {
             let mut stdout = std::io::stdout().lock();
