@@ -25,7 +25,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Render every convention (Markdown and PDF; ODT, DOCX on demand) into the output folder.
     Build(BuildArgs),
-    /// Compare two versions: two rendered .md files, or two build folders.
+    /// Compare two versions: two rendered .md files, a .md and its edited .odt/.docx, or two build folders.
     Diff(DiffArgs),
     /// Print the JSON Schema (draft 2020-12) of association files.
     Schema,
@@ -95,13 +95,18 @@ pub enum DiffFormat {
     Md,
     Pdf,
     Json,
+    /// The new version with the changes as tracked changes (two .md files).
+    Odt,
+    /// The new version with the changes as tracked changes (two .md files).
+    Docx,
 }
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The old version: a rendered .md file or a build folder.
     pub old: PathBuf,
-    /// The new version: a rendered .md file or a build folder.
+    /// The new version: a rendered .md file, an edited copy of OLD's .odt or
+    /// .docx (compared clause by clause), or a build folder.
     pub new: PathBuf,
     /// Output format (text is coloured when stdout is a terminal).
     #[arg(long, value_enum, default_value = "text")]
@@ -109,4 +114,7 @@ pub struct DiffArgs {
     /// Write the report there instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Author of the tracked changes with --format odt|docx (default: charta).
+    #[arg(long)]
+    pub author: Option<String>,
 }

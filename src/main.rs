@@ -36,9 +36,15 @@ fn main() -> ExitCode {
         Command::Init { dir } => init(&dir),
         Command::Check(a) => check(a.prog.as_deref(), a.format),
         Command::Build(a) => build(a),
-        Command::Diff(a) => {
-            charta::diff::cli::run(&a.old, &a.new, a.format.into(), a.out.as_deref())
-        }
+        Command::Diff(a) => charta::diff::cli::run(
+            &a.old,
+            &a.new,
+            charta::diff::cli::Options {
+                format: a.format.into(),
+                out: a.out.as_deref(),
+                author: a.author.as_deref(),
+            },
+        ),
         Command::Schema => {
             println!("{}", charta::schema::association_schema_json());
             OK
@@ -55,6 +61,8 @@ impl From<cli::DiffFormat> for charta::diff::cli::Format {
             cli::DiffFormat::Md => Format::Markdown,
             cli::DiffFormat::Pdf => Format::Pdf,
             cli::DiffFormat::Json => Format::Json,
+            cli::DiffFormat::Odt => Format::Odt,
+            cli::DiffFormat::Docx => Format::Docx,
         }
     }
 }

@@ -427,3 +427,217 @@ fn unknown_format_is_refused_before_anything_is_written() {
     );
     assert!(!out.join("manifest.json").exists());
 }
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+/// A copy of the archive `from` with the entry `part` changed by `edit`
+/// (the other entries as they are, `mimetype` first and stored).
+fn rezip(from: &Path, to: &Path, part: &str, edit: impl Fn(&str) -> String) {
+    let bytes = std::fs::read(from).unwrap();
+    let mut w = zip::ZipWriter::new();
+    for e in zip::entries(&bytes).unwrap() {
+        let mut data = zip::read_entry(&bytes, &e).unwrap();
+        if e.name == part {
+            data = edit(&String::from_utf8(data).unwrap()).into_bytes();
+        }
+        let method = if e.name == "mimetype" {
+            zip::Method::Stored
+        } else {
+            zip::Method::Deflated
+        };
+        w.add(&e.name, &data, method);
+    }
+    std::fs::write(to, w.finish()).unwrap();
+}
+
+fn clause_changes(json: &str) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["target"] == "clause")
+        .map(|c| {
+            (
+                c["clause"].as_str().unwrap().to_string(),
+                c["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_edited_copy_saved_by_libreoffice_is_compared_back_clause_by_clause() {
+    let prog = example_copy();
+    let out = prog.path().join("out");
+    let id = "maison-solidarites-montvalon";
+    build(prog.path(), &out, &["md", "odt", "docx"], &[id]);
+    let md_path = out.join(format!("{id}.md"));
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    let conv = charta::diff::Convention::parse(&md).unwrap();
+    let touched = conv
+        .clauses
+        .iter()
+        .find(|c| c.text.contains("financièrement"))
+        .unwrap()
+        .id
+        .clone();
+    for (ext, target, part) in [
+        ("odt", "odt", "content.xml"),
+        ("docx", "docx:MS Word 2007 XML", "word/document.xml"),
+    ] {
+        // Opened and saved by LibreOffice: every clause mark survives, no difference.
+        let saved_dir = tempfile::tempdir().unwrap();
+        let saved = soffice(&[out.join(format!("{id}.{ext}"))], target, saved_dir.path())
+            .pop()
+            .unwrap();
+        let (code, stdout, err) = charta(&["diff", s(&md_path), s(&saved), "--format", "json"]);
+        assert_eq!(code, 0, "{ext}: {stdout}{err}");
+
+        // One word changed in one clause: that clause, and only it, is modified.
+        let edited = saved_dir.path().join(format!("edited.{ext}"));
+        rezip(&saved, &edited, part, |xml| {
+            assert!(xml.contains("financièrement"), "{ext}");
+            xml.replacen("financièrement", "généreusement", 1)
+        });
+        let (code, stdout, err) = charta(&["diff", s(&md_path), s(&edited), "--format", "json"]);
+        assert_eq!(code, 1, "{ext}: {err}");
+        assert_eq!(
+            clause_changes(&stdout),
+            [(touched.clone(), "modified".to_string())],
+            "{ext}"
+        );
+        let (_, text, _) = charta(&["diff", s(&md_path), s(&edited)]);
+        assert!(text.contains("généreusement"), "{ext}: {text}");
+
+        // A clause deleted in the editor (its text and its mark) is reported removed.
+        let removed = saved_dir.path().join(format!("removed.{ext}"));
+        let fin = conv.clauses.last().unwrap().id.clone();
+        rezip(&saved, &removed, part, |xml| match ext {
+            "odt" => xml.replace(
+                &format!("text:name=\"clause:{fin}\""),
+                "text:name=\"autre\"",
+            ),
+            _ => xml.replace(
+                &format!("w:name=\"{}\"", charta::emit::docx::bookmark_name(&fin)),
+                "w:name=\"autre\"",
+            ),
+        });
+        let (code, stdout, err) = charta(&["diff", s(&md_path), s(&removed), "--format", "json"]);
+        assert_eq!(code, 1, "{ext}: {err}");
+        assert_eq!(
+            clause_changes(&stdout),
+            [(fin, "removed".to_string())],
+            "{ext}"
+        );
+    }
+    // Not a copy of a convention: a clear error, exit 2.
+    let other = out.join("autre.docx");
+    std::fs::write(&other, b"PK not a zip").unwrap();
+    let (code, _, err) = charta(&["diff", s(&md_path), s(&other)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a DOCX"), "{err}");
+}
+
+#[test]
+fn a_redline_as_tracked_changes_reads_back_in_libreoffice() {
+    let prog = example_copy();
+    let (old, new) = (prog.path().join("old"), prog.path().join("new"));
+    let id = "maison-solidarites-montvalon";
+    build(prog.path(), &old, &["md"], &[id]);
+    let file = prog.path().join("associations").join(format!("{id}.json"));
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    v["convention"]["funding"]["2028"] = 52000.into();
+    std::fs::write(&file, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    build(prog.path(), &new, &["md"], &[id]);
+    let (old_md, new_md) = (old.join(format!("{id}.md")), new.join(format!("{id}.md")));
+    let work = tempfile::tempdir().unwrap();
+    for ext in ["docx", "odt"] {
+        let redline = work.path().join(format!("redline.{ext}"));
+        let args = [
+            "diff",
+            s(&old_md),
+            s(&new_md),
+            "--format",
+            ext,
+            "--out",
+            s(&redline),
+            "--author",
+            "Service juridique « R&D »",
+        ];
+        let (code, _, err) = charta(&args);
+        assert_eq!(code, 1, "{err}");
+        let first = std::fs::read(&redline).unwrap();
+        charta(&args);
+        assert_eq!(
+            first,
+            std::fs::read(&redline).unwrap(),
+            "{ext}: reproducible"
+        );
+
+        // LibreOffice reads the changes: converted to ODT, they are tracked
+        // changes by that author at the decision date of the data.
+        let conv_dir = tempfile::tempdir().unwrap();
+        let odt = if ext == "odt" {
+            redline.clone()
+        } else {
+            soffice(std::slice::from_ref(&redline), "odt", conv_dir.path())
+                .pop()
+                .unwrap()
+        };
+        let content = entry(&odt, "content.xml");
+        let doc = roxmltree::Document::parse(&content).unwrap();
+        let ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
+        let regions: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name((ns, "changed-region")))
+            .collect();
+        let insertions = regions
+            .iter()
+            .filter(|r| r.children().any(|c| c.has_tag_name((ns, "insertion"))))
+            .count();
+        let deletions = regions
+            .iter()
+            .filter(|r| r.children().any(|c| c.has_tag_name((ns, "deletion"))))
+            .count();
+        assert!(
+            insertions >= 2 && deletions >= 2,
+            "{ext}: {insertions} insertions, {deletions} deletions"
+        );
+        for r in &regions {
+            let creator: String = r
+                .descendants()
+                .filter(|n| n.has_tag_name("creator"))
+                .filter_map(|n| n.text())
+                .collect();
+            assert_eq!(creator, "Service juridique « R&D »", "{ext}");
+            let date: String = r
+                .descendants()
+                .filter(|n| n.has_tag_name("date"))
+                .filter_map(|n| n.text())
+                .collect();
+            // The new version's signature date.
+            assert!(date.starts_with("2026-02-10"), "{ext}: {date}");
+        }
+        let deleted: String = regions
+            .iter()
+            .flat_map(|r| r.descendants())
+            .filter(|n| n.has_tag_name((ns, "p")))
+            .flat_map(|p| p.descendants().filter_map(|n| n.text()))
+            .collect();
+        assert!(
+            deleted.contains("47"),
+            "{ext}: old amount deleted: {deleted}"
+        );
+
+        // Accepting every change gives the new version, clause by clause.
+        let (code, out, err) = charta(&["diff", s(&new_md), s(&redline), "--format", "json"]);
+        assert_eq!(
+            code, 0,
+            "{ext}: accepted changes differ from the new version: {out}{err}"
+        );
+    }
+}
