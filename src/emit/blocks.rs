@@ -81,11 +81,13 @@ impl Table {
         self.align.len().max(1)
     }
 
-    /// Relative column widths (sum 1.0), from the longest word and the text
-    /// length of each column: wide enough for its longest word, wider for long text.
-    pub fn widths(&self) -> Vec<f64> {
+    /// Relative column widths (sum 1.0) for a table `available` characters
+    /// wide: each column at least as wide as its longest word (so that no
+    /// word is broken in the middle), the room left shared by how much text
+    /// each column holds.
+    pub fn widths(&self, available: f64) -> Vec<f64> {
         let n = self.columns();
-        let mut score = vec![1.0f64; n];
+        let (mut min, mut want) = (vec![3.0f64; n], vec![3.0f64; n]);
         for row in std::iter::once(&self.head).chain(&self.rows) {
             for (c, cell) in row.iter().enumerate().take(n) {
                 let text = plain(cell);
@@ -93,13 +95,27 @@ impl Table {
                     .split_whitespace()
                     .map(|w| w.chars().count())
                     .max()
-                    .unwrap_or(0) as f64;
+                    .unwrap_or(0) as f64
+                    // The cell's padding, and a bold header's wider letters.
+                    + 3.0;
                 let total = text.chars().count() as f64;
-                score[c] = score[c].max(longest).max(total.sqrt() * 3.0);
+                min[c] = min[c].max(longest);
+                want[c] = want[c].max(longest).max(total.sqrt() * 3.0);
             }
         }
-        let sum: f64 = score.iter().sum();
-        score.iter().map(|s| s / sum).collect()
+        let (sum_min, sum_want) = (min.iter().sum::<f64>(), want.iter().sum::<f64>());
+        let chars: Vec<f64> = if sum_want <= available || sum_min >= available {
+            if sum_min >= available { min } else { want }
+        } else {
+            // Every column gets its longest word, the rest in proportion to its wish.
+            let room = (available - sum_min) / (sum_want - sum_min);
+            min.iter()
+                .zip(&want)
+                .map(|(m, w)| m + (w - m) * room)
+                .collect()
+        };
+        let sum: f64 = chars.iter().sum();
+        chars.iter().map(|c| c / sum).collect()
     }
 }
 
@@ -463,6 +479,27 @@ mod tests {
 
     fn text(s: &str) -> Inline {
         Inline::Text(s.to_string(), Style::default())
+    }
+
+    #[test]
+    fn columns_fit_their_longest_word_and_share_the_rest() {
+        let t = Table {
+            align: vec![Align::Left; 3],
+            head: vec![vec![text("Type")], vec![text("Année")], vec![text("Texte")]],
+            rows: vec![vec![
+                vec![text("quantitatif")],
+                vec![text("2026")],
+                vec![text(&"un mot court ".repeat(30))],
+            ]],
+        };
+        let w = t.widths(100.0);
+        assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        // « quantitatif » and its padding: 14 of 100 characters at least.
+        assert!(w[0] >= 0.14, "{w:?}");
+        assert!(w[2] > w[0] && w[0] > w[1], "{w:?}");
+        // Too narrow for every word: in proportion to the words.
+        let w = t.widths(10.0);
+        assert!(w[0] > w[1], "{w:?}");
     }
 
     #[test]

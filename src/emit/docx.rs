@@ -429,8 +429,9 @@ impl Writer<'_> {
         } else {
             PORTRAIT_WIDTH
         };
+        // An average character of table text (9.5 pt serif) is about 95 twips.
         let widths: Vec<u32> = t
-            .widths()
+            .widths(page / 95.0)
             .iter()
             .map(|s| (s * page).round() as u32)
             .collect();

@@ -110,6 +110,8 @@ const MANIFEST_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 /// Text width of a portrait and a landscape A4 page (cm), margins 2.3 cm.
 const PORTRAIT_WIDTH: f64 = 16.4;
 const LANDSCAPE_WIDTH: f64 = 25.1;
+/// Width of an average character of table text (9.5 pt serif), in cm.
+const CHAR_WIDTH: f64 = 0.17;
 
 fn meta_xml(meta: &PdfMeta) -> String {
     let (y, m, d) = meta.date;
@@ -406,7 +408,7 @@ impl Writer<'_> {
             self.styles,
             r#"<style:style style:name="Tableau{n}" style:family="table"{master}><style:table-properties style:width="{width:.2}cm" table:align="margins" fo:margin-top="0.1cm" fo:margin-bottom="0.3cm"/></style:style>"#
         );
-        for (c, share) in t.widths().iter().enumerate() {
+        for (c, share) in t.widths(width / CHAR_WIDTH).iter().enumerate() {
             let _ = write!(
                 self.styles,
                 r#"<style:style style:name="Tableau{n}.C{c}" style:family="table-column"><style:table-column-properties style:column-width="{:.3}cm" style:rel-width="{}*"/></style:style>"#,
