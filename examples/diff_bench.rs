@@ -143,8 +143,7 @@ fn build_md(prog: &Path, out: &Path) -> Duration {
     let (p, _) = charta::load::load_programme(prog).unwrap_or_else(|d| panic!("{d:?}"));
     let opts = BuildOptions {
         out: out.to_path_buf(),
-        markdown: true,
-        pdf: false,
+        formats: vec!["md".to_string()],
         only: Vec::new(),
         jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
         force: true,

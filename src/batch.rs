@@ -9,123 +9,51 @@
 //! what it lists; the next build finishes the work.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-
 use crate::diagnostic::{Diagnostic, has_errors};
+use crate::emit::{self, Document, EmitOptions, Emitted, Emitter, Format};
 use crate::load::{AssociationEntry, Programme};
-use crate::pdf::PdfEngine;
+use crate::out::{self, remove_stale_temporaries};
 use crate::render::Engine;
 
-pub const MANIFEST: &str = "manifest.json";
-const TMP_PREFIX: &str = ".charta-tmp-";
+// The manifest and the output folder belong to `out`; re-exported here for
+// the callers that knew them as the build's.
+pub use crate::out::{
+    ClauseInput, Entry, Inputs, MANIFEST, Manifest, OutputFile, Status, sha256_hex, write_atomic,
+};
 
 /// What to build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub out: PathBuf,
-    pub markdown: bool,
-    pub pdf: bool,
+    /// The formats to write, by name (see [`emit::FORMATS`]): `md`, `pdf`, `odt`, `docx`.
+    pub formats: Vec<String>,
     pub only: Vec<String>,
     pub jobs: usize,
     pub force: bool,
     pub keep_typst: bool,
 }
 
-/// What happened to one convention.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Rendered,
-    Unchanged,
-    Refused,
-    Failed,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct OutputFile {
-    pub file: String,
-    pub sha256: String,
-    pub size: u64,
-    /// Modification time (ns since the epoch) when written: an unchanged size and
-    /// time spare the next build from hashing the file again.
-    #[serde(default)]
-    pub modified_ns: u64,
-}
-
-impl OutputFile {
-    fn written(out: &Path, file: String, bytes: &[u8]) -> OutputFile {
-        let modified_ns = modified_ns(&out.join(&file)).unwrap_or(0);
-        OutputFile {
-            file,
-            sha256: sha256_hex(bytes),
-            size: bytes.len() as u64,
-            modified_ns,
+impl BuildOptions {
+    /// Options with the default formats (md, pdf), every core, no `--only`.
+    pub fn new(out: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            out: out.into(),
+            formats: emit::DEFAULT_FORMATS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            only: Vec::new(),
+            jobs: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            force: false,
+            keep_typst: false,
         }
-    }
-}
-
-fn modified_ns(path: &Path) -> Option<u64> {
-    let t = std::fs::metadata(path).ok()?.modified().ok()?;
-    Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as u64)
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct ClauseInput {
-    pub id: String,
-    pub version: String,
-    pub origin: crate::load::Origin,
-    pub sha256: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Inputs {
-    /// The association file.
-    pub data: String,
-    /// `charta.toml` (funder, priorities).
-    pub programme: String,
-    pub template: String,
-    /// The Typst layout (only when a PDF is built).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub layout: Option<String>,
-    pub engine: String,
-    pub clauses: Vec<ClauseInput>,
-}
-
-/// One convention in the manifest.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Entry {
-    pub id: String,
-    pub status: Status,
-    pub signed: bool,
-    pub inputs: Inputs,
-    /// Hash of `inputs`, compared by the next build.
-    pub inputs_sha256: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub md: Option<OutputFile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pdf: Option<OutputFile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<usize>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Manifest {
-    pub charta: String,
-    pub programme: String,
-    pub conventions: Vec<Entry>,
-}
-
-impl Manifest {
-    pub fn read(out: &Path) -> Option<Manifest> {
-        let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
-        serde_json::from_str(&text).ok()
     }
 }
 
@@ -151,42 +79,28 @@ impl BuildReport {
     }
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
+/// A format chosen for a build and its emitter.
+type Registered = (&'static Format, Box<dyn Emitter>);
+
+/// The emitters of the formats asked for, in registry order; an unknown name is an error.
+fn emitters(prog: &Programme, opts: &BuildOptions) -> Result<Vec<Registered>, Diagnostic> {
+    for name in &opts.formats {
+        if emit::format(name).is_none() {
+            return Err(Diagnostic::error(format!(
+                "unknown output format `{name}`; charta writes {}",
+                emit::names().join(", ")
+            )));
+        }
     }
-    s
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    stage_atomic(path, bytes)?
-        .persist(path)
-        .map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Writes `bytes` to a temporary file beside `path`, to be renamed to `path`
-/// (dropped, it is removed).
-fn stage_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TMP_PREFIX);
-    // Outputs are documents to share, not secrets: the usual 0644, not tempfile's 0600.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut tmp = builder.tempfile_in(dir)?;
-    let (first, second) = bytes.split_at(bytes.len() / 2);
-    tmp.write_all(first)?;
-    // `CHARTA_FAILPOINT=fail:write:<file>` (a full disk), `panic:` or `stall:`
-    // with half the bytes in the temporary file.
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    crate::failpoint::write(&name)?;
-    tmp.write_all(second)?;
-    tmp.as_file().sync_all()?;
-    Ok(tmp)
+    let options = EmitOptions {
+        layout: prog.library.layout.as_ref().map(|(s, _)| s.clone()),
+        keep_typst: opts.keep_typst,
+    };
+    Ok(emit::FORMATS
+        .iter()
+        .filter(|f| opts.formats.iter().any(|n| n == f.name))
+        .map(|f| (f, (f.new)(&options)))
+        .collect())
 }
 
 /// Progress callbacks, so the binary can draw a bar and the library never prints.
@@ -213,6 +127,7 @@ pub fn build(
         Diagnostic::error(format!("cannot create the output folder: {e}")).in_file(&opts.out)
     })?;
     remove_stale_temporaries(&opts.out);
+    let emitters = emitters(prog, opts)?;
     let previous = Manifest::read(&opts.out).unwrap_or_default();
     let prev_by_id: BTreeMap<&str, &Entry> = previous
         .conventions
@@ -226,9 +141,6 @@ pub fn build(
     report
         .diagnostics
         .extend(crate::check::check_library(prog, &engine));
-    let pdf_engine = opts
-        .pdf
-        .then(|| PdfEngine::new(prog.library.layout.as_ref().map(|(s, _)| s.clone())));
 
     let mut unknown_only = Vec::new();
     for id in &opts.only {
@@ -255,19 +167,17 @@ pub fn build(
     progress.start(jobs.len());
 
     let programme_hash = sha256_hex(prog.toml_text.as_bytes());
-    let layout_hash = prog
-        .library
-        .layout
-        .as_ref()
-        .map(|(s, _)| sha256_hex(s.as_bytes()))
-        .unwrap_or_else(|| sha256_hex(crate::pdf::BUILTIN_LAYOUT.as_bytes()));
+    let layouts: Vec<String> = emitters
+        .iter()
+        .filter_map(|(_, e)| e.layout_hash())
+        .collect();
     let ctx = JobContext {
         prog,
         opts,
         engine: &engine,
-        pdf: pdf_engine.as_ref(),
+        emitters: &emitters,
         programme_hash,
-        layout_hash,
+        layout_hash: (!layouts.is_empty()).then(|| layouts.join("+")),
         clause_hashes: engine
             .library()
             .clauses
@@ -369,9 +279,9 @@ pub fn build(
 /// The warning for a manifest entry whose association file is gone, or
 /// `None` when none of its files is left in OUT (the entry is then dropped).
 fn orphan_warning(out: &Path, e: &Entry) -> Option<Diagnostic> {
-    let left: Vec<&str> = [&e.md, &e.pdf]
-        .into_iter()
-        .flatten()
+    let left: Vec<&str> = e
+        .outputs
+        .values()
         .map(|f| f.file.as_str())
         .filter(|f| out.join(f).is_file())
         .collect();
@@ -426,29 +336,19 @@ fn write_manifest(
         programme: prog.file.programme.name.clone(),
         conventions: entries.values().cloned().collect(),
     };
-    let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
-    write_atomic(&out.join(MANIFEST), &json).map_err(|e| {
+    manifest.write(out).map_err(|e| {
         Diagnostic::error(format!("cannot write the manifest: {e}")).in_file(out.join(MANIFEST))
     })
-}
-
-fn remove_stale_temporaries(out: &Path) {
-    if let Ok(rd) = std::fs::read_dir(out) {
-        for e in rd.flatten() {
-            if e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
 }
 
 struct JobContext<'a> {
     prog: &'a Programme,
     opts: &'a BuildOptions,
     engine: &'a Engine,
-    pdf: Option<&'a PdfEngine>,
+    emitters: &'a [Registered],
     programme_hash: String,
-    layout_hash: String,
+    /// The layouts of the emitters that have one (`+`-joined), if any.
+    layout_hash: Option<String>,
     /// Hash of every clause file, computed once per build.
     clause_hashes: BTreeMap<String, String>,
 }
@@ -492,20 +392,6 @@ fn panicked(job: &Job, panic: &(dyn std::any::Any + Send)) -> JobResult {
     }
 }
 
-fn output_intact(out: &Path, f: &Option<OutputFile>) -> bool {
-    let Some(f) = f else { return false };
-    let path = out.join(&f.file);
-    match std::fs::metadata(&path) {
-        Ok(m) if m.len() == f.size => {
-            f.modified_ns != 0 && modified_ns(&path) == Some(f.modified_ns)
-                || std::fs::read(&path)
-                    .map(|b| sha256_hex(&b) == f.sha256)
-                    .unwrap_or(false)
-        }
-        _ => false,
-    }
-}
-
 fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     let entry = job.entry;
     let id = entry.id.clone();
@@ -533,7 +419,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         data: sha256_hex(entry.text.as_bytes()),
         programme: ctx.programme_hash.clone(),
         template: sha256_hex(plan.template.raw.as_bytes()),
-        layout: ctx.opts.pdf.then(|| ctx.layout_hash.clone()),
+        layout: ctx.layout_hash.clone(),
         engine: env!("CARGO_PKG_VERSION").to_string(),
         clauses: plan
             .clauses()
@@ -559,9 +445,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         internal: false,
     };
     let intact = |prev: &Entry| {
-        prev.status != Status::Failed
-            && (!ctx.opts.markdown || output_intact(out, &prev.md))
-            && (!ctx.opts.pdf || output_intact(out, &prev.pdf))
+        prev.status != Status::Failed && ctx.emitters.iter().all(|(f, _)| prev.intact(out, f.name))
     };
     if let Some(prev) = job.previous
         && !ctx.opts.force
@@ -570,6 +454,11 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     {
         return kept(prev, warnings);
     }
+    // Same inputs, but a format was added or a file is missing or altered:
+    // only those are made again, the intact files stand.
+    let reusable = job.previous.filter(|p| {
+        !ctx.opts.force && p.inputs_sha256 == inputs_sha256 && p.status != Status::Failed
+    });
 
     crate::failpoint::stage(crate::failpoint::Stage::Render);
     let rendered = match ctx.engine.render_plan(&ctx.prog.file, data, plan) {
@@ -581,11 +470,11 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     // A signed convention keeps its text: a change needs an amendment (avenant).
     // Its signed text is the Markdown the manifest records or, when the
     // manifest is gone or records none, the Markdown found in OUT.
-    let md_file = format!("{id}.md");
+    let md_file = out::file_name(&id, "md");
     let signed_text = signed
         .then(|| {
             job.previous
-                .and_then(|p| p.md.as_ref())
+                .and_then(|p| p.output("md"))
                 .map(|md| md.sha256.clone())
                 .or_else(|| {
                     std::fs::read(out.join(&md_file))
@@ -627,7 +516,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     // the text is the same.
     if signed
         && signed_text.is_none()
-        && out.join(format!("{id}.pdf")).is_file()
+        && out.join(out::file_name(&id, "pdf")).is_file()
         && job
             .previous
             .is_none_or(|p| p.inputs_sha256 != inputs_sha256)
@@ -642,32 +531,48 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     // Same text: the signed files stay byte for byte, even if the layout,
     // a template or charta changed (its pages could move) and under
     // `--force`. Its entry keeps the inputs it was made from; without an
-    // entry, the files found in OUT stand for these inputs.
-    if signed_text.as_ref() == Some(&md_hash) {
-        if let Some(prev) = job.previous
-            && prev.md.is_some()
-            && intact(prev)
+    // entry, the files found in OUT stand for these inputs. Only a format
+    // that has no file yet is made.
+    let same_signed_text = signed_text.as_ref() == Some(&md_hash);
+    if same_signed_text
+        && let Some(prev) = job.previous
+        && prev.output("md").is_some()
+        && intact(prev)
+    {
+        return kept(prev, warnings);
+    }
+    let reusable = reusable.or(job.previous.filter(|_| same_signed_text));
+    // A file already in OUT that this build may keep as it is.
+    let keep_file = |format: &Format| -> Option<(OutputFile, Option<usize>)> {
+        if let Some(prev) = reusable
+            && let Some(file) = prev.output(format.name)
+            && file.intact(out)
         {
-            return kept(prev, warnings);
+            return Some((file.clone(), prev.pages.filter(|_| format.name == "pdf")));
         }
-        let found = |file: String| {
+        if same_signed_text && job.previous.is_none_or(|p| p.output("md").is_none()) {
+            let file = out::file_name(&id, format.extension);
             let bytes = std::fs::read(out.join(&file)).ok()?;
-            Some(OutputFile::written(out, file, &bytes))
-        };
-        let md = ctx.opts.markdown.then(|| found(md_file.clone()));
-        let pdf = ctx.opts.pdf.then(|| found(format!("{id}.pdf")));
-        if job.previous.is_none_or(|p| p.md.is_none())
-            && md.as_ref().is_none_or(Option::is_some)
-            && pdf.as_ref().is_none_or(Option::is_some)
-        {
+            return Some((OutputFile::written(out, file, &bytes), None));
+        }
+        None
+    };
+    // Every file of the signed version is in OUT but its entry is gone: they
+    // stand for these inputs, unchanged.
+    if same_signed_text && job.previous.is_none_or(|p| p.output("md").is_none()) {
+        let found: Option<BTreeMap<String, OutputFile>> = ctx
+            .emitters
+            .iter()
+            .map(|(f, _)| keep_file(f).map(|(file, _)| (f.name.to_string(), file)))
+            .collect();
+        if let Some(outputs) = found {
             let in_out = Entry {
                 id: id.clone(),
                 status: Status::Rendered,
                 signed,
                 inputs: inputs.clone(),
                 inputs_sha256: inputs_sha256.clone(),
-                md: md.flatten(),
-                pdf: pdf.flatten(),
+                outputs,
                 pages: None,
             };
             return kept(&in_out, warnings);
@@ -680,8 +585,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         signed,
         inputs,
         inputs_sha256,
-        md: None,
-        pdf: None,
+        outputs: BTreeMap::new(),
         pages: None,
     };
     // A write that fails is no fault of the data (exit status 2).
@@ -694,24 +598,36 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         ],
         internal: true,
     };
-    // Render the PDF before writing anything, so that a typesetting error leaves
-    // the previous files in place.
-    let mut pdf_out = None;
-    if let Some(pdf) = ctx.pdf {
-        match pdf.render(&rendered.markdown, &rendered.pdf_meta) {
-            Ok(o) => pdf_out = Some(o),
+    // Every format is made before anything is written, so that an error
+    // (a typesetting error) leaves the previous files in place.
+    let doc = Document {
+        id: &id,
+        markdown: &rendered.markdown,
+        meta: &rendered.pdf_meta,
+    };
+    let mut made: Vec<(&Format, Emitted)> = Vec::with_capacity(ctx.emitters.len());
+    for (format, emitter) in ctx.emitters {
+        if let Some((file, pages)) = keep_file(format) {
+            new_entry.outputs.insert(format.name.to_string(), file);
+            if pages.is_some() {
+                new_entry.pages = pages;
+            }
+            continue;
+        }
+        match emitter.emit(&doc) {
+            Ok(e) => made.push((*format, e)),
             Err(e) => {
-                let mut d = Diagnostic::error(format!("{id}: typesetting failed: {}", e.message))
-                    .in_file(out.join(format!("{id}.typ")));
+                for (ext, bytes) in &e.extra {
+                    let _ = write_atomic(&out.join(out::file_name(&id, ext)), bytes);
+                }
+                let file = out::file_name(&id, e.source_extension.unwrap_or(format.extension));
+                let mut d =
+                    Diagnostic::error(format!("{id}: {}", e.message)).in_file(out.join(file));
                 if let (Some(l), Some(c)) = (e.line, e.column) {
                     d = d.at(l, c);
                 }
-                if ctx.opts.keep_typst {
-                    let _ = write_atomic(&out.join(format!("{id}.typ")), e.typst_source.as_bytes());
-                } else {
-                    d = d.with_hint(
-                        "run `charta build --keep-typst` to keep the generated Typst source",
-                    );
+                if let Some(h) = e.hint {
+                    d = d.with_hint(h);
                 }
                 return fail(vec![d]);
             }
@@ -721,18 +637,20 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     // failure or a panic before the renames leaves the previous files, all of
     // them (never a new Markdown beside an old PDF).
     let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
-    if ctx.opts.markdown {
-        files.push((out.join(format!("{id}.md")), md_bytes));
-        // The data the convention was rendered from, so that `charta diff` of two
-        // build folders can tell data changes field by field.
-        files.push((out.join(format!("{id}.data.json")), entry.text.as_bytes()));
-    }
-    if let Some(o) = &pdf_out {
-        files.push((out.join(format!("{id}.pdf")), &o.pdf));
+    for (format, emitted) in &made {
+        files.push((
+            out.join(out::file_name(&id, format.extension)),
+            &emitted.bytes,
+        ));
+        if format.name == "md" {
+            // The data the convention was rendered from, so that `charta diff` of two
+            // build folders can tell data changes field by field.
+            files.push((out.join(out::data_file(&id)), entry.text.as_bytes()));
+        }
     }
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in &files {
-        match stage_atomic(path, bytes) {
+        match out::stage_atomic(path, bytes) {
             Ok(tmp) => staged.push((path, tmp)),
             Err(e) => return io_fail(path, e),
         }
@@ -742,15 +660,18 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             return io_fail(path, e.error);
         }
     }
-    if ctx.opts.markdown {
-        new_entry.md = Some(OutputFile::written(out, format!("{id}.md"), md_bytes));
-    }
-    if let Some(o) = pdf_out {
-        if ctx.opts.keep_typst {
-            let _ = write_atomic(&out.join(format!("{id}.typ")), o.typst_source.as_bytes());
+    for (format, emitted) in made {
+        for (ext, bytes) in &emitted.extra {
+            let _ = write_atomic(&out.join(out::file_name(&id, ext)), bytes);
         }
-        new_entry.pdf = Some(OutputFile::written(out, format!("{id}.pdf"), &o.pdf));
-        new_entry.pages = Some(o.pages);
+        if emitted.pages.is_some() {
+            new_entry.pages = emitted.pages;
+        }
+        let file = out::file_name(&id, format.extension);
+        new_entry.outputs.insert(
+            format.name.to_string(),
+            OutputFile::written(out, file, &emitted.bytes),
+        );
     }
     JobResult {
         id,

@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// charta: renders a funder's multi-year objective conventions with associations
-/// (Markdown and PDF) from a charter's clause library and one data file per association.
+/// (Markdown, PDF, ODT, DOCX) from a charter's clause library and one data file per association.
 #[derive(Debug, Parser)]
 #[command(name = "charta", version, about, long_about = None)]
 pub struct Cli {
@@ -22,9 +23,9 @@ pub enum Command {
     },
     /// Validate the programme, the clause library and every association file.
     Check(CheckArgs),
-    /// Render every convention (Markdown and PDF) into the output folder.
+    /// Render every convention (Markdown and PDF; ODT, DOCX on demand) into the output folder.
     Build(BuildArgs),
-    /// Compare two versions: two rendered .md files, or two build folders.
+    /// Compare two versions: two rendered .md files, a .md and its edited .odt/.docx, or two build folders.
     Diff(DiffArgs),
     /// Print the JSON Schema (draft 2020-12) of association files.
     Schema,
@@ -57,9 +58,14 @@ pub struct BuildArgs {
     /// Output folder (default: PROG/out).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Output formats, comma-separated: md, pdf.
-    #[arg(long, value_delimiter = ',', default_value = "md,pdf")]
-    pub format: Vec<OutputFormat>,
+    /// Output formats, comma-separated (md, pdf, odt, docx).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "md,pdf",
+        value_parser = output_formats()
+    )]
+    pub format: Vec<String>,
     /// Render only these association ids (repeatable).
     #[arg(long = "only", value_name = "ID")]
     pub only: Vec<String>,
@@ -74,10 +80,13 @@ pub struct BuildArgs {
     pub keep_typst: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Md,
-    Pdf,
+/// The formats the emitters offer (`charta::emit::FORMATS`), with their help line.
+fn output_formats() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        charta::emit::FORMATS
+            .iter()
+            .map(|f| PossibleValue::new(f.name).help(f.about)),
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,13 +95,18 @@ pub enum DiffFormat {
     Md,
     Pdf,
     Json,
+    /// The new version with the changes as tracked changes (two .md files).
+    Odt,
+    /// The new version with the changes as tracked changes (two .md files).
+    Docx,
 }
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The old version: a rendered .md file or a build folder.
     pub old: PathBuf,
-    /// The new version: a rendered .md file or a build folder.
+    /// The new version: a rendered .md file, an edited copy of OLD's .odt or
+    /// .docx (compared clause by clause), or a build folder.
     pub new: PathBuf,
     /// Output format (text is coloured when stdout is a terminal).
     #[arg(long, value_enum, default_value = "text")]
@@ -100,4 +114,7 @@ pub struct DiffArgs {
     /// Write the report there instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Author of the tracked changes with --format odt|docx (default: charta).
+    #[arg(long)]
+    pub author: Option<String>,
 }

@@ -1,26 +1,31 @@
 //! charta turns a charter of reciprocal commitments into French multi-year
-//! objective conventions, one per association, in Markdown and PDF.
+//! objective conventions, one per association, in Markdown, PDF, ODT and DOCX.
 //!
 //! The pipeline, one way: `load` (programme folder, clause library, templates)
 //! → `check` (every rule on the data) → `render` (conditions, numbering,
-//! citations, Tera with French filters → Markdown) → `pdf` (Markdown → Typst →
-//! PDF) → `batch` (parallel, incremental, atomic writes, manifest). `diff`
-//! compares two versions by clause id.
+//! citations, Tera with French filters → Markdown, with the `anchor`s) →
+//! `emit` (one emitter per output format: Markdown, PDF through `pdf`
+//! (Markdown → Typst → PDF), ODT, DOCX) → `batch` (parallel, incremental,
+//! manifest) into the output folder `out` (layout, manifest, atomic writes).
+//! `diff` compares two versions by clause id.
 
 // A `Diagnostic` (file, location, path, message, hint) is the error of the input
 // paths; it is returned rarely and never in a hot loop, so its size is fine.
 #![allow(clippy::result_large_err)]
 
+pub mod anchor;
 pub mod batch;
 pub mod check;
 pub mod context;
 pub mod diagnostic;
 pub mod diff;
+pub mod emit;
 pub mod failpoint;
 pub mod french;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod out;
 pub mod pdf;
 pub mod render;
 pub mod scaffold;

@@ -13,7 +13,7 @@ use charta::diagnostic::{Diagnostic, Severity, has_errors};
 use charta::load;
 
 mod cli;
-use cli::{Cli, Command, OutputFormat, ReportFormat};
+use cli::{Cli, Command, ReportFormat};
 
 // Typst frees much memory across threads; glibc's malloc keeps it, mimalloc gives it back.
 #[global_allocator]
@@ -36,9 +36,15 @@ fn main() -> ExitCode {
         Command::Init { dir } => init(&dir),
         Command::Check(a) => check(a.prog.as_deref(), a.format),
         Command::Build(a) => build(a),
-        Command::Diff(a) => {
-            charta::diff::cli::run(&a.old, &a.new, a.format.into(), a.out.as_deref())
-        }
+        Command::Diff(a) => charta::diff::cli::run(
+            &a.old,
+            &a.new,
+            charta::diff::cli::Options {
+                format: a.format.into(),
+                out: a.out.as_deref(),
+                author: a.author.as_deref(),
+            },
+        ),
         Command::Schema => {
             println!("{}", charta::schema::association_schema_json());
             OK
@@ -55,6 +61,8 @@ impl From<cli::DiffFormat> for charta::diff::cli::Format {
             cli::DiffFormat::Md => Format::Markdown,
             cli::DiffFormat::Pdf => Format::Pdf,
             cli::DiffFormat::Json => Format::Json,
+            cli::DiffFormat::Odt => Format::Odt,
+            cli::DiffFormat::Docx => Format::Docx,
         }
     }
 }
@@ -169,8 +177,7 @@ fn build(a: cli::BuildArgs) -> u8 {
     };
     let opts = BuildOptions {
         out: a.out.unwrap_or_else(|| dir.join("out")),
-        markdown: a.format.contains(&OutputFormat::Md),
-        pdf: a.format.contains(&OutputFormat::Pdf),
+        formats: a.format,
         only: a.only,
         jobs: a.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism()

@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tera::{Context, Tera};
 
+use crate::anchor;
 use crate::diagnostic::Diagnostic;
 use crate::french;
 use crate::load::{Clause, Library, Origin, Part, PartKind, Template};
@@ -297,10 +298,7 @@ impl Engine {
 
         let mut diags = Vec::new();
         let mut md = String::new();
-        md.push_str(&format!(
-            "<!-- charta:convention id={id} kind={kind} template={} -->\n",
-            template.file.kind
-        ));
+        md.push_str(&anchor::convention(id, kind, &template.file.kind));
         md.push_str(&format!("# {}\n\n", escape_markdown(&template.file.title)));
         md.push_str(&format!(
             "Convention n°{}{} — {}\n\n",
@@ -312,15 +310,12 @@ impl Engine {
         for (part, clauses) in &selected {
             let part_id = &part.id;
             let number = &numbers[part_id.as_str()];
-            md.push_str(&format!(
-                "<!-- part:{} kind={}",
-                part.id,
-                part.kind.as_str()
-            ));
-            if !number.is_empty() {
-                md.push_str(&format!(" number={number}"));
-            }
-            md.push_str(" -->\n");
+            let anchor_kind = match part.kind {
+                PartKind::Block => anchor::PartKind::Block,
+                PartKind::Article => anchor::PartKind::Article,
+                PartKind::Annex => anchor::PartKind::Annex,
+            };
+            md.push_str(&anchor::part(&part.id, anchor_kind, Some(number.as_str())));
             let heading = match part.kind {
                 PartKind::Article => Some(format!(
                     "Article {number} – {}",
@@ -370,7 +365,7 @@ impl Engine {
                         continue;
                     }
                 };
-                md.push_str(&format!("<!-- clause:{} v={} -->\n", m.id, m.version));
+                md.push_str(&anchor::clause(&m.id, &m.version));
                 // The one place for no-break spaces after « n° », « M. »…: the
                 // rendered clause, literal text and data alike.
                 let body = tidy(&body);

@@ -1,16 +1,20 @@
 //! `charta diff`: read the two sides, compare, write the report, set the exit status.
 //!
 //! OLD and NEW are two rendered `.md` files (with their `<id>.data.json`
-//! snapshots, when both have one) or two build folders. Exit status: 0 no
-//! difference, 1 differences, 2 a fault (unreadable input, not a convention,
-//! mixed file and folder, output not writable), with an `error:` line.
+//! snapshots, when both have one), two build folders, or a rendered `.md`
+//! and an edited copy of it (`.odt` or `.docx`, compared clause by clause).
+//! Exit status: 0 no difference, 1 differences, 2 a fault (unreadable input,
+//! not a convention, mixed file and folder, output not writable), with an
+//! `error:` line.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use super::folder::{diff_folders, read_data};
+use super::office::{self, OfficeFormat};
 use super::report::{self, Report};
-use super::{Convention, ConventionDiff, data_changes, pdf};
+use super::{Convention, ConventionDiff, data_changes, pdf, tracked};
+use crate::pdf::PdfMeta;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -18,6 +22,19 @@ pub enum Format {
     Markdown,
     Pdf,
     Json,
+    /// The new version with the changes as tracked changes.
+    Odt,
+    Docx,
+}
+
+/// Options of `charta diff` besides the two sides.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub format: Format,
+    /// Write there instead of stdout.
+    pub out: Option<&'a Path>,
+    /// Author of the tracked changes (`--format odt|docx`).
+    pub author: Option<&'a str>,
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -37,9 +54,88 @@ pub fn diff_files(old: &Path, new: &Path) -> Result<ConventionDiff, String> {
     Ok(diff)
 }
 
+/// Compares a rendered convention with an edited copy of its ODT or DOCX,
+/// clause by clause (see [`office`]).
+pub fn diff_edited(
+    md: &Path,
+    edited: &Path,
+    format: OfficeFormat,
+) -> Result<ConventionDiff, String> {
+    let conv = Convention::parse(&read(md)?).map_err(|e| format!("{}: {e}", md.display()))?;
+    let bytes =
+        std::fs::read(edited).map_err(|e| format!("cannot read {}: {e}", edited.display()))?;
+    let ids: Vec<String> = conv.clauses.iter().map(|c| c.id.clone()).collect();
+    let found = office::read_clauses(&bytes, format, &ids)
+        .map_err(|e| format!("{}: {e}", edited.display()))?;
+    if found.is_empty() && !ids.is_empty() {
+        return Err(format!(
+            "{}: none of the clauses of {} is marked in it (no section `clause:…` nor \
+             bookmark `c_…`): is it a copy of that convention written by charta?",
+            edited.display(),
+            md.display()
+        ));
+    }
+    let (old, new) = office::as_edited(&conv, &found);
+    Ok(ConventionDiff::of(&old, &new))
+}
+
+/// The new version of `report` (a pair of `.md` files) as an ODT or DOCX
+/// with the changes tracked.
+fn tracked_document(
+    report: &Report,
+    format: Format,
+    author: Option<&str>,
+) -> Result<Vec<u8>, String> {
+    let Report::Pair { new, diff, .. } = report else {
+        return Err(
+            "tracked changes are written for one convention: compare two rendered .md files, \
+             not two folders"
+                .to_string(),
+        );
+    };
+    if OfficeFormat::of(new).is_some() {
+        return Err(format!(
+            "{}: the new version must be a rendered .md file to write it with tracked changes",
+            new.display()
+        ));
+    }
+    let new_md = read(new)?;
+    let conv = Convention::parse(&new_md).map_err(|e| format!("{}: {e}", new.display()))?;
+    let revision = tracked::revision(new, author)?;
+    let data = read_data(new)?.unwrap_or_default();
+    let years: Vec<i64> = data["convention"]["years"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|y| y.as_i64()).collect())
+        .unwrap_or_default();
+    let meta = PdfMeta {
+        title: conv.heading().to_string(),
+        reference: data["convention"]["reference"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        funder: revision.author.clone(),
+        association: data["association"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        period: match (years.first(), years.last()) {
+            (Some(a), Some(b)) if a != b => format!("{a}-{b}"),
+            (Some(a), _) => a.to_string(),
+            _ => String::new(),
+        },
+        date: revision.date,
+        charts: Vec::new(),
+    };
+    let marked = tracked::redlined_markdown(&new_md, diff);
+    Ok(match format {
+        Format::Odt => crate::emit::odt::write(&marked, &meta, &revision),
+        _ => crate::emit::docx::write(&marked, &meta, &revision),
+    })
+}
+
 fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
     match out {
-        Some(path) => crate::batch::write_atomic(path, bytes)
+        Some(path) => crate::out::write_atomic(path, bytes)
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => {
             let mut stdout = std::io::stdout().lock();
@@ -51,7 +147,8 @@ fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
     }
 }
 
-fn emit(report: &Report, format: Format, out: Option<&Path>) -> Result<(), String> {
+fn emit(report: &Report, opts: Options) -> Result<(), String> {
+    let Options { format, out, .. } = opts;
     let bytes = match format {
         Format::Text => {
             // Colour only for a person looking at a terminal (anstream also
@@ -71,11 +168,20 @@ fn emit(report: &Report, format: Format, out: Option<&Path>) -> Result<(), Strin
             }
             pdf::render(report).map_err(|e| format!("cannot typeset the PDF redline: {e}"))?
         }
+        Format::Odt | Format::Docx => {
+            if out.is_none() && std::io::stdout().is_terminal() {
+                return Err(
+                    "an office document is not for a terminal: give --out FILE (or redirect the output)"
+                        .to_string(),
+                );
+            }
+            tracked_document(report, format, opts.author)?
+        }
     };
     write_out(out, &bytes)
 }
 
-fn compare(old: &Path, new: &Path, format: Format, out: Option<&Path>) -> Result<bool, String> {
+fn compare(old: &Path, new: &Path, opts: Options) -> Result<bool, String> {
     for p in [old, new] {
         if !p.exists() {
             return Err(format!("{}: no such file or folder", p.display()));
@@ -85,13 +191,16 @@ fn compare(old: &Path, new: &Path, format: Format, out: Option<&Path>) -> Result
         (true, true) => {
             let f = diff_folders(old, new)?;
             let report = Report::Folder(&f);
-            emit(&report, format, out)?;
+            emit(&report, opts)?;
             Ok(report.has_differences())
         }
         (false, false) => {
-            let d = diff_files(old, new)?;
+            let d = match OfficeFormat::of(new) {
+                Some(f) => diff_edited(old, new, f)?,
+                None => diff_files(old, new)?,
+            };
             let report = Report::Pair { old, new, diff: &d };
-            emit(&report, format, out)?;
+            emit(&report, opts)?;
             Ok(report.has_differences())
         }
         _ => Err(format!(
@@ -105,8 +214,8 @@ fn compare(old: &Path, new: &Path, format: Format, out: Option<&Path>) -> Result
 }
 
 /// Runs the command; returns the exit status (0 same, 1 different, 2 fault).
-pub fn run(old: &Path, new: &Path, format: Format, out: Option<&Path>) -> u8 {
-    match compare(old, new, format, out) {
+pub fn run(old: &Path, new: &Path, opts: Options) -> u8 {
+    match compare(old, new, opts) {
         Ok(false) => 0,
         Ok(true) => 1,
         Err(e) => {

@@ -67,35 +67,11 @@ pub struct Convention {
     pub clauses: Vec<Clause>,
 }
 
-const HEADER: &str = "<!-- charta:convention";
+use crate::anchor::{self, Anchor, HEADER};
 
 /// Whether `text` looks like a convention rendered by charta.
 pub fn is_convention(text: &str) -> bool {
-    first_line(text).is_some_and(|l| l.starts_with(HEADER))
-}
-
-fn first_line(text: &str) -> Option<&str> {
-    text.trim_start_matches('\u{FEFF}')
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-}
-
-/// The words of an anchor `<!-- name:ID k=v … -->` after `prefix`, if `line` is one.
-fn anchor<'a>(line: &'a str, prefix: &str) -> Option<Vec<&'a str>> {
-    let inner = line
-        .trim()
-        .strip_prefix("<!--")?
-        .strip_suffix("-->")?
-        .trim()
-        .strip_prefix(prefix)?;
-    Some(inner.split_whitespace().collect())
-}
-
-fn attr<'a>(words: &[&'a str], key: &str) -> Option<&'a str> {
-    words
-        .iter()
-        .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
+    anchor::is_convention(text)
 }
 
 /// Removes the blank lines that separate blocks in the file but are not content.
@@ -109,7 +85,7 @@ fn trim_block(s: &mut String) {
 impl Convention {
     /// Parses a rendered convention; the error says why `markdown` is not one.
     pub fn parse(markdown: &str) -> Result<Convention, String> {
-        let Some(first) = first_line(markdown) else {
+        let Some(first) = anchor::first_line(markdown) else {
             return Err("the file is empty".to_string());
         };
         if !first.starts_with(HEADER) {
@@ -130,46 +106,47 @@ impl Convention {
         let mut expect_heading = false;
         for line in markdown.trim_start_matches('\u{FEFF}').lines() {
             if !header_seen {
-                if let Some(words) = anchor(line, "charta:convention") {
-                    conv.attrs = words
+                if let Some(Anchor::Convention(attrs)) = anchor::parse(line) {
+                    conv.attrs = attrs
                         .iter()
-                        .filter_map(|w| w.split_once('='))
                         .map(|(k, v)| (k.to_string(), v.to_string()))
                         .collect();
                     header_seen = true;
                 }
                 continue;
             }
-            if let Some(words) = anchor(line, "part:") {
-                let id = words.first().copied().unwrap_or_default().to_string();
-                conv.parts.push(Part {
-                    id,
-                    kind: attr(&words, "kind").unwrap_or("block").to_string(),
-                    number: attr(&words, "number").map(str::to_string),
-                    heading: None,
-                    preface: String::new(),
-                });
-                sink = Sink::Preface;
-                expect_heading = true;
-                continue;
-            }
-            if let Some(words) = anchor(line, "clause:") {
-                let mut id = words.first().copied().unwrap_or_default().to_string();
-                // Ids are unique in a convention; should one repeat, keep both apart.
-                let n = seen.entry(id.clone()).or_insert(0);
-                *n += 1;
-                if *n > 1 {
-                    id = format!("{id}#{n}");
+            match anchor::parse(line) {
+                Some(Anchor::Part { id, kind, number }) => {
+                    conv.parts.push(Part {
+                        id: id.to_string(),
+                        kind: kind.as_str().to_string(),
+                        number: number.map(str::to_string),
+                        heading: None,
+                        preface: String::new(),
+                    });
+                    sink = Sink::Preface;
+                    expect_heading = true;
+                    continue;
                 }
-                conv.clauses.push(Clause {
-                    id,
-                    version: attr(&words, "v").unwrap_or_default().to_string(),
-                    part: conv.parts.last().map(|p| p.id.clone()).unwrap_or_default(),
-                    text: String::new(),
-                });
-                sink = Sink::Clause;
-                expect_heading = false;
-                continue;
+                Some(Anchor::Clause { id, version }) => {
+                    let mut id = id.to_string();
+                    // Ids are unique in a convention; should one repeat, keep both apart.
+                    let n = seen.entry(id.clone()).or_insert(0);
+                    *n += 1;
+                    if *n > 1 {
+                        id = format!("{id}#{n}");
+                    }
+                    conv.clauses.push(Clause {
+                        id,
+                        version: version.to_string(),
+                        part: conv.parts.last().map(|p| p.id.clone()).unwrap_or_default(),
+                        text: String::new(),
+                    });
+                    sink = Sink::Clause;
+                    expect_heading = false;
+                    continue;
+                }
+                _ => {}
             }
             if expect_heading {
                 if line.trim().is_empty() {

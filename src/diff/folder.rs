@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::data::data_changes;
 use super::doc::{Convention, is_convention};
 use super::{ConventionDiff, version_changes};
+use crate::out;
 
 /// The fate of one convention between two builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,11 +95,11 @@ fn conventions_in(dir: &Path) -> Result<BTreeSet<String>, String> {
             ids.insert(id.to_string());
         }
     }
-    if ids.is_empty() && !dir.join(crate::batch::MANIFEST).is_file() {
+    if ids.is_empty() && !out::has_manifest(dir) {
         return Err(format!(
             "{} is not a build folder (no convention `<id>.md` rendered by charta, no {})",
             dir.display(),
-            crate::batch::MANIFEST
+            out::MANIFEST
         ));
     }
     Ok(ids)
@@ -119,10 +120,9 @@ fn read(path: &Path) -> Result<String, String> {
 
 /// The data snapshot beside a convention, if there is one.
 pub(crate) fn read_data(md_path: &Path) -> Result<Option<serde_json::Value>, String> {
-    let Some(stem) = md_path.file_stem() else {
+    let Some(path) = out::data_path_beside(md_path) else {
         return Ok(None);
     };
-    let path = md_path.with_file_name(format!("{}.data.json", stem.to_string_lossy()));
     match std::fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str(&text)
             .map(Some)
@@ -155,8 +155,8 @@ fn one(
     sides: (bool, bool),
 ) -> Result<FolderEntry, String> {
     let (old_path, new_path) = (
-        old_dir.join(format!("{id}.md")),
-        new_dir.join(format!("{id}.md")),
+        old_dir.join(out::file_name(id, "md")),
+        new_dir.join(out::file_name(id, "md")),
     );
     let entry = |status, summary: String, diff| FolderEntry {
         id: id.to_string(),

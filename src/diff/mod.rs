@@ -7,18 +7,22 @@
 //! word-level `redline` over the `tokens` of its text; `data` compares the
 //! association files that produced them (the `<id>.data.json` snapshot a
 //! build writes beside `<id>.md`); `folder` does it for every convention of
-//! two build folders; `report` and `pdf` write the result for a terminal, in
-//! Markdown, JSON or PDF; `cli` is `charta diff`.
+//! two build folders; `office` reads an edited ODT or DOCX back, clause by
+//! clause; `report` and `pdf` write the result for a terminal, in Markdown,
+//! JSON or PDF, and `tracked` as an ODT or DOCX with tracked changes; `cli`
+//! is `charta diff`.
 
 pub mod cli;
 mod compare;
 mod data;
 mod doc;
 mod folder;
+pub mod office;
 mod pdf;
 mod redline;
 mod report;
 mod tokens;
+pub mod tracked;
 
 use serde::{Deserialize, Serialize};
 

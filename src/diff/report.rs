@@ -18,6 +18,7 @@ use super::ConventionDiff;
 use super::compare::{Change, ChangeKind, Target};
 use super::folder::{ConventionStatus, FolderDiff};
 use super::redline::{Op, Segment};
+use crate::anchor;
 use crate::render::escape_markdown;
 
 /// What is being reported: one pair of conventions, or two build folders.
@@ -698,7 +699,8 @@ pub fn markdown(report: &Report) -> String {
                     format!(" de la convention {}", diff.id)
                 }
             );
-            out.push_str("<!-- part:resume kind=block -->\n## Résumé\n\n");
+            out.push_str(&anchor::part("resume", anchor::PartKind::Block, None));
+            out.push_str("## Résumé\n\n");
             let _ = writeln!(
                 out,
                 "- Ancienne version : {}\n- Nouvelle version : {}\n",
@@ -716,13 +718,14 @@ pub fn markdown(report: &Report) -> String {
             md_sections(&mut body, diff, 2);
             // The redline starts on its own page in the PDF.
             if let Some(at) = body.find("## Texte comparé") {
-                body.insert_str(at, "<!-- part:texte kind=block -->\n");
+                body.insert_str(at, &anchor::part("texte", anchor::PartKind::Block, None));
             }
             out.push_str(&body);
         }
         Report::Folder(f) => {
             out.push_str("# Comparaison de deux lots de conventions\n\n");
-            out.push_str("<!-- part:resume kind=block -->\n## Résumé\n\n");
+            out.push_str(&anchor::part("resume", anchor::PartKind::Block, None));
+            out.push_str("## Résumé\n\n");
             let _ = writeln!(
                 out,
                 "- Ancien dossier : {}\n- Nouveau dossier : {}\n",
@@ -759,9 +762,8 @@ pub fn markdown(report: &Report) -> String {
             }
             let changed: Vec<_> = f.conventions.iter().filter(|e| e.diff.is_some()).collect();
             if !changed.is_empty() {
-                out.push_str(
-                    "<!-- part:texte kind=block -->\n## Détail des conventions modifiées\n\n",
-                );
+                out.push_str(&anchor::part("texte", anchor::PartKind::Block, None));
+                out.push_str("## Détail des conventions modifiées\n\n");
                 for e in changed {
                     let _ = writeln!(out, "### Convention {}\n", e.id);
                     if let Some(d) = &e.diff {

@@ -12,8 +12,11 @@ use charta::load::load_programme;
 fn opts(out: &Path, pdf: bool) -> BuildOptions {
     BuildOptions {
         out: out.to_path_buf(),
-        markdown: true,
-        pdf,
+        formats: if pdf {
+            vec!["md".into(), "pdf".into()]
+        } else {
+            vec!["md".into()]
+        },
         only: vec![],
         jobs: 2,
         force: false,
@@ -369,7 +372,7 @@ fn a_signed_convention_built_as_pdf_only_is_still_protected() {
     let out = dir.join("out");
     let (prog, _) = load_programme(dir).unwrap();
     let mut o = opts(&out, true);
-    o.markdown = false;
+    o.formats = vec!["pdf".to_string()];
     let first = batch::build(&prog, &o, &()).unwrap();
     assert!(!first.has_errors(), "{:?}", first.diagnostics);
     let pdf_before = std::fs::read(out.join(format!("{SIGNED}.pdf"))).unwrap();

@@ -81,7 +81,7 @@ fn keep_typst_writes_the_generated_source() {
 
 #[test]
 fn usage_errors_and_missing_programmes_have_their_exit_status() {
-    let bad = charta(&["build", "--format", "docx"]);
+    let bad = charta(&["build", "--format", "rtf"]);
     assert_eq!(bad.status.code(), Some(2));
     let none = charta(&["check", "/nonexistent/programme"]);
     assert_eq!(none.status.code(), Some(1));

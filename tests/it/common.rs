@@ -53,13 +53,13 @@ pub fn markdown_text(md: &str) -> String {
 /// `(part id, number)` of every numbered part, in order.
 pub fn numbered_parts(md: &str) -> Vec<(String, String)> {
     md.lines()
-        .filter_map(|l| l.strip_prefix("<!-- part:"))
-        .filter_map(|rest| {
-            let id = rest.split_whitespace().next()?.to_string();
-            let n = rest
-                .split_whitespace()
-                .find_map(|w| w.strip_prefix("number="))?;
-            Some((id, n.to_string()))
+        .filter_map(|l| match charta::anchor::parse(l)? {
+            charta::anchor::Anchor::Part {
+                id,
+                number: Some(n),
+                ..
+            } => Some((id.to_string(), n.to_string())),
+            _ => None,
         })
         .collect()
 }
@@ -241,7 +241,7 @@ pub fn assert_outputs_complete(out: &Path) {
 pub fn assert_manifest_true(out: &Path) {
     let m = charta::batch::Manifest::read(out).expect("manifest");
     for e in &m.conventions {
-        for f in [&e.md, &e.pdf].into_iter().flatten() {
+        for f in e.outputs.values() {
             let bytes =
                 std::fs::read(out.join(&f.file)).unwrap_or_else(|_| panic!("{} missing", f.file));
             assert_eq!(
@@ -266,8 +266,8 @@ pub fn done_by_the_manifest(dir: &Path, out: &Path) -> BTreeSet<String> {
         .filter(|e| {
             let data = std::fs::read(dir.join(format!("associations/{}.json", e.id)));
             let data_same = data.is_ok_and(|d| charta::batch::sha256_hex(&d) == e.inputs.data);
-            let files_same = [&e.md, &e.pdf].into_iter().all(|f| {
-                f.as_ref().is_some_and(|f| {
+            let files_same = ["md", "pdf"].into_iter().all(|format| {
+                e.output(format).is_some_and(|f| {
                     std::fs::read(out.join(&f.file))
                         .is_ok_and(|b| charta::batch::sha256_hex(&b) == f.sha256)
                 })
@@ -283,7 +283,7 @@ pub fn done_by_the_manifest(dir: &Path, out: &Path) -> BTreeSet<String> {
 pub fn manifest_entries(out: &Path) -> Vec<charta::batch::Entry> {
     let mut m = charta::batch::Manifest::read(out).expect("manifest");
     for e in &mut m.conventions {
-        for f in [&mut e.md, &mut e.pdf].into_iter().flatten() {
+        for f in e.outputs.values_mut() {
             f.modified_ns = 0;
         }
     }

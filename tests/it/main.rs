@@ -11,6 +11,7 @@ mod cli;
 mod common;
 mod diff_build;
 mod diff_cases;
+mod emit;
 mod escaping;
 mod faults;
 mod legal;

@@ -1,0 +1,23 @@
+//! Markdown: the rendered convention as it is (CommonMark + GFM tables, with
+//! its anchors). The diff reads it back.
+
+use super::{Document, EmitError, Emitted, Emitter, Format};
+
+pub(super) const FORMAT: Format = Format {
+    name: "md",
+    extension: "md",
+    about: "Markdown, with the anchors `charta diff` aligns on",
+    new: |_| Box::new(Markdown),
+};
+
+struct Markdown;
+
+impl Emitter for Markdown {
+    fn name(&self) -> &'static str {
+        FORMAT.name
+    }
+
+    fn emit(&self, doc: &Document) -> Result<Emitted, EmitError> {
+        Ok(Emitted::bytes(doc.markdown.as_bytes().to_vec()))
+    }
+}

@@ -1,0 +1,135 @@
+//! Output formats: one emitter per format behind one interface, and the
+//! registry of them ([`FORMATS`]).
+//!
+//! An emitter turns one rendered convention (its Markdown, which carries the
+//! anchors of [`crate::anchor`], and its metadata) into the bytes of one file.
+//! It must be deterministic (same inputs, same bytes: no clock, no machine
+//! state) and must treat every piece of text as data. `batch` asks the
+//! emitters of the formats chosen with `--format` for their bytes, writes
+//! them as `OUT/<id>.<extension>` and records each in the manifest under the
+//! format's name.
+//!
+//! A new format is one new file in this folder (an [`Emitter`] and its
+//! [`Format`]) and one line in [`FORMATS`].
+
+pub mod blocks;
+pub mod docx;
+mod md;
+pub mod odt;
+mod pdf;
+pub mod xml;
+pub mod zip;
+
+use crate::pdf::PdfMeta;
+
+/// One rendered convention, as every emitter receives it.
+pub struct Document<'a> {
+    pub id: &'a str,
+    /// The rendered Markdown, anchors included.
+    pub markdown: &'a str,
+    /// Title, reference, funder, association, period, date (from the data).
+    pub meta: &'a PdfMeta,
+}
+
+/// What an emitter made of one convention.
+#[derive(Debug)]
+pub struct Emitted {
+    /// The file `OUT/<id>.<extension>`.
+    pub bytes: Vec<u8>,
+    /// Number of pages, when the format knows it (the PDF).
+    pub pages: Option<usize>,
+    /// Other files to write beside it, by extension (`typ` under `--keep-typst`).
+    pub extra: Vec<(&'static str, Vec<u8>)>,
+}
+
+impl Emitted {
+    pub fn bytes(bytes: Vec<u8>) -> Emitted {
+        Emitted {
+            bytes,
+            pages: None,
+            extra: Vec::new(),
+        }
+    }
+}
+
+/// A convention an emitter could not produce.
+#[derive(Debug)]
+pub struct EmitError {
+    pub message: String,
+    /// Extension of the generated file the error lies in (`typ`), if any;
+    /// otherwise the error is about the format's own file.
+    pub source_extension: Option<&'static str>,
+    /// 1-based line and column in that file.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub hint: Option<String>,
+    /// Files to write anyway, by extension (the Typst source under `--keep-typst`).
+    pub extra: Vec<(&'static str, Vec<u8>)>,
+}
+
+impl EmitError {
+    pub fn new(message: impl Into<String>) -> EmitError {
+        EmitError {
+            message: message.into(),
+            source_extension: None,
+            line: None,
+            column: None,
+            hint: None,
+            extra: Vec::new(),
+        }
+    }
+}
+
+/// What a build tells every emitter when it creates it.
+#[derive(Debug, Clone, Default)]
+pub struct EmitOptions {
+    /// The programme's own Typst layout (`None`: the built-in one).
+    pub layout: Option<String>,
+    /// Keep the generated Typst source (`OUT/<id>.typ`).
+    pub keep_typst: bool,
+}
+
+/// The interface of every format. `Send + Sync`: one emitter serves every
+/// worker thread of a build.
+pub trait Emitter: Send + Sync {
+    /// The format's name: `--format` value and manifest key.
+    fn name(&self) -> &'static str;
+
+    /// Hash of what shapes the output besides the Markdown, the metadata and
+    /// charta's own version (the PDF's Typst layout), so that a change of it
+    /// renders the convention again.
+    fn layout_hash(&self) -> Option<String> {
+        None
+    }
+
+    /// The file of one convention.
+    fn emit(&self, doc: &Document) -> Result<Emitted, EmitError>;
+}
+
+/// One registered format.
+pub struct Format {
+    /// `--format` value and manifest key: `md`, `pdf`, `odt`, `docx`.
+    pub name: &'static str,
+    /// File extension of `OUT/<id>.<extension>`.
+    pub extension: &'static str,
+    /// One line for `--help` and the docs.
+    pub about: &'static str,
+    /// Creates the emitter, once per build.
+    pub new: fn(&EmitOptions) -> Box<dyn Emitter>,
+}
+
+/// Every format charta writes, in the order a build writes them.
+pub static FORMATS: &[Format] = &[md::FORMAT, pdf::FORMAT, odt::FORMAT, docx::FORMAT];
+
+/// The formats of a build without `--format`.
+pub const DEFAULT_FORMATS: &[&str] = &["md", "pdf"];
+
+/// The format called `name`.
+pub fn format(name: &str) -> Option<&'static Format> {
+    FORMATS.iter().find(|f| f.name == name)
+}
+
+/// The names of every format, in registry order.
+pub fn names() -> Vec<&'static str> {
+    FORMATS.iter().map(|f| f.name).collect()
+}

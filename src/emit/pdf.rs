@@ -1,0 +1,72 @@
+//! PDF/A-2b, typeset with Typst (see [`crate::pdf`]).
+
+use super::{Document, EmitError, EmitOptions, Emitted, Emitter, Format};
+use crate::out::sha256_hex;
+use crate::pdf::{BUILTIN_LAYOUT, PdfEngine};
+
+pub(super) const FORMAT: Format = Format {
+    name: "pdf",
+    extension: "pdf",
+    about: "PDF/A-2b, to sign and to archive",
+    new: |options| Box::new(Pdf::new(options)),
+};
+
+struct Pdf {
+    engine: PdfEngine,
+    layout_hash: String,
+    keep_typst: bool,
+}
+
+impl Pdf {
+    fn new(options: &EmitOptions) -> Pdf {
+        Pdf {
+            engine: PdfEngine::new(options.layout.clone()),
+            layout_hash: sha256_hex(
+                options
+                    .layout
+                    .as_deref()
+                    .unwrap_or(BUILTIN_LAYOUT)
+                    .as_bytes(),
+            ),
+            keep_typst: options.keep_typst,
+        }
+    }
+}
+
+impl Emitter for Pdf {
+    fn name(&self) -> &'static str {
+        FORMAT.name
+    }
+
+    fn layout_hash(&self) -> Option<String> {
+        Some(self.layout_hash.clone())
+    }
+
+    fn emit(&self, doc: &Document) -> Result<Emitted, EmitError> {
+        match self.engine.render(doc.markdown, doc.meta) {
+            Ok(o) => Ok(Emitted {
+                pages: Some(o.pages),
+                extra: if self.keep_typst {
+                    vec![("typ", o.typst_source.into_bytes())]
+                } else {
+                    Vec::new()
+                },
+                bytes: o.pdf,
+            }),
+            Err(e) => Err(EmitError {
+                message: format!("typesetting failed: {}", e.message),
+                source_extension: Some("typ"),
+                line: e.line,
+                column: e.column,
+                hint: (!self.keep_typst).then(|| {
+                    "run `charta build --keep-typst` to keep the generated Typst source".to_string()
+                }),
+                extra: if self.keep_typst {
+                    vec![("typ", e.typst_source.into_bytes())]
+                } else {
+                    Vec::new()
+                },
+            }),
+        }
+    }
+}

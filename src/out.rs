@@ -1,0 +1,247 @@
+//! The output folder `OUT`: its layout (file names), its manifest, atomic
+//! writes and reading a previous build. `batch` writes a build folder through
+//! this module and `diff` reads one through it; neither knows the other.
+//!
+//! ```text
+//! OUT/<id>.md           the convention (Markdown; the diff's input)
+//! OUT/<id>.data.json    the association file it was rendered from
+//! OUT/<id>.<ext>        one file per other format (pdf, odt, docx…)
+//! OUT/<id>.typ          the generated Typst source (`--keep-typst`)
+//! OUT/manifest.json     one entry per convention, written last
+//! OUT/.charta-tmp-*     temporaries of a build in progress (removed by the next)
+//! ```
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const MANIFEST: &str = "manifest.json";
+const TMP_PREFIX: &str = ".charta-tmp-";
+
+/// `<id>.<extension>`: the file of one format of one convention.
+pub fn file_name(id: &str, extension: &str) -> String {
+    format!("{id}.{extension}")
+}
+
+/// `<id>.data.json`: the data snapshot beside a convention.
+pub fn data_file(id: &str) -> String {
+    format!("{id}.data.json")
+}
+
+/// `<id>.typ`: the generated Typst source kept by `--keep-typst`.
+pub fn typst_file(id: &str) -> String {
+    format!("{id}.typ")
+}
+
+/// The data snapshot beside the rendered convention `md_path` (`x/<id>.md` → `x/<id>.data.json`).
+pub fn data_path_beside(md_path: &Path) -> Option<PathBuf> {
+    let stem = md_path.file_stem()?;
+    Some(md_path.with_file_name(data_file(&stem.to_string_lossy())))
+}
+
+/// What happened to one convention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Rendered,
+    Unchanged,
+    Refused,
+    Failed,
+}
+
+/// One written file of one convention.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OutputFile {
+    pub file: String,
+    pub sha256: String,
+    pub size: u64,
+    /// Modification time (ns since the epoch) when written: an unchanged size and
+    /// time spare the next build from hashing the file again.
+    #[serde(default)]
+    pub modified_ns: u64,
+}
+
+impl OutputFile {
+    /// The record of `file`, just written in `out` with `bytes`.
+    pub fn written(out: &Path, file: String, bytes: &[u8]) -> OutputFile {
+        let modified_ns = modified_ns(&out.join(&file)).unwrap_or(0);
+        OutputFile {
+            file,
+            sha256: sha256_hex(bytes),
+            size: bytes.len() as u64,
+            modified_ns,
+        }
+    }
+
+    /// Whether the file in `out` is still the one recorded (same size, and same
+    /// modification time or same hash).
+    pub fn intact(&self, out: &Path) -> bool {
+        let path = out.join(&self.file);
+        match std::fs::metadata(&path) {
+            Ok(m) if m.len() == self.size => {
+                self.modified_ns != 0 && modified_ns(&path) == Some(self.modified_ns)
+                    || std::fs::read(&path)
+                        .map(|b| sha256_hex(&b) == self.sha256)
+                        .unwrap_or(false)
+            }
+            _ => false,
+        }
+    }
+}
+
+fn modified_ns(path: &Path) -> Option<u64> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as u64)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ClauseInput {
+    pub id: String,
+    pub version: String,
+    pub origin: crate::load::Origin,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Inputs {
+    /// The association file.
+    pub data: String,
+    /// `charta.toml` (funder, priorities).
+    pub programme: String,
+    pub template: String,
+    /// The layouts of the formats built that have one (the Typst layout of
+    /// the PDF), `+`-joined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<String>,
+    pub engine: String,
+    pub clauses: Vec<ClauseInput>,
+}
+
+/// One convention in the manifest.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub status: Status,
+    pub signed: bool,
+    pub inputs: Inputs,
+    /// Hash of `inputs`, compared by the next build.
+    pub inputs_sha256: String,
+    /// One file per format, by format name (`"md"`, `"pdf"`, `"odt"`…):
+    /// written as keys of the entry itself.
+    #[serde(flatten)]
+    pub outputs: BTreeMap<String, OutputFile>,
+    /// Number of pages of the PDF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<usize>,
+}
+
+impl Entry {
+    pub fn output(&self, format: &str) -> Option<&OutputFile> {
+        self.outputs.get(format)
+    }
+
+    /// Whether the file of `format` is recorded and still intact in `out`.
+    pub fn intact(&self, out: &Path, format: &str) -> bool {
+        self.output(format).is_some_and(|f| f.intact(out))
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub charta: String,
+    pub programme: String,
+    pub conventions: Vec<Entry>,
+}
+
+impl Manifest {
+    /// The manifest of a previous build, if `out` has a readable one.
+    pub fn read(out: &Path) -> Option<Manifest> {
+        let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Writes the manifest of `out`, atomically.
+    pub fn write(&self, out: &Path) -> std::io::Result<()> {
+        let json = serde_json::to_vec_pretty(self).expect("manifest serialises");
+        write_atomic(&out.join(MANIFEST), &json)
+    }
+}
+
+/// Whether `dir` holds a manifest (it is a build folder, even if empty).
+pub fn has_manifest(dir: &Path) -> bool {
+    dir.join(MANIFEST).is_file()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in d {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    stage_atomic(path, bytes)?
+        .persist(path)
+        .map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, to be renamed to `path`
+/// (dropped, it is removed).
+pub fn stage_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TMP_PREFIX);
+    // Outputs are documents to share, not secrets: the usual 0644, not tempfile's 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(dir)?;
+    let (first, second) = bytes.split_at(bytes.len() / 2);
+    tmp.write_all(first)?;
+    // `CHARTA_FAILPOINT=fail:write:<file>` (a full disk), `panic:` or `stall:`
+    // with half the bytes in the temporary file.
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    crate::failpoint::write(&name)?;
+    tmp.write_all(second)?;
+    tmp.as_file().sync_all()?;
+    Ok(tmp)
+}
+
+/// Removes the temporaries a killed build left in `out`.
+pub fn remove_stale_temporaries(out: &Path) {
+    if let Ok(rd) = std::fs::read_dir(out) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_keeps_one_key_per_format() {
+        let json = r#"{"id":"x","status":"rendered","signed":false,
+            "inputs":{"data":"d","programme":"p","template":"t","engine":"0","clauses":[]},
+            "inputs_sha256":"h",
+            "md":{"file":"x.md","sha256":"a","size":1},
+            "odt":{"file":"x.odt","sha256":"b","size":2,"modified_ns":3},
+            "pages":4}"#;
+        let e: Entry = serde_json::from_str(json).unwrap();
+        assert_eq!(e.output("md").unwrap().file, "x.md");
+        assert_eq!(e.output("odt").unwrap().modified_ns, 3);
+        assert_eq!(e.pages, Some(4));
+        let back = serde_json::to_value(&e).unwrap();
+        assert_eq!(back["odt"]["file"], "x.odt");
+        assert!(back.get("outputs").is_none());
+    }
+}
