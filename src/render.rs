@@ -441,6 +441,18 @@ fn period_words(years: &[i32]) -> String {
     }
 }
 
+/// Data for the PDF's metadata, on one line: it reaches the layout as strings,
+/// not through the Markdown, and a tab is a character no font draws (the
+/// PDF/A export fails on it). Line breaks and tabs become spaces, as in the
+/// Markdown.
+fn one_line(text: &str) -> String {
+    text.split(['\t', '\n', '\r'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> PdfMeta {
     let c = &data.convention;
     let date = c
@@ -485,17 +497,17 @@ fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> PdfMet
             }
             charts.push(Chart {
                 indicator: i.id.clone(),
-                label: i.label.clone(),
-                unit: i.unit.clone().unwrap_or_default(),
+                label: one_line(&i.label),
+                unit: one_line(i.unit.as_deref().unwrap_or_default()),
                 points,
             });
         }
     }
     PdfMeta {
         title: title.to_string(),
-        reference: c.reference.clone(),
-        funder: prog.funder.name.clone(),
-        association: data.association.name.clone(),
+        reference: one_line(&c.reference),
+        funder: one_line(&prog.funder.name),
+        association: one_line(&data.association.name),
         period,
         date,
         charts,
