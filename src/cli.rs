@@ -24,6 +24,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Render every convention (Markdown and PDF) into the output folder.
     Build(BuildArgs),
+    /// The yearly review: actuals against the dashboard, financial alerts, synthesis.
+    Review(ReviewArgs),
     /// Compare two versions: two rendered .md files, or two build folders.
     Diff(DiffArgs),
     /// Print the JSON Schema (draft 2020-12) of association files.
@@ -100,4 +102,22 @@ pub struct DiffArgs {
     /// Write the report there instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Programme folder (default: the current folder).
+    pub prog: Option<PathBuf>,
+    /// The year reviewed.
+    #[arg(long)]
+    pub year: i32,
+    /// Output folder (default: PROG/out); documents go to OUT/review-YEAR/.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write PROG/reviews/YEAR/<id>.json to fill in, one per association (never overwrites).
+    #[arg(long)]
+    pub template: bool,
+    /// Output formats, comma-separated: md, pdf (the CSV synthesis is always written).
+    #[arg(long, value_delimiter = ',', default_value = "md,pdf")]
+    pub format: Vec<OutputFormat>,
 }

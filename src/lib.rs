@@ -22,5 +22,6 @@ pub mod locate;
 pub mod model;
 pub mod pdf;
 pub mod render;
+pub mod review;
 pub mod scaffold;
 pub mod schema;

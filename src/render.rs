@@ -478,6 +478,7 @@ fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> PdfMet
                 label: i.label.clone(),
                 unit: i.unit.clone().unwrap_or_default(),
                 points,
+                actuals: Vec::new(),
             });
         }
     }

@@ -65,6 +65,7 @@ fn builtin_layout_converges_without_warnings() {
             label: "Bénéficiaires".into(),
             unit: "personnes".into(),
             points: vec![("Référence".into(), 10.0), ("2026".into(), 12.0)],
+            actuals: Vec::new(),
         },
         // Degenerate data still draws: no points, zero and non-finite values.
         Chart {
@@ -72,6 +73,7 @@ fn builtin_layout_converges_without_warnings() {
             label: "Vide".into(),
             unit: String::new(),
             points: Vec::new(),
+            actuals: Vec::new(),
         },
         Chart {
             indicator: "O1-I3".into(),
@@ -83,6 +85,7 @@ fn builtin_layout_converges_without_warnings() {
                 ("2027".into(), -3.5),
                 ("2028".into(), 1e9),
             ],
+            actuals: Vec::new(),
         },
     ];
     let engine = PdfEngine::new(None);
