@@ -120,4 +120,7 @@ pub struct ReviewArgs {
     /// Output formats, comma-separated: md, pdf (the CSV synthesis is always written).
     #[arg(long, value_delimiter = ',', default_value = "md,pdf")]
     pub format: Vec<OutputFormat>,
+    /// Parallel jobs (default: number of cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
 }

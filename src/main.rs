@@ -265,6 +265,11 @@ fn review(a: cli::ReviewArgs) -> u8 {
         out: a.out.unwrap_or_else(|| dir.join("out")),
         year: a.year,
         pdf: a.format.contains(&OutputFormat::Pdf),
+        jobs: a.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        }),
     };
     let start = std::time::Instant::now();
     match review::run(&prog, &opts) {

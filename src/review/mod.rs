@@ -17,6 +17,8 @@ pub mod data;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -607,7 +609,7 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
     }
     let c = &prog.file.review;
     md.push_str(&format!(
-        "Seuils : indicateur atteint à {} de la cible, partiellement atteint à {} ; alerte sous {} jours de trésorerie et au-delà de {} des produits financés par {}.\n\n",
+        "Seuils : indicateur atteint à partir d'un taux de réalisation de {}, partiellement atteint à partir de {} ; alerte sous {} jours de trésorerie et au-delà de {} des produits financés par {}.\n\n",
         french::percent(c.achieved_percent),
         french::percent(c.partial_percent),
         french::decimal(c.cash_days_min, 1),
@@ -776,6 +778,8 @@ pub struct ReviewOptions {
     pub year: i32,
     /// Also typeset the PDFs.
     pub pdf: bool,
+    /// Worker threads (at least one).
+    pub jobs: usize,
 }
 
 /// What `charta review` did.
@@ -881,20 +885,45 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Revie
             }),
         }
     };
-    let results: Vec<Result<usize, Diagnostic>> = rows
-        .par_iter()
-        .map(|a| {
-            let md = report_markdown(prog, a);
-            let pdf = typeset(&md, &report_meta(prog, a), &a.id)?;
-            write(format!("{}.md", a.id), md.as_bytes())?;
-            let mut n = 1;
-            if let Some(pdf) = pdf {
-                write(format!("{}.pdf", a.id), &pdf)?;
-                n += 1;
-            }
-            Ok(n)
-        })
-        .collect();
+    // As in `batch::build`: one long-lived worker per thread of a dedicated
+    // pool with large stacks, each taking the next association from a shared
+    // counter. Reports are never rayon jobs: a thread waiting inside Typst
+    // (which uses rayon) would steal and nest other reports on its stack.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .stack_size(16 * 1024 * 1024)
+        .thread_name(|n| format!("charta-review-{n}"))
+        .build()
+        .map_err(|e| {
+            ReviewError::Fault(vec![Diagnostic::error(format!(
+                "impossible de démarrer les threads de travail : {e}"
+            ))])
+        })?;
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Result<usize, Diagnostic>>> = Mutex::new(Vec::new());
+    let one = |a: &Assessment| -> Result<usize, Diagnostic> {
+        let md = report_markdown(prog, a);
+        let pdf = typeset(&md, &report_meta(prog, a), &a.id)?;
+        write(format!("{}.md", a.id), md.as_bytes())?;
+        let mut n = 1;
+        if let Some(pdf) = pdf {
+            write(format!("{}.pdf", a.id), &pdf)?;
+            n += 1;
+        }
+        Ok(n)
+    };
+    pool.broadcast(|_| {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(a) = rows.get(i) else { break };
+            let r = one(a);
+            results
+                .lock()
+                .expect("no panic while holding the lock")
+                .push(r);
+        }
+    });
+    let results = results.into_inner().expect("workers finished");
     let mut errors = Vec::new();
     let mut files_written = 0;
     for r in results {
@@ -919,14 +948,16 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Revie
         charts: Vec::new(),
     };
     let csv = synthesis_csv(&rows);
-    let synth = typeset(&md, &meta, "synthese").and_then(|pdf| {
-        write("synthese.md".to_string(), md.as_bytes())?;
-        write("synthese.csv".to_string(), csv.as_bytes())?;
-        match pdf {
-            Some(pdf) => write("synthese.pdf".to_string(), &pdf).map(|()| 3),
-            None => Ok(2),
-        }
-    });
+    let synth = pool
+        .install(|| typeset(&md, &meta, "synthese"))
+        .and_then(|pdf| {
+            write("synthese.md".to_string(), md.as_bytes())?;
+            write("synthese.csv".to_string(), csv.as_bytes())?;
+            match pdf {
+                Some(pdf) => write("synthese.pdf".to_string(), &pdf).map(|()| 3),
+                None => Ok(2),
+            }
+        });
     match synth {
         Ok(n) => files_written += n,
         Err(d) => errors.push(d),
