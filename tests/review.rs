@@ -522,3 +522,44 @@ fn pdf_report_has_the_indicator_values() {
             .expect("text");
     assert!(synth.contains("Synthèse des bilans 2026"), "{synth}");
 }
+
+#[test]
+fn review_thresholds_are_read_and_checked() {
+    let tmp = example_with_reviews();
+    let toml = tmp.path().join("charta.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str("\n[review]\nachieved_percent = 90\npartial_percent = 95\n");
+    std::fs::write(&toml, &text).unwrap();
+    let (code, out, err) = charta(&["check", s(tmp.path()), "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let d = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "review.partial_percent")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("partial_percent"))
+        .unwrap()
+        + 1;
+    assert_eq!(d["line"], line);
+    // Valid thresholds are the ones the report states and applies.
+    text = text.replace("partial_percent = 95", "partial_percent = 60");
+    std::fs::write(&toml, &text).unwrap();
+    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2026", "--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(
+        tmp.path()
+            .join("out/review-2026/maison-solidarites-montvalon.md"),
+    )
+    .unwrap();
+    assert!(md.contains("taux de réalisation de 90"), "{md}");
+    // O2-I2: 43,5 from 42 to 45 = 50 %: still « non atteint » under 60 %.
+    let row = md
+        .lines()
+        .find(|l| l.contains("**O2-I2**") && l.contains("43,5"))
+        .unwrap();
+    assert!(row.contains("non atteint"), "{row}");
+}

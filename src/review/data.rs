@@ -499,12 +499,15 @@ pub fn load_one(
             );
         }
     };
-    let data = prog
-        .associations
-        .iter()
-        .find(|a| a.id == id)
-        .and_then(|a| a.data.as_ref());
-    validate(path, &text, year, id, data)
+    let entry = prog.associations.iter().find(|a| a.id == id);
+    if let Some(e) = entry
+        && e.data.is_none()
+    {
+        // The association file does not parse: its own errors say why, and
+        // without its dashboard this file cannot be judged.
+        return (None, Vec::new());
+    }
+    validate(path, &text, year, id, entry.and_then(|a| a.data.as_ref()))
 }
 
 /// The rules on `[review]` of `charta.toml`.

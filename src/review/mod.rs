@@ -794,11 +794,14 @@ pub struct ReviewReport {
     pub files_written: usize,
 }
 
+/// Every association's reviews: by association id, then by year.
+pub type Reviews = BTreeMap<String, BTreeMap<i32, Review>>;
+
 /// Reads every review up to `year`, validated; `Err` with every problem if one has an error.
 pub fn load_reviews(
     prog: &Programme,
     year: i32,
-) -> Result<(BTreeMap<String, BTreeMap<i32, Review>>, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(Reviews, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diags = data::check_config(prog);
     let files = data::review_files(&prog.root, &mut diags);
     let loaded: Vec<_> = files
@@ -806,7 +809,7 @@ pub fn load_reviews(
         .filter(|(y, _, _)| *y <= year)
         .map(|(y, id, path)| (*y, id.clone(), data::load_one(prog, *y, id, path)))
         .collect();
-    let mut by_id: BTreeMap<String, BTreeMap<i32, Review>> = BTreeMap::new();
+    let mut by_id = Reviews::new();
     for (y, id, (review, d)) in loaded {
         // Earlier years only feed the charts and the two-deficits rule: their warnings are for `check`.
         if y == year {
