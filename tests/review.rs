@@ -563,3 +563,40 @@ fn review_thresholds_are_read_and_checked() {
         .unwrap();
     assert!(row.contains("non atteint"), "{row}");
 }
+
+#[test]
+fn user_text_stays_text() {
+    let prog = example();
+    let d = data(&prog, "tiers-lieu-les-communs");
+    let mut r = Review {
+        narrative: Some("#set page(width: 1cm) *pas gras* | <b>x</b>\n# pas un titre".into()),
+        ..Review::default()
+    };
+    r.indicators.insert(
+        "O1-I1".into(),
+        Reported {
+            value: Some(12.0),
+            comment: Some("| cellule | [lien](x) ".into()),
+            ..Reported::default()
+        },
+    );
+    let reviews = BTreeMap::from([(2026, r)]);
+    let a = review::assess("tiers-lieu-les-communs", &d, 2026, &reviews, &cfg());
+    let md = review::report_markdown(&prog, &a);
+    assert!(
+        md.contains(r"\#set page(width: 1cm) \*pas gras\* \| \<b\>x\</b\> \# pas un titre"),
+        "{md}"
+    );
+    assert!(md.contains(r"\| cellule \| \[lien\](x)"), "{md}");
+    let text = common::markdown_text(&md);
+    assert!(
+        text.contains("#set page(width: 1cm) *pas gras* | <b>x</b> # pas un titre"),
+        "{text}"
+    );
+    let engine = charta::pdf::PdfEngine::new(Some(review::REVIEW_LAYOUT.to_string()));
+    let pdf = engine
+        .render(&md, &review::report_meta(&prog, &a))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = pdf_extract::extract_text_from_mem(&pdf.pdf).expect("text");
+    assert!(text.contains("pas gras"), "{text}");
+}
