@@ -25,6 +25,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Render every convention (Markdown and PDF; ODT, DOCX on demand) into the output folder.
     Build(BuildArgs),
+    /// The yearly review: actuals against the dashboard, financial alerts, synthesis.
+    Review(ReviewArgs),
     /// Compare two versions: two rendered .md files, a .md and its edited .odt/.docx, or two build folders.
     Diff(DiffArgs),
     /// Print the JSON Schema (draft 2020-12) of association files.
@@ -117,4 +119,32 @@ pub struct DiffArgs {
     /// Author of the tracked changes with --format odt|docx (default: charta).
     #[arg(long)]
     pub author: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Programme folder (default: the current folder).
+    pub prog: Option<PathBuf>,
+    /// The year reviewed.
+    #[arg(long)]
+    pub year: i32,
+    /// Output folder (default: PROG/out); documents go to OUT/review-YEAR/.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write PROG/reviews/YEAR/<id>.json to fill in, one per association (never overwrites).
+    #[arg(long)]
+    pub template: bool,
+    /// Output formats, comma-separated: md, pdf (the CSV synthesis is always written).
+    #[arg(long, value_delimiter = ',', default_value = "md,pdf")]
+    pub format: Vec<ReviewFormat>,
+    /// Parallel jobs (default: number of cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+/// Formats of the yearly review documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    Md,
+    Pdf,
 }

@@ -28,5 +28,6 @@ pub mod model;
 pub mod out;
 pub mod pdf;
 pub mod render;
+pub mod review;
 pub mod scaffold;
 pub mod schema;

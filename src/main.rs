@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Command::Init { dir } => init(&dir),
         Command::Check(a) => check(a.prog.as_deref(), a.format),
         Command::Build(a) => build(a),
+        Command::Review(a) => review(a),
         Command::Diff(a) => charta::diff::cli::run(
             &a.old,
             &a.new,
@@ -227,6 +228,83 @@ fn build(a: cli::BuildArgs) -> u8 {
         INPUT
     } else {
         OK
+    }
+}
+
+fn review(a: cli::ReviewArgs) -> u8 {
+    use charta::review::{self, TemplateOutcome};
+    let dir = prog_dir(a.prog.as_deref());
+    let (prog, load_diags) = match load_or_report(&dir) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if a.template {
+        print_diagnostics(&load_diags);
+        return match review::write_templates(&prog, a.year) {
+            Ok(done) => {
+                let mut written = 0;
+                for (id, outcome) in &done {
+                    match outcome {
+                        TemplateOutcome::Written(p) => {
+                            written += 1;
+                            eprintln!("écrit      {}", p.display());
+                        }
+                        TemplateOutcome::Exists(p) => eprintln!(
+                            "conservé   {} : le fichier de bilan de `{id}` existe déjà, il n'est pas remplacé",
+                            p.display()
+                        ),
+                    }
+                }
+                eprintln!(
+                    "{written} fichier(s) de bilan {} à remplir, {} existant(s) conservé(s)",
+                    a.year,
+                    done.len() - written
+                );
+                OK
+            }
+            Err(d) => {
+                print_diagnostics(&[d]);
+                FAULT
+            }
+        };
+    }
+    let opts = review::ReviewOptions {
+        out: a.out.unwrap_or_else(|| dir.join("out")),
+        year: a.year,
+        pdf: a.format.contains(&cli::ReviewFormat::Pdf),
+        jobs: a.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        }),
+    };
+    let start = std::time::Instant::now();
+    match review::run(&prog, &opts) {
+        Ok(report) => {
+            let mut diags = load_diags;
+            diags.extend(report.diagnostics.iter().cloned());
+            print_diagnostics(&diags);
+            let alerts = report.rows.iter().filter(|r| !r.alerts.is_empty()).count();
+            eprintln!(
+                "bilan {} : {} association(s), {alerts} en alerte, {} fichier(s) écrit(s) en {:.2} s → {}",
+                a.year,
+                report.rows.len(),
+                report.files_written,
+                start.elapsed().as_secs_f64(),
+                report.dir.display()
+            );
+            OK
+        }
+        Err(e) => {
+            let (code, diags) = match e {
+                review::ReviewError::Input(d) => (INPUT, d),
+                review::ReviewError::Fault(d) => (FAULT, d),
+            };
+            let mut all = load_diags;
+            all.extend(diags);
+            print_diagnostics(&all);
+            code
+        }
     }
 }
 

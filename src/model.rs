@@ -17,6 +17,35 @@ pub struct ProgrammeFile {
     pub funder: Funder,
     #[serde(default)]
     pub priorities: Vec<Priority>,
+    /// Seuils de la revue annuelle (`charta review`); absents : les valeurs par défaut.
+    #[serde(default)]
+    pub review: ReviewConfig,
+}
+
+/// `[review]` of `charta.toml`: the thresholds of the yearly review. Every
+/// field is optional; the defaults are documented in docs/interface.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReviewConfig {
+    /// Taux de réalisation (en %) à partir duquel un indicateur est « atteint ».
+    pub achieved_percent: f64,
+    /// Taux de réalisation (en %) à partir duquel il est « partiellement atteint ».
+    pub partial_percent: f64,
+    /// Alerte quand la trésorerie couvre moins de ce nombre de jours de charges.
+    pub cash_days_min: f64,
+    /// Alerte quand la subvention de ce financeur dépasse ce pourcentage des produits.
+    pub funder_share_max_percent: f64,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        ReviewConfig {
+            achieved_percent: 100.0,
+            partial_percent: 75.0,
+            cash_days_min: 60.0,
+            funder_share_max_percent: 50.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -556,6 +585,21 @@ pub struct Indicator {
     /// Source de la mesure.
     #[serde(default)]
     pub source: Option<String>,
+    /// Sens de progression d'un indicateur quantitatif : `up` (plus est mieux, par
+    /// défaut) ou `down` (moins est mieux : délais, coûts, abandons).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+}
+
+/// Sens de progression d'un indicateur quantitatif.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Plus la valeur est haute, mieux c'est.
+    #[default]
+    Up,
+    /// Plus la valeur est basse, mieux c'est.
+    Down,
 }
 
 /// Nature d'une cible chiffrée.

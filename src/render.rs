@@ -500,6 +500,7 @@ fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> PdfMet
                 label: one_line(&i.label),
                 unit: one_line(i.unit.as_deref().unwrap_or_default()),
                 points,
+                actuals: Vec::new(),
             });
         }
     }

@@ -284,6 +284,7 @@ pub fn check_programme(prog: &Programme) -> Vec<Diagnostic> {
         })
         .collect();
     out.extend(per_file.into_iter().flatten());
+    out.extend(crate::review::data::check_reviews(prog));
     sort(&mut out);
     out
 }

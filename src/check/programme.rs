@@ -46,7 +46,7 @@ pub fn toml_offset(text: &str, path: &JsonPath) -> Option<usize> {
     at
 }
 
-fn diag_at(mut d: Diagnostic, file: &Path, text: &str, path: &JsonPath) -> Diagnostic {
+pub(crate) fn diag_at(mut d: Diagnostic, file: &Path, text: &str, path: &JsonPath) -> Diagnostic {
     d = d.in_file(file).at_path(path.to_string());
     if let Some(off) = toml_offset(text, path) {
         let (l, c) = line_col(text, off);

@@ -62,6 +62,10 @@ pub struct Chart {
     /// `("Référence", 110.0)`, `("2026", 120.0)`…: a label starting with
     /// « Réf » is drawn as the baseline. A non-finite value is shown as « — ».
     pub points: Vec<(String, f64)>,
+    /// The values achieved so far, by year (`("2026", 418.0)`): drawn next to
+    /// the targets by the review layout (`templates/review.typ`); empty in a
+    /// convention, whose layout ignores it.
+    pub actuals: Vec<(String, f64)>,
 }
 
 /// A typeset convention.

@@ -65,6 +65,7 @@ fn builtin_layout_converges_without_warnings() {
             label: "Bénéficiaires".into(),
             unit: "personnes".into(),
             points: vec![("Référence".into(), 10.0), ("2026".into(), 12.0)],
+            actuals: Vec::new(),
         },
         // Degenerate data still draws: no points, zero and non-finite values.
         Chart {
@@ -72,6 +73,7 @@ fn builtin_layout_converges_without_warnings() {
             label: "Vide".into(),
             unit: String::new(),
             points: Vec::new(),
+            actuals: Vec::new(),
         },
         Chart {
             indicator: "O1-I3".into(),
@@ -83,6 +85,7 @@ fn builtin_layout_converges_without_warnings() {
                 ("2027".into(), -3.5),
                 ("2028".into(), 1e9),
             ],
+            actuals: Vec::new(),
         },
     ];
     let engine = PdfEngine::new(None);
@@ -91,6 +94,44 @@ fn builtin_layout_converges_without_warnings() {
     assert!(warnings.is_empty(), "{warnings:?}");
     // Title page and articles, then the signature, then the annex on its own page.
     assert_eq!(output.pages, 2);
+}
+
+/// The review layout (`templates/review.typ`) converges without warnings on
+/// degenerate charts too: no actuals, actuals only, a year with an actual
+/// but no target, zero, negative and non-finite values.
+#[test]
+fn review_layout_converges_without_warnings() {
+    let mut meta = meta();
+    let chart = |points: Vec<(String, f64)>, actuals: Vec<(String, f64)>| Chart {
+        indicator: "O1-I1".into(),
+        label: "Bénéficiaires".into(),
+        unit: "personnes".into(),
+        points,
+        actuals,
+    };
+    meta.charts = vec![
+        chart(
+            vec![
+                ("Référence".into(), 10.0),
+                ("2026".into(), 12.0),
+                ("2027".into(), 14.0),
+            ],
+            vec![("2026".into(), 11.0)],
+        ),
+        chart(Vec::new(), Vec::new()),
+        chart(Vec::new(), vec![("2026".into(), 3.0)]),
+        chart(
+            vec![("2026".into(), 0.0), ("2027".into(), f64::NAN)],
+            vec![("2026".into(), -2.0), ("2027".into(), 1e9)],
+        ),
+    ];
+    let markdown = "# Bilan annuel 2026\n\n<!-- part:identification kind=block -->\n\nTexte.\n\n\
+        <!-- part:trajectoires kind=block -->\n\n## Trajectoires\n\n| A | B |\n|---|---|\n| 1 | 2 |\n";
+    let engine = PdfEngine::new(Some(crate::review::REVIEW_LAYOUT.to_string()));
+    let (output, warnings) = engine.render_with_warnings(markdown, &meta);
+    let output = output.unwrap_or_else(|e| panic!("{e}"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(output.pages >= 1);
 }
 
 #[test]

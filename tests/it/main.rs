@@ -20,4 +20,5 @@ mod pdf_render;
 mod render;
 mod reproducible;
 mod resume;
+mod review;
 mod typography;

@@ -34,6 +34,7 @@ fn meta(association: &str) -> PdfMeta {
                     ("2027".into(), 135.0),
                     ("2028".into(), 150.0),
                 ],
+                actuals: Vec::new(),
             },
             Chart {
                 indicator: "O2-I1".into(),
@@ -45,6 +46,7 @@ fn meta(association: &str) -> PdfMeta {
                     ("2027".into(), 14000.0),
                     ("2028".into(), 15000.0),
                 ],
+                actuals: Vec::new(),
             },
         ],
     }

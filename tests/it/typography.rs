@@ -385,6 +385,7 @@ fn indicator(id: &str) -> Indicator {
             .map(|y| (y.to_string(), Target::Number(10.0)))
             .collect(),
         source: None,
+        direction: None,
     }
 }
 

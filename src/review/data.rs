@@ -1,0 +1,561 @@
+//! Review files, `PROG/reviews/<year>/<id>.json`: reading and validating them.
+//!
+//! A review file is read as a `serde_json::Value` and walked by hand, so that
+//! every problem is reported at once, at its JSON path (file, line, column),
+//! with a hint: an unknown indicator id, a value of the wrong kind, an unknown
+//! status, a year outside the convention are errors; an indicator left out or
+//! left empty is a warning (the report says « non renseigné »). Nothing is
+//! ever assumed for a missing value.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::check::Sink;
+use crate::check::structure::{Point, closest};
+use crate::diagnostic::Diagnostic;
+use crate::load::Programme;
+use crate::locate::{self, JsonPath};
+use crate::model::{AssociationFile, Indicator, IndicatorType, ReviewConfig};
+
+/// The status of a qualitative indicator, as the association reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum QualStatus {
+    Atteint,
+    Partiel,
+    NonAtteint,
+}
+
+impl QualStatus {
+    pub const WORDS: [&'static str; 3] = ["atteint", "partiellement atteint", "non atteint"];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "atteint" => Some(QualStatus::Atteint),
+            "partiellement atteint" => Some(QualStatus::Partiel),
+            "non atteint" => Some(QualStatus::NonAtteint),
+            _ => None,
+        }
+    }
+}
+
+/// What the association reported for one indicator.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reported {
+    /// Quantitative: the value achieved (`None`: left empty).
+    pub value: Option<f64>,
+    /// Qualitative: the status (`None`: left empty).
+    pub status: Option<QualStatus>,
+    pub comment: Option<String>,
+}
+
+/// The financial figures of the year, each optional (amounts in euros).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Finances {
+    pub produits: Option<f64>,
+    pub charges: Option<f64>,
+    pub resultat: Option<f64>,
+    pub fonds_propres: Option<f64>,
+    pub tresorerie_jours: Option<f64>,
+    pub subvention_versee: Option<f64>,
+}
+
+pub const FINANCE_KEYS: [&str; 6] = [
+    "produits",
+    "charges",
+    "resultat",
+    "fonds_propres",
+    "tresorerie_jours",
+    "subvention_versee",
+];
+
+/// One association's review of one year, validated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Review {
+    /// Date of the review (`date`, AAAA-MM-JJ), if given.
+    pub date: Option<(i32, u8, u8)>,
+    /// By indicator id; an indicator absent from the file is absent here.
+    pub indicators: BTreeMap<String, Reported>,
+    pub finances: Finances,
+    pub narrative: Option<String>,
+}
+
+/// `PROG/reviews/<year>/<id>.json`.
+pub fn review_path(root: &Path, year: i32, id: &str) -> PathBuf {
+    root.join("reviews")
+        .join(year.to_string())
+        .join(format!("{id}.json"))
+}
+
+/// Every indicator of a dashboard, in order.
+pub fn indicators(data: &AssociationFile) -> impl Iterator<Item = &Indicator> {
+    data.dashboard
+        .objectives
+        .iter()
+        .flat_map(|o| o.indicators.iter())
+}
+
+const ROOT_KEYS: [&str; 5] = ["$schema", "date", "indicators", "finances", "narrative"];
+const ENTRY_KEYS: [&str; 4] = ["value", "status", "comment", "target"];
+
+fn unknown_key(s: &mut Sink, path: JsonPath, key: &str, allowed: &[&str]) {
+    let hint = match closest(key, allowed.iter().copied()) {
+        Some(k) => format!("vouliez-vous dire `{k}` ?"),
+        None => format!("champs possibles : {}", allowed.join(", ")),
+    };
+    s.error(path, Point::Key, format!("champ inconnu `{key}`"), hint);
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "un booléen",
+        Value::Number(_) => "un nombre",
+        Value::String(_) => "un texte",
+        Value::Array(_) => "une liste",
+        Value::Object(_) => "un objet",
+    }
+}
+
+fn text_or_null(s: &mut Sink, path: JsonPath, v: &Value, what: &str) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(t) if t.trim().is_empty() => None,
+        Value::String(t) => Some(t.clone()),
+        other => {
+            s.error(
+                path,
+                Point::Value,
+                format!("{what} doit être un texte, pas {}", type_name(other)),
+                "écrivez-le entre guillemets, ou mettez null",
+            );
+            None
+        }
+    }
+}
+
+/// Validates one review file of `year` for association `id` (`data`: its
+/// association file, `None` when there is none or it does not parse). Returns
+/// the review (when the JSON could be read) and every problem.
+pub fn validate(
+    path: &Path,
+    text: &str,
+    year: i32,
+    id: &str,
+    data: Option<&AssociationFile>,
+) -> (Option<Review>, Vec<Diagnostic>) {
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let d = Diagnostic::error(format!(
+                "le fichier de bilan n'est pas du JSON valide : {e}"
+            ))
+            .in_file(path)
+            .at(e.line().max(1), e.column().max(1))
+            .with_hint("corrigez la syntaxe JSON (virgule, guillemet ou accolade manquants)");
+            return (None, vec![d]);
+        }
+    };
+    let mut s = Sink::new(path, text, None);
+    let mut review = Review::default();
+    let root = JsonPath::root();
+    for (p, _) in locate::duplicate_keys(text) {
+        let key = p.last_key().unwrap_or_default().to_string();
+        s.error(
+            p,
+            Point::Key,
+            format!("`{key}` est donné deux fois"),
+            "supprimez l'un des deux : seul le dernier compterait",
+        );
+    }
+    let Value::Object(obj) = &value else {
+        s.error(
+            root,
+            Point::Value,
+            format!(
+                "un fichier de bilan est un objet JSON, pas {}",
+                type_name(&value)
+            ),
+            "voir `charta review --template` pour un fichier à remplir",
+        );
+        return (None, s.out);
+    };
+    match data {
+        None => s.error(
+            root.clone(),
+            Point::Value,
+            format!("aucune association `{id}` dans le programme"),
+            format!(
+                "le nom du fichier est l'identifiant de l'association : il faut associations/{id}.json (valide), ou renommer ce fichier"
+            ),
+        ),
+        Some(d) if !d.convention.years.contains(&year) => s.error(
+            root.clone(),
+            Point::Value,
+            format!(
+                "l'année {year} n'est pas une année de la convention de `{id}` ({})",
+                d.convention
+                    .years
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "placez le bilan dans reviews/<année>/ d'une année couverte par la convention",
+        ),
+        Some(_) => {}
+    }
+    for (k, v) in obj {
+        let p = root.key(k);
+        match k.as_str() {
+            "$schema" => {}
+            "date" => {
+                if let Some(t) = text_or_null(&mut s, p.clone(), v, "`date`") {
+                    match crate::french::parse_date(&t) {
+                        Some(d) => review.date = Some(d),
+                        None => s.error(
+                            p,
+                            Point::Value,
+                            format!("`date` « {t} » n'est pas une date valide"),
+                            "écrivez une date du calendrier au format AAAA-MM-JJ, par exemple 2027-03-15",
+                        ),
+                    }
+                }
+            }
+            "narrative" => review.narrative = text_or_null(&mut s, p, v, "`narrative`"),
+            "finances" => review.finances = finances(&mut s, p, v),
+            "indicators" => {}
+            _ => unknown_key(&mut s, p, k, &ROOT_KEYS),
+        }
+    }
+    if let Some(data) = data {
+        let ind_path = root.key("indicators");
+        match obj.get("indicators") {
+            Some(Value::Object(m)) => {
+                review.indicators = entries(&mut s, &ind_path, m, data);
+            }
+            Some(Value::Null) | None => {}
+            Some(other) => s.error(
+                ind_path.clone(),
+                Point::Value,
+                format!("`indicators` doit être un objet, pas {}", type_name(other)),
+                "un objet dont les clés sont les identifiants des indicateurs (« O1-I1 »)",
+            ),
+        }
+        let present = |id: &str| matches!(obj.get("indicators"), Some(Value::Object(m)) if m.contains_key(id));
+        for i in indicators(data) {
+            if !present(&i.id) {
+                let at = if obj.contains_key("indicators") {
+                    ind_path.clone()
+                } else {
+                    root.clone()
+                };
+                s.warning(
+                    at,
+                    Point::Key,
+                    format!("l'indicateur `{}` ({}) n'est pas renseigné", i.id, i.label),
+                    format!(
+                        "ajoutez `\"{}\": {{ {} }}` ; le bilan le dira « non renseigné »",
+                        i.id,
+                        match i.kind {
+                            IndicatorType::Quantitative => "\"value\": …",
+                            IndicatorType::Qualitative => "\"status\": \"atteint\"",
+                        }
+                    ),
+                );
+            }
+        }
+    }
+    (Some(review), s.out)
+}
+
+fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
+    let mut f = Finances::default();
+    let m = match v {
+        Value::Null => return f,
+        Value::Object(m) => m,
+        other => {
+            s.error(
+                path,
+                Point::Value,
+                format!("`finances` doit être un objet, pas {}", type_name(other)),
+                format!("champs possibles : {}", FINANCE_KEYS.join(", ")),
+            );
+            return f;
+        }
+    };
+    for (k, v) in m {
+        let p = path.key(k);
+        let slot = match k.as_str() {
+            "produits" => &mut f.produits,
+            "charges" => &mut f.charges,
+            "resultat" => &mut f.resultat,
+            "fonds_propres" => &mut f.fonds_propres,
+            "tresorerie_jours" => &mut f.tresorerie_jours,
+            "subvention_versee" => &mut f.subvention_versee,
+            _ => {
+                unknown_key(s, p, k, &FINANCE_KEYS);
+                continue;
+            }
+        };
+        match v {
+            Value::Null => {}
+            Value::Number(n) => {
+                let x = n.as_f64().unwrap_or(f64::NAN);
+                let may_be_negative = matches!(k.as_str(), "resultat" | "fonds_propres");
+                if !x.is_finite() {
+                    s.error(p, Point::Value, format!("`{k}` n'est pas un nombre fini"), "écrivez un nombre");
+                } else if x < 0.0 && !may_be_negative {
+                    s.error(
+                        p,
+                        Point::Value,
+                        format!("`{k}` est négatif ({x})"),
+                        "seuls `resultat` et `fonds_propres` peuvent être négatifs",
+                    );
+                } else {
+                    *slot = Some(x);
+                }
+            }
+            other => s.error(
+                p,
+                Point::Value,
+                format!("`{k}` doit être un nombre, pas {}", type_name(other)),
+                "écrivez le montant sans guillemets ni symbole (12500.50), ou null s'il n'est pas connu",
+            ),
+        }
+    }
+    f
+}
+
+fn entries(
+    s: &mut Sink,
+    path: &JsonPath,
+    m: &Map<String, Value>,
+    data: &AssociationFile,
+) -> BTreeMap<String, Reported> {
+    let mut out = BTreeMap::new();
+    let known: Vec<&Indicator> = indicators(data).collect();
+    for (id, v) in m {
+        let p = path.key(id);
+        let Some(ind) = known.iter().find(|i| &i.id == id) else {
+            let hint = match closest(id, known.iter().map(|i| i.id.as_str())) {
+                Some(c) => format!("vouliez-vous dire `{c}` ?"),
+                None => format!(
+                    "les indicateurs du tableau de bord sont : {}",
+                    known
+                        .iter()
+                        .map(|i| i.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            s.error(
+                p,
+                Point::Key,
+                format!("indicateur inconnu `{id}` : il n'est pas dans le tableau de bord de la convention"),
+                hint,
+            );
+            continue;
+        };
+        let Value::Object(e) = v else {
+            s.error(
+                p,
+                Point::Value,
+                format!(
+                    "l'indicateur `{id}` doit être un objet, pas {}",
+                    type_name(v)
+                ),
+                match ind.kind {
+                    IndicatorType::Quantitative => "écrivez { \"value\": 12 }",
+                    IndicatorType::Qualitative => "écrivez { \"status\": \"atteint\" }",
+                },
+            );
+            continue;
+        };
+        let mut r = Reported::default();
+        for (k, v) in e {
+            let kp = p.key(k);
+            match (k.as_str(), ind.kind) {
+                ("comment", _) => r.comment = text_or_null(s, kp, v, "`comment`"),
+                ("target", _) => {}
+                ("value", IndicatorType::Quantitative) => match v {
+                    Value::Null => {}
+                    Value::Number(n) if n.as_f64().is_some_and(f64::is_finite) => {
+                        r.value = n.as_f64()
+                    }
+                    other => s.error(
+                        kp,
+                        Point::Value,
+                        format!(
+                            "la valeur de `{id}` doit être un nombre, pas {}",
+                            type_name(other)
+                        ),
+                        "écrivez le nombre sans guillemets ni unité (418 ou 52.5), ou null s'il n'est pas connu",
+                    ),
+                },
+                ("status", IndicatorType::Qualitative) => match v {
+                    Value::Null => {}
+                    Value::String(t) => match QualStatus::parse(t) {
+                        Some(st) => r.status = Some(st),
+                        None => s.error(
+                            kp,
+                            Point::Value,
+                            format!("statut inconnu « {t} » pour `{id}`"),
+                            match closest(t, QualStatus::WORDS) {
+                                Some(c) => format!("vouliez-vous dire « {c} » ?"),
+                                None => "statuts possibles : « atteint », « partiellement atteint », « non atteint »".to_string(),
+                            },
+                        ),
+                    },
+                    other => s.error(
+                        kp,
+                        Point::Value,
+                        format!("le statut de `{id}` doit être un texte, pas {}", type_name(other)),
+                        "statuts possibles : « atteint », « partiellement atteint », « non atteint »",
+                    ),
+                },
+                ("value", IndicatorType::Qualitative) => s.error(
+                    kp,
+                    Point::Key,
+                    format!("`{id}` est un indicateur qualitatif : il prend un `status`, pas une `value`"),
+                    "écrivez \"status\": « atteint », « partiellement atteint » ou « non atteint »",
+                ),
+                ("status", IndicatorType::Quantitative) => s.error(
+                    kp,
+                    Point::Key,
+                    format!("`{id}` est un indicateur quantitatif : il prend une `value` (un nombre), pas un `status`"),
+                    "écrivez \"value\": la valeur réalisée ; le statut est calculé à partir de la cible",
+                ),
+                _ => unknown_key(s, kp, k, &ENTRY_KEYS),
+            }
+        }
+        out.insert(id.clone(), r);
+    }
+    out
+}
+
+/// Every review file of the programme: `(year, id, path)`, sorted; folders
+/// under `reviews/` that are not a year are reported.
+pub fn review_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(i32, String, PathBuf)> {
+    let mut out = Vec::new();
+    let Ok(years) = std::fs::read_dir(root.join("reviews")) else {
+        return out;
+    };
+    for y in years.filter_map(Result::ok) {
+        let p = y.path();
+        if !p.is_dir() {
+            continue;
+        }
+        let name = y.file_name().to_string_lossy().into_owned();
+        let year = match name.parse::<i32>() {
+            Ok(v) if name.len() == 4 => v,
+            _ => {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "le dossier reviews/{name} n'est pas une année"
+                    ))
+                    .in_file(&p)
+                    .with_hint("les bilans vont dans reviews/<année>/<association>.json, par exemple reviews/2026/"),
+                );
+                continue;
+            }
+        };
+        let Ok(files) = std::fs::read_dir(&p) else {
+            continue;
+        };
+        for f in files.filter_map(Result::ok) {
+            let fp = f.path();
+            if fp.extension().is_some_and(|e| e == "json") {
+                let id = fp
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                out.push((year, id, fp));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Reads and validates one review file.
+pub fn load_one(
+    prog: &Programme,
+    year: i32,
+    id: &str,
+    path: &Path,
+) -> (Option<Review>, Vec<Diagnostic>) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            return (
+                None,
+                vec![
+                    Diagnostic::error(format!("impossible de lire le fichier de bilan : {e}"))
+                        .in_file(path)
+                        .with_hint("vérifiez ses droits de lecture et qu'il est en UTF-8"),
+                ],
+            );
+        }
+    };
+    let entry = prog.associations.iter().find(|a| a.id == id);
+    if let Some(e) = entry
+        && e.data.is_none()
+    {
+        // The association file does not parse: its own errors say why, and
+        // without its dashboard this file cannot be judged.
+        return (None, Vec::new());
+    }
+    validate(path, &text, year, id, entry.and_then(|a| a.data.as_ref()))
+}
+
+/// The rules on `[review]` of `charta.toml`.
+pub fn check_config(prog: &Programme) -> Vec<Diagnostic> {
+    let c: &ReviewConfig = &prog.file.review;
+    let file = prog.root.join("charta.toml");
+    let mut out = Vec::new();
+    let mut bad = |key: &str, message: String, hint: &str| {
+        let path = JsonPath::root().key("review").key(key);
+        out.push(crate::check::programme::diag_at(
+            Diagnostic::error(message).with_hint(hint),
+            &file,
+            &prog.toml_text,
+            &path,
+        ));
+    };
+    for (k, v) in [
+        ("achieved_percent", c.achieved_percent),
+        ("partial_percent", c.partial_percent),
+        ("cash_days_min", c.cash_days_min),
+        ("funder_share_max_percent", c.funder_share_max_percent),
+    ] {
+        if !v.is_finite() || v < 0.0 {
+            bad(
+                k,
+                format!("`review.{k}` doit être un nombre positif ou nul ({v})"),
+                "voir docs/interface.md, table [review]",
+            );
+        }
+    }
+    if c.partial_percent > c.achieved_percent {
+        bad(
+            "partial_percent",
+            format!(
+                "`review.partial_percent` ({}) dépasse `review.achieved_percent` ({})",
+                c.partial_percent, c.achieved_percent
+            ),
+            "le seuil « partiellement atteint » doit être inférieur ou égal au seuil « atteint »",
+        );
+    }
+    out
+}
+
+/// Every problem of every review file, and of `[review]` (the `check` command).
+pub fn check_reviews(prog: &Programme) -> Vec<Diagnostic> {
+    let mut out = check_config(prog);
+    for (year, id, path) in review_files(&prog.root, &mut out) {
+        out.extend(load_one(prog, year, &id, &path).1);
+    }
+    out
+}

@@ -1,0 +1,1063 @@
+//! The yearly review (`charta review`): what each association achieved in a
+//! year against the targets of its dashboard, its financial ratios with early
+//! warnings, one report per association (Markdown and PDF) and a synthesis of
+//! the programme (Markdown, PDF, CSV); and the review files to fill in
+//! (`charta review --template`).
+//!
+//! - `data`: reading and validating `PROG/reviews/<year>/<id>.json`
+//! - here: rates, statuses, alerts, the documents and writing them
+//!
+//! Nothing is ever assumed: a value left out is « non renseigné », a ratio
+//! whose terms are unknown is not computed, an alert needs its facts. Output
+//! is reproducible (no clock: the date of a document is the review's `date`,
+//! else 31 December of the year) and written atomically, only once every input
+//! read has passed its checks.
+
+pub mod data;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::batch::write_atomic;
+use crate::diagnostic::{Diagnostic, has_errors};
+use crate::french;
+use crate::load::Programme;
+use crate::model::{AssociationFile, Direction, IndicatorType, ReviewConfig, Target};
+use crate::pdf::{Chart, PdfEngine, PdfMeta};
+use crate::render::escape_markdown;
+
+pub use data::{Finances, QualStatus, Reported, Review};
+
+/// The built-in layout of review documents.
+pub const REVIEW_LAYOUT: &str = include_str!("../../templates/review.typ");
+
+/// The rate of achievement of a quantitative indicator, as a fraction (1.0 =
+/// 100 %), or `None` when it cannot be computed without dividing by zero.
+///
+/// - `up` (higher is better): `(actual − baseline) / (target − baseline)` when
+///   a baseline exists and differs from the target, else `actual / target`;
+///   with a target of zero (and no usable baseline) there is no rate.
+/// - `down` (lower is better): `(baseline − actual) / (baseline − target)` when
+///   a baseline exists and differs from the target, else `target / actual`;
+///   with an actual of zero there is no rate.
+///
+/// Without a rate, the status comes from comparing actual and target alone
+/// (see [`quantitative_status`]).
+pub fn rate(direction: Direction, baseline: Option<f64>, target: f64, actual: f64) -> Option<f64> {
+    match (direction, baseline) {
+        (Direction::Up, Some(b)) if b != target => Some((actual - b) / (target - b)),
+        (Direction::Down, Some(b)) if b != target => Some((b - actual) / (b - target)),
+        (Direction::Up, _) if target != 0.0 => Some(actual / target),
+        (Direction::Down, _) if actual != 0.0 => Some(target / actual),
+        _ => None,
+    }
+}
+
+/// Where an indicator stands at the end of the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Atteint,
+    Partiel,
+    NonAtteint,
+    /// The association left the value empty or out.
+    NonRenseigne,
+    /// The dashboard has no target for the year: nothing to measure against.
+    SansCible,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Atteint => "atteint",
+            Status::Partiel => "partiellement atteint",
+            Status::NonAtteint => "non atteint",
+            Status::NonRenseigne => "non renseigné",
+            Status::SansCible => "sans cible pour l'année",
+        }
+    }
+}
+
+impl From<QualStatus> for Status {
+    fn from(q: QualStatus) -> Self {
+        match q {
+            QualStatus::Atteint => Status::Atteint,
+            QualStatus::Partiel => Status::Partiel,
+            QualStatus::NonAtteint => Status::NonAtteint,
+        }
+    }
+}
+
+/// Rate and status of a quantitative indicator: « atteint » from
+/// `achieved_percent`, « partiellement atteint » from `partial_percent`; with
+/// no rate (division by zero), « atteint » when the actual is at least as good
+/// as the target, else « non atteint ».
+pub fn quantitative_status(
+    direction: Direction,
+    baseline: Option<f64>,
+    target: Option<f64>,
+    actual: Option<f64>,
+    cfg: &ReviewConfig,
+) -> (Option<f64>, Status) {
+    let Some(actual) = actual else {
+        return (None, Status::NonRenseigne);
+    };
+    let Some(target) = target else {
+        return (None, Status::SansCible);
+    };
+    let r = rate(direction, baseline, target, actual);
+    let status = match r {
+        Some(r) => {
+            let pct = r * 100.0 + 1e-9;
+            if pct >= cfg.achieved_percent {
+                Status::Atteint
+            } else if pct >= cfg.partial_percent {
+                Status::Partiel
+            } else {
+                Status::NonAtteint
+            }
+        }
+        None => {
+            let good = match direction {
+                Direction::Up => actual >= target,
+                Direction::Down => actual <= target,
+            };
+            if good {
+                Status::Atteint
+            } else {
+                Status::NonAtteint
+            }
+        }
+    };
+    (r, status)
+}
+
+/// An early warning on the association's situation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Alert {
+    /// No review file for the year.
+    ReviewMissing,
+    /// A negative result this year and the year before.
+    ConsecutiveDeficits { previous: f64, current: f64 },
+    /// Negative fonds propres.
+    NegativeEquity(f64),
+    /// Cash covering fewer days of expenses than the threshold.
+    LowCash { days: f64, min: f64 },
+    /// This funder's payment above the threshold share of the produits.
+    FunderShare { percent: f64, max: f64 },
+}
+
+impl Alert {
+    /// The alert in French, for the report and the synthesis.
+    pub fn message(&self, year: i32) -> String {
+        match self {
+            Alert::ReviewMissing => format!("bilan {year} non remis"),
+            Alert::ConsecutiveDeficits { previous, current } => format!(
+                "deux exercices déficitaires consécutifs ({} : {} ; {year} : {})",
+                year - 1,
+                euros(*previous),
+                euros(*current)
+            ),
+            Alert::NegativeEquity(v) => format!("fonds propres négatifs ({})", euros(*v)),
+            Alert::LowCash { days, min } => format!(
+                "trésorerie de {} jours de charges, sous le seuil de {} jours",
+                french::decimal(*days, 1),
+                french::decimal(*min, 1)
+            ),
+            Alert::FunderShare { percent, max } => format!(
+                "la subvention représente {} des produits, au-delà du seuil de {}",
+                french::percent(round1(*percent)),
+                french::percent(*max)
+            ),
+        }
+    }
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+fn euros(v: f64) -> String {
+    french::euros((v * 100.0).round() as i64)
+}
+
+/// The result of the year: `resultat` if given, else `produits − charges`
+/// when both are (second member: computed).
+pub fn resultat(f: &Finances) -> Option<(f64, bool)> {
+    match (f.resultat, f.produits, f.charges) {
+        (Some(r), _, _) => Some((r, false)),
+        (None, Some(p), Some(c)) => Some((p - c, true)),
+        _ => None,
+    }
+}
+
+/// The share of the produits this funder paid, in %, when both are known and produits > 0.
+pub fn funder_share(f: &Finances) -> Option<f64> {
+    match (f.subvention_versee, f.produits) {
+        (Some(s), Some(p)) if p > 0.0 => Some(s * 100.0 / p),
+        _ => None,
+    }
+}
+
+/// The financial alerts of a year (`previous`: the year before, if reviewed).
+/// A rule whose facts are not all known raises nothing.
+pub fn alerts(current: &Finances, previous: Option<&Finances>, cfg: &ReviewConfig) -> Vec<Alert> {
+    let mut out = Vec::new();
+    if let (Some((cur, _)), Some((prev, _))) = (resultat(current), previous.and_then(resultat))
+        && cur < 0.0
+        && prev < 0.0
+    {
+        out.push(Alert::ConsecutiveDeficits {
+            previous: prev,
+            current: cur,
+        });
+    }
+    if let Some(fp) = current.fonds_propres
+        && fp < 0.0
+    {
+        out.push(Alert::NegativeEquity(fp));
+    }
+    if let Some(days) = current.tresorerie_jours
+        && days < cfg.cash_days_min
+    {
+        out.push(Alert::LowCash {
+            days,
+            min: cfg.cash_days_min,
+        });
+    }
+    if let Some(share) = funder_share(current)
+        && share > cfg.funder_share_max_percent
+    {
+        out.push(Alert::FunderShare {
+            percent: share,
+            max: cfg.funder_share_max_percent,
+        });
+    }
+    out
+}
+
+/// One indicator of the year, assessed.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub id: String,
+    pub label: String,
+    pub unit: String,
+    pub kind: IndicatorType,
+    pub direction: Direction,
+    pub baseline: Option<Target>,
+    pub target: Option<Target>,
+    pub actual: Option<f64>,
+    pub gap: Option<f64>,
+    pub rate: Option<f64>,
+    pub status: Status,
+    pub comment: Option<String>,
+    /// `(year, target, actual)` over the convention, actuals up to the year reviewed.
+    pub trajectory: Vec<(i32, Option<f64>, Option<f64>)>,
+}
+
+/// One association's year, assessed.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub id: String,
+    pub name: String,
+    pub reference: String,
+    pub years: Vec<i32>,
+    pub year: i32,
+    /// The funding of the year (cents), `None` for a convention-cadre.
+    pub funding: Option<i64>,
+    /// Whether a review file was received for the year.
+    pub received: bool,
+    pub date: (i32, u8, u8),
+    pub lines: Vec<Line>,
+    pub finances: Finances,
+    pub alerts: Vec<Alert>,
+    pub narrative: Option<String>,
+}
+
+impl Assessment {
+    pub fn count(&self, s: Status) -> usize {
+        self.lines.iter().filter(|l| l.status == s).count()
+    }
+}
+
+/// Assesses one association's year from its reviews (`reviews`: by year, up to `year`).
+pub fn assess(
+    id: &str,
+    data: &AssociationFile,
+    year: i32,
+    reviews: &BTreeMap<i32, Review>,
+    cfg: &ReviewConfig,
+) -> Assessment {
+    let y = year.to_string();
+    let empty = Review::default();
+    let this = reviews.get(&year);
+    let review = this.unwrap_or(&empty);
+    let mut lines = Vec::new();
+    for i in data::indicators(data) {
+        let direction = i.direction.unwrap_or_default();
+        let reported = review.indicators.get(&i.id);
+        let target = i.targets.get(&y).cloned();
+        let baseline = i.baseline.clone();
+        let comment = reported.and_then(|r| r.comment.clone());
+        let mut line = Line {
+            id: i.id.clone(),
+            label: i.label.clone(),
+            unit: i.unit.clone().unwrap_or_default(),
+            kind: i.kind,
+            direction,
+            baseline: baseline.clone(),
+            target: target.clone(),
+            actual: None,
+            gap: None,
+            rate: None,
+            status: Status::NonRenseigne,
+            comment,
+            trajectory: Vec::new(),
+        };
+        match i.kind {
+            IndicatorType::Quantitative => {
+                let actual = reported.and_then(|r| r.value);
+                let t = target.as_ref().and_then(Target::as_number);
+                let b = baseline.as_ref().and_then(Target::as_number);
+                let (r, s) = quantitative_status(direction, b, t, actual, cfg);
+                line.actual = actual;
+                line.gap = actual.zip(t).map(|(a, t)| a - t);
+                line.rate = r;
+                line.status = s;
+                line.trajectory = data
+                    .convention
+                    .years
+                    .iter()
+                    .map(|yy| {
+                        let t = i.targets.get(&yy.to_string()).and_then(Target::as_number);
+                        let a = (*yy <= year)
+                            .then(|| reviews.get(yy))
+                            .flatten()
+                            .and_then(|r| r.indicators.get(&i.id))
+                            .and_then(|r| r.value);
+                        (*yy, t, a)
+                    })
+                    .collect();
+            }
+            IndicatorType::Qualitative => {
+                line.status = match reported.and_then(|r| r.status) {
+                    Some(q) => q.into(),
+                    None => Status::NonRenseigne,
+                };
+            }
+        }
+        lines.push(line);
+    }
+    let mut alerts = Vec::new();
+    if this.is_none() {
+        alerts.push(Alert::ReviewMissing);
+    }
+    alerts.extend(self::alerts(
+        &review.finances,
+        reviews.get(&(year - 1)).map(|r| &r.finances),
+        cfg,
+    ));
+    Assessment {
+        id: id.to_string(),
+        name: data.association.name.clone(),
+        reference: data.convention.reference.clone(),
+        years: data.convention.years.clone(),
+        year,
+        funding: data
+            .convention
+            .funding
+            .as_ref()
+            .and_then(|f| f.get(&y))
+            .map(|a| a.cents()),
+        received: this.is_some(),
+        date: review.date.unwrap_or((year, 12, 31)),
+        lines,
+        finances: review.finances.clone(),
+        alerts,
+        narrative: review.narrative.clone(),
+    }
+}
+
+/// Escapes data for one table cell or one line (line breaks become spaces).
+fn cell(s: &str) -> String {
+    escape_markdown(&s.replace(['\r', '\n'], " "))
+}
+
+fn number(v: f64, unit: &str) -> String {
+    let n = french::decimal(v, 2);
+    if unit.is_empty() {
+        n
+    } else if unit == "%" {
+        format!("{n}\u{a0}%")
+    } else {
+        format!("{n}\u{a0}{}", cell(unit))
+    }
+}
+
+fn signed(v: f64, unit: &str) -> String {
+    if v > 0.0 {
+        format!("+{}", number(v, unit))
+    } else {
+        number(v, unit)
+    }
+}
+
+fn target_text(t: &Option<Target>, unit: &str) -> String {
+    match t {
+        Some(Target::Number(n)) => number(*n, unit),
+        Some(Target::Text(s)) => cell(s),
+        None => "—".to_string(),
+    }
+}
+
+const NR: &str = "*non renseigné*";
+
+fn period(years: &[i32]) -> String {
+    match (years.first(), years.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}-{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn money_line(v: Option<f64>) -> String {
+    v.map(euros).unwrap_or_else(|| NR.to_string())
+}
+
+/// The Markdown report of one association.
+pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
+    let y = a.year;
+    let mut md = String::new();
+    md.push_str(&format!("# Bilan annuel {y}\n\n"));
+    md.push_str("<!-- part:identification kind=block -->\n\n");
+    md.push_str(&format!(
+        "**Association :** {}  \n**Financeur :** {}  \n**Convention :** {} (période {})  \n**Programme :** {}  \n**Financement {y} :** {}\n\n",
+        cell(&a.name),
+        cell(&prog.file.funder.name),
+        cell(&a.reference),
+        period(&a.years),
+        cell(&prog.file.programme.name),
+        a.funding
+            .map(french::euros)
+            .unwrap_or_else(|| "aucun (convention sans engagement financier)".to_string()),
+    ));
+    if !a.received {
+        md.push_str(&format!(
+            "Aucun bilan n'a été reçu pour {y} : tous les indicateurs sont non renseignés.\n\n"
+        ));
+    }
+    md.push_str(&format!(
+        "Indicateurs : {} atteint(s), {} partiellement atteint(s), {} non atteint(s), {} non renseigné(s).\n\n",
+        a.count(Status::Atteint),
+        a.count(Status::Partiel),
+        a.count(Status::NonAtteint),
+        a.count(Status::NonRenseigne),
+    ));
+
+    md.push_str("<!-- part:indicateurs kind=block -->\n\n## Indicateurs quantitatifs\n\n");
+    let quant: Vec<&Line> = a
+        .lines
+        .iter()
+        .filter(|l| l.kind == IndicatorType::Quantitative)
+        .collect();
+    if quant.is_empty() {
+        md.push_str("La convention n'a pas d'indicateur quantitatif.\n\n");
+    } else {
+        md.push_str(&format!(
+            "| Indicateur | Référence | Cible {y} | Réalisé | Écart | Taux de réalisation | Statut |\n|---|---:|---:|---:|---:|---:|---|\n"
+        ));
+        for l in &quant {
+            let mut name = format!("**{}** {}", cell(&l.id), cell(&l.label));
+            if l.direction == Direction::Down {
+                name.push_str(" (à la baisse)");
+            }
+            md.push_str(&format!(
+                "| {name} | {} | {} | {} | {} | {} | {} |\n",
+                target_text(&l.baseline, &l.unit),
+                target_text(&l.target, &l.unit),
+                l.actual
+                    .map(|v| number(v, &l.unit))
+                    .unwrap_or_else(|| NR.to_string()),
+                l.gap
+                    .map(|v| signed(v, &l.unit))
+                    .unwrap_or_else(|| "—".to_string()),
+                l.rate
+                    .map(|r| french::percent(round1(r * 100.0)))
+                    .unwrap_or_else(|| "—".to_string()),
+                status_cell(l.status),
+            ));
+        }
+        md.push('\n');
+    }
+    md.push_str("## Indicateurs qualitatifs\n\n");
+    let qual: Vec<&Line> = a
+        .lines
+        .iter()
+        .filter(|l| l.kind == IndicatorType::Qualitative)
+        .collect();
+    if qual.is_empty() {
+        md.push_str("La convention n'a pas d'indicateur qualitatif.\n\n");
+    } else {
+        md.push_str(&format!(
+            "| Indicateur | Cible {y} | Statut déclaré |\n|---|---|---|\n"
+        ));
+        for l in &qual {
+            md.push_str(&format!(
+                "| **{}** {} | {} | {} |\n",
+                cell(&l.id),
+                cell(&l.label),
+                target_text(&l.target, ""),
+                status_cell(l.status)
+            ));
+        }
+        md.push('\n');
+    }
+    let comments: Vec<&Line> = a.lines.iter().filter(|l| l.comment.is_some()).collect();
+    if !comments.is_empty() {
+        md.push_str("## Commentaires de l'association\n\n");
+        for l in comments {
+            md.push_str(&format!(
+                "- **{}** : {}\n",
+                cell(&l.id),
+                cell(l.comment.as_deref().unwrap_or_default())
+            ));
+        }
+        md.push('\n');
+    }
+
+    if !quant.is_empty() {
+        md.push_str("<!-- part:trajectoires kind=block -->\n\n## Trajectoires\n\n");
+        md.push_str(
+            "Cible / réalisé par année (réalisé : bilans reçus jusqu'à l'année examinée).\n\n",
+        );
+        md.push_str("| Indicateur | Référence |");
+        for yy in &a.years {
+            md.push_str(&format!(" {yy} |"));
+        }
+        md.push_str("\n|---|---:|");
+        for _ in &a.years {
+            md.push_str("---:|");
+        }
+        md.push('\n');
+        for l in &quant {
+            md.push_str(&format!(
+                "| **{}** | {} |",
+                cell(&l.id),
+                target_text(&l.baseline, &l.unit)
+            ));
+            for (yy, t, act) in &l.trajectory {
+                let t = t
+                    .map(|v| french::decimal(v, 2))
+                    .unwrap_or_else(|| "—".into());
+                let act = match act {
+                    Some(v) => french::decimal(*v, 2),
+                    None if *yy <= y => "n. r.".to_string(),
+                    None => "…".to_string(),
+                };
+                md.push_str(&format!(" {t} / {act} |"));
+            }
+            md.push('\n');
+        }
+        md.push_str("\nn. r. : non renseigné ; … : année à venir.\n\n");
+    }
+
+    md.push_str("<!-- part:finances kind=block -->\n\n## Situation financière\n\n");
+    let f = &a.finances;
+    md.push_str(&format!("| Poste | {y} |\n|---|---:|\n"));
+    md.push_str(&format!("| Produits | {} |\n", money_line(f.produits)));
+    md.push_str(&format!("| Charges | {} |\n", money_line(f.charges)));
+    md.push_str(&format!(
+        "| Résultat | {} |\n",
+        match resultat(f) {
+            Some((r, false)) => euros(r),
+            Some((r, true)) => format!("{} (calculé : produits − charges)", euros(r)),
+            None => NR.to_string(),
+        }
+    ));
+    md.push_str(&format!(
+        "| Fonds propres | {} |\n",
+        money_line(f.fonds_propres)
+    ));
+    md.push_str(&format!(
+        "| Trésorerie (en jours de charges) | {} |\n",
+        f.tresorerie_jours
+            .map(|d| french::decimal(d, 1))
+            .unwrap_or_else(|| NR.to_string())
+    ));
+    md.push_str(&format!(
+        "| Subvention versée par {} | {} |\n",
+        cell(&prog.file.funder.name),
+        money_line(f.subvention_versee)
+    ));
+    md.push_str(&format!(
+        "| Part de la subvention dans les produits | {} |\n\n",
+        funder_share(f)
+            .map(|s| french::percent(round1(s)))
+            .unwrap_or_else(|| "non calculable".to_string())
+    ));
+    md.push_str("### Alertes\n\n");
+    if a.alerts.is_empty() {
+        md.push_str("Aucune alerte.\n\n");
+    } else {
+        for al in &a.alerts {
+            md.push_str(&format!("- **Alerte :** {}\n", cell(&al.message(y))));
+        }
+        md.push('\n');
+    }
+    let c = &prog.file.review;
+    md.push_str(&format!(
+        "Seuils : indicateur atteint à partir d'un taux de réalisation de {}, partiellement atteint à partir de {} ; alerte sous {} jours de trésorerie et au-delà de {} des produits financés par {}.\n\n",
+        french::percent(c.achieved_percent),
+        french::percent(c.partial_percent),
+        french::decimal(c.cash_days_min, 1),
+        french::percent(c.funder_share_max_percent),
+        cell(&prog.file.funder.name)
+    ));
+
+    md.push_str("<!-- part:recit kind=block -->\n\n## Récit de l'association\n\n");
+    match &a.narrative {
+        Some(n) => {
+            md.push_str(&escape_markdown(n));
+            md.push('\n');
+        }
+        None => md.push_str("*Non renseigné.*\n"),
+    }
+    md
+}
+
+fn status_cell(s: Status) -> String {
+    match s {
+        Status::NonRenseigne => NR.to_string(),
+        Status::NonAtteint => "**non atteint**".to_string(),
+        other => other.label().to_string(),
+    }
+}
+
+/// The synthesis rows: associations with alerts first, then by id.
+pub fn synthesis_order(rows: &mut [Assessment]) {
+    rows.sort_by(|a, b| {
+        a.alerts
+            .is_empty()
+            .cmp(&b.alerts.is_empty())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The synthesis as CSV (`;`-separated, decimal comma, UTF-8): one row per association.
+pub fn synthesis_csv(rows: &[Assessment]) -> String {
+    let mut out = String::from(
+        "id;association;reference;financement;atteints;partiels;non_atteints;non_renseignes;alertes\n",
+    );
+    for a in rows {
+        let funding = a
+            .funding
+            .map(|c| {
+                if c % 100 == 0 {
+                    (c / 100).to_string()
+                } else {
+                    format!("{},{:02}", c / 100, c % 100)
+                }
+            })
+            .unwrap_or_default();
+        let alerts: Vec<String> = a.alerts.iter().map(|al| al.message(a.year)).collect();
+        out.push_str(&format!(
+            "{};{};{};{};{};{};{};{};{}\n",
+            csv_field(&a.id),
+            csv_field(&a.name),
+            csv_field(&a.reference),
+            funding,
+            a.count(Status::Atteint),
+            a.count(Status::Partiel),
+            a.count(Status::NonAtteint),
+            a.count(Status::NonRenseigne),
+            csv_field(&alerts.join(" ; ").replace(['\u{a0}', '\u{202f}'], " ")),
+        ));
+    }
+    out
+}
+
+/// The synthesis in Markdown.
+pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> String {
+    let mut md = format!("# Synthèse des bilans {year}\n\n<!-- part:synthese kind=block -->\n\n");
+    let with_alerts = rows.iter().filter(|a| !a.alerts.is_empty()).count();
+    let received = rows.iter().filter(|a| a.received).count();
+    let total: i64 = rows.iter().filter_map(|a| a.funding).sum();
+    md.push_str(&format!(
+        "**Programme :** {}  \n**Financeur :** {}\n\n{} convention(s) couvrant {year} ; {received} bilan(s) reçu(s) ; {with_alerts} association(s) en alerte ; financement {year} : {}.\n\n",
+        cell(&prog.file.programme.name),
+        cell(&prog.file.funder.name),
+        rows.len(),
+        french::euros(total),
+    ));
+    if rows.is_empty() {
+        md.push_str("Aucune convention ne couvre cette année.\n");
+        return md;
+    }
+    md.push_str(&format!("| Association | Financement {year} | Atteints | Partiels | Non atteints | Non renseignés | Alertes |\n|---|---:|---:|---:|---:|---:|---|\n"));
+    for a in rows {
+        let alerts = if a.alerts.is_empty() {
+            "—".to_string()
+        } else {
+            a.alerts
+                .iter()
+                .map(|al| cell(&al.message(year)))
+                .collect::<Vec<_>>()
+                .join(" ; ")
+        };
+        md.push_str(&format!(
+            "| **{}** {} | {} | {} | {} | {} | {} | {} |\n",
+            cell(&a.id),
+            cell(&a.name),
+            a.funding.map(french::euros).unwrap_or_else(|| "—".into()),
+            a.count(Status::Atteint),
+            a.count(Status::Partiel),
+            a.count(Status::NonAtteint),
+            a.count(Status::NonRenseigne),
+            alerts
+        ));
+    }
+    md
+}
+
+/// The PDF metadata of one report: the charts carry targets and actuals.
+pub fn report_meta(prog: &Programme, a: &Assessment) -> PdfMeta {
+    let charts = a
+        .lines
+        .iter()
+        .filter(|l| l.kind == IndicatorType::Quantitative)
+        .map(|l| {
+            let mut points = Vec::new();
+            if let Some(b) = l.baseline.as_ref().and_then(Target::as_number) {
+                points.push(("Référence".to_string(), b));
+            }
+            points.extend(
+                l.trajectory
+                    .iter()
+                    .filter_map(|(y, t, _)| t.map(|t| (y.to_string(), t))),
+            );
+            Chart {
+                indicator: l.id.clone(),
+                label: l.label.clone(),
+                unit: l.unit.clone(),
+                points,
+                actuals: l
+                    .trajectory
+                    .iter()
+                    .filter_map(|(y, _, a)| a.map(|a| (y.to_string(), a)))
+                    .collect(),
+            }
+        })
+        .collect();
+    PdfMeta {
+        title: format!("Bilan annuel {}", a.year),
+        reference: format!("{} — bilan {}", a.reference, a.year),
+        funder: prog.file.funder.name.clone(),
+        association: a.name.clone(),
+        period: a.year.to_string(),
+        date: a.date,
+        charts,
+    }
+}
+
+/// What `charta review` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ReviewOptions {
+    /// The output folder: documents go to `OUT/review-<year>/`.
+    pub out: PathBuf,
+    pub year: i32,
+    /// Also typeset the PDFs.
+    pub pdf: bool,
+    /// Worker threads (at least one).
+    pub jobs: usize,
+}
+
+/// What `charta review` did.
+#[derive(Debug, Default)]
+pub struct ReviewReport {
+    /// `OUT/review-<year>`.
+    pub dir: PathBuf,
+    /// Associations reported on, in synthesis order.
+    pub rows: Vec<Assessment>,
+    /// Warnings (review files: missing indicators…).
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_written: usize,
+}
+
+/// Every association's reviews: by association id, then by year.
+pub type Reviews = BTreeMap<String, BTreeMap<i32, Review>>;
+
+/// Reads every review up to `year`, validated; `Err` with every problem if one has an error.
+pub fn load_reviews(
+    prog: &Programme,
+    year: i32,
+) -> Result<(Reviews, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut diags = data::check_config(prog);
+    let files = data::review_files(&prog.root, &mut diags);
+    let loaded: Vec<_> = files
+        .par_iter()
+        .filter(|(y, _, _)| *y <= year)
+        .map(|(y, id, path)| (*y, id.clone(), data::load_one(prog, *y, id, path)))
+        .collect();
+    let mut by_id = Reviews::new();
+    for (y, id, (review, d)) in loaded {
+        // Earlier years only feed the charts and the two-deficits rule: their warnings are for `check`.
+        if y == year {
+            diags.extend(d.iter().cloned());
+        } else {
+            diags.extend(d.iter().filter(|d| d.is_error()).cloned());
+        }
+        if let Some(r) = review {
+            by_id.entry(id).or_default().insert(y, r);
+        }
+    }
+    if has_errors(&diags) {
+        crate::check::sort(&mut diags);
+        return Err(diags);
+    }
+    Ok((by_id, diags))
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("impossible d'écrire {} : {e}", path.display()))
+        .in_file(path)
+        .with_hint("vérifiez que le dossier de sortie est accessible en écriture et que le disque n'est pas plein")
+}
+
+/// Why `charta review` wrote nothing, or not everything.
+#[derive(Debug)]
+pub enum ReviewError {
+    /// Errors in the review files or `[review]`: nothing was written.
+    Input(Vec<Diagnostic>),
+    /// A file could not be written or typeset (not a fault of the data).
+    Fault(Vec<Diagnostic>),
+}
+
+/// `charta review`: assesses every association whose convention covers the
+/// year, writes its report and the synthesis.
+pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, ReviewError> {
+    let year = opts.year;
+    let (reviews, mut diags) = load_reviews(prog, year).map_err(ReviewError::Input)?;
+    let cfg = &prog.file.review;
+    let empty = BTreeMap::new();
+    for e in &prog.associations {
+        if e.data.is_none() {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "association `{}` ignorée : son fichier ne peut pas être lu",
+                    e.id
+                ))
+                .in_file(&e.path)
+                .with_hint("lancez `charta check` pour voir les erreurs"),
+            );
+        }
+    }
+    let mut rows: Vec<Assessment> = prog
+        .associations
+        .iter()
+        .filter_map(|e| e.data.as_ref().map(|d| (e, d)))
+        .filter(|(_, d)| d.convention.years.contains(&year))
+        .map(|(e, d)| assess(&e.id, d, year, reviews.get(&e.id).unwrap_or(&empty), cfg))
+        .collect();
+    synthesis_order(&mut rows);
+    let dir = opts.out.join(format!("review-{year}"));
+    std::fs::create_dir_all(&dir).map_err(|e| ReviewError::Fault(vec![io_error(&dir, e)]))?;
+    let engine = opts
+        .pdf
+        .then(|| PdfEngine::new(Some(REVIEW_LAYOUT.to_string())));
+    let write = |name: String, bytes: &[u8]| -> Result<(), Diagnostic> {
+        let p = dir.join(name);
+        write_atomic(&p, bytes).map_err(|e| io_error(&p, e))
+    };
+    let typeset = |md: &str, meta: &PdfMeta, name: &str| -> Result<Option<Vec<u8>>, Diagnostic> {
+        match &engine {
+            None => Ok(None),
+            Some(engine) => engine.render(md, meta).map(|o| Some(o.pdf)).map_err(|e| {
+                Diagnostic::error(format!("{name} : la mise en page PDF a échoué : {e}"))
+                    .with_hint("c'est un défaut de charta ou de sa mise en page, pas des données : signalez-le")
+            }),
+        }
+    };
+    // As in `batch::build`: one long-lived worker per thread of a dedicated
+    // pool with large stacks, each taking the next association from a shared
+    // counter. Reports are never rayon jobs: a thread waiting inside Typst
+    // (which uses rayon) would steal and nest other reports on its stack.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .stack_size(16 * 1024 * 1024)
+        .thread_name(|n| format!("charta-review-{n}"))
+        .build()
+        .map_err(|e| {
+            ReviewError::Fault(vec![Diagnostic::error(format!(
+                "impossible de démarrer les threads de travail : {e}"
+            ))])
+        })?;
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Result<usize, Diagnostic>>> = Mutex::new(Vec::new());
+    let one = |a: &Assessment| -> Result<usize, Diagnostic> {
+        let md = report_markdown(prog, a);
+        let pdf = typeset(&md, &report_meta(prog, a), &a.id)?;
+        write(format!("{}.md", a.id), md.as_bytes())?;
+        let mut n = 1;
+        if let Some(pdf) = pdf {
+            write(format!("{}.pdf", a.id), &pdf)?;
+            n += 1;
+        }
+        Ok(n)
+    };
+    pool.broadcast(|_| {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(a) = rows.get(i) else { break };
+            let r = one(a);
+            results
+                .lock()
+                .expect("no panic while holding the lock")
+                .push(r);
+        }
+    });
+    let results = results.into_inner().expect("workers finished");
+    let mut errors = Vec::new();
+    let mut files_written = 0;
+    for r in results {
+        match r {
+            Ok(n) => files_written += n,
+            Err(d) => errors.push(d),
+        }
+    }
+    let md = synthesis_markdown(prog, year, &rows);
+    let meta = PdfMeta {
+        title: format!("Synthèse des bilans {year}"),
+        reference: format!("synthèse {year}"),
+        funder: prog.file.funder.name.clone(),
+        association: prog.file.programme.name.clone(),
+        period: year.to_string(),
+        date: rows
+            .iter()
+            .filter(|a| a.received)
+            .map(|a| a.date)
+            .max()
+            .unwrap_or((year, 12, 31)),
+        charts: Vec::new(),
+    };
+    let csv = synthesis_csv(&rows);
+    let synth = pool
+        .install(|| typeset(&md, &meta, "synthese"))
+        .and_then(|pdf| {
+            write("synthese.md".to_string(), md.as_bytes())?;
+            write("synthese.csv".to_string(), csv.as_bytes())?;
+            match pdf {
+                Some(pdf) => write("synthese.pdf".to_string(), &pdf).map(|()| 3),
+                None => Ok(2),
+            }
+        });
+    match synth {
+        Ok(n) => files_written += n,
+        Err(d) => errors.push(d),
+    }
+    if !errors.is_empty() {
+        diags.extend(errors);
+        return Err(ReviewError::Fault(diags));
+    }
+    Ok(ReviewReport {
+        dir,
+        rows,
+        diagnostics: diags,
+        files_written,
+    })
+}
+
+/// What `charta review --template` did for one association.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateOutcome {
+    Written(PathBuf),
+    /// A review file already exists: left as it is.
+    Exists(PathBuf),
+}
+
+/// The review file to fill in for one association and year: every indicator
+/// with its target as a reminder (`target`, ignored when read back) and its
+/// value or status empty (null), every financial figure empty.
+pub fn template_json(data: &AssociationFile, year: i32) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let y = year.to_string();
+    let mut ind = Map::new();
+    for i in data::indicators(data) {
+        let target = i
+            .targets
+            .get(&y)
+            .map(|t| serde_json::to_value(t).unwrap_or(Value::Null))
+            .unwrap_or(Value::Null);
+        let entry = match i.kind {
+            IndicatorType::Quantitative => {
+                json!({ "target": target, "value": null, "comment": null })
+            }
+            IndicatorType::Qualitative => {
+                json!({ "target": target, "status": null, "comment": null })
+            }
+        };
+        ind.insert(i.id.clone(), entry);
+    }
+    let mut fin = Map::new();
+    for k in data::FINANCE_KEYS {
+        fin.insert(k.to_string(), Value::Null);
+    }
+    json!({
+        "date": null,
+        "indicators": ind,
+        "finances": fin,
+        "narrative": null,
+    })
+}
+
+/// `charta review --template`: one review file per association whose
+/// convention covers `year`, never overwriting an existing one.
+pub fn write_templates(
+    prog: &Programme,
+    year: i32,
+) -> Result<Vec<(String, TemplateOutcome)>, Diagnostic> {
+    let dir = prog.root.join("reviews").join(year.to_string());
+    let mut out = Vec::new();
+    for e in &prog.associations {
+        let Some(d) = &e.data else { continue };
+        if !d.convention.years.contains(&year) {
+            continue;
+        }
+        let path = data::review_path(&prog.root, year, &e.id);
+        if path.exists() {
+            out.push((e.id.clone(), TemplateOutcome::Exists(path)));
+            continue;
+        }
+        std::fs::create_dir_all(&dir).map_err(|err| io_error(&dir, err))?;
+        let mut text = serde_json::to_string_pretty(&template_json(d, year)).expect("serialises");
+        text.push('\n');
+        // Never overwrite: create_new fails if the file appeared meanwhile.
+        let tmp = dir.join(format!(".charta-tmp-{}.json", e.id));
+        std::fs::write(&tmp, text.as_bytes()).map_err(|err| io_error(&tmp, err))?;
+        match std::fs::hard_link(&tmp, &path) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(&tmp);
+                out.push((e.id.clone(), TemplateOutcome::Written(path)));
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = std::fs::remove_file(&tmp);
+                out.push((e.id.clone(), TemplateOutcome::Exists(path)));
+            }
+            Err(err) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(io_error(&path, err));
+            }
+        }
+    }
+    Ok(out)
+}
