@@ -16,6 +16,7 @@ pub mod check;
 pub mod context;
 pub mod diagnostic;
 pub mod diff;
+pub mod exchange;
 pub mod french;
 pub mod load;
 pub mod locate;

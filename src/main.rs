@@ -44,6 +44,7 @@ fn main() -> ExitCode {
             OK
         }
         Command::Clauses { prog } => clauses(prog.as_deref()),
+        Command::Export(cli::ExportCommand::Scdl(a)) => export_scdl(a),
     })
 }
 
@@ -284,4 +285,37 @@ fn init(dir: &Path) -> u8 {
             FAULT
         }
     }
+}
+
+fn export_scdl(a: cli::ExportArgs) -> u8 {
+    let dir = prog_dir(a.prog.as_deref());
+    let (prog, _) = match load_or_report(&dir) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (bytes, n) = match charta::exchange::scdl::export(&prog) {
+        Ok(x) => x,
+        Err(diags) => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "{} erreur(s) : {} n'est pas écrit",
+                diags.len(),
+                a.out.display()
+            );
+            return INPUT;
+        }
+    };
+    if let Err(e) = batch::write_atomic(&a.out, &bytes) {
+        print_diagnostics(&[
+            Diagnostic::error(format!("impossible d'écrire le fichier : {e}"))
+                .in_file(&a.out)
+                .with_hint("vérifiez que le dossier existe et qu'il est accessible en écriture"),
+        ]);
+        return FAULT;
+    }
+    eprintln!(
+        "{n} convention(s) signée(s) au-delà de 23 000 € par an → {} (SCDL subventions 2.1.1)",
+        a.out.display()
+    );
+    OK
 }

@@ -1,0 +1,4 @@
+//! Data exchange: the essential data of signed conventions as open data (SCDL
+//! subventions), and association files to and from spreadsheets.
+
+pub mod scdl;
