@@ -255,3 +255,330 @@ fn scdl_export_refuses_a_row_that_would_not_validate_and_writes_nothing() {
         assert!(err.contains(needle), "{needle}\n{err}");
     }
 }
+
+// ------------------------------------------------------------ spreadsheets
+
+use charta::exchange::sheet::{self, Cell};
+use charta::exchange::workbook::{self, Change};
+
+fn examples() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("charta.toml").is_file())
+        .collect();
+    v.sort();
+    assert!(v.len() >= 2);
+    v
+}
+
+fn load(prog: &Path) -> charta::load::Programme {
+    let (p, diags) = charta::load::load_programme(prog).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    p
+}
+
+fn values(prog: &charta::load::Programme) -> Vec<(String, serde_json::Value)> {
+    charta::exchange::associations(prog)
+        .unwrap()
+        .into_iter()
+        .map(|(id, d)| (id, serde_json::to_value(d).unwrap()))
+        .collect()
+}
+
+/// Imports `file` into `prog` and asserts that every association comes back the same.
+fn assert_round_trip(file: &Path, prog: &charta::load::Programme) {
+    let plan = charta::exchange::import(file, prog).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(plan.len(), prog.associations.len());
+    for (id, _, change, text) in &plan {
+        assert_eq!(
+            *change,
+            Change::Unchanged,
+            "{id} changed through {}",
+            file.display()
+        );
+        let back: charta::model::AssociationFile = serde_json::from_str(text).unwrap();
+        let orig = prog.associations.iter().find(|a| &a.id == id).unwrap();
+        assert_eq!(
+            serde_json::to_value(back).unwrap(),
+            serde_json::to_value(orig.data.clone().unwrap()).unwrap()
+        );
+    }
+}
+
+fn export_xlsx(prog: &Path, out: &Path) {
+    let o = charta()
+        .args(["export", "xlsx"])
+        .arg(prog)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn xlsx_round_trip_on_every_example() {
+    for ex in examples() {
+        let tmp = tempfile::tempdir().unwrap();
+        let xlsx = tmp.path().join("programme.xlsx");
+        export_xlsx(&ex, &xlsx);
+        let prog = load(&ex);
+        assert_round_trip(&xlsx, &prog);
+
+        // Into an empty programme: every file is created, with the same data.
+        let empty = tmp.path().join("empty");
+        copy_dir(&ex, &empty);
+        std::fs::remove_dir_all(empty.join("associations")).unwrap();
+        let o = charta()
+            .arg("import")
+            .arg(&xlsx)
+            .arg(&empty)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("créée"));
+        assert_eq!(values(&load(&empty)), values(&prog), "{}", ex.display());
+
+        // Reproducible bytes.
+        let again = tmp.path().join("again.xlsx");
+        export_xlsx(&ex, &again);
+        assert_eq!(
+            std::fs::read(&xlsx).unwrap(),
+            std::fs::read(&again).unwrap()
+        );
+    }
+}
+
+#[test]
+fn xlsx_identifiers_are_text_and_dates_are_dates() {
+    use calamine::{Data, Reader};
+    let tmp = tempfile::tempdir().unwrap();
+    let xlsx = tmp.path().join("p.xlsx");
+    export_xlsx(&common::example_dir(), &xlsx);
+    let mut wb = calamine::open_workbook_auto(&xlsx).unwrap();
+    let r = wb.worksheet_range("Associations").unwrap();
+    let header: Vec<String> = r
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |h: &str| header.iter().position(|x| x == h).unwrap();
+    let row = r.rows().nth(1).unwrap();
+    assert!(
+        matches!(&row[col("SIRET")], Data::String(s) if s.len() == 14),
+        "{:?}",
+        row[col("SIRET")]
+    );
+    assert!(matches!(&row[col("Code postal")], Data::String(_)));
+    assert!(
+        matches!(&row[col("Décision : date")], Data::DateTime(_)),
+        "{:?}",
+        row[col("Décision : date")]
+    );
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Associations",
+            "Financements",
+            "Aides en nature",
+            "Aides de minimis",
+            "Actions",
+            "Objectifs",
+            "Indicateurs",
+            "Clauses"
+        ]
+    );
+}
+
+#[test]
+fn ods_from_libreoffice_imports_to_the_same_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let xlsx = tmp.path().join("programme.xlsx");
+    export_xlsx(&common::example_dir(), &xlsx);
+    let profile = tmp.path().join("lo-profile");
+    let o = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "ods", "--outdir"])
+        .arg(tmp.path())
+        .arg(&xlsx)
+        .output()
+        .expect("LibreOffice (soffice) runs: .ci/run installs libreoffice-calc");
+    let ods = tmp.path().join("programme.ods");
+    assert!(
+        ods.is_file(),
+        "soffice did not convert: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_round_trip(&ods, &common::example());
+}
+
+#[test]
+fn csv_folder_round_trip_with_and_without_bom_comma_or_semicolon() {
+    let prog = common::example();
+    let list = charta::exchange::associations(&prog).unwrap();
+    let tables = workbook::to_tables(&list);
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = tmp.path().join("plain");
+    let excel = tmp.path().join("excel");
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::create_dir_all(&excel).unwrap();
+    for t in &tables {
+        let bytes = sheet::to_csv(t);
+        std::fs::write(plain.join(format!("{}.csv", t.name)), &bytes).unwrap();
+        // As a French spreadsheet saves it: BOM, semicolons, decimal commas.
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(Vec::new());
+        w.write_record(t.headers.iter().map(|(h, _)| h.as_str()))
+            .unwrap();
+        for row in &t.rows {
+            w.write_record(row.iter().map(|c| match c {
+                Cell::Empty => String::new(),
+                Cell::Text(s) | Cell::Date(s) => s.clone(),
+                Cell::Number(n) => n.to_string().replace('.', ","),
+            }))
+            .unwrap();
+        }
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend(w.into_inner().unwrap());
+        std::fs::write(excel.join(format!("{}.csv", t.name)), bom).unwrap();
+    }
+    assert_round_trip(&plain, &prog);
+    assert_round_trip(&excel, &prog);
+}
+
+/// Sets a cell of an exported table, by header and association row (0-based data row).
+fn set(tables: &mut [sheet::Table], name: &str, row: usize, header: &str, v: Cell) -> String {
+    let t = tables.iter_mut().find(|t| t.name == name).unwrap();
+    let c = t.headers.iter().position(|(h, _)| h == header).unwrap();
+    t.rows[row][c] = v;
+    sheet::cell_ref(name, c, row + 2)
+}
+
+#[test]
+fn import_errors_are_located_all_at_once_and_nothing_is_written() {
+    let (tmp, prog_dir) = example_copy();
+    let prog = load(&prog_dir);
+    let before: Vec<Vec<u8>> = prog
+        .associations
+        .iter()
+        .map(|a| std::fs::read(&a.path).unwrap())
+        .collect();
+    let mut tables = workbook::to_tables(&charta::exchange::associations(&prog).unwrap());
+    let siret = set(
+        &mut tables,
+        "Associations",
+        1,
+        "SIRET",
+        Cell::Text("80214763700029".into()),
+    );
+    let amount = set(
+        &mut tables,
+        "Financements",
+        2,
+        "Contribution (€)",
+        Cell::Text("environ 45000".into()),
+    );
+    let objective = set(
+        &mut tables,
+        "Indicateurs",
+        0,
+        "Objectif",
+        Cell::Text("O9".into()),
+    );
+    let target = set(&mut tables, "Indicateurs", 1, "Cible 2027", Cell::Empty);
+    let xlsx = tmp.path().join("bad.xlsx");
+    std::fs::write(&xlsx, sheet::to_xlsx(&tables).unwrap()).unwrap();
+
+    let o = charta()
+        .arg("import")
+        .arg(&xlsx)
+        .arg(&prog_dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for needle in [
+        format!("{siret} : « 80214763700029 » : la clé de contrôle du SIRET est fausse"),
+        format!("{amount} : « environ 45000 » : un montant en euros attendu"),
+        format!("{objective} : « O9 » : l'indicateur"),
+        "objectif inconnu".to_string(),
+        format!("{target} : la cible de l'indicateur"),
+        "pour 2027, année de la convention, manque".to_string(),
+        "4 erreur(s) : aucun fichier n'a été écrit".to_string(),
+        "hint: saisissez un nombre seul".to_string(),
+    ] {
+        assert!(err.contains(&needle), "{needle}\n{err}");
+    }
+    let after: Vec<Vec<u8>> = prog
+        .associations
+        .iter()
+        .map(|a| std::fs::read(&a.path).unwrap())
+        .collect();
+    assert_eq!(before, after, "nothing written");
+}
+
+#[test]
+fn import_never_changes_a_signed_convention_but_writes_the_others() {
+    let (tmp, prog_dir) = example_copy();
+    let prog = load(&prog_dir);
+    let list = charta::exchange::associations(&prog).unwrap();
+    let signed = list
+        .iter()
+        .position(|(id, _)| id == "maison-solidarites-montvalon")
+        .unwrap();
+    let other = list
+        .iter()
+        .position(|(id, _)| id == "atelier-velo-thionvaux")
+        .unwrap();
+    let mut tables = workbook::to_tables(&list);
+    set(
+        &mut tables,
+        "Associations",
+        signed,
+        "Commune",
+        Cell::Text("Ailleurs".into()),
+    );
+    set(
+        &mut tables,
+        "Associations",
+        other,
+        "Commune",
+        Cell::Text("Thionvaux-Plage".into()),
+    );
+    let xlsx = tmp.path().join("edit.xlsx");
+    std::fs::write(&xlsx, sheet::to_xlsx(&tables).unwrap()).unwrap();
+    let signed_path = prog_dir.join("associations/maison-solidarites-montvalon.json");
+    let signed_before = std::fs::read(&signed_path).unwrap();
+
+    let o = charta()
+        .arg("import")
+        .arg(&xlsx)
+        .arg(&prog_dir)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("maison-solidarites-montvalon : convention signée, fichier laissé tel quel ; le classeur change association.address.city"), "{err}");
+    assert!(
+        err.contains("modifiée   atelier-velo-thionvaux : association.address.city"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&signed_path).unwrap(), signed_before);
+    let now = load(&prog_dir);
+    assert_eq!(
+        common::data(&now, "atelier-velo-thionvaux")
+            .association
+            .address
+            .city,
+        "Thionvaux-Plage"
+    );
+}
