@@ -7,7 +7,7 @@ pub mod sheet;
 pub mod workbook;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Programme;
@@ -69,10 +69,7 @@ pub fn read_tables(path: &Path) -> Result<Vec<sheet::ReadTable>, Diagnostic> {
 }
 
 /// Reads a workbook and plans its import into the programme: every error at once, nothing written.
-pub fn import(
-    path: &Path,
-    prog: &Programme,
-) -> Result<Vec<(String, PathBuf, workbook::Change, String)>, Vec<Diagnostic>> {
+pub fn import(path: &Path, prog: &Programme) -> Result<workbook::Plan, Vec<Diagnostic>> {
     let tables = read_tables(path).map_err(|d| vec![d])?;
     let clauses: BTreeSet<String> = prog.library.clauses.keys().cloned().collect();
     let data: BTreeMap<String, AssociationFile> = workbook::from_tables(&tables, path, &clauses)?;

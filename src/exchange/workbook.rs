@@ -710,9 +710,8 @@ pub fn from_tables(
             e.push(r.at("RNA"), x, "un numéro RNA est W suivi de 9 chiffres", "recopiez-le du récépissé de déclaration, ou laissez la cellule vide (association de droit local)");
         }
         let postcode = r.required("Code postal", &mut e, "le code postal");
-        if !postcode.is_empty()
-            && !(postcode.len() == 5 && postcode.bytes().all(|b| b.is_ascii_digit()))
-        {
+        let postcode_ok = postcode.len() == 5 && postcode.bytes().all(|b| b.is_ascii_digit());
+        if !postcode.is_empty() && !postcode_ok {
             e.push(
                 r.at("Code postal"),
                 &postcode,
@@ -765,18 +764,16 @@ pub fn from_tables(
                 None
             }
         };
-        let cer_deemed =
-            match r.choice::<CerBasis>("CER présumé : fondement", &mut e, &["rup", "agrement"]) {
-                Some(basis) => Some(CerDeemed {
-                    basis,
-                    reference: r.required(
-                        "CER présumé : acte",
-                        &mut e,
-                        "l'acte qui fonde la présomption",
-                    ),
-                }),
-                None => None,
-            };
+        let cer_deemed = r
+            .choice::<CerBasis>("CER présumé : fondement", &mut e, &["rup", "agrement"])
+            .map(|basis| CerDeemed {
+                basis,
+                reference: r.required(
+                    "CER présumé : acte",
+                    &mut e,
+                    "l'acte qui fonde la présomption",
+                ),
+            });
         let register = r
             .opt_text("Registre : tribunal")
             .map(|court| LocalRegister {
@@ -1339,6 +1336,9 @@ pub fn from_tables(
     }
 }
 
+/// For each association of a workbook: id, file, change, new JSON text.
+pub type Plan = Vec<(String, PathBuf, Change, String)>;
+
 /// What an import does to one association file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -1385,7 +1385,7 @@ pub fn changed_paths(old: &serde_json::Value, new: &serde_json::Value) -> Vec<St
 pub fn plan(
     dir: &Path,
     imported: &BTreeMap<String, AssociationFile>,
-) -> Result<Vec<(String, PathBuf, Change, String)>, Vec<Diagnostic>> {
+) -> Result<Plan, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut out = Vec::new();
     for (id, new) in imported {
