@@ -390,8 +390,21 @@ fn import(file: &Path, prog: Option<&Path>) -> u8 {
         ))]);
         return FAULT;
     }
+    let writes: Vec<(&Path, &[u8])> = plan
+        .iter()
+        .filter(|(_, _, c, _)| matches!(c, Change::Created | Change::Modified(_)))
+        .map(|(_, path, _, text)| (path.as_path(), text.as_bytes()))
+        .collect();
+    if let Err((path, e)) = charta::exchange::write_all_atomic(&writes) {
+        print_diagnostics(&[
+            Diagnostic::error(format!("impossible d'écrire le fichier : {e}"))
+                .in_file(&path)
+                .with_hint("vérifiez que le dossier associations est accessible en écriture"),
+        ]);
+        return FAULT;
+    }
     let (mut created, mut modified, mut unchanged, mut refused) = (0, 0, 0, 0);
-    for (id, path, change, text) in &plan {
+    for (id, path, change, _) in &plan {
         match change {
             Change::Unchanged => unchanged += 1,
             Change::RefusedSigned(paths) => {
@@ -403,22 +416,17 @@ fn import(file: &Path, prog: Option<&Path>) -> u8 {
                 .in_file(path)
                 .with_hint("une convention signée ne change que par avenant : rétablissez ses valeurs dans le classeur")]);
             }
-            Change::Created | Change::Modified(_) => {
-                if let Err(code) = write_or_report(path, text.as_bytes()) {
-                    return code;
+            Change::Created | Change::Modified(_) => match change {
+                Change::Created => {
+                    created += 1;
+                    eprintln!("créée      {id}");
                 }
-                match change {
-                    Change::Created => {
-                        created += 1;
-                        eprintln!("créée      {id}");
-                    }
-                    Change::Modified(paths) => {
-                        modified += 1;
-                        eprintln!("modifiée   {id} : {}", show(paths));
-                    }
-                    _ => {}
+                Change::Modified(paths) => {
+                    modified += 1;
+                    eprintln!("modifiée   {id} : {}", show(paths));
                 }
-            }
+                _ => {}
+            },
         }
     }
     eprintln!(
