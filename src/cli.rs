@@ -36,6 +36,33 @@ pub enum Command {
         /// Programme folder (default: the current folder). Without a charta.toml, the built-in library.
         prog: Option<PathBuf>,
     },
+    /// Export the programme's data: open data (scdl) or a workbook (xlsx).
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Import association files from a workbook (.xlsx, .ods) or a folder of .csv files.
+    Import {
+        /// The workbook, or the folder of .csv files (one per sheet).
+        file: PathBuf,
+        /// Programme folder (default: the current folder).
+        prog: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Essential data of the signed conventions above 23 000 € a year, SCDL subventions 2.1.1 (CSV).
+    Scdl(ExportArgs),
+    /// Every association file as one workbook (.xlsx), to edit and import back.
+    Xlsx(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Programme folder (default: the current folder).
+    pub prog: Option<PathBuf>,
+    /// The file to write.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -20,6 +20,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
+pub mod exchange;
 pub mod failpoint;
 pub mod french;
 pub mod load;

@@ -51,6 +51,9 @@ fn main() -> ExitCode {
             OK
         }
         Command::Clauses { prog } => clauses(prog.as_deref()),
+        Command::Export(cli::ExportCommand::Scdl(a)) => export_scdl(a),
+        Command::Export(cli::ExportCommand::Xlsx(a)) => export_xlsx(a),
+        Command::Import { file, prog } => import(&file, prog.as_deref()),
     })
 }
 
@@ -369,4 +372,150 @@ fn init(dir: &Path) -> u8 {
             FAULT
         }
     }
+}
+
+fn export_scdl(a: cli::ExportArgs) -> u8 {
+    let dir = prog_dir(a.prog.as_deref());
+    let (prog, _) = match load_or_report(&dir) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (bytes, n) = match charta::exchange::scdl::export(&prog) {
+        Ok(x) => x,
+        Err(diags) => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "{} erreur(s) : {} n'est pas écrit",
+                diags.len(),
+                a.out.display()
+            );
+            return INPUT;
+        }
+    };
+    if let Err(e) = batch::write_atomic(&a.out, &bytes) {
+        print_diagnostics(&[
+            Diagnostic::error(format!("impossible d'écrire le fichier : {e}"))
+                .in_file(&a.out)
+                .with_hint("vérifiez que le dossier existe et qu'il est accessible en écriture"),
+        ]);
+        return FAULT;
+    }
+    eprintln!(
+        "{n} convention(s) signée(s) au-delà de 23 000 € par an → {} (SCDL subventions 2.1.1)",
+        a.out.display()
+    );
+    OK
+}
+
+fn write_or_report(path: &Path, bytes: &[u8]) -> Result<(), u8> {
+    batch::write_atomic(path, bytes).map_err(|e| {
+        print_diagnostics(&[
+            Diagnostic::error(format!("impossible d'écrire le fichier : {e}"))
+                .in_file(path)
+                .with_hint("vérifiez que le dossier existe et qu'il est accessible en écriture"),
+        ]);
+        FAULT
+    })
+}
+
+fn export_xlsx(a: cli::ExportArgs) -> u8 {
+    let dir = prog_dir(a.prog.as_deref());
+    let (prog, _) = match load_or_report(&dir) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let bytes = match charta::exchange::export_xlsx(&prog) {
+        Ok(b) => b,
+        Err(diags) => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "{} erreur(s) : {} n'est pas écrit",
+                diags.len(),
+                a.out.display()
+            );
+            return INPUT;
+        }
+    };
+    if let Err(code) = write_or_report(&a.out, &bytes) {
+        return code;
+    }
+    eprintln!(
+        "{} association(s) → {}",
+        prog.associations.len(),
+        a.out.display()
+    );
+    OK
+}
+
+fn import(file: &Path, prog: Option<&Path>) -> u8 {
+    use charta::exchange::workbook::Change;
+    let dir = prog_dir(prog);
+    let (prog, _) = match load_or_report(&dir) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let plan = match charta::exchange::import(file, &prog) {
+        Ok(p) => p,
+        Err(diags) => {
+            print_diagnostics(&diags);
+            eprintln!("{} erreur(s) : aucun fichier n'a été écrit", diags.len());
+            return INPUT;
+        }
+    };
+    let show = |paths: &[String]| {
+        let mut s = paths.iter().take(6).cloned().collect::<Vec<_>>().join(", ");
+        if paths.len() > 6 {
+            s.push_str(&format!(", … ({} en tout)", paths.len()));
+        }
+        s
+    };
+    if let Err(e) = std::fs::create_dir_all(prog.root.join("associations")) {
+        print_diagnostics(&[Diagnostic::error(format!(
+            "impossible de créer le dossier associations : {e}"
+        ))]);
+        return FAULT;
+    }
+    let writes: Vec<(&Path, &[u8])> = plan
+        .iter()
+        .filter(|(_, _, c, _)| matches!(c, Change::Created | Change::Modified(_)))
+        .map(|(_, path, _, text)| (path.as_path(), text.as_bytes()))
+        .collect();
+    if let Err((path, e)) = charta::exchange::write_all_atomic(&writes) {
+        print_diagnostics(&[
+            Diagnostic::error(format!("impossible d'écrire le fichier : {e}"))
+                .in_file(&path)
+                .with_hint("vérifiez que le dossier associations est accessible en écriture"),
+        ]);
+        return FAULT;
+    }
+    let (mut created, mut modified, mut unchanged, mut refused) = (0, 0, 0, 0);
+    for (id, path, change, _) in &plan {
+        match change {
+            Change::Unchanged => unchanged += 1,
+            Change::RefusedSigned(paths) => {
+                refused += 1;
+                print_diagnostics(&[Diagnostic::warning(format!(
+                    "{id} : convention signée, fichier laissé tel quel ; le classeur change {}",
+                    show(paths)
+                ))
+                .in_file(path)
+                .with_hint("une convention signée ne change que par avenant : rétablissez ses valeurs dans le classeur")]);
+            }
+            Change::Created | Change::Modified(_) => match change {
+                Change::Created => {
+                    created += 1;
+                    eprintln!("créée      {id}");
+                }
+                Change::Modified(paths) => {
+                    modified += 1;
+                    eprintln!("modifiée   {id} : {}", show(paths));
+                }
+                _ => {}
+            },
+        }
+    }
+    eprintln!(
+        "{created} créée(s), {modified} modifiée(s), {unchanged} inchangée(s), {refused} signée(s) laissée(s) telle(s) quelle(s)"
+    );
+    OK
 }

@@ -9,6 +9,7 @@ mod check_cases;
 mod check_schema;
 mod cli;
 mod common;
+mod data_exchange;
 mod diff_build;
 mod diff_cases;
 mod emit;
