@@ -137,7 +137,7 @@ fn association(rng: &mut Rng, n: usize) -> Value {
                     .enumerate()
                     .map(|(k, y)| (y.to_string(), json!(start + 10 * (k as u64 + 1))))
                     .collect();
-                indicators.push(json!({"id": id, "label": "Personnes accompagnées", "type": "quantitative", "unit": "personnes", "definition": "Nombre de personnes distinctes accompagnées au moins une fois dans l'année", "measure": "flow", "baseline": start, "baseline_year": 2025, "targets": targets, "source": "Registre de l'association"}));
+                indicators.push(json!({"id": id, "label": "Personnes accompagnées", "type": "quantitative", "unit": "personnes", "definition": "Personnes distinctes ayant eu au moins un entretien d'accompagnement dans l'année", "measure": "flow", "baseline": start, "baseline_year": years[0] - 1, "targets": targets, "source": "Registre de l'association"}));
             }
         }
         objectives.push(json!({"id": format!("O{o}"), "priority": format!("P{}", 1 + rng.below(4)), "title": "Accompagner les habitants vers l'emploi et l'autonomie", "indicators": indicators}));
