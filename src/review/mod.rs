@@ -589,7 +589,7 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
     ));
     md.push_str(&format!(
         "| Subvention versée par {} | {} |\n",
-        cell(&prog.file.funder.name),
+        cell(&funder_le(prog)),
         money_line(f.subvention_versee)
     ));
     md.push_str(&format!(
@@ -614,7 +614,7 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
         french::percent(c.partial_percent),
         french::decimal(c.cash_days_min, 1),
         french::percent(c.funder_share_max_percent),
-        cell(&prog.file.funder.name)
+        cell(&funder_le(prog))
     ));
 
     md.push_str("<!-- part:recit kind=block -->\n\n## Récit de l'association\n\n");
@@ -1060,4 +1060,12 @@ pub fn write_templates(
         }
     }
     Ok(out)
+}
+
+/// How the act names the funder after a preposition: « la Région », « le Département ».
+fn funder_le(prog: &Programme) -> String {
+    crate::context::funder_designation(&prog.file)["le"]
+        .as_str()
+        .unwrap_or(&prog.file.funder.name)
+        .to_string()
 }
