@@ -542,7 +542,9 @@ fn serve(a: cli::ServeArgs) -> u8 {
     };
     let result = charta::serve::run(&opts, stop, |addr| {
         println!("http://{addr}/");
-        eprintln!("bureau charta ouvert sur http://{addr}/ (127.0.0.1 seulement) ; Ctrl-C pour l'arrêter");
+        eprintln!(
+            "bureau charta ouvert sur http://{addr}/ (127.0.0.1 seulement) ; Ctrl-C pour l'arrêter"
+        );
         let _ = std::io::stdout().flush();
     });
     match result {

@@ -287,7 +287,10 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
     {
         let mut s = state.build.lock().expect("lock");
         if s.running {
-            return Reply::error(409, "Une génération est déjà en cours : attendez qu'elle se termine.");
+            return Reply::error(
+                409,
+                "Une génération est déjà en cours : attendez qu'elle se termine.",
+            );
         }
         *s = BuildState {
             running: true,

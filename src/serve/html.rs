@@ -160,13 +160,22 @@ mod tests {
     #[test]
     fn escape_neutralises_markup_and_quotes() {
         let hostile = [
-            ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+            ),
             ("\" onmouseover=\"x", "&quot; onmouseover=&quot;x"),
             ("' autofocus onfocus='x", "&#39; autofocus onfocus=&#39;x"),
             ("&lt; already", "&amp;lt; already"),
-            ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
+            (
+                "<img src=x onerror=alert(1)>",
+                "&lt;img src=x onerror=alert(1)&gt;",
+            ),
             ("]]><!--", "]]&gt;&lt;!--"),
-            ("Économie « solidaire » & co", "Économie « solidaire » &amp; co"),
+            (
+                "Économie « solidaire » & co",
+                "Économie « solidaire » &amp; co",
+            ),
         ];
         for (input, want) in hostile {
             let got = escape(input);

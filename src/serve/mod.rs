@@ -91,7 +91,10 @@ impl Reply {
     }
 
     pub fn not_found() -> Reply {
-        Reply::error(404, "Page introuvable : cette adresse ne désigne rien dans ce programme.")
+        Reply::error(
+            404,
+            "Page introuvable : cette adresse ne désigne rien dans ce programme.",
+        )
     }
 }
 
@@ -126,7 +129,9 @@ pub fn run(
                 "impossible d'écouter sur 127.0.0.1:{} : {e}",
                 opts.port
             ))
-            .with_hint("choisissez un autre port avec --port, ou arrêtez le programme qui l'occupe"),
+            .with_hint(
+                "choisissez un autre port avec --port, ou arrêtez le programme qui l'occupe",
+            ),
         ])
     })?;
     let addr = server
@@ -216,7 +221,12 @@ fn screen(state: &State, req: &mut Request) -> Result<Reply, Incoming> {
             return Ok(too_large());
         }
     }
-    let path = req.url().split(['?', '#']).next().unwrap_or("/").to_string();
+    let path = req
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_string();
     Err(Incoming {
         method,
         path,

@@ -128,11 +128,13 @@ pub fn convention(state: &State, id: &str) -> Reply {
         Err(_) => (String::new(), Vec::new()),
     };
     // Side navigation.
-    b.push_str("<nav class=\"sommaire\" aria-label=\"Sommaire\"><h2>Sommaire</h2><ul>\
+    b.push_str(
+        "<nav class=\"sommaire\" aria-label=\"Sommaire\"><h2>Sommaire</h2><ul>\
                 <li><a href=\"#telechargements\">Téléchargements</a></li>\
                 <li><a href=\"#modifications\">Modifications</a></li>\
                 <li><a href=\"#donnees\">Données et contrôles</a></li>\
-                <li><a href=\"#texte\">Texte de la convention</a><ul>");
+                <li><a href=\"#texte\">Texte de la convention</a><ul>",
+    );
     for n in &nav {
         let _ = write!(
             b,
@@ -143,7 +145,9 @@ pub fn convention(state: &State, id: &str) -> Reply {
     }
     b.push_str("</ul></li></ul></nav>\n<main>\n");
     // Downloads.
-    b.push_str("<section id=\"telechargements\"><h2>Téléchargements</h2><ul class=\"telechargements\">");
+    b.push_str(
+        "<section id=\"telechargements\"><h2>Téléchargements</h2><ul class=\"telechargements\">",
+    );
     let mut any = false;
     for f in crate::emit::FORMATS {
         let file = state.out.join(crate::out::file_name(id, f.extension));
@@ -200,7 +204,10 @@ pub fn convention(state: &State, id: &str) -> Reply {
     b.push_str("</section>\n</main>\n</div>");
     Reply::html(layout(
         state,
-        &format!("{} — charta", if row.name.is_empty() { id } else { &row.name }),
+        &format!(
+            "{} — charta",
+            if row.name.is_empty() { id } else { &row.name }
+        ),
         &b,
     ))
 }
@@ -267,7 +274,10 @@ fn changes_html(state: &State, id: &str, signed: bool, now: Option<&String>) -> 
                 c.part_title.as_deref().or(c.part.as_deref()).unwrap_or("")
             ),
             Target::Clause => {
-                let part = match (c.part_kind.as_deref(), c.new_number.as_deref().or(c.old_number.as_deref())) {
+                let part = match (
+                    c.part_kind.as_deref(),
+                    c.new_number.as_deref().or(c.old_number.as_deref()),
+                ) {
                     (Some("article"), Some(n)) => format!("article {n}"),
                     (Some("annex"), Some(n)) => format!("annexe {n}"),
                     _ => c.part_title.clone().unwrap_or_default(),

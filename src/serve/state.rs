@@ -190,7 +190,8 @@ impl State {
             .unwrap_or_default();
         seen.sort_by(|a, b| a.1.cmp(&b.1));
         let mut rows = self.rows.lock().expect("lock");
-        let same_ids = rows.len() == seen.len() && seen.iter().all(|(id, _, _)| rows.contains_key(id));
+        let same_ids =
+            rows.len() == seen.len() && seen.iter().all(|(id, _, _)| rows.contains_key(id));
         let changed: Vec<&(String, PathBuf, Option<Stamp>)> = seen
             .iter()
             .filter(|(id, _, s)| rows.get(id).is_none_or(|c| c.stamp != *s || s.is_none()))
@@ -235,7 +236,11 @@ impl State {
     }
 
     pub fn row(&self, id: &str) -> Option<Row> {
-        self.rows.lock().expect("lock").get(id).map(|c| c.row.clone())
+        self.rows
+            .lock()
+            .expect("lock")
+            .get(id)
+            .map(|c| c.row.clone())
     }
 
     /// Whether `id` is an association of the programme (the only names a request may use).
@@ -265,10 +270,18 @@ pub fn amendment_to_sign(v: &Value) -> bool {
 
 fn row_of(prog: &Programme, e: &AssociationEntry) -> Row {
     let diags = crate::check::check_association(prog, e);
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diags.len() - errors;
     let v: Value = serde_json::from_str(&e.text).unwrap_or(Value::Null);
-    let s = |p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
+    let s = |p: &str| {
+        v.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let years: Vec<i64> = v
         .pointer("/convention/years")
         .and_then(Value::as_array)
@@ -309,5 +322,28 @@ fn row_of(prog: &Programme, e: &AssociationEntry) -> Row {
         signed,
         errors,
         warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn status_read_tolerantly_from_the_json() {
+        let draft = json!({"convention": {"signature": {"place": "X", "date": null}}});
+        let signed = json!({"convention": {"signature": {"place": "X", "date": "2026-02-01"}}});
+        assert!(!signed_in(&draft));
+        assert!(signed_in(&signed));
+        assert!(!amendment_to_sign(&signed));
+        let mut with = signed.clone();
+        with["convention"]["amendments"] = json!([
+            {"decision": {}, "signature": {"place": "X", "date": "2026-09-01"}, "summary": "1"},
+            {"decision": {}, "signature": {"place": "X", "date": null}, "summary": "2"}
+        ]);
+        assert!(amendment_to_sign(&with));
+        with["convention"]["amendments"][1]["signature"]["date"] = json!("2027-01-05");
+        assert!(!amendment_to_sign(&with));
     }
 }

@@ -96,7 +96,7 @@
       }
       compte.textContent = `${n} sur ${lignes.length}`;
     };
-    for (const c of [texte, statut, nature]) c.addEventListener("input", filtrer);
+    for (const c of [texte, statut, nature]) for (const ev of ["input", "change"]) c.addEventListener(ev, filtrer);
     document.getElementById("filtres").addEventListener("submit", (e) => e.preventDefault());
     filtrer();
   }
