@@ -39,6 +39,8 @@ pub enum Command {
     /// Export the programme's data: open data (scdl) or a workbook (xlsx).
     #[command(subcommand)]
     Export(ExportCommand),
+    /// The legal service's desk in a browser (French): programme, conventions, editing, build.
+    Serve(ServeArgs),
     /// Import association files from a workbook (.xlsx, .ods) or a folder of .csv files.
     Import {
         /// The workbook, or the folder of .csv files (one per sheet).
@@ -46,6 +48,18 @@ pub enum Command {
         /// Programme folder (default: the current folder).
         prog: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Programme folder (default: the current folder).
+    pub prog: Option<PathBuf>,
+    /// Port on 127.0.0.1 (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8421)]
+    pub port: u16,
+    /// Output folder of builds (default: PROG/out).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -32,3 +32,4 @@ pub mod render;
 pub mod review;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;

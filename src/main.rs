@@ -54,6 +54,7 @@ fn main() -> ExitCode {
         Command::Export(cli::ExportCommand::Scdl(a)) => export_scdl(a),
         Command::Export(cli::ExportCommand::Xlsx(a)) => export_xlsx(a),
         Command::Import { file, prog } => import(&file, prog.as_deref()),
+        Command::Serve(a) => serve(a),
     })
 }
 
@@ -518,4 +519,46 @@ fn import(file: &Path, prog: Option<&Path>) -> u8 {
         "{created} créée(s), {modified} modifiée(s), {unchanged} inchangée(s), {refused} signée(s) laissée(s) telle(s) quelle(s)"
     );
     OK
+}
+
+fn serve(a: cli::ServeArgs) -> u8 {
+    use std::io::Write;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+    let dir = prog_dir(a.prog.as_deref());
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
+            print_diagnostics(&[Diagnostic::error(format!(
+                "impossible d'intercepter Ctrl-C : {e}"
+            ))]);
+            return FAULT;
+        }
+    }
+    let opts = charta::serve::Options {
+        out: a.out.unwrap_or_else(|| dir.join("out")),
+        root: dir,
+        port: a.port,
+    };
+    let result = charta::serve::run(&opts, stop, |addr| {
+        println!("http://{addr}/");
+        eprintln!(
+            "bureau charta ouvert sur http://{addr}/ (127.0.0.1 seulement) ; Ctrl-C pour l'arrêter"
+        );
+        let _ = std::io::stdout().flush();
+    });
+    match result {
+        Ok(()) => {
+            eprintln!("bureau arrêté");
+            OK
+        }
+        Err(charta::serve::ServeError::Input(d)) => {
+            print_diagnostics(&d);
+            INPUT
+        }
+        Err(charta::serve::ServeError::Fault(d)) => {
+            print_diagnostics(&d);
+            FAULT
+        }
+    }
 }

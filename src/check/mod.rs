@@ -264,6 +264,21 @@ fn dry_render(
         .collect()
 }
 
+/// Every problem of one association file that `check` reports: its rules, then
+/// a dry render if it passed (what `charta serve` checks as the user types).
+pub fn check_one(
+    prog: &Programme,
+    engine: &crate::render::Engine,
+    entry: &AssociationEntry,
+) -> Vec<Diagnostic> {
+    let mut d = check_association(prog, entry);
+    if !has_errors(&d) {
+        d.extend(dry_render(prog, engine, entry));
+    }
+    sort(&mut d);
+    d
+}
+
 /// Every problem of the programme: `charta.toml`, library, templates, each
 /// association file (checked, then rendered dry if it passed).
 pub fn check_programme(prog: &Programme) -> Vec<Diagnostic> {

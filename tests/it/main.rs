@@ -5,6 +5,7 @@
 
 mod amounts;
 mod batch;
+mod browser;
 mod check_cases;
 mod check_schema;
 mod cli;
@@ -22,4 +23,5 @@ mod render;
 mod reproducible;
 mod resume;
 mod review;
+mod serve;
 mod typography;

@@ -1,0 +1,228 @@
+//! HTML out of user data: one escaping function for every text and attribute
+//! value, the rendered convention as HTML (its anchors become the side
+//! navigation, any other HTML in it stays text), and a redline as
+//! `<del>`/`<ins>`.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::anchor::{self, Anchor};
+use crate::diff::{Op, Segment};
+
+/// Escapes text for HTML element content and double- or single-quoted
+/// attribute values: `&`, `<`, `>`, `"`, `'`. Every piece of user data on a
+/// page goes through here.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One entry of the side navigation: an article, an annex or a titled block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavEntry {
+    /// The HTML id of its heading (`part-<id>`, the id being `[a-z0-9-]`).
+    pub anchor: String,
+    pub title: String,
+}
+
+/// The rendered convention (Markdown with charta's anchors) as HTML, and its
+/// navigation. Headings of parts get the id `part-<part id>`; raw HTML that
+/// is not one of charta's anchors is shown as text, never interpreted.
+pub fn convention_html(markdown: &str) -> (String, Vec<NavEntry>) {
+    let mut nav = Vec::new();
+    let mut pending: Option<String> = None;
+    let mut in_heading: Option<(String, String)> = None;
+    let mut events: Vec<Event> = Vec::new();
+    for ev in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match ev {
+            Event::Html(t) | Event::InlineHtml(t) => {
+                let mut rest = String::new();
+                for line in t.lines() {
+                    match anchor::parse(line) {
+                        Some(Anchor::Part { id, .. }) => pending = Some(id.to_string()),
+                        Some(_) => {}
+                        None if line.trim().is_empty() => {}
+                        None => {
+                            rest.push_str(line);
+                            rest.push('\n');
+                        }
+                    }
+                }
+                if !rest.is_empty() {
+                    events.push(Event::Text(CowStr::from(rest)));
+                }
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id: _,
+                classes,
+                attrs,
+            }) => {
+                let id = pending.take().map(|p| format!("part-{p}"));
+                if let Some(a) = &id {
+                    in_heading = Some((a.clone(), String::new()));
+                }
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: id.map(CowStr::from),
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(l)) => {
+                if let Some((anchor, title)) = in_heading.take() {
+                    nav.push(NavEntry {
+                        anchor,
+                        title: title.trim().to_string(),
+                    });
+                }
+                events.push(Event::End(TagEnd::Heading(l)));
+            }
+            Event::Text(t) => {
+                if let Some((_, title)) = in_heading.as_mut() {
+                    title.push_str(&t);
+                }
+                events.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                if let Some((_, title)) = in_heading.as_mut() {
+                    title.push_str(&t);
+                }
+                events.push(Event::Code(t));
+            }
+            Event::SoftBreak | Event::HardBreak if in_heading.is_some() => {
+                if let Some((_, title)) = in_heading.as_mut() {
+                    title.push(' ');
+                }
+                events.push(ev);
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    (html, nav)
+}
+
+/// A redline as HTML: deletions in `<del>`, insertions in `<ins>`, all text escaped.
+pub fn redline_html(segments: &[Segment]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        let t = escape(&s.text).replace('\n', "<br>");
+        match s.op {
+            Op::Equal => out.push_str(&t),
+            Op::Delete => {
+                out.push_str("<del>");
+                out.push_str(&t);
+                out.push_str("</del>");
+            }
+            Op::Insert => {
+                out.push_str("<ins>");
+                out.push_str(&t);
+                out.push_str("</ins>");
+            }
+        }
+    }
+    out
+}
+
+/// Euros from cents, French style: « 90 000,00 € » (narrow no-break spaces).
+pub fn euros(cents: i64) -> String {
+    let (neg, c) = (cents < 0, cents.unsigned_abs());
+    let units = (c / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(ch);
+    }
+    format!(
+        "{}{grouped},{:02}\u{a0}€",
+        if neg { "−" } else { "" },
+        c % 100
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_neutralises_markup_and_quotes() {
+        let hostile = [
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+            ),
+            ("\" onmouseover=\"x", "&quot; onmouseover=&quot;x"),
+            ("' autofocus onfocus='x", "&#39; autofocus onfocus=&#39;x"),
+            ("&lt; already", "&amp;lt; already"),
+            (
+                "<img src=x onerror=alert(1)>",
+                "&lt;img src=x onerror=alert(1)&gt;",
+            ),
+            ("]]><!--", "]]&gt;&lt;!--"),
+            (
+                "Économie « solidaire » & co",
+                "Économie « solidaire » &amp; co",
+            ),
+        ];
+        for (input, want) in hostile {
+            let got = escape(input);
+            assert_eq!(got, want, "{input}");
+            assert!(!got.contains(['<', '>', '"', '\'']), "{got}");
+        }
+    }
+
+    #[test]
+    fn raw_html_in_a_convention_stays_text() {
+        let md = "<!-- part:objet kind=article number=1er -->\n## Article 1er - Objet\n\nTexte <script>alert(1)</script> et <b>gras</b>.\n\n<div onclick=\"x\">bloc</div>\n";
+        let (html, nav) = convention_html(md);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<div"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(html.contains("<h2 id=\"part-objet\">"), "{html}");
+        assert_eq!(
+            nav,
+            vec![NavEntry {
+                anchor: "part-objet".into(),
+                title: "Article 1er - Objet".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn redline_is_escaped() {
+        let segs = vec![
+            Segment {
+                op: Op::Delete,
+                text: "<i>".into(),
+            },
+            Segment {
+                op: Op::Insert,
+                text: "\"x\"".into(),
+            },
+        ];
+        assert_eq!(
+            redline_html(&segs),
+            "<del>&lt;i&gt;</del><ins>&quot;x&quot;</ins>"
+        );
+    }
+
+    #[test]
+    fn euros_french() {
+        assert_eq!(euros(9_000_000), "90\u{202f}000,00\u{a0}€");
+        assert_eq!(euros(12_345), "123,45\u{a0}€");
+    }
+}
