@@ -50,7 +50,7 @@ fn cer(data: &AssociationFile, funded: bool, s: &mut Sink) {
     let base = JsonPath::root().key("association");
     if let Some(d) = &a.cer_deemed {
         if d.reference.trim().is_empty() {
-            s.error(
+            s.error("DON-050", 
                 base.key("cer_deemed").key("reference"),
                 Point::Value,
                 "la référence de l'acte qui fonde la présomption est vide",
@@ -58,7 +58,7 @@ fn cer(data: &AssociationFile, funded: bool, s: &mut Sink) {
             );
         }
         if a.cer_signed_on.is_some() {
-            s.warning(
+            s.warning("DON-051", 
                 base.key("cer_signed_on"),
                 Point::Key,
                 "`cer_signed_on` et `cer_deemed` sont tous deux donnés : la convention retient la présomption (`cer_deemed`)",
@@ -68,7 +68,7 @@ fn cer(data: &AssociationFile, funded: bool, s: &mut Sink) {
         return;
     }
     if funded && a.cer_signed_on.is_none() {
-        s.error(
+        s.error("DON-052", 
             base.key("cer_signed_on"),
             Point::Key,
             "date de souscription du contrat d'engagement républicain absente : la convention ne peut pas l'inventer",
@@ -83,7 +83,7 @@ fn register(data: &AssociationFile, s: &mut Sink) {
     let legal = a.legal_form.to_lowercase();
     let droit_local = legal.contains("inscrite") || legal.contains("droit local");
     match &a.register {
-        None if droit_local && a.rna.is_none() => s.error(
+        None if droit_local && a.rna.is_none() => s.error("DON-053", 
             base.key("register"),
             Point::Key,
             "association de droit local sans numéro RNA : son inscription au registre du tribunal judiciaire n'est pas indiquée",
@@ -92,7 +92,7 @@ fn register(data: &AssociationFile, s: &mut Sink) {
         Some(r) => {
             let rp = base.key("register");
             if r.court.trim().is_empty() {
-                s.error(
+                s.error("DON-054", 
                     rp.key("court"),
                     Point::Value,
                     "le tribunal qui tient le registre est vide",
@@ -101,13 +101,13 @@ fn register(data: &AssociationFile, s: &mut Sink) {
             }
             match (&r.volume, &r.folio, &r.number) {
                 (Some(_), Some(_), _) | (None, None, Some(_)) => {}
-                (Some(_), None, _) | (None, Some(_), _) => s.error(
+                (Some(_), None, _) | (None, Some(_), _) => s.error("DON-055", 
                     rp.clone(),
                     Point::Key,
                     "une inscription au registre se cite par son volume et son folio ensemble",
                     "donnez `volume` et `folio`, ou seulement `number`",
                 ),
-                (None, None, None) => s.error(
+                (None, None, None) => s.error("DON-056", 
                     rp.clone(),
                     Point::Key,
                     "l'inscription au registre n'a ni volume et folio, ni numéro",
@@ -123,7 +123,7 @@ fn unspent(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
     let c = &data.convention;
     let base = JsonPath::root().key("convention");
     if c.unspent.is_none() && prog.file.programme.unspent.is_none() {
-        s.error(
+        s.error("DON-057", 
             base.key("unspent"),
             Point::Key,
             "la convention ne dit pas ce que devient la part de la contribution non consommée",
@@ -133,7 +133,7 @@ fn unspent(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
     for (list, ids) in [("add", &c.clauses.add), ("remove", &c.clauses.remove)] {
         for (i, id) in ids.iter().enumerate() {
             if UNSPENT_CLAUSES.contains(&id.as_str()) {
-                s.error(
+                s.error("DON-058", 
                     base.key("clauses").key(list).index(i),
                     Point::Value,
                     format!("la clause `{id}` ne se choisit plus par `clauses.{list}`"),
@@ -157,7 +157,7 @@ fn other_subsidies(data: &AssociationFile, s: &mut Sink) {
                 .and_then(|f| f.values().map(|a| a.cents()).max())
                 .unwrap_or(0);
             if max <= 15_300_000 {
-                s.warning(
+                s.warning("DON-059", 
                     base,
                     Point::Key,
                     "autres subventions publiques non renseignées : le seuil de 153 000 € (commissaire aux comptes) n'est apprécié que sur cette contribution",
@@ -168,7 +168,7 @@ fn other_subsidies(data: &AssociationFile, s: &mut Sink) {
         Some(m) => {
             let years: BTreeSet<String> = c.years.iter().map(i32::to_string).collect();
             for k in m.keys().filter(|k| !years.contains(*k)) {
-                s.error(
+                s.error("DON-060", 
                     base.key(k),
                     Point::Key,
                     format!("`other_public_subsidies` a un montant pour {k}, qui n'est pas une année de la convention"),
@@ -176,7 +176,7 @@ fn other_subsidies(data: &AssociationFile, s: &mut Sink) {
                 );
             }
             for y in years.iter().filter(|y| !m.contains_key(*y)) {
-                s.warning(
+                s.warning("DON-061", 
                     base.clone(),
                     Point::Key,
                     format!("`other_public_subsidies` n'a pas de montant pour {y} : cette année, le seuil de 153 000 € n'est apprécié que sur cette contribution"),
@@ -195,6 +195,7 @@ fn in_kind(data: &AssociationFile, s: &mut Sink) {
         let p = base.index(i);
         if k.description.trim().is_empty() {
             s.error(
+                "DON-062",
                 p.key("description"),
                 Point::Value,
                 "aide en nature sans description",
@@ -202,7 +203,7 @@ fn in_kind(data: &AssociationFile, s: &mut Sink) {
             );
         }
         for y in years.iter().filter(|y| !k.values.contains_key(*y)) {
-            s.error(
+            s.error("DON-063", 
                 p.key("values"),
                 Point::Key,
                 format!("l'aide en nature n'a pas de valeur pour {y}"),
@@ -210,7 +211,7 @@ fn in_kind(data: &AssociationFile, s: &mut Sink) {
             );
         }
         for y in k.values.keys().filter(|y| !years.contains(*y)) {
-            s.error(
+            s.error("DON-064", 
                 p.key("values").key(y),
                 Point::Key,
                 format!("l'aide en nature a une valeur pour {y}, qui n'est pas une année de la convention"),
@@ -224,7 +225,7 @@ fn cadre(data: &AssociationFile, s: &mut Sink) {
     let c = &data.convention;
     let base = JsonPath::root().key("convention");
     if !c.in_kind.is_empty() {
-        s.error(
+        s.error("DON-065", 
             base.key("in_kind"),
             Point::Key,
             "une convention-cadre n'engage aucune aide, or une aide en nature est une subvention",
@@ -237,7 +238,7 @@ fn cadre(data: &AssociationFile, s: &mut Sink) {
         .iter()
         .position(|id| id == "mise-a-disposition-locaux")
     {
-        s.error(
+        s.error("DON-066", 
             base.key("clauses").key("add").index(i),
             Point::Value,
             "une convention-cadre ne peut pas mettre de locaux à disposition : c'est une subvention en nature",
@@ -251,7 +252,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
     let base = JsonPath::root().key("convention");
     let Some(t) = &c.sieg else {
         if c.regime == Regime::Sieg {
-            s.error(
+            s.error("DON-067", 
                 base.key("sieg"),
                 Point::Key,
                 "régime sieg sans paramètres de compensation",
@@ -263,6 +264,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
     let sp = base.key("sieg");
     if c.regime != Regime::Sieg {
         s.warning(
+            "DON-068",
             sp,
             Point::Key,
             "`sieg` n'est lu que pour le régime sieg",
@@ -271,7 +273,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
         return;
     }
     if !(0.0..=100.0).contains(&t.reasonable_profit_percent) {
-        s.error(
+        s.error("DON-069", 
             sp.key("reasonable_profit_percent"),
             Point::Value,
             format!(
@@ -285,6 +287,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
         let y = y.to_string();
         let (Some(costs), Some(revenues)) = (t.costs.get(&y), t.revenues.get(&y)) else {
             s.error(
+                "DON-070",
                 sp.clone(),
                 Point::Key,
                 format!("charges ou produits du service manquants pour {y}"),
@@ -298,7 +301,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
         if let Some(f) = c.funding.as_ref().and_then(|f| f.get(&y))
             && f.cents() > allowed
         {
-            s.error(
+            s.error("DON-071", 
                 base.key("funding").key(&y),
                 Point::Value,
                 format!(
@@ -326,7 +329,7 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
     let a = &data.association;
     let base = JsonPath::root().key("convention");
     if c.primary_agriculture && c.regime == Regime::DeMinimis {
-        s.error(
+        s.error("DON-072", 
             base.key("regime"),
             Point::Value,
             "la production agricole primaire est exclue du règlement de minimis général (2023/2831, art. 1er)",
@@ -334,7 +337,7 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
         );
     }
     if c.regime == Regime::DeMinimisAgricole && !c.primary_agriculture {
-        s.warning(
+        s.warning("DON-073", 
             base.key("primary_agriculture"),
             Point::Key,
             "régime de minimis agricole pour une activité qui n'est pas déclarée de production agricole primaire",
@@ -342,8 +345,9 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
         );
     }
     for (i, d) in a.de_minimis_declared.iter().enumerate() {
-        if let Some((m, h)) = date_problem("`granted_on`", &d.granted_on) {
+        if let Some((m, h)) = date_problem(("`granted_on`", "`granted_on`"), &d.granted_on) {
             s.error(
+                "DON-074",
                 JsonPath::root()
                     .key("association")
                     .key("de_minimis_declared")
@@ -383,7 +387,7 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
         .sum();
     let (max, reg) = ceiling(kind);
     if this_aid + declared > max {
-        s.error(
+        s.error("DON-075", 
             base.key("funding"),
             Point::Key,
             format!(

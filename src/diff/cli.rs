@@ -4,8 +4,8 @@
 //! snapshots, when both have one), two build folders, or a rendered `.md`
 //! and an edited copy of it (`.odt` or `.docx`, compared clause by clause).
 //! Exit status: 0 no difference, 1 differences, 2 a fault (unreadable input,
-//! not a convention, mixed file and folder, output not writable), with an
-//! `error:` line.
+//! not a convention, mixed file and folder, output not writable), reported as
+//! a diagnostic (`DIF-001`).
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -14,6 +14,7 @@ use super::folder::{diff_folders, read_data};
 use super::office::{self, OfficeFormat};
 use super::report::{self, Report};
 use super::{Convention, ConventionDiff, data_changes, pdf, tracked};
+use crate::diagnostic::{Diagnostic, Lang, Text};
 use crate::pdf::PdfMeta;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +36,8 @@ pub struct Options<'a> {
     pub out: Option<&'a Path>,
     /// Author of the tracked changes (`--format odt|docx`).
     pub author: Option<&'a str>,
+    /// Language of the text report (the Markdown, PDF and office reports are French).
+    pub lang: Lang,
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -155,7 +158,7 @@ fn emit(report: &Report, opts: Options) -> Result<(), String> {
             // honours NO_COLOR and CLICOLOR_FORCE).
             let colour = out.is_none()
                 && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-            report::text(report, colour).into_bytes()
+            report::text(report, colour, opts.lang).into_bytes()
         }
         Format::Markdown => report::markdown(report).into_bytes(),
         Format::Json => report::json(report).into_bytes(),
@@ -213,14 +216,16 @@ fn compare(old: &Path, new: &Path, opts: Options) -> Result<bool, String> {
     }
 }
 
-/// Runs the command; returns the exit status (0 same, 1 different, 2 fault).
-pub fn run(old: &Path, new: &Path, opts: Options) -> u8 {
-    match compare(old, new, opts) {
-        Ok(false) => 0,
-        Ok(true) => 1,
-        Err(e) => {
-            eprintln!("error: {e}");
-            2
-        }
-    }
+/// Runs the command: `Ok(true)` if the two sides differ, `Ok(false)` if they
+/// do not, or the diagnostic of a fault (unreadable input, not a convention,
+/// mixed file and folder, output not writable). The binary prints it.
+pub fn run(old: &Path, new: &Path, opts: Options) -> Result<bool, Diagnostic> {
+    compare(old, new, opts).map_err(|e| {
+        Diagnostic::error(e)
+            .code("DIF-001")
+            .with_hint(Text::new(
+                "comparez deux fichiers .md établis par charta, un .md et sa copie .odt/.docx modifiée, ou deux dossiers de sortie",
+                "compare two .md files written by charta, a .md and its edited .odt/.docx copy, or two build folders",
+            ))
+    })
 }

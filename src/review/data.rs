@@ -104,7 +104,13 @@ fn unknown_key(s: &mut Sink, path: JsonPath, key: &str, allowed: &[&str]) {
         Some(k) => format!("vouliez-vous dire `{k}` ?"),
         None => format!("champs possibles : {}", allowed.join(", ")),
     };
-    s.error(path, Point::Key, format!("champ inconnu `{key}`"), hint);
+    s.error(
+        "BIL-004",
+        path,
+        Point::Key,
+        format!("champ inconnu `{key}`"),
+        hint,
+    );
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -125,6 +131,7 @@ fn text_or_null(s: &mut Sink, path: JsonPath, v: &Value, what: &str) -> Option<S
         Value::String(t) => Some(t.clone()),
         other => {
             s.error(
+                "BIL-005",
                 path,
                 Point::Value,
                 format!("{what} doit être un texte, pas {}", type_name(other)),
@@ -151,6 +158,7 @@ pub fn validate(
             let d = Diagnostic::error(format!(
                 "le fichier de bilan n'est pas du JSON valide : {e}"
             ))
+            .code("BIL-001")
             .in_file(path)
             .at(e.line().max(1), e.column().max(1))
             .with_hint("corrigez la syntaxe JSON (virgule, guillemet ou accolade manquants)");
@@ -163,6 +171,7 @@ pub fn validate(
     for (p, _) in locate::duplicate_keys(text) {
         let key = p.last_key().unwrap_or_default().to_string();
         s.error(
+            "BIL-006",
             p,
             Point::Key,
             format!("`{key}` est donné deux fois"),
@@ -171,6 +180,7 @@ pub fn validate(
     }
     let Value::Object(obj) = &value else {
         s.error(
+            "BIL-007",
             root,
             Point::Value,
             format!(
@@ -182,7 +192,7 @@ pub fn validate(
         return (None, s.out);
     };
     match data {
-        None => s.error(
+        None => s.error("BIL-008", 
             root.clone(),
             Point::Value,
             format!("aucune association `{id}` dans le programme"),
@@ -190,7 +200,7 @@ pub fn validate(
                 "le nom du fichier est l'identifiant de l'association : il faut associations/{id}.json (valide), ou renommer ce fichier"
             ),
         ),
-        Some(d) if !d.convention.years.contains(&year) => s.error(
+        Some(d) if !d.convention.years.contains(&year) => s.error("BIL-009", 
             root.clone(),
             Point::Value,
             format!(
@@ -214,7 +224,7 @@ pub fn validate(
                 if let Some(t) = text_or_null(&mut s, p.clone(), v, "`date`") {
                     match crate::french::parse_date(&t) {
                         Some(d) => review.date = Some(d),
-                        None => s.error(
+                        None => s.error("BIL-010", 
                             p,
                             Point::Value,
                             format!("`date` « {t} » n'est pas une date valide"),
@@ -237,6 +247,7 @@ pub fn validate(
             }
             Some(Value::Null) | None => {}
             Some(other) => s.error(
+                "BIL-011",
                 ind_path.clone(),
                 Point::Value,
                 format!("`indicators` doit être un objet, pas {}", type_name(other)),
@@ -252,6 +263,7 @@ pub fn validate(
                     root.clone()
                 };
                 s.warning(
+                    "BIL-012",
                     at,
                     Point::Key,
                     format!("l'indicateur `{}` ({}) n'est pas renseigné", i.id, i.label),
@@ -277,6 +289,7 @@ fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
         Value::Object(m) => m,
         other => {
             s.error(
+                "BIL-013",
                 path,
                 Point::Value,
                 format!("`finances` doit être un objet, pas {}", type_name(other)),
@@ -305,9 +318,9 @@ fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
                 let x = n.as_f64().unwrap_or(f64::NAN);
                 let may_be_negative = matches!(k.as_str(), "resultat" | "fonds_propres");
                 if !x.is_finite() {
-                    s.error(p, Point::Value, format!("`{k}` n'est pas un nombre fini"), "écrivez un nombre");
+                    s.error("BIL-014", p, Point::Value, format!("`{k}` n'est pas un nombre fini"), "écrivez un nombre");
                 } else if x < 0.0 && !may_be_negative {
-                    s.error(
+                    s.error("BIL-015", 
                         p,
                         Point::Value,
                         format!("`{k}` est négatif ({x})"),
@@ -317,7 +330,7 @@ fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
                     *slot = Some(x);
                 }
             }
-            other => s.error(
+            other => s.error("BIL-016", 
                 p,
                 Point::Value,
                 format!("`{k}` doit être un nombre, pas {}", type_name(other)),
@@ -350,7 +363,7 @@ fn entries(
                         .join(", ")
                 ),
             };
-            s.error(
+            s.error("BIL-017", 
                 p,
                 Point::Key,
                 format!("indicateur inconnu `{id}` : il n'est pas dans le tableau de bord de la convention"),
@@ -360,6 +373,7 @@ fn entries(
         };
         let Value::Object(e) = v else {
             s.error(
+                "BIL-018",
                 p,
                 Point::Value,
                 format!(
@@ -384,7 +398,7 @@ fn entries(
                     Value::Number(n) if n.as_f64().is_some_and(f64::is_finite) => {
                         r.value = n.as_f64()
                     }
-                    other => s.error(
+                    other => s.error("BIL-019", 
                         kp,
                         Point::Value,
                         format!(
@@ -398,7 +412,7 @@ fn entries(
                     Value::Null => {}
                     Value::String(t) => match QualStatus::parse(t) {
                         Some(st) => r.status = Some(st),
-                        None => s.error(
+                        None => s.error("BIL-020", 
                             kp,
                             Point::Value,
                             format!("statut inconnu « {t} » pour `{id}`"),
@@ -408,20 +422,20 @@ fn entries(
                             },
                         ),
                     },
-                    other => s.error(
+                    other => s.error("BIL-021", 
                         kp,
                         Point::Value,
                         format!("le statut de `{id}` doit être un texte, pas {}", type_name(other)),
                         "statuts possibles : « atteint », « partiellement atteint », « non atteint »",
                     ),
                 },
-                ("value", IndicatorType::Qualitative) => s.error(
+                ("value", IndicatorType::Qualitative) => s.error("BIL-022", 
                     kp,
                     Point::Key,
                     format!("`{id}` est un indicateur qualitatif : il prend un `status`, pas une `value`"),
                     "écrivez \"status\": « atteint », « partiellement atteint » ou « non atteint »",
                 ),
-                ("status", IndicatorType::Quantitative) => s.error(
+                ("status", IndicatorType::Quantitative) => s.error("BIL-023", 
                     kp,
                     Point::Key,
                     format!("`{id}` est un indicateur quantitatif : il prend une `value` (un nombre), pas un `status`"),
@@ -454,7 +468,7 @@ pub fn review_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(i32, Strin
                 diags.push(
                     Diagnostic::error(format!(
                         "le dossier reviews/{name} n'est pas une année"
-                    ))
+                    )).code("BIL-002")
                     .in_file(&p)
                     .with_hint("les bilans vont dans reviews/<année>/<association>.json, par exemple reviews/2026/"),
                 );
@@ -486,18 +500,9 @@ pub fn load_one(
     id: &str,
     path: &Path,
 ) -> (Option<Review>, Vec<Diagnostic>) {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::encoding::read_text(path) {
         Ok(t) => t,
-        Err(e) => {
-            return (
-                None,
-                vec![
-                    Diagnostic::error(format!("impossible de lire le fichier de bilan : {e}"))
-                        .in_file(path)
-                        .with_hint("vérifiez ses droits de lecture et qu'il est en UTF-8"),
-                ],
-            );
-        }
+        Err(d) => return (None, vec![d]),
     };
     let entry = prog.associations.iter().find(|a| a.id == id);
     if let Some(e) = entry
@@ -518,7 +523,7 @@ pub fn check_config(prog: &Programme) -> Vec<Diagnostic> {
     let mut bad = |key: &str, message: String, hint: &str| {
         let path = JsonPath::root().key("review").key(key);
         out.push(crate::check::programme::diag_at(
-            Diagnostic::error(message).with_hint(hint),
+            Diagnostic::error(message).code("BIL-003").with_hint(hint),
             &file,
             &prog.toml_text,
             &path,

@@ -37,6 +37,7 @@ fn text_report(name: &str) -> String {
             diff: &d,
         },
         false,
+        charta::diagnostic::Lang::Fr,
     )
 }
 
@@ -188,7 +189,7 @@ fn identical_inputs_exit_0_with_an_empty_report() {
     // Two build folders with the same conventions.
     let (code, out, _) = charta(&["diff", s(&case("base")), s(&case("base"))]);
     assert_eq!(code, 0);
-    assert!(out.contains(&format!("  {ID}: unchanged")), "{out}");
+    assert!(out.contains(&format!("  {ID}\u{a0}: inchangée")), "{out}");
 }
 
 #[test]
@@ -257,7 +258,8 @@ fn faults_exit_2_with_an_error_line() {
     let (code, _, err) = charta(&["diff", s(&readme), s(&md("base"))]);
     assert_eq!(code, 2);
     assert!(
-        err.starts_with("error: ") && err.contains("not a convention rendered by charta"),
+        err.starts_with("erreur [DIF-001]\u{a0}: ")
+            && err.contains("not a convention rendered by charta"),
         "{err}"
     );
     let (code, _, err) = charta(&["diff", "/nonexistent/a.md", s(&md("base"))]);
