@@ -491,7 +491,7 @@ mod tests {
                 }
                 out.push((path.to_string(), a.get_id().to_string()));
             }
-            for s in cmd.get_subcommands() {
+            for s in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
                 let p = if path.is_empty() {
                     s.get_name().to_string()
                 } else {

@@ -126,7 +126,7 @@ mod tests {
         // « Société » in Windows-1252 on line 2: é is 0xE9.
         let bytes = b"{\n  \"name\": \"Soci\xE9t\xE9\"\n}".to_vec();
         let d = decode(bytes, Path::new("x.json")).unwrap_err();
-        assert_eq!((d.line, d.column), (Some(2), Some(15)));
+        assert_eq!((d.line, d.column), (Some(2), Some(16)));
         assert_eq!(d.code, "FIC-002");
         assert!(d.message.contains("0xE9"), "{d}");
         assert!(d.message.contains("«\u{a0}é\u{a0}»"), "{d}");

@@ -172,7 +172,7 @@ fn join_or(words: &[Text]) -> Text {
     Text::new(join(Lang::Fr, "ou"), join(Lang::En, "or"))
 }
 
-/// « attendu : DESCRIPTION » (the schema's descriptions are in English).
+/// « attendu : DESCRIPTION » (the schema's descriptions are French in both languages).
 fn expected_desc(d: &str) -> Text {
     tr!("attendu\u{a0}: {d}", "expected: {d}")
 }

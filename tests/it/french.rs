@@ -234,7 +234,10 @@ fn every_diagnostic_has_a_code() {
     let mut missing = Vec::new();
     for e in walkdir::WalkDir::new(root().join("src")) {
         let e = e.unwrap();
-        if e.path().extension().is_none_or(|x| x != "rs") {
+        // diagnostic.rs defines the constructors (and its tests build examples).
+        if e.path().extension().is_none_or(|x| x != "rs")
+            || e.path().file_name() == Some("diagnostic.rs".as_ref())
+        {
             continue;
         }
         let text = std::fs::read_to_string(e.path()).unwrap();
