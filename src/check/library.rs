@@ -880,7 +880,7 @@ fn sample_renders(
                     let culprit = lib
                         .clauses
                         .values()
-                        .find(|c| message.starts_with(&format!("clause `{}`", c.meta.id)));
+                        .find(|c| text.en.starts_with(&format!("clause `{}`", c.meta.id)));
                     if culprit.is_some_and(|c| flagged.contains(&c.meta.id))
                         || !seen.insert(message.clone())
                     {

@@ -237,9 +237,9 @@ fn change_title_fr(c: &Change) -> String {
                         Some(op),
                         Lang::Fr,
                     );
-                    format!("de {from} à {place}")
+                    format!("de {} à {}", the_fr(&from), the_fr(&place))
                 }
-                None => format!("au sein de {place}"),
+                None => format!("dans {}", the_fr(&place)),
             };
             let now = match &c.after {
                 Some(a) => format!(", désormais après {a}"),
@@ -252,6 +252,15 @@ fn change_title_fr(c: &Change) -> String {
             };
             format!("> déplacée\u{a0}: {id} {from_to}{now}{text}")
         }
+    }
+}
+
+/// « l'article 4 », « l'annexe II », « le bloc visas ».
+fn the_fr(place: &str) -> String {
+    if place.starts_with("article") || place.starts_with("annexe") {
+        format!("l'{place}")
+    } else {
+        format!("le {place}")
     }
 }
 

@@ -243,9 +243,9 @@ fn a_removed_association_keeps_its_files_and_is_reported_until_they_go() {
         assert!(
             warnings[0].contains("`recyclerie-vaudrecourt` n'a plus de fichier d'association")
                 && warnings[0].contains(
-                    "`recyclerie-vaudrecourt.md` is left in place and keeps its manifest entry"
+                    "`recyclerie-vaudrecourt.md` reste en place et garde son entrée au manifeste"
                 )
-                && warnings[0].contains("delete it if the convention is withdrawn"),
+                && warnings[0].contains("supprimez-le si la convention est retirée"),
             "{}",
             warnings[0]
         );

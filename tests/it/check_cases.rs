@@ -431,7 +431,7 @@ cases! {
         W("la date de signature 2026-01-10 précède la décision du 2026-01-23", "23:59", "convention.signature.date"),
     ];
     siren_luhn: "siren-luhn" => [
-        E("le SIRET 10000000000008: its SIREN 100000000 ne passe pas le contrôle de Luhn", "8:14", "association.siret"),
+        E("le SIRET 10000000000008\u{a0}: son SIREN 100000000 ne passe pas le contrôle de Luhn", "8:14", "association.siret"),
     ];
     siret_en_double: "siret-en-double" => [
         W("le SIRET 80214763700028 est aussi celui de associations/bonne-association.json", "8:14", "association.siret"),

@@ -570,7 +570,7 @@ fn import_never_changes_a_signed_convention_but_writes_the_others() {
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("maison-solidarites-montvalon : convention signée, fichier laissé tel quel ; le classeur change association.address.city"), "{err}");
+    assert!(err.contains("maison-solidarites-montvalon\u{a0}: convention signée, fichier laissé tel quel\u{a0}; le classeur change association.address.city"), "{err}");
     assert!(
         err.contains("modifiée   atelier-velo-thionvaux\u{a0}: association.address.city"),
         "{err}"

@@ -246,8 +246,8 @@ fn batch_diff_of_two_folders_says_what_changed() {
     assert_eq!(
         out,
         format!(
-            "~ {ID}: 1 clause modified (tableau-de-bord); data: cible 2027 de l'indicateur O1-I1 : 720 → 750\n\
-             1 convention: 1 changed, 0 added, 0 removed, 0 unchanged\n"
+            "~ {ID}\u{a0}: 1 clause modifiée (tableau-de-bord)\u{a0}; données\u{a0}: cible 2027 de l'indicateur O1-I1 : 720 → 750\n\
+             1 convention(s)\u{a0}: 1 modifiée(s), 0 ajoutée(s), 0 supprimée(s), 0 inchangée(s)\n"
         )
     );
 }

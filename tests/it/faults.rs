@@ -52,8 +52,8 @@ fn a_panic_in_any_stage_fails_that_convention_only_and_keeps_its_files() {
         assert_eq!(r.code, 2, "{at}: {}", r.stderr);
         assert!(
             r.stderr.contains(&format!(
-                "error: {ID}: internal error while building this convention \
-                 (CHARTA_FAILPOINT panic at {at}); its previous files are left in place"
+                "erreur [GEN-005]\u{a0}: {ID}\u{a0}: erreur interne en établissant cette convention \
+                 (CHARTA_FAILPOINT panic at {at})\u{a0}; ses fichiers précédents restent en place"
             )),
             "{at}: {}",
             r.stderr
