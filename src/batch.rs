@@ -682,7 +682,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
                     let _ = write_atomic(&out.join(out::file_name(&id, ext)), bytes);
                 }
                 let file = out::file_name(&id, e.source_extension.unwrap_or(format.extension));
-                let mut d = Diagnostic::error(format!("{id}: {}", e.message))
+                let mut d = Diagnostic::error(e.message.map(|m| format!("{id}: {m}")))
                     .code("GEN-007")
                     .in_file(out.join(file));
                 if let (Some(l), Some(c)) = (e.line, e.column) {

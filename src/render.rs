@@ -178,11 +178,13 @@ impl Engine {
                     Ok(_) => continue,
                     Err(e) => {
                         diags.push(
-                            Diagnostic::error(format!(
-                                "clause `{}`: its condition cannot be evaluated: {}",
-                                m.id,
-                                error_chain(&e)
-                            ))
+                            Diagnostic::error({
+                                let (cid, chain) = (&m.id, error_chain(&e));
+                                tr!(
+                                    "clause `{cid}`\u{a0}: sa condition ne peut pas être évaluée\u{a0}: {chain}",
+                                    "clause `{cid}`: its condition cannot be evaluated: {chain}"
+                                )
+                            })
                             .code("BIB-014")
                             .in_file(&clause.path),
                         );

@@ -16,6 +16,7 @@ use super::report::{self, Report};
 use super::{Convention, ConventionDiff, data_changes, pdf, tracked};
 use crate::diagnostic::{Diagnostic, Lang, Text};
 use crate::pdf::PdfMeta;
+use crate::tr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -88,16 +89,18 @@ fn tracked_document(
     report: &Report,
     format: Format,
     author: Option<&str>,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, Text> {
     let Report::Pair { new, diff, .. } = report else {
-        return Err(
+        return Err(Text::new(
+            "les modifications suivies s'écrivent pour une convention\u{a0}: comparez deux fichiers .md établis, \
+             pas deux dossiers",
             "tracked changes are written for one convention: compare two rendered .md files, \
-             not two folders"
-                .to_string(),
-        );
+             not two folders",
+        ));
     };
     if OfficeFormat::of(new).is_some() {
-        return Err(format!(
+        return Err(tr!(
+            "{}\u{a0}: la nouvelle version doit être un fichier .md établi pour l'écrire avec les modifications suivies",
             "{}: the new version must be a rendered .md file to write it with tracked changes",
             new.display()
         ));
@@ -136,21 +139,31 @@ fn tracked_document(
     })
 }
 
-fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
+fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<(), Text> {
     match out {
-        Some(path) => crate::out::write_atomic(path, bytes)
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        Some(path) => crate::out::write_atomic(path, bytes).map_err(|e| {
+            tr!(
+                "impossible d'écrire {}\u{a0}: {e}",
+                "cannot write {}: {e}",
+                path.display()
+            )
+        }),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
                 .write_all(bytes)
                 .and_then(|()| stdout.flush())
-                .map_err(|e| format!("cannot write the report: {e}"))
+                .map_err(|e| {
+                    tr!(
+                        "impossible d'écrire le rapport\u{a0}: {e}",
+                        "cannot write the report: {e}"
+                    )
+                })
         }
     }
 }
 
-fn emit(report: &Report, opts: Options) -> Result<(), String> {
+fn emit(report: &Report, opts: Options) -> Result<(), Text> {
     let Options { format, out, .. } = opts;
     let bytes = match format {
         Format::Text => {
@@ -164,19 +177,24 @@ fn emit(report: &Report, opts: Options) -> Result<(), String> {
         Format::Json => report::json(report).into_bytes(),
         Format::Pdf => {
             if out.is_none() && std::io::stdout().is_terminal() {
-                return Err(
-                    "a PDF is not for a terminal: give --out FILE.pdf (or redirect the output)"
-                        .to_string(),
-                );
+                return Err(Text::new(
+                    "un PDF ne s'affiche pas dans un terminal\u{a0}: donnez --out FICHIER.pdf (ou redirigez la sortie)",
+                    "a PDF is not for a terminal: give --out FILE.pdf (or redirect the output)",
+                ));
             }
-            pdf::render(report).map_err(|e| format!("cannot typeset the PDF redline: {e}"))?
+            pdf::render(report).map_err(|e| {
+                tr!(
+                    "impossible de composer le PDF des modifications\u{a0}: {e}",
+                    "cannot typeset the PDF redline: {e}"
+                )
+            })?
         }
         Format::Odt | Format::Docx => {
             if out.is_none() && std::io::stdout().is_terminal() {
-                return Err(
-                    "an office document is not for a terminal: give --out FILE (or redirect the output)"
-                        .to_string(),
-                );
+                return Err(Text::new(
+                    "un document bureautique ne s'affiche pas dans un terminal\u{a0}: donnez --out FICHIER (ou redirigez la sortie)",
+                    "an office document is not for a terminal: give --out FILE (or redirect the output)",
+                ));
             }
             tracked_document(report, format, opts.author)?
         }
@@ -184,10 +202,14 @@ fn emit(report: &Report, opts: Options) -> Result<(), String> {
     write_out(out, &bytes)
 }
 
-fn compare(old: &Path, new: &Path, opts: Options) -> Result<bool, String> {
+fn compare(old: &Path, new: &Path, opts: Options) -> Result<bool, Text> {
     for p in [old, new] {
         if !p.exists() {
-            return Err(format!("{}: no such file or folder", p.display()));
+            return Err(tr!(
+                "{}\u{a0}: aucun fichier ni dossier de ce nom",
+                "{}: no such file or folder",
+                p.display()
+            ));
         }
     }
     match (old.is_dir(), new.is_dir()) {
@@ -206,13 +228,32 @@ fn compare(old: &Path, new: &Path, opts: Options) -> Result<bool, String> {
             emit(&report, opts)?;
             Ok(report.has_differences())
         }
-        _ => Err(format!(
-            "{} is a {} but {} is a {}: compare two rendered .md files or two build folders",
-            old.display(),
-            if old.is_dir() { "folder" } else { "file" },
-            new.display(),
-            if new.is_dir() { "folder" } else { "file" },
-        )),
+        _ => {
+            let kind = |p: &Path| {
+                if p.is_dir() {
+                    ("un dossier", "folder")
+                } else {
+                    ("un fichier", "file")
+                }
+            };
+            let (o, n) = (kind(old), kind(new));
+            Err(Text::new(
+                format!(
+                    "{} est {} mais {} est {}\u{a0}: comparez deux fichiers .md établis ou deux dossiers de sortie",
+                    old.display(),
+                    o.0,
+                    new.display(),
+                    n.0
+                ),
+                format!(
+                    "{} is a {} but {} is a {}: compare two rendered .md files or two build folders",
+                    old.display(),
+                    o.1,
+                    new.display(),
+                    n.1
+                ),
+            ))
+        }
     }
 }
 

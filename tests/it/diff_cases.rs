@@ -264,11 +264,11 @@ fn faults_exit_2_with_an_error_line() {
     );
     let (code, _, err) = charta(&["diff", "/nonexistent/a.md", s(&md("base"))]);
     assert_eq!(code, 2);
-    assert!(err.contains("no such file or folder"), "{err}");
+    assert!(err.contains("aucun fichier ni dossier de ce nom"), "{err}");
     let (code, _, err) = charta(&["diff", s(&case("base")), s(&md("base"))]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("two rendered .md files or two build folders"),
+        err.contains("comparez deux fichiers .md établis ou deux dossiers de sortie"),
         "{err}"
     );
     let empty = tempfile::tempdir().unwrap();
