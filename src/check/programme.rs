@@ -111,10 +111,10 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
         if p.programme.legal_basis.is_empty() {
             out.push(diag_at(
                 Diagnostic::warning(
-                    "aucun fondement de compétence propre au programme (`[programme] legal_basis`) : les conventions ne visent que l'article général du CGCT",
+                    Text::new("aucun fondement de compétence propre au programme (`[programme] legal_basis`) : les conventions ne visent que l'article général du CGCT", "no competence basis of the programme's own (`[programme] legal_basis`): the conventions cite only the general article of the CGCT"),
                 ).code("PRG-005")
             .with_hint(
-                    "depuis la loi NOTRe, la clause générale de compétence ne suffit plus : ajoutez `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, un « Vu » par texte",
+                    Text::new("depuis la loi NOTRe, la clause générale de compétence ne suffit plus : ajoutez `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, un « Vu » par texte", "since the loi NOTRe, the general competence clause is no longer enough: add `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, one « Vu » per text"),
                 ),
             &file,
             text,
@@ -124,10 +124,10 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
         if p.programme.public_interest.is_none() {
             out.push(diag_at(
                 Diagnostic::warning(
-                    "l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`) : le préambule des conventions ne l'énonce pas",
+                    Text::new("l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`) : le préambule des conventions ne l'énonce pas", "the local public interest the programme serves is not defined (`[programme] public_interest`): the preamble of the conventions does not state it"),
                 ).code("PRG-006")
                 .with_hint(
-                    "ajoutez `public_interest = \"…\"`, la phrase qui dit en quoi le programme sert un intérêt public local",
+                    Text::new("ajoutez `public_interest = \"…\"`, la phrase qui dit en quoi le programme sert un intérêt public local", "add `public_interest = \"…\"`, the sentence that says how the programme serves a local public interest"),
                 ),
                 &file,
                 text,
@@ -138,8 +138,8 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
     for (i, basis) in p.programme.legal_basis.iter().enumerate() {
         if basis.trim().is_empty() {
             out.push(diag_at(
-                Diagnostic::error("fondement de compétence vide").code("PRG-007")
-                    .with_hint("écrivez le texte tel qu'il suit « Vu » : « l'article L. 1511-2 du code général des collectivités territoriales »"),
+                Diagnostic::error(Text::new("fondement de compétence vide", "empty competence basis")).code("PRG-007")
+                    .with_hint(Text::new("écrivez le texte tel qu'il suit « Vu » : « l'article L. 1511-2 du code général des collectivités territoriales »", "write the text as it follows « Vu »: « l'article L. 1511-2 du code général des collectivités territoriales »")),
                 &file,
                 text,
                 &JsonPath::root().key("programme").key("legal_basis").index(i),
