@@ -204,7 +204,7 @@ fn main() {
     for _ in 0..5 {
         let t = Instant::now();
         let f = diff_folders(&out_old, &out_new).expect("batch diff");
-        let text = charta::diff::text(&Report::Folder(&f), false);
+        let text = charta::diff::text(&Report::Folder(&f), false, charta::diagnostic::Lang::Fr);
         times.push(t.elapsed());
         last = Some((f, text.len()));
     }
@@ -233,7 +233,7 @@ fn main() {
             new: &b,
             diff: &d,
         };
-        std::hint::black_box(charta::diff::text(&r, false));
+        std::hint::black_box(charta::diff::text(&r, false, charta::diagnostic::Lang::Fr));
         std::hint::black_box(charta::diff::markdown(&r));
     }
     let per = t.elapsed() / runs;

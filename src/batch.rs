@@ -14,11 +14,12 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::diagnostic::{Diagnostic, has_errors};
+use crate::diagnostic::{Diagnostic, Text, has_errors};
 use crate::emit::{self, Document, EmitOptions, Emitted, Emitter, Format};
 use crate::load::{AssociationEntry, Programme};
 use crate::out::{self, remove_stale_temporaries};
 use crate::render::Engine;
+use crate::tr;
 
 // The manifest and the output folder belong to `out`; re-exported here for
 // the callers that knew them as the build's.
@@ -86,10 +87,12 @@ type Registered = (&'static Format, Box<dyn Emitter>);
 fn emitters(prog: &Programme, opts: &BuildOptions) -> Result<Vec<Registered>, Diagnostic> {
     for name in &opts.formats {
         if emit::format(name).is_none() {
-            return Err(Diagnostic::error(format!(
-                "unknown output format `{name}`; charta writes {}",
-                emit::names().join(", ")
-            )));
+            let names = emit::names().join(", ");
+            return Err(Diagnostic::error(tr!(
+                "format de sortie inconnu `{name}`\u{a0}; charta écrit {names}",
+                "unknown output format `{name}`; charta writes {names}"
+            ))
+            .code("GEN-001"));
         }
     }
     let options = EmitOptions {
@@ -124,7 +127,12 @@ pub fn build(
 ) -> Result<BuildReport, Diagnostic> {
     let started = Instant::now();
     std::fs::create_dir_all(&opts.out).map_err(|e| {
-        Diagnostic::error(format!("cannot create the output folder: {e}")).in_file(&opts.out)
+        Diagnostic::error(tr!(
+            "impossible de créer le dossier de sortie\u{a0}: {e}",
+            "cannot create the output folder: {e}"
+        ))
+        .code("FIC-007")
+        .in_file(&opts.out)
     })?;
     remove_stale_temporaries(&opts.out);
     let emitters = emitters(prog, opts)?;
@@ -146,9 +154,11 @@ pub fn build(
     for id in &opts.only {
         if !prog.associations.iter().any(|a| &a.id == id) {
             unknown_only.push(
-                Diagnostic::error(format!(
+                Diagnostic::error(tr!(
+                    "--only {id}\u{a0}: aucun fichier d'association `associations/{id}.json`",
                     "--only {id}: no association file `associations/{id}.json`"
                 ))
+                .code("GEN-002")
                 .in_file(prog.root.join("associations")),
             );
         }
@@ -257,7 +267,13 @@ pub fn build(
         .stack_size(16 * 1024 * 1024)
         .thread_name(|n| format!("charta-{n}"))
         .build()
-        .map_err(|e| Diagnostic::error(format!("cannot start the worker threads: {e}")))?;
+        .map_err(|e| {
+            Diagnostic::error(tr!(
+                "impossible de lancer les fils de calcul\u{a0}: {e}",
+                "cannot start the worker threads: {e}"
+            ))
+            .code("GEN-003")
+        })?;
     // Runs `worker` once on each thread of the pool; a panic is raised again here.
     pool.broadcast(|_| worker());
     let mut results = results.into_inner().expect("workers finished");
@@ -288,32 +304,51 @@ fn orphan_warning(out: &Path, e: &Entry) -> Option<Diagnostic> {
     if left.is_empty() {
         return None;
     }
-    let files = left
-        .iter()
-        .map(|f| format!("`{f}`"))
-        .collect::<Vec<_>>()
-        .join(" and ");
-    let signed = if e.signed { "signed " } else { "" };
-    let (left_in_place, them) = if left.len() == 1 {
-        ("is left in place and keeps its manifest entry", "it")
+    let quoted: Vec<String> = left.iter().map(|f| format!("`{f}`")).collect();
+    let (files_fr, files_en) = (quoted.join(" et "), quoted.join(" and "));
+    let (signed_fr, signed_en) = if e.signed {
+        (" signée", "signed ")
     } else {
-        ("are left in place and keep their manifest entry", "them")
+        ("", "")
     };
+    let (left_fr, left_en, them_fr, them_en) = if left.len() == 1 {
+        (
+            "reste en place et garde son entrée au manifeste",
+            "is left in place and keeps its manifest entry",
+            "supprimez-le",
+            "delete it",
+        )
+    } else {
+        (
+            "restent en place et gardent leur entrée au manifeste",
+            "are left in place and keep their manifest entry",
+            "supprimez-les",
+            "delete them",
+        )
+    };
+    let id = &e.id;
     Some(
-        Diagnostic::warning(format!(
-            "the {signed}convention `{id}` has no association file any more \
-             (`associations/{id}.json`); {files} {left_in_place}",
-            id = e.id,
+        Diagnostic::warning(tr!(
+            "la convention{signed_fr} `{id}` n'a plus de fichier d'association \
+             (`associations/{id}.json`)\u{a0}; {files_fr} {left_fr}",
+            "the {signed_en}convention `{id}` has no association file any more \
+             (`associations/{id}.json`); {files_en} {left_en}"
         ))
+        .code("GEN-004")
         .in_file(out)
         .with_hint(if e.signed {
-            "a signed act is ended by its own terms (termination or expiry), \
-             not by deleting its file; restore the association file to keep \
-             building it"
-                .to_string()
+            Text::new(
+                "un acte signé prend fin selon ses propres termes (résiliation ou échéance), \
+                 pas en supprimant son fichier\u{a0}; rétablissez le fichier d'association pour continuer à l'établir",
+                "a signed act is ended by its own terms (termination or expiry), \
+                 not by deleting its file; restore the association file to keep \
+                 building it",
+            )
         } else {
-            format!(
-                "restore the association file, or delete {them} if the \
+            tr!(
+                "rétablissez le fichier d'association, ou {them_fr} si la \
+                 convention est retirée\u{a0}: l'entrée disparaît à la prochaine génération",
+                "restore the association file, or {them_en} if the \
                  convention is withdrawn: the entry goes at the next build"
             )
         }),
@@ -337,7 +372,12 @@ fn write_manifest(
         conventions: entries.values().cloned().collect(),
     };
     manifest.write(out).map_err(|e| {
-        Diagnostic::error(format!("cannot write the manifest: {e}")).in_file(out.join(MANIFEST))
+        Diagnostic::error(tr!(
+            "impossible d'écrire le manifeste\u{a0}: {e}",
+            "cannot write the manifest: {e}"
+        ))
+        .code("FIC-008")
+        .in_file(out.join(MANIFEST))
     })
 }
 
@@ -375,15 +415,20 @@ fn panicked(job: &Job, panic: &(dyn std::any::Any + Send)) -> JobResult {
         .unwrap_or_else(|| "no message".to_string());
     JobResult {
         diagnostics: vec![
-            Diagnostic::error(format!(
+            Diagnostic::error(tr!(
+                "{id}\u{a0}: erreur interne en établissant cette convention ({what})\u{a0}; \
+                 ses fichiers précédents restent en place",
                 "{id}: internal error while building this convention ({what}); \
                  its previous files are left in place"
             ))
+            .code("GEN-005")
             .in_file(&job.entry.path)
-            .with_hint(
+            .with_hint(Text::new(
+                "c'est un défaut de charta ou de Typst, pas une faute des données\u{a0}: \
+                 signalez-le avec ce fichier d'association\u{a0}; les autres conventions ont été établies",
                 "this is a bug of charta or of Typst, not a fault of the data: please \
                  report it with this association file; the other conventions were built",
-            ),
+            )),
         ],
         id,
         status: Status::Failed,
@@ -483,15 +528,19 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
                 })
         })
         .flatten();
-    let refuse = |what: String, warnings: Vec<Diagnostic>| {
+    let refuse = |what: Text, warnings: Vec<Diagnostic>| {
         let mut d = vec![
-            Diagnostic::error(format!(
-                "{id}: convention signed on {} would change ({what}); files left untouched",
-                data.convention.signature.date.as_deref().unwrap_or("?")
-            ))
+            Diagnostic::error({
+                let on = data.convention.signature.date.as_deref().unwrap_or("?");
+                Text::new(format!("{id}\u{a0}: la convention signée le {on} changerait ({})\u{a0}; fichiers laissés intacts", what.fr), format!("{id}: convention signed on {on} would change ({}); files left untouched", what.en))
+            })
+            .code("GEN-006")
             .in_file(&entry.path)
             .at_path("convention.signature.date")
-            .with_hint("a signed convention is changed only by an amendment (avenant): draft it as a new convention, or restore the inputs of the signed version"),
+            .with_hint(Text::new(
+                "une convention signée ne change que par avenant\u{a0}: rédigez l'avenant comme une nouvelle convention, ou rétablissez les données de la version signée",
+                "a signed convention is changed only by an amendment (avenant): draft it as a new convention, or restore the inputs of the signed version",
+            )),
         ];
         d.extend(warnings);
         JobResult {
@@ -508,7 +557,12 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         let old = std::fs::read_to_string(out.join(&md_file)).ok();
         let what = old
             .map(|o| crate::diff::summary_line(&o, &rendered.markdown))
-            .unwrap_or_else(|| "its text differs from the signed version".to_string());
+            .unwrap_or_else(|| {
+                Text::new(
+                    "son texte diffère de la version signée",
+                    "its text differs from the signed version",
+                )
+            });
         return refuse(what, warnings);
     }
     // Its PDF is in OUT but its text is recorded nowhere (a PDF-only build):
@@ -522,9 +576,11 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             .is_none_or(|p| p.inputs_sha256 != inputs_sha256)
     {
         return refuse(
-            "its inputs changed and OUT has no Markdown of the signed version to compare \
-             with"
-                .to_string(),
+            Text::new(
+                "ses données ont changé et OUT n'a pas le Markdown de la version signée pour comparer",
+                "its inputs changed and OUT has no Markdown of the signed version to compare \
+                 with",
+            ),
             warnings,
         );
     }
@@ -594,7 +650,12 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         status: Status::Failed,
         entry: None,
         diagnostics: vec![
-            Diagnostic::error(format!("{id}: cannot write the output: {e}")).in_file(file),
+            Diagnostic::error(tr!(
+                "{id}\u{a0}: impossible d'écrire le fichier de sortie\u{a0}: {e}",
+                "{id}: cannot write the output: {e}"
+            ))
+            .code("FIC-009")
+            .in_file(file),
         ],
         internal: true,
     };
@@ -621,8 +682,9 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
                     let _ = write_atomic(&out.join(out::file_name(&id, ext)), bytes);
                 }
                 let file = out::file_name(&id, e.source_extension.unwrap_or(format.extension));
-                let mut d =
-                    Diagnostic::error(format!("{id}: {}", e.message)).in_file(out.join(file));
+                let mut d = Diagnostic::error(e.message.map(|m| format!("{id}: {m}")))
+                    .code("GEN-007")
+                    .in_file(out.join(file));
                 if let (Some(l), Some(c)) = (e.line, e.column) {
                     d = d.at(l, c);
                 }

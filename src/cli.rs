@@ -1,15 +1,21 @@
-//! Command-line arguments (clap derive only). Nothing in the library imports this.
+//! Command-line arguments (clap derive, English doc comments) and their French
+//! help ([`FRENCH`], applied by [`command`] unless the language is English).
+//! Nothing in the library imports this.
 
 use std::path::PathBuf;
 
+use charta::diagnostic::Lang;
 use clap::builder::{PossibleValue, PossibleValuesParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 /// charta: renders a funder's multi-year objective conventions with associations
 /// (Markdown, PDF, ODT, DOCX) from a charter's clause library and one data file per association.
 #[derive(Debug, Parser)]
 #[command(name = "charta", version, about, long_about = None)]
 pub struct Cli {
+    /// Language of messages and help: fr (default) or en (default: the locale, LC_ALL, LC_MESSAGES or LANG).
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["fr", "en"])]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -188,4 +194,353 @@ pub struct ReviewArgs {
 pub enum ReviewFormat {
     Md,
     Pdf,
+}
+
+/// The language asked for on the command line (`--lang en`, `--lang=fr`), else
+/// the environment's locale ([`Lang::from_env`]): read before clap parses, so
+/// that the help and clap's messages are in that language.
+pub fn lang_of(args: &[std::ffi::OsString]) -> Lang {
+    let mut it = args.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        let value = match a.strip_prefix("--lang") {
+            Some("") => it.next(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(l) = value.and_then(Lang::parse) {
+            return l;
+        }
+    }
+    Lang::from_env()
+}
+
+/// French help of every command and argument: `("sub", "")` is the about of
+/// `charta sub`, `("sub", "arg")` the help of its argument (`""` is `charta`
+/// itself). A test checks that every command and argument has its line.
+pub const FRENCH: &[(&str, &str, &str)] = &[
+    (
+        "",
+        "",
+        "charta\u{a0}: établit les conventions pluriannuelles d'objectifs d'un financeur avec les associations (Markdown, PDF, ODT, DOCX) à partir de la bibliothèque de clauses d'une charte et d'un fichier de données par association.",
+    ),
+    (
+        "",
+        "lang",
+        "Langue des messages et de l'aide\u{a0}: fr (par défaut) ou en (par défaut\u{a0}: la locale, LC_ALL, LC_MESSAGES ou LANG).",
+    ),
+    (
+        "init",
+        "",
+        "Crée un nouveau programme dans DIR (un exemple complet à adapter).",
+    ),
+    ("init", "dir", "Dossier à créer (absent ou vide)."),
+    (
+        "check",
+        "",
+        "Vérifie le programme, la bibliothèque de clauses et chaque fichier d'association.",
+    ),
+    (
+        "check",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    ("check", "format", "Format du rapport."),
+    (
+        "build",
+        "",
+        "Établit chaque convention (Markdown et PDF\u{a0}; ODT, DOCX sur demande) dans le dossier de sortie.",
+    ),
+    (
+        "build",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    (
+        "build",
+        "out",
+        "Dossier de sortie (par défaut\u{a0}: PROG/out).",
+    ),
+    (
+        "build",
+        "format",
+        "Formats de sortie, séparés par des virgules (md, pdf, odt, docx).",
+    ),
+    (
+        "build",
+        "only",
+        "N'établir que ces associations (option répétable).",
+    ),
+    (
+        "build",
+        "jobs",
+        "Tâches en parallèle (par défaut\u{a0}: le nombre de cœurs).",
+    ),
+    (
+        "build",
+        "force",
+        "Tout refaire, même si les données n'ont pas changé.",
+    ),
+    (
+        "build",
+        "keep_typst",
+        "Écrire aussi OUT/<id>.typ, la source Typst produite (pour mettre au point la mise en page).",
+    ),
+    (
+        "review",
+        "",
+        "Le bilan annuel\u{a0}: réalisations au regard du tableau de bord, alertes financières, synthèse.",
+    ),
+    (
+        "review",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    ("review", "year", "L'année du bilan."),
+    (
+        "review",
+        "out",
+        "Dossier de sortie (par défaut\u{a0}: PROG/out)\u{a0}; les documents vont dans OUT/review-ANNÉE/.",
+    ),
+    (
+        "review",
+        "template",
+        "Écrire PROG/reviews/ANNÉE/<id>.json à remplir, un par association (ne remplace jamais un fichier).",
+    ),
+    (
+        "review",
+        "format",
+        "Formats de sortie, séparés par des virgules\u{a0}: md, pdf (la synthèse CSV est toujours écrite).",
+    ),
+    (
+        "review",
+        "jobs",
+        "Tâches en parallèle (par défaut\u{a0}: le nombre de cœurs).",
+    ),
+    (
+        "diff",
+        "",
+        "Compare deux versions\u{a0}: deux fichiers .md établis, un .md et son .odt/.docx modifié, ou deux dossiers de sortie.",
+    ),
+    (
+        "diff",
+        "old",
+        "L'ancienne version\u{a0}: un fichier .md établi ou un dossier de sortie.",
+    ),
+    (
+        "diff",
+        "new",
+        "La nouvelle version\u{a0}: un fichier .md établi, une copie modifiée du .odt ou du .docx d'OLD (comparée clause par clause), ou un dossier de sortie.",
+    ),
+    (
+        "diff",
+        "format",
+        "Format du rapport (le texte est en couleur dans un terminal).",
+    ),
+    (
+        "diff",
+        "out",
+        "Écrire le rapport dans ce fichier plutôt que sur la sortie standard.",
+    ),
+    (
+        "diff",
+        "author",
+        "Auteur des modifications suivies avec --format odt|docx (par défaut\u{a0}: charta).",
+    ),
+    (
+        "schema",
+        "",
+        "Affiche le schéma JSON (draft 2020-12) des fichiers d'association.",
+    ),
+    (
+        "clauses",
+        "",
+        "Liste la bibliothèque de clauses\u{a0}: identifiant, version, titre, partie, condition, origine.",
+    ),
+    (
+        "clauses",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant). Sans charta.toml, la bibliothèque intégrée.",
+    ),
+    (
+        "export",
+        "",
+        "Exporte les données du programme\u{a0}: données ouvertes (scdl) ou classeur (xlsx).",
+    ),
+    (
+        "export scdl",
+        "",
+        "Données essentielles des conventions signées de plus de 23\u{a0}000\u{a0}€ par an, SCDL subventions 2.1.1 (CSV).",
+    ),
+    (
+        "export scdl",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    ("export scdl", "out", "Le fichier à écrire."),
+    (
+        "export xlsx",
+        "",
+        "Tous les fichiers d'association dans un classeur (.xlsx), à modifier puis réimporter.",
+    ),
+    (
+        "export xlsx",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    ("export xlsx", "out", "Le fichier à écrire."),
+    (
+        "import",
+        "",
+        "Importe les fichiers d'association d'un classeur (.xlsx, .ods) ou d'un dossier de fichiers .csv.",
+    ),
+    (
+        "import",
+        "file",
+        "Le classeur, ou le dossier des fichiers .csv (un par feuille).",
+    ),
+    (
+        "import",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+];
+
+/// The words clap writes around the help, in French.
+const TEMPLATE_FR: &str =
+    "{about-with-newline}\nUtilisation\u{a0}: {usage}\n\n{all-args}{after-help}";
+
+/// The command line in `lang`: the derive's English, or French from [`FRENCH`]
+/// (headings, help and version flags included).
+pub fn command(lang: Lang) -> clap::Command {
+    let cmd = Cli::command();
+    match lang {
+        Lang::En => cmd,
+        Lang::Fr => french(cmd, ""),
+    }
+}
+
+fn french(mut cmd: clap::Command, path: &str) -> clap::Command {
+    let find = |arg: &str| {
+        FRENCH
+            .iter()
+            .find(|(p, a, _)| *p == path && *a == arg)
+            .map(|(_, _, t)| *t)
+    };
+    if let Some(about) = find("") {
+        cmd = cmd.about(about);
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| !a.is_global_set() || path.is_empty())
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let help = find(&id);
+        let positional = cmd
+            .get_arguments()
+            .find(|a| a.get_id() == id.as_str())
+            .is_some_and(Arg::is_positional);
+        cmd = cmd.mut_arg(&id, |a| {
+            let a = a.help_heading(if positional { "Arguments" } else { "Options" });
+            match help {
+                Some(h) => a.help(h),
+                None => a,
+            }
+        });
+    }
+    cmd = cmd
+        .help_template(TEMPLATE_FR)
+        .subcommand_help_heading("Commandes")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("aide")
+                .short('h')
+                .long("help")
+                .help("Affiche l'aide")
+                .help_heading("Options")
+                .action(ArgAction::Help),
+        );
+    if path.is_empty() {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .help("Affiche la version")
+                .help_heading("Options")
+                .action(ArgAction::Version),
+        );
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subs {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |s| french(s, &sub_path));
+    }
+    cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command and argument of the derive has its French line, and every
+    /// French line names a command or argument that exists.
+    #[test]
+    fn every_help_text_is_in_french() {
+        fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<(String, String)>) {
+            out.push((path.to_string(), String::new()));
+            for a in cmd.get_arguments() {
+                if a.is_global_set() && !path.is_empty() {
+                    continue;
+                }
+                out.push((path.to_string(), a.get_id().to_string()));
+            }
+            for s in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                let p = if path.is_empty() {
+                    s.get_name().to_string()
+                } else {
+                    format!("{path} {}", s.get_name())
+                };
+                walk(s, &p, out);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut all = Vec::new();
+        walk(&cmd, "", &mut all);
+        all.retain(|(_, a)| a != "help" && a != "version");
+        for (p, a) in &all {
+            assert!(
+                FRENCH.iter().any(|(fp, fa, _)| fp == p && fa == a),
+                "no French help for `{p}` `{a}`: add it to cli::FRENCH"
+            );
+        }
+        for (p, a, _) in FRENCH {
+            assert!(
+                all.iter().any(|(ap, aa)| ap == p && aa == a),
+                "cli::FRENCH names `{p}` `{a}`, which the command line does not have"
+            );
+        }
+        command(Lang::Fr).debug_assert();
+    }
+
+    #[test]
+    fn lang_flag_is_read_before_parsing() {
+        let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            lang_of(&args(&["charta", "check", "--lang", "en"])),
+            Lang::En
+        );
+        assert_eq!(lang_of(&args(&["charta", "--lang=fr", "check"])), Lang::Fr);
+    }
 }

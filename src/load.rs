@@ -12,8 +12,12 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, line_col};
+use crate::diagnostic::{Diagnostic, Text, line_col};
+use crate::encoding;
+use crate::messages::parser_message;
+pub use crate::messages::unknown_field_hint;
 use crate::model::{AssociationFile, ProgrammeFile};
+use crate::tr;
 
 static BUILTIN_CLAUSES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/clauses");
 static BUILTIN_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -159,15 +163,23 @@ pub struct Programme {
 /// otherwise every other problem is in the returned diagnostics.
 pub fn load_programme(root: &Path) -> Result<(Programme, Vec<Diagnostic>), Vec<Diagnostic>> {
     let toml_path = root.join("charta.toml");
-    let toml_text = std::fs::read_to_string(&toml_path).map_err(|e| {
-        vec![
-            Diagnostic::error(format!("cannot read charta.toml: {e}"))
+    let toml_text = match std::fs::read(&toml_path) {
+        Ok(bytes) => encoding::decode(bytes, &toml_path).map_err(|d| vec![d])?,
+        Err(e) => {
+            return Err(vec![
+                Diagnostic::error(tr!(
+                    "impossible de lire charta.toml\u{a0}: {e}",
+                    "cannot read charta.toml: {e}"
+                ))
+                .code("FIC-004")
                 .in_file(&toml_path)
-                .with_hint(
+                .with_hint(Text::new(
+                    "lancez `charta init DOSSIER` pour créer un programme, ou indiquez le dossier du programme",
                     "run `charta init DIR` to create a programme, or pass the programme folder",
-                ),
-        ]
-    })?;
+                )),
+            ]);
+        }
+    };
     let file: ProgrammeFile = parse_toml(&toml_text, &toml_path).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
     let library = load_library(Some(root), &mut diags);
@@ -190,7 +202,9 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(
     path: &Path,
 ) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::error(e.message().to_string()).in_file(path);
+        let mut d = Diagnostic::error(parser_message(e.message()))
+            .code("PRG-012")
+            .in_file(path);
         if let Some(span) = e.span() {
             let (l, c) = line_col(text, span.start);
             d = d.at(l, c);
@@ -202,32 +216,21 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// From serde's « unknown field `fundng`, expected one of `a`, `b` », a « did you mean » hint.
-pub fn unknown_field_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (field, expected) = rest.split_once('`')?;
-    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let best = names
-        .iter()
-        .map(|n| (strsim::jaro_winkler(field, n), *n))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| n);
-    Some(match best {
-        Some(n) => format!("did you mean `{n}`?"),
-        None if !names.is_empty() => format!("expected one of: {}", names.join(", ")),
-        None => "remove this field".to_string(),
-    })
-}
-
 /// Reads every `associations/*.json`, sorted by id.
 pub fn load_associations(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<AssociationEntry> {
     let mut out = Vec::new();
     let Ok(read) = std::fs::read_dir(dir) else {
         diags.push(
-            Diagnostic::error("the programme has no associations/ folder")
-                .in_file(dir)
-                .with_hint("create associations/ and put one JSON file per association in it"),
+            Diagnostic::error(Text::new(
+                "le programme n'a pas de dossier associations/",
+                "the programme has no associations/ folder",
+            ))
+            .code("PRG-013")
+            .in_file(dir)
+            .with_hint(Text::new(
+                "créez associations/ et mettez-y un fichier JSON par association",
+                "create associations/ and put one JSON file per association in it",
+            )),
         );
         return out;
     };
@@ -251,17 +254,22 @@ pub fn load_association(id: &str, path: &Path) -> AssociationEntry {
     let mut diagnostics = Vec::new();
     if !is_slug(id) {
         diagnostics.push(
-            Diagnostic::error(format!(
+            Diagnostic::error(tr!(
+                "le nom de fichier `{id}.json` n'est pas un identifiant en minuscules",
                 "association file name `{id}.json` is not a lowercase slug"
             ))
+            .code("DON-094")
             .in_file(path)
-            .with_hint("rename the file with lowercase letters, digits and dashes only (e.g. `maison-des-solidarites.json`)"),
+            .with_hint(Text::new(
+                "renommez le fichier avec des minuscules sans accents, des chiffres et des tirets (par exemple `maison-des-solidarites.json`)",
+                "rename the file with lowercase letters, digits and dashes only (e.g. `maison-des-solidarites.json`)",
+            )),
         );
     }
-    let text = match std::fs::read_to_string(path) {
+    let text = match encoding::read_text(path) {
         Ok(t) => t,
-        Err(e) => {
-            diagnostics.push(Diagnostic::error(format!("cannot read the file: {e}")).in_file(path));
+        Err(d) => {
+            diagnostics.push(d);
             return AssociationEntry {
                 id: id.to_string(),
                 path: path.to_path_buf(),
@@ -311,7 +319,9 @@ fn json_error(e: &serde_json::Error, path: &Path, json_path: Option<String>) -> 
         .rsplit_once(" at line ")
         .map(|(m, _)| m.to_string())
         .unwrap_or(full);
-    let mut d = Diagnostic::error(msg.clone()).in_file(path);
+    let mut d = Diagnostic::error(parser_message(&msg))
+        .code("DON-095")
+        .in_file(path);
     if e.line() > 0 {
         d = d.at(e.line(), e.column());
     }
@@ -321,9 +331,10 @@ fn json_error(e: &serde_json::Error, path: &Path, json_path: Option<String>) -> 
     if let Some(h) = unknown_field_hint(&msg) {
         d = d.with_hint(h);
     } else if e.is_syntax() || e.is_eof() {
-        d = d.with_hint(
+        d = d.with_hint(Text::new(
+            "corrigez la syntaxe JSON (une virgule, un guillemet ou une accolade qui manque en est la cause habituelle)",
             "fix the JSON syntax (a missing comma, quote or bracket is the usual cause)",
-        );
+        ));
     }
     d
 }
@@ -374,7 +385,7 @@ pub fn load_library(root: Option<&Path>, diags: &mut Vec<Diagnostic>) -> Library
             if entry.extension().is_some_and(|e| e == "md")
                 && entry.file_name() != Some("README.md".as_ref())
             {
-                match std::fs::read_to_string(&entry) {
+                match encoding::read_text(&entry) {
                     Ok(text) => {
                         if let Some(id) =
                             add_clause(&mut lib, &entry, &text, Origin::Programme, diags)
@@ -382,11 +393,14 @@ pub fn load_library(root: Option<&Path>, diags: &mut Vec<Diagnostic>) -> Library
                         {
                             {
                                 diags.push(
-                                    Diagnostic::error(format!(
+                                    Diagnostic::error(tr!(
+                                        "l'identifiant de clause `{id}` est défini deux fois dans le programme",
                                         "clause id `{id}` is defined twice in the programme"
                                     ))
+                                    .code("BIB-018")
                                     .in_file(&entry)
-                                    .with_hint(format!(
+                                    .with_hint(tr!(
+                                        "l'autre définition est {}\u{a0}; donnez un autre identifiant à l'une des deux",
                                         "the other definition is {}; give one of them another id",
                                         first.display()
                                     )),
@@ -394,17 +408,14 @@ pub fn load_library(root: Option<&Path>, diags: &mut Vec<Diagnostic>) -> Library
                             }
                         }
                     }
-                    Err(e) => diags.push(
-                        Diagnostic::error(format!("cannot read clause: {e}")).in_file(&entry),
-                    ),
+                    Err(d) => diags.push(d),
                 }
             }
         }
         for entry in walk_sorted(&root.join("templates")) {
-            match std::fs::read_to_string(&entry) {
+            match encoding::read_text(&entry) {
                 Ok(text) => add_template_file(&mut lib, &entry, &text, Origin::Programme, diags),
-                Err(e) => diags
-                    .push(Diagnostic::error(format!("cannot read template: {e}")).in_file(&entry)),
+                Err(d) => diags.push(d),
             }
         }
     }
@@ -493,18 +504,30 @@ fn add_clause(
 ) -> Option<String> {
     let Some((meta_text, body, body_line)) = split_front_matter(text) else {
         diags.push(
-            Diagnostic::error("clause has no TOML front matter")
-                .in_file(path)
-                .at(1, 1)
-                .with_hint("start the file with a `+++` line, the keys id, version, title, summary, source, part, then a `+++` line"),
+            Diagnostic::error(Text::new(
+                "la clause n'a pas d'en-tête TOML",
+                "clause has no TOML front matter",
+            ))
+            .code("BIB-019")
+            .in_file(path)
+            .at(1, 1)
+            .with_hint(Text::new(
+                "commencez le fichier par une ligne `+++`, les clés id, version, title, summary, source, part, puis une ligne `+++`",
+                "start the file with a `+++` line, the keys id, version, title, summary, source, part, then a `+++` line",
+            )),
         );
         return None;
     };
     let meta: ClauseMeta = match toml::from_str(meta_text) {
         Ok(m) => m,
         Err(e) => {
-            let mut d = Diagnostic::error(format!("invalid clause front matter: {}", e.message()))
-                .in_file(path);
+            let m = parser_message(e.message());
+            let mut d = Diagnostic::error(Text::new(
+                format!("en-tête de clause invalide\u{a0}: {}", m.fr),
+                format!("invalid clause front matter: {}", m.en),
+            ))
+            .code("BIB-020")
+            .in_file(path);
             if let Some(span) = e.span() {
                 let (l, c) = line_col(meta_text, span.start);
                 d = d.at(l + 1, c);
@@ -518,17 +541,30 @@ fn add_clause(
     };
     if !is_slug(&meta.id) {
         diags.push(
-            Diagnostic::error(format!("clause id `{}` is not a lowercase slug", meta.id))
-                .in_file(path)
-                .at(2, 1)
-                .with_hint("use lowercase letters, digits and dashes"),
+            Diagnostic::error(tr!(
+                "l'identifiant de clause `{}` n'est pas en minuscules",
+                "clause id `{}` is not a lowercase slug",
+                meta.id
+            ))
+            .code("BIB-021")
+            .in_file(path)
+            .at(2, 1)
+            .with_hint(Text::new(
+                "n'utilisez que des minuscules sans accents, des chiffres et des tirets",
+                "use lowercase letters, digits and dashes",
+            )),
         );
         return None;
     }
     if origin == Origin::Builtin && lib.clauses.contains_key(&meta.id) {
         diags.push(
-            Diagnostic::error(format!("built-in clause id `{}` is defined twice", meta.id))
-                .in_file(path),
+            Diagnostic::error(tr!(
+                "l'identifiant de clause intégrée `{}` est défini deux fois",
+                "built-in clause id `{}` is defined twice",
+                meta.id
+            ))
+            .code("BIB-022")
+            .in_file(path),
         );
     }
     let id = meta.id.clone();
@@ -608,6 +644,7 @@ mod tests {
             "unknown field `fundng`, expected one of `kind`, `funding`, `years`",
         )
         .unwrap();
-        assert_eq!(h, "did you mean `funding`?");
+        assert_eq!(h.en, "did you mean `funding`?");
+        assert_eq!(h.fr, "vouliez-vous dire `funding`\u{a0}?");
     }
 }

@@ -1,35 +1,73 @@
-//! The `charta` binary: parse arguments, call the library, print diagnostics,
-//! exit 0 (success, or no differences), 1 (input errors, or differences), 2
-//! (usage error or a fault that is not the input's).
+//! The `charta` binary: parse arguments, call the library, print diagnostics
+//! and summaries in the user's language (French unless `--lang en` or an
+//! English locale), exit with an [`Exit`] status.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 use charta::batch::{self, BuildOptions, Status};
-use charta::diagnostic::{Diagnostic, Severity, has_errors};
+use charta::diagnostic::{Diagnostic, Lang, Text, has_errors};
 use charta::load;
+use charta::tr;
 
 mod cli;
 use cli::{Cli, Command, ReportFormat};
+
+/// The exit status of every command (see docs/interface.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Exit {
+    /// Success; for `diff`, no difference.
+    Ok = 0,
+    /// Problems in the inputs (errors reported, nothing wrong written); for `diff`, differences.
+    Problemes = 1,
+    /// A usage error or a fault that is not the inputs' (unwritable output, internal error).
+    Erreur = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+/// The language of this run.
+fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
+/// The French or English of a text the binary prints.
+fn t<'a>(fr: &'a str, en: &'a str) -> &'a str {
+    lang().pick(fr, en)
+}
 
 // Typst frees much memory across threads; glibc's malloc keeps it, mimalloc gives it back.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const OK: u8 = 0;
-const INPUT: u8 = 1;
-const FAULT: u8 = 2;
-
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = cli::lang_of(&args);
+    let _ = LANG.set(lang);
+    let parsed = cli::command(lang)
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { FAULT } else { OK };
+            let code = if e.use_stderr() {
+                Exit::Erreur
+            } else {
+                Exit::Ok
+            };
             let _ = e.print();
-            return ExitCode::from(code);
+            return code.into();
         }
     };
     ExitCode::from(match cli.command {
@@ -37,18 +75,10 @@ fn main() -> ExitCode {
         Command::Check(a) => check(a.prog.as_deref(), a.format),
         Command::Build(a) => build(a),
         Command::Review(a) => review(a),
-        Command::Diff(a) => charta::diff::cli::run(
-            &a.old,
-            &a.new,
-            charta::diff::cli::Options {
-                format: a.format.into(),
-                out: a.out.as_deref(),
-                author: a.author.as_deref(),
-            },
-        ),
+        Command::Diff(a) => diff(a),
         Command::Schema => {
             println!("{}", charta::schema::association_schema_json());
-            OK
+            Exit::Ok
         }
         Command::Clauses { prog } => clauses(prog.as_deref()),
         Command::Export(cli::ExportCommand::Scdl(a)) => export_scdl(a),
@@ -56,6 +86,23 @@ fn main() -> ExitCode {
         Command::Import { file, prog } => import(&file, prog.as_deref()),
         Command::Serve(a) => serve(a),
     })
+}
+
+fn diff(a: cli::DiffArgs) -> Exit {
+    let opts = charta::diff::cli::Options {
+        format: a.format.into(),
+        out: a.out.as_deref(),
+        author: a.author.as_deref(),
+        lang: lang(),
+    };
+    match charta::diff::cli::run(&a.old, &a.new, opts) {
+        Ok(false) => Exit::Ok,
+        Ok(true) => Exit::Problemes,
+        Err(d) => {
+            print_diagnostics(&[d]);
+            Exit::Erreur
+        }
+    }
 }
 
 impl From<cli::DiffFormat> for charta::diff::cli::Format {
@@ -77,56 +124,33 @@ fn prog_dir(p: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Prints diagnostics rustc-style, grouped by file, with the source line and a caret.
+/// Prints diagnostics (`charta::diagnostic::render` in the run's language),
+/// grouped by file, with the source line and a caret.
 fn print_diagnostics(diags: &[Diagnostic]) {
     let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
     sorted.sort_by(|a, b| (&a.file, a.line, a.severity).cmp(&(&b.file, b.line, b.severity)));
     for d in sorted {
-        let sev = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let source = match (&d.file, d.line) {
+            (Some(f), Some(_)) => std::fs::read(f)
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+            _ => None,
         };
-        eprintln!("{sev}: {}", d.message);
-        if let Some(file) = &d.file {
-            match (d.line, d.column) {
-                (Some(l), Some(c)) => {
-                    eprintln!("  --> {}:{l}:{c}", file.display());
-                    if let Some(src) = std::fs::read_to_string(file)
-                        .ok()
-                        .and_then(|t| t.lines().nth(l - 1).map(str::to_string))
-                    {
-                        let w = l.to_string().len();
-                        eprintln!("{:w$} |", "");
-                        eprintln!("{l} | {src}");
-                        let pad: String = src
-                            .chars()
-                            .take(c.saturating_sub(1))
-                            .map(|ch| if ch == '\t' { '\t' } else { ' ' })
-                            .collect();
-                        eprintln!("{:w$} | {pad}^", "");
-                    }
-                }
-                _ => eprintln!("  --> {}", file.display()),
-            }
-        }
-        if let Some(p) = &d.path {
-            eprintln!("  = at: {p}");
-        }
-        if let Some(h) = &d.hint {
-            eprintln!("  = hint: {h}");
-        }
-        eprintln!();
+        eprintln!(
+            "{}\n",
+            charta::diagnostic::render(d, lang(), source.as_deref())
+        );
     }
 }
 
-fn load_or_report(dir: &Path) -> Result<(load::Programme, Vec<Diagnostic>), u8> {
+fn load_or_report(dir: &Path) -> Result<(load::Programme, Vec<Diagnostic>), Exit> {
     load::load_programme(dir).map_err(|d| {
         print_diagnostics(&d);
-        INPUT
+        Exit::Problemes
     })
 }
 
-fn check(prog: Option<&Path>, format: ReportFormat) -> u8 {
+fn check(prog: Option<&Path>, format: ReportFormat) -> Exit {
     let dir = prog_dir(prog);
     let (diags, files) = match load::load_programme(&dir) {
         Ok((p, mut diags)) => {
@@ -140,17 +164,29 @@ fn check(prog: Option<&Path>, format: ReportFormat) -> u8 {
     let warnings = diags.len() - errors;
     match format {
         ReportFormat::Json => {
-            let v = charta::check::json_report(&diags, files);
+            let v = charta::check::json_report(&diags, files, lang());
             println!("{}", serde_json::to_string_pretty(&v).expect("serialises"));
         }
         ReportFormat::Text => {
             print_diagnostics(&diags);
             eprintln!(
-                "checked {files} association file(s): {errors} error(s), {warnings} warning(s)"
+                "{}",
+                match lang() {
+                    Lang::Fr => format!(
+                        "{files} fichier(s) d'association vérifié(s)\u{a0}: {errors} erreur(s), {warnings} avertissement(s)"
+                    ),
+                    Lang::En => format!(
+                        "checked {files} association file(s): {errors} error(s), {warnings} warning(s)"
+                    ),
+                }
             );
         }
     }
-    if has_errors(&diags) { INPUT } else { OK }
+    if has_errors(&diags) {
+        Exit::Problemes
+    } else {
+        Exit::Ok
+    }
 }
 
 struct Bar {
@@ -169,12 +205,22 @@ impl batch::Progress for Bar {
                 b.set_message(id.to_string());
                 b.inc(1);
             }
-            None => eprintln!("{:<10} {id}", format!("{status:?}").to_lowercase()),
+            None => eprintln!("{:<10} {id}", status_word(status)),
         }
     }
 }
 
-fn build(a: cli::BuildArgs) -> u8 {
+/// What became of one convention, for the progress lines.
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Rendered => t("établie", "rendered"),
+        Status::Unchanged => t("inchangée", "unchanged"),
+        Status::Refused => t("refusée", "refused"),
+        Status::Failed => t("échec", "failed"),
+    }
+}
+
+fn build(a: cli::BuildArgs) -> Exit {
     let dir = prog_dir(a.prog.as_deref());
     let (prog, load_diags) = match load_or_report(&dir) {
         Ok(x) => x,
@@ -208,7 +254,7 @@ fn build(a: cli::BuildArgs) -> u8 {
                 b.finish_and_clear();
             }
             print_diagnostics(&[d]);
-            return FAULT;
+            return Exit::Erreur;
         }
     };
     if let Some(b) = &progress.bar {
@@ -217,25 +263,32 @@ fn build(a: cli::BuildArgs) -> u8 {
     let mut diags = load_diags;
     diags.extend(report.diagnostics.iter().cloned());
     print_diagnostics(&diags);
-    eprintln!(
-        "{} rendered, {} unchanged, {} refused, {} failed in {:.2} s → {}",
+    let (r, u, x, f) = (
         report.count(Status::Rendered),
         report.count(Status::Unchanged),
         report.count(Status::Refused),
         report.count(Status::Failed),
-        report.elapsed.as_secs_f64(),
-        opts.out.display()
     );
+    let (secs, out) = (report.elapsed.as_secs_f64(), opts.out.display());
+    match lang() {
+        Lang::Fr => eprintln!(
+            "{r} établie(s), {u} inchangée(s), {x} refusée(s), {f} en échec en {} s → {out}",
+            format!("{secs:.2}").replace('.', ",")
+        ),
+        Lang::En => {
+            eprintln!("{r} rendered, {u} unchanged, {x} refused, {f} failed in {secs:.2} s → {out}")
+        }
+    }
     if report.internal_errors > 0 {
-        FAULT
+        Exit::Erreur
     } else if report.has_errors() || has_errors(&diags) {
-        INPUT
+        Exit::Problemes
     } else {
-        OK
+        Exit::Ok
     }
 }
 
-fn review(a: cli::ReviewArgs) -> u8 {
+fn review(a: cli::ReviewArgs) -> Exit {
     use charta::review::{self, TemplateOutcome};
     let dir = prog_dir(a.prog.as_deref());
     let (prog, load_diags) = match load_or_report(&dir) {
@@ -251,24 +304,34 @@ fn review(a: cli::ReviewArgs) -> u8 {
                     match outcome {
                         TemplateOutcome::Written(p) => {
                             written += 1;
-                            eprintln!("écrit      {}", p.display());
+                            eprintln!("{:<10} {}", t("écrit", "written"), p.display());
                         }
-                        TemplateOutcome::Exists(p) => eprintln!(
-                            "conservé   {} : le fichier de bilan de `{id}` existe déjà, il n'est pas remplacé",
-                            p.display()
-                        ),
+                        TemplateOutcome::Exists(p) => match lang() {
+                            Lang::Fr => eprintln!(
+                                "conservé   {}\u{a0}: le fichier de bilan de `{id}` existe déjà, il n'est pas remplacé",
+                                p.display()
+                            ),
+                            Lang::En => eprintln!(
+                                "kept       {}: the review file of `{id}` exists, it is not replaced",
+                                p.display()
+                            ),
+                        },
                     }
                 }
-                eprintln!(
-                    "{written} fichier(s) de bilan {} à remplir, {} existant(s) conservé(s)",
-                    a.year,
-                    done.len() - written
-                );
-                OK
+                let (year, kept) = (a.year, done.len() - written);
+                match lang() {
+                    Lang::Fr => eprintln!(
+                        "{written} fichier(s) de bilan {year} à remplir, {kept} existant(s) conservé(s)"
+                    ),
+                    Lang::En => eprintln!(
+                        "{written} review file(s) {year} to fill in, {kept} existing kept"
+                    ),
+                }
+                Exit::Ok
             }
             Err(d) => {
                 print_diagnostics(&[d]);
-                FAULT
+                Exit::Erreur
             }
         };
     }
@@ -289,20 +352,23 @@ fn review(a: cli::ReviewArgs) -> u8 {
             diags.extend(report.diagnostics.iter().cloned());
             print_diagnostics(&diags);
             let alerts = report.rows.iter().filter(|r| !r.alerts.is_empty()).count();
-            eprintln!(
-                "bilan {} : {} association(s), {alerts} en alerte, {} fichier(s) écrit(s) en {:.2} s → {}",
-                a.year,
-                report.rows.len(),
-                report.files_written,
-                start.elapsed().as_secs_f64(),
-                report.dir.display()
-            );
-            OK
+            let (year, n, files) = (a.year, report.rows.len(), report.files_written);
+            let (secs, dir) = (start.elapsed().as_secs_f64(), report.dir.display());
+            match lang() {
+                Lang::Fr => eprintln!(
+                    "bilan {year}\u{a0}: {n} association(s), {alerts} en alerte, {files} fichier(s) écrit(s) en {} s → {dir}",
+                    format!("{secs:.2}").replace('.', ",")
+                ),
+                Lang::En => eprintln!(
+                    "review {year}: {n} association(s), {alerts} with alerts, {files} file(s) written in {secs:.2} s → {dir}"
+                ),
+            }
+            Exit::Ok
         }
         Err(e) => {
             let (code, diags) = match e {
-                review::ReviewError::Input(d) => (INPUT, d),
-                review::ReviewError::Fault(d) => (FAULT, d),
+                review::ReviewError::Input(d) => (Exit::Problemes, d),
+                review::ReviewError::Fault(d) => (Exit::Erreur, d),
             };
             let mut all = load_diags;
             all.extend(diags);
@@ -312,22 +378,27 @@ fn review(a: cli::ReviewArgs) -> u8 {
     }
 }
 
-fn clauses(prog: Option<&Path>) -> u8 {
+fn clauses(prog: Option<&Path>) -> Exit {
     let dir = prog_dir(prog);
     let mut diags = Vec::new();
     let root = dir.join("charta.toml").is_file().then_some(dir.as_path());
     let lib = load::load_library(root, &mut diags);
     println!(
-        "{:<36} {:<8} {:<10} {:<26} {:<44} TITLE",
-        "ID", "VERSION", "ORIGIN", "PART", "CONDITION"
+        "{:<36} {:<8} {:<10} {:<26} {:<44} {}",
+        "ID",
+        "VERSION",
+        t("ORIGINE", "ORIGIN"),
+        t("PARTIE", "PART"),
+        "CONDITION",
+        t("TITRE", "TITLE")
     );
     for c in lib.clauses.values() {
         let m = &c.meta;
         let cond = match (&m.condition, m.optional) {
-            (Some(c), true) => format!("optional, {c}"),
+            (Some(c), true) => format!("{}, {c}", t("facultative", "optional")),
             (Some(c), false) => c.clone(),
-            (None, true) => "optional".to_string(),
-            (None, false) => "always".to_string(),
+            (None, true) => t("facultative", "optional").to_string(),
+            (None, false) => t("toujours", "always").to_string(),
         };
         println!(
             "{:<36} {:<8} {:<10} {:<26} {:<44} {}",
@@ -339,43 +410,57 @@ fn clauses(prog: Option<&Path>) -> u8 {
             m.title
         );
     }
-    eprintln!("{} clauses", lib.clauses.len());
+    eprintln!("{} clause(s)", lib.clauses.len());
     print_diagnostics(&diags);
-    if has_errors(&diags) { INPUT } else { OK }
+    if has_errors(&diags) {
+        Exit::Problemes
+    } else {
+        Exit::Ok
+    }
 }
 
-fn init(dir: &Path) -> u8 {
+fn init(dir: &Path) -> Exit {
     if dir.exists()
         && std::fs::read_dir(dir)
             .map(|mut d| d.next().is_some())
             .unwrap_or(true)
     {
-        print_diagnostics(&[Diagnostic::error(format!(
+        print_diagnostics(&[Diagnostic::error(tr!(
+            "{} existe et n'est pas vide",
             "{} exists and is not empty",
             dir.display()
         ))
-        .with_hint("choose a new folder name; charta init never overwrites files")]);
-        return FAULT;
+        .code("CLI-001")
+        .with_hint(Text::new(
+            "choisissez un nouveau nom de dossier\u{a0}; charta init ne remplace jamais un fichier",
+            "choose a new folder name; charta init never overwrites files",
+        ))]);
+        return Exit::Erreur;
     }
     match charta::scaffold::write_example(dir) {
         Ok(n) => {
-            eprintln!(
-                "created {} ({n} files); next: charta build {}",
-                dir.display(),
-                dir.display()
-            );
-            OK
+            let d = dir.display();
+            match lang() {
+                Lang::Fr => {
+                    eprintln!("{d} créé ({n} fichiers)\u{a0}; ensuite\u{a0}: charta build {d}")
+                }
+                Lang::En => eprintln!("created {d} ({n} files); next: charta build {d}"),
+            }
+            Exit::Ok
         }
         Err(e) => {
-            print_diagnostics(&[
-                Diagnostic::error(format!("cannot create the programme: {e}")).in_file(dir),
-            ]);
-            FAULT
+            print_diagnostics(&[Diagnostic::error(tr!(
+                "impossible de créer le programme\u{a0}: {e}",
+                "cannot create the programme: {e}"
+            ))
+            .code("FIC-005")
+            .in_file(dir)]);
+            Exit::Erreur
         }
     }
 }
 
-fn export_scdl(a: cli::ExportArgs) -> u8 {
+fn export_scdl(a: cli::ExportArgs) -> Exit {
     let dir = prog_dir(a.prog.as_deref());
     let (prog, _) = match load_or_report(&dir) {
         Ok(x) => x,
@@ -385,41 +470,43 @@ fn export_scdl(a: cli::ExportArgs) -> u8 {
         Ok(x) => x,
         Err(diags) => {
             print_diagnostics(&diags);
-            eprintln!(
-                "{} erreur(s) : {} n'est pas écrit",
-                diags.len(),
-                a.out.display()
-            );
-            return INPUT;
+            not_written(diags.len(), &a.out);
+            return Exit::Problemes;
         }
     };
     if let Err(e) = batch::write_atomic(&a.out, &bytes) {
-        print_diagnostics(&[
-            Diagnostic::error(format!("impossible d'écrire le fichier : {e}"))
-                .in_file(&a.out)
-                .with_hint("vérifiez que le dossier existe et qu'il est accessible en écriture"),
-        ]);
-        return FAULT;
+        print_diagnostics(&[charta::encoding::write_error(&a.out, &e)]);
+        return Exit::Erreur;
     }
-    eprintln!(
-        "{n} convention(s) signée(s) au-delà de 23 000 € par an → {} (SCDL subventions 2.1.1)",
-        a.out.display()
-    );
-    OK
+    let out = a.out.display();
+    match lang() {
+        Lang::Fr => eprintln!(
+            "{n} convention(s) signée(s) au-delà de 23\u{a0}000\u{a0}€ par an → {out} (SCDL subventions 2.1.1)"
+        ),
+        Lang::En => eprintln!(
+            "{n} signed convention(s) above 23 000 € a year → {out} (SCDL subventions 2.1.1)"
+        ),
+    }
+    Exit::Ok
 }
 
-fn write_or_report(path: &Path, bytes: &[u8]) -> Result<(), u8> {
+/// « N erreur(s) : OUT n'est pas écrit ».
+fn not_written(n: usize, out: &Path) {
+    let out = out.display();
+    match lang() {
+        Lang::Fr => eprintln!("{n} erreur(s)\u{a0}: {out} n'est pas écrit"),
+        Lang::En => eprintln!("{n} error(s): {out} is not written"),
+    }
+}
+
+fn write_or_report(path: &Path, bytes: &[u8]) -> Result<(), Exit> {
     batch::write_atomic(path, bytes).map_err(|e| {
-        print_diagnostics(&[
-            Diagnostic::error(format!("impossible d'écrire le fichier : {e}"))
-                .in_file(path)
-                .with_hint("vérifiez que le dossier existe et qu'il est accessible en écriture"),
-        ]);
-        FAULT
+        print_diagnostics(&[charta::encoding::write_error(path, &e)]);
+        Exit::Erreur
     })
 }
 
-fn export_xlsx(a: cli::ExportArgs) -> u8 {
+fn export_xlsx(a: cli::ExportArgs) -> Exit {
     let dir = prog_dir(a.prog.as_deref());
     let (prog, _) = match load_or_report(&dir) {
         Ok(x) => x,
@@ -429,12 +516,8 @@ fn export_xlsx(a: cli::ExportArgs) -> u8 {
         Ok(b) => b,
         Err(diags) => {
             print_diagnostics(&diags);
-            eprintln!(
-                "{} erreur(s) : {} n'est pas écrit",
-                diags.len(),
-                a.out.display()
-            );
-            return INPUT;
+            not_written(diags.len(), &a.out);
+            return Exit::Problemes;
         }
     };
     if let Err(code) = write_or_report(&a.out, &bytes) {
@@ -445,10 +528,10 @@ fn export_xlsx(a: cli::ExportArgs) -> u8 {
         prog.associations.len(),
         a.out.display()
     );
-    OK
+    Exit::Ok
 }
 
-fn import(file: &Path, prog: Option<&Path>) -> u8 {
+fn import(file: &Path, prog: Option<&Path>) -> Exit {
     use charta::exchange::workbook::Change;
     let dir = prog_dir(prog);
     let (prog, _) = match load_or_report(&dir) {
@@ -459,22 +542,29 @@ fn import(file: &Path, prog: Option<&Path>) -> u8 {
         Ok(p) => p,
         Err(diags) => {
             print_diagnostics(&diags);
-            eprintln!("{} erreur(s) : aucun fichier n'a été écrit", diags.len());
-            return INPUT;
+            let n = diags.len();
+            match lang() {
+                Lang::Fr => eprintln!("{n} erreur(s)\u{a0}: aucun fichier n'a été écrit"),
+                Lang::En => eprintln!("{n} error(s): no file was written"),
+            }
+            return Exit::Problemes;
         }
     };
     let show = |paths: &[String]| {
         let mut s = paths.iter().take(6).cloned().collect::<Vec<_>>().join(", ");
         if paths.len() > 6 {
-            s.push_str(&format!(", … ({} en tout)", paths.len()));
+            s.push_str(&format!(", … ({} {})", paths.len(), t("en tout", "in all")));
         }
         s
     };
     if let Err(e) = std::fs::create_dir_all(prog.root.join("associations")) {
-        print_diagnostics(&[Diagnostic::error(format!(
-            "impossible de créer le dossier associations : {e}"
-        ))]);
-        return FAULT;
+        print_diagnostics(&[Diagnostic::error(tr!(
+            "impossible de créer le dossier associations\u{a0}: {e}",
+            "cannot create the associations folder: {e}"
+        ))
+        .code("FIC-006")
+        .in_file(prog.root.join("associations"))]);
+        return Exit::Erreur;
     }
     let writes: Vec<(&Path, &[u8])> = plan
         .iter()
@@ -482,12 +572,8 @@ fn import(file: &Path, prog: Option<&Path>) -> u8 {
         .map(|(_, path, _, text)| (path.as_path(), text.as_bytes()))
         .collect();
     if let Err((path, e)) = charta::exchange::write_all_atomic(&writes) {
-        print_diagnostics(&[
-            Diagnostic::error(format!("impossible d'écrire le fichier : {e}"))
-                .in_file(&path)
-                .with_hint("vérifiez que le dossier associations est accessible en écriture"),
-        ]);
-        return FAULT;
+        print_diagnostics(&[charta::encoding::write_error(&path, &e)]);
+        return Exit::Erreur;
     }
     let (mut created, mut modified, mut unchanged, mut refused) = (0, 0, 0, 0);
     for (id, path, change, _) in &plan {
@@ -495,30 +581,45 @@ fn import(file: &Path, prog: Option<&Path>) -> u8 {
             Change::Unchanged => unchanged += 1,
             Change::RefusedSigned(paths) => {
                 refused += 1;
-                print_diagnostics(&[Diagnostic::warning(format!(
-                    "{id} : convention signée, fichier laissé tel quel ; le classeur change {}",
+                print_diagnostics(&[Diagnostic::warning(tr!(
+                    "{id}\u{a0}: convention signée, fichier laissé tel quel\u{a0}; le classeur change {}",
+                    "{id}: signed convention, file left as it is; the workbook changes {}",
                     show(paths)
                 ))
+                .code("ECH-009")
                 .in_file(path)
-                .with_hint("une convention signée ne change que par avenant : rétablissez ses valeurs dans le classeur")]);
+                .with_hint(Text::new(
+                    "une convention signée ne change que par avenant\u{a0}: rétablissez ses valeurs dans le classeur",
+                    "a signed convention changes only by amendment (avenant): restore its values in the workbook",
+                ))]);
             }
             Change::Created | Change::Modified(_) => match change {
                 Change::Created => {
                     created += 1;
-                    eprintln!("créée      {id}");
+                    eprintln!("{:<10} {id}", t("créée", "created"));
                 }
                 Change::Modified(paths) => {
                     modified += 1;
-                    eprintln!("modifiée   {id} : {}", show(paths));
+                    eprintln!(
+                        "{:<10} {id}{} {}",
+                        t("modifiée", "modified"),
+                        t("\u{a0}:", ":"),
+                        show(paths)
+                    );
                 }
                 _ => {}
             },
         }
     }
-    eprintln!(
-        "{created} créée(s), {modified} modifiée(s), {unchanged} inchangée(s), {refused} signée(s) laissée(s) telle(s) quelle(s)"
-    );
-    OK
+    match lang() {
+        Lang::Fr => eprintln!(
+            "{created} créée(s), {modified} modifiée(s), {unchanged} inchangée(s), {refused} signée(s) laissée(s) telle(s) quelle(s)"
+        ),
+        Lang::En => eprintln!(
+            "{created} created, {modified} modified, {unchanged} unchanged, {refused} signed left as they are"
+        ),
+    }
+    Exit::Ok
 }
 
 fn serve(a: cli::ServeArgs) -> u8 {

@@ -14,11 +14,12 @@ use serde_json::Value;
 use tera::{Context, Tera};
 
 use crate::anchor;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Text};
 use crate::french;
 use crate::load::{Clause, Library, Origin, Part, PartKind, Template};
 use crate::model::{AssociationFile, IndicatorType, ProgrammeFile};
 use crate::pdf::{Chart, PdfMeta};
+use crate::tr;
 
 const REF_OPEN: char = '\u{E000}';
 const REF_CLOSE: char = '\u{E001}';
@@ -121,12 +122,17 @@ impl Engine {
             if let Some(cond) = &clause.meta.condition {
                 let src = format!("{{% if {cond} %}}1{{% endif %}}");
                 if let Err(e) = tera.add_raw_template(&cond_name(id), &src) {
-                    let mut d = Diagnostic::error(format!(
-                        "clause `{id}`: invalid condition `{cond}`: {}",
-                        error_chain(&e)
+                    let chain = error_chain(&e);
+                    let mut d = Diagnostic::error(tr!(
+                        "clause `{id}`\u{a0}: condition invalide `{cond}`\u{a0}: {chain}",
+                        "clause `{id}`: invalid condition `{cond}`: {chain}"
                     ))
+                    .code("BIB-013")
                     .in_file(&clause.path)
-                    .with_hint("a condition is a Tera expression such as `convention.regime == 'sieg'` or `above_153k`");
+                    .with_hint(Text::new(
+                        "une condition est une expression Tera comme `convention.regime == 'sieg'` ou `above_153k`",
+                        "a condition is a Tera expression such as `convention.regime == 'sieg'` or `above_153k`",
+                    ));
                     if let Some(line) = front_matter_line(&clause.raw, "condition") {
                         d = d.at(line, 1);
                     }
@@ -172,11 +178,14 @@ impl Engine {
                     Ok(_) => continue,
                     Err(e) => {
                         diags.push(
-                            Diagnostic::error(format!(
-                                "clause `{}`: its condition cannot be evaluated: {}",
-                                m.id,
-                                error_chain(&e)
-                            ))
+                            Diagnostic::error({
+                                let (cid, chain) = (&m.id, error_chain(&e));
+                                tr!(
+                                    "clause `{cid}`\u{a0}: sa condition ne peut pas être évaluée\u{a0}: {chain}",
+                                    "clause `{cid}`: its condition cannot be evaluated: {chain}"
+                                )
+                            })
+                            .code("BIB-014")
                             .in_file(&clause.path),
                         );
                         continue;
@@ -224,12 +233,17 @@ impl Engine {
         let kind = data.convention.kind.as_str();
         let Some(template) = self.library.templates.get(kind) else {
             return Err(vec![
-                Diagnostic::error(format!("no template for convention kind `{kind}`"))
-                    .in_file(file)
-                    .at_path("convention.kind")
-                    .with_hint(
-                        "add templates/<kind>.toml to the programme or use cpo, annuelle or cadre",
-                    ),
+                Diagnostic::error(tr!(
+                    "aucun gabarit pour le type de convention `{kind}`",
+                    "no template for convention kind `{kind}`"
+                ))
+                .code("BIB-015")
+                .in_file(file)
+                .at_path("convention.kind")
+                .with_hint(Text::new(
+                    "ajoutez templates/<type>.toml au programme, ou employez cpo, annuelle ou cadre",
+                    "add templates/<kind>.toml to the programme or use cpo, annuelle or cadre",
+                )),
             ]);
         };
         // Conditions see the data, not which other clauses apply.
@@ -237,7 +251,7 @@ impl Engine {
         let ctx = Context::from_value(base.clone()).expect("context is an object");
         let selected = self.select(template, data, &ctx).map_err(|mut d| {
             for x in &mut d {
-                x.message = format!("{id}: {}", x.message);
+                x.message = x.message.clone().map(|m| format!("{id}: {m}"));
             }
             d
         })?;
@@ -337,7 +351,7 @@ impl Engine {
                     Ok(b) => b,
                     Err(e) => {
                         let mut d = template_diag(clause, &e, clause.body_line);
-                        d.message = format!("{id}: {}", d.message);
+                        d.message = d.message.clone().map(|m| format!("{id}: {m}"));
                         diags.push(d);
                         continue;
                     }
@@ -348,18 +362,26 @@ impl Engine {
                         for cited in missing {
                             let known = self.library.clauses.contains_key(&cited)
                                 || template.file.parts.iter().any(|p| p.id == cited);
-                            let why = if known {
-                                "which is not part of this convention"
+                            let (wfr, wen) = if known {
+                                (
+                                    "qui ne fait pas partie de cette convention",
+                                    "which is not part of this convention",
+                                )
                             } else {
-                                "which does not exist"
+                                ("qui n'existe pas", "which does not exist")
                             };
+                            let cid = &m.id;
                             diags.push(
-                                Diagnostic::error(format!("{id}: clause `{}` cites `{cited}`, {why}", m.id))
-                                    .in_file(&clause.path)
-                                    .with_hint(format!(
-                                        "add `{cited}` to this convention, or make the citation in `{}` conditional on `'{cited}' in clauses_in_use`",
-                                        m.id
-                                    )),
+                                Diagnostic::error(tr!(
+                                    "{id}: la clause `{cid}` cite `{cited}`, {wfr}",
+                                    "{id}: clause `{cid}` cites `{cited}`, {wen}"
+                                ))
+                                .code("BIB-016")
+                                .in_file(&clause.path)
+                                .with_hint(tr!(
+                                    "ajoutez `{cited}` à cette convention, ou rendez la citation dans `{cid}` conditionnelle à `'{cited}' in clauses_in_use`",
+                                    "add `{cited}` to this convention, or make the citation in `{cid}` conditional on `'{cited}' in clauses_in_use`"
+                                )),
                             );
                         }
                         continue;
@@ -420,11 +442,15 @@ fn front_matter_line(raw: &str, key: &str) -> Option<usize> {
 }
 
 fn template_diag(clause: &Clause, e: &tera::Error, body_line: usize) -> Diagnostic {
-    let mut d = Diagnostic::error(format!(
-        "clause `{}`: {}",
-        clause.meta.id,
-        error_chain(e).replace(&body_name(&clause.meta.id), "body")
+    let (cid, chain) = (
+        &clause.meta.id,
+        error_chain(e).replace(&body_name(&clause.meta.id), "body"),
+    );
+    let mut d = Diagnostic::error(tr!(
+        "clause `{cid}`\u{a0}: {chain}",
+        "clause `{cid}`: {chain}"
     ))
+    .code("BIB-017")
     .in_file(&clause.path);
     if let Some((l, c)) = tera_error_location(e) {
         d = d.at(body_line + l - 1, c);

@@ -11,7 +11,9 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
+use crate::diagnostic::Text;
 use crate::locate::JsonPath;
+use crate::tr;
 
 /// The code points that at least one embedded font covers, as sorted,
 /// disjoint, inclusive ranges.
@@ -59,25 +61,44 @@ pub struct Unprintable {
 }
 
 impl Unprintable {
-    pub fn message(&self) -> String {
-        let c = self.character;
-        let at = format!(
-            "U+{:04X}, character {} of the text",
-            c as u32, self.position
-        );
-        if c.is_control() {
-            format!("a control character ({at}) is not text: a convention cannot print it")
+    /// The stable code: a control character, or a character no font has.
+    pub fn code(&self) -> &'static str {
+        if self.character.is_control() {
+            "DON-101"
         } else {
-            format!("the character « {c} » ({at}) is in no embedded font: the PDF cannot show it")
+            "DON-102"
         }
     }
 
-    pub fn hint(&self) -> &'static str {
-        if self.character.is_control() {
-            "remove it (it often comes from a copy and paste out of a word processor)"
+    pub fn message(&self) -> Text {
+        let c = self.character;
+        let (u, n) = (c as u32, self.position);
+        if c.is_control() {
+            tr!(
+                "un caractère de contrôle (U+{u:04X}, caractère {n} du texte) n'est pas du texte\u{a0}: une convention ne peut pas l'imprimer",
+                "a control character (U+{u:04X}, character {n} of the text) is not text: a convention cannot print it"
+            )
         } else {
-            "replace it with letters or punctuation of the Latin, Greek or Cyrillic \
-             alphabets (emoji and ideographs are not in the embedded fonts)"
+            tr!(
+                "le caractère «\u{a0}{c}\u{a0}» (U+{u:04X}, caractère {n} du texte) n'est dans aucune police embarquée\u{a0}: le PDF ne peut pas l'afficher",
+                "the character « {c} » (U+{u:04X}, character {n} of the text) is in no embedded font: the PDF cannot show it"
+            )
+        }
+    }
+
+    pub fn hint(&self) -> Text {
+        if self.character.is_control() {
+            Text::new(
+                "supprimez-le (il vient souvent d'un copier-coller depuis un traitement de texte)",
+                "remove it (it often comes from a copy and paste out of a word processor)",
+            )
+        } else {
+            Text::new(
+                "remplacez-le par des lettres ou une ponctuation des alphabets latin, grec ou cyrillique \
+                 (les émojis et les idéogrammes ne sont pas dans les polices embarquées)",
+                "replace it with letters or punctuation of the Latin, Greek or Cyrillic \
+                 alphabets (emoji and ideographs are not in the embedded fonts)",
+            )
         }
     }
 }
@@ -147,11 +168,17 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].path.to_string(), "association.name");
         assert_eq!(found[0].position, 10);
-        assert!(found[0].message().contains("« 😀 » (U+1F600, character 10"));
+        assert!(
+            found[0]
+                .message()
+                .en
+                .contains("« 😀 » (U+1F600, character 10")
+        );
         assert_eq!(found[1].path.to_string(), "list[2]");
         assert!(
             found[1]
                 .message()
+                .en
                 .starts_with("a control character (U+0007")
         );
     }

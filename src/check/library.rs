@@ -13,10 +13,11 @@ use std::path::Path;
 use serde_json::{Value, json};
 use tera::ast::{Expr, ExprVal, LogicOperator, Node};
 
-use crate::diagnostic::{Diagnostic, line_col};
+use crate::diagnostic::{Diagnostic, Text, line_col};
 use crate::load::{Clause, Library, PartKind, Programme, Template};
 use crate::model::AssociationFile;
 use crate::render::Engine;
+use crate::tr;
 
 use super::structure::closest;
 
@@ -154,7 +155,7 @@ impl ContextNames {
 
     /// `None` if `ident` (a Tera identifier, `a.b[0].c`) exists as far as we can tell;
     /// else the unknown part and a hint (« did you mean », or the names there are).
-    fn unknown(&self, ident: &str, scope: &[String]) -> Option<(String, Option<String>)> {
+    fn unknown(&self, ident: &str, scope: &[String]) -> Option<(String, Option<Text>)> {
         let first_end = ident.find(['.', '[']).unwrap_or(ident.len());
         let first = &ident[..first_end];
         if scope.iter().any(|s| s == first) || first == "__tera_context" {
@@ -162,7 +163,7 @@ impl ContextNames {
         }
         let Some(below) = self.top.get(first) else {
             let c = closest(first, self.top.keys().map(String::as_str))
-                .map(|c| format!("did you mean `{c}`?"));
+                .map(|c| tr!("vouliez-vous dire `{c}`\u{a0}?", "did you mean `{c}`?"));
             return Some((first.to_string(), c));
         };
         let rest = &ident[first_end..];
@@ -171,11 +172,14 @@ impl ContextNames {
         match below {
             Some(keys) if !keys.contains(second) => {
                 let hint = match closest(second, keys.iter().map(String::as_str)) {
-                    Some(c) => format!("did you mean `{first}.{c}`?"),
-                    None => format!(
-                        "`{first}` has: {}",
-                        keys.iter().cloned().collect::<Vec<_>>().join(", ")
+                    Some(c) => tr!(
+                        "vouliez-vous dire `{first}.{c}`\u{a0}?",
+                        "did you mean `{first}.{c}`?"
                     ),
+                    None => {
+                        let keys = keys.iter().cloned().collect::<Vec<_>>().join(", ");
+                        tr!("`{first}` comporte\u{a0}: {keys}", "`{first}` has: {keys}")
+                    }
                 };
                 Some((format!("{first}.{second}"), Some(hint)))
             }
@@ -516,12 +520,18 @@ fn templates(lib: &Library, out: &mut Vec<Diagnostic>) {
                     })
                     .nth(1)
                     .map(|(i, _)| i + 1);
-                let mut d = Diagnostic::error(format!(
+                let mut d = Diagnostic::error(tr!(
+                    "le gabarit `{}` a deux parties d'identifiant `{}`",
                     "template `{}` has two parts with id `{}`",
-                    t.file.kind, p.id
+                    t.file.kind,
+                    p.id
                 ))
+                .code("BIB-001")
                 .in_file(&t.path)
-                .with_hint("give each part of a template its own id");
+                .with_hint(Text::new(
+                    "donnez à chaque partie d'un gabarit son propre identifiant",
+                    "give each part of a template its own id",
+                ));
                 if let Some(l) = line {
                     d = d.at(l, 1);
                 }
@@ -529,28 +539,26 @@ fn templates(lib: &Library, out: &mut Vec<Diagnostic>) {
             }
             if p.kind != PartKind::Block && p.title.as_deref().is_none_or(|s| s.trim().is_empty()) {
                 out.push(
-                    Diagnostic::warning(format!(
-                        "template `{}`: {} `{}` has no title",
+                    Diagnostic::warning(tr!("gabarit `{}`\u{a0}: {} `{}` n'a pas de titre", "template `{}`: {} `{}` has no title",
                         t.file.kind,
                         p.kind.as_str(),
                         p.id
-                    ))
+                    )).code("BIB-002")
                     .in_file(&t.path)
                     .with_hint(
-                        "give it a `title`: it is printed after « Article N – » or « Annexe N – »",
+                        Text::new("donnez-lui un `title`\u{a0}: il s'imprime après «\u{a0}Article N –\u{a0}» ou «\u{a0}Annexe N –\u{a0}»", "give it a `title`: it is printed after « Article N – » or « Annexe N – »"),
                     ),
                 );
             }
         }
         if !["cpo", "annuelle", "cadre"].contains(&t.file.kind.as_str()) {
             out.push(
-                Diagnostic::warning(format!(
-                    "template kind `{}` is not a kind of convention (cpo, annuelle, cadre): it is never used",
+                Diagnostic::warning(tr!("le type de gabarit `{}` n'est pas un type de convention (cpo, annuelle, cadre)\u{a0}: il n'est jamais employé", "template kind `{}` is not a kind of convention (cpo, annuelle, cadre): it is never used",
                     t.file.kind
-                ))
+                )).code("BIB-003")
                 .in_file(&t.path)
                 .at(1, 1)
-                .with_hint("set `kind` to cpo, annuelle or cadre"),
+                .with_hint(Text::new("donnez à `kind` la valeur cpo, annuelle ou cadre", "set `kind` to cpo, annuelle or cadre")),
             );
         }
     }
@@ -569,16 +577,19 @@ fn clause_part(lib: &Library, clause: &Clause, out: &mut Vec<Diagnostic>) {
             .flat_map(|t| t.file.parts.iter().map(|p| p.id.as_str()))
             .collect();
         let hint = match closest(part, parts.iter().copied()) {
-            Some(c) => format!("did you mean `{c}`?"),
-            None => {
-                "set `part` to the id of an article, block or annex of templates/<kind>.toml".into()
-            }
+            Some(c) => tr!("vouliez-vous dire `{c}`\u{a0}?", "did you mean `{c}`?"),
+            None => Text::new(
+                "donnez à `part` l'identifiant d'un article, d'un bloc ou d'une annexe de templates/<type>.toml",
+                "set `part` to the id of an article, block or annex of templates/<kind>.toml",
+            ),
         };
         out.push(at_front_matter(
-            Diagnostic::error(format!(
+            Diagnostic::error(tr!(
+                "la clause `{}` remplit la partie `{part}`, qu'aucun gabarit ne comporte",
                 "clause `{}` fills part `{part}`, which no template has",
                 clause.meta.id
             ))
+            .code("BIB-004")
             .in_file(&clause.path)
             .with_hint(hint),
             clause,
@@ -598,14 +609,13 @@ fn fields(names: &ContextNames, clause: &Clause, out: &mut Vec<Diagnostic>) {
                 && seen.insert(unknown.clone())
             {
                 out.push(at_front_matter(
-                    Diagnostic::error(format!(
-                        "clause `{id}`: its condition names `{unknown}`, which the context does not have"
-                    ))
+                    Diagnostic::error(tr!("clause `{id}`\u{a0}: sa condition nomme `{unknown}`, que le contexte ne comporte pas", "clause `{id}`: its condition names `{unknown}`, which the context does not have"
+                    )).code("BIB-005")
                     .in_file(&clause.path)
-                    .with_hint(format!(
-                        "{} (an unknown name is silently false in a condition)",
-                        suggestion.unwrap_or_else(|| "use a field of the context listed in docs/design.md".into())
-                    )),
+                    .with_hint({
+                        let s = suggestion.unwrap_or_else(|| Text::new("employez un champ du contexte décrit dans docs/design.md", "use a field of the context listed in docs/design.md"));
+                        Text::new(format!("{} (un nom inconnu vaut faux, sans avertissement, dans une condition)", s.fr), format!("{} (an unknown name is silently false in a condition)", s.en))
+                    }),
                     clause,
                     "condition",
                 ));
@@ -620,13 +630,12 @@ fn fields(names: &ContextNames, clause: &Clause, out: &mut Vec<Diagnostic>) {
             {
                 let (l, c) = body_position(clause, ident);
                 out.push(
-                    Diagnostic::error(format!(
-                        "clause `{id}` uses `{unknown}`, which the context does not have"
-                    ))
+                    Diagnostic::error(tr!("la clause `{id}` emploie `{unknown}`, que le contexte ne comporte pas", "clause `{id}` uses `{unknown}`, which the context does not have"
+                    )).code("BIB-006")
                     .in_file(&clause.path)
                     .at(l, c)
                     .with_hint(suggestion.unwrap_or_else(|| {
-                        "use a field of the context listed in docs/design.md, or test it with `is defined`".into()
+                        Text::new("employez un champ du contexte décrit dans docs/design.md, ou testez-le avec `is defined`", "use a field of the context listed in docs/design.md, or test it with `is defined`")
                     })),
                 );
             }
@@ -667,13 +676,12 @@ fn citations(lib: &Library, clause: &Clause, out: &mut Vec<Diagnostic>) {
         if !all_ids.contains(cit.id.as_str()) {
             if reported.insert(cit.id.clone()) {
                 out.push(here(
-                    Diagnostic::error(format!(
-                        "clause `{}` cites `{}`, which is neither a clause nor a part",
+                    Diagnostic::error(tr!("la clause `{}` cite `{}`, qui n'est ni une clause ni une partie", "clause `{}` cites `{}`, which is neither a clause nor a part",
                         a.id, cit.id
-                    ))
+                    )).code("BIB-007")
                     .with_hint(match closest(&cit.id, all_ids.iter().copied()) {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => "cite the id of a part of the template (e.g. `versement`) or of a clause".into(),
+                        Some(c) => tr!("vouliez-vous dire `{c}`\u{a0}?", "did you mean `{c}`?"),
+                        None => Text::new("citez l'identifiant d'une partie du gabarit (par exemple `versement`) ou d'une clause", "cite the id of a part of the template (e.g. `versement`) or of a clause"),
                     }),
                 ));
             }
@@ -715,12 +723,10 @@ fn citations(lib: &Library, clause: &Clause, out: &mut Vec<Diagnostic>) {
                 }
                 if reported.insert(cit.id.clone()) {
                     out.push(here(
-                        Diagnostic::error(format!(
-                            "clause `{}` cites `{}`, which a `{kind}` convention never has",
+                        Diagnostic::error(tr!("la clause `{}` cite `{}`, qu'une convention `{kind}` ne comporte jamais", "clause `{}` cites `{}`, which a `{kind}` convention never has",
                             a.id, cit.id
-                        ))
-                        .with_hint(format!(
-                            "add the part to templates/{kind}.toml, or give `{}` a condition that excludes {kind} conventions",
+                        )).code("BIB-008")
+                        .with_hint(tr!("ajoutez la partie à templates/{kind}.toml, ou donnez à `{}` une condition qui exclut les conventions {kind}", "add the part to templates/{kind}.toml, or give `{}` a condition that excludes {kind} conventions",
                             a.id
                         )),
                     ));
@@ -729,21 +735,36 @@ fn citations(lib: &Library, clause: &Clause, out: &mut Vec<Diagnostic>) {
             };
             if target.kind != want {
                 if reported.insert(cit.id.clone()) {
-                    let (right, what) = match target.kind {
-                        PartKind::Article => ("article", "an article"),
-                        PartKind::Annex => ("annexe", "an annex"),
-                        PartKind::Block => ("", "a block, which has no number"),
+                    let (right, wfr, wen) = match target.kind {
+                        PartKind::Article => ("article", "un article", "an article"),
+                        PartKind::Annex => ("annexe", "une annexe", "an annex"),
+                        PartKind::Block => (
+                            "",
+                            "un bloc, qui n'a pas de numéro",
+                            "a block, which has no number",
+                        ),
                     };
                     let hint = if right.is_empty() {
-                        "cite an article or an annex".to_string()
+                        Text::new(
+                            "citez un article ou une annexe",
+                            "cite an article or an annex",
+                        )
                     } else {
-                        format!("write `{right}(id=\"{}\")`", cit.id)
+                        tr!(
+                            "écrivez `{right}(id=\"{}\")`",
+                            "write `{right}(id=\"{}\")`",
+                            cit.id
+                        )
                     };
                     out.push(here(
-                        Diagnostic::error(format!(
-                            "clause `{}` cites `{}` with `{}()`, but it is {what}",
-                            a.id, cit.id, cit.function
+                        Diagnostic::error(tr!(
+                            "la clause `{}` cite `{}` avec `{}()`, mais c'est {wfr}",
+                            "clause `{}` cites `{}` with `{}()`, but it is {wen}",
+                            a.id,
+                            cit.id,
+                            cit.function
                         ))
+                        .code("BIB-009")
                         .with_hint(hint),
                     ));
                 }
@@ -759,11 +780,17 @@ fn citations(lib: &Library, clause: &Clause, out: &mut Vec<Diagnostic>) {
             if fillers.is_empty() {
                 if reported.insert(cit.id.clone()) {
                     out.push(here(
-                        Diagnostic::error(format!(
+                        Diagnostic::error(tr!(
+                            "la clause `{}` cite la partie `{}`, qu'aucune clause ne remplit",
                             "clause `{}` cites part `{}`, which no clause fills",
-                            a.id, cit.id
+                            a.id,
+                            cit.id
                         ))
-                        .with_hint("add a clause with this `part`, or remove the citation"),
+                        .code("BIB-010")
+                        .with_hint(Text::new(
+                            "ajoutez une clause avec cette `part`, ou retirez la citation",
+                            "add a clause with this `part`, or remove the citation",
+                        )),
                     ));
                 }
                 continue;
@@ -775,24 +802,31 @@ fn citations(lib: &Library, clause: &Clause, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .find(|f| !f.meta.optional)
                 .unwrap_or(&fillers[0]);
+            let bid = &b.meta.id;
             let why = match (&b.meta.condition, b.meta.optional) {
-                (_, true) => format!("`{}` is optional", b.meta.id),
-                (Some(c), false) => format!("`{}` has the condition `{c}`", b.meta.id),
-                (None, false) => format!("`{}` may be absent", b.meta.id),
+                (_, true) => tr!("`{bid}` est facultative", "`{bid}` is optional"),
+                (Some(c), false) => tr!(
+                    "`{bid}` a la condition `{c}`",
+                    "`{bid}` has the condition `{c}`"
+                ),
+                (None, false) => tr!("`{bid}` peut manquer", "`{bid}` may be absent"),
             };
             let cited = if cit.id == b.meta.id {
-                format!("`{}`", cit.id)
+                Text::from(format!("`{}`", cit.id))
             } else {
-                format!("`{}` (filled by `{}`)", cit.id, b.meta.id)
+                tr!(
+                    "`{}` (remplie par `{bid}`)",
+                    "`{}` (filled by `{bid}`)",
+                    cit.id
+                )
             };
+            let aid = &a.id;
             out.push(here(
-                Diagnostic::warning(format!(
-                    "clause `{}` cites {cited}, which can be absent when `{}` applies: {why}",
-                    a.id, a.id
-                ))
-                .with_hint(format!(
-                    "guard the citation with `{{% if '{}' in clauses_in_use %}}…{{% endif %}}`, or give `{}` a condition that implies the one of `{}`",
-                    b.meta.id, a.id, b.meta.id
+                Diagnostic::warning(Text::new(format!("la clause `{aid}` cite {}, qui peut manquer quand `{aid}` s'applique\u{a0}: {}", cited.fr, why.fr), format!("clause `{aid}` cites {}, which can be absent when `{aid}` applies: {}", cited.en, why.en)))
+                .code("BIB-011")
+                .with_hint(tr!(
+                    "protégez la citation par `{{% if '{bid}' in clauses_in_use %}}…{{% endif %}}`, ou donnez à `{aid}` une condition qui implique celle de `{bid}`",
+                    "guard the citation with `{{% if '{bid}' in clauses_in_use %}}…{{% endif %}}`, or give `{aid}` a condition that implies the one of `{bid}`"
                 )),
             ));
         }
@@ -838,28 +872,33 @@ fn sample_renders(
                     continue;
                 };
                 for d in diags {
-                    let message = d
+                    let text = d
                         .message
-                        .strip_prefix("exemple: ")
-                        .unwrap_or(&d.message)
-                        .to_string();
+                        .clone()
+                        .map(|m| m.strip_prefix("exemple: ").unwrap_or(m).to_string());
+                    let message = text.fr.clone();
                     let culprit = lib
                         .clauses
                         .values()
-                        .find(|c| message.starts_with(&format!("clause `{}`", c.meta.id)));
+                        .find(|c| text.en.starts_with(&format!("clause `{}`", c.meta.id)));
                     if culprit.is_some_and(|c| flagged.contains(&c.meta.id))
                         || !seen.insert(message.clone())
                     {
                         continue;
                     }
-                    let opts = if add.is_empty() {
-                        ""
+                    let (ofr, oen) = if add.is_empty() {
+                        ("", "")
                     } else {
-                        ", every optional clause"
+                        (
+                            ", toutes les clauses facultatives",
+                            ", every optional clause",
+                        )
                     };
-                    let mut nd = Diagnostic::error(format!(
-                        "{message} (sample {kind} convention, {regime}{opts})"
-                    ));
+                    let mut nd = Diagnostic::error(Text::new(
+                        format!("{} (convention {kind} d'exemple, {regime}{ofr})", text.fr),
+                        format!("{} (sample {kind} convention, {regime}{oen})", text.en),
+                    ))
+                    .code(d.code);
                     nd.file = d.file.clone();
                     nd.line = d.line;
                     nd.column = d.column;
@@ -879,7 +918,7 @@ fn sample_renders(
                         }
                     }
                     nd.hint = Some(d.hint.clone().unwrap_or_else(|| {
-                        "the clause fails on valid data: fix its body or its condition".to_string()
+                        Text::new("la clause échoue sur des données valides\u{a0}: corrigez son texte ou sa condition", "the clause fails on valid data: fix its body or its condition")
                     }));
                     out.push(nd);
                 }

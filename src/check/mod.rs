@@ -32,9 +32,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use crate::diagnostic::{Diagnostic, Severity, has_errors, line_col};
+use crate::diagnostic::{Diagnostic, Lang, Severity, Text, has_errors, line_col};
 use crate::load::{AssociationEntry, Programme};
 use crate::locate::{self, JsonPath};
+use crate::tr;
 
 use structure::{Point, Structure};
 
@@ -99,24 +100,38 @@ impl<'a> Sink<'a> {
         self.out.push(d);
     }
 
+    /// A located error: `code` from `docs/diagnostics.md`, the message and the hint
+    /// (`tr!("…", "…")` for French and English).
     pub fn error(
         &mut self,
+        code: &'static str,
         path: JsonPath,
         point: Point,
-        message: impl Into<String>,
-        hint: impl Into<String>,
+        message: impl Into<Text>,
+        hint: impl Into<Text>,
     ) {
-        self.emit(Diagnostic::error(message).with_hint(hint), path, point);
+        self.emit(
+            Diagnostic::error(message).code(code).with_hint(hint),
+            path,
+            point,
+        );
     }
 
+    /// A located warning: `code` from `docs/diagnostics.md`, the message and the hint
+    /// (`tr!("…", "…")` for French and English).
     pub fn warning(
         &mut self,
+        code: &'static str,
         path: JsonPath,
         point: Point,
-        message: impl Into<String>,
-        hint: impl Into<String>,
+        message: impl Into<Text>,
+        hint: impl Into<Text>,
     ) {
-        self.emit(Diagnostic::warning(message).with_hint(hint), path, point);
+        self.emit(
+            Diagnostic::warning(message).code(code).with_hint(hint),
+            path,
+            point,
+        );
     }
 }
 
@@ -140,7 +155,7 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
     let mut sink = Sink::new(&entry.path, &entry.text, Some(&st));
     let mut own = Vec::new();
     for p in &st.problems {
-        let mut d = Diagnostic::error(p.message.clone());
+        let mut d = Diagnostic::error(p.message.clone()).code(p.code);
         if let Some(h) = &p.hint {
             d = d.with_hint(h.clone());
         }
@@ -150,16 +165,20 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
         let (l, c) = line_col(&entry.text, at);
         let key = path.last_key().unwrap_or_default().to_string();
         own.push(
-            Diagnostic::error(format!("`{key}` is given twice"))
+            Diagnostic::error(tr!("`{key}` est donné deux fois", "`{key}` is given twice"))
+                .code("DON-079")
                 .in_file(&entry.path)
                 .at(l, c)
                 .at_path(path.to_string())
-                .with_hint("remove one of them: only the last one would count"),
+                .with_hint(Text::new(
+                    "supprimez l'un des deux\u{a0}: seul le dernier compterait",
+                    "remove one of them: only the last one would count",
+                )),
         );
     }
     for u in glyphs::scan(&value) {
         let (message, hint) = (u.message(), u.hint());
-        sink.error(u.path, Point::Value, message, hint);
+        sink.error(u.code(), u.path, Point::Value, message, hint);
     }
     if entry.data.is_none()
         && !own.is_empty()
@@ -220,12 +239,14 @@ fn dry_render(
         .map(|d| {
             let message = d
                 .message
-                .strip_prefix(&prefix)
-                .unwrap_or(&d.message)
-                .to_string();
-            let mut nd = Diagnostic::error(message.clone()).in_file(&entry.path);
+                .clone()
+                .map(|m| m.strip_prefix(&prefix).unwrap_or(m).to_string());
+            // The render's own code: the problem is the same, located in the association file.
+            let mut nd = Diagnostic::error(message.clone())
+                .code(d.code)
+                .in_file(&entry.path);
             // A citation broken by `clauses.remove`: point at the removal.
-            let named: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+            let named: Vec<&str> = message.fr.split('`').skip(1).step_by(2).collect();
             let culprit = removed.iter().position(|r| {
                 named.contains(&r.as_str())
                     || prog
@@ -248,17 +269,26 @@ fn dry_render(
             if let Some((l, c)) = locate_point(&entry.text, &path, Point::Value) {
                 nd = nd.at(l, c);
             }
-            let origin = d
+            let (ofr, oen) = d
                 .file
                 .as_ref()
-                .map(|f| format!(" (in {})", f.display()))
+                .map(|f| {
+                    (
+                        format!(" (dans {})", f.display()),
+                        format!(" (in {})", f.display()),
+                    )
+                })
                 .unwrap_or_default();
             nd.with_hint(match (culprit, d.hint) {
-                (Some(_), _) => {
-                    format!("keep this clause, or remove the clauses that cite it{origin}")
-                }
-                (None, Some(h)) => format!("{h}{origin}"),
-                (None, None) => format!("the convention cannot be rendered with this data{origin}"),
+                (Some(_), _) => tr!(
+                    "gardez cette clause, ou retirez les clauses qui la citent{ofr}",
+                    "keep this clause, or remove the clauses that cite it{oen}"
+                ),
+                (None, Some(h)) => Text::new(format!("{}{ofr}", h.fr), format!("{}{oen}", h.en)),
+                (None, None) => tr!(
+                    "la convention ne peut pas être établie avec ces données{ofr}",
+                    "the convention cannot be rendered with this data{oen}"
+                ),
             })
         })
         .collect()
@@ -313,7 +343,8 @@ pub fn sort(diags: &mut [Diagnostic]) {
 
 /// The `--format json` report: counts, a summary per file, and every diagnostic
 /// (grouped by file, in order).
-pub fn json_report(diags: &[Diagnostic], associations: usize) -> Value {
+/// The report of `charta check --format json`, messages and hints in `lang`.
+pub fn json_report(diags: &[Diagnostic], associations: usize, lang: Lang) -> Value {
     let mut sorted = diags.to_vec();
     sort(&mut sorted);
     let errors = sorted.iter().filter(|d| d.is_error()).count();
@@ -337,6 +368,7 @@ pub fn json_report(diags: &[Diagnostic], associations: usize) -> Value {
         "warnings": sorted.len() - errors,
         "associations": associations,
         "files": files,
-        "diagnostics": sorted,
+        "lang": lang.as_str(),
+        "diagnostics": sorted.iter().map(|d| d.to_json(lang)).collect::<Vec<_>>(),
     })
 }

@@ -8,10 +8,11 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, line_col};
+use crate::diagnostic::{Diagnostic, Text, line_col};
 use crate::load::{AssociationEntry, Programme};
 use crate::locate::{JsonPath, Seg};
 use crate::model::AssociationFile;
+use crate::tr;
 
 use super::Sink;
 use super::structure::Point;
@@ -63,17 +64,21 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let path = |s: &str| JsonPath::parse(s).expect("valid path");
 
-    if let Some((m, h)) = siret_problem("funder SIRET", &p.funder.siret) {
+    if let Some((m, h)) = siret_problem(("le SIRET du financeur", "funder SIRET"), &p.funder.siret)
+    {
         out.push(diag_at(
-            Diagnostic::error(m).with_hint(h),
+            Diagnostic::error(m).code("PRG-001").with_hint(h),
             &file,
             text,
             &path("funder.siret"),
         ));
     }
-    if let Some((m, h)) = date_problem("charter date", &p.programme.charter_date) {
+    if let Some((m, h)) = date_problem(
+        ("la date de la charte", "charter date"),
+        &p.programme.charter_date,
+    ) {
         out.push(diag_at(
-            Diagnostic::error(m).with_hint(h),
+            Diagnostic::error(m).code("PRG-002").with_hint(h),
             &file,
             text,
             &path("programme.charter_date"),
@@ -81,17 +86,19 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
     }
     if p.priorities.is_empty() {
         out.push(
-            Diagnostic::warning("charta.toml has no [[priorities]]")
+            Diagnostic::warning(Text::new("charta.toml n'a aucune [[priorities]]", "charta.toml has no [[priorities]]")).code("PRG-003")
                 .in_file(&file)
                 .with_hint(
-                    "add the funder's priorities: every objective of a dashboard hangs from one",
+                    Text::new("ajoutez les priorités du financeur\u{a0}: chaque objectif d'un tableau de bord se rattache à l'une d'elles", "add the funder's priorities: every objective of a dashboard hangs from one"),
                 ),
         );
     }
     if let Ok(value) = toml::from_str::<serde_json::Value>(text) {
         for u in super::glyphs::scan(&value) {
             out.push(diag_at(
-                Diagnostic::error(u.message()).with_hint(u.hint()),
+                Diagnostic::error(u.message())
+                    .code("PRG-004")
+                    .with_hint(u.hint()),
                 &file,
                 text,
                 &u.path,
@@ -104,10 +111,10 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
         if p.programme.legal_basis.is_empty() {
             out.push(diag_at(
                 Diagnostic::warning(
-                    "aucun fondement de compétence propre au programme (`[programme] legal_basis`) : les conventions ne visent que l'article général du CGCT",
-                )
+                    Text::new("aucun fondement de compétence propre au programme (`[programme] legal_basis`) : les conventions ne visent que l'article général du CGCT", "no competence basis of the programme's own (`[programme] legal_basis`): the conventions cite only the general article of the CGCT"),
+                ).code("PRG-005")
             .with_hint(
-                    "depuis la loi NOTRe, la clause générale de compétence ne suffit plus : ajoutez `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, un « Vu » par texte",
+                    Text::new("depuis la loi NOTRe, la clause générale de compétence ne suffit plus : ajoutez `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, un « Vu » par texte", "since the loi NOTRe, the general competence clause is no longer enough: add `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, one « Vu » per text"),
                 ),
             &file,
             text,
@@ -117,10 +124,10 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
         if p.programme.public_interest.is_none() {
             out.push(diag_at(
                 Diagnostic::warning(
-                    "l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`) : le préambule des conventions ne l'énonce pas",
-                )
+                    Text::new("l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`) : le préambule des conventions ne l'énonce pas", "the local public interest the programme serves is not defined (`[programme] public_interest`): the preamble of the conventions does not state it"),
+                ).code("PRG-006")
                 .with_hint(
-                    "ajoutez `public_interest = \"…\"`, la phrase qui dit en quoi le programme sert un intérêt public local",
+                    Text::new("ajoutez `public_interest = \"…\"`, la phrase qui dit en quoi le programme sert un intérêt public local", "add `public_interest = \"…\"`, the sentence that says how the programme serves a local public interest"),
                 ),
                 &file,
                 text,
@@ -131,8 +138,8 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
     for (i, basis) in p.programme.legal_basis.iter().enumerate() {
         if basis.trim().is_empty() {
             out.push(diag_at(
-                Diagnostic::error("fondement de compétence vide")
-                    .with_hint("écrivez le texte tel qu'il suit « Vu » : « l'article L. 1511-2 du code général des collectivités territoriales »"),
+                Diagnostic::error(Text::new("fondement de compétence vide", "empty competence basis")).code("PRG-007")
+                    .with_hint(Text::new("écrivez le texte tel qu'il suit « Vu » : « l'article L. 1511-2 du code général des collectivités territoriales »", "write the text as it follows « Vu »: « l'article L. 1511-2 du code général des collectivités territoriales »")),
                 &file,
                 text,
                 &JsonPath::root().key("programme").key("legal_basis").index(i),
@@ -144,19 +151,25 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
         let at = JsonPath::root().key("priorities").index(i).key("id");
         if pr.id.trim().is_empty() {
             out.push(diag_at(
-                Diagnostic::error("priority id is empty")
-                    .with_hint("give each priority a short id (P1, P2…)"),
+                Diagnostic::error(Text::new(
+                    "l'identifiant de priorité est vide",
+                    "priority id is empty",
+                ))
+                .code("PRG-008")
+                .with_hint(Text::new(
+                    "donnez à chaque priorité un identifiant court (P1, P2…)",
+                    "give each priority a short id (P1, P2…)",
+                )),
                 &file,
                 text,
                 &at,
             ));
         } else if let Some(first) = seen.get(pr.id.as_str()) {
             out.push(diag_at(
-                Diagnostic::error(format!(
-                    "priority id `{}` is used twice (also priorities[{first}])",
+                Diagnostic::error(tr!("l'identifiant de priorité `{}` est employé deux fois (aussi priorities[{first}])", "priority id `{}` is used twice (also priorities[{first}])",
                     pr.id
-                ))
-                .with_hint("give each priority its own id: objectives refer to them by id"),
+                )).code("PRG-009")
+                .with_hint(Text::new("donnez à chaque priorité son propre identifiant\u{a0}: les objectifs y renvoient par identifiant", "give each priority its own id: objectives refer to them by id")),
                 &file,
                 text,
                 &at,
@@ -208,21 +221,27 @@ pub fn duplicates(
     }
     if let Some(other) = same_ref {
         s.warning(
+            "PRG-010",
             JsonPath::root().key("convention").key("reference"),
             Point::Value,
-            format!("convention reference `{reference}` is also used by {other}"),
-            "give each convention its own reference: it identifies the act",
+            tr!(
+                "la référence de convention `{reference}` est aussi employée par {other}",
+                "convention reference `{reference}` is also used by {other}"
+            ),
+            Text::new(
+                "donnez à chaque convention sa propre référence\u{a0}: elle identifie l'acte",
+                "give each convention its own reference: it identifies the act",
+            ),
         );
     }
     if let Some(other) = same_siret {
-        s.warning(
+        s.warning("PRG-011", 
             JsonPath::root().key("association").key("siret"),
             Point::Value,
-            format!(
-                "SIRET {} is also the SIRET of {other}",
+            tr!("le SIRET {} est aussi celui de {other}", "SIRET {} is also the SIRET of {other}",
                 super::ids::compact(siret)
             ),
-            "one association, one file: merge the two conventions, or correct the SIRET",
+            Text::new("une association, un fichier\u{a0}: fusionnez les deux conventions, ou corrigez le SIRET", "one association, one file: merge the two conventions, or correct the SIRET"),
         );
     }
 }

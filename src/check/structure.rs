@@ -13,7 +13,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::diagnostic::{Lang, Text};
 use crate::locate::JsonPath;
+use crate::tr;
 
 /// Where a caret should point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,8 +31,10 @@ pub enum Point {
 pub struct Problem {
     pub path: JsonPath,
     pub point: Point,
-    pub message: String,
-    pub hint: Option<String>,
+    /// The stable code (`docs/diagnostics.md`).
+    pub code: &'static str,
+    pub message: Text,
+    pub hint: Option<Text>,
 }
 
 /// The outcome of the walk.
@@ -100,33 +104,34 @@ struct Walker<'s> {
     renames: Vec<(JsonPath, JsonPath)>,
 }
 
-/// « a string », « an object »… for messages.
-fn type_words(t: &str) -> &'static str {
-    match t {
-        "object" => "an object",
-        "array" => "an array",
-        "string" => "a string",
-        "number" => "a number",
-        "integer" => "a whole number",
-        "boolean" => "true or false",
-        "null" => "null",
-        _ => "a value",
-    }
+/// « une chaîne », « un objet »… for messages.
+fn type_words(t: &str) -> Text {
+    let (fr, en) = match t {
+        "object" => ("un objet", "an object"),
+        "array" => ("une liste", "an array"),
+        "string" => ("un texte", "a string"),
+        "number" => ("un nombre", "a number"),
+        "integer" => ("un nombre entier", "a whole number"),
+        "boolean" => ("true ou false", "true or false"),
+        "null" => ("null", "null"),
+        _ => ("une valeur", "a value"),
+    };
+    Text::new(fr, en)
 }
 
-/// What a value is, for messages: « a string ("2026") ».
-fn found_words(v: &Value) -> String {
+/// What a value is, for messages: « le texte "2026" ».
+fn found_words(v: &Value) -> Text {
     match v {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => format!("`{b}`"),
-        Value::Number(n) => format!("the number {n}"),
+        Value::Null => Text::from("null"),
+        Value::Bool(b) => Text::from(format!("`{b}`")),
+        Value::Number(n) => tr!("le nombre {n}", "the number {n}"),
         Value::String(s) => {
             let short: String = s.chars().take(40).collect();
             let ell = if short.len() < s.len() { "…" } else { "" };
-            format!("the string \"{short}{ell}\"")
+            tr!("le texte \"{short}{ell}\"", "the string \"{short}{ell}\"")
         }
-        Value::Array(_) => "an array".to_string(),
-        Value::Object(_) => "an object".to_string(),
+        Value::Array(_) => Text::new("une liste", "an array"),
+        Value::Object(_) => Text::new("un objet", "an object"),
     }
 }
 
@@ -151,12 +156,25 @@ fn types_of(schema: &Value) -> Vec<&str> {
     }
 }
 
-fn join_or(words: &[&str]) -> String {
-    match words {
+fn join_or(words: &[Text]) -> Text {
+    let join = |lang: Lang, or: &str| match words {
         [] => String::new(),
-        [a] => a.to_string(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-    }
+        [a] => a.get(lang).to_string(),
+        [rest @ .., last] => format!(
+            "{} {or} {}",
+            rest.iter()
+                .map(|w| w.get(lang))
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.get(lang)
+        ),
+    };
+    Text::new(join(Lang::Fr, "ou"), join(Lang::En, "or"))
+}
+
+/// « attendu : DESCRIPTION » (the schema's descriptions are French in both languages).
+fn expected_desc(d: &str) -> Text {
+    tr!("attendu\u{a0}: {d}", "expected: {d}")
 }
 
 /// The closest of `candidates` to `word`, if close enough to be a typo.
@@ -175,11 +193,20 @@ fn description(schema: &Value) -> Option<&str> {
 }
 
 impl<'s> Walker<'s> {
-    fn problem(&mut self, path: &JsonPath, point: Point, message: String, hint: Option<String>) {
+    fn problem(
+        &mut self,
+        code: &'static str,
+        path: &JsonPath,
+        point: Point,
+        message: impl Into<Text>,
+        hint: Option<Text>,
+    ) {
+        let message = message.into();
         self.tainted.push(path.clone());
         self.problems.push(Problem {
             path: path.clone(),
             point,
+            code,
             message,
             hint,
         });
@@ -220,33 +247,44 @@ impl<'s> Walker<'s> {
         }
         let types = types_of(schema);
         if !types.is_empty() && !types.iter().any(|t| has_type(value, t)) {
-            let expected: Vec<&str> = types.iter().map(|t| type_words(t)).collect();
+            let expected: Vec<Text> = types.iter().map(|t| type_words(t)).collect();
             let hint = match (types.as_slice(), &*value) {
                 (t, Value::String(s))
                     if (t.contains(&"number") || t.contains(&"integer"))
                         && s.trim().parse::<f64>().is_ok() =>
                 {
-                    Some(format!("write the number without quotes: {}", s.trim()))
+                    Some(tr!(
+                        "écrivez le nombre sans guillemets\u{a0}: {}",
+                        "write the number without quotes: {}",
+                        s.trim()
+                    ))
                 }
-                (t, Value::Number(n)) if t.contains(&"string") => {
-                    Some(format!("put the value in quotes: \"{n}\""))
-                }
-                (t, Value::Number(n)) if t.contains(&"integer") => Some(format!(
-                    "{n} is not a whole number{}",
-                    description(label.unwrap_or(schema))
-                        .map(|d| format!(" ({d})"))
-                        .unwrap_or_default()
+                (t, Value::Number(n)) if t.contains(&"string") => Some(tr!(
+                    "mettez la valeur entre guillemets\u{a0}: \"{n}\"",
+                    "put the value in quotes: \"{n}\""
                 )),
-                _ => description(label.unwrap_or(schema)).map(|d| format!("expected: {d}")),
+                (t, Value::Number(n)) if t.contains(&"integer") => {
+                    let d = description(label.unwrap_or(schema))
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default();
+                    Some(tr!(
+                        "{n} n'est pas un nombre entier{d}",
+                        "{n} is not a whole number{d}"
+                    ))
+                }
+                _ => description(label.unwrap_or(schema)).map(expected_desc),
             };
             self.problem(
+                "DON-082",
                 path,
                 Point::Value,
-                format!(
-                    "expected {}, found {}",
-                    join_or(&expected),
-                    found_words(value)
-                ),
+                {
+                    let (e, f) = (join_or(&expected), found_words(value));
+                    Text::new(
+                        format!("{} attendu, trouvé {}", e.fr, f.fr),
+                        format!("expected {}, found {}", e.en, f.en),
+                    )
+                },
                 hint,
             );
             // Read it as meant (a postcode written as a number), so that the other rules still run.
@@ -275,10 +313,11 @@ impl<'s> Walker<'s> {
             && i32::try_from(i).is_err()
         {
             self.problem(
+                "DON-083",
                 path,
                 Point::Value,
-                format!("{i} is out of range"),
-                description(label.unwrap_or(schema)).map(|d| format!("expected: {d}")),
+                tr!("{i} est hors limites", "{i} is out of range"),
+                description(label.unwrap_or(schema)).map(expected_desc),
             );
             return Fate::Drop;
         }
@@ -286,9 +325,16 @@ impl<'s> Walker<'s> {
             && c != value
         {
             self.problem(
+                "DON-084",
                 path,
                 Point::Value,
-                format!("expected {c}, found {}", found_words(value)),
+                {
+                    let f = found_words(value);
+                    Text::new(
+                        format!("{c} attendu, trouvé {}", f.fr),
+                        format!("expected {c}, found {}", f.en),
+                    )
+                },
                 None,
             );
             return Fate::Drop;
@@ -311,12 +357,13 @@ impl<'s> Walker<'s> {
             Value::String(s) => {
                 if schema.get("minLength").and_then(Value::as_u64) == Some(1) && s.trim().is_empty()
                 {
-                    let name = path.last_key().unwrap_or("this text").to_string();
+                    let name = path.last_key().unwrap_or("text").to_string();
                     self.problem(
+                        "DON-085",
                         path,
                         Point::Value,
-                        format!("`{name}` is empty"),
-                        description(label.unwrap_or(schema)).map(|d| format!("expected: {d}")),
+                        tr!("`{name}` est vide", "`{name}` is empty"),
+                        description(label.unwrap_or(schema)).map(expected_desc),
                     );
                 }
                 Fate::Keep
@@ -328,19 +375,27 @@ impl<'s> Walker<'s> {
     fn amount(&mut self, value: &mut Value, path: &JsonPath) -> Fate {
         let Some(v) = value.as_f64() else {
             let hint = match &*value {
-                Value::String(s) if s.trim().replace(',', ".").parse::<f64>().is_ok() => format!(
+                Value::String(s) if s.trim().replace(',', ".").parse::<f64>().is_ok() => tr!(
+                    "écrivez le montant comme un nombre JSON, sans guillemets ni espaces\u{a0}: {}",
                     "write the amount as a JSON number, without quotes or spaces: {}",
                     s.trim().replace(',', ".")
                 ),
-                _ => "write the amount in euros as a JSON number, e.g. 45000 or 47500.5".into(),
+                _ => Text::new(
+                    "écrivez le montant en euros comme un nombre JSON, par exemple 45000 ou 47500.5",
+                    "write the amount in euros as a JSON number, e.g. 45000 or 47500.5",
+                ),
             };
             self.problem(
+                "DON-086",
                 path,
                 Point::Value,
-                format!(
-                    "expected an amount in euros (a number), found {}",
-                    found_words(value)
-                ),
+                {
+                    let f = found_words(value);
+                    Text::new(
+                        format!("un montant en euros (un nombre) attendu, trouvé {}", f.fr),
+                        format!("expected an amount in euros (a number), found {}", f.en),
+                    )
+                },
                 Some(hint),
             );
             return Fate::Drop;
@@ -349,19 +404,30 @@ impl<'s> Walker<'s> {
         if (cents - cents.round()).abs() > 1e-6 {
             let rounded = cents.round() / 100.0;
             self.problem(
+                "DON-087",
                 path,
                 Point::Value,
-                format!("amount {v} has more than two decimals"),
-                Some(format!("amounts are euros and cents: write {rounded}")),
+                tr!(
+                    "le montant {v} a plus de deux décimales",
+                    "amount {v} has more than two decimals"
+                ),
+                Some(tr!(
+                    "les montants sont en euros et centimes\u{a0}: écrivez {rounded}",
+                    "amounts are euros and cents: write {rounded}"
+                )),
             );
             *value = serde_json::json!(rounded.abs());
         }
         if v < 0.0 {
             self.problem(
+                "DON-088",
                 path,
                 Point::Value,
-                format!("amount {v} is negative"),
-                Some("amounts are euros, zero or more".into()),
+                tr!("le montant {v} est négatif", "amount {v} is negative"),
+                Some(Text::new(
+                    "les montants sont des euros, nuls ou positifs",
+                    "amounts are euros, zero or more",
+                )),
             );
             *value = serde_json::json!(v.abs());
         }
@@ -393,12 +459,19 @@ impl<'s> Walker<'s> {
                     .join(", ");
                 let suggestion = closest(s, consts.iter().copied());
                 self.problem(
+                    "DON-089",
                     path,
                     Point::Value,
-                    format!("unknown value `{s}`, expected one of {list}"),
+                    tr!(
+                        "valeur inconnue `{s}`, valeurs possibles\u{a0}: {list}",
+                        "unknown value `{s}`, expected one of {list}"
+                    ),
                     Some(match suggestion {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => format!("write one of {list}"),
+                        Some(c) => tr!("vouliez-vous dire `{c}`\u{a0}?", "did you mean `{c}`?"),
+                        None => tr!(
+                            "écrivez l'une de ces valeurs\u{a0}: {list}",
+                            "write one of {list}"
+                        ),
                     }),
                 );
                 if let Some(c) = suggestion {
@@ -408,17 +481,21 @@ impl<'s> Walker<'s> {
                 return Fate::Drop;
             }
             self.problem(
+                "DON-090",
                 path,
                 Point::Value,
-                format!(
-                    "expected one of {}, found {}",
-                    consts
+                {
+                    let list = consts
                         .iter()
                         .map(|c| format!("`{c}`"))
                         .collect::<Vec<_>>()
-                        .join(", "),
-                    found_words(value)
-                ),
+                        .join(", ");
+                    let f = found_words(value);
+                    Text::new(
+                        format!("l'une des valeurs {} attendue, trouvé {}", list, f.fr),
+                        format!("expected one of {}, found {}", list, f.en),
+                    )
+                },
                 None,
             );
             return Fate::Drop;
@@ -445,23 +522,24 @@ impl<'s> Walker<'s> {
         {
             return Fate::Keep;
         }
-        let mut expected: Vec<&str> = non_null
+        let mut expected: Vec<Text> = non_null
             .iter()
             .flat_map(|b| types_of(b))
             .map(type_words)
             .collect();
         expected.dedup();
         self.problem(
+            "DON-091",
             path,
             Point::Value,
-            format!(
-                "expected {}, found {}",
-                join_or(&expected),
-                found_words(value)
-            ),
-            label
-                .and_then(description)
-                .map(|d| format!("expected: {d}")),
+            {
+                let (e, f) = (join_or(&expected), found_words(value));
+                Text::new(
+                    format!("{} attendu, trouvé {}", e.fr, f.fr),
+                    format!("expected {}, found {}", e.en, f.en),
+                )
+            },
+            label.and_then(description).map(expected_desc),
         );
         Fate::Drop
     }
@@ -497,23 +575,29 @@ impl<'s> Walker<'s> {
                 let to_any = closest(&key, props.keys().map(String::as_str));
                 let kpath = path.key(&key);
                 let hint = match (to_missing, to_any) {
-                    (Some(p), _) => format!("did you mean `{p}`?"),
-                    (None, Some(p)) => {
-                        format!("did you mean `{p}`? (it is already given: remove this one)")
-                    }
+                    (Some(p), _) => tr!("vouliez-vous dire `{p}`\u{a0}?", "did you mean `{p}`?"),
+                    (None, Some(p)) => tr!(
+                        "vouliez-vous dire `{p}`\u{a0}? (il est déjà donné\u{a0}: supprimez celui-ci)",
+                        "did you mean `{p}`? (it is already given: remove this one)"
+                    ),
                     (None, None) => {
                         let names: Vec<&str> = props
                             .keys()
                             .map(String::as_str)
                             .filter(|k| *k != "$schema")
                             .collect();
-                        format!("remove it; the fields here are: {}", names.join(", "))
+                        let names = names.join(", ");
+                        tr!(
+                            "supprimez-le\u{a0}; les champs possibles ici sont\u{a0}: {names}",
+                            "remove it; the fields here are: {names}"
+                        )
                     }
                 };
                 self.problem(
+                    "DON-092",
                     &kpath,
                     Point::Key,
-                    format!("unknown field `{key}`"),
+                    tr!("champ inconnu `{key}`", "unknown field `{key}`"),
                     Some(hint),
                 );
                 let v = map.remove(&key).expect("listed");
@@ -533,23 +617,26 @@ impl<'s> Walker<'s> {
                     .get(*r)
                     .and_then(|p| description(p).or_else(|| description(self.resolve(p).0)));
                 let hint = match what {
-                    Some(d) => format!("add `\"{r}\"`: {d}"),
-                    None => format!("add `\"{r}\"`"),
+                    Some(d) => tr!("ajoutez `\"{r}\"`\u{a0}: {d}", "add `\"{r}\"`: {d}"),
+                    None => tr!("ajoutez `\"{r}\"`", "add `\"{r}\"`"),
                 };
                 let at = if path.is_root() {
-                    "at the top level".to_string()
+                    Text::new("au premier niveau", "at the top level")
                 } else {
-                    format!(
-                        "in `{}`",
-                        path.last_key()
-                            .map(str::to_string)
-                            .unwrap_or_else(|| path.to_string())
-                    )
+                    let parent = path
+                        .last_key()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| path.to_string());
+                    tr!("dans `{parent}`", "in `{parent}`")
                 };
                 self.problem(
+                    "DON-093",
                     path,
                     Point::Key,
-                    format!("missing field `{r}` {at}"),
+                    Text::new(
+                        format!("champ `{r}` manquant {}", at.fr),
+                        format!("missing field `{r}` {}", at.en),
+                    ),
                     Some(hint),
                 );
                 self.tainted.push(path.key(r));
@@ -600,7 +687,7 @@ mod tests {
         let s = walk(crate::schema::cached(), &v);
         s.problems
             .iter()
-            .map(|p| format!("{}: {}", p.path, p.message))
+            .map(|p| format!("{}: {}", p.path, p.message.en))
             .collect()
     }
 

@@ -4,8 +4,8 @@
 //! snapshots, when both have one), two build folders, or a rendered `.md`
 //! and an edited copy of it (`.odt` or `.docx`, compared clause by clause).
 //! Exit status: 0 no difference, 1 differences, 2 a fault (unreadable input,
-//! not a convention, mixed file and folder, output not writable), with an
-//! `error:` line.
+//! not a convention, mixed file and folder, output not writable), reported as
+//! a diagnostic (`DIF-001`).
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -14,7 +14,9 @@ use super::folder::{diff_folders, read_data};
 use super::office::{self, OfficeFormat};
 use super::report::{self, Report};
 use super::{Convention, ConventionDiff, data_changes, pdf, tracked};
+use crate::diagnostic::{Diagnostic, Lang, Text};
 use crate::pdf::PdfMeta;
+use crate::tr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -35,6 +37,8 @@ pub struct Options<'a> {
     pub out: Option<&'a Path>,
     /// Author of the tracked changes (`--format odt|docx`).
     pub author: Option<&'a str>,
+    /// Language of the text report (the Markdown, PDF and office reports are French).
+    pub lang: Lang,
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -85,16 +89,18 @@ fn tracked_document(
     report: &Report,
     format: Format,
     author: Option<&str>,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, Text> {
     let Report::Pair { new, diff, .. } = report else {
-        return Err(
+        return Err(Text::new(
+            "les modifications suivies s'écrivent pour une convention\u{a0}: comparez deux fichiers .md établis, \
+             pas deux dossiers",
             "tracked changes are written for one convention: compare two rendered .md files, \
-             not two folders"
-                .to_string(),
-        );
+             not two folders",
+        ));
     };
     if OfficeFormat::of(new).is_some() {
-        return Err(format!(
+        return Err(tr!(
+            "{}\u{a0}: la nouvelle version doit être un fichier .md établi pour l'écrire avec les modifications suivies",
             "{}: the new version must be a rendered .md file to write it with tracked changes",
             new.display()
         ));
@@ -133,21 +139,31 @@ fn tracked_document(
     })
 }
 
-fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
+fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<(), Text> {
     match out {
-        Some(path) => crate::out::write_atomic(path, bytes)
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        Some(path) => crate::out::write_atomic(path, bytes).map_err(|e| {
+            tr!(
+                "impossible d'écrire {}\u{a0}: {e}",
+                "cannot write {}: {e}",
+                path.display()
+            )
+        }),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
                 .write_all(bytes)
                 .and_then(|()| stdout.flush())
-                .map_err(|e| format!("cannot write the report: {e}"))
+                .map_err(|e| {
+                    tr!(
+                        "impossible d'écrire le rapport\u{a0}: {e}",
+                        "cannot write the report: {e}"
+                    )
+                })
         }
     }
 }
 
-fn emit(report: &Report, opts: Options) -> Result<(), String> {
+fn emit(report: &Report, opts: Options) -> Result<(), Text> {
     let Options { format, out, .. } = opts;
     let bytes = match format {
         Format::Text => {
@@ -155,25 +171,30 @@ fn emit(report: &Report, opts: Options) -> Result<(), String> {
             // honours NO_COLOR and CLICOLOR_FORCE).
             let colour = out.is_none()
                 && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-            report::text(report, colour).into_bytes()
+            report::text(report, colour, opts.lang).into_bytes()
         }
         Format::Markdown => report::markdown(report).into_bytes(),
         Format::Json => report::json(report).into_bytes(),
         Format::Pdf => {
             if out.is_none() && std::io::stdout().is_terminal() {
-                return Err(
-                    "a PDF is not for a terminal: give --out FILE.pdf (or redirect the output)"
-                        .to_string(),
-                );
+                return Err(Text::new(
+                    "un PDF ne s'affiche pas dans un terminal\u{a0}: donnez --out FICHIER.pdf (ou redirigez la sortie)",
+                    "a PDF is not for a terminal: give --out FILE.pdf (or redirect the output)",
+                ));
             }
-            pdf::render(report).map_err(|e| format!("cannot typeset the PDF redline: {e}"))?
+            pdf::render(report).map_err(|e| {
+                tr!(
+                    "impossible de composer le PDF des modifications\u{a0}: {e}",
+                    "cannot typeset the PDF redline: {e}"
+                )
+            })?
         }
         Format::Odt | Format::Docx => {
             if out.is_none() && std::io::stdout().is_terminal() {
-                return Err(
-                    "an office document is not for a terminal: give --out FILE (or redirect the output)"
-                        .to_string(),
-                );
+                return Err(Text::new(
+                    "un document bureautique ne s'affiche pas dans un terminal\u{a0}: donnez --out FICHIER (ou redirigez la sortie)",
+                    "an office document is not for a terminal: give --out FILE (or redirect the output)",
+                ));
             }
             tracked_document(report, format, opts.author)?
         }
@@ -181,10 +202,14 @@ fn emit(report: &Report, opts: Options) -> Result<(), String> {
     write_out(out, &bytes)
 }
 
-fn compare(old: &Path, new: &Path, opts: Options) -> Result<bool, String> {
+fn compare(old: &Path, new: &Path, opts: Options) -> Result<bool, Text> {
     for p in [old, new] {
         if !p.exists() {
-            return Err(format!("{}: no such file or folder", p.display()));
+            return Err(tr!(
+                "{}\u{a0}: aucun fichier ni dossier de ce nom",
+                "{}: no such file or folder",
+                p.display()
+            ));
         }
     }
     match (old.is_dir(), new.is_dir()) {
@@ -203,24 +228,45 @@ fn compare(old: &Path, new: &Path, opts: Options) -> Result<bool, String> {
             emit(&report, opts)?;
             Ok(report.has_differences())
         }
-        _ => Err(format!(
-            "{} is a {} but {} is a {}: compare two rendered .md files or two build folders",
-            old.display(),
-            if old.is_dir() { "folder" } else { "file" },
-            new.display(),
-            if new.is_dir() { "folder" } else { "file" },
-        )),
+        _ => {
+            let kind = |p: &Path| {
+                if p.is_dir() {
+                    ("un dossier", "folder")
+                } else {
+                    ("un fichier", "file")
+                }
+            };
+            let (o, n) = (kind(old), kind(new));
+            Err(Text::new(
+                format!(
+                    "{} est {} mais {} est {}\u{a0}: comparez deux fichiers .md établis ou deux dossiers de sortie",
+                    old.display(),
+                    o.0,
+                    new.display(),
+                    n.0
+                ),
+                format!(
+                    "{} is a {} but {} is a {}: compare two rendered .md files or two build folders",
+                    old.display(),
+                    o.1,
+                    new.display(),
+                    n.1
+                ),
+            ))
+        }
     }
 }
 
-/// Runs the command; returns the exit status (0 same, 1 different, 2 fault).
-pub fn run(old: &Path, new: &Path, opts: Options) -> u8 {
-    match compare(old, new, opts) {
-        Ok(false) => 0,
-        Ok(true) => 1,
-        Err(e) => {
-            eprintln!("error: {e}");
-            2
-        }
-    }
+/// Runs the command: `Ok(true)` if the two sides differ, `Ok(false)` if they
+/// do not, or the diagnostic of a fault (unreadable input, not a convention,
+/// mixed file and folder, output not writable). The binary prints it.
+pub fn run(old: &Path, new: &Path, opts: Options) -> Result<bool, Diagnostic> {
+    compare(old, new, opts).map_err(|e| {
+        Diagnostic::error(e)
+            .code("DIF-001")
+            .with_hint(Text::new(
+                "comparez deux fichiers .md établis par charta, un .md et sa copie .odt/.docx modifiée, ou deux dossiers de sortie",
+                "compare two .md files written by charta, a .md and its edited .odt/.docx copy, or two build folders",
+            ))
+    })
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::data::data_changes;
 use super::doc::{Convention, is_convention};
 use super::{ConventionDiff, version_changes};
+use crate::diagnostic::Lang;
 use crate::out;
 
 /// The fate of one convention between two builds.
@@ -63,6 +64,21 @@ impl FolderDiff {
 
     /// « 1 000 conventions: 12 changed, 1 added, 0 removed, 987 unchanged ».
     pub fn totals(&self) -> String {
+        self.totals_in(Lang::En)
+    }
+
+    /// [`FolderDiff::totals`] in `lang`: « 3 convention(s) : 1 modifiée(s), … ».
+    pub fn totals_in(&self, lang: Lang) -> String {
+        if lang == Lang::Fr {
+            return format!(
+                "{} convention(s)\u{a0}: {} modifiée(s), {} ajoutée(s), {} supprimée(s), {} inchangée(s)",
+                self.conventions.len(),
+                self.count(ConventionStatus::Changed),
+                self.count(ConventionStatus::Added),
+                self.count(ConventionStatus::Removed),
+                self.count(ConventionStatus::Unchanged)
+            );
+        }
         let n = self.conventions.len();
         format!(
             "{n} convention{}: {} changed, {} added, {} removed, {} unchanged",

@@ -26,6 +26,8 @@ pub mod tracked;
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::{Lang, Text};
+
 pub use compare::{Change, ChangeKind, Target, VersionChange, compare, version_changes};
 pub use data::{DataChange, data_changes};
 pub use doc::{Clause, Convention, Part, is_convention};
@@ -64,14 +66,21 @@ impl ConventionDiff {
         self.changes.is_empty() && self.data.is_empty()
     }
 
-    /// One line: « 2 clauses modified (a, b), 1 clause removed (c); data: contribution 2028 : … ».
+    /// One line in English (the JSON report's `summary`): « 2 clauses modified (a, b),
+    /// 1 clause removed (c); data: contribution 2028 : … ».
     pub fn summary(&self) -> String {
+        self.summary_in(Lang::En)
+    }
+
+    /// One line in `lang`: « 2 clauses modifiées (a, b), 1 clause supprimée (c) ; données : … ».
+    pub fn summary_in(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
         let mut parts = Vec::new();
         for (kind, what) in [
-            (ChangeKind::Modified, "modified"),
-            (ChangeKind::Added, "added"),
-            (ChangeKind::Removed, "removed"),
-            (ChangeKind::Moved, "moved"),
+            (ChangeKind::Modified, lang.pick("modifiée", "modified")),
+            (ChangeKind::Added, lang.pick("ajoutée", "added")),
+            (ChangeKind::Removed, lang.pick("supprimée", "removed")),
+            (ChangeKind::Moved, lang.pick("déplacée", "moved")),
         ] {
             let ids: Vec<&str> = self
                 .changes
@@ -80,11 +89,12 @@ impl ConventionDiff {
                 .filter_map(|c| c.clause.as_deref())
                 .collect();
             if !ids.is_empty() {
+                let s = if ids.len() > 1 { "s" } else { "" };
+                let what_s = if fr { s } else { "" };
                 parts.push(format!(
-                    "{} clause{} {what} ({})",
+                    "{} clause{s} {what}{what_s} ({})",
                     ids.len(),
-                    if ids.len() > 1 { "s" } else { "" },
-                    list(&ids, 6)
+                    list(&ids, 6, lang)
                 ));
             }
         }
@@ -93,39 +103,46 @@ impl ConventionDiff {
             .iter()
             .filter(|c| c.target == Target::Heading)
             .map(|c| {
-                report::part_label(
+                report::part_label_in(
                     c.part_kind.as_deref(),
                     c.new_number.as_deref(),
                     c.part.as_deref(),
+                    lang,
                 )
             })
             .collect();
         if !headings.is_empty() {
             let h: Vec<&str> = headings.iter().map(String::as_str).collect();
-            parts.push(format!(
-                "heading{} of {} modified",
-                if h.len() > 1 { "s" } else { "" },
-                list(&h, 4)
-            ));
+            let s = if h.len() > 1 { "s" } else { "" };
+            parts.push(match lang {
+                Lang::Fr => format!("intitulé{s} de {} modifié{s}", list(&h, 4, lang)),
+                Lang::En => format!("heading{s} of {} modified", list(&h, 4, lang)),
+            });
         }
         if self.changes.iter().any(|c| c.target == Target::Title) {
-            parts.push("title block modified".to_string());
+            parts.push(
+                lang.pick("bloc de titre modifié", "title block modified")
+                    .to_string(),
+            );
         }
         let mut line = parts.join(", ");
         if !self.data.is_empty() {
             let shown: Vec<&str> = self.data.iter().take(3).map(|d| d.text.as_str()).collect();
             let more = self.data.len().saturating_sub(shown.len());
             if !line.is_empty() {
-                line.push_str("; ");
+                line.push_str(lang.pick("\u{a0}; ", "; "));
             }
-            line.push_str("data: ");
-            line.push_str(&shown.join("; "));
+            line.push_str(lang.pick("données\u{a0}: ", "data: "));
+            line.push_str(&shown.join(lang.pick("\u{a0}; ", "; ")));
             if more > 0 {
-                line.push_str(&format!(" (+{more} more)"));
+                line.push_str(&match lang {
+                    Lang::Fr => format!(" (+{more} autres)"),
+                    Lang::En => format!(" (+{more} more)"),
+                });
             }
         }
         if line.is_empty() {
-            "no differences".to_string()
+            lang.pick("aucune différence", "no differences").to_string()
         } else {
             line
         }
@@ -133,11 +150,16 @@ impl ConventionDiff {
 }
 
 /// « a, b, c, +2 more ».
-fn list(ids: &[&str], max: usize) -> String {
+fn list(ids: &[&str], max: usize, lang: Lang) -> String {
     if ids.len() <= max {
         ids.join(", ")
     } else {
-        format!("{}, +{} more", ids[..max].join(", "), ids.len() - max)
+        format!(
+            "{}, +{} {}",
+            ids[..max].join(", "),
+            ids.len() - max,
+            lang.pick("autres", "more")
+        )
     }
 }
 
@@ -148,13 +170,15 @@ pub fn diff_markdown(old_md: &str, new_md: &str) -> Result<ConventionDiff, Strin
     Ok(ConventionDiff::of(&old, &new))
 }
 
-/// One line that says what changed between two versions: « 2 clauses modified (x, y), 1 clause added (z) ».
-pub fn summary_line(old_md: &str, new_md: &str) -> String {
+/// One line that says what changed between two versions, in French and English:
+/// « 2 clauses modifiées (x, y), 1 clause ajoutée (z) ».
+pub fn summary_line(old_md: &str, new_md: &str) -> Text {
     match diff_markdown(old_md, new_md) {
-        Ok(d) if d.is_empty() && old_md != new_md => {
-            "only the numbering or the anchors differ".to_string()
-        }
-        Ok(d) => d.summary(),
-        Err(_) => "its text differs".to_string(),
+        Ok(d) if d.is_empty() && old_md != new_md => Text::new(
+            "seules la numérotation ou les ancres diffèrent",
+            "only the numbering or the anchors differ",
+        ),
+        Ok(d) => Text::new(d.summary_in(Lang::Fr), d.summary_in(Lang::En)),
+        Err(_) => Text::new("son texte diffère", "its text differs"),
     }
 }

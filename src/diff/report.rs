@@ -16,9 +16,10 @@ use serde::Serialize;
 
 use super::ConventionDiff;
 use super::compare::{Change, ChangeKind, Target};
-use super::folder::{ConventionStatus, FolderDiff};
+use super::folder::{ConventionStatus, FolderDiff, FolderEntry};
 use super::redline::{Op, Segment};
 use crate::anchor;
+use crate::diagnostic::Lang;
 use crate::render::escape_markdown;
 
 /// What is being reported: one pair of conventions, or two build folders.
@@ -43,10 +44,20 @@ impl Report<'_> {
 
 /// « article 5 », « annexe II », « block visas ».
 pub fn part_label(kind: Option<&str>, number: Option<&str>, id: Option<&str>) -> String {
+    part_label_in(kind, number, id, Lang::En)
+}
+
+/// [`part_label`] in `lang` (« bloc visas » in French).
+pub fn part_label_in(
+    kind: Option<&str>,
+    number: Option<&str>,
+    id: Option<&str>,
+    lang: Lang,
+) -> String {
     match (kind, number) {
         (Some("article"), Some(n)) => format!("article {n}"),
         (Some("annex"), Some(n)) => format!("annexe {n}"),
-        _ => format!("block {}", id.unwrap_or("?")),
+        _ => format!("{} {}", lang.pick("bloc", "block"), id.unwrap_or("?")),
     }
 }
 
@@ -137,7 +148,10 @@ fn lines(segments: &[Segment]) -> Vec<Vec<(Op, &str)>> {
     out
 }
 
-fn change_title(c: &Change) -> String {
+fn change_title(c: &Change, lang: Lang) -> String {
+    if lang == Lang::Fr {
+        return change_title_fr(c);
+    }
     let place = part_label(
         c.part_kind.as_deref(),
         match c.kind {
@@ -183,6 +197,95 @@ fn change_title(c: &Change) -> String {
     }
 }
 
+/// The title line of one change in French: « ~ modifiée : article 4 (id) ».
+fn change_title_fr(c: &Change) -> String {
+    let place = part_label_in(
+        c.part_kind.as_deref(),
+        match c.kind {
+            ChangeKind::Removed => c.old_number.as_deref(),
+            _ => c.new_number.as_deref(),
+        },
+        c.part.as_deref(),
+        Lang::Fr,
+    );
+    let formerly = match (&c.old_number, &c.new_number, c.kind) {
+        (Some(o), Some(n), ChangeKind::Modified) if o != n => format!(", anciennement {o}"),
+        _ => String::new(),
+    };
+    let id = c.clause.as_deref().unwrap_or("");
+    let whole = |added: bool| match (c.whole_part, c.part_kind.as_deref(), added) {
+        (true, Some("article"), true) => ", un nouvel article",
+        (true, Some("annex"), true) => ", une nouvelle annexe",
+        (true, _, true) => ", un nouveau bloc",
+        (true, Some("article"), false) => ", tout l'article",
+        (true, Some("annex"), false) => ", toute l'annexe",
+        (true, _, false) => ", tout le bloc",
+        _ => "",
+    };
+    match (c.target, c.kind) {
+        (Target::Title, _) => "~ bloc de titre modifié".to_string(),
+        (Target::Heading, _) => format!("~ intitulé de {place} modifié{formerly}"),
+        (_, ChangeKind::Added) => format!("+ ajoutée\u{a0}: {place} ({id}){}", whole(true)),
+        (_, ChangeKind::Removed) => format!("- supprimée\u{a0}: {place} ({id}){}", whole(false)),
+        (_, ChangeKind::Modified) => format!("~ modifiée\u{a0}: {place}{formerly} ({id})"),
+        (_, ChangeKind::Moved) => {
+            let from_to = match &c.old_part {
+                Some(op) => {
+                    let from = part_label_in(
+                        c.old_part_kind.as_deref(),
+                        c.old_number.as_deref(),
+                        Some(op),
+                        Lang::Fr,
+                    );
+                    format!("de {} à {}", the_fr(&from), the_fr(&place))
+                }
+                None => format!("dans {}", the_fr(&place)),
+            };
+            let now = match &c.after {
+                Some(a) => format!(", désormais après {a}"),
+                None => ", désormais en tête".to_string(),
+            };
+            let text = if c.text_changed {
+                ", texte modifié"
+            } else {
+                ""
+            };
+            format!("> déplacée\u{a0}: {id} {from_to}{now}{text}")
+        }
+    }
+}
+
+/// « l'article 4 », « l'annexe II », « le bloc visas ».
+fn the_fr(place: &str) -> String {
+    if place.starts_with("article") || place.starts_with("annexe") {
+        format!("l'{place}")
+    } else {
+        format!("le {place}")
+    }
+}
+
+/// The one-line summary of a folder entry in French (the entry keeps the English one
+/// for the JSON report).
+fn entry_summary_fr(e: &FolderEntry) -> String {
+    if let Some(d) = &e.diff {
+        return d.summary_in(Lang::Fr);
+    }
+    let s = e.summary.as_str();
+    if let Some(rest) = s.strip_prefix("added: ") {
+        format!("ajoutée\u{a0}: {rest}")
+    } else if let Some(rest) = s.strip_prefix("removed: ") {
+        format!("supprimée\u{a0}: {rest}")
+    } else if let Some(rest) = s.strip_prefix("unchanged text; clause versions changed: ") {
+        format!("texte inchangé\u{a0}; versions de clauses changées\u{a0}: {rest}")
+    } else if s.starts_with("unchanged (") {
+        "inchangée (même texte\u{a0}; seuls les espaces ou les ancres diffèrent)".to_string()
+    } else if s == "unchanged" {
+        "inchangée".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
 /// « , the whole article » when a clause came or went with its part.
 fn whole(c: &Change, what: &str) -> String {
     match (c.whole_part, c.part_kind.as_deref()) {
@@ -193,8 +296,8 @@ fn whole(c: &Change, what: &str) -> String {
     }
 }
 
-fn text_change(out: &mut String, c: &Change, p: &Paint) {
-    let _ = writeln!(out, "{}", p.head(c.kind, &change_title(c)));
+fn text_change(out: &mut String, c: &Change, p: &Paint, lang: Lang) {
+    let _ = writeln!(out, "{}", p.head(c.kind, &change_title(c, lang)));
     let whole = matches!(c.kind, ChangeKind::Added | ChangeKind::Removed);
     let mut skipped = false;
     for line in lines(&c.redline) {
@@ -225,21 +328,22 @@ fn text_change(out: &mut String, c: &Change, p: &Paint) {
     }
 }
 
-fn text_diff(out: &mut String, d: &ConventionDiff, p: &Paint) {
+fn text_diff(out: &mut String, d: &ConventionDiff, p: &Paint, lang: Lang) {
     for c in &d.changes {
         out.push('\n');
-        text_change(out, c, p);
+        text_change(out, c, p, lang);
     }
     if !d.data.is_empty() {
-        let _ = writeln!(out, "\n{}", p.bold("data:"));
+        let _ = writeln!(out, "\n{}", p.bold(lang.pick("données\u{a0}:", "data:")));
         for x in &d.data {
             let _ = writeln!(out, "  {}", x.text);
         }
     }
 }
 
-/// The terminal report; `colour` uses ANSI styles instead of `[-…-]{+…+}`.
-pub fn text(report: &Report, colour: bool) -> String {
+/// The terminal report in `lang`; `colour` uses ANSI styles instead of `[-…-]{+…+}`.
+pub fn text(report: &Report, colour: bool, lang: Lang) -> String {
+    let colon = lang.pick("\u{a0}:", ":");
     let p = Paint { colour };
     let mut out = String::new();
     match report {
@@ -252,8 +356,8 @@ pub fn text(report: &Report, colour: bool) -> String {
             } else {
                 &diff.id
             };
-            let _ = writeln!(out, "{}: {}", p.bold(id), diff.summary());
-            text_diff(&mut out, diff, &p);
+            let _ = writeln!(out, "{}{colon} {}", p.bold(id), diff.summary_in(lang));
+            text_diff(&mut out, diff, &p, lang);
         }
         Report::Folder(f) => {
             for e in &f.conventions {
@@ -268,9 +372,13 @@ pub fn text(report: &Report, colour: bool) -> String {
                     Some(k) => p.head(k, &head),
                     None => head,
                 };
-                let _ = writeln!(out, "{head}: {}", e.summary);
+                let summary = match lang {
+                    Lang::En => e.summary.clone(),
+                    Lang::Fr => entry_summary_fr(e),
+                };
+                let _ = writeln!(out, "{head}{colon} {summary}");
             }
-            let _ = writeln!(out, "{}", f.totals());
+            let _ = writeln!(out, "{}", f.totals_in(lang));
         }
     }
     out

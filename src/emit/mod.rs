@@ -20,6 +20,7 @@ mod pdf;
 pub mod xml;
 pub mod zip;
 
+use crate::diagnostic::Text;
 use crate::pdf::PdfMeta;
 
 /// One rendered convention, as every emitter receives it.
@@ -55,20 +56,21 @@ impl Emitted {
 /// A convention an emitter could not produce.
 #[derive(Debug)]
 pub struct EmitError {
-    pub message: String,
+    /// What went wrong, in French and English (`tr!`; a plain `String` is the same in both).
+    pub message: Text,
     /// Extension of the generated file the error lies in (`typ`), if any;
     /// otherwise the error is about the format's own file.
     pub source_extension: Option<&'static str>,
     /// 1-based line and column in that file.
     pub line: Option<usize>,
     pub column: Option<usize>,
-    pub hint: Option<String>,
+    pub hint: Option<Text>,
     /// Files to write anyway, by extension (the Typst source under `--keep-typst`).
     pub extra: Vec<(&'static str, Vec<u8>)>,
 }
 
 impl EmitError {
-    pub fn new(message: impl Into<String>) -> EmitError {
+    pub fn new(message: impl Into<Text>) -> EmitError {
         EmitError {
             message: message.into(),
             source_extension: None,

@@ -54,12 +54,19 @@ impl Emitter for Pdf {
                 bytes: o.pdf,
             }),
             Err(e) => Err(EmitError {
-                message: format!("typesetting failed: {}", e.message),
+                message: crate::tr!(
+                    "la composition du PDF a échoué\u{a0}: {}",
+                    "typesetting failed: {}",
+                    e.message
+                ),
                 source_extension: Some("typ"),
                 line: e.line,
                 column: e.column,
                 hint: (!self.keep_typst).then(|| {
-                    "run `charta build --keep-typst` to keep the generated Typst source".to_string()
+                    crate::diagnostic::Text::new(
+                        "lancez `charta build --keep-typst` pour garder la source Typst produite",
+                        "run `charta build --keep-typst` to keep the generated Typst source",
+                    )
                 }),
                 extra: if self.keep_typst {
                     vec![("typ", e.typst_source.into_bytes())]

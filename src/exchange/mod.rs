@@ -27,6 +27,7 @@ pub fn associations(prog: &Programme) -> Result<Vec<(String, AssociationFile)>, 
                         "{} ne se lit pas : l'export serait incomplet",
                         e.path.display()
                     ))
+                    .code("ECH-001")
                     .in_file(&e.path)
                     .with_hint("corrigez ce fichier (`charta check`) puis relancez l'export"),
                 );
@@ -46,9 +47,7 @@ pub fn associations(prog: &Programme) -> Result<Vec<(String, AssociationFile)>, 
 pub fn export_xlsx(prog: &Programme) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let list = associations(prog)?;
     sheet::to_xlsx(&workbook::to_tables(&list)).map_err(|e| {
-        vec![Diagnostic::error(format!(
-            "le classeur ne s'écrit pas : {e}"
-        ))]
+        vec![Diagnostic::error(format!("le classeur ne s'écrit pas : {e}")).code("ECH-002")]
     })
 }
 
@@ -61,6 +60,7 @@ pub fn read_tables(path: &Path) -> Result<Vec<sheet::ReadTable>, Diagnostic> {
     };
     r.map_err(|e| {
         Diagnostic::error(format!("{} ne se lit pas : {e}", path.display()))
+            .code("ECH-003")
             .in_file(path)
             .with_hint(
                 "donnez un classeur .xlsx ou .ods, ou un dossier de fichiers .csv (un par feuille)",

@@ -244,7 +244,7 @@ fn row(
                     Diagnostic::error(format!(
                         "convention {} ({id}) : les modalités de versement manquent, le champ SCDL « conditionsVersement » ne peut pas être déduit",
                         c.reference
-                    ))
+                    )).code("ECH-004")
                     .in_file(file)
                     .at_path("convention.payment")
                     .with_hint("ajoutez `\"payment\": {\"advance_percent\": …}` à la convention, comme elle a été signée"),
@@ -413,7 +413,7 @@ pub fn check_row(schema: &Schema, row: &Row) -> Vec<Diagnostic> {
         Diagnostic::error(format!(
             "convention {} ({}) : champ SCDL « {field} » = « {value} » : {what}",
             row.reference, row.id
-        ))
+        )).code("ECH-005")
         .in_file(&row.file)
         .at_path(source_of(field))
         .with_hint(format!(
@@ -491,6 +491,7 @@ pub fn rows(prog: &Programme) -> Result<Vec<Row>, Vec<Diagnostic>> {
                     "{} ne se lit pas : impossible de savoir si sa convention est à publier",
                     e.path.display()
                 ))
+                .code("ECH-006")
                 .in_file(&e.path)
                 .with_hint("corrigez ce fichier (`charta check`) puis relancez l'export"),
             );

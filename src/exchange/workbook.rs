@@ -430,6 +430,7 @@ impl Errors<'_> {
         };
         self.list.push(
             Diagnostic::error(msg)
+                .code("ECH-007")
                 .in_file(self.file)
                 .at_path(at)
                 .with_hint(fix.to_string()),
@@ -1425,7 +1426,7 @@ pub fn plan(
             match old {
                 Err(err) => {
                     errors.push(
-                        Diagnostic::error(format!("{id} : le fichier existant ne se lit pas ({err}) ; l'import ne l'écrase pas"))
+                        Diagnostic::error(format!("{id} : le fichier existant ne se lit pas ({err}) ; l'import ne l'écrase pas")).code("ECH-008")
                             .in_file(&path)
                             .with_hint("corrigez ou déplacez ce fichier (`charta check`), puis relancez l'import"),
                     );

@@ -14,10 +14,11 @@ use serde_json::{Map, Value};
 
 use crate::check::Sink;
 use crate::check::structure::{Point, closest};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Text};
 use crate::load::Programme;
 use crate::locate::{self, JsonPath};
 use crate::model::{AssociationFile, Indicator, IndicatorType, ReviewConfig};
+use crate::tr;
 
 /// The status of a qualitative indicator, as the association reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -104,7 +105,13 @@ fn unknown_key(s: &mut Sink, path: JsonPath, key: &str, allowed: &[&str]) {
         Some(k) => format!("vouliez-vous dire `{k}` ?"),
         None => format!("champs possibles : {}", allowed.join(", ")),
     };
-    s.error(path, Point::Key, format!("champ inconnu `{key}`"), hint);
+    s.error(
+        "BIL-004",
+        path,
+        Point::Key,
+        tr!("champ inconnu `{key}`", "unknown field `{key}`"),
+        hint,
+    );
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -125,10 +132,14 @@ fn text_or_null(s: &mut Sink, path: JsonPath, v: &Value, what: &str) -> Option<S
         Value::String(t) => Some(t.clone()),
         other => {
             s.error(
+                "BIL-005",
                 path,
                 Point::Value,
                 format!("{what} doit être un texte, pas {}", type_name(other)),
-                "écrivez-le entre guillemets, ou mettez null",
+                Text::new(
+                    "écrivez-le entre guillemets, ou mettez null",
+                    "write it in quotes, or null",
+                ),
             );
             None
         }
@@ -148,12 +159,17 @@ pub fn validate(
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let d = Diagnostic::error(format!(
-                "le fichier de bilan n'est pas du JSON valide : {e}"
+            let d = Diagnostic::error(tr!(
+                "le fichier de bilan n'est pas du JSON valide : {e}",
+                "the review file is not valid JSON: {e}"
             ))
+            .code("BIL-001")
             .in_file(path)
             .at(e.line().max(1), e.column().max(1))
-            .with_hint("corrigez la syntaxe JSON (virgule, guillemet ou accolade manquants)");
+            .with_hint(Text::new(
+                "corrigez la syntaxe JSON (virgule, guillemet ou accolade manquants)",
+                "fix the JSON syntax (a missing comma, quote or bracket)",
+            ));
             return (None, vec![d]);
         }
     };
@@ -163,34 +179,41 @@ pub fn validate(
     for (p, _) in locate::duplicate_keys(text) {
         let key = p.last_key().unwrap_or_default().to_string();
         s.error(
+            "BIL-006",
             p,
             Point::Key,
-            format!("`{key}` est donné deux fois"),
-            "supprimez l'un des deux : seul le dernier compterait",
+            tr!("`{key}` est donné deux fois", "`{key}` is given twice"),
+            Text::new(
+                "supprimez l'un des deux : seul le dernier compterait",
+                "remove one of them: only the last one would count",
+            ),
         );
     }
     let Value::Object(obj) = &value else {
         s.error(
+            "BIL-007",
             root,
             Point::Value,
             format!(
                 "un fichier de bilan est un objet JSON, pas {}",
                 type_name(&value)
             ),
-            "voir `charta review --template` pour un fichier à remplir",
+            Text::new(
+                "voir `charta review --template` pour un fichier à remplir",
+                "see `charta review --template` for a file to fill in",
+            ),
         );
         return (None, s.out);
     };
     match data {
-        None => s.error(
+        None => s.error("BIL-008", 
             root.clone(),
             Point::Value,
-            format!("aucune association `{id}` dans le programme"),
-            format!(
-                "le nom du fichier est l'identifiant de l'association : il faut associations/{id}.json (valide), ou renommer ce fichier"
+            tr!("aucune association `{id}` dans le programme", "no association `{id}` in the programme"),
+            tr!("le nom du fichier est l'identifiant de l'association : il faut associations/{id}.json (valide), ou renommer ce fichier", "the file name is the association's id: associations/{id}.json (valid) is needed, or rename this file"
             ),
         ),
-        Some(d) if !d.convention.years.contains(&year) => s.error(
+        Some(d) if !d.convention.years.contains(&year) => s.error("BIL-009", 
             root.clone(),
             Point::Value,
             format!(
@@ -202,7 +225,7 @@ pub fn validate(
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            "placez le bilan dans reviews/<année>/ d'une année couverte par la convention",
+            Text::new("placez le bilan dans reviews/<année>/ d'une année couverte par la convention", "put the review in reviews/<year>/ of a year the convention covers"),
         ),
         Some(_) => {}
     }
@@ -214,11 +237,11 @@ pub fn validate(
                 if let Some(t) = text_or_null(&mut s, p.clone(), v, "`date`") {
                     match crate::french::parse_date(&t) {
                         Some(d) => review.date = Some(d),
-                        None => s.error(
+                        None => s.error("BIL-010", 
                             p,
                             Point::Value,
-                            format!("`date` « {t} » n'est pas une date valide"),
-                            "écrivez une date du calendrier au format AAAA-MM-JJ, par exemple 2027-03-15",
+                            tr!("`date` « {t} » n'est pas une date valide", "`date` « {t} » is not a valid date"),
+                            Text::new("écrivez une date du calendrier au format AAAA-MM-JJ, par exemple 2027-03-15", "write an existing calendar date as YYYY-MM-DD, e.g. 2027-03-15"),
                         ),
                     }
                 }
@@ -237,10 +260,14 @@ pub fn validate(
             }
             Some(Value::Null) | None => {}
             Some(other) => s.error(
+                "BIL-011",
                 ind_path.clone(),
                 Point::Value,
                 format!("`indicators` doit être un objet, pas {}", type_name(other)),
-                "un objet dont les clés sont les identifiants des indicateurs (« O1-I1 »)",
+                Text::new(
+                    "un objet dont les clés sont les identifiants des indicateurs (« O1-I1 »)",
+                    "an object whose keys are the indicator ids (« O1-I1 »)",
+                ),
             ),
         }
         let present = |id: &str| matches!(obj.get("indicators"), Some(Value::Object(m)) if m.contains_key(id));
@@ -252,6 +279,7 @@ pub fn validate(
                     root.clone()
                 };
                 s.warning(
+                    "BIL-012",
                     at,
                     Point::Key,
                     format!("l'indicateur `{}` ({}) n'est pas renseigné", i.id, i.label),
@@ -277,6 +305,7 @@ fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
         Value::Object(m) => m,
         other => {
             s.error(
+                "BIL-013",
                 path,
                 Point::Value,
                 format!("`finances` doit être un objet, pas {}", type_name(other)),
@@ -305,23 +334,23 @@ fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
                 let x = n.as_f64().unwrap_or(f64::NAN);
                 let may_be_negative = matches!(k.as_str(), "resultat" | "fonds_propres");
                 if !x.is_finite() {
-                    s.error(p, Point::Value, format!("`{k}` n'est pas un nombre fini"), "écrivez un nombre");
+                    s.error("BIL-014", p, Point::Value, tr!("`{k}` n'est pas un nombre fini", "`{k}` is not a finite number"), Text::new("écrivez un nombre", "write a number"));
                 } else if x < 0.0 && !may_be_negative {
-                    s.error(
+                    s.error("BIL-015", 
                         p,
                         Point::Value,
-                        format!("`{k}` est négatif ({x})"),
-                        "seuls `resultat` et `fonds_propres` peuvent être négatifs",
+                        tr!("`{k}` est négatif ({x})", "`{k}` is negative ({x})"),
+                        Text::new("seuls `resultat` et `fonds_propres` peuvent être négatifs", "only `resultat` and `fonds_propres` may be negative"),
                     );
                 } else {
                     *slot = Some(x);
                 }
             }
-            other => s.error(
+            other => s.error("BIL-016", 
                 p,
                 Point::Value,
                 format!("`{k}` doit être un nombre, pas {}", type_name(other)),
-                "écrivez le montant sans guillemets ni symbole (12500.50), ou null s'il n'est pas connu",
+                Text::new("écrivez le montant sans guillemets ni symbole (12500.50), ou null s'il n'est pas connu", "write the amount without quotes or symbol (12500.50), or null if it is not known"),
             ),
         }
     }
@@ -350,16 +379,17 @@ fn entries(
                         .join(", ")
                 ),
             };
-            s.error(
+            s.error("BIL-017", 
                 p,
                 Point::Key,
-                format!("indicateur inconnu `{id}` : il n'est pas dans le tableau de bord de la convention"),
+                tr!("indicateur inconnu `{id}` : il n'est pas dans le tableau de bord de la convention", "unknown indicator `{id}`: it is not in the convention's dashboard"),
                 hint,
             );
             continue;
         };
         let Value::Object(e) = v else {
             s.error(
+                "BIL-018",
                 p,
                 Point::Value,
                 format!(
@@ -384,48 +414,48 @@ fn entries(
                     Value::Number(n) if n.as_f64().is_some_and(f64::is_finite) => {
                         r.value = n.as_f64()
                     }
-                    other => s.error(
+                    other => s.error("BIL-019", 
                         kp,
                         Point::Value,
                         format!(
                             "la valeur de `{id}` doit être un nombre, pas {}",
                             type_name(other)
                         ),
-                        "écrivez le nombre sans guillemets ni unité (418 ou 52.5), ou null s'il n'est pas connu",
+                        Text::new("écrivez le nombre sans guillemets ni unité (418 ou 52.5), ou null s'il n'est pas connu", "write the number without quotes or unit (418 or 52.5), or null if it is not known"),
                     ),
                 },
                 ("status", IndicatorType::Qualitative) => match v {
                     Value::Null => {}
                     Value::String(t) => match QualStatus::parse(t) {
                         Some(st) => r.status = Some(st),
-                        None => s.error(
+                        None => s.error("BIL-020", 
                             kp,
                             Point::Value,
-                            format!("statut inconnu « {t} » pour `{id}`"),
+                            tr!("statut inconnu « {t} » pour `{id}`", "unknown status « {t} » for `{id}`"),
                             match closest(t, QualStatus::WORDS) {
-                                Some(c) => format!("vouliez-vous dire « {c} » ?"),
-                                None => "statuts possibles : « atteint », « partiellement atteint », « non atteint »".to_string(),
+                                Some(c) => tr!("vouliez-vous dire « {c} » ?", "did you mean « {c} »?"),
+                                None => Text::new("statuts possibles : « atteint », « partiellement atteint », « non atteint »", "possible statuses: « atteint », « partiellement atteint », « non atteint »"),
                             },
                         ),
                     },
-                    other => s.error(
+                    other => s.error("BIL-021", 
                         kp,
                         Point::Value,
                         format!("le statut de `{id}` doit être un texte, pas {}", type_name(other)),
-                        "statuts possibles : « atteint », « partiellement atteint », « non atteint »",
+                        Text::new("statuts possibles : « atteint », « partiellement atteint », « non atteint »", "possible statuses: « atteint », « partiellement atteint », « non atteint »"),
                     ),
                 },
-                ("value", IndicatorType::Qualitative) => s.error(
+                ("value", IndicatorType::Qualitative) => s.error("BIL-022", 
                     kp,
                     Point::Key,
-                    format!("`{id}` est un indicateur qualitatif : il prend un `status`, pas une `value`"),
-                    "écrivez \"status\": « atteint », « partiellement atteint » ou « non atteint »",
+                    tr!("`{id}` est un indicateur qualitatif : il prend un `status`, pas une `value`", "`{id}` is a qualitative indicator: it takes a `status`, not a `value`"),
+                    Text::new("écrivez \"status\": « atteint », « partiellement atteint » ou « non atteint »", "write \"status\": « atteint », « partiellement atteint » or « non atteint »"),
                 ),
-                ("status", IndicatorType::Quantitative) => s.error(
+                ("status", IndicatorType::Quantitative) => s.error("BIL-023", 
                     kp,
                     Point::Key,
-                    format!("`{id}` est un indicateur quantitatif : il prend une `value` (un nombre), pas un `status`"),
-                    "écrivez \"value\": la valeur réalisée ; le statut est calculé à partir de la cible",
+                    tr!("`{id}` est un indicateur quantitatif : il prend une `value` (un nombre), pas un `status`", "`{id}` is a quantitative indicator: it takes a `value` (a number), not a `status`"),
+                    Text::new("écrivez \"value\": la valeur réalisée ; le statut est calculé à partir de la cible", "write \"value\": the value reached; the status is computed from the target"),
                 ),
                 _ => unknown_key(s, kp, k, &ENTRY_KEYS),
             }
@@ -452,11 +482,10 @@ pub fn review_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(i32, Strin
             Ok(v) if name.len() == 4 => v,
             _ => {
                 diags.push(
-                    Diagnostic::error(format!(
-                        "le dossier reviews/{name} n'est pas une année"
-                    ))
+                    Diagnostic::error(tr!("le dossier reviews/{name} n'est pas une année", "the folder reviews/{name} is not a year"
+                    )).code("BIL-002")
                     .in_file(&p)
-                    .with_hint("les bilans vont dans reviews/<année>/<association>.json, par exemple reviews/2026/"),
+                    .with_hint(Text::new("les bilans vont dans reviews/<année>/<association>.json, par exemple reviews/2026/", "reviews go in reviews/<year>/<association>.json, e.g. reviews/2026/")),
                 );
                 continue;
             }
@@ -486,18 +515,9 @@ pub fn load_one(
     id: &str,
     path: &Path,
 ) -> (Option<Review>, Vec<Diagnostic>) {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::encoding::read_text(path) {
         Ok(t) => t,
-        Err(e) => {
-            return (
-                None,
-                vec![
-                    Diagnostic::error(format!("impossible de lire le fichier de bilan : {e}"))
-                        .in_file(path)
-                        .with_hint("vérifiez ses droits de lecture et qu'il est en UTF-8"),
-                ],
-            );
-        }
+        Err(d) => return (None, vec![d]),
     };
     let entry = prog.associations.iter().find(|a| a.id == id);
     if let Some(e) = entry
@@ -515,10 +535,10 @@ pub fn check_config(prog: &Programme) -> Vec<Diagnostic> {
     let c: &ReviewConfig = &prog.file.review;
     let file = prog.root.join("charta.toml");
     let mut out = Vec::new();
-    let mut bad = |key: &str, message: String, hint: &str| {
+    let mut bad = |key: &str, message: Text, hint: Text| {
         let path = JsonPath::root().key("review").key(key);
         out.push(crate::check::programme::diag_at(
-            Diagnostic::error(message).with_hint(hint),
+            Diagnostic::error(message).code("BIL-003").with_hint(hint),
             &file,
             &prog.toml_text,
             &path,
@@ -533,19 +553,30 @@ pub fn check_config(prog: &Programme) -> Vec<Diagnostic> {
         if !v.is_finite() || v < 0.0 {
             bad(
                 k,
-                format!("`review.{k}` doit être un nombre positif ou nul ({v})"),
-                "voir docs/interface.md, table [review]",
+                tr!(
+                    "`review.{k}` doit être un nombre positif ou nul ({v})",
+                    "`review.{k}` must be a number, zero or more ({v})"
+                ),
+                Text::new(
+                    "voir docs/interface.md, table [review]",
+                    "see docs/interface.md, table [review]",
+                ),
             );
         }
     }
     if c.partial_percent > c.achieved_percent {
         bad(
             "partial_percent",
-            format!(
+            tr!(
                 "`review.partial_percent` ({}) dépasse `review.achieved_percent` ({})",
-                c.partial_percent, c.achieved_percent
+                "`review.partial_percent` ({}) exceeds `review.achieved_percent` ({})",
+                c.partial_percent,
+                c.achieved_percent
             ),
-            "le seuil « partiellement atteint » doit être inférieur ou égal au seuil « atteint »",
+            Text::new(
+                "le seuil « partiellement atteint » doit être inférieur ou égal au seuil « atteint »",
+                "the « partiellement atteint » threshold must be at most the « atteint » threshold",
+            ),
         );
     }
     out

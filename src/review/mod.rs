@@ -23,12 +23,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::batch::write_atomic;
-use crate::diagnostic::{Diagnostic, has_errors};
+use crate::diagnostic::{Diagnostic, Text, has_errors};
 use crate::french;
 use crate::load::Programme;
 use crate::model::{AssociationFile, Direction, IndicatorType, ReviewConfig, Target};
 use crate::pdf::{Chart, PdfEngine, PdfMeta};
 use crate::render::escape_markdown;
+use crate::tr;
 
 pub use data::{Finances, QualStatus, Reported, Review};
 
@@ -829,9 +830,17 @@ pub fn load_reviews(
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("impossible d'écrire {} : {e}", path.display()))
-        .in_file(path)
-        .with_hint("vérifiez que le dossier de sortie est accessible en écriture et que le disque n'est pas plein")
+    Diagnostic::error(tr!(
+        "impossible d'écrire {}\u{a0}: {e}",
+        "cannot write {}: {e}",
+        path.display()
+    ))
+    .code("FIC-003")
+    .in_file(path)
+    .with_hint(Text::new(
+        "vérifiez que le dossier de sortie est accessible en écriture et que le disque n'est pas plein",
+        "check that the output folder is writable and that the disk is not full",
+    ))
 }
 
 /// Why `charta review` wrote nothing, or not everything.
@@ -857,6 +866,7 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Revie
                     "association `{}` ignorée : son fichier ne peut pas être lu",
                     e.id
                 ))
+                .code("BIL-024")
                 .in_file(&e.path)
                 .with_hint("lancez `charta check` pour voir les erreurs"),
             );
@@ -883,7 +893,7 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Revie
         match &engine {
             None => Ok(None),
             Some(engine) => engine.render(md, meta).map(|o| Some(o.pdf)).map_err(|e| {
-                Diagnostic::error(format!("{name} : la mise en page PDF a échoué : {e}"))
+                Diagnostic::error(format!("{name} : la mise en page PDF a échoué : {e}")).code("BIL-025")
                     .with_hint("c'est un défaut de charta ou de sa mise en page, pas des données : signalez-le")
             }),
         }
@@ -898,9 +908,12 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Revie
         .thread_name(|n| format!("charta-review-{n}"))
         .build()
         .map_err(|e| {
-            ReviewError::Fault(vec![Diagnostic::error(format!(
-                "impossible de démarrer les threads de travail : {e}"
-            ))])
+            ReviewError::Fault(vec![
+                Diagnostic::error(format!(
+                    "impossible de démarrer les threads de travail : {e}"
+                ))
+                .code("BIL-026"),
+            ])
         })?;
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Result<usize, Diagnostic>>> = Mutex::new(Vec::new());

@@ -139,7 +139,7 @@ fn a_signed_convention_is_never_silently_changed() {
         .find(|d| d.message.starts_with(signed))
         .expect("a diagnostic names it");
     assert!(
-        d.message.contains("signed on 2026-02-10 would change"),
+        d.message.contains("signée le 2026-02-10 changerait"),
         "{}",
         d.message
     );
@@ -148,7 +148,7 @@ fn a_signed_convention_is_never_silently_changed() {
         "says what changed: {}",
         d.message
     );
-    assert!(d.hint.as_deref().unwrap().contains("amendment (avenant)"));
+    assert!(d.hint.as_deref().unwrap().contains("que par avenant"));
     assert_eq!(
         std::fs::read(dir.join(format!("out/{signed}.md"))).unwrap(),
         md_before
@@ -237,15 +237,15 @@ fn a_removed_association_keeps_its_files_and_is_reported_until_they_go() {
             .diagnostics
             .iter()
             .map(|d| d.to_string())
-            .filter(|d| d.contains("no association file"))
+            .filter(|d| d.contains("n'a plus de fichier d'association"))
             .collect();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
-            warnings[0].contains("`recyclerie-vaudrecourt` has no association file any more")
+            warnings[0].contains("`recyclerie-vaudrecourt` n'a plus de fichier d'association")
                 && warnings[0].contains(
-                    "`recyclerie-vaudrecourt.md` is left in place and keeps its manifest entry"
+                    "`recyclerie-vaudrecourt.md` reste en place et garde son entrée au manifeste"
                 )
-                && warnings[0].contains("delete it if the convention is withdrawn"),
+                && warnings[0].contains("supprimez-le si la convention est retirée"),
             "{}",
             warnings[0]
         );
@@ -265,7 +265,7 @@ fn a_removed_association_keeps_its_files_and_is_reported_until_they_go() {
     assert!(
         !r.diagnostics
             .iter()
-            .any(|d| d.message.contains("no association file")),
+            .any(|d| d.message.contains("n'a plus de fichier d'association")),
         "{:?}",
         r.diagnostics
     );
@@ -314,14 +314,14 @@ fn a_refused_rebuild_exits_1_and_says_what_changed() {
     );
     assert!(
         r.stderr.contains(&format!(
-            "error: {SIGNED}: convention signed on 2026-02-10 would change"
+            "erreur [GEN-006]\u{a0}: {SIGNED}\u{a0}: la convention signée le 2026-02-10 changerait"
         )),
         "{}",
         r.stderr
     );
     assert!(
         r.stderr
-            .contains("0 rendered, 7 unchanged, 1 refused, 0 failed"),
+            .contains("0 établie(s), 7 inchangée(s), 1 refusée(s), 0 en échec"),
         "{}",
         r.stderr
     );
@@ -456,7 +456,7 @@ fn a_template_or_programme_change_reaching_a_signed_text_is_refused() {
         .iter()
         .find(|d| d.message.starts_with(SIGNED))
         .expect("a diagnostic names it");
-    assert!(d.message.contains("would change"), "{}", d.message);
+    assert!(d.message.contains("changerait"), "{}", d.message);
     assert!(signed_files(&out) == before);
     assert_manifest_true(&out);
 }

@@ -22,6 +22,10 @@ fn corpus() -> PathBuf {
 
 fn charta(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_charta"))
+        // French, as a user without an English locale reads it.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .args(args)
         .output()
         .expect("charta runs");
@@ -239,9 +243,9 @@ macro_rules! cases {
                         .map(|v| v.iter().map(found).collect())
                         .unwrap_or_default();
                     // In one programme the copies share a reference and a SIRET with each other.
-                    got.retain(|f| !f.message.contains("is also used by") && !f.message.contains("is also the SIRET of"));
+                    got.retain(|f| !f.message.contains("est aussi employée par") && !f.message.contains("est aussi celui de"));
                     let mut want: Vec<Found> = vec![$($f),*];
-                    want.retain(|f| !f.message.contains("is also used by") && !f.message.contains("is also the SIRET of"));
+                    want.retain(|f| !f.message.contains("est aussi employée par") && !f.message.contains("est aussi celui de"));
                     got.sort();
                     want.sort();
                     assert_eq!(got, want, "{}", $case);
@@ -267,198 +271,198 @@ macro_rules! cases {
 
 cases! {
     annee_en_trop: "annee-en-trop" => [
-        E("`eligible_cost` has an amount for 2029, which is not a year of the convention", "20:71", "convention.eligible_cost.2029"),
+        E("`eligible_cost` a un montant pour 2029, qui n'est pas une année de la convention", "20:71", "convention.eligible_cost.2029"),
     ];
     annee_reference_apres: "annee-reference-apres" => [
-        E("the baseline year 2027 of indicator `O2-I1` is after the first year of the convention (2026)", "52:94", "dashboard.objectives[1].indicators[0].baseline_year"),
+        E("l'année de référence 2027 de l'indicateur `O2-I1` est postérieure à la première année de la convention (2026)", "52:94", "dashboard.objectives[1].indicators[0].baseline_year"),
     ];
     annee_manquante: "annee-manquante" => [
-        E("`funding` has no amount for 2028", "19:5", "convention.funding"),
+        E("`funding` n'a pas de montant pour 2028", "19:5", "convention.funding"),
     ];
     annees_non_consecutives: "annees-non-consecutives" => [
-        E("years are not consecutive: 2026 is followed by 2028", "17:21", "convention.years[1]"),
+        E("les années ne se suivent pas\u{a0}: 2026 est suivie de 2028", "17:21", "convention.years[1]"),
         E("`other_public_subsidies` a un montant pour 2027, qui n'est pas une année de la convention", "9:146", "association.other_public_subsidies.2027"),
         W("`other_public_subsidies` n'a pas de montant pour 2029 : cette année, le seuil de 153 000 € n'est apprécié que sur cette contribution", "9:104", "association.other_public_subsidies"),
     ];
     annuelle_deux_ans: "annuelle-deux-ans" => [
-        E("an annuelle convention covers exactly one year; this one covers 3 [2026, 2027, 2028]", "17:14", "convention.years"),
+        E("une convention annuelle couvre une seule année\u{a0}; celle-ci en couvre 3 [2026, 2027, 2028]", "17:14", "convention.years"),
     ];
     avance_hors_bornes: "avance-hors-bornes" => [
-        E("advance of 120 % is not between 0 and 100 %", "21:36", "convention.payment.advance_percent"),
+        E("une avance de 120\u{a0}% n'est pas comprise entre 0 et 100\u{a0}%", "21:36", "convention.payment.advance_percent"),
     ];
     banque_absente: "banque-absente" => [
-        E("a cpo convention needs the association's bank details", "3:3", "association.bank"),
+        E("une convention cpo requiert les coordonnées bancaires de l'association", "3:3", "association.bank"),
     ];
     bic_format: "bic-format" => [
-        E("BIC `CCOPFRP` is not 8 or 11 capital letters and digits", "11:60", "association.bank.bic"),
+        E("le BIC `CCOPFRP` n'est pas fait de 8 ou 11 majuscules et chiffres", "11:60", "association.bank.bic"),
     ];
     cadre_avec_financement: "cadre-avec-financement" => [
-        W("`funding` is ignored in a cadre convention, which has no financial commitment", "19:5", "convention.funding"),
-        W("`eligible_cost` is ignored in a cadre convention, which has no financial commitment", "20:5", "convention.eligible_cost"),
-        W("`payment` is ignored in a cadre convention, which has no financial commitment", "21:5", "convention.payment"),
+        W("`funding` est ignoré dans une convention cadre, qui ne comporte pas d'engagement financier", "19:5", "convention.funding"),
+        W("`eligible_cost` est ignoré dans une convention cadre, qui ne comporte pas d'engagement financier", "20:5", "convention.eligible_cost"),
+        W("`payment` est ignoré dans une convention cadre, qui ne comporte pas d'engagement financier", "21:5", "convention.payment"),
     ];
     cer_absent: "cer-absent" => [
         E("date de souscription du contrat d'engagement républicain absente : la convention ne peut pas l'inventer", "3:3", "association.cer_signed_on"),
     ];
     cer_date_invalide: "cer-date-invalide" => [
-        E("`cer_signed_on` `17/10/2025` is not a valid date", "12:22", "association.cer_signed_on"),
+        E("`cer_signed_on` `17/10/2025` n'est pas une date valide", "12:22", "association.cer_signed_on"),
     ];
     champ_inconnu: "champ-inconnu" => [
-        E("unknown field `fundng`", "19:5", "convention.fundng"),
+        E("champ inconnu `fundng`", "19:5", "convention.fundng"),
     ];
     champ_manquant: "champ-manquant" => [
-        E("missing field `siret` in `association`", "3:3", "association"),
+        E("champ `siret` manquant dans `association`", "3:3", "association"),
     ];
     cible_manquante: "cible-manquante" => [
-        E("indicator `O2-I1` has no target for 2028", "52:28", "dashboard.objectives[1].indicators[0].targets"),
+        E("l'indicateur `O2-I1` n'a pas de cible pour 2028", "52:28", "dashboard.objectives[1].indicators[0].targets"),
     ];
     cible_nombre: "cible-nombre" => [
-        E("qualitative indicator `O1-I2` has a number target for 2027", "43:61", "dashboard.objectives[0].indicators[1].targets.2027"),
+        E("l'indicateur qualitatif `O1-I2` a une cible en nombre pour 2027", "43:61", "dashboard.objectives[0].indicators[1].targets.2027"),
     ];
     cible_texte: "cible-texte" => [
-        E("quantitative indicator `O1-I1` has a text target for 2027", "41:62", "dashboard.objectives[0].indicators[0].targets.2027"),
+        E("l'indicateur quantitatif `O1-I1` a une cible en texte pour 2027", "41:62", "dashboard.objectives[0].indicators[0].targets.2027"),
     ];
     clause_ajout_non_optionnelle: "clause-ajout-non-optionnelle" => [
-        E("clause `objet-projet` is not optional: it cannot be added", "24:54", "convention.clauses.add[1]"),
+        E("la clause `objet-projet` n'est pas facultative\u{a0}: elle ne peut pas être ajoutée", "24:54", "convention.clauses.add[1]"),
     ];
     clause_inconnue: "clause-inconnue" => [
-        E("clause `mise-a-dispo-locaux` (in `clauses.add`) does not exist", "24:25", "convention.clauses.add[0]"),
+        E("la clause `mise-a-dispo-locaux` (dans `clauses.add`) n'existe pas", "24:25", "convention.clauses.add[0]"),
     ];
     clause_retrait_citee: "clause-retrait-citee" => [
-        E("clause `cout-adaptation` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
-        E("clause `contribution-annualite` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
-        E("clause `versement-modalites` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
-        E("clause `versement-delai` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
-        E("clause `sanctions-financieres` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
-        E("clause `evaluation-annuelle` cites `justificatifs`, which is not part of this convention", "24:66", "convention.clauses.remove[0]"),
+        E("la clause `cout-adaptation` cite `justificatifs`, qui ne fait pas partie de cette convention", "24:66", "convention.clauses.remove[0]"),
+        E("la clause `contribution-annualite` cite `justificatifs`, qui ne fait pas partie de cette convention", "24:66", "convention.clauses.remove[0]"),
+        E("la clause `versement-modalites` cite `justificatifs`, qui ne fait pas partie de cette convention", "24:66", "convention.clauses.remove[0]"),
+        E("la clause `versement-delai` cite `justificatifs`, qui ne fait pas partie de cette convention", "24:66", "convention.clauses.remove[0]"),
+        E("la clause `sanctions-financieres` cite `justificatifs`, qui ne fait pas partie de cette convention", "24:66", "convention.clauses.remove[0]"),
+        E("la clause `evaluation-annuelle` cite `justificatifs`, qui ne fait pas partie de cette convention", "24:66", "convention.clauses.remove[0]"),
     ];
     clause_retrait_optionnelle: "clause-retrait-optionnelle" => [
-        E("clause `comite-de-suivi` is optional: there is nothing to remove", "24:66", "convention.clauses.remove[0]"),
+        E("la clause `comite-de-suivi` est facultative\u{a0}: il n'y a rien à retirer", "24:66", "convention.clauses.remove[0]"),
     ];
     cle_en_double: "cle-en-double" => [
-        E("`2027` is given twice", "19:47", "convention.funding.2027"),
+        E("`2027` est donné deux fois", "19:47", "convention.funding.2027"),
     ];
     cpo_longue: "cpo-longue" => [
-        W("this cpo covers 5 years; the circular of 29 September 2015 recommends at most 4", "17:14", "convention.years"),
+        W("cette cpo couvre 5 ans\u{a0}; la circulaire du 29 septembre 2015 recommande 4 ans au plus", "17:14", "convention.years"),
     ];
     cpo_un_an: "cpo-un-an" => [
-        E("a cpo covers at least two years; this one covers 1 [2026]", "17:14", "convention.years"),
-        E("`funding` has an amount for 2027, which is not a year of the convention", "19:32", "convention.funding.2027"),
-        E("`funding` has an amount for 2028, which is not a year of the convention", "19:47", "convention.funding.2028"),
-        E("`eligible_cost` has an amount for 2027, which is not a year of the convention", "20:39", "convention.eligible_cost.2027"),
-        E("`eligible_cost` has an amount for 2028, which is not a year of the convention", "20:55", "convention.eligible_cost.2028"),
+        E("une cpo couvre au moins deux ans\u{a0}; celle-ci couvre 1 an(s) [2026]", "17:14", "convention.years"),
+        E("`funding` a un montant pour 2027, qui n'est pas une année de la convention", "19:32", "convention.funding.2027"),
+        E("`funding` a un montant pour 2028, qui n'est pas une année de la convention", "19:47", "convention.funding.2028"),
+        E("`eligible_cost` a un montant pour 2027, qui n'est pas une année de la convention", "20:39", "convention.eligible_cost.2027"),
+        E("`eligible_cost` a un montant pour 2028, qui n'est pas une année de la convention", "20:55", "convention.eligible_cost.2028"),
         E("`other_public_subsidies` a un montant pour 2027, qui n'est pas une année de la convention", "9:146", "association.other_public_subsidies.2027"),
         E("`other_public_subsidies` a un montant pour 2028, qui n'est pas une année de la convention", "9:161", "association.other_public_subsidies.2028"),
-        E("indicator `O1-I1` has a target for 2027, which is not a year of the convention", "41:54", "dashboard.objectives[0].indicators[0].targets.2027"),
-        E("indicator `O1-I1` has a target for 2028, which is not a year of the convention", "41:67", "dashboard.objectives[0].indicators[0].targets.2028"),
-        E("indicator `O1-I2` has a target for 2027, which is not a year of the convention", "43:53", "dashboard.objectives[0].indicators[1].targets.2027"),
-        E("indicator `O1-I2` has a target for 2028, which is not a year of the convention", "43:89", "dashboard.objectives[0].indicators[1].targets.2028"),
-        E("indicator `O2-I1` has a target for 2027, which is not a year of the convention", "52:52", "dashboard.objectives[1].indicators[0].targets.2027"),
-        E("indicator `O2-I1` has a target for 2028, which is not a year of the convention", "52:64", "dashboard.objectives[1].indicators[0].targets.2028"),
+        E("l'indicateur `O1-I1` a une cible pour 2027, qui n'est pas une année de la convention", "41:54", "dashboard.objectives[0].indicators[0].targets.2027"),
+        E("l'indicateur `O1-I1` a une cible pour 2028, qui n'est pas une année de la convention", "41:67", "dashboard.objectives[0].indicators[0].targets.2028"),
+        E("l'indicateur `O1-I2` a une cible pour 2027, qui n'est pas une année de la convention", "43:53", "dashboard.objectives[0].indicators[1].targets.2027"),
+        E("l'indicateur `O1-I2` a une cible pour 2028, qui n'est pas une année de la convention", "43:89", "dashboard.objectives[0].indicators[1].targets.2028"),
+        E("l'indicateur `O2-I1` a une cible pour 2027, qui n'est pas une année de la convention", "52:52", "dashboard.objectives[1].indicators[0].targets.2027"),
+        E("l'indicateur `O2-I1` a une cible pour 2028, qui n'est pas une année de la convention", "52:64", "dashboard.objectives[1].indicators[0].targets.2028"),
     ];
     date_decision_invalide: "date-decision-invalide" => [
-        E("decision date `2026-02-30` is not a valid date", "22:59", "convention.decision.date"),
+        E("la date de décision `2026-02-30` n'est pas une date valide", "22:59", "convention.decision.date"),
     ];
     date_signature_invalide: "date-signature-invalide" => [
-        E("signature date `10 février 2026` is not a valid date", "23:59", "convention.signature.date"),
+        E("la date de signature `10 février 2026` n'est pas une date valide", "23:59", "convention.signature.date"),
     ];
     financement_absent: "financement-absent" => [
-        E("a cpo convention needs `funding`", "14:3", "convention.funding"),
+        E("une convention cpo requiert `funding`", "14:3", "convention.funding"),
     ];
     financement_superieur: "financement-superieur" => [
-        E("funding for 2027 (45000 €) exceeds the eligible cost (42000 €)", "19:40", "convention.funding.2027"),
+        E("le financement de 2027 (45000 €) dépasse le coût éligible (42000 €)", "19:40", "convention.funding.2027"),
     ];
     iban_cle_rib: "iban-cle-rib" => [
-        E("IBAN FR6842559100000801357924699: the RIB key 99 does not match the bank, branch and account numbers", "11:22", "association.bank.iban"),
+        E("IBAN FR6842559100000801357924699\u{a0}: la clé RIB 99 ne correspond pas aux codes banque, guichet et numéro de compte", "11:22", "association.bank.iban"),
     ];
     iban_longueur: "iban-longueur" => [
-        E("IBAN FR764255910000080135792465 has 26 characters; a FR IBAN has 27", "11:22", "association.bank.iban"),
+        E("l'IBAN FR764255910000080135792465 compte 26 caractères\u{a0}; un IBAN FR en compte 27", "11:22", "association.bank.iban"),
     ];
     iban_mod97: "iban-mod97" => [
-        E("IBAN FR7642559100000801357924653 fails the mod-97 check", "11:22", "association.bank.iban"),
+        E("l'IBAN FR7642559100000801357924653 ne passe pas le contrôle modulo 97", "11:22", "association.bank.iban"),
     ];
     indicateur_en_double: "indicateur-en-double" => [
-        E("indicator id `O1-I1` is used twice (also dashboard.objectives[0].indicators[0])", "51:18", "dashboard.objectives[1].indicators[0].id"),
+        E("l'identifiant d'indicateur `O1-I1` est employé deux fois (aussi dashboard.objectives[0].indicators[0])", "51:18", "dashboard.objectives[1].indicators[0].id"),
     ];
     indicateur_sans_definition: "indicateur-sans-definition" => [
-        W("quantitative indicator `O2-I1` has no definition", "51:11", "dashboard.objectives[1].indicators[0].definition"),
+        W("l'indicateur quantitatif `O2-I1` n'a pas de définition", "51:11", "dashboard.objectives[1].indicators[0].definition"),
     ];
     indicateur_sans_nature: "indicateur-sans-nature" => [
-        W("quantitative indicator `O1-I1` does not say whether its targets are annual flows or stocks", "40:11", "dashboard.objectives[0].indicators[0].measure"),
+        W("l'indicateur quantitatif `O1-I1` ne dit pas si ses cibles sont des flux annuels ou des stocks", "40:11", "dashboard.objectives[0].indicators[0].measure"),
     ];
     indicateur_sans_unite: "indicateur-sans-unite" => [
-        E("quantitative indicator `O2-I1` has no unit", "51:11", "dashboard.objectives[1].indicators[0].unit"),
+        E("l'indicateur quantitatif `O2-I1` n'a pas d'unité", "51:11", "dashboard.objectives[1].indicators[0].unit"),
     ];
     montant_decimales: "montant-decimales" => [
-        E("amount 47500.555 has more than two decimals", "19:55", "convention.funding.2028"),
+        E("le montant 47500.555 a plus de deux décimales", "19:55", "convention.funding.2028"),
     ];
     montant_negatif: "montant-negatif" => [
-        E("amount -152000 is negative", "20:47", "convention.eligible_cost.2027"),
+        E("le montant -152000 est négatif", "20:47", "convention.eligible_cost.2027"),
     ];
     objectif_en_double: "objectif-en-double" => [
-        E("objective id `O1` is used twice (also dashboard.objectives[0])", "47:15", "dashboard.objectives[1].id"),
+        E("l'identifiant d'objectif `O1` est employé deux fois (aussi dashboard.objectives[0])", "47:15", "dashboard.objectives[1].id"),
     ];
     plusieurs_problemes: "plusieurs-problemes" => [
-        E("unknown field `legal_from`", "6:5", "association.legal_from"),
-        E("SIRET 80214763700029 fails the Luhn check", "8:14", "association.siret"),
-        E("expected a string, found the number 55900", "9:63", "association.address.postcode"),
-        E("IBAN FR7642559100000801357924653 fails the mod-97 check", "11:22", "association.bank.iban"),
-        E("amount 47500.555 has more than two decimals", "19:55", "convention.funding.2028"),
-        E("advance of 120 % is not between 0 and 100 %", "21:36", "convention.payment.advance_percent"),
-        E("quantitative indicator `O1-I1` has a text target for 2027", "41:62", "dashboard.objectives[0].indicators[0].targets.2027"),
-        E("objective `O2` refers to priority `P9`, which charta.toml does not define", "48:21", "dashboard.objectives[1].priority"),
+        E("champ inconnu `legal_from`", "6:5", "association.legal_from"),
+        E("le SIRET 80214763700029 ne passe pas le contrôle de Luhn", "8:14", "association.siret"),
+        E("un texte attendu, trouvé le nombre 55900", "9:63", "association.address.postcode"),
+        E("l'IBAN FR7642559100000801357924653 ne passe pas le contrôle modulo 97", "11:22", "association.bank.iban"),
+        E("le montant 47500.555 a plus de deux décimales", "19:55", "convention.funding.2028"),
+        E("une avance de 120\u{a0}% n'est pas comprise entre 0 et 100\u{a0}%", "21:36", "convention.payment.advance_percent"),
+        E("l'indicateur quantitatif `O1-I1` a une cible en texte pour 2027", "41:62", "dashboard.objectives[0].indicators[0].targets.2027"),
+        E("l'objectif `O2` renvoie à la priorité `P9`, que charta.toml ne définit pas", "48:21", "dashboard.objectives[1].priority"),
     ];
     priorite_inconnue: "priorite-inconnue" => [
-        E("objective `O2` refers to priority `P9`, which charta.toml does not define", "48:21", "dashboard.objectives[1].priority"),
+        E("l'objectif `O2` renvoie à la priorité `P9`, que charta.toml ne définit pas", "48:21", "dashboard.objectives[1].priority"),
     ];
     reference_en_double: "reference-en-double" => [
-        W("convention reference `RVM-TEST-2026-001` is also used by associations/bonne-association.json", "16:18", "convention.reference"),
+        W("la référence de convention `RVM-TEST-2026-001` est aussi employée par associations/bonne-association.json", "16:18", "convention.reference"),
     ];
     reference_sans_annee: "reference-sans-annee" => [
-        W("indicator `O1-I1` has a baseline but no `baseline_year`", "40:11", "dashboard.objectives[0].indicators[0].baseline_year"),
+        W("l'indicateur `O1-I1` a une valeur de départ mais pas de `baseline_year`", "40:11", "dashboard.objectives[0].indicators[0].baseline_year"),
     ];
     rna_absent: "rna-absent" => [
-        E("RNA number is missing", "7:5", "association.rna"),
+        E("le numéro RNA manque", "7:5", "association.rna"),
     ];
     rna_format: "rna-format" => [
-        E("RNA number `553001247` is not W followed by 9 digits", "7:12", "association.rna"),
+        E("le numéro RNA `553001247` n'est pas un W suivi de 9 chiffres", "7:12", "association.rna"),
     ];
     signature_avant_decision: "signature-avant-decision" => [
-        W("the signature date 2026-01-10 precedes the decision of 2026-01-23", "23:59", "convention.signature.date"),
+        W("la date de signature 2026-01-10 précède la décision du 2026-01-23", "23:59", "convention.signature.date"),
     ];
     siren_luhn: "siren-luhn" => [
-        E("SIRET 10000000000008: its SIREN 100000000 fails the Luhn check", "8:14", "association.siret"),
+        E("le SIRET 10000000000008\u{a0}: son SIREN 100000000 ne passe pas le contrôle de Luhn", "8:14", "association.siret"),
     ];
     siret_en_double: "siret-en-double" => [
-        W("SIRET 80214763700028 is also the SIRET of associations/bonne-association.json", "8:14", "association.siret"),
+        W("le SIRET 80214763700028 est aussi celui de associations/bonne-association.json", "8:14", "association.siret"),
     ];
     siret_longueur: "siret-longueur" => [
-        E("SIRET `8021476370002` has 13 digits instead of 14", "8:14", "association.siret"),
+        E("le SIRET `8021476370002` compte 13 chiffres au lieu de 14", "8:14", "association.siret"),
     ];
     siret_luhn: "siret-luhn" => [
-        E("SIRET 80214763700029 fails the Luhn check", "8:14", "association.siret"),
+        E("le SIRET 80214763700029 ne passe pas le contrôle de Luhn", "8:14", "association.siret"),
     ];
     sous_23000: "sous-23000" => [
-        W("the funding never exceeds 23 000 € a year (at most 23000 €): below this threshold a convention is not compulsory", "19:5", "convention.funding"),
+        W("le financement ne dépasse jamais 23\u{a0}000\u{a0}€ par an (au plus 23000 €)\u{a0}: sous ce seuil, une convention n'est pas obligatoire", "19:5", "convention.funding"),
     ];
     syntaxe_json: "syntaxe-json" => [
-        E("expected `,` or `}`", "6:5", "association"),
+        E("`,` ou `}` attendu", "6:5", "association"),
     ];
     tableau_vide: "tableau-vide" => [
-        W("the dashboard has no objective", "34:19", "dashboard.objectives"),
+        W("le tableau de bord n'a aucun objectif", "34:19", "dashboard.objectives"),
     ];
     texte_vide: "texte-vide" => [
-        E("`reference` is empty", "16:18", "convention.reference"),
+        E("`reference` est vide", "16:18", "convention.reference"),
     ];
     type_errone: "type-errone" => [
-        E("expected a string, found the number 55900", "9:63", "association.address.postcode"),
+        E("un texte attendu, trouvé le nombre 55900", "9:63", "association.address.postcode"),
     ];
     valeur_inconnue: "valeur-inconnue" => [
-        E("unknown value `non-economique`, expected one of `non-economic`, `de-minimis`, `de-minimis-agricole`, `sieg`", "18:15", "convention.regime"),
+        E("valeur inconnue `non-economique`, valeurs possibles\u{a0}: `non-economic`, `de-minimis`, `de-minimis-agricole`, `sieg`", "18:15", "convention.regime"),
     ];
     valeur_sans_glyphe: "valeur-sans-glyphe" => [
-        E("the character « 🏠 » (U+1F3E0, character 24 of the text) is in no embedded font: the PDF cannot show it", "4:13", "association.name"),
-        E("a control character (U+0007, character 20 of the text) is not text: a convention cannot print it", "9:80", "association.address.city"),
+        E("le caractère «\u{a0}🏠\u{a0}» (U+1F3E0, caractère 24 du texte) n'est dans aucune police embarquée\u{a0}: le PDF ne peut pas l'afficher", "4:13", "association.name"),
+        E("un caractère de contrôle (U+0007, caractère 20 du texte) n'est pas du texte\u{a0}: une convention ne peut pas l'imprimer", "9:80", "association.address.city"),
     ];
 }
 
@@ -498,77 +502,77 @@ fn clause_library_and_template_rules() {
             "citation-fragile",
             "warning",
             "clauses/clause-test.md",
-            "clause `clause-test` cites `locaux` (filled by `mise-a-disposition-locaux`), which can be absent when `clause-test` applies: `mise-a-disposition-locaux` is optional",
+            "la clause `clause-test` cite `locaux` (remplie par `mise-a-disposition-locaux`), qui peut manquer quand `clause-test` s'applique\u{a0}: `mise-a-disposition-locaux` est facultative",
             "10:74",
         ),
         (
             "citation-inconnue",
             "error",
             "clauses/clause-test.md",
-            "clause `clause-test` cites `versment`, which is neither a clause nor a part",
+            "la clause `clause-test` cite `versment`, qui n'est ni une clause ni une partie",
             "10:37",
         ),
         (
             "citation-mauvaise-fonction",
             "error",
             "clauses/clause-test.md",
-            "clause `clause-test` cites `annexe-budget` with `article()`, but it is an annex",
+            "la clause `clause-test` cite `annexe-budget` avec `article()`, mais c'est une annexe",
             "10:33",
         ),
         (
             "condition-champ-inconnu",
             "error",
             "clauses/clause-test.md",
-            "clause `clause-test`: its condition names `convention.knd`, which the context does not have",
+            "clause `clause-test`\u{a0}: sa condition nomme `convention.knd`, que le contexte ne comporte pas",
             "9:1",
         ),
         (
             "corps-champ-inconnu",
             "error",
             "clauses/clause-test.md",
-            "clause `clause-test` uses `asso.nmo`, which the context does not have",
+            "la clause `clause-test` emploie `asso.nmo`, que le contexte ne comporte pas",
             "10:18",
         ),
         (
             "front-matter",
             "error",
             "clauses/clause-test.md",
-            "invalid clause front matter: unknown field `titel`, expected one of `id`, `version`, `title`, `summary`, `source`, `part`, `order`, `condition`, `optional`",
+            "en-tête de clause invalide\u{a0}: champ inconnu `titel`, champs possibles\u{a0}: `id`, `version`, `title`, `summary`, `source`, `part`, `order`, `condition`, `optional`",
             "4:1",
         ),
         (
             "id-en-double",
             "error",
             "clauses/clause-test.md",
-            "clause id `clause-test` is defined twice in the programme",
+            "l'identifiant de clause `clause-test` est défini deux fois dans le programme",
             ":",
         ),
         (
             "partie-en-double",
             "error",
             "templates/cpo.toml",
-            "template `cpo` has two parts with id `duree`",
+            "le gabarit `cpo` a deux parties d'identifiant `duree`",
             "35:1",
         ),
         (
             "partie-inconnue",
             "error",
             "clauses/clause-test.md",
-            "clause `clause-test` fills part `autres-engagement`, which no template has",
+            "la clause `clause-test` remplit la partie `autres-engagement`, qu'aucun gabarit ne comporte",
             "7:1",
         ),
         (
             "rendu-echoue",
             "error",
             "clauses/clause-test.md",
-            "clause `clause-test`: Failed to render 'body': Filter 'majuscules' not found (sample cpo convention, non-economic)",
+            "clause `clause-test`\u{a0}: Failed to render 'body': Filter 'majuscules' not found (convention cpo d'exemple, non-economic)",
             "10:37",
         ),
         (
             "syntaxe-tera",
             "error",
             "clauses/clause-test.md",
-            "clause `clause-test`: Failed to parse 'body':  --> 1:31",
+            "clause `clause-test`\u{a0}: Failed to parse 'body':  --> 1:31",
             "10:31",
         ),
     ];
@@ -596,16 +600,19 @@ fn clause_library_and_template_rules() {
                 hint.contains("{% if 'mise-a-disposition-locaux' in clauses_in_use %}"),
                 "{hint}"
             ),
-            "citation-inconnue" => assert_eq!(hint, "did you mean `versement`?"),
+            "citation-inconnue" => assert_eq!(hint, "vouliez-vous dire `versement`\u{a0}?"),
             "condition-champ-inconnu" => assert!(
-                hint.starts_with("did you mean `convention.kind`?"),
+                hint.starts_with("vouliez-vous dire `convention.kind`\u{a0}?"),
                 "{hint}"
             ),
             "corps-champ-inconnu" => {
-                assert_eq!(hint, "`asso` has: droit_local, nom, rep_feminine, rep_le")
+                assert_eq!(
+                    hint,
+                    "`asso` comporte\u{a0}: droit_local, nom, rep_feminine, rep_le"
+                )
             }
-            "front-matter" => assert_eq!(hint, "did you mean `title`?"),
-            "partie-inconnue" => assert_eq!(hint, "did you mean `autres-engagements`?"),
+            "front-matter" => assert_eq!(hint, "vouliez-vous dire `title`\u{a0}?"),
+            "partie-inconnue" => assert_eq!(hint, "vouliez-vous dire `autres-engagements`\u{a0}?"),
             _ => {}
         }
     }
@@ -616,26 +623,26 @@ fn charta_toml_rules() {
     let cases: &[(&str, &str, &str, &str)] = &[
         (
             "siret-financeur",
-            "funder SIRET 20009917400018 fails the Luhn check",
+            "le SIRET du financeur 20009917400018 ne passe pas le contrôle de Luhn",
             "14:9",
             "funder.siret",
         ),
         (
             "date-charte",
-            "charter date `2024-06-31` is not a valid date",
+            "la date de la charte `2024-06-31` n'est pas une date valide",
             "6:16",
             "programme.charter_date",
         ),
         (
             "priorite-en-double",
-            "priority id `P1` is used twice (also priorities[0])",
+            "l'identifiant de priorité `P1` est employé deux fois (aussi priorities[0])",
             "24:6",
             "priorities[1].id",
         ),
         (
             "titre-sans-glyphe",
-            "the character « 🌱 » (U+1F331, character 31 of the text) is in no embedded font: \
-             the PDF cannot show it",
+            "le caractère «\u{a0}🌱\u{a0}» (U+1F331, caractère 31 du texte) n'est dans aucune police embarquée\u{a0}: \
+             le PDF ne peut pas l'afficher",
             "25:9",
             "priorities[1].title",
         ),
@@ -742,17 +749,17 @@ fn json_report_format() {
     assert_eq!(
         keys,
         [
-            "severity", "file", "line", "column", "path", "message", "hint"
+            "severity", "code", "file", "line", "column", "path", "message", "hint"
         ]
     );
     assert_eq!(d["severity"], "error");
-    assert_eq!(d["message"], "unknown field `legal_from`");
+    assert_eq!(d["message"], "champ inconnu `legal_from`");
     assert_eq!(
         (d["line"].as_u64(), d["column"].as_u64()),
         (Some(6), Some(5))
     );
     assert_eq!(d["path"], "association.legal_from");
-    assert_eq!(d["hint"], "did you mean `legal_form`?");
+    assert_eq!(d["hint"], "vouliez-vous dire `legal_form`\u{a0}?");
 }
 
 #[test]
@@ -763,23 +770,26 @@ fn text_report_tells_where_and_how() {
     assert!(out.is_empty());
     let file = prog.path().join("associations/champ-inconnu.json");
     let expected = format!(
-        "error: unknown field `fundng`\n  --> {}:19:5\n   |\n19 |     \"fundng\": {{\"2026\": 45000, \"2027\": 45000, \"2028\": 47500.5}},\n   |     ^\n  = at: convention.fundng\n  = hint: did you mean `funding`?\n",
+        "erreur [DON-092]\u{a0}: champ inconnu `fundng`\n  --> {}:19:5\n   |\n19 |     \"fundng\": {{\"2026\": 45000, \"2027\": 45000, \"2028\": 47500.5}},\n   |     ^\n  = à\u{a0}: convention.fundng\n  = aide\u{a0}: vouliez-vous dire `funding`\u{a0}?\n",
         file.display()
     );
     assert!(err.contains(&expected), "{err}");
     assert!(
-        err.contains("warning: the funding never exceeds 23 000 € a year"),
+        err.contains("avertissement [DON-022]\u{a0}: le financement ne dépasse jamais 23\u{a0}000\u{a0}€ par an"),
         "{err}"
     );
     assert!(
-        err.ends_with("checked 3 association file(s): 1 error(s), 1 warning(s)\n"),
+        err.ends_with(
+            "3 fichier(s) d'association vérifié(s)\u{a0}: 1 erreur(s), 1 avertissement(s)\n"
+        ),
         "{err}"
     );
     // Grouped by file: champ-inconnu comes before the warning's file (sous-23000).
     assert!(
-        err.find("error: unknown field").expect("error")
+        err.find("erreur [DON-092]\u{a0}: champ inconnu")
+            .expect("error")
             < err
-                .find("warning: the funding never exceeds")
+                .find("avertissement [DON-022]\u{a0}: le financement ne dépasse jamais")
                 .expect("warning")
     );
 }
@@ -807,23 +817,23 @@ fn one_run_reports_the_problems_of_charta_toml_the_library_and_the_data() {
     let clauses = [
         (
             "syntaxe-tera",
-            "clause `clause-syntaxe-tera`: Failed to parse 'body'",
+            "clause `clause-syntaxe-tera`\u{a0}: Failed to parse 'body'",
         ),
         (
             "front-matter",
-            "invalid clause front matter: unknown field `titel`",
+            "en-tête de clause invalide\u{a0}: champ inconnu `titel`",
         ),
         (
             "corps-champ-inconnu",
-            "clause `clause-corps-champ-inconnu` uses `asso.nmo`, which the context does not have",
+            "la clause `clause-corps-champ-inconnu` emploie `asso.nmo`, que le contexte ne comporte pas",
         ),
         (
             "citation-inconnue",
-            "clause `clause-citation-inconnue` cites `versment`, which is neither a clause nor a part",
+            "la clause `clause-citation-inconnue` cite `versment`, qui n'est ni une clause ni une partie",
         ),
         (
             "partie-inconnue",
-            "clause `clause-partie-inconnue` fills part `autres-engagement`, which no template has",
+            "la clause `clause-partie-inconnue` remplit la partie `autres-engagement`, qu'aucun gabarit ne comporte",
         ),
     ];
     std::fs::create_dir_all(root.join("clauses")).expect("mkdir");
@@ -854,10 +864,10 @@ fn one_run_reports_the_problems_of_charta_toml_the_library_and_the_data() {
     assert_eq!(
         toml_errors,
         [
-            "charter date `2024-06-31` is not a valid date",
-            "funder SIRET 20009917400018 fails the Luhn check",
-            "the character « 🌱 » (U+1F331, character 31 of the text) is in no embedded font: \
-             the PDF cannot show it",
+            "la date de la charte `2024-06-31` n'est pas une date valide",
+            "le SIRET du financeur 20009917400018 ne passe pas le contrôle de Luhn",
+            "le caractère «\u{a0}🌱\u{a0}» (U+1F331, caractère 31 du texte) n'est dans aucune police embarquée\u{a0}: \
+             le PDF ne peut pas l'afficher",
         ],
         "{got:#?}"
     );
@@ -868,14 +878,14 @@ fn one_run_reports_the_problems_of_charta_toml_the_library_and_the_data() {
     }
     assert_eq!(
         errors_in("templates/cpo.toml"),
-        ["template `cpo` has two parts with id `duree`"]
+        ["le gabarit `cpo` a deux parties d'identifiant `duree`"]
     );
     assert_eq!(
         errors_in("associations/annee-manquante.json"),
-        ["`funding` has no amount for 2028"]
+        ["`funding` n'a pas de montant pour 2028"]
     );
     assert_eq!(
         errors_in("associations/bic-format.json"),
-        ["BIC `CCOPFRP` is not 8 or 11 capital letters and digits"]
+        ["le BIC `CCOPFRP` n'est pas fait de 8 ou 11 majuscules et chiffres"]
     );
 }

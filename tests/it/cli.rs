@@ -6,6 +6,10 @@ use std::process::{Command, Output};
 
 fn charta(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_charta"))
+        // French, as a user without an English locale reads it.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .args(args)
         .output()
         .expect("runs")
@@ -50,7 +54,7 @@ fn init_scaffolds_a_programme_that_checks_and_builds() {
     // Never over an existing programme.
     let again = charta(&["init", d]);
     assert_eq!(again.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("exists and is not empty"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("existe et n'est pas vide"));
 }
 
 #[test]
@@ -86,7 +90,7 @@ fn usage_errors_and_missing_programmes_have_their_exit_status() {
     let none = charta(&["check", "/nonexistent/programme"]);
     assert_eq!(none.status.code(), Some(1));
     let err = String::from_utf8_lossy(&none.stderr);
-    assert!(err.contains("cannot read charta.toml"), "{err}");
+    assert!(err.contains("impossible de lire charta.toml"), "{err}");
     assert!(err.contains("charta init"), "{err}");
     let help = charta(&["--help"]);
     assert_eq!(help.status.code(), Some(0));

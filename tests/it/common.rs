@@ -91,6 +91,10 @@ pub fn edit_json(path: &Path, f: impl FnOnce(&mut serde_json::Value)) {
 /// Runs the binary without colours; returns (exit status, stdout, stderr).
 pub fn charta(args: &[&str]) -> (i32, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_charta"))
+        // French, as a user without an English locale reads it.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .args(args)
         .env("NO_COLOR", "1")
         .output()
@@ -128,14 +132,28 @@ pub fn statuses(stderr: &str) -> BTreeMap<String, String> {
         .filter_map(|l| {
             let mut words = l.split_whitespace();
             let (status, id) = (words.next()?, words.next()?);
-            let known = ["rendered", "unchanged", "refused", "failed"].contains(&status);
-            (known && words.next().is_none()).then(|| (id.to_string(), status.to_string()))
+            // The French words the binary prints, under the names the tests use.
+            let status = match status {
+                "établie" => "rendered",
+                "inchangée" => "unchanged",
+                "refusée" => "refused",
+                "échec" => "failed",
+                _ => return None,
+            };
+            words
+                .next()
+                .is_none()
+                .then(|| (id.to_string(), status.to_string()))
         })
         .collect()
 }
 
 pub fn charta_build(dir: &Path, args: &[&str], failpoint: Option<&str>) -> Run {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_charta"));
+    // French, as a user without an English locale reads it.
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
     cmd.arg("build").arg(dir).args(args).env("NO_COLOR", "1");
     match failpoint {
         Some(f) => cmd.env("CHARTA_FAILPOINT", f),
@@ -157,6 +175,10 @@ pub fn charta_build(dir: &Path, args: &[&str], failpoint: Option<&str>) -> Run {
 pub fn build_killed_at(dir: &Path, args: &[&str], at: &str) -> String {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_charta"))
+        // French, as a user without an English locale reads it.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .arg("build")
         .arg(dir)
         .args(args)

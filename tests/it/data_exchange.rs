@@ -5,7 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn charta() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_charta"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_charta"));
+    // French, as a user without an English locale reads it.
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
+    c
 }
 
 fn scdl_schema() -> PathBuf {
@@ -247,8 +252,8 @@ fn scdl_export_refuses_a_row_that_would_not_validate_and_writes_nothing() {
         "convention RVM-ESS-2026-001 (maison-solidarites-montvalon) : champ SCDL « idBeneficiaire » = « 80214763700029 »",
         "clé de contrôle du SIRET",
         "champ SCDL « dateConvention » = « 2026-02-30 »",
-        "at: association.siret",
-        "at: convention.signature.date",
+        "à\u{a0}: association.siret",
+        "à\u{a0}: convention.signature.date",
     ] {
         assert!(err.contains(needle), "{needle}\n{err}");
     }
@@ -511,8 +516,8 @@ fn import_errors_are_located_all_at_once_and_nothing_is_written() {
         "objectif inconnu".to_string(),
         format!("{target} : la cible de l'indicateur"),
         "pour 2027, année de la convention, manque".to_string(),
-        "4 erreur(s) : aucun fichier n'a été écrit".to_string(),
-        "hint: saisissez un nombre seul".to_string(),
+        "4 erreur(s)\u{a0}: aucun fichier n'a été écrit".to_string(),
+        "aide\u{a0}: saisissez un nombre seul".to_string(),
     ] {
         assert!(err.contains(&needle), "{needle}\n{err}");
     }
@@ -565,9 +570,9 @@ fn import_never_changes_a_signed_convention_but_writes_the_others() {
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("maison-solidarites-montvalon : convention signée, fichier laissé tel quel ; le classeur change association.address.city"), "{err}");
+    assert!(err.contains("maison-solidarites-montvalon\u{a0}: convention signée, fichier laissé tel quel\u{a0}; le classeur change association.address.city"), "{err}");
     assert!(
-        err.contains("modifiée   atelier-velo-thionvaux : association.address.city"),
+        err.contains("modifiée   atelier-velo-thionvaux\u{a0}: association.address.city"),
         "{err}"
     );
     assert_eq!(std::fs::read(&signed_path).unwrap(), signed_before);

@@ -73,23 +73,22 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     assert_eq!(code, 1, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert!(
-        lines
-            .iter()
-            .any(|l| l
-                .starts_with("+ atelier-velo-bis: added: Convention pluriannuelle d'objectifs")),
+        lines.iter().any(|l| l.starts_with(
+            "+ atelier-velo-bis\u{a0}: ajoutée\u{a0}: Convention pluriannuelle d'objectifs"
+        )),
         "{out}"
     );
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("- tiers-lieu-les-communs: removed")),
+            .any(|l| l.starts_with("- tiers-lieu-les-communs\u{a0}: supprimée")),
         "{out}"
     );
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("~ reseau-insertion-emploi: ")
-                && l.contains("data: cible 2027 de l'indicateur")),
+            .any(|l| l.starts_with("~ reseau-insertion-emploi\u{a0}: ")
+                && l.contains("données\u{a0}: cible 2027 de l'indicateur")),
         "{out}"
     );
     for id in [
@@ -101,13 +100,13 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
         "recyclerie-vaudrecourt",
     ] {
         assert!(
-            lines.contains(&format!("  {id}: unchanged").as_str()),
+            lines.contains(&format!("  {id}\u{a0}: inchangée").as_str()),
             "{id}: {out}"
         );
     }
     assert_eq!(
         lines.last().copied(),
-        Some("9 conventions: 1 changed, 1 added, 1 removed, 6 unchanged")
+        Some("9 convention(s)\u{a0}: 1 modifiée(s), 1 ajoutée(s), 1 supprimée(s), 6 inchangée(s)")
     );
 
     // The same as JSON, for scripts.

@@ -37,6 +37,7 @@ fn text_report(name: &str) -> String {
             diff: &d,
         },
         false,
+        charta::diagnostic::Lang::Fr,
     )
 }
 
@@ -188,7 +189,7 @@ fn identical_inputs_exit_0_with_an_empty_report() {
     // Two build folders with the same conventions.
     let (code, out, _) = charta(&["diff", s(&case("base")), s(&case("base"))]);
     assert_eq!(code, 0);
-    assert!(out.contains(&format!("  {ID}: unchanged")), "{out}");
+    assert!(out.contains(&format!("  {ID}\u{a0}: inchangée")), "{out}");
 }
 
 #[test]
@@ -245,8 +246,8 @@ fn batch_diff_of_two_folders_says_what_changed() {
     assert_eq!(
         out,
         format!(
-            "~ {ID}: 1 clause modified (tableau-de-bord); data: cible 2027 de l'indicateur O1-I1 : 720 → 750\n\
-             1 convention: 1 changed, 0 added, 0 removed, 0 unchanged\n"
+            "~ {ID}\u{a0}: 1 clause modifiée (tableau-de-bord)\u{a0}; données\u{a0}: cible 2027 de l'indicateur O1-I1 : 720 → 750\n\
+             1 convention(s)\u{a0}: 1 modifiée(s), 0 ajoutée(s), 0 supprimée(s), 0 inchangée(s)\n"
         )
     );
 }
@@ -257,16 +258,17 @@ fn faults_exit_2_with_an_error_line() {
     let (code, _, err) = charta(&["diff", s(&readme), s(&md("base"))]);
     assert_eq!(code, 2);
     assert!(
-        err.starts_with("error: ") && err.contains("not a convention rendered by charta"),
+        err.starts_with("erreur [DIF-001]\u{a0}: ")
+            && err.contains("not a convention rendered by charta"),
         "{err}"
     );
     let (code, _, err) = charta(&["diff", "/nonexistent/a.md", s(&md("base"))]);
     assert_eq!(code, 2);
-    assert!(err.contains("no such file or folder"), "{err}");
+    assert!(err.contains("aucun fichier ni dossier de ce nom"), "{err}");
     let (code, _, err) = charta(&["diff", s(&case("base")), s(&md("base"))]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("two rendered .md files or two build folders"),
+        err.contains("comparez deux fichiers .md établis ou deux dossiers de sortie"),
         "{err}"
     );
     let empty = tempfile::tempdir().unwrap();

@@ -415,7 +415,7 @@ fn unknown_format_is_refused_before_anything_is_written() {
     opts.formats = vec!["md".into(), "rtf".into()];
     let err = batch::build(&p, &opts, &()).unwrap_err();
     assert!(
-        err.message.contains("unknown output format `rtf`"),
+        err.message.contains("format de sortie inconnu `rtf`"),
         "{}",
         err.message
     );

@@ -52,21 +52,21 @@ fn a_panic_in_any_stage_fails_that_convention_only_and_keeps_its_files() {
         assert_eq!(r.code, 2, "{at}: {}", r.stderr);
         assert!(
             r.stderr.contains(&format!(
-                "error: {ID}: internal error while building this convention \
-                 (CHARTA_FAILPOINT panic at {at}); its previous files are left in place"
+                "erreur [GEN-005]\u{a0}: {ID}\u{a0}: erreur interne en établissant cette convention \
+                 (CHARTA_FAILPOINT panic at {at})\u{a0}; ses fichiers précédents restent en place"
             )),
             "{at}: {}",
             r.stderr
         );
         assert!(
             r.stderr
-                .contains("hint: this is a bug of charta or of Typst"),
+                .contains("aide\u{a0}: c'est un défaut de charta ou de Typst"),
             "{}",
             r.stderr
         );
         assert!(
             r.stderr
-                .contains("0 rendered, 7 unchanged, 0 refused, 1 failed"),
+                .contains("0 établie(s), 7 inchangée(s), 0 refusée(s), 1 en échec"),
             "{at}: {}",
             r.stderr
         );
@@ -74,7 +74,11 @@ fn a_panic_in_any_stage_fails_that_convention_only_and_keeps_its_files() {
     }
     let r = charta_build(dir, &[], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("1 rendered, 7 unchanged"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 établie(s), 7 inchangée(s)"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -93,7 +97,7 @@ fn a_panic_on_a_first_build_writes_the_others_and_no_file_of_its_own() {
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(
             r.stderr
-                .contains("7 rendered, 0 unchanged, 0 refused, 1 failed"),
+                .contains("7 établie(s), 0 inchangée(s), 0 refusée(s), 1 en échec"),
             "{}",
             r.stderr
         );
@@ -122,14 +126,14 @@ fn a_full_disk_fails_the_write_with_exit_2_and_loses_nothing() {
         assert_eq!(r.code, 2, "{file}: {}", r.stderr);
         assert!(
             r.stderr.contains(&format!(
-                "error: {ID}: cannot write the output: no space left on device"
+                "erreur [FIC-009]\u{a0}: {ID}\u{a0}: impossible d'écrire le fichier de sortie\u{a0}: no space left on device"
             )),
             "{file}: {}",
             r.stderr
         );
         assert!(
             r.stderr
-                .contains("0 rendered, 7 unchanged, 0 refused, 1 failed"),
+                .contains("0 établie(s), 7 inchangée(s), 0 refusée(s), 1 en échec"),
             "{file}: {}",
             r.stderr
         );
@@ -143,7 +147,7 @@ fn a_full_disk_fails_the_write_with_exit_2_and_loses_nothing() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("error: cannot write the manifest: no space left on device"),
+            .contains("erreur [FIC-008]\u{a0}: impossible d'écrire le manifeste\u{a0}: no space left on device"),
         "{}",
         r.stderr
     );
@@ -153,6 +157,10 @@ fn a_full_disk_fails_the_write_with_exit_2_and_loses_nothing() {
 
     let r = charta_build(dir, &[], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("1 rendered, 7 unchanged"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 établie(s), 7 inchangée(s)"),
+        "{}",
+        r.stderr
+    );
     assert_manifest_true(&out);
 }

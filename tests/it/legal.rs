@@ -617,7 +617,7 @@ fn competence_public_interest_and_court_come_from_the_data() {
     lacks(&t, "L. 4251-12");
     lacks(&t, "intérêt public local");
     let w = charta::check::check_programme(&bare);
-    let msgs: Vec<&str> = w.iter().map(|d| d.message.as_str()).collect();
+    let msgs: Vec<&str> = w.iter().map(|d| &*d.message).collect();
     assert!(msgs.iter().any(|m| m.contains("legal_basis")), "{msgs:?}");
     assert!(
         msgs.iter().any(|m| m.contains("public_interest")),

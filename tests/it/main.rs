@@ -16,6 +16,7 @@ mod diff_cases;
 mod emit;
 mod escaping;
 mod faults;
+mod french;
 mod legal;
 mod library;
 mod pdf_render;

@@ -259,10 +259,10 @@ fn citing_an_absent_clause_is_an_error_naming_both() {
     let err = engine
         .render(&prog.file, id, &d, std::path::Path::new("x.json"))
         .expect_err("a citation to a removed article must fail");
-    let text: Vec<String> = err.iter().map(|d| d.message.clone()).collect();
+    let text: Vec<String> = err.iter().map(|d| d.message.fr.clone()).collect();
     assert!(
         text.iter().any(|m| m.contains(
-            "clause `sanctions-financieres` cites `versement`, which is not part of this convention"
+            "la clause `sanctions-financieres` cite `versement`, qui ne fait pas partie de cette convention"
         )),
         "{text:#?}"
     );

@@ -1,0 +1,339 @@
+//! French first (issue #17): the command line speaks French unless asked for
+//! English (`--lang en` or an English locale); every diagnostic has a stable
+//! code documented in docs/diagnostics.md; exit statuses follow the contract;
+//! a UTF-8 byte-order mark is accepted and another encoding is named with the
+//! line of its first bad byte.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `charta ARGS` with the locale `locale` (LC_ALL and LC_MESSAGES unset).
+fn charta_in(locale: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_charta"))
+        .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", locale)
+        .output()
+        .expect("charta runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The check corpus' programme plus one bad association (a SIRET that fails
+/// the Luhn check), in a temporary folder.
+fn bad_programme() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = root().join("tests/check-cases/programme");
+    std::fs::create_dir_all(dir.path().join("associations")).expect("mkdir");
+    std::fs::copy(src.join("charta.toml"), dir.path().join("charta.toml")).expect("copy");
+    std::fs::copy(
+        src.join("associations/bonne-association.json"),
+        dir.path().join("associations/bonne-association.json"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        root().join("tests/check-cases/associations/siret-luhn.json"),
+        dir.path().join("associations/siret-luhn.json"),
+    )
+    .expect("copy");
+    dir
+}
+
+#[test]
+fn check_speaks_french_by_default() {
+    let prog = bad_programme();
+    let out = charta_in("C.UTF-8", &["check", prog.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("erreur [DON-"),
+        "French severity and a code:\n{err}"
+    );
+    assert!(
+        err.contains("le SIRET 80214763700029 ne passe pas le contrôle de Luhn"),
+        "{err}"
+    );
+    assert!(err.contains("= à\u{a0}: association.siret"), "{err}");
+    assert!(
+        err.contains("= aide\u{a0}: vérifiez les 14 chiffres"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "2 fichier(s) d'association vérifié(s)\u{a0}: 1 erreur(s), 0 avertissement(s)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("error"), "no English left:\n{err}");
+}
+
+#[test]
+fn check_speaks_english_when_asked() {
+    let prog = bad_programme();
+    let p = prog.path().to_str().unwrap();
+    for out in [
+        charta_in("C.UTF-8", &["check", p, "--lang", "en"]),
+        charta_in("en_US.UTF-8", &["check", p]),
+        charta_in("C.UTF-8", &["--lang=en", "check", p]),
+    ] {
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(err.contains("error [DON-"), "{err}");
+        assert!(
+            err.contains("SIRET 80214763700029 fails the Luhn check"),
+            "{err}"
+        );
+        assert!(err.contains("= hint: check the 14 digits"), "{err}");
+        assert!(
+            err.contains("checked 2 association file(s): 1 error(s), 0 warning(s)"),
+            "{err}"
+        );
+    }
+    // --lang fr wins over an English locale.
+    let out = charta_in("en_GB.UTF-8", &["check", p, "--lang", "fr"]);
+    assert!(stderr(&out).contains("ne passe pas le contrôle de Luhn"));
+}
+
+#[test]
+fn json_report_carries_the_code_and_the_language() {
+    let prog = bad_programme();
+    let p = prog.path().to_str().unwrap();
+    let fr: serde_json::Value = serde_json::from_str(&stdout(&charta_in(
+        "C.UTF-8",
+        &["check", p, "--format", "json"],
+    )))
+    .expect("json");
+    let en: serde_json::Value = serde_json::from_str(&stdout(&charta_in(
+        "C.UTF-8",
+        &["check", p, "--format", "json", "--lang", "en"],
+    )))
+    .expect("json");
+    assert_eq!(fr["lang"], "fr");
+    assert_eq!(en["lang"], "en");
+    let (d, e) = (&fr["diagnostics"][0], &en["diagnostics"][0]);
+    assert_eq!(d["code"], e["code"]);
+    assert!(d["code"].as_str().unwrap().starts_with("DON-"));
+    assert!(d["message"].as_str().unwrap().contains("contrôle de Luhn"));
+    assert!(e["message"].as_str().unwrap().contains("Luhn check"));
+}
+
+#[test]
+fn help_is_french_by_default_and_english_on_demand() {
+    let fr = stdout(&charta_in("C.UTF-8", &["--help"]));
+    assert!(fr.contains("Utilisation\u{a0}:"), "{fr}");
+    assert!(fr.contains("Commandes"), "{fr}");
+    assert!(
+        fr.contains("Vérifie le programme, la bibliothèque de clauses"),
+        "{fr}"
+    );
+    assert!(fr.contains("Affiche l'aide"), "{fr}");
+    let sub = stdout(&charta_in("C.UTF-8", &["build", "--help"]));
+    assert!(sub.contains("Dossier de sortie (par défaut"), "{sub}");
+    assert!(!sub.contains("Output folder"), "{sub}");
+    let en = stdout(&charta_in("C.UTF-8", &["--lang", "en", "--help"]));
+    assert!(en.contains("Usage:"), "{en}");
+    assert!(
+        en.contains("Validate the programme, the clause library"),
+        "{en}"
+    );
+    let en = stdout(&charta_in("en_US.UTF-8", &["build", "--help"]));
+    assert!(en.contains("Output folder (default: PROG/out)"), "{en}");
+}
+
+#[test]
+fn exit_statuses_follow_the_contract() {
+    let good = root().join("tests/check-cases/programme");
+    let out = charta_in("C.UTF-8", &["check", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bad = bad_programme();
+    let out = charta_in("C.UTF-8", &["check", bad.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    // A usage error is 2, help is 0.
+    assert_eq!(
+        charta_in("C.UTF-8", &["check", "--format", "rtf"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(charta_in("C.UTF-8", &["--help"]).status.code(), Some(0));
+    // No programme there: charta.toml unreadable, an input problem (1), in French.
+    let empty = tempfile::tempdir().unwrap();
+    let out = charta_in("C.UTF-8", &["check", empty.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("erreur [FIC-004]\u{a0}: impossible de lire charta.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let prog = bad_programme();
+    std::fs::remove_file(prog.path().join("associations/siret-luhn.json")).unwrap();
+    for f in ["charta.toml", "associations/bonne-association.json"] {
+        let p = prog.path().join(f);
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(std::fs::read(&p).unwrap());
+        std::fs::write(&p, bytes).unwrap();
+    }
+    let out = charta_in("C.UTF-8", &["check", prog.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_windows_1252_file_is_named_with_its_line() {
+    let prog = bad_programme();
+    std::fs::remove_file(prog.path().join("associations/siret-luhn.json")).unwrap();
+    let good = prog.path().join("associations/bonne-association.json");
+    let text = std::fs::read_to_string(&good).unwrap();
+    // The same file saved as Windows-1252: « é » is one byte, 0xE9.
+    let line = text
+        .lines()
+        .position(|l| l.contains('é'))
+        .expect("an é in the file")
+        + 1;
+    let bytes: Vec<u8> = text
+        .chars()
+        .flat_map(|c| match c {
+            'é' => vec![0xE9],
+            c if c.is_ascii() => vec![c as u8],
+            c => c.to_string().into_bytes(),
+        })
+        .collect();
+    std::fs::write(prog.path().join("associations/windows.json"), bytes).unwrap();
+    let out = charta_in("C.UTF-8", &["check", prog.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("erreur [FIC-002]\u{a0}: le fichier n'est pas en UTF-8"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("windows.json:{line}:")), "{err}");
+    assert!(err.contains("«\u{a0}é\u{a0}» en Windows-1252"), "{err}");
+    assert!(err.contains("enregistrez le fichier en UTF-8"), "{err}");
+}
+
+/// Every `Diagnostic::error(…)` / `Diagnostic::warning(…)` in `src/` is
+/// followed by `.code(…)` (the sink and structure helpers take the code as an
+/// argument, so the compiler checks those).
+#[test]
+fn every_diagnostic_has_a_code() {
+    let mut missing = Vec::new();
+    for e in walkdir::WalkDir::new(root().join("src")) {
+        let e = e.unwrap();
+        // diagnostic.rs defines the constructors (and its tests build examples).
+        if e.path().extension().is_none_or(|x| x != "rs")
+            || e.path().file_name() == Some("diagnostic.rs".as_ref())
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        for ctor in ["Diagnostic::error(", "Diagnostic::warning("] {
+            for (at, _) in text.match_indices(ctor) {
+                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                let line = &text[line_start..];
+                if line.trim_start().starts_with("//") || line.trim_start().starts_with("pub fn ") {
+                    continue;
+                }
+                let open = at + ctor.len() - 1;
+                let close = matching_paren(&text, open);
+                let rest = text[close + 1..].trim_start();
+                if !rest.starts_with(".code(") {
+                    let n = text[..at].matches('\n').count() + 1;
+                    missing.push(format!("{}:{n}", e.path().display()));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "diagnostics without `.code(…)` (add one from docs/diagnostics.md):\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The index of the `)` that closes the `(` at `open`, skipping string and char literals.
+fn matching_paren(text: &str, open: usize) -> usize {
+    let b = text.as_bytes();
+    let (mut depth, mut i) = (0usize, open);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'\'' if i + 2 < b.len() && (b[i + 2] == b'\'' || b[i + 1] == b'\\') => {
+                i += if b[i + 1] == b'\\' { 3 } else { 2 };
+                while i < b.len() && b[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    panic!("unbalanced parenthesis at byte {open}");
+}
+
+fn codes_in(text: &str) -> BTreeSet<String> {
+    let re = regex::Regex::new(r#"\b([A-Z]{3}-[0-9]{3})\b"#).unwrap();
+    re.captures_iter(text).map(|c| c[1].to_string()).collect()
+}
+
+/// Every code used in `src/` is in docs/diagnostics.md, and every code there is used.
+#[test]
+fn every_code_is_documented() {
+    let mut used = BTreeSet::new();
+    for e in walkdir::WalkDir::new(root().join("src")) {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "rs")
+            && e.path().file_name() != Some("diagnostic.rs".as_ref())
+            && !e.path().ends_with(Path::new("pdf/tests.rs"))
+        {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let text = text.split("#[cfg(test)]").next().unwrap_or("");
+            used.extend(codes_in(text));
+        }
+    }
+    let doc = std::fs::read_to_string(root().join("docs/diagnostics.md")).unwrap();
+    let documented: BTreeSet<String> = doc
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .flat_map(codes_in)
+        .collect();
+    let undocumented: Vec<_> = used.difference(&documented).collect();
+    let unused: Vec<_> = documented.difference(&used).collect();
+    assert!(
+        undocumented.is_empty(),
+        "codes used in src/ but not in docs/diagnostics.md: {undocumented:?}"
+    );
+    assert!(
+        unused.is_empty(),
+        "codes in docs/diagnostics.md that src/ no longer uses: {unused:?}"
+    );
+}
