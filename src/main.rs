@@ -622,7 +622,7 @@ fn import(file: &Path, prog: Option<&Path>) -> Exit {
     Exit::Ok
 }
 
-fn serve(a: cli::ServeArgs) -> u8 {
+fn serve(a: cli::ServeArgs) -> Exit {
     use std::io::Write;
     use std::sync::Arc;
     use std::sync::atomic::AtomicBool;
@@ -633,7 +633,7 @@ fn serve(a: cli::ServeArgs) -> u8 {
             print_diagnostics(&[Diagnostic::error(format!(
                 "impossible d'intercepter Ctrl-C : {e}"
             ))]);
-            return FAULT;
+            return Exit::Erreur;
         }
     }
     let opts = charta::serve::Options {
@@ -651,15 +651,15 @@ fn serve(a: cli::ServeArgs) -> u8 {
     match result {
         Ok(()) => {
             eprintln!("bureau arrêté");
-            OK
+            Exit::Ok
         }
         Err(charta::serve::ServeError::Input(d)) => {
             print_diagnostics(&d);
-            INPUT
+            Exit::Problemes
         }
         Err(charta::serve::ServeError::Fault(d)) => {
             print_diagnostics(&d);
-            FAULT
+            Exit::Erreur
         }
     }
 }

@@ -31,7 +31,7 @@ pub fn render_markdown(state: &State, id: &str) -> Result<String, Vec<String>> {
             .engine
             .render(&prog.file, id, data, &entry.path)
             .map(|r| r.markdown)
-            .map_err(|d| d.into_iter().map(|d| d.message).collect())
+            .map_err(|d| d.into_iter().map(|d| d.message.fr).collect())
     })
 }
 
@@ -74,8 +74,9 @@ fn diag_json(d: &Diagnostic) -> Value {
         "chemin": d.path,
         "ligne": d.line,
         "colonne": d.column,
-        "message": d.message,
-        "conseil": d.hint,
+        "code": d.code,
+        "message": d.message.fr,
+        "conseil": d.hint.as_ref().map(|h| &h.fr),
     })
 }
 
@@ -317,7 +318,7 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
                     .diagnostics
                     .iter()
                     .filter(|d| d.is_error())
-                    .map(|d| d.message.clone())
+                    .map(|d| d.message.fr.clone())
                     .collect();
                 s.message = format!(
                     "Génération terminée en {:.1} s : {} produite(s), {} inchangée(s), {} refusée(s), {} en échec.",
