@@ -149,6 +149,12 @@ impl ContextNames {
                 top.insert(k, below);
             }
         }
+        for (name, below) in crate::avenant::context_names() {
+            top.insert(
+                name.to_string(),
+                Some(below.into_iter().map(str::to_string).collect()),
+            );
+        }
         ContextNames { top }
     }
 
@@ -542,7 +548,7 @@ fn templates(lib: &Library, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if !["cpo", "annuelle", "cadre"].contains(&t.file.kind.as_str()) {
+        if !["cpo", "annuelle", "cadre", "avenant"].contains(&t.file.kind.as_str()) {
             out.push(
                 Diagnostic::warning(format!(
                     "template kind `{}` is not a kind of convention (cpo, annuelle, cadre): it is never used",

@@ -923,6 +923,7 @@ pub fn from_tables(
                 court: r.opt_text("Juridiction"),
                 sieg,
                 primary_agriculture: agri,
+                amendments: Vec::new(),
             },
             project: Project {
                 title: r.required("Projet : intitulé", &mut e, "l'intitulé du projet"),
