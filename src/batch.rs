@@ -556,7 +556,10 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
             ))
             .in_file(&entry.path)
             .at_path("convention.signature.date")
-            .with_hint(format!("a signed convention is changed only by an amendment (avenant): {}", crate::avenant::entry_hint(data))),
+            .with_hint(format!(
+                "a signed convention is changed only by an amendment (avenant): {}",
+                crate::avenant::entry_hint(data)
+            )),
         ];
         d.extend(warnings);
         JobResult {

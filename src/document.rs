@@ -246,7 +246,10 @@ impl Convention {
             md.push_str("\n\n");
         }
         for c in self.clauses_of(id) {
-            md.push_str(&anchor::clause(c.id.split('#').next().unwrap_or(&c.id), &c.version));
+            md.push_str(&anchor::clause(
+                c.id.split('#').next().unwrap_or(&c.id),
+                &c.version,
+            ));
             if !c.text.is_empty() {
                 md.push_str(&c.text);
                 md.push_str("\n\n");

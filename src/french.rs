@@ -584,7 +584,15 @@ mod tests {
 /// beyond, « 11e ».
 pub fn latin_ordinal_suffix(n: usize) -> String {
     const SUFFIXES: [&str; 10] = [
-        "bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "nonies", "decies",
+        "bis",
+        "ter",
+        "quater",
+        "quinquies",
+        "sexies",
+        "septies",
+        "octies",
+        "nonies",
+        "decies",
         "undecies",
     ];
     SUFFIXES

@@ -216,6 +216,9 @@ fn build(a: cli::BuildArgs) -> u8 {
     let mut diags = load_diags;
     diags.extend(report.diagnostics.iter().cloned());
     print_diagnostics(&diags);
+    for line in charta::avenant::summary(&prog, &opts.out, &report.outcomes) {
+        eprintln!("{line}");
+    }
     eprintln!(
         "{} rendered, {} unchanged, {} refused, {} failed in {:.2} s → {}",
         report.count(Status::Rendered),

@@ -155,7 +155,11 @@ pub fn draft_avenant(data: &AssociationFile) -> Option<usize> {
 /// of the build folder `out` (each checked against the hash the entry
 /// records) and the data it was rendered from (`OUT/<id>.data.json`).
 /// `Ok(false)` when OUT has no Markdown of it to archive.
-pub fn archive_from_out(root: &Path, out: &Path, entry: &crate::out::Entry) -> std::io::Result<bool> {
+pub fn archive_from_out(
+    root: &Path,
+    out: &Path,
+    entry: &crate::out::Entry,
+) -> std::io::Result<bool> {
     let id = &entry.id;
     let Some(md) = entry.output("md") else {
         return Ok(false);

@@ -104,10 +104,7 @@ pub fn run(job: SignedJob) -> Outcome {
         && prev.inputs_sha256 == job.inputs_sha256
         && prev.status != Status::Failed
         && prev.signed_archive.is_some()
-        && prev
-            .outputs
-            .keys()
-            .all(|k| prev.intact(job.out, k))
+        && prev.outputs.keys().all(|k| prev.intact(job.out, k))
         && job
             .emitters
             .iter()
@@ -163,11 +160,7 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
         let changes = super::compare(&in_force, &next);
         super::record(&mut history, k, &changes);
         abrogated.retain(|a| next.part(&a.id).is_none());
-        abrogated.extend(
-            changes
-                .into_iter()
-                .filter(|c| c.action == Action::Abrogate),
-        );
+        abrogated.extend(changes.into_iter().filter(|c| c.action == Action::Abrogate));
         in_force = next;
     }
 
@@ -322,13 +315,10 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
             earlier: &amendments[..last - 1],
             convention_title: &convention_title,
         };
-        let text = if last == k_new {
-            &current
-        } else {
-            &in_force
-        };
-        let md = super::render_consolidated(job.engine, &base, &spec, text, &all_abrogated, &history)
-            .map_err(fail)?;
+        let text = if last == k_new { &current } else { &in_force };
+        let md =
+            super::render_consolidated(job.engine, &base, &spec, text, &all_abrogated, &history)
+                .map_err(fail)?;
         let mut meta = rendered.pdf_meta.clone();
         meta.title = format!("{convention_title} — version consolidée");
         let stem = out::consolidated_stem(id);
@@ -341,15 +331,17 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
             .iter()
             .map(|(e, b)| (e.as_str(), b.as_slice()))
             .collect();
-        archive.add(Act::Avenant(k_new), &refs).map_err(|e| Outcome {
-            status: Status::Failed,
-            entry: None,
-            diagnostics: vec![
-                Diagnostic::error(format!("{id}: impossible d'archiver l'avenant signé : {e}"))
-                    .in_file(&archive.dir),
-            ],
-            internal: true,
-        })?;
+        archive
+            .add(Act::Avenant(k_new), &refs)
+            .map_err(|e| Outcome {
+                status: Status::Failed,
+                entry: None,
+                diagnostics: vec![
+                    Diagnostic::error(format!("{id}: impossible d'archiver l'avenant signé : {e}"))
+                        .in_file(&archive.dir),
+                ],
+                internal: true,
+            })?;
     }
     let mut entry = Entry {
         id: id.to_string(),
@@ -475,15 +467,18 @@ fn restore(
             markdown,
             meta,
         };
-        let made = emitter
-            .emit(&doc)
-            .map_err(|e| Outcome::failed(vec![Diagnostic::error(format!("{stem}: {}", e.message))]))?;
+        let made = emitter.emit(&doc).map_err(|e| {
+            Outcome::failed(vec![Diagnostic::error(format!("{stem}: {}", e.message))])
+        })?;
         job.archive
             .add(act, &[(format.extension, &made.bytes)])
             .map_err(|e| {
                 Outcome::failed(vec![
-                    Diagnostic::error(format!("{stem}: impossible d'archiver le format {} : {e}", format.name))
-                        .in_file(&job.archive.dir),
+                    Diagnostic::error(format!(
+                        "{stem}: impossible d'archiver le format {} : {e}",
+                        format.name
+                    ))
+                    .in_file(&job.archive.dir),
                 ])
             })?;
         files.push(File {

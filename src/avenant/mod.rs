@@ -438,10 +438,7 @@ pub type History = BTreeMap<String, Vec<(usize, Action)>>;
 /// Adds the changes of avenant `k` to `history`.
 pub fn record(history: &mut History, k: usize, changes: &[Change]) {
     for c in changes {
-        history
-            .entry(c.id.clone())
-            .or_default()
-            .push((k, c.action));
+        history.entry(c.id.clone()).or_default().push((k, c.action));
     }
 }
 
@@ -594,6 +591,49 @@ fn roman_value(s: &str) -> u32 {
         }
     }
     total.max(0) as u32
+}
+
+/// One line per avenant a build wrote (« avenant   <id> : n° 1, projet →
+/// OUT/<id>.avenant-1.md »), for the build summary: the avenants of the
+/// conventions rendered by this build, from the manifest.
+pub fn summary(
+    prog: &crate::load::Programme,
+    out: &std::path::Path,
+    outcomes: &[(String, crate::out::Status)],
+) -> Vec<String> {
+    let Some(manifest) = crate::out::Manifest::read(out) else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    for e in &manifest.conventions {
+        let rendered = outcomes
+            .iter()
+            .any(|(id, s)| id == &e.id && *s == crate::out::Status::Rendered);
+        if !rendered {
+            continue;
+        }
+        let data = prog
+            .associations
+            .iter()
+            .find(|a| a.id == e.id)
+            .and_then(|a| a.data.as_ref());
+        for &k in &e.avenants {
+            let signed = data
+                .and_then(|d| d.convention.amendments.get(k - 1))
+                .and_then(|a| a.signature.date.clone());
+            let state = match signed {
+                Some(d) => format!("signé le {d}"),
+                None => "projet à signer".to_string(),
+            };
+            let file = crate::out::file_name(&crate::out::avenant_stem(&e.id, k), "md");
+            lines.push(format!(
+                "avenant    {} : n° {k}, {state} → {}",
+                e.id,
+                out.join(file).display()
+            ));
+        }
+    }
+    lines
 }
 
 /// The entry to add to `convention.amendments` for the next avenant, as JSON

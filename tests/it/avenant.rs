@@ -120,36 +120,56 @@ fn a_changed_amount_is_an_avenant_restating_article_4_only() {
     let tmp = signed_and_built();
     let dir = tmp.path();
     let signed_md = read(dir.join(format!("out/{SIGNED_ID}.md")));
-    draft(dir, |v| v["convention"]["funding"]["2027"] = serde_json::json!(52000));
+    draft(dir, |v| {
+        v["convention"]["funding"]["2027"] = serde_json::json!(52000)
+    });
     let r = build(dir);
     assert!(!r.has_errors(), "{:?}", r.diagnostics);
     assert_eq!(status_of(&r, SIGNED_ID), Status::Rendered);
     let av = avenant(dir, 1);
     let text = flat(&av);
     assert!(
-        text.contains("# Avenant n° 1 à la convention pluriannuelle d'objectifs n° RVM-ESS-2026-001"),
+        text.contains(
+            "# Avenant n° 1 à la convention pluriannuelle d'objectifs n° RVM-ESS-2026-001"
+        ),
         "{av}"
     );
     // Only the contribution article is restated among the articles (and the
     // budget annex, which carries the amount, is replaced).
     let arts = articles(&av);
-    assert_eq!(arts.first().map(String::as_str), Some("modification-contribution"), "{arts:?}");
-    assert_eq!(arts.last().map(String::as_str), Some("dispositions-finales"));
+    assert_eq!(
+        arts.first().map(String::as_str),
+        Some("modification-contribution"),
+        "{arts:?}"
+    );
+    assert_eq!(
+        arts.last().map(String::as_str),
+        Some("dispositions-finales")
+    );
     for a in &arts[1..arts.len() - 1] {
-        assert!(a.starts_with("modification-annexe"), "only article 4 is restated: {arts:?}");
+        assert!(
+            a.starts_with("modification-annexe"),
+            "only article 4 is restated: {arts:?}"
+        );
     }
     assert!(
         text.contains("L'article 4 de la convention est remplacé par les dispositions suivantes :"),
         "{av}"
     );
-    assert!(text.contains("« Article 4 – Contribution financière"), "{av}");
+    assert!(
+        text.contains("« Article 4 – Contribution financière"),
+        "{av}"
+    );
     assert!(text.contains("52 000 €"), "figures: {av}");
     assert!(text.contains("cinquante-deux mille euros"), "letters: {av}");
     assert!(text.contains("Les autres stipulations de la convention demeurent inchangées"));
     assert!(text.contains("Vu la délibération n° CP-2027-03-12 du 12 mars 2027 (Commission permanente) approuvant le présent avenant"), "{av}");
     assert!(text.contains("signée le 10 février 2026"), "{av}");
     assert!(text.contains("La fréquentation des permanences a dépassé les prévisions."));
-    assert!(text.contains("Fait à Montvalon-sur-Meuse, le ………………"), "a draft: {av}");
+    assert!(
+        text.contains("Fait à Montvalon-sur-Meuse, le ………………"),
+        "a draft: {av}"
+    );
     // The signed convention stays byte for byte.
     assert_eq!(read(dir.join(format!("out/{SIGNED_ID}.md"))), signed_md);
     // The consolidated version.
@@ -167,7 +187,10 @@ fn a_changed_amount_is_an_avenant_restating_article_4_only() {
         .find(|e| e.id == SIGNED_ID)
         .unwrap();
     assert_eq!(e.avenants, vec![1]);
-    assert_eq!(e.signed_archive.as_deref(), Some(&*format!("signed/{SIGNED_ID}")));
+    assert_eq!(
+        e.signed_archive.as_deref(),
+        Some(&*format!("signed/{SIGNED_ID}"))
+    );
     assert!(e.outputs.contains_key("avenant-1.md"));
     assert!(e.outputs.contains_key("consolidee.md"));
     // A second build has nothing to do.
@@ -185,7 +208,13 @@ fn a_changed_target_replaces_annex_iii() {
     let r = build(dir);
     assert!(!r.has_errors(), "{:?}", r.diagnostics);
     let av = flat(&avenant(dir, 1));
-    assert_eq!(articles(&av), ["modification-annexe-tableau-de-bord", "dispositions-finales"]);
+    assert_eq!(
+        articles(&av),
+        [
+            "modification-annexe-tableau-de-bord",
+            "dispositions-finales"
+        ]
+    );
     assert!(
         av.contains("L'annexe III de la convention (Tableau de bord : priorités, objectifs, indicateurs et cibles) est remplacée par l'annexe III jointe au présent avenant."),
         "{av}"
@@ -209,7 +238,12 @@ fn an_added_optional_clause_is_a_bis_article_and_nothing_is_renumbered() {
     assert!(!r.has_errors(), "{:?}", r.diagnostics);
     let signed = Convention::parse(&read(dir.join(format!("out/{SIGNED_ID}.md")))).unwrap();
     let versement = signed.part("versement").unwrap().number.clone().unwrap();
-    let justificatifs = signed.part("justificatifs").unwrap().number.clone().unwrap();
+    let justificatifs = signed
+        .part("justificatifs")
+        .unwrap()
+        .number
+        .clone()
+        .unwrap();
     draft(dir, |v| {
         v["convention"]["clauses"]["add"] =
             serde_json::json!(["communication-logo", "mise-a-disposition-locaux"]);
@@ -223,7 +257,12 @@ fn an_added_optional_clause_is_a_bis_article_and_nothing_is_renumbered() {
         )),
         "{av}"
     );
-    assert!(av.contains(&format!("« Article {versement} bis – Mise à disposition de locaux")), "{av}");
+    assert!(
+        av.contains(&format!(
+            "« Article {versement} bis – Mise à disposition de locaux"
+        )),
+        "{av}"
+    );
     let cons_md = read(dir.join(format!("out/{SIGNED_ID}.consolidee.md")));
     let cons = Convention::parse(&cons_md).unwrap();
     assert_eq!(
@@ -242,7 +281,9 @@ fn an_added_optional_clause_is_a_bis_article_and_nothing_is_renumbered() {
 fn a_chain_of_two_avenants_and_a_signed_avenant_refuses_silent_change() {
     let tmp = signed_and_built();
     let dir = tmp.path();
-    draft(dir, |v| v["convention"]["funding"]["2027"] = serde_json::json!(52000));
+    draft(dir, |v| {
+        v["convention"]["funding"]["2027"] = serde_json::json!(52000)
+    });
     assert!(!build(dir).has_errors());
     sign_last(dir, "2027-03-20");
     let r = build(dir);
@@ -266,10 +307,17 @@ fn a_chain_of_two_avenants_and_a_signed_avenant_refuses_silent_change() {
         .find(|d| d.message.starts_with(SIGNED_ID))
         .unwrap();
     assert!(d.message.contains("changerait"), "{}", d.message);
-    assert!(d.message.contains("l'article 4") || d.message.contains("l'article\u{a0}4"), "{}", d.message);
+    assert!(
+        d.message.contains("l'article 4") || d.message.contains("l'article\u{a0}4"),
+        "{}",
+        d.message
+    );
     let hint = d.hint.as_deref().unwrap();
     assert!(hint.contains("l'avenant n° 2"), "{hint}");
-    assert!(hint.contains("\"signature\": {\"place\": \"Montvalon-sur-Meuse\", \"date\": null}"), "{hint}");
+    assert!(
+        hint.contains("\"signature\": {\"place\": \"Montvalon-sur-Meuse\", \"date\": null}"),
+        "{hint}"
+    );
     assert_eq!(d.path.as_deref(), Some("convention.amendments"));
     assert_eq!(out_files(&dir.join("out")), before, "files left untouched");
 
@@ -281,13 +329,25 @@ fn a_chain_of_two_avenants_and_a_signed_avenant_refuses_silent_change() {
     assert!(!r.has_errors(), "{:?}", r.diagnostics);
     let av2 = flat(&avenant(dir, 2));
     assert!(av2.contains("# Avenant n° 2"), "{av2}");
-    assert!(av2.contains("Vu l'avenant n° 1 à cette convention, signé le 20 mars 2027"), "{av2}");
+    assert!(
+        av2.contains("Vu l'avenant n° 1 à cette convention, signé le 20 mars 2027"),
+        "{av2}"
+    );
     // 2028 changed in article 4 (49 000 €), not 2027 again: the text in force has 52 000 €.
     assert!(av2.contains("49 000 €"));
-    assert!(av2.contains("modifiée par l'avenant n° 1 du 20 mars 2027"), "{av2}");
+    assert!(
+        av2.contains("modifiée par l'avenant n° 1 du 20 mars 2027"),
+        "{av2}"
+    );
     let arts = articles(&av2);
-    assert!(arts.contains(&"modification-contribution".to_string()), "{arts:?}");
-    assert!(arts.contains(&"modification-annexe-tableau-de-bord".to_string()), "{arts:?}");
+    assert!(
+        arts.contains(&"modification-contribution".to_string()),
+        "{arts:?}"
+    );
+    assert!(
+        arts.contains(&"modification-annexe-tableau-de-bord".to_string()),
+        "{arts:?}"
+    );
     // Avenant 1 is still written, from its archive.
     assert_eq!(avenant(dir, 1), signed_1);
     let cons = flat(&read(dir.join(format!("out/{SIGNED_ID}.consolidee.md"))));
@@ -302,7 +362,9 @@ fn deleting_out_loses_nothing() {
     let tmp = example_copy_at_signature();
     let dir = tmp.path();
     assert!(!build_with(dir, &["md", "pdf"]).has_errors());
-    draft(dir, |v| v["convention"]["funding"]["2027"] = serde_json::json!(52000));
+    draft(dir, |v| {
+        v["convention"]["funding"]["2027"] = serde_json::json!(52000)
+    });
     assert!(!build_with(dir, &["md", "pdf"]).has_errors());
     sign_last(dir, "2027-03-20");
     let r = build_with(dir, &["md", "pdf"]);
@@ -346,7 +408,11 @@ fn check_validates_amendments_at_their_json_path() {
         v["convention"]["amendments"][1]["decision"]["number"] = serde_json::json!("");
     });
     let (prog, _) = load_programme(dir).unwrap();
-    let entry = prog.associations.iter().find(|a| a.id == SIGNED_ID).unwrap();
+    let entry = prog
+        .associations
+        .iter()
+        .find(|a| a.id == SIGNED_ID)
+        .unwrap();
     let diags = charta::check::check_association(&prog, entry);
     let paths: BTreeSet<String> = diags
         .iter()
@@ -364,7 +430,12 @@ fn check_validates_amendments_at_their_json_path() {
         .iter()
         .find(|d| d.path.as_deref() == Some("convention.amendments[0].signature.date"))
         .unwrap();
-    assert!(gap.message.contains("n'est pas signé, mais l'avenant n° 2 le suit"), "{}", gap.message);
+    assert!(
+        gap.message
+            .contains("n'est pas signé, mais l'avenant n° 2 le suit"),
+        "{}",
+        gap.message
+    );
     assert!(gap.line.is_some(), "located in the file");
 }
 
@@ -381,7 +452,10 @@ fn the_example_has_a_signed_convention_with_a_draft_avenant() {
         "the signed convention comes from its archive"
     );
     let av = flat(&avenant(dir, 1));
-    assert!(av.contains("L'article 4 de la convention est remplacé"), "{av}");
+    assert!(
+        av.contains("L'article 4 de la convention est remplacé"),
+        "{av}"
+    );
     assert!(av.contains("L'annexe III de la convention"), "{av}");
     assert!(dir.join(format!("out/{SIGNED_ID}.consolidee.md")).is_file());
     let status = charta::signed::status(
@@ -398,4 +472,42 @@ fn the_example_has_a_signed_convention_with_a_draft_avenant() {
             draft_avenant: Some(1),
         }
     );
+}
+
+#[test]
+fn scdl_publishes_a_signed_avenant_that_changes_the_amount_never_a_draft() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let msm_rows = |dir: &Path| {
+        let (prog, _) = load_programme(dir).unwrap();
+        charta::exchange::scdl::rows(&prog)
+            .unwrap_or_else(|d| panic!("{d:#?}"))
+            .into_iter()
+            .filter(|r| r.id.starts_with(SIGNED_ID))
+            .map(|r| r.values)
+            .collect::<Vec<_>>()
+    };
+    assert!(!build(dir).has_errors());
+    // A draft avenant is not published; the convention is, as signed.
+    let rows = msm_rows(dir);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0]["montant"], "166500.50");
+    assert_eq!(rows[0]["dateConvention"], "2026-02-10");
+    sign_last(dir, "2027-03-20");
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let rows = msm_rows(dir);
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert_eq!(rows[0]["montant"], "166500.50", "the convention as signed");
+    let av = &rows[1];
+    // 2027: 48 000 instead of 45 000.
+    assert_eq!(av["montant"], "169500.50", "the amended total");
+    assert_eq!(av["dateConvention"], "2027-03-20");
+    assert_eq!(av["referenceDecision"], "CP-2027-03-12");
+    assert!(
+        av["objet"].ends_with("(avenant n° 1 à la convention RVM-ESS-2026-001)"),
+        "{}",
+        av["objet"]
+    );
+    assert_eq!(av["idBeneficiaire"], rows[0]["idBeneficiaire"]);
 }

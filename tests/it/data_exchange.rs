@@ -234,6 +234,14 @@ fn the_independent_validator_rejects_a_broken_export() {
 #[test]
 fn scdl_export_refuses_a_row_that_would_not_validate_and_writes_nothing() {
     let (tmp, prog) = example_copy();
+    // The convention as signed, before it was archived.
+    let signed = prog.join("signed/maison-solidarites-montvalon");
+    std::fs::copy(
+        signed.join("convention.data.json"),
+        prog.join("associations/maison-solidarites-montvalon.json"),
+    )
+    .unwrap();
+    std::fs::remove_dir_all(prog.join("signed")).unwrap();
     edit(&prog, "maison-solidarites-montvalon", |v| {
         v["association"]["siret"] = "80214763700029".into();
         v["convention"]["signature"]["date"] = "2026-02-30".into();
@@ -337,7 +345,22 @@ fn xlsx_round_trip_on_every_example() {
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert!(String::from_utf8_lossy(&o.stderr).contains("créée"));
-        assert_eq!(values(&load(&empty)), values(&prog), "{}", ex.display());
+        // The workbook does not carry the avenants (`convention.amendments`):
+        // into an empty folder, they are not there.
+        let without_avenants = |mut v: Vec<(String, serde_json::Value)>| {
+            for (_, x) in &mut v {
+                if let Some(c) = x.get_mut("convention").and_then(|c| c.as_object_mut()) {
+                    c.remove("amendments");
+                }
+            }
+            v
+        };
+        assert_eq!(
+            without_avenants(values(&load(&empty))),
+            without_avenants(values(&prog)),
+            "{}",
+            ex.display()
+        );
 
         // Reproducible bytes.
         let again = tmp.path().join("again.xlsx");
