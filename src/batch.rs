@@ -474,6 +474,18 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
             let _ = crate::signed::archive_from_out(root, out, prev);
             archive = crate::signed::Archive::open(root, &id);
         }
+        if archive.is_none() && !data.convention.amendments.is_empty() {
+            return fail(vec![
+                Diagnostic::error(format!(
+                    "{id}: la convention a des avenants (`convention.amendments`), mais son texte signé                      n'est ni archivé (signed/{id}/) ni dans le dossier de sortie : rien ne dit ce qui a été signé"
+                ))
+                .in_file(&entry.path)
+                .at_path("convention.amendments")
+                .with_hint(format!(
+                    "rétablissez le dossier signed/{id}/ du programme (gardez-le sous gestion de versions),                      ou les données telles que signées sans `amendments` pour une première construction qui l'archive"
+                )),
+            ]);
+        }
         if let Some(archive) = archive {
             let o = crate::avenant::job::run(crate::avenant::job::SignedJob {
                 prog: ctx.prog,

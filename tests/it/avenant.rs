@@ -511,3 +511,23 @@ fn scdl_publishes_a_signed_avenant_that_changes_the_amount_never_a_draft() {
     );
     assert_eq!(av["idBeneficiaire"], rows[0]["idBeneficiaire"]);
 }
+
+#[test]
+fn amendments_without_the_signed_text_are_refused_not_archived() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    std::fs::remove_dir_all(dir.join("signed")).unwrap();
+    let r = build(dir);
+    assert_eq!(status_of(&r, SIGNED_ID), Status::Failed);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.starts_with(SIGNED_ID))
+        .unwrap();
+    assert!(d.message.contains("ni archivé"), "{}", d.message);
+    assert_eq!(d.path.as_deref(), Some("convention.amendments"));
+    assert!(
+        !dir.join("signed").exists(),
+        "today's data is never archived as the signed text"
+    );
+}

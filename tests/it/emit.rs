@@ -27,6 +27,13 @@ fn hostile_programme() -> tempfile::TempDir {
     let mut data: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     data["association"]["name"] = HOSTILE.into();
+    // A draft: a signed convention's files come from its archive (the name
+    // as signed), and a changed name alone is no avenant.
+    data["convention"]["signature"]["date"] = serde_json::Value::Null;
+    data["convention"]
+        .as_object_mut()
+        .unwrap()
+        .remove("amendments");
     std::fs::write(&file, serde_json::to_string_pretty(&data).unwrap()).unwrap();
     tmp
 }
