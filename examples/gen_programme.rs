@@ -7,7 +7,7 @@
 //! For the avenant benchmark: `--signed` signs every convention (2026-02-10);
 //! `--amend` (with `--signed`) writes the same files changed for the next
 //! funding cycle: the last year's funding raised by 1 000 € (a framework
-//! convention: its first indicator's last target), and a draft avenant in
+//! convention or a SIEG compensation: its first indicator's last target), and a draft avenant in
 //! `convention.amendments`. Build the `--signed` programme (its conventions are
 //! archived in DIR/signed/), then generate again with `--amend` over it and
 //! build: every convention gets its avenant.
@@ -216,7 +216,10 @@ fn sign_and_amend(v: &mut Value, amend: bool) {
     }
     let last_year = c["years"].as_array().and_then(|y| y.last()).cloned();
     let year = last_year.map(|y| y.to_string()).unwrap_or_default();
-    if let Some(f) = c.get_mut("funding").and_then(|f| f.get_mut(&year))
+    // A SIEG compensation is capped by the service's net cost: its target moves instead.
+    let sieg = !c["sieg"].is_null();
+    if !sieg
+        && let Some(f) = c.get_mut("funding").and_then(|f| f.get_mut(&year))
         && let Some(x) = f.as_f64()
     {
         *f = json!(x + 1000.0);
