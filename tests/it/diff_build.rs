@@ -10,14 +10,11 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
+/// The example (its signed convention's archive included: both builds write
+/// its draft avenant and consolidated version).
 fn copy_programme(to: &Path) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/economie-solidaire");
-    std::fs::create_dir_all(to.join("associations")).unwrap();
-    std::fs::copy(from.join("charta.toml"), to.join("charta.toml")).unwrap();
-    for e in std::fs::read_dir(from.join("associations")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, to.join("associations").join(p.file_name().unwrap())).unwrap();
-    }
+    crate::common::copy_programme(&from, to);
 }
 
 fn build(prog: &Path, out: &Path) {
@@ -97,6 +94,8 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
         "collectif-ess-val-de-meuse",
         "epicerie-solidaire-brecourt",
         "maison-solidarites-montvalon",
+        "maison-solidarites-montvalon.avenant-1",
+        "maison-solidarites-montvalon.consolidee",
         "mobilite-solidaire-rurale",
         "recyclerie-vaudrecourt",
     ] {
@@ -107,7 +106,7 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     }
     assert_eq!(
         lines.last().copied(),
-        Some("9 conventions: 1 changed, 1 added, 1 removed, 6 unchanged")
+        Some("11 conventions: 1 changed, 1 added, 1 removed, 8 unchanged")
     );
 
     // The same as JSON, for scripts.
@@ -117,7 +116,7 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     assert_eq!(v["counts"]["changed"], 1);
     assert_eq!(v["counts"]["added"], 1);
     assert_eq!(v["counts"]["removed"], 1);
-    assert_eq!(v["counts"]["unchanged"], 6);
+    assert_eq!(v["counts"]["unchanged"], 8);
     let changed = v["conventions"]
         .as_array()
         .unwrap()
