@@ -531,3 +531,39 @@ fn amendments_without_the_signed_text_are_refused_not_archived() {
         "today's data is never archived as the signed text"
     );
 }
+
+#[test]
+fn a_removed_optional_article_is_abrogated_and_keeps_its_place() {
+    let tmp = signed_and_built();
+    let dir = tmp.path();
+    let signed = Convention::parse(&read(dir.join(format!("out/{SIGNED_ID}.md")))).unwrap();
+    let locaux = signed.part("locaux").unwrap().number.clone().unwrap();
+    draft(dir, |v| {
+        v["convention"]["clauses"]["add"] = serde_json::json!(["communication-logo"]);
+    });
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let av = flat(&avenant(dir, 1));
+    assert!(
+        av.contains(&format!(
+            "L'article {locaux} de la convention (Mise à disposition de locaux) est abrogé."
+        )),
+        "{av}"
+    );
+    let cons_md = read(dir.join(format!("out/{SIGNED_ID}.consolidee.md")));
+    let cons = Convention::parse(&cons_md).unwrap();
+    let numbers: Vec<String> = cons
+        .parts
+        .iter()
+        .filter(|p| p.kind == "article")
+        .filter_map(|p| p.number.clone())
+        .collect();
+    let expected: Vec<String> = signed
+        .parts
+        .iter()
+        .filter(|p| p.kind == "article")
+        .filter_map(|p| p.number.clone())
+        .collect();
+    assert_eq!(numbers, expected, "the abrogated article keeps its place");
+    assert!(flat(&cons_md).contains("(abrogé par l'avenant n° 1)"));
+}
