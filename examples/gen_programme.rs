@@ -3,6 +3,14 @@
 //! (the example programme's) and N association files with 3 to 4 years, 2 to 4
 //! objectives, valid SIRET (Luhn), RNA and IBAN (mod 97), a mix of regimes and
 //! optional clauses. Deterministic: the same N and SEED give the same files.
+//!
+//! For the avenant benchmark: `--signed` signs every convention (2026-02-10);
+//! `--amend` (with `--signed`) writes the same files changed for the next
+//! funding cycle: the last year's funding raised by 1 000 € (a framework
+//! convention or a SIEG compensation: its first indicator's last target), and a draft avenant in
+//! `convention.amendments`. Build the `--signed` programme (its conventions are
+//! archived in DIR/signed/), then generate again with `--amend` over it and
+//! build: every convention gets its avenant.
 
 use std::path::Path;
 
@@ -198,10 +206,43 @@ fn association(rng: &mut Rng, n: usize) -> Value {
     })
 }
 
+/// Signs the convention; with `amend`, changes it for the next cycle and adds
+/// a draft avenant.
+fn sign_and_amend(v: &mut Value, amend: bool) {
+    let c = &mut v["convention"];
+    c["signature"]["date"] = json!("2026-02-10");
+    if !amend {
+        return;
+    }
+    let last_year = c["years"].as_array().and_then(|y| y.last()).cloned();
+    let year = last_year.map(|y| y.to_string()).unwrap_or_default();
+    // A SIEG compensation is capped by the service's net cost: its target moves instead.
+    let sieg = !c["sieg"].is_null();
+    if !sieg
+        && let Some(f) = c.get_mut("funding").and_then(|f| f.get_mut(&year))
+        && let Some(x) = f.as_f64()
+    {
+        *f = json!(x + 1000.0);
+    } else if let Some(t) = v["dashboard"]["objectives"][0]["indicators"][0]["targets"]
+        .get_mut(&year)
+        .filter(|t| t.is_number())
+    {
+        *t = json!(t.as_f64().unwrap_or(0.0) + 10.0);
+    }
+    v["convention"]["amendments"] = json!([{
+        "decision": {"body": "Commission permanente", "date": "2027-03-12", "number": "CP-2027-03-12"},
+        "signature": {"place": "Montvalon-sur-Meuse", "date": null},
+        "summary": "Le cycle de financement 2027 ajuste la convention."
+    }]);
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let all: Vec<String> = std::env::args().collect();
+    let signed = all.iter().any(|a| a == "--signed");
+    let amend = all.iter().any(|a| a == "--amend");
+    let args: Vec<String> = all.into_iter().filter(|a| !a.starts_with("--")).collect();
     if args.len() < 3 {
-        eprintln!("usage: gen_programme DIR N [SEED]");
+        eprintln!("usage: gen_programme DIR N [SEED] [--signed [--amend]]");
         std::process::exit(2);
     }
     let dir = Path::new(&args[1]);
@@ -216,7 +257,10 @@ fn main() {
     std::fs::write(dir.join("charta.toml"), toml).expect("write charta.toml");
     let mut rng = Rng(seed);
     for i in 0..n {
-        let v = association(&mut rng, i + 1);
+        let mut v = association(&mut rng, i + 1);
+        if signed || amend {
+            sign_and_amend(&mut v, amend);
+        }
         let text = serde_json::to_string_pretty(&v).expect("serialises") + "\n";
         std::fs::write(assoc.join(format!("gen-{:05}.json", i + 1)), text)
             .expect("write association");

@@ -158,9 +158,16 @@ pub fn convention(id: &str, kind: &str, template: &str) -> String {
 }
 
 /// `<!-- part:ID kind=K number=N -->` with its newline.
+///
+/// A number inserted by an avenant (« 6 bis ») is written without its space
+/// (`number=6bis`): a number is one word.
 pub fn part(id: &str, kind: PartKind, number: Option<&str>) -> String {
     match number.filter(|n| !n.is_empty()) {
-        Some(n) => format!("<!-- part:{id} kind={} number={n} -->\n", kind.as_str()),
+        Some(n) => format!(
+            "<!-- part:{id} kind={} number={} -->\n",
+            kind.as_str(),
+            n.replace(' ', "")
+        ),
         None => format!("<!-- part:{id} kind={} -->\n", kind.as_str()),
     }
 }

@@ -437,7 +437,33 @@ fn panicked(job: &Job, panic: &(dyn std::any::Any + Send)) -> JobResult {
     }
 }
 
+/// One convention; a signed one is archived in `PROG/signed/<id>/` once
+/// built (see [`crate::signed`]).
 fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
+    let mut r = run_job_inner(ctx, job);
+    if matches!(r.status, Status::Rendered | Status::Unchanged)
+        && let Some(e) = r.entry.as_mut()
+        && e.signed
+        && e.signed_archive.is_none()
+    {
+        match crate::signed::archive_from_out(&ctx.prog.root, &ctx.opts.out, e) {
+            Ok(true) => e.signed_archive = Some(crate::signed::relative_dir(&e.id)),
+            Ok(false) => {}
+            Err(err) => r.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "{}: la convention signée n'a pas pu être archivée : {err}",
+                    e.id
+                ))
+.code("GEN-020")
+                .in_file(crate::signed::dir(&ctx.prog.root, &e.id))
+                .with_hint("la prochaine construction réessaiera ; vérifiez les droits d'écriture du dossier du programme"),
+            ),
+        }
+    }
+    r
+}
+
+fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
     let entry = job.entry;
     let id = entry.id.clone();
     let _failpoint = crate::failpoint::convention(&id);
@@ -480,6 +506,64 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     let inputs_sha256 = sha256_hex(&serde_json::to_vec(&inputs).expect("inputs serialise"));
     let signed = data.convention.signature.date.is_some();
     let out = &ctx.opts.out;
+
+    // A signed convention whose signed text is archived: its acts come from
+    // the archive, a change of its data is an avenant (crate::avenant).
+    if signed {
+        let root = &ctx.prog.root;
+        let mut archive = crate::signed::Archive::open(root, &id);
+        // Amendments before any archive: the signed text is the one in OUT.
+        if archive.is_none()
+            && !data.convention.amendments.is_empty()
+            && let Some(prev) = job.previous.filter(|p| p.signed && p.intact(out, "md"))
+        {
+            let _ = crate::signed::archive_from_out(root, out, prev);
+            archive = crate::signed::Archive::open(root, &id);
+        }
+        if archive.is_none() && !data.convention.amendments.is_empty() {
+            return fail(vec![
+                Diagnostic::error(tr!(
+                    "{}\u{a0}: la convention a des avenants (`convention.amendments`), mais son texte signé n'est ni archivé (signed/{}/) ni dans le dossier de sortie\u{a0}: rien ne dit ce qui a été signé",
+                    "{}: the convention has amendments (`convention.amendments`) but its signed text is neither archived (signed/{}/) nor in the output folder: nothing says what was signed",
+                    id,
+                    id
+                ))
+                .code("GEN-008")
+                .in_file(&entry.path)
+                .at_path("convention.amendments")
+                .with_hint(tr!(
+                    "rétablissez le dossier signed/{}/ du programme (gardez-le sous gestion de versions), ou les données telles que signées, sans `amendments`, pour une première génération qui l'archive",
+                    "restore the programme's signed/{}/ folder (keep it under version control), or the data as signed, without `amendments`, for a first build that archives it",
+                    id
+                )),
+            ]);
+        }
+        if let Some(archive) = archive {
+            let o = crate::avenant::job::run(crate::avenant::job::SignedJob {
+                prog: ctx.prog,
+                engine: ctx.engine,
+                emitters: ctx.emitters,
+                out,
+                force: ctx.opts.force,
+                entry,
+                data,
+                plan,
+                inputs,
+                inputs_sha256,
+                previous: job.previous,
+                archive,
+            });
+            let mut diagnostics = o.diagnostics;
+            diagnostics.extend(warnings);
+            return JobResult {
+                id,
+                status: o.status,
+                entry: o.entry,
+                diagnostics,
+                internal: o.internal,
+            };
+        }
+    }
 
     // The previous files stand for this build: nothing to write.
     let kept = |prev: &Entry, warnings: Vec<Diagnostic>| JobResult {
@@ -537,10 +621,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             .code("GEN-006")
             .in_file(&entry.path)
             .at_path("convention.signature.date")
-            .with_hint(Text::new(
-                "une convention signée ne change que par avenant\u{a0}: rédigez l'avenant comme une nouvelle convention, ou rétablissez les données de la version signée",
-                "a signed convention is changed only by an amendment (avenant): draft it as a new convention, or restore the inputs of the signed version",
-            )),
+            .with_hint(crate::avenant::entry_hint(data)),
         ];
         d.extend(warnings);
         JobResult {
@@ -630,6 +711,8 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
                 inputs_sha256: inputs_sha256.clone(),
                 outputs,
                 pages: None,
+                signed_archive: None,
+                avenants: Vec::new(),
             };
             return kept(&in_out, warnings);
         }
@@ -643,6 +726,8 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         inputs_sha256,
         outputs: BTreeMap::new(),
         pages: None,
+        signed_archive: None,
+        avenants: Vec::new(),
     };
     // A write that fails is no fault of the data (exit status 2).
     let io_fail = |file: &Path, e: std::io::Error| JobResult {

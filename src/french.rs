@@ -398,6 +398,28 @@ pub fn roman(mut n: usize) -> String {
     out
 }
 
+/// « bis », « ter », « quater »…: the suffix of the `n`-th article inserted
+/// after another by an amendment (« article 6 bis »), from the 1st to the 10th;
+/// beyond, « 11e ».
+pub fn latin_ordinal_suffix(n: usize) -> String {
+    const SUFFIXES: [&str; 10] = [
+        "bis",
+        "ter",
+        "quater",
+        "quinquies",
+        "sexies",
+        "septies",
+        "octies",
+        "nonies",
+        "decies",
+        "undecies",
+    ];
+    SUFFIXES
+        .get(n.wrapping_sub(1))
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| format!("{}e", n + 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,11 +14,13 @@
 #![allow(clippy::result_large_err)]
 
 pub mod anchor;
+pub mod avenant;
 pub mod batch;
 pub mod check;
 pub mod context;
 pub mod diagnostic;
 pub mod diff;
+pub mod document;
 pub mod emit;
 pub mod encoding;
 pub mod exchange;
@@ -35,3 +37,4 @@ pub mod review;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
+pub mod signed;

@@ -263,6 +263,9 @@ fn build(a: cli::BuildArgs) -> Exit {
     let mut diags = load_diags;
     diags.extend(report.diagnostics.iter().cloned());
     print_diagnostics(&diags);
+    for line in charta::avenant::summary(&prog, &opts.out, &report.outcomes) {
+        eprintln!("{line}");
+    }
     let (r, u, x, f) = (
         report.count(Status::Rendered),
         report.count(Status::Unchanged),
@@ -632,7 +635,8 @@ fn serve(a: cli::ServeArgs) -> Exit {
         if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
             print_diagnostics(&[Diagnostic::error(format!(
                 "impossible d'intercepter Ctrl-C : {e}"
-            ))]);
+            ))
+            .code("BUR-001")]);
             return Exit::Erreur;
         }
     }

@@ -414,6 +414,25 @@ pub struct Convention {
     /// L'aide finance une activité de production agricole primaire.
     #[serde(default)]
     pub primary_agriculture: bool,
+    /// Avenants à la convention signée, dans l'ordre (n° 1, 2…). Une dernière
+    /// entrée sans date de signature demande le projet de l'avenant suivant,
+    /// calculé entre le texte en vigueur et les données actuelles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<Amendment>,
+}
+
+/// Un avenant à la convention.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Amendment {
+    /// Délibération (ou décision) qui approuve l'avenant et autorise sa signature.
+    pub decision: Decision,
+    /// Lieu et date de signature de l'avenant (date null tant qu'il est un projet).
+    pub signature: Signature,
+    /// Une phrase pour le préambule de l'avenant (« La fréquentation de la
+    /// permanence a dépassé les prévisions. »).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
 /// Une aide en nature.

@@ -31,6 +31,16 @@ pub fn data_file(id: &str) -> String {
     format!("{id}.data.json")
 }
 
+/// `<id>.avenant-<k>`: the stem of avenant k's files (`<stem>.md`, `.pdf`…).
+pub fn avenant_stem(id: &str, k: usize) -> String {
+    format!("{id}.avenant-{k}")
+}
+
+/// `<id>.consolidee`: the stem of the consolidated version's files.
+pub fn consolidated_stem(id: &str) -> String {
+    format!("{id}.consolidee")
+}
+
 /// `<id>.typ`: the generated Typst source kept by `--keep-typst`.
 pub fn typst_file(id: &str) -> String {
     format!("{id}.typ")
@@ -136,6 +146,15 @@ pub struct Entry {
     /// Number of pages of the PDF.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<usize>,
+    /// The archive of its signed acts (`signed/<id>`, relative to the
+    /// programme folder), once signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_archive: Option<String>,
+    /// The avenants written in OUT (`<id>.avenant-<k>.*`), signed and draft;
+    /// their files and those of the consolidated version are in the outputs
+    /// under `avenant-<k>.<format>` and `consolidee.<format>`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub avenants: Vec<usize>,
 }
 
 impl Entry {

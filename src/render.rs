@@ -43,6 +43,7 @@ pub struct Rendered {
 }
 
 /// What a convention is made of, before rendering: its template and clauses.
+#[derive(Clone)]
 pub struct Plan<'a> {
     pub id: String,
     pub template: &'a Template,
@@ -149,6 +150,34 @@ impl Engine {
 
     pub fn library(&self) -> &Library {
         &self.library
+    }
+
+    /// Renders the body of clause `id` of the library over `context` (a
+    /// convention's context with what an avenant adds), tidied as in a
+    /// convention: no-break spaces bound, blank lines collapsed. Citations
+    /// (`article(id=…)`) are not resolved: the avenant's clauses cite none.
+    pub fn render_clause(&self, id: &str, context: &Value) -> Result<String, Diagnostic> {
+        let Some(clause) = self.library.clauses.get(id) else {
+            return Err(Diagnostic::error(format!(
+                "la clause `{id}` manque à la bibliothèque de clauses"
+            ))
+.code("BIB-023")
+            .with_hint("elle est fournie par charta (clauses/avenant/) : rétablissez-la, ou écrivez la vôtre dans le dossier clauses/ du programme"));
+        };
+        let ctx = Context::from_value(context.clone()).map_err(|e| {
+            Diagnostic::error(format!("contexte invalide pour la clause `{id}` : {e}"))
+                .code("BIB-024")
+        })?;
+        let body = self
+            .tera
+            .render(&body_name(id), &ctx)
+            .map_err(|e| template_diag(clause, &e, clause.body_line))?;
+        Ok(french::bind_abbreviations(&tidy(&body)).trim().to_string())
+    }
+
+    /// The clause `id` of the library, if any.
+    pub fn clause(&self, id: &str) -> Option<&Clause> {
+        self.library.clauses.get(id)
     }
 
     /// Applicable clauses of a template, by part, in order.
@@ -270,6 +299,20 @@ impl Engine {
         data: &AssociationFile,
         plan: Plan<'_>,
     ) -> Result<Rendered, Vec<Diagnostic>> {
+        self.render_plan_numbered(prog, data, plan, None)
+    }
+
+    /// Renders a plan with the numbers of a signed text: a part of `fixed`
+    /// (part id → number, « 4 », « III ») keeps its number, a part it does not
+    /// have is numbered after the one before it (« 6 bis », « 6 ter »), and
+    /// citations follow. An avenant never renumbers the convention.
+    pub fn render_plan_numbered(
+        &self,
+        prog: &ProgrammeFile,
+        data: &AssociationFile,
+        plan: Plan<'_>,
+        fixed: Option<&BTreeMap<String, String>>,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
         let Plan {
             id,
             template,
@@ -290,18 +333,38 @@ impl Engine {
         let mut labels: HashMap<String, (PartKind, String)> = HashMap::new();
         let (mut n_art, mut n_annex) = (0usize, 0usize);
         let mut numbers: HashMap<&str, String> = HashMap::new();
+        // With fixed numbers: the last fixed number of each kind and how many
+        // parts were inserted after it.
+        let mut after: HashMap<u8, (String, usize)> = HashMap::new();
         for (part, clauses) in &selected {
             let part_id = &part.id;
-            let number = match part.kind {
-                PartKind::Article => {
+            let number = match (fixed, part.kind) {
+                (_, PartKind::Block) => String::new(),
+                (Some(fixed), kind) => {
+                    let slot = after.entry(kind as u8).or_insert((String::new(), 0));
+                    match fixed.get(part_id) {
+                        Some(n) => {
+                            *slot = (n.clone(), 0);
+                            n.clone()
+                        }
+                        None => {
+                            slot.1 += 1;
+                            if slot.0.is_empty() {
+                                format!("0 {}", french::latin_ordinal_suffix(slot.1))
+                            } else {
+                                format!("{} {}", slot.0, french::latin_ordinal_suffix(slot.1))
+                            }
+                        }
+                    }
+                }
+                (None, PartKind::Article) => {
                     n_art += 1;
                     french::article_number(n_art)
                 }
-                PartKind::Annex => {
+                (None, PartKind::Annex) => {
                     n_annex += 1;
                     french::roman(n_annex)
                 }
-                PartKind::Block => String::new(),
             };
             labels.insert(part_id.clone(), (part.kind, number.clone()));
             for c in clauses {
@@ -479,7 +542,9 @@ fn one_line(text: &str) -> String {
         .join(" ")
 }
 
-fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> PdfMeta {
+/// The metadata of a convention's files (title, reference, parties, period,
+/// date, the dashboard's charts), from its data.
+pub fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> PdfMeta {
     let c = &data.convention;
     let date = c
         .signature

@@ -150,6 +150,12 @@ impl ContextNames {
                 top.insert(k, below);
             }
         }
+        for (name, below) in crate::avenant::context_names() {
+            top.insert(
+                name.to_string(),
+                Some(below.into_iter().map(str::to_string).collect()),
+            );
+        }
         ContextNames { top }
     }
 
@@ -551,7 +557,7 @@ fn templates(lib: &Library, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if !["cpo", "annuelle", "cadre"].contains(&t.file.kind.as_str()) {
+        if !["cpo", "annuelle", "cadre", "avenant"].contains(&t.file.kind.as_str()) {
             out.push(
                 Diagnostic::warning(tr!("le type de gabarit `{}` n'est pas un type de convention (cpo, annuelle, cadre)\u{a0}: il n'est jamais employé", "template kind `{}` is not a kind of convention (cpo, annuelle, cadre): it is never used",
                     t.file.kind

@@ -19,6 +19,7 @@
 //! - `ids`: SIRET/SIREN, RNA, IBAN, BIC
 //! - `glyphs`: characters that no embedded font has
 
+pub mod amendments;
 pub mod association;
 pub mod glyphs;
 pub mod ids;
@@ -201,6 +202,7 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
     if let Some(data) = data {
         association::rules(prog, data, &mut sink);
         legal::rules(prog, data, &mut sink);
+        amendments::rules(data, &mut sink);
         programme::duplicates(prog, entry, data, &mut sink);
     }
     out.extend(sink.out);

@@ -15,7 +15,7 @@
 pub mod cli;
 mod compare;
 mod data;
-mod doc;
+use crate::document as doc;
 mod folder;
 pub mod office;
 mod pdf;

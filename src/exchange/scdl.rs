@@ -3,7 +3,10 @@
 //!
 //! One row per signed convention (`convention.signature.date` set) whose aid
 //! exceeds 23 000 € in at least one year, the aid of a year being the funding
-//! plus the value of the in-kind aid of that year. Every row is checked against
+//! plus the value of the in-kind aid of that year, and one row per signed
+//! avenant that changes the amount (from the archive of signed acts,
+//! `PROG/signed/<id>/`: a convention is published as signed, never from a
+//! draft avenant in today's data). Every row is checked against
 //! the Table Schema shipped in `docs/scdl/` (embedded here, read at run time:
 //! types, patterns, enums, lengths, bounds, required fields, and the schema's
 //! custom checks: SIRET check digits and « idBeneficiaire or rnaBeneficiaire »)
@@ -23,7 +26,12 @@
 //! - `notificationUE`: « non »: none of the regimes charta writes (outside state
 //!   aid, de minimis, SIEG under decision 2012/21/EU or regulation 2023/2832) is
 //!   notified to the Commission;
-//! - `pourcentageSubvention`: 1.00 (one beneficiary per convention).
+//! - `pourcentageSubvention`: 1.00 (one beneficiary per convention);
+//! - an avenant's row: `dateConvention` is the avenant's signature date,
+//!   `referenceDecision` the deliberation that approved it, `montant` the
+//!   total attributed as amended (not the difference), `objet` the project
+//!   followed by « (avenant n° k à la convention REF) »; the other fields as
+//!   for the convention, from the data the avenant was signed with.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -297,6 +305,128 @@ fn row(
     }
 }
 
+/// One signed act to publish: the convention, or an avenant that changes the amount.
+struct SignedAct {
+    /// The data it was signed with (from the archive when there is one).
+    data: AssociationFile,
+    file: PathBuf,
+    /// `Some(k)` for avenant n° k.
+    avenant: Option<usize>,
+}
+
+impl SignedAct {
+    /// An avenant's row: its own date and decision, the amended amount.
+    fn apply(&self, mut r: Row) -> Row {
+        let Some(k) = self.avenant else {
+            return r;
+        };
+        let a = &self.data.convention.amendments[k - 1];
+        r.id = format!("{}.avenant-{k}", r.id);
+        r.file = self.file.clone();
+        r.values.insert(
+            "dateConvention",
+            a.signature
+                .date
+                .clone()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        );
+        r.values
+            .insert("referenceDecision", a.decision.number.trim().to_string());
+        r.values.insert(
+            "objet",
+            objet(&format!(
+                "{} (avenant n° {k} à la convention {})",
+                self.data.project.title, self.data.convention.reference
+            )),
+        );
+        r
+    }
+}
+
+/// The total aid of a convention's data (funding and in kind, every year), in cents.
+fn total_aid(data: &AssociationFile) -> i64 {
+    aid_per_year(data).values().sum()
+}
+
+/// The acts of one association to publish: its signed convention as signed
+/// (the archive's data when it is archived: today's data may carry a draft
+/// avenant), then each signed avenant whose amount differs from the act
+/// before it, when the convention or the avenant is above the threshold.
+fn signed_acts(
+    prog: &Programme,
+    id: &str,
+    file: &std::path::Path,
+    data: &AssociationFile,
+) -> Result<Vec<SignedAct>, Diagnostic> {
+    let archive = crate::signed::Archive::open(&prog.root, id);
+    let Some(archive) = archive else {
+        if !data.convention.amendments.is_empty() && data.convention.signature.date.is_some() {
+            return Err(Diagnostic::error(format!(
+                "convention {} ({id}) : elle a des avenants, mais son texte signé n'est pas archivé (signed/{id}/) : les données essentielles de l'acte signé ne peuvent pas être établies",
+                data.convention.reference
+            ))
+.code("ECH-010")
+            .in_file(file)
+            .at_path("convention.amendments")
+            .with_hint("lancez `charta build` : la construction archive la convention signée et ses avenants, puis relancez l'export"));
+        }
+        return Ok(if is_published(data) {
+            vec![SignedAct {
+                data: data.clone(),
+                file: file.to_path_buf(),
+                avenant: None,
+            }]
+        } else {
+            Vec::new()
+        });
+    };
+    let read = |act: crate::signed::Act| -> Result<(AssociationFile, PathBuf), Diagnostic> {
+        let path = archive.path(act, "data.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(format!(
+                "convention {} ({id}) : les données de l'acte signé manquent à l'archive : {e}",
+                data.convention.reference
+            ))
+            .code("ECH-011")
+            .in_file(&path)
+        })?;
+        let d = crate::load::parse_association(&text, &path)?;
+        Ok((d, path))
+    };
+    let mut acts = Vec::new();
+    let (signed, path) = read(crate::signed::Act::Convention)?;
+    let published = is_published(&signed);
+    let mut previous_total = total_aid(&signed);
+    if published {
+        acts.push(SignedAct {
+            data: signed,
+            file: path,
+            avenant: None,
+        });
+    }
+    for k in archive.avenants() {
+        let (d, path) = read(crate::signed::Act::Avenant(k))?;
+        let total = total_aid(&d);
+        let changes_amount = total != previous_total;
+        previous_total = total;
+        let signed_avenant = d
+            .convention
+            .amendments
+            .get(k - 1)
+            .is_some_and(|a| a.signature.date.is_some());
+        if changes_amount && signed_avenant && (published || is_published(&d)) {
+            acts.push(SignedAct {
+                data: d,
+                file: path,
+                avenant: Some(k),
+            });
+        }
+    }
+    Ok(acts)
+}
+
 /// Where a field comes from in the association file, for the hint.
 fn source_of(field: &str) -> &'static str {
     match field {
@@ -498,19 +628,25 @@ pub fn rows(prog: &Programme) -> Result<Vec<Row>, Vec<Diagnostic>> {
             errors.extend(e.diagnostics.iter().cloned());
             continue;
         };
-        if !is_published(data) {
-            continue;
-        }
-        match row(&prog.file, &e.id, &e.path, data) {
-            Ok(r) => {
-                let problems = check_row(schema, &r);
-                if problems.is_empty() {
-                    rows.push(r);
-                } else {
-                    errors.extend(problems);
-                }
+        let acts = match signed_acts(prog, &e.id, &e.path, data) {
+            Ok(a) => a,
+            Err(d) => {
+                errors.push(d);
+                continue;
             }
-            Err(d) => errors.extend(d),
+        };
+        for act in acts {
+            match row(&prog.file, &e.id, &act.file, &act.data).map(|r| act.apply(r)) {
+                Ok(r) => {
+                    let problems = check_row(schema, &r);
+                    if problems.is_empty() {
+                        rows.push(r);
+                    } else {
+                        errors.extend(problems);
+                    }
+                }
+                Err(d) => errors.extend(d),
+            }
         }
     }
     if !errors.is_empty() {

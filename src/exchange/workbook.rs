@@ -924,6 +924,7 @@ pub fn from_tables(
                 court: r.opt_text("Juridiction"),
                 sieg,
                 primary_agriculture: agri,
+                amendments: Vec::new(),
             },
             project: Project {
                 title: r.required("Projet : intitulé", &mut e, "l'intitulé du projet"),
@@ -1415,14 +1416,22 @@ pub fn plan(
     let mut out = Vec::new();
     for (id, new) in imported {
         let path = dir.join(format!("{id}.json"));
-        let new_v = serde_json::to_value(new).expect("serialises");
-        let text = serde_json::to_string_pretty(new).expect("serialises") + "\n";
-        let change = if path.exists() {
-            let old = std::fs::read_to_string(&path)
+        let old = path.exists().then(|| {
+            std::fs::read_to_string(&path)
                 .map_err(|e| e.to_string())
                 .and_then(|t| {
                     serde_json::from_str::<AssociationFile>(&t).map_err(|e| e.to_string())
-                });
+                })
+        });
+        // The workbook does not carry the avenants (`convention.amendments`):
+        // those of the existing file are kept as they are.
+        let mut new = new.clone();
+        if let Some(Ok(old)) = &old {
+            new.convention.amendments = old.convention.amendments.clone();
+        }
+        let new_v = serde_json::to_value(&new).expect("serialises");
+        let text = serde_json::to_string_pretty(&new).expect("serialises") + "\n";
+        let change = if let Some(old) = old {
             match old {
                 Err(err) => {
                     errors.push(

@@ -129,6 +129,7 @@ pub fn run(
                 "impossible d'écouter sur 127.0.0.1:{} : {e}",
                 opts.port
             ))
+            .code("BUR-002")
             .with_hint(
                 "choisissez un autre port avec --port, ou arrêtez le programme qui l'occupe",
             ),

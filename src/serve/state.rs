@@ -116,9 +116,12 @@ impl State {
         let (engine, _) = Engine::new(&prog.library);
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| {
-            ServeError::Fault(vec![Diagnostic::error(format!(
-                "impossible de tirer le jeton du bureau au hasard : {e}"
-            ))])
+            ServeError::Fault(vec![
+                Diagnostic::error(format!(
+                    "impossible de tirer le jeton du bureau au hasard : {e}"
+                ))
+                .code("BUR-001"),
+            ])
         })?;
         let token = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let rows = {

@@ -78,6 +78,45 @@ pub fn copy_programme(from: &Path, to: &Path) {
         let p = e.unwrap().path();
         std::fs::copy(&p, to.join("associations").join(p.file_name().unwrap())).unwrap();
     }
+    // The archive of signed acts (signed/<id>/…), as written (read-only).
+    copy_tree(&from.join("signed"), &to.join("signed"));
+}
+
+/// Copies the folder `from` into `to`, recursively (nothing if `from` is absent).
+pub fn copy_tree(from: &Path, to: &Path) {
+    let Ok(rd) = std::fs::read_dir(from) else {
+        return;
+    };
+    std::fs::create_dir_all(to).unwrap();
+    for e in rd {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_tree(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+/// The example's signed convention.
+pub const SIGNED_ID: &str = "maison-solidarites-montvalon";
+
+/// The example programme as it was when its convention `SIGNED_ID` was
+/// signed: that association's data is the data of the signed text (from its
+/// archive, without `amendments`), and nothing is archived yet.
+pub fn example_copy_at_signature() -> tempfile::TempDir {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let signed = dir.join("signed").join(SIGNED_ID);
+    let data = std::fs::read(signed.join("convention.data.json")).expect("archived data");
+    std::fs::write(
+        dir.join("associations").join(format!("{SIGNED_ID}.json")),
+        data,
+    )
+    .unwrap();
+    std::fs::remove_dir_all(dir.join("signed")).unwrap();
+    tmp
 }
 
 /// Edits one association file as JSON.

@@ -214,6 +214,42 @@ fn scdl_export_validates_with_frictionless_and_maps_the_convention() {
 }
 
 #[test]
+fn a_signed_avenant_that_changes_the_amount_is_a_row_frictionless_validates() {
+    let (tmp, prog) = example_copy();
+    let id = "maison-solidarites-montvalon";
+    let build = |prog: &Path| {
+        let o = charta()
+            .args(["build", "--format", "md", "--out"])
+            .arg(tmp.path().join("out"))
+            .arg(prog)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    // The example's draft avenant n° 1 (2027: 48 000 € instead of 45 000 €), signed.
+    build(&prog);
+    edit(&prog, id, |v| {
+        v["convention"]["amendments"][0]["signature"]["date"] = "2027-03-20".into();
+    });
+    build(&prog);
+    let out = tmp.path().join("subventions.csv");
+    let o = run_scdl(&prog, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let problems = frictionless(&out);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let rows: Vec<_> = read_csv(&out)
+        .into_iter()
+        .filter(|r| r["idBeneficiaire"] == "80214763700028")
+        .collect();
+    assert_eq!(rows.len(), 2, "the convention, then its avenant: {rows:#?}");
+    assert_eq!(rows[0]["dateConvention"], "2026-02-10");
+    assert_eq!(rows[0]["montant"], "166500.50");
+    assert_eq!(rows[1]["dateConvention"], "2027-03-20");
+    assert_eq!(rows[1]["referenceDecision"], "CP-2027-03-12");
+    assert_eq!(rows[1]["montant"], "169500.50");
+}
+
+#[test]
 fn the_independent_validator_rejects_a_broken_export() {
     let (tmp, prog) = example_copy();
     let out = tmp.path().join("subventions.csv");
@@ -239,6 +275,14 @@ fn the_independent_validator_rejects_a_broken_export() {
 #[test]
 fn scdl_export_refuses_a_row_that_would_not_validate_and_writes_nothing() {
     let (tmp, prog) = example_copy();
+    // The convention as signed, before it was archived.
+    let signed = prog.join("signed/maison-solidarites-montvalon");
+    std::fs::copy(
+        signed.join("convention.data.json"),
+        prog.join("associations/maison-solidarites-montvalon.json"),
+    )
+    .unwrap();
+    std::fs::remove_dir_all(prog.join("signed")).unwrap();
     edit(&prog, "maison-solidarites-montvalon", |v| {
         v["association"]["siret"] = "80214763700029".into();
         v["convention"]["signature"]["date"] = "2026-02-30".into();
@@ -342,7 +386,22 @@ fn xlsx_round_trip_on_every_example() {
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert!(String::from_utf8_lossy(&o.stderr).contains("créée"));
-        assert_eq!(values(&load(&empty)), values(&prog), "{}", ex.display());
+        // The workbook does not carry the avenants (`convention.amendments`):
+        // into an empty folder, they are not there.
+        let without_avenants = |mut v: Vec<(String, serde_json::Value)>| {
+            for (_, x) in &mut v {
+                if let Some(c) = x.get_mut("convention").and_then(|c| c.as_object_mut()) {
+                    c.remove("amendments");
+                }
+            }
+            v
+        };
+        assert_eq!(
+            without_avenants(values(&load(&empty))),
+            without_avenants(values(&prog)),
+            "{}",
+            ex.display()
+        );
 
         // Reproducible bytes.
         let again = tmp.path().join("again.xlsx");

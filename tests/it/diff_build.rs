@@ -10,14 +10,11 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
+/// The example (its signed convention's archive included: both builds write
+/// its draft avenant and consolidated version).
 fn copy_programme(to: &Path) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/economie-solidaire");
-    std::fs::create_dir_all(to.join("associations")).unwrap();
-    std::fs::copy(from.join("charta.toml"), to.join("charta.toml")).unwrap();
-    for e in std::fs::read_dir(from.join("associations")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, to.join("associations").join(p.file_name().unwrap())).unwrap();
-    }
+    crate::common::copy_programme(&from, to);
 }
 
 fn build(prog: &Path, out: &Path) {
@@ -96,6 +93,8 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
         "collectif-ess-val-de-meuse",
         "epicerie-solidaire-brecourt",
         "maison-solidarites-montvalon",
+        "maison-solidarites-montvalon.avenant-1",
+        "maison-solidarites-montvalon.consolidee",
         "mobilite-solidaire-rurale",
         "recyclerie-vaudrecourt",
     ] {
@@ -106,7 +105,7 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     }
     assert_eq!(
         lines.last().copied(),
-        Some("9 convention(s)\u{a0}: 1 modifiée(s), 1 ajoutée(s), 1 supprimée(s), 6 inchangée(s)")
+        Some("11 convention(s)\u{a0}: 1 modifiée(s), 1 ajoutée(s), 1 supprimée(s), 8 inchangée(s)")
     );
 
     // The same as JSON, for scripts.
@@ -116,7 +115,7 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     assert_eq!(v["counts"]["changed"], 1);
     assert_eq!(v["counts"]["added"], 1);
     assert_eq!(v["counts"]["removed"], 1);
-    assert_eq!(v["counts"]["unchanged"], 6);
+    assert_eq!(v["counts"]["unchanged"], 8);
     let changed = v["conventions"]
         .as_array()
         .unwrap()

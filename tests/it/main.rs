@@ -4,6 +4,7 @@
 //! shared helpers.
 
 mod amounts;
+mod avenant;
 mod batch;
 mod browser;
 mod check_cases;

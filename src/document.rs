@@ -1,10 +1,14 @@
-//! Reads a rendered convention back into its structure: header, title block,
-//! parts (id, kind, number, heading) and clauses (id, version, part, text).
+//! The typed rendered document: a convention (or an avenant) read back from
+//! its Markdown into header, title block, parts (id, kind, number, heading)
+//! and clauses (id, version, part, text). One model for the diff (which
+//! aligns two versions by the ids), the avenant (which compares the text in
+//! force with the text the current data gives, part by part, and quotes whole
+//! articles) and the consolidated version (which writes parts back).
 //!
-//! The HTML-comment anchors written by the renderer (see docs/design.md) are
-//! the only thing trusted: the diff aligns by the ids they carry, never by
-//! the position of a paragraph, so the parser keeps every id and the text
-//! between anchors verbatim.
+//! The HTML-comment anchors written by the renderer (see docs/design.md and
+//! [`crate::anchor`]) are the only thing trusted: the parser keeps every id
+//! and the text between anchors verbatim, so that [`Convention::part_markdown`]
+//! writes a part back exactly as it was rendered.
 
 use std::collections::HashMap;
 
@@ -33,6 +37,15 @@ impl Part {
             return Some(title.trim());
         }
         Some(h.trim())
+    }
+
+    /// The kind as the anchor grammar knows it.
+    pub fn part_kind(&self) -> anchor::PartKind {
+        match self.kind.as_str() {
+            "article" => anchor::PartKind::Article,
+            "annex" => anchor::PartKind::Annex,
+            _ => anchor::PartKind::Block,
+        }
     }
 
     /// « article 5 », « annexe II », « block visas » (for the terminal report).
@@ -196,6 +209,55 @@ impl Convention {
         self.parts.iter().find(|p| p.id == id)
     }
 
+    /// The clauses of part `id`, in order.
+    pub fn clauses_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Clause> + 'a {
+        self.clauses.iter().filter(move |c| c.part == id)
+    }
+
+    /// The text of part `id` without anchors or heading: its preface and
+    /// clauses, one blank line apart (what an avenant compares and quotes).
+    pub fn part_body(&self, id: &str) -> String {
+        let mut blocks: Vec<&str> = Vec::new();
+        if let Some(p) = self.part(id)
+            && !p.preface.is_empty()
+        {
+            blocks.push(&p.preface);
+        }
+        blocks.extend(
+            self.clauses_of(id)
+                .map(|c| c.text.as_str())
+                .filter(|t| !t.is_empty()),
+        );
+        blocks.join("\n\n")
+    }
+
+    /// Part `id` written back as rendered: its anchor, heading, preface and
+    /// clauses with their anchors, ending with a blank line.
+    pub fn part_markdown(&self, id: &str) -> String {
+        let Some(p) = self.part(id) else {
+            return String::new();
+        };
+        let mut md = anchor::part(&p.id, p.part_kind(), p.number.as_deref());
+        if let Some(h) = &p.heading {
+            md.push_str(&format!("## {h}\n\n"));
+        }
+        if !p.preface.is_empty() {
+            md.push_str(&p.preface);
+            md.push_str("\n\n");
+        }
+        for c in self.clauses_of(id) {
+            md.push_str(&anchor::clause(
+                c.id.split('#').next().unwrap_or(&c.id),
+                &c.version,
+            ));
+            if !c.text.is_empty() {
+                md.push_str(&c.text);
+                md.push_str("\n\n");
+            }
+        }
+        md
+    }
+
     /// The first line of the title block, « Convention pluriannuelle d'objectifs ».
     pub fn heading(&self) -> &str {
         self.title
@@ -238,6 +300,20 @@ Second paragraphe.\n\n";
         assert_eq!(c.clauses[1].version, "1.2.0");
         assert_eq!(c.clauses[1].part, "objet");
         assert_eq!(c.clauses[1].text, "Texte.\n\nSecond paragraphe.");
+    }
+
+    #[test]
+    fn writes_a_part_back_as_rendered() {
+        let c = Convention::parse(SAMPLE).unwrap();
+        assert_eq!(
+            c.part_markdown("objet"),
+            "<!-- part:objet kind=article number=1er -->\n\
+## Article 1er – Objet de la convention\n\n\
+<!-- clause:objet v=1.2.0 -->\n\
+Texte.\n\nSecond paragraphe.\n\n"
+        );
+        assert_eq!(c.part_body("objet"), "Texte.\n\nSecond paragraphe.");
+        assert_eq!(c.part_body("nothing"), "");
     }
 
     #[test]

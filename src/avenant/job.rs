@@ -1,0 +1,536 @@
+//! The build of a signed convention whose signed text is archived
+//! (`PROG/signed/<id>/`): its signed acts are written to OUT from the
+//! archive, byte for byte; a change of its data becomes the draft avenant the
+//! data asks for (and the consolidated version), or is refused with the entry
+//! to add; an avenant seen signed for the first time is archived.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Convention;
+use crate::emit::{Document, Emitter, Format};
+use crate::load::{AssociationEntry, Programme};
+use crate::model::AssociationFile;
+use crate::out::{self, Entry, Inputs, OutputFile, Status};
+use crate::pdf::PdfMeta;
+use crate::render::{Engine, Plan};
+use crate::signed::{Act, Archive};
+
+use super::{Action, AvenantSpec, Change, History};
+
+/// What the batch gives this step.
+pub struct SignedJob<'a> {
+    pub prog: &'a Programme,
+    pub engine: &'a Engine,
+    pub emitters: &'a [(&'static Format, Box<dyn Emitter>)],
+    pub out: &'a Path,
+    pub force: bool,
+    pub entry: &'a AssociationEntry,
+    pub data: &'a AssociationFile,
+    pub plan: Plan<'a>,
+    pub inputs: Inputs,
+    pub inputs_sha256: String,
+    pub previous: Option<&'a Entry>,
+    pub archive: Archive,
+}
+
+/// Its outcome, for the batch.
+pub struct Outcome {
+    pub status: Status,
+    pub entry: Option<Entry>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// A fault that is not the data's (a failed write).
+    pub internal: bool,
+}
+
+impl Outcome {
+    fn failed(diagnostics: Vec<Diagnostic>) -> Outcome {
+        Outcome {
+            status: Status::Failed,
+            entry: None,
+            diagnostics,
+            internal: false,
+        }
+    }
+}
+
+/// One file to have in OUT: its name (also its manifest key's stem) and bytes.
+struct File {
+    key: String,
+    name: String,
+    bytes: Vec<u8>,
+    pages: Option<usize>,
+}
+
+pub fn run(job: SignedJob) -> Outcome {
+    let id = job.entry.id.as_str();
+    let data = job.data;
+    let amendments = &data.convention.amendments;
+    let archive = &job.archive;
+    let archived = archive.avenants();
+    let signed_in_data = amendments
+        .iter()
+        .take_while(|a| a.signature.date.is_some())
+        .count();
+    let file = &job.entry.path;
+    let located = |d: Diagnostic, path: String| d.in_file(file).at_path(path);
+    if signed_in_data < archived.len() {
+        let k = archived.len();
+        return Outcome::failed(vec![located(
+            Diagnostic::error(format!(
+                "{id}: l'avenant n° {k} est signé et archivé (signed/{id}/avenant-{k}.md), mais les données n'en déclarent que {signed_in_data} de signé(s)"
+            ))
+.code("GEN-009"),
+            "convention.amendments".into(),
+        ).with_hint(format!(
+            "un avenant signé ne disparaît pas : rétablissez l'entrée n° {k} de `convention.amendments` avec sa date de signature"
+        ))]);
+    }
+    if signed_in_data > archived.len() + 1 {
+        let k = archived.len() + 1;
+        return Outcome::failed(vec![located(
+            Diagnostic::error(format!(
+                "{id}: les avenants n° {k} à {signed_in_data} sont déclarés signés, mais seul le n° {k} peut l'être à cette construction : charta ne les a pas rédigés"
+            ))
+.code("GEN-010"),
+            format!("convention.amendments[{}].signature.date", k),
+        ).with_hint(
+            "un avenant signé est d'abord rédigé en projet par charta puis archivé à la construction qui le voit signé : signez-les un par un, en construisant entre deux",
+        )]);
+    }
+
+    // Nothing changed and every file is in place.
+    if let Some(prev) = job.previous
+        && !job.force
+        && prev.inputs_sha256 == job.inputs_sha256
+        && prev.status != Status::Failed
+        && prev.signed_archive.is_some()
+        && prev.outputs.keys().all(|k| prev.intact(job.out, k))
+        && job
+            .emitters
+            .iter()
+            .all(|(f, _)| prev.output(f.name).is_some())
+    {
+        return Outcome {
+            status: Status::Unchanged,
+            entry: Some(prev.clone()),
+            diagnostics: Vec::new(),
+            internal: false,
+        };
+    }
+
+    match build(&job, &archived, signed_in_data) {
+        Ok(o) => o,
+        Err(o) => o,
+    }
+}
+
+fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<Outcome, Outcome> {
+    let id = job.entry.id.as_str();
+    let data = job.data;
+    let prog = job.prog;
+    let archive = &job.archive;
+    let amendments = &data.convention.amendments;
+    let mut warnings = Vec::new();
+    let fail = |d: Vec<Diagnostic>| Outcome::failed(d);
+    let parse = |text: &str, what: &str| {
+        Convention::parse(text).map_err(|e| {
+            fail(vec![
+                Diagnostic::error(format!("{id}: {what} de l'archive est illisible : {e}"))
+                    .code("GEN-011")
+                    .in_file(&archive.dir),
+            ])
+        })
+    };
+    let convention_md = archive.read_text(Act::Convention, "md").unwrap_or_default();
+    let convention_doc = parse(&convention_md, "la convention signée")?;
+
+    // The texts in force after each archived avenant, and what each changed.
+    let mut history = History::new();
+    let mut in_force = convention_doc.clone();
+    let mut abrogated: Vec<Change> = Vec::new();
+    for &k in archived {
+        let Some(text) = archive.read_text(Act::Avenant(k), "texte.md") else {
+            return Err(fail(vec![
+                Diagnostic::error(format!(
+                    "{id}: l'archive n'a pas le texte en vigueur après l'avenant n° {k}"
+                ))
+                .code("GEN-012")
+                .in_file(archive.path(Act::Avenant(k), "texte.md")),
+            ]));
+        };
+        let next = parse(&text, "le texte en vigueur")?;
+        let changes = super::compare(&in_force, &next);
+        super::record(&mut history, k, &changes);
+        abrogated.retain(|a| next.part(&a.id).is_none());
+        abrogated.extend(changes.into_iter().filter(|c| c.action == Action::Abrogate));
+        in_force = next;
+    }
+
+    // Today's data, with the numbers of the text in force.
+    let fixed = super::numbering(&in_force);
+    let rendered = job
+        .engine
+        .render_plan_numbered(&prog.file, data, clone_plan(job), Some(&fixed))
+        .map_err(fail)?;
+    let current = parse(&rendered.markdown, "le texte rendu")?;
+    let changes = super::compare(&in_force, &current);
+
+    // Which avenant this build writes, if any.
+    let k_new = archived.len() + 1;
+    let just_signed = signed_in_data == k_new;
+    let draft = amendments.len() == k_new && !just_signed;
+    if changes.is_empty() && (just_signed || draft) {
+        let what = if just_signed { "signé" } else { "en projet" };
+        let d = Diagnostic::warning(format!(
+            "{id}: l'avenant n° {k_new} ({what}) ne modifie rien : les données donnent le texte en vigueur ; aucun avenant n'est écrit"
+        ))
+.code("GEN-019")
+        .in_file(&job.entry.path)
+        .at_path(format!("convention.amendments[{}]", k_new - 1))
+        .with_hint("modifiez les données que l'avenant doit changer (montant, cible, clause…), ou retirez cette entrée");
+        if just_signed {
+            return Err(fail(vec![d.with_hint(
+                "un avenant signé modifie la convention : rétablissez les données modifiées qu'il a signées",
+            )]));
+        }
+        warnings.push(d);
+    }
+    if !changes.is_empty() && !just_signed && !draft {
+        let what = changes
+            .iter()
+            .map(|c| c.label())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let after = match archived.last() {
+            Some(k) => format!(" et de son avenant n° {k}"),
+            None => String::new(),
+        };
+        let d = Diagnostic::error(format!(
+            "{id}: la convention signée le {}{after} changerait ({what}) ; fichiers laissés intacts",
+            data.convention.signature.date.as_deref().unwrap_or("?")
+        ))
+.code("GEN-013")
+        .in_file(&job.entry.path)
+        .at_path("convention.amendments")
+        .with_hint(super::entry_hint(data));
+        let mut all = vec![d];
+        all.extend(warnings);
+        return Ok(Outcome {
+            status: Status::Refused,
+            entry: None,
+            diagnostics: all,
+            internal: false,
+        });
+    }
+
+    let mut files: Vec<File> = Vec::new();
+    let mut to_archive: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut avenants_written: Vec<usize> = archived.to_vec();
+
+    // The signed convention, from the archive.
+    let convention_data = archive
+        .read_text(Act::Convention, "data.json")
+        .unwrap_or_else(|| job.entry.text.clone());
+    let convention_meta = match crate::load::parse_association(&convention_data, &archive.dir) {
+        Ok(old) => crate::render::pdf_meta(&prog.file, &old, &rendered.pdf_meta.title),
+        Err(_) => rendered.pdf_meta.clone(),
+    };
+    restore(
+        job,
+        Act::Convention,
+        id.to_string(),
+        "",
+        &convention_md,
+        &convention_meta,
+        &mut files,
+    )?;
+    files.push(File {
+        key: String::new(),
+        name: out::data_file(id),
+        bytes: convention_data.into_bytes(),
+        pages: None,
+    });
+
+    // Each archived avenant, from the archive.
+    for &k in archived {
+        let md = archive.read_text(Act::Avenant(k), "md").unwrap_or_default();
+        let meta = avenant_meta(&rendered.pdf_meta, k, data, amendments.get(k - 1));
+        restore(
+            job,
+            Act::Avenant(k),
+            out::avenant_stem(id, k),
+            &format!("avenant-{k}."),
+            &md,
+            &meta,
+            &mut files,
+        )?;
+    }
+
+    // The avenant this build writes: just signed (then archived) or a draft.
+    let convention_title = convention_doc.heading().to_string();
+    let base = crate::context::build(&prog.file, id, data, &[]);
+    let mut all_abrogated = abrogated.clone();
+    if !changes.is_empty() && (just_signed || draft) {
+        let spec = AvenantSpec {
+            id,
+            number: k_new,
+            amendment: &amendments[k_new - 1],
+            earlier: &amendments[..k_new - 1],
+            convention_title: &convention_title,
+        };
+        let md = super::render_avenant(
+            job.engine,
+            &base,
+            &spec,
+            &changes,
+            &current,
+            &data.convention.reference,
+        )
+        .map_err(fail)?;
+        let meta = avenant_meta(&rendered.pdf_meta, k_new, data, Some(spec.amendment));
+        let stem = out::avenant_stem(id, k_new);
+        let made = emit_all(job, &stem, &md, &meta, &format!("avenant-{k_new}."))?;
+        if just_signed {
+            for f in &made {
+                let ext = f.name.strip_prefix(&format!("{stem}.")).unwrap_or(&f.name);
+                to_archive.push((ext.to_string(), f.bytes.clone()));
+            }
+            to_archive.push(("data.json".into(), job.entry.text.clone().into_bytes()));
+            to_archive.push(("texte.md".into(), rendered.markdown.clone().into_bytes()));
+        }
+        files.extend(made);
+        avenants_written.push(k_new);
+        super::record(&mut history, k_new, &changes);
+        all_abrogated.retain(|a| current.part(&a.id).is_none());
+        all_abrogated.extend(
+            changes
+                .iter()
+                .filter(|c| c.action == Action::Abrogate)
+                .cloned(),
+        );
+    }
+
+    // The consolidated version, once there is an avenant.
+    if let Some(&last) = avenants_written.last() {
+        let spec = AvenantSpec {
+            id,
+            number: last,
+            amendment: &amendments[last - 1],
+            earlier: &amendments[..last - 1],
+            convention_title: &convention_title,
+        };
+        let text = if last == k_new { &current } else { &in_force };
+        let md =
+            super::render_consolidated(job.engine, &base, &spec, text, &all_abrogated, &history)
+                .map_err(fail)?;
+        let mut meta = rendered.pdf_meta.clone();
+        meta.title = format!("{convention_title} — version consolidée");
+        let stem = out::consolidated_stem(id);
+        files.extend(emit_all(job, &stem, &md, &meta, "consolidee.")?);
+    }
+
+    // Archive first (an avenant just signed), then OUT: the archive is the reference.
+    if !to_archive.is_empty() {
+        let refs: Vec<(&str, &[u8])> = to_archive
+            .iter()
+            .map(|(e, b)| (e.as_str(), b.as_slice()))
+            .collect();
+        archive
+            .add(Act::Avenant(k_new), &refs)
+            .map_err(|e| Outcome {
+                status: Status::Failed,
+                entry: None,
+                diagnostics: vec![
+                    Diagnostic::error(format!("{id}: impossible d'archiver l'avenant signé : {e}"))
+                        .code("GEN-014")
+                        .in_file(&archive.dir),
+                ],
+                internal: true,
+            })?;
+    }
+    let mut entry = Entry {
+        id: id.to_string(),
+        status: Status::Rendered,
+        signed: true,
+        inputs: job.inputs.clone(),
+        inputs_sha256: job.inputs_sha256.clone(),
+        outputs: BTreeMap::new(),
+        pages: None,
+        signed_archive: Some(crate::signed::relative_dir(id)),
+        avenants: avenants_written,
+    };
+    let mut wrote = false;
+    let mut staged = Vec::new();
+    for f in &files {
+        let path = job.out.join(&f.name);
+        let same = std::fs::read(&path).is_ok_and(|b| b == f.bytes);
+        if !same {
+            match out::stage_atomic(&path, &f.bytes) {
+                Ok(tmp) => staged.push((path.clone(), tmp)),
+                Err(e) => return Err(io_fail(id, &path, e)),
+            }
+        }
+    }
+    for (path, tmp) in staged {
+        if let Err(e) = tmp.persist(&path) {
+            return Err(io_fail(id, &path, e.error));
+        }
+        wrote = true;
+    }
+    for f in files {
+        if f.key.is_empty() {
+            continue;
+        }
+        if f.key == "pdf" {
+            entry.pages = f.pages;
+        }
+        entry
+            .outputs
+            .insert(f.key, OutputFile::written(job.out, f.name, &f.bytes));
+    }
+    if !wrote {
+        entry.status = Status::Unchanged;
+    }
+    Ok(Outcome {
+        status: entry.status,
+        entry: Some(entry),
+        diagnostics: warnings,
+        internal: false,
+    })
+}
+
+fn io_fail(id: &str, path: &PathBuf, e: std::io::Error) -> Outcome {
+    Outcome {
+        status: Status::Failed,
+        entry: None,
+        diagnostics: vec![
+            Diagnostic::error(format!("{id}: impossible d'écrire la sortie : {e}"))
+                .code("GEN-015")
+                .in_file(path),
+        ],
+        internal: true,
+    }
+}
+
+/// The plan again (a plan is consumed by rendering; the job keeps its own).
+fn clone_plan<'a>(job: &SignedJob<'a>) -> Plan<'a> {
+    job.plan.clone()
+}
+
+/// Title and date of avenant k's files: the date of its signature, else of
+/// its decision.
+fn avenant_meta(
+    base: &PdfMeta,
+    k: usize,
+    data: &AssociationFile,
+    a: Option<&crate::model::Amendment>,
+) -> PdfMeta {
+    let mut meta = base.clone();
+    meta.title = format!(
+        "Avenant n° {k} à la convention n° {}",
+        data.convention.reference
+    );
+    if let Some(a) = a {
+        let date = a
+            .signature
+            .date
+            .as_deref()
+            .and_then(crate::french::parse_date)
+            .or_else(|| crate::french::parse_date(&a.decision.date));
+        if let Some(d) = date {
+            meta.date = d;
+        }
+    }
+    meta.charts.clear();
+    meta
+}
+
+/// The files of a signed act for every format of the build: from the archive;
+/// a format the archive lacks is made from the archived Markdown (the signed
+/// text itself) and added to the archive.
+fn restore(
+    job: &SignedJob,
+    act: Act,
+    stem: String,
+    key_prefix: &str,
+    markdown: &str,
+    meta: &PdfMeta,
+    files: &mut Vec<File>,
+) -> Result<(), Outcome> {
+    for (format, emitter) in job.emitters {
+        let name = out::file_name(&stem, format.extension);
+        let key = format!("{key_prefix}{}", format.name);
+        if let Some(bytes) = job.archive.read(act, format.extension) {
+            files.push(File {
+                key,
+                name,
+                bytes,
+                pages: None,
+            });
+            continue;
+        }
+        let doc = Document {
+            id: &stem,
+            markdown,
+            meta,
+        };
+        let made = emitter.emit(&doc).map_err(|e| {
+            Outcome::failed(vec![
+                Diagnostic::error(format!("{stem}: {}", e.message)).code("GEN-016"),
+            ])
+        })?;
+        job.archive
+            .add(act, &[(format.extension, &made.bytes)])
+            .map_err(|e| {
+                Outcome::failed(vec![
+                    Diagnostic::error(format!(
+                        "{stem}: impossible d'archiver le format {} : {e}",
+                        format.name
+                    ))
+                    .code("GEN-017")
+                    .in_file(&job.archive.dir),
+                ])
+            })?;
+        files.push(File {
+            key,
+            name,
+            bytes: made.bytes,
+            pages: made.pages,
+        });
+    }
+    Ok(())
+}
+
+/// Every format of the build for one document.
+fn emit_all(
+    job: &SignedJob,
+    stem: &str,
+    markdown: &str,
+    meta: &PdfMeta,
+    key_prefix: &str,
+) -> Result<Vec<File>, Outcome> {
+    let doc = Document {
+        id: stem,
+        markdown,
+        meta,
+    };
+    let mut files = Vec::new();
+    for (format, emitter) in job.emitters {
+        let made = emitter.emit(&doc).map_err(|e| {
+            let mut d = Diagnostic::error(format!("{stem}: {}", e.message)).code("GEN-018");
+            if let Some(h) = e.hint {
+                d = d.with_hint(h);
+            }
+            Outcome::failed(vec![d])
+        })?;
+        files.push(File {
+            key: format!("{key_prefix}{}", format.name),
+            name: out::file_name(stem, format.extension),
+            bytes: made.bytes,
+            pages: made.pages,
+        });
+    }
+    Ok(files)
+}

@@ -1,0 +1,677 @@
+//! Avenants: what changed between the text in force of a signed convention
+//! and the text today's data gives, and the two documents that follow from
+//! it: the avenant (only what changed, article by article, in the clause
+//! library's wording) and the consolidated version (the convention as
+//! amended, a working document with no legal value).
+//!
+//! Both texts are read with the typed document model ([`crate::document`]):
+//! parts are compared by id, never by position, and the current text is
+//! rendered with the numbers of the text in force
+//! ([`crate::render::Engine::render_plan_numbered`]), so that an inserted
+//! article is « 6 bis » and no article of the convention is renumbered.
+
+pub mod job;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::anchor::{self, PartKind};
+use crate::diagnostic::Diagnostic;
+use crate::document::{Convention, Part};
+use crate::french;
+use crate::model::{Amendment, AssociationFile};
+use crate::render::{Engine, escape_markdown};
+
+/// Blocks an avenant does not amend: the avenant names its own parties,
+/// states its own agreement and is signed on its own.
+const OWN_BLOCKS: [&str; 3] = ["parties", "convenu", "signature"];
+
+/// The clauses of the avenant's wording (`clauses/avenant/`).
+pub const CLAUSE_VISAS: &str = "avenant-visas";
+pub const CLAUSE_PREAMBULE: &str = "avenant-preambule";
+pub const CLAUSE_CONVENU: &str = "avenant-convenu";
+pub const CLAUSE_MODIFICATION: &str = "avenant-changement";
+pub const CLAUSE_DISPOSITIONS: &str = "avenant-dispositions";
+pub const CLAUSE_SIGNATURE: &str = "avenant-signature";
+pub const CLAUSE_CONSOLIDEE: &str = "avenant-consolidee";
+
+/// The names an avenant adds to a convention's context, with the names below
+/// them: `avenant` (every avenant clause) and `change` (the clause of one
+/// modification), for `charta check`.
+pub fn context_names() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "avenant",
+            vec![
+                "number",
+                "decision",
+                "signature",
+                "summary",
+                "earlier",
+                "convention_title",
+                "changes",
+            ],
+        ),
+        (
+            "change",
+            vec!["action", "id", "kind", "number", "title", "label", "after"],
+        ),
+    ]
+}
+
+/// What an avenant does to one part of the convention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Replaced by the new text (an annex: by the one attached).
+    Replace,
+    /// A new article or annex, numbered after the one before it (« 6 bis »).
+    Insert,
+    /// Removed: « abrogé ».
+    Abrogate,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Replace => "replace",
+            Action::Insert => "insert",
+            Action::Abrogate => "abrogate",
+        }
+    }
+}
+
+/// One change of an avenant.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub action: Action,
+    /// Part id.
+    pub id: String,
+    pub kind: PartKind,
+    /// « 4 », « 6 bis », « III » (for blocks: empty).
+    pub number: String,
+    /// The part's title (« Contribution financière »), the new one unless abrogated.
+    pub title: String,
+    /// The heading as rendered (« Article 4 – Contribution financière »).
+    pub heading: String,
+    /// The new text (Markdown, as rendered), empty when abrogated.
+    pub body: String,
+    /// For an insertion: the part it follows (« l'article 6 »), if any.
+    pub after: Option<String>,
+}
+
+impl Change {
+    /// « l'article 4 », « l'annexe III », « le préambule », « les visas ».
+    pub fn label(&self) -> String {
+        part_label(self.kind, &self.id, &self.number)
+    }
+}
+
+fn part_label(kind: PartKind, id: &str, number: &str) -> String {
+    match kind {
+        PartKind::Article => format!("l'article{}{number}", french::NBSP),
+        PartKind::Annex => format!("l'annexe{}{number}", french::NBSP),
+        PartKind::Block => match id {
+            "visas" => "les visas".to_string(),
+            "preambule" => "le préambule".to_string(),
+            other => format!("la partie « {other} »"),
+        },
+    }
+}
+
+/// « 6 bis » from the anchor's `6bis` (« 1er », « III » stay as they are).
+pub fn display_number(anchor_number: &str) -> String {
+    let Some(i) = anchor_number.find(|c: char| c.is_ascii_lowercase()) else {
+        return anchor_number.to_string();
+    };
+    let i = if anchor_number[i..].starts_with("er") {
+        i + 2
+    } else {
+        i
+    };
+    if i == 0 || i >= anchor_number.len() {
+        return anchor_number.to_string();
+    }
+    format!("{} {}", &anchor_number[..i], &anchor_number[i..])
+}
+
+/// The numbers of a text's articles and annexes, by part id: what the current
+/// text is rendered with so that nothing is renumbered.
+pub fn numbering(text: &Convention) -> BTreeMap<String, String> {
+    text.parts
+        .iter()
+        .filter_map(|p| Some((p.id.clone(), display_number(p.number.as_deref()?))))
+        .collect()
+}
+
+fn number_of(p: &Part) -> String {
+    p.number.as_deref().map(display_number).unwrap_or_default()
+}
+
+/// What changes from `old` (the text in force) to `new` (the text the data
+/// gives, rendered with the numbers of `old`), in the order of the new text,
+/// an abrogated part where it stood.
+pub fn compare(old: &Convention, new: &Convention) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let amendable = |p: &&Part| !(p.kind == "block" && OWN_BLOCKS.contains(&p.id.as_str()));
+    let old_parts: Vec<&Part> = old.parts.iter().filter(amendable).collect();
+    let new_parts: Vec<&Part> = new.parts.iter().filter(amendable).collect();
+    let mut old_i = 0;
+    let mut previous_numbered: Option<String> = None;
+    for p in &new_parts {
+        // Parts of the old text that the new one no longer has, up to this one.
+        if let Some(pos) = old_parts.iter().position(|o| o.id == p.id) {
+            while old_i < pos {
+                let o = old_parts[old_i];
+                if new.part(&o.id).is_none() {
+                    changes.push(abrogated(o));
+                }
+                old_i += 1;
+            }
+            old_i = old_i.max(pos + 1);
+        }
+        let label = || part_label(p.part_kind(), &p.id, &number_of(p));
+        match old.part(&p.id) {
+            Some(o) => {
+                if o.heading != p.heading || old.part_body(&o.id) != new.part_body(&p.id) {
+                    changes.push(changed(new, p, Action::Replace, None));
+                }
+            }
+            None => changes.push(changed(new, p, Action::Insert, previous_numbered.clone())),
+        }
+        if p.number.is_some() {
+            previous_numbered = Some(label());
+        }
+    }
+    for o in &old_parts[old_i.min(old_parts.len())..] {
+        if new.part(&o.id).is_none() {
+            changes.push(abrogated(o));
+        }
+    }
+    changes
+}
+
+fn changed(doc: &Convention, p: &Part, action: Action, after: Option<String>) -> Change {
+    Change {
+        action,
+        id: p.id.clone(),
+        kind: p.part_kind(),
+        number: number_of(p),
+        title: p.title().unwrap_or("").to_string(),
+        heading: p.heading.clone().unwrap_or_default(),
+        body: doc.part_body(&p.id),
+        after,
+    }
+}
+
+fn abrogated(o: &Part) -> Change {
+    Change {
+        action: Action::Abrogate,
+        id: o.id.clone(),
+        kind: o.part_kind(),
+        number: number_of(o),
+        title: o.title().unwrap_or("").to_string(),
+        heading: o.heading.clone().unwrap_or_default(),
+        body: String::new(),
+        after: None,
+    }
+}
+
+/// The avenant to write: its number, its entry in the data and the acts before it.
+pub struct AvenantSpec<'a> {
+    pub id: &'a str,
+    pub number: usize,
+    pub amendment: &'a Amendment,
+    /// The signed avenants before it (n° 1 … number-1).
+    pub earlier: &'a [Amendment],
+    /// « Convention pluriannuelle d'objectifs » (the convention's title).
+    pub convention_title: &'a str,
+}
+
+/// The context of the avenant's clauses: the convention's context (today's
+/// data) plus `avenant`.
+pub fn context(base: &Value, spec: &AvenantSpec, changes: &[Change]) -> Value {
+    let mut ctx = base.clone();
+    let a = spec.amendment;
+    let earlier: Vec<Value> = spec
+        .earlier
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            json!({
+                "number": i + 1,
+                "decision": e.decision,
+                "signature": e.signature,
+            })
+        })
+        .collect();
+    let changes_json: Vec<Value> = changes.iter().map(change_json).collect();
+    ctx["avenant"] = json!({
+        "number": spec.number,
+        "decision": a.decision,
+        "signature": a.signature,
+        "summary": a.summary,
+        "earlier": earlier,
+        "convention_title": lower_first(spec.convention_title),
+        "changes": changes_json,
+    });
+    // The signature block of the avenant is its own.
+    ctx["signature"] = json!(a.signature);
+    ctx
+}
+
+fn change_json(c: &Change) -> Value {
+    json!({
+        "action": c.action.as_str(),
+        "id": c.id,
+        "kind": c.kind.as_str(),
+        "number": c.number,
+        "title": c.title,
+        "label": c.label(),
+        "after": c.after,
+    })
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// `text` quoted: « opening the first paragraph, » closing the last (on a
+/// paragraph of its own after a table or a list, which a quote mark would break).
+fn quoted(heading: &str, body: &str) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("«{}", french::NBSP));
+    if heading.is_empty() {
+        out.push_str(body.trim());
+    } else {
+        out.push_str(heading.trim());
+        if !body.trim().is_empty() {
+            out.push_str("\n\n");
+            out.push_str(body.trim());
+        }
+    }
+    let last = out.lines().last().unwrap_or("").trim_start();
+    let opens_block = last.starts_with('|')
+        || last.starts_with("- ")
+        || last.starts_with("* ")
+        || last.chars().next().is_some_and(|c| c.is_ascii_digit()) && last.contains(". ");
+    if opens_block {
+        out.push_str("\n\n»");
+    } else {
+        out.push_str(&format!("{}»", french::NBSP));
+    }
+    out
+}
+
+/// The avenant in Markdown, with the same anchors as a convention (so every
+/// emitter writes it and `charta diff` compares two of them).
+pub fn render_avenant(
+    engine: &Engine,
+    base: &Value,
+    spec: &AvenantSpec,
+    changes: &[Change],
+    current: &Convention,
+    reference: &str,
+) -> Result<String, Vec<Diagnostic>> {
+    let ctx = context(base, spec, changes);
+    let diags = std::cell::RefCell::new(Vec::new());
+    let clause = |id: &str, ctx: &Value| -> String {
+        match engine.render_clause(id, ctx) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.borrow_mut().push(d);
+                String::new()
+            }
+        }
+    };
+    let version = |id: &str| {
+        engine
+            .clause(id)
+            .map(|c| c.meta.version.clone())
+            .unwrap_or_else(|| "0".to_string())
+    };
+    let k = spec.number;
+    let mut md = String::new();
+    md.push_str(&anchor::convention(
+        &format!("{}-avenant-{k}", spec.id),
+        "avenant",
+        "avenant",
+    ));
+    md.push_str(&format!(
+        "# Avenant n°{nb}{k} à la {} n°{nb}{}\n\n",
+        escape_markdown(&lower_first(spec.convention_title)),
+        escape_markdown(reference),
+        nb = french::NBSP
+    ));
+    let block = |md: &mut String, part: &str, heading: Option<&str>, ids: &[&str]| {
+        md.push_str(&anchor::part(part, PartKind::Block, None));
+        if let Some(h) = heading {
+            md.push_str(&format!("## {h}\n\n"));
+        }
+        for id in ids {
+            let text = clause(id, &ctx);
+            md.push_str(&anchor::clause(id, &version(id)));
+            md.push_str(&text);
+            md.push_str("\n\n");
+        }
+    };
+    block(
+        &mut md,
+        "parties",
+        Some("Entre les soussignés"),
+        &["parties-financeur", "parties-association"],
+    );
+    block(&mut md, "visas", None, &[CLAUSE_VISAS]);
+    block(&mut md, "preambule", Some("Préambule"), &[CLAUSE_PREAMBULE]);
+    block(&mut md, "convenu", None, &[CLAUSE_CONVENU]);
+    let mut n = 0;
+    for c in changes {
+        n += 1;
+        let number = french::article_number(n);
+        let part_id = format!("modification-{}", c.id);
+        md.push_str(&anchor::part(&part_id, PartKind::Article, Some(&number)));
+        let title = match (c.action, c.kind) {
+            (Action::Abrogate, _) => format!("Abrogation de {}", c.label()),
+            (Action::Insert, PartKind::Annex) => format!("Ajout de {}", c.label()),
+            (Action::Insert, _) => format!("Insertion de {}", c.label()),
+            (Action::Replace, _) => format!("Modification de {}", c.label()),
+        };
+        md.push_str(&format!(
+            "## Article {number} – {}\n\n",
+            french::bind_abbreviations(&title)
+        ));
+        let mut one = ctx.clone();
+        one["change"] = change_json(c);
+        let text = clause(CLAUSE_MODIFICATION, &one);
+        md.push_str(&anchor::clause(
+            &format!("{CLAUSE_MODIFICATION}-{}", c.id),
+            &version(CLAUSE_MODIFICATION),
+        ));
+        md.push_str(&text);
+        md.push_str("\n\n");
+        // The whole new text, quoted; an annex is attached instead.
+        if c.action != Action::Abrogate && c.kind != PartKind::Annex {
+            md.push_str(&quoted(&c.heading, &c.body));
+            md.push_str("\n\n");
+        }
+    }
+    n += 1;
+    let number = french::article_number(n);
+    md.push_str(&anchor::part(
+        "dispositions-finales",
+        PartKind::Article,
+        Some(&number),
+    ));
+    md.push_str(&format!(
+        "## Article {number} – Autres stipulations et prise d'effet\n\n"
+    ));
+    md.push_str(&anchor::clause(
+        CLAUSE_DISPOSITIONS,
+        &version(CLAUSE_DISPOSITIONS),
+    ));
+    md.push_str(&clause(CLAUSE_DISPOSITIONS, &ctx));
+    md.push_str("\n\n");
+    block(&mut md, "signature", None, &[CLAUSE_SIGNATURE]);
+    // Annexes replaced or added: attached as rendered, with their numbers.
+    for c in changes
+        .iter()
+        .filter(|c| c.kind == PartKind::Annex && c.action != Action::Abrogate)
+    {
+        let part = current.part_markdown(&c.id);
+        md.push_str(&part);
+    }
+    let diags = diags.into_inner();
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(md.trim_end().to_string() + "\n")
+}
+
+/// The avenants that touched each part, by part id, and how (« modifié »,
+/// « créé », « abrogé »).
+pub type History = BTreeMap<String, Vec<(usize, Action)>>;
+
+/// Adds the changes of avenant `k` to `history`.
+pub fn record(history: &mut History, k: usize, changes: &[Change]) {
+    for c in changes {
+        history.entry(c.id.clone()).or_default().push((k, c.action));
+    }
+}
+
+fn history_note(kind: PartKind, acts: &[(usize, Action)]) -> String {
+    let fem = kind == PartKind::Annex;
+    let e = if fem { "e" } else { "" };
+    let notes: Vec<String> = acts
+        .iter()
+        .map(|(k, a)| {
+            let verb = match a {
+                Action::Replace => format!("modifié{e}"),
+                Action::Insert => format!("créé{e}"),
+                Action::Abrogate => format!("abrogé{e}"),
+            };
+            format!("{verb} par l'avenant n°{}{k}", french::NBSP)
+        })
+        .collect();
+    format!("({})", notes.join(", "))
+}
+
+/// The consolidated version: the text `current` (the text in force after the
+/// last avenant, draft included), each part an avenant touched noting it, an
+/// abrogated part kept in its place with its number, under a title and a
+/// warning that it has no legal value.
+pub fn render_consolidated(
+    engine: &Engine,
+    base: &Value,
+    spec: &AvenantSpec,
+    current: &Convention,
+    abrogated: &[Change],
+    history: &History,
+) -> Result<String, Vec<Diagnostic>> {
+    let ctx = context(base, spec, &[]);
+    let warning = engine
+        .render_clause(CLAUSE_CONSOLIDEE, &ctx)
+        .map_err(|d| vec![d])?;
+    let version = engine
+        .clause(CLAUSE_CONSOLIDEE)
+        .map(|c| c.meta.version.clone())
+        .unwrap_or_default();
+    let get = |k: &str| {
+        current
+            .attrs
+            .iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let mut md = anchor::convention(
+        &format!("{}-consolidee", spec.id),
+        get("kind"),
+        get("template"),
+    );
+    let mut title_lines = current.title.lines();
+    let first = title_lines.next().unwrap_or("");
+    md.push_str(&format!("{first} — version consolidée\n"));
+    let rest: Vec<&str> = title_lines.collect();
+    md.push_str(&rest.join("\n"));
+    md.push_str("\n\n");
+    md.push_str(&anchor::part("consolidation", PartKind::Block, None));
+    md.push_str(&anchor::clause(CLAUSE_CONSOLIDEE, &version));
+    md.push_str(&warning);
+    md.push_str("\n\n");
+    let mut pending: Vec<&Change> = abrogated.iter().collect();
+    for p in &current.parts {
+        // An abrogated part goes back before the first part numbered after it.
+        pending.retain(|a| {
+            let before = a.kind == p.part_kind() && p.number.is_some() && {
+                let n = numbering_key(&number_of(p));
+                numbering_key(&a.number) < n
+            };
+            if before {
+                md.push_str(&abrogated_part(a, history));
+            }
+            !before
+        });
+        let mut part = current.part_markdown(&p.id);
+        if let (Some(h), Some(acts)) = (&p.heading, history.get(&p.id)) {
+            let note = history_note(p.part_kind(), acts);
+            part = part.replacen(&format!("## {h}\n"), &format!("## {h} {note}\n"), 1);
+        }
+        md.push_str(&part);
+    }
+    for a in pending {
+        md.push_str(&abrogated_part(a, history));
+    }
+    Ok(md.trim_end().to_string() + "\n")
+}
+
+fn abrogated_part(a: &Change, history: &History) -> String {
+    let mut md = anchor::part(&a.id, a.kind, Some(&a.number));
+    let word = if a.kind == PartKind::Annex {
+        "Annexe"
+    } else {
+        "Article"
+    };
+    let note = history
+        .get(&a.id)
+        .map(|acts| history_note(a.kind, acts))
+        .unwrap_or_default();
+    md.push_str(&format!(
+        "## {word} {} – {} {note}\n\n",
+        a.number,
+        escape_markdown(&a.title)
+    ));
+    md.push_str(&format!(
+        "{} abrogé{}.\n\n",
+        if a.kind == PartKind::Annex {
+            "Annexe"
+        } else {
+            "Article"
+        },
+        if a.kind == PartKind::Annex { "e" } else { "" }
+    ));
+    md
+}
+
+/// Orders « 4 », « 4 bis », « 5 », « III »: by the leading number (Arabic or
+/// Roman), then the suffix's rank.
+fn numbering_key(n: &str) -> (u32, usize) {
+    let (head, tail) = n.split_once(' ').unwrap_or((n, ""));
+    let head = head.trim_end_matches("er");
+    let value = head.parse::<u32>().unwrap_or_else(|_| roman_value(head));
+    let rank = if tail.is_empty() {
+        0
+    } else {
+        (1..=12)
+            .find(|i| french::latin_ordinal_suffix(*i) == tail)
+            .unwrap_or(99)
+    };
+    (value, rank)
+}
+
+fn roman_value(s: &str) -> u32 {
+    let v = |c| match c {
+        'I' => 1,
+        'V' => 5,
+        'X' => 10,
+        'L' => 50,
+        'C' => 100,
+        _ => 0,
+    };
+    let chars: Vec<u32> = s.chars().map(v).collect();
+    let mut total = 0i64;
+    for (i, &c) in chars.iter().enumerate() {
+        if chars.get(i + 1).is_some_and(|&n| n > c) {
+            total -= c as i64;
+        } else {
+            total += c as i64;
+        }
+    }
+    total.max(0) as u32
+}
+
+/// One line per avenant a build wrote (« avenant   <id> : n° 1, projet →
+/// OUT/<id>.avenant-1.md »), for the build summary: the avenants of the
+/// conventions rendered by this build, from the manifest.
+pub fn summary(
+    prog: &crate::load::Programme,
+    out: &std::path::Path,
+    outcomes: &[(String, crate::out::Status)],
+) -> Vec<String> {
+    let Some(manifest) = crate::out::Manifest::read(out) else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    for e in &manifest.conventions {
+        let rendered = outcomes
+            .iter()
+            .any(|(id, s)| id == &e.id && *s == crate::out::Status::Rendered);
+        if !rendered {
+            continue;
+        }
+        let data = prog
+            .associations
+            .iter()
+            .find(|a| a.id == e.id)
+            .and_then(|a| a.data.as_ref());
+        for &k in &e.avenants {
+            let signed = data
+                .and_then(|d| d.convention.amendments.get(k - 1))
+                .and_then(|a| a.signature.date.clone());
+            let state = match signed {
+                Some(d) => format!("signé le {d}"),
+                None => "projet à signer".to_string(),
+            };
+            let file = crate::out::file_name(&crate::out::avenant_stem(&e.id, k), "md");
+            lines.push(format!(
+                "avenant    {} : n° {k}, {state} → {}",
+                e.id,
+                out.join(file).display()
+            ));
+        }
+    }
+    lines
+}
+
+/// The entry to add to `convention.amendments` for the next avenant, as JSON
+/// (the hint of a refused build).
+pub fn entry_hint(data: &AssociationFile) -> crate::diagnostic::Text {
+    let k = data.convention.amendments.len() + 1;
+    let entry = format!(
+        "{{\"decision\": {{\"body\": \"Commission permanente\", \"date\": \"AAAA-MM-JJ\", \"number\": \"…\"}}, \
+         \"signature\": {{\"place\": \"{}\", \"date\": null}}, \"summary\": \"…\"}}",
+        data.convention.signature.place.replace('"', "\\\"")
+    );
+    crate::diagnostic::Text::new(
+        format!(
+            "une convention signée ne change que par avenant\u{a0}: ajoutez l'avenant n°\u{a0}{k} à `convention.amendments`, \
+             {entry}, et charta rédige le projet d'avenant\u{202f}; ou rétablissez les données du texte signé"
+        ),
+        format!(
+            "a signed convention is changed only by an amendment (avenant): add amendment no. {k} to `convention.amendments`, \
+             {entry}, and charta drafts the avenant; or restore the data of the signed text"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_back() {
+        assert_eq!(display_number("6bis"), "6 bis");
+        assert_eq!(display_number("1er"), "1er");
+        assert_eq!(display_number("IIIter"), "III ter");
+        assert_eq!(display_number("12"), "12");
+        assert_eq!(display_number("11bis"), "11 bis");
+        assert_eq!(display_number("1erbis"), "1er bis");
+        assert!(numbering_key("4 bis") > numbering_key("4"));
+        assert!(numbering_key("4 bis") < numbering_key("5"));
+        assert!(numbering_key("IV") > numbering_key("III bis"));
+        assert_eq!(numbering_key("1er"), (1, 0));
+    }
+}

@@ -1,0 +1,569 @@
+//! Avenants: a signed convention is archived in PROG/signed/<id>/, written
+//! back from there byte for byte, and a change of its data becomes the draft
+//! avenant the data asks for, with the consolidated version.
+
+use crate::common::*;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use charta::batch::{self, BuildOptions, BuildReport, Status};
+use charta::document::Convention;
+use charta::load::load_programme;
+
+fn build_with(dir: &Path, formats: &[&str]) -> BuildReport {
+    let (prog, diags) = load_programme(dir).expect("loads");
+    assert!(diags.is_empty(), "{diags:?}");
+    let opts = BuildOptions {
+        out: dir.join("out"),
+        formats: formats.iter().map(|s| s.to_string()).collect(),
+        only: vec![],
+        jobs: 2,
+        force: false,
+        keep_typst: false,
+    };
+    batch::build(&prog, &opts, &()).expect("build runs")
+}
+
+fn build(dir: &Path) -> BuildReport {
+    build_with(dir, &["md"])
+}
+
+fn status_of(r: &BuildReport, id: &str) -> Status {
+    r.outcomes.iter().find(|(i, _)| i == id).unwrap().1
+}
+
+fn data_path(dir: &Path) -> std::path::PathBuf {
+    dir.join("associations").join(format!("{SIGNED_ID}.json"))
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(path.as_ref())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+}
+
+/// The example at signature, built once: its signed convention is archived.
+fn signed_and_built() -> tempfile::TempDir {
+    let tmp = example_copy_at_signature();
+    let r = build(tmp.path());
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let archive = tmp.path().join("signed").join(SIGNED_ID);
+    assert_eq!(
+        read(archive.join("convention.md")),
+        read(tmp.path().join(format!("out/{SIGNED_ID}.md"))),
+        "the first build that sees it signed archives it"
+    );
+    assert!(archive.join("convention.data.json").is_file());
+    assert!(
+        std::fs::metadata(archive.join("convention.md"))
+            .unwrap()
+            .permissions()
+            .readonly()
+    );
+    tmp
+}
+
+fn amendment(decision_date: &str, signed: Option<&str>) -> serde_json::Value {
+    serde_json::json!({
+        "decision": {"body": "Commission permanente", "date": decision_date, "number": format!("CP-{decision_date}")},
+        "signature": {"place": "Montvalon-sur-Meuse", "date": signed},
+        "summary": "La fréquentation des permanences a dépassé les prévisions."
+    })
+}
+
+/// Adds a draft amendment and changes the data with `f`.
+fn draft(dir: &Path, f: impl FnOnce(&mut serde_json::Value)) {
+    edit_json(&data_path(dir), |v| {
+        let list = v["convention"]
+            .as_object_mut()
+            .unwrap()
+            .entry("amendments")
+            .or_insert(serde_json::json!([]));
+        let n = list.as_array().unwrap().len();
+        list.as_array_mut()
+            .unwrap()
+            .push(amendment(&format!("2027-0{}-12", n + 3), None));
+        f(v)
+    });
+}
+
+/// Signs the last amendment.
+fn sign_last(dir: &Path, date: &str) {
+    edit_json(&data_path(dir), |v| {
+        let list = v["convention"]["amendments"].as_array_mut().unwrap();
+        let last = list.last_mut().unwrap();
+        last["signature"]["date"] = serde_json::json!(date);
+    });
+}
+
+fn avenant(dir: &Path, k: usize) -> String {
+    read(dir.join(format!("out/{SIGNED_ID}.avenant-{k}.md")))
+}
+
+/// The article parts of an avenant, by id.
+fn articles(md: &str) -> Vec<String> {
+    Convention::parse(md)
+        .unwrap()
+        .parts
+        .into_iter()
+        .filter(|p| p.kind == "article")
+        .map(|p| p.id)
+        .collect()
+}
+
+fn flat(md: &str) -> String {
+    md.replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+#[test]
+fn a_changed_amount_is_an_avenant_restating_article_4_only() {
+    let tmp = signed_and_built();
+    let dir = tmp.path();
+    let signed_md = read(dir.join(format!("out/{SIGNED_ID}.md")));
+    draft(dir, |v| {
+        v["convention"]["funding"]["2027"] = serde_json::json!(52000)
+    });
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    assert_eq!(status_of(&r, SIGNED_ID), Status::Rendered);
+    let av = avenant(dir, 1);
+    let text = flat(&av);
+    assert!(
+        text.contains(
+            "# Avenant n° 1 à la convention pluriannuelle d'objectifs n° RVM-ESS-2026-001"
+        ),
+        "{av}"
+    );
+    // Only the contribution article is restated among the articles (and the
+    // budget annex, which carries the amount, is replaced).
+    let arts = articles(&av);
+    assert_eq!(
+        arts.first().map(String::as_str),
+        Some("modification-contribution"),
+        "{arts:?}"
+    );
+    assert_eq!(
+        arts.last().map(String::as_str),
+        Some("dispositions-finales")
+    );
+    for a in &arts[1..arts.len() - 1] {
+        assert!(
+            a.starts_with("modification-annexe"),
+            "only article 4 is restated: {arts:?}"
+        );
+    }
+    assert!(
+        text.contains("L'article 4 de la convention est remplacé par les dispositions suivantes :"),
+        "{av}"
+    );
+    assert!(
+        text.contains("« Article 4 – Contribution financière"),
+        "{av}"
+    );
+    assert!(text.contains("52 000 €"), "figures: {av}");
+    assert!(text.contains("cinquante-deux mille euros"), "letters: {av}");
+    assert!(text.contains("Les autres stipulations de la convention demeurent inchangées"));
+    assert!(text.contains("Vu la délibération n° CP-2027-03-12 du 12 mars 2027 (Commission permanente) approuvant le présent avenant"), "{av}");
+    assert!(text.contains("signée le 10 février 2026"), "{av}");
+    assert!(text.contains("La fréquentation des permanences a dépassé les prévisions."));
+    assert!(
+        text.contains("Fait à Montvalon-sur-Meuse, le ………………"),
+        "a draft: {av}"
+    );
+    // The signed convention stays byte for byte.
+    assert_eq!(read(dir.join(format!("out/{SIGNED_ID}.md"))), signed_md);
+    // The consolidated version.
+    let cons = flat(&read(dir.join(format!("out/{SIGNED_ID}.consolidee.md"))));
+    assert!(cons.contains("sans valeur juridique"), "{cons}");
+    assert!(
+        cons.contains("## Article 4 – Contribution financière (modifié par l'avenant n° 1)"),
+        "{cons}"
+    );
+    assert!(cons.contains("52 000 €"));
+    assert!(!cons.contains("## Article 1er – Objet de la convention (modifié"));
+    // The manifest records them.
+    let e = manifest_entries(&dir.join("out"))
+        .into_iter()
+        .find(|e| e.id == SIGNED_ID)
+        .unwrap();
+    assert_eq!(e.avenants, vec![1]);
+    assert_eq!(
+        e.signed_archive.as_deref(),
+        Some(&*format!("signed/{SIGNED_ID}"))
+    );
+    assert!(e.outputs.contains_key("avenant-1.md"));
+    assert!(e.outputs.contains_key("consolidee.md"));
+    // A second build has nothing to do.
+    let again = build(dir);
+    assert_eq!(status_of(&again, SIGNED_ID), Status::Unchanged);
+}
+
+#[test]
+fn a_changed_target_replaces_annex_iii() {
+    let tmp = signed_and_built();
+    let dir = tmp.path();
+    draft(dir, |v| {
+        v["dashboard"]["objectives"][0]["indicators"][0]["targets"]["2027"] = serde_json::json!(750)
+    });
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let av = flat(&avenant(dir, 1));
+    assert_eq!(
+        articles(&av),
+        [
+            "modification-annexe-tableau-de-bord",
+            "dispositions-finales"
+        ]
+    );
+    assert!(
+        av.contains("L'annexe III de la convention (Tableau de bord : priorités, objectifs, indicateurs et cibles) est remplacée par l'annexe III jointe au présent avenant."),
+        "{av}"
+    );
+    // The annex attached, with its number, as an annex of the avenant.
+    let doc = Convention::parse(&av).unwrap();
+    let annex = doc.part("annexe-tableau-de-bord").expect("annex attached");
+    assert_eq!(annex.number.as_deref(), Some("III"));
+    assert!(av.contains("| 750 |"), "{av}");
+}
+
+#[test]
+fn an_added_optional_clause_is_a_bis_article_and_nothing_is_renumbered() {
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    // Signed without the premises article.
+    edit_json(&data_path(dir), |v| {
+        v["convention"]["clauses"]["add"] = serde_json::json!(["communication-logo"]);
+    });
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let signed = Convention::parse(&read(dir.join(format!("out/{SIGNED_ID}.md")))).unwrap();
+    let versement = signed.part("versement").unwrap().number.clone().unwrap();
+    let justificatifs = signed
+        .part("justificatifs")
+        .unwrap()
+        .number
+        .clone()
+        .unwrap();
+    draft(dir, |v| {
+        v["convention"]["clauses"]["add"] =
+            serde_json::json!(["communication-logo", "mise-a-disposition-locaux"]);
+    });
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let av = flat(&avenant(dir, 1));
+    assert!(
+        av.contains(&format!(
+            "Après l'article {versement} de la convention, il est inséré un article {versement} bis ainsi rédigé :"
+        )),
+        "{av}"
+    );
+    assert!(
+        av.contains(&format!(
+            "« Article {versement} bis – Mise à disposition de locaux"
+        )),
+        "{av}"
+    );
+    let cons_md = read(dir.join(format!("out/{SIGNED_ID}.consolidee.md")));
+    let cons = Convention::parse(&cons_md).unwrap();
+    assert_eq!(
+        cons.part("locaux").unwrap().number.as_deref(),
+        Some(&*format!("{versement}bis"))
+    );
+    assert_eq!(
+        cons.part("justificatifs").unwrap().number.as_deref(),
+        Some(justificatifs.as_str()),
+        "an avenant never renumbers the convention"
+    );
+    assert!(flat(&cons_md).contains("(créé par l'avenant n° 1)"));
+}
+
+#[test]
+fn a_chain_of_two_avenants_and_a_signed_avenant_refuses_silent_change() {
+    let tmp = signed_and_built();
+    let dir = tmp.path();
+    draft(dir, |v| {
+        v["convention"]["funding"]["2027"] = serde_json::json!(52000)
+    });
+    assert!(!build(dir).has_errors());
+    sign_last(dir, "2027-03-20");
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let archive = dir.join("signed").join(SIGNED_ID);
+    let signed_1 = read(archive.join("avenant-1.md"));
+    assert_eq!(avenant(dir, 1), signed_1);
+    assert!(flat(&signed_1).contains("Fait à Montvalon-sur-Meuse, le 20 mars 2027"));
+    assert!(archive.join("avenant-1.texte.md").is_file());
+
+    // A change without a new entry is refused; the hint shows the entry to add.
+    edit_json(&data_path(dir), |v| {
+        v["convention"]["funding"]["2028"] = serde_json::json!(49000)
+    });
+    let before = out_files(&dir.join("out"));
+    let r = build(dir);
+    assert_eq!(status_of(&r, SIGNED_ID), Status::Refused);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.starts_with(SIGNED_ID))
+        .unwrap();
+    assert!(d.message.contains("changerait"), "{}", d.message);
+    assert!(
+        d.message.contains("l'article 4") || d.message.contains("l'article\u{a0}4"),
+        "{}",
+        d.message
+    );
+    let hint = d.hint.as_deref().unwrap();
+    assert!(hint.contains("l'avenant n° 2"), "{hint}");
+    assert!(
+        hint.contains("\"signature\": {\"place\": \"Montvalon-sur-Meuse\", \"date\": null}"),
+        "{hint}"
+    );
+    assert_eq!(d.path.as_deref(), Some("convention.amendments"));
+    assert_eq!(out_files(&dir.join("out")), before, "files left untouched");
+
+    // Avenant 2: computed against the text after avenant 1.
+    draft(dir, |v| {
+        v["dashboard"]["objectives"][0]["indicators"][0]["targets"]["2028"] = serde_json::json!(800)
+    });
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let av2 = flat(&avenant(dir, 2));
+    assert!(av2.contains("# Avenant n° 2"), "{av2}");
+    assert!(
+        av2.contains("Vu l'avenant n° 1 à cette convention, signé le 20 mars 2027"),
+        "{av2}"
+    );
+    // 2028 changed in article 4 (49 000 €), not 2027 again: the text in force has 52 000 €.
+    assert!(av2.contains("49 000 €"));
+    assert!(
+        av2.contains("modifiée par l'avenant n° 1 du 20 mars 2027"),
+        "{av2}"
+    );
+    let arts = articles(&av2);
+    assert!(
+        arts.contains(&"modification-contribution".to_string()),
+        "{arts:?}"
+    );
+    assert!(
+        arts.contains(&"modification-annexe-tableau-de-bord".to_string()),
+        "{arts:?}"
+    );
+    // Avenant 1 is still written, from its archive.
+    assert_eq!(avenant(dir, 1), signed_1);
+    let cons = flat(&read(dir.join(format!("out/{SIGNED_ID}.consolidee.md"))));
+    assert!(
+        cons.contains("(modifié par l'avenant n° 1, modifié par l'avenant n° 2)"),
+        "{cons}"
+    );
+}
+
+#[test]
+fn deleting_out_loses_nothing() {
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    assert!(!build_with(dir, &["md", "pdf"]).has_errors());
+    draft(dir, |v| {
+        v["convention"]["funding"]["2027"] = serde_json::json!(52000)
+    });
+    assert!(!build_with(dir, &["md", "pdf"]).has_errors());
+    sign_last(dir, "2027-03-20");
+    let r = build_with(dir, &["md", "pdf"]);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let before = out_files(&dir.join("out"));
+    std::fs::remove_dir_all(dir.join("out")).unwrap();
+    let r = build_with(dir, &["md", "pdf"]);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let after = out_files(&dir.join("out"));
+    for f in [
+        format!("{SIGNED_ID}.md"),
+        format!("{SIGNED_ID}.pdf"),
+        format!("{SIGNED_ID}.avenant-1.md"),
+        format!("{SIGNED_ID}.avenant-1.pdf"),
+    ] {
+        assert!(after.contains_key(&f), "{f} written again");
+        assert!(after[&f] == before[&f], "{f} identical");
+    }
+    // Even when today's data would render another convention.
+    std::fs::remove_dir_all(dir.join("out")).unwrap();
+    edit_json(&data_path(dir), |v| {
+        v["association"]["representative"]["name"] = serde_json::json!("Paul Ferrand")
+    });
+    let r = build_with(dir, &["md", "pdf"]);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let again = out_files(&dir.join("out"));
+    assert!(again[&format!("{SIGNED_ID}.md")] == before[&format!("{SIGNED_ID}.md")]);
+    assert!(again[&format!("{SIGNED_ID}.pdf")] == before[&format!("{SIGNED_ID}.pdf")]);
+}
+
+#[test]
+fn check_validates_amendments_at_their_json_path() {
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    edit_json(&data_path(dir), |v| {
+        v["convention"]["amendments"] = serde_json::json!([
+            amendment("2025-12-01", None),
+            amendment("2027-03-12", Some("2027-03-20")),
+            amendment("2027-05-12", None),
+        ]);
+        v["convention"]["amendments"][1]["decision"]["number"] = serde_json::json!("");
+    });
+    let (prog, _) = load_programme(dir).unwrap();
+    let entry = prog
+        .associations
+        .iter()
+        .find(|a| a.id == SIGNED_ID)
+        .unwrap();
+    let diags = charta::check::check_association(&prog, entry);
+    let paths: BTreeSet<String> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| d.path.clone())
+        .collect();
+    for p in [
+        "convention.amendments[0].decision.date",
+        "convention.amendments[0].signature.date",
+        "convention.amendments[1].decision.number",
+    ] {
+        assert!(paths.contains(p), "{p}: {diags:#?}");
+    }
+    let gap = diags
+        .iter()
+        .find(|d| d.path.as_deref() == Some("convention.amendments[0].signature.date"))
+        .unwrap();
+    assert!(
+        gap.message
+            .contains("n'est pas signé, mais l'avenant n° 2 le suit"),
+        "{}",
+        gap.message
+    );
+    assert!(gap.line.is_some(), "located in the file");
+}
+
+#[test]
+fn the_example_has_a_signed_convention_with_a_draft_avenant() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let archive = dir.join("signed").join(SIGNED_ID);
+    assert_eq!(
+        read(dir.join(format!("out/{SIGNED_ID}.md"))),
+        read(archive.join("convention.md")),
+        "the signed convention comes from its archive"
+    );
+    let av = flat(&avenant(dir, 1));
+    assert!(
+        av.contains("L'article 4 de la convention est remplacé"),
+        "{av}"
+    );
+    assert!(av.contains("L'annexe III de la convention"), "{av}");
+    assert!(dir.join(format!("out/{SIGNED_ID}.consolidee.md")).is_file());
+    let status = charta::signed::status(
+        dir,
+        SIGNED_ID,
+        &charta::load::parse_association(&read(data_path(dir)), &data_path(dir)).unwrap(),
+    );
+    assert_eq!(
+        status,
+        charta::signed::SignedStatus {
+            signed: true,
+            archived: true,
+            signed_avenants: 0,
+            draft_avenant: Some(1),
+        }
+    );
+}
+
+#[test]
+fn scdl_publishes_a_signed_avenant_that_changes_the_amount_never_a_draft() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let msm_rows = |dir: &Path| {
+        let (prog, _) = load_programme(dir).unwrap();
+        charta::exchange::scdl::rows(&prog)
+            .unwrap_or_else(|d| panic!("{d:#?}"))
+            .into_iter()
+            .filter(|r| r.id.starts_with(SIGNED_ID))
+            .map(|r| r.values)
+            .collect::<Vec<_>>()
+    };
+    assert!(!build(dir).has_errors());
+    // A draft avenant is not published; the convention is, as signed.
+    let rows = msm_rows(dir);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0]["montant"], "166500.50");
+    assert_eq!(rows[0]["dateConvention"], "2026-02-10");
+    sign_last(dir, "2027-03-20");
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let rows = msm_rows(dir);
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert_eq!(rows[0]["montant"], "166500.50", "the convention as signed");
+    let av = &rows[1];
+    // 2027: 48 000 instead of 45 000.
+    assert_eq!(av["montant"], "169500.50", "the amended total");
+    assert_eq!(av["dateConvention"], "2027-03-20");
+    assert_eq!(av["referenceDecision"], "CP-2027-03-12");
+    assert!(
+        av["objet"].ends_with("(avenant n° 1 à la convention RVM-ESS-2026-001)"),
+        "{}",
+        av["objet"]
+    );
+    assert_eq!(av["idBeneficiaire"], rows[0]["idBeneficiaire"]);
+}
+
+#[test]
+fn amendments_without_the_signed_text_are_refused_not_archived() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    std::fs::remove_dir_all(dir.join("signed")).unwrap();
+    let r = build(dir);
+    assert_eq!(status_of(&r, SIGNED_ID), Status::Failed);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.starts_with(SIGNED_ID))
+        .unwrap();
+    assert!(d.message.contains("ni archivé"), "{}", d.message);
+    assert_eq!(d.path.as_deref(), Some("convention.amendments"));
+    assert!(
+        !dir.join("signed").exists(),
+        "today's data is never archived as the signed text"
+    );
+}
+
+#[test]
+fn a_removed_optional_article_is_abrogated_and_keeps_its_place() {
+    let tmp = signed_and_built();
+    let dir = tmp.path();
+    let signed = Convention::parse(&read(dir.join(format!("out/{SIGNED_ID}.md")))).unwrap();
+    let locaux = signed.part("locaux").unwrap().number.clone().unwrap();
+    draft(dir, |v| {
+        v["convention"]["clauses"]["add"] = serde_json::json!(["communication-logo"]);
+    });
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let av = flat(&avenant(dir, 1));
+    assert!(
+        av.contains(&format!(
+            "L'article {locaux} de la convention (Mise à disposition de locaux) est abrogé."
+        )),
+        "{av}"
+    );
+    let cons_md = read(dir.join(format!("out/{SIGNED_ID}.consolidee.md")));
+    let cons = Convention::parse(&cons_md).unwrap();
+    let numbers: Vec<String> = cons
+        .parts
+        .iter()
+        .filter(|p| p.kind == "article")
+        .filter_map(|p| p.number.clone())
+        .collect();
+    let expected: Vec<String> = signed
+        .parts
+        .iter()
+        .filter(|p| p.kind == "article")
+        .filter_map(|p| p.number.clone())
+        .collect();
+    assert_eq!(numbers, expected, "the abrogated article keeps its place");
+    assert!(flat(&cons_md).contains("(abrogé par l'avenant n° 1)"));
+}
