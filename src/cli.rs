@@ -39,6 +39,9 @@ pub enum Command {
     /// Export the programme's data: open data (scdl) or a workbook (xlsx).
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Manifeste d'un dossier de construction : fusion des parts d'une construction répartie.
+    #[command(subcommand)]
+    Manifest(ManifestCommand),
     /// Import association files from a workbook (.xlsx, .ods) or a folder of .csv files.
     Import {
         /// The workbook, or the folder of .csv files (one per sheet).
@@ -54,6 +57,19 @@ pub enum ExportCommand {
     Scdl(ExportArgs),
     /// Every association file as one workbook (.xlsx), to edit and import back.
     Xlsx(ExportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ManifestCommand {
+    /// Réunit dans DEST les dossiers OUT de constructions `--shard i/n` (fichiers et
+    /// manifestes) ; une construction suivante de DEST les reconnaît comme siens.
+    Merge {
+        /// Dossier de construction à compléter (créé s'il n'existe pas).
+        dest: PathBuf,
+        /// Les dossiers OUT des parts.
+        #[arg(required = true)]
+        outs: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -107,6 +123,11 @@ pub struct BuildArgs {
     /// Also write OUT/<id>.typ, the generated Typst source (for debugging the layout).
     #[arg(long)]
     pub keep_typst: bool,
+    /// Ne construire que la part i sur n du programme (répartie par identifiant
+    /// d'association), pour répartir un programme sur plusieurs machines ;
+    /// puis `charta manifest merge`.
+    #[arg(long, value_name = "i/n")]
+    pub shard: Option<charta::shard::Shard>,
 }
 
 /// The formats the emitters offer (`charta::emit::FORMATS`), with their help line.

@@ -54,6 +54,7 @@ fn main() -> ExitCode {
         Command::Export(cli::ExportCommand::Scdl(a)) => export_scdl(a),
         Command::Export(cli::ExportCommand::Xlsx(a)) => export_xlsx(a),
         Command::Import { file, prog } => import(&file, prog.as_deref()),
+        Command::Manifest(cli::ManifestCommand::Merge { dest, outs }) => merge(&dest, &outs),
     })
 }
 
@@ -190,6 +191,7 @@ fn build(a: cli::BuildArgs) -> u8 {
         }),
         force: a.force,
         keep_typst: a.keep_typst,
+        shard: a.shard,
     };
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(0);
@@ -231,6 +233,29 @@ fn build(a: cli::BuildArgs) -> u8 {
         INPUT
     } else {
         OK
+    }
+}
+
+/// `charta manifest merge DEST OUT…`
+fn merge(dest: &Path, outs: &[PathBuf]) -> u8 {
+    match charta::shard::merge(dest, outs) {
+        Ok(r) => {
+            eprintln!(
+                "{} convention(s) réunies depuis {} dossier(s), {} fichier(s) copiés → {}",
+                r.conventions,
+                outs.len(),
+                r.copied,
+                dest.display()
+            );
+            OK
+        }
+        Err(diags) => {
+            let fault = diags
+                .iter()
+                .any(|d| d.message.starts_with("impossible d'écrire"));
+            print_diagnostics(&diags);
+            if fault { FAULT } else { INPUT }
+        }
     }
 }
 

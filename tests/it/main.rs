@@ -22,4 +22,5 @@ mod render;
 mod reproducible;
 mod resume;
 mod review;
+mod scale;
 mod typography;
