@@ -541,3 +541,124 @@ impl Journal {
 pub fn read_manifest(out: &Path) -> Option<Manifest> {
     Store::read(out).ok().map(|s| s.to_manifest())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::out::{OutputFile, Status};
+
+    fn entry(id: &str, clauses: &[&str]) -> Entry {
+        let mut outputs = BTreeMap::new();
+        outputs.insert(
+            "md".to_string(),
+            OutputFile {
+                file: format!("{id}.md"),
+                sha256: format!("md-{id}"),
+                size: 10,
+                modified_ns: 7,
+            },
+        );
+        Entry {
+            id: id.to_string(),
+            status: Status::Rendered,
+            signed: id.ends_with('s'),
+            inputs: Inputs {
+                data: format!("data-{id}"),
+                programme: "p".into(),
+                template: "t".into(),
+                layout: Some("l".into()),
+                engine: "0.1.0".into(),
+                clauses: clauses
+                    .iter()
+                    .map(|c| ClauseInput {
+                        id: c.to_string(),
+                        version: "1".into(),
+                        origin: crate::load::Origin::Builtin,
+                        sha256: format!("h-{c}"),
+                    })
+                    .collect(),
+            },
+            inputs_sha256: format!("in-{id}"),
+            outputs,
+            pages: Some(3),
+        }
+    }
+
+    fn sample() -> Vec<Entry> {
+        vec![
+            entry("a", &["x", "y", "z"]),
+            entry("bs", &["x", "y"]),
+            entry("c", &["x", "y", "z"]),
+        ]
+    }
+
+    #[test]
+    fn format_2_stores_shared_inputs_once_and_reads_back_whole() {
+        let mut s = Store::new("0.1.0", "Programme");
+        for e in sample() {
+            assert!(s.insert(e.clone()));
+            assert!(!s.insert(e), "the same entry again is no change");
+        }
+        let bytes = s.to_bytes();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert_eq!(text.matches("\"h-x\"").count(), 1, "{text}");
+        assert_eq!(
+            text.lines().filter(|l| l.contains("\"shared\":")).count(),
+            3
+        );
+        let back = Store::parse(&bytes).unwrap();
+        assert_eq!(back.to_manifest().conventions, sample());
+        // The same entries recorded in another order give the same bytes.
+        let mut r = Store::new("0.1.0", "Programme");
+        for e in sample().into_iter().rev() {
+            r.insert(e);
+        }
+        assert!(r.to_bytes() == bytes);
+    }
+
+    #[test]
+    fn format_1_is_read() {
+        let m = Manifest {
+            charta: "0.1.0".into(),
+            programme: "P".into(),
+            conventions: sample(),
+        };
+        let old = serde_json::to_vec_pretty(&m).unwrap();
+        let s = Store::parse(&old).unwrap();
+        assert_eq!(s.to_manifest().conventions, sample());
+        assert_eq!(s.get("bs").unwrap().output("md").unwrap().sha256, "md-bs");
+        assert!(
+            Store::parse(b"{\"format\": 3}")
+                .unwrap_err()
+                .contains("plus récent")
+        );
+    }
+
+    #[test]
+    fn the_journal_replays_up_to_its_last_whole_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let mut base = Store::new("0.1.0", "P");
+        base.insert(entry("a", &["x"]));
+        write_atomic(&out.join(MANIFEST), &base.to_bytes()).unwrap();
+        let mut j = Journal::create(out, "0.1.0", "P").unwrap();
+        let e = sample();
+        for x in &e {
+            j.record(x).unwrap();
+        }
+        drop(j);
+        let s = Store::read(out).unwrap();
+        assert_eq!(s.to_manifest().conventions, e);
+        // Torn in the middle of the last line: the last entry is not there.
+        let text = std::fs::read(out.join(JOURNAL)).unwrap();
+        std::fs::write(out.join(JOURNAL), &text[..text.len() - 20]).unwrap();
+        let s = Store::read(out).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.get("a"), Some(e[0].clone()));
+        assert_eq!(s.get("bs"), Some(e[1].clone()));
+        // Compacted: the journal goes, the manifest holds it all.
+        s.write(out).unwrap();
+        assert!(!out.join(JOURNAL).exists());
+        assert_eq!(Store::read(out).unwrap().len(), 2);
+    }
+}
