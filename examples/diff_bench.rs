@@ -148,6 +148,7 @@ fn build_md(prog: &Path, out: &Path) -> Duration {
         jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
         force: true,
         keep_typst: false,
+        shard: None,
     };
     let report = build(&p, &opts, &()).unwrap_or_else(|d| panic!("{d:?}"));
     assert_eq!(

@@ -251,6 +251,11 @@ fn main() {
         .get(3)
         .map(|s| s.parse().expect("SEED is a number"))
         .unwrap_or(1);
+    generate(dir, n, seed);
+}
+
+/// Writes DIR/charta.toml and N association files (also used by `scale_bench`).
+pub fn generate(dir: &Path, n: usize, seed: u64) {
     let assoc = dir.join("associations");
     std::fs::create_dir_all(&assoc).expect("create DIR/associations");
     let toml = include_str!("economie-solidaire/charta.toml");

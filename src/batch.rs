@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostic::{Diagnostic, Text, has_errors};
 use crate::emit::{self, Document, EmitOptions, Emitted, Emitter, Format};
 use crate::load::{AssociationEntry, Programme};
+use crate::manifest::{JOURNAL, Journal, Store};
 use crate::out::{self, remove_stale_temporaries};
 use crate::render::Engine;
 use crate::tr;
@@ -37,6 +38,8 @@ pub struct BuildOptions {
     pub jobs: usize,
     pub force: bool,
     pub keep_typst: bool,
+    /// `--shard i/n`: only the share `i` of `n` of the programme (by association id).
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl BuildOptions {
@@ -54,6 +57,7 @@ impl BuildOptions {
                 .unwrap_or(1),
             force: false,
             keep_typst: false,
+            shard: None,
         }
     }
 }
@@ -116,7 +120,8 @@ impl Progress for () {}
 
 struct Job<'a> {
     entry: &'a AssociationEntry,
-    previous: Option<&'a Entry>,
+    /// Its entry in the manifest, read when the job starts.
+    previous: Option<Entry>,
 }
 
 /// Builds every (selected) association of the programme into `opts.out`.
@@ -136,12 +141,20 @@ pub fn build(
     })?;
     remove_stale_temporaries(&opts.out);
     let emitters = emitters(prog, opts)?;
-    let previous = Manifest::read(&opts.out).unwrap_or_default();
-    let prev_by_id: BTreeMap<&str, &Entry> = previous
-        .conventions
-        .iter()
-        .map(|e| (e.id.as_str(), e))
-        .collect();
+    // The previous manifest, either format, with the journal of a killed
+    // build replayed and compacted now (this build starts its own journal).
+    let mut store = Store::read(&opts.out).unwrap_or_default();
+    if opts.out.join(JOURNAL).is_file() {
+        store.write(&opts.out).map_err(|e| {
+            Diagnostic::error(tr!(
+                "impossible d'écrire le manifeste\u{a0}: {}",
+                "cannot write the manifest: {}",
+                e
+            ))
+            .code("FIC-008")
+            .in_file(opts.out.join(MANIFEST))
+        })?;
+    }
 
     let mut report = BuildReport::default();
     let (engine, lib_diags) = Engine::new(&prog.library);
@@ -165,14 +178,11 @@ pub fn build(
     }
     report.diagnostics.extend(unknown_only);
 
-    let jobs: Vec<Job> = prog
+    let jobs: Vec<&AssociationEntry> = prog
         .associations
         .iter()
         .filter(|a| opts.only.is_empty() || opts.only.contains(&a.id))
-        .map(|entry| Job {
-            entry,
-            previous: prev_by_id.get(entry.id.as_str()).copied(),
-        })
+        .filter(|a| opts.shard.is_none_or(|s| s.selects(&a.id)))
         .collect();
     progress.start(jobs.len());
 
@@ -198,25 +208,44 @@ pub fn build(
 
     // The manifest under construction: previous entries of associations that still
     // exist (their files are untouched until re-rendered), replaced as jobs finish.
-    // It is flushed every second or so, so a killed build loses little work, and
-    // at the end. An entry always describes files fully written before it.
+    // Each finished convention is appended to the journal (`manifest.journal`),
+    // so a killed build loses nothing it finished; the manifest is compacted at
+    // the end. An entry always describes files fully written before it.
     //
     // An entry whose association left the programme keeps its place while its
     // files are in OUT (the manifest tells the truth about the folder, and a
     // withdrawn convention is never deleted behind the user's back); each
     // build warns about it until its files are removed.
-    let mut initial: BTreeMap<String, Entry> = BTreeMap::new();
-    for e in &previous.conventions {
-        if prog.associations.iter().any(|a| a.id == e.id) {
-            initial.insert(e.id.clone(), e.clone());
-        } else if let Some(d) = orphan_warning(&opts.out, e) {
+    let known: std::collections::HashSet<&str> =
+        prog.associations.iter().map(|a| a.id.as_str()).collect();
+    let gone: Vec<String> = store
+        .ids()
+        .filter(|id| !known.contains(id))
+        .map(str::to_string)
+        .collect();
+    for id in gone {
+        if let Some(e) = store.get(&id)
+            && let Some(d) = orphan_warning(&opts.out, &e)
+        {
             report.diagnostics.push(d);
-            initial.insert(e.id.clone(), e.clone());
+        } else {
+            store.remove(&id);
         }
     }
+    store.charta = env!("CARGO_PKG_VERSION").to_string();
+    store.programme = prog.file.programme.name.clone();
+    let journal = Journal::create(&opts.out, &store.charta, &store.programme).map_err(|e| {
+        Diagnostic::error(tr!(
+            "impossible d'écrire le manifeste\u{a0}: {}",
+            "cannot write the manifest: {}",
+            e
+        ))
+        .code("FIC-008")
+        .in_file(opts.out.join(JOURNAL))
+    })?;
     let state = Mutex::new(Progressive {
-        entries: initial,
-        last_flush: Instant::now(),
+        store,
+        journal,
         flush_error: None,
     });
     let results: Mutex<Vec<JobResult>> = Mutex::new(Vec::with_capacity(jobs.len()));
@@ -233,7 +262,13 @@ pub fn build(
     let worker = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(job) = jobs.get(i) else { break };
+            let Some(&entry) = jobs.get(i) else { break };
+            let previous = state
+                .lock()
+                .expect("no panic while holding the lock")
+                .store
+                .get(&entry.id);
+            let job = &Job { entry, previous };
             let mut r =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_job(&ctx, job)))
                     .unwrap_or_else(|panic| panicked(job, panic.as_ref()));
@@ -241,13 +276,17 @@ pub fn build(
             {
                 let mut st = state.lock().expect("no panic while holding the lock");
                 if let Some(e) = r.entry.take() {
-                    st.entries.insert(r.id.clone(), e);
-                }
-                if st.last_flush.elapsed() > Duration::from_secs(1) {
-                    let res = write_manifest(prog, &opts.out, &st.entries);
-                    st.last_flush = Instant::now();
-                    if let Err(d) = res {
-                        st.flush_error = Some(d);
+                    let changed = st.store.insert(e.clone());
+                    if changed && let Err(err) = st.journal.record(&e) {
+                        st.flush_error.get_or_insert(
+                            Diagnostic::error(tr!(
+                                "impossible d'écrire le manifeste\u{a0}: {}",
+                                "cannot write the manifest: {}",
+                                err
+                            ))
+                            .code("FIC-008")
+                            .in_file(opts.out.join(JOURNAL)),
+                        );
                     }
                 }
             }
@@ -287,7 +326,16 @@ pub fn build(
     if let Some(d) = st.flush_error {
         return Err(d);
     }
-    write_manifest(prog, &opts.out, &st.entries)?;
+    drop(st.journal);
+    st.store.write(&opts.out).map_err(|e| {
+        Diagnostic::error(tr!(
+            "impossible d'écrire le manifeste\u{a0}: {}",
+            "cannot write the manifest: {}",
+            e
+        ))
+        .code("FIC-008")
+        .in_file(opts.out.join(MANIFEST))
+    })?;
     report.elapsed = started.elapsed();
     Ok(report)
 }
@@ -356,29 +404,9 @@ fn orphan_warning(out: &Path, e: &Entry) -> Option<Diagnostic> {
 }
 
 struct Progressive {
-    entries: BTreeMap<String, Entry>,
-    last_flush: Instant,
+    store: Store,
+    journal: Journal,
     flush_error: Option<Diagnostic>,
-}
-
-fn write_manifest(
-    prog: &Programme,
-    out: &Path,
-    entries: &BTreeMap<String, Entry>,
-) -> Result<(), Diagnostic> {
-    let manifest = Manifest {
-        charta: env!("CARGO_PKG_VERSION").to_string(),
-        programme: prog.file.programme.name.clone(),
-        conventions: entries.values().cloned().collect(),
-    };
-    manifest.write(out).map_err(|e| {
-        Diagnostic::error(tr!(
-            "impossible d'écrire le manifeste\u{a0}: {e}",
-            "cannot write the manifest: {e}"
-        ))
-        .code("FIC-008")
-        .in_file(out.join(MANIFEST))
-    })
 }
 
 struct JobContext<'a> {
@@ -465,6 +493,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
 
 fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
     let entry = job.entry;
+    let previous = job.previous.as_ref();
     let id = entry.id.clone();
     let _failpoint = crate::failpoint::convention(&id);
     let fail = |diagnostics: Vec<Diagnostic>| JobResult {
@@ -515,7 +544,7 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
         // Amendments before any archive: the signed text is the one in OUT.
         if archive.is_none()
             && !data.convention.amendments.is_empty()
-            && let Some(prev) = job.previous.filter(|p| p.signed && p.intact(out, "md"))
+            && let Some(prev) = job.previous.as_ref().filter(|p| p.signed && p.intact(out, "md"))
         {
             let _ = crate::signed::archive_from_out(root, out, prev);
             archive = crate::signed::Archive::open(root, &id);
@@ -550,7 +579,7 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
                 plan,
                 inputs,
                 inputs_sha256,
-                previous: job.previous,
+                previous: job.previous.as_ref(),
                 archive,
             });
             let mut diagnostics = o.diagnostics;
@@ -576,7 +605,7 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
     let intact = |prev: &Entry| {
         prev.status != Status::Failed && ctx.emitters.iter().all(|(f, _)| prev.intact(out, f.name))
     };
-    if let Some(prev) = job.previous
+    if let Some(prev) = previous
         && !ctx.opts.force
         && prev.inputs_sha256 == inputs_sha256
         && intact(prev)
@@ -585,7 +614,7 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
     }
     // Same inputs, but a format was added or a file is missing or altered:
     // only those are made again, the intact files stand.
-    let reusable = job.previous.filter(|p| {
+    let reusable = previous.filter(|p| {
         !ctx.opts.force && p.inputs_sha256 == inputs_sha256 && p.status != Status::Failed
     });
 
@@ -602,7 +631,7 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
     let md_file = out::file_name(&id, "md");
     let signed_text = signed
         .then(|| {
-            job.previous
+            previous
                 .and_then(|p| p.output("md"))
                 .map(|md| md.sha256.clone())
                 .or_else(|| {
@@ -652,9 +681,7 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
     if signed
         && signed_text.is_none()
         && out.join(out::file_name(&id, "pdf")).is_file()
-        && job
-            .previous
-            .is_none_or(|p| p.inputs_sha256 != inputs_sha256)
+        && previous.is_none_or(|p| p.inputs_sha256 != inputs_sha256)
     {
         return refuse(
             Text::new(
@@ -672,13 +699,13 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
     // that has no file yet is made.
     let same_signed_text = signed_text.as_ref() == Some(&md_hash);
     if same_signed_text
-        && let Some(prev) = job.previous
+        && let Some(prev) = previous
         && prev.output("md").is_some()
         && intact(prev)
     {
         return kept(prev, warnings);
     }
-    let reusable = reusable.or(job.previous.filter(|_| same_signed_text));
+    let reusable = reusable.or(previous.filter(|_| same_signed_text));
     // A file already in OUT that this build may keep as it is.
     let keep_file = |format: &Format| -> Option<(OutputFile, Option<usize>)> {
         if let Some(prev) = reusable
@@ -687,7 +714,7 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
         {
             return Some((file.clone(), prev.pages.filter(|_| format.name == "pdf")));
         }
-        if same_signed_text && job.previous.is_none_or(|p| p.output("md").is_none()) {
+        if same_signed_text && previous.is_none_or(|p| p.output("md").is_none()) {
             let file = out::file_name(&id, format.extension);
             let bytes = std::fs::read(out.join(&file)).ok()?;
             return Some((OutputFile::written(out, file, &bytes), None));
@@ -696,7 +723,7 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
     };
     // Every file of the signed version is in OUT but its entry is gone: they
     // stand for these inputs, unchanged.
-    if same_signed_text && job.previous.is_none_or(|p| p.output("md").is_none()) {
+    if same_signed_text && previous.is_none_or(|p| p.output("md").is_none()) {
         let found: Option<BTreeMap<String, OutputFile>> = ctx
             .emitters
             .iter()

@@ -47,6 +47,9 @@ pub enum Command {
     Export(ExportCommand),
     /// The legal service's desk in a browser (French): programme, conventions, editing, build.
     Serve(ServeArgs),
+    /// The manifest of a build folder: merge the shares of a distributed build.
+    #[command(subcommand)]
+    Manifest(ManifestCommand),
     /// Import association files from a workbook (.xlsx, .ods) or a folder of .csv files.
     Import {
         /// The workbook, or the folder of .csv files (one per sheet).
@@ -74,6 +77,19 @@ pub enum ExportCommand {
     Scdl(ExportArgs),
     /// Every association file as one workbook (.xlsx), to edit and import back.
     Xlsx(ExportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ManifestCommand {
+    /// Join into DEST the OUT folders of `--shard i/n` builds (files and manifests);
+    /// a later build of DEST accepts them as its own.
+    Merge {
+        /// The build folder to complete (created if missing).
+        dest: PathBuf,
+        /// The OUT folders of the shares.
+        #[arg(required = true)]
+        outs: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -127,6 +143,10 @@ pub struct BuildArgs {
     /// Also write OUT/<id>.typ, the generated Typst source (for debugging the layout).
     #[arg(long)]
     pub keep_typst: bool,
+    /// Build only share i of n of the programme (split by association id), to spread
+    /// a programme over several machines; then `charta manifest merge`.
+    #[arg(long, value_name = "i/n")]
+    pub shard: Option<charta::shard::Shard>,
 }
 
 /// The formats the emitters offer (`charta::emit::FORMATS`), with their help line.
@@ -406,6 +426,47 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
         "prog",
         "Dossier du programme (par défaut\u{a0}: le dossier courant).",
     ),
+    (
+        "build",
+        "shard",
+        "Ne générer que la part i sur n du programme (répartie par identifiant d'association), pour répartir un programme sur plusieurs machines\u{a0}; puis `charta manifest merge`.",
+    ),
+    (
+        "serve",
+        "",
+        "Le bureau du service juridique dans un navigateur\u{a0}: programme, conventions, saisie, génération.",
+    ),
+    (
+        "serve",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    (
+        "serve",
+        "port",
+        "Port sur 127.0.0.1 (0\u{a0}: un port libre, dont l'adresse est affichée).",
+    ),
+    (
+        "serve",
+        "out",
+        "Dossier des générations (par défaut\u{a0}: PROG/out).",
+    ),
+    (
+        "manifest",
+        "",
+        "Le manifeste d'un dossier de génération\u{a0}: réunion des parts d'une génération répartie.",
+    ),
+    (
+        "manifest merge",
+        "",
+        "Réunit dans DEST les dossiers OUT de générations `--shard i/n` (fichiers et manifestes)\u{a0}; une génération suivante de DEST les reconnaît comme siens.",
+    ),
+    (
+        "manifest merge",
+        "dest",
+        "Dossier de génération à compléter (créé s'il n'existe pas).",
+    ),
+    ("manifest merge", "outs", "Les dossiers OUT des parts."),
 ];
 
 /// The words clap writes around the help, in French.

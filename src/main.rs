@@ -85,6 +85,7 @@ fn main() -> ExitCode {
         Command::Export(cli::ExportCommand::Xlsx(a)) => export_xlsx(a),
         Command::Import { file, prog } => import(&file, prog.as_deref()),
         Command::Serve(a) => serve(a),
+        Command::Manifest(cli::ManifestCommand::Merge { dest, outs }) => merge(&dest, &outs),
     })
 }
 
@@ -237,6 +238,7 @@ fn build(a: cli::BuildArgs) -> Exit {
         }),
         force: a.force,
         keep_typst: a.keep_typst,
+        shard: a.shard,
     };
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(0);
@@ -288,6 +290,31 @@ fn build(a: cli::BuildArgs) -> Exit {
         Exit::Problemes
     } else {
         Exit::Ok
+    }
+}
+
+/// `charta manifest merge DEST OUT…`
+fn merge(dest: &Path, outs: &[PathBuf]) -> Exit {
+    match charta::shard::merge(dest, outs) {
+        Ok(r) => {
+            let (n, k, c, d) = (r.conventions, outs.len(), r.copied, dest.display());
+            match lang() {
+                Lang::Fr => eprintln!(
+                    "{n} convention(s) réunie(s) depuis {k} dossier(s), {c} fichier(s) copié(s) → {d}"
+                ),
+                Lang::En => {
+                    eprintln!(
+                        "{n} convention(s) merged from {k} folder(s), {c} file(s) copied → {d}"
+                    )
+                }
+            }
+            Exit::Ok
+        }
+        Err(diags) => {
+            let fault = diags.iter().any(|d| d.code == "GEN-025");
+            print_diagnostics(&diags);
+            if fault { Exit::Erreur } else { Exit::Problemes }
+        }
     }
 }
 

@@ -7,7 +7,8 @@
 //! OUT/<id>.data.json    the association file it was rendered from
 //! OUT/<id>.<ext>        one file per other format (pdf, odt, docx…)
 //! OUT/<id>.typ          the generated Typst source (`--keep-typst`)
-//! OUT/manifest.json     one entry per convention, written last
+//! OUT/manifest.json     one entry per convention, written last (see `manifest`)
+//! OUT/manifest.journal  progress of a build under way (compacted at its end)
 //! OUT/.charta-tmp-*     temporaries of a build in progress (removed by the next)
 //! ```
 
@@ -176,22 +177,22 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// The manifest of a previous build, if `out` has a readable one.
+    /// The manifest of a previous build, if `out` has a readable one (either
+    /// format, its journal replayed: see [`crate::manifest`]).
     pub fn read(out: &Path) -> Option<Manifest> {
-        let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
-        serde_json::from_str(&text).ok()
+        crate::manifest::read_manifest(out)
     }
 
-    /// Writes the manifest of `out`, atomically.
+    /// Writes the manifest of `out`, atomically, in the current format (the
+    /// serde form of this struct is format 1, read still).
     pub fn write(&self, out: &Path) -> std::io::Result<()> {
-        let json = serde_json::to_vec_pretty(self).expect("manifest serialises");
-        write_atomic(&out.join(MANIFEST), &json)
+        crate::manifest::Store::from_manifest(self).write(out)
     }
 }
 
 /// Whether `dir` holds a manifest (it is a build folder, even if empty).
 pub fn has_manifest(dir: &Path) -> bool {
-    dir.join(MANIFEST).is_file()
+    dir.join(MANIFEST).is_file() || dir.join(crate::manifest::JOURNAL).is_file()
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

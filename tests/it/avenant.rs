@@ -21,6 +21,7 @@ fn build_with(dir: &Path, formats: &[&str]) -> BuildReport {
         jobs: 2,
         force: false,
         keep_typst: false,
+        shard: None,
     };
     batch::build(&prog, &opts, &()).expect("build runs")
 }

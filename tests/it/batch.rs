@@ -21,6 +21,7 @@ fn opts(out: &Path, pdf: bool) -> BuildOptions {
         jobs: 2,
         force: false,
         keep_typst: false,
+        shard: None,
     }
 }
 

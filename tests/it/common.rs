@@ -257,7 +257,9 @@ pub fn out_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(|e| e.expect("entry").path())
         .filter(|p| p.is_file())
         .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
-        .filter(|(n, _)| n != "manifest.json" && !n.starts_with(".charta-tmp-"))
+        .filter(|(n, _)| {
+            n != "manifest.json" && n != "manifest.journal" && !n.starts_with(".charta-tmp-")
+        })
         .map(|(n, p)| (n, std::fs::read(p).expect("readable")))
         .collect()
 }

@@ -141,7 +141,8 @@ fn a_full_disk_fails_the_write_with_exit_2_and_loses_nothing() {
     }
 
     // The manifest cannot be written: the build says so (2), the previous
-    // manifest stays whole, and the next build redoes what it did not record.
+    // manifest stays whole, and the next build takes what the journal
+    // recorded (nothing is lost, nothing rendered twice).
     let manifest_before = std::fs::read(out.join("manifest.json")).unwrap();
     let r = charta_build(dir, &[], Some("fail:write:manifest.json"));
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -155,6 +156,31 @@ fn a_full_disk_fails_the_write_with_exit_2_and_loses_nothing() {
     assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
     assert_outputs_complete(&out);
 
+    let r = charta_build(dir, &[], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("0 établie(s), 8 inchangée(s)"),
+        "{}",
+        r.stderr
+    );
+    assert_manifest_true(&out);
+
+    // The journal cannot be written either: the same, and this time the
+    // convention is rendered again by the next build.
+    edit_json(&dir.join(format!("associations/{ID}.json")), |v| {
+        v["project"]["title"] = serde_json::json!("Projet relancé");
+    });
+    let manifest_before = std::fs::read(out.join("manifest.json")).unwrap();
+    let r = charta_build(dir, &[], Some("fail:write:manifest.journal"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("erreur [FIC-008]\u{a0}: impossible d'écrire le manifeste\u{a0}: no space left on device"),
+        "{}",
+        r.stderr
+    );
+    assert!(std::fs::read(out.join("manifest.json")).unwrap() == manifest_before);
+    assert_outputs_complete(&out);
     let r = charta_build(dir, &[], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(

@@ -25,5 +25,6 @@ mod render;
 mod reproducible;
 mod resume;
 mod review;
+mod scale;
 mod serve;
 mod typography;

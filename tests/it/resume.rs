@@ -114,11 +114,40 @@ fn killed_while_writing_the_manifest_resumes_with_exactly_what_is_missing() {
     assert_eq!(tmps.len(), 1, "{tmps:?}");
     let partial = std::fs::read(out.join(&tmps[0])).unwrap();
     assert!(partial.starts_with(b"{\n  \"charta\""), "a manifest");
+    assert!(
+        partial.windows(11).any(|w| w == b"\"format\": 2"),
+        "format 2"
+    );
     assert!(serde_json::from_slice::<serde_json::Value>(&partial).is_err());
     assert!(std::fs::read(out.join("manifest.json")).unwrap() == manifest_before);
 
-    // The changed conventions were written, but no manifest said so: they
-    // are rendered again, and only they.
+    // The changed conventions were written and the journal says so: the
+    // manifest is compacted from it, nothing is rendered again.
+    assert!(out.join("manifest.journal").is_file());
+    let resumed = resume_and_compare(dir);
+    assert_eq!(resumed.with("rendered"), BTreeSet::new());
+    assert_eq!(resumed.with("unchanged"), association_ids(dir));
+    let _ = changed;
+}
+
+#[test]
+fn killed_while_appending_to_the_journal_resumes_with_exactly_what_is_missing() {
+    let (tmp, changed) = built_then_changed();
+    let dir = tmp.path();
+    let out = dir.join("out");
+    let manifest_before = std::fs::read(out.join("manifest.json")).unwrap();
+    // One worker, in id order: the first journal line is that of the first
+    // changed convention, killed halfway through it.
+    build_killed_at(dir, &["--jobs", "1"], "write:manifest.journal");
+    let journal = std::fs::read_to_string(out.join("manifest.journal")).unwrap();
+    let last = journal.lines().last().unwrap();
+    assert!(
+        serde_json::from_str::<serde_json::Value>(last).is_err(),
+        "a torn line: {last}"
+    );
+    assert!(std::fs::read(out.join("manifest.json")).unwrap() == manifest_before);
+    // Its files were renamed in place but its line is torn: it is rendered
+    // again, with the two changed conventions not reached.
     let resumed = resume_and_compare(dir);
     assert_eq!(resumed.with("rendered"), changed);
 }

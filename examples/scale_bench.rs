@@ -1,0 +1,135 @@
+//! Benchmark of the batch at scale (not a test): for each N given, generates
+//! a programme of N conventions (`gen_programme`, seed 1), builds it (Markdown
+//! and PDF, 2 workers) in a fresh process, and prints the time per
+//! convention, CPU time, peak memory and manifest size; then builds it again
+//! (nothing to do: the incremental check alone).
+//!
+//! `cargo run --release --example scale_bench -- 1000 10000 [--jobs 2] [--keep DIR]`
+//!
+//! The programmes go to a temporary folder (or DIR with `--keep`, reused when
+//! already generated). Figures of a dev build are not those of a release one.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[path = "gen_programme.rs"]
+#[allow(dead_code)]
+mod gen_programme;
+
+/// `VmHWM` (peak resident set) of this process, in KiB.
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// User and system CPU seconds of this process (`/proc/self/stat`, 100 ticks a second).
+fn cpu_seconds() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
+    // After the `)`: state is field 0, utime field 11, stime field 12.
+    (tick(11), tick(12))
+}
+
+/// The child: one build of PROG into PROG/out, figures on stdout as one line.
+fn child(prog: &Path, jobs: usize) {
+    let started = Instant::now();
+    let (p, _) = charta::load::load_programme(prog).expect("programme loads");
+    let mut opts = charta::batch::BuildOptions::new(prog.join("out"));
+    opts.jobs = jobs;
+    let r = charta::batch::build(&p, &opts, &()).expect("build runs");
+    let wall = started.elapsed().as_secs_f64();
+    let (user, sys) = cpu_seconds();
+    let rendered = r.count(charta::batch::Status::Rendered);
+    let unchanged = r.count(charta::batch::Status::Unchanged);
+    let failed = r.count(charta::batch::Status::Failed) + r.count(charta::batch::Status::Refused);
+    println!(
+        "{wall} {user} {sys} {} {rendered} {unchanged} {failed}",
+        peak_kib()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--child") {
+        child(Path::new(&args[1]), args[2].parse().expect("jobs"));
+        return;
+    }
+    let mut sizes = Vec::new();
+    let mut jobs = 2;
+    let mut keep: Option<PathBuf> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--jobs" => jobs = it.next().and_then(|s| s.parse().ok()).expect("--jobs N"),
+            "--keep" => keep = it.next().map(PathBuf::from),
+            n => sizes.push(n.parse::<usize>().expect("N is a number")),
+        }
+    }
+    if sizes.is_empty() {
+        sizes = vec![1000, 10_000];
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf());
+    let exe = std::env::current_exe().expect("own path");
+    println!(
+        "{:>7} {:>9} {:>9} {:>14} {:>10} {:>12} {:>10}  {:>11}",
+        "N", "wall s", "ms/conv", "CPU user+sys", "peak MiB", "manifest", "B/conv", "no-op ms/c"
+    );
+    for n in sizes {
+        let dir = root.join(format!("prog-{n}"));
+        if !dir.join("associations").is_dir() {
+            gen_programme::generate(&dir, n, 1);
+        }
+        let _ = std::fs::remove_dir_all(dir.join("out"));
+        let run = || {
+            let out = Command::new(&exe)
+                .args(["--child", dir.to_str().expect("utf-8"), &jobs.to_string()])
+                .output()
+                .expect("child runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let line = String::from_utf8_lossy(&out.stdout).into_owned();
+            line.split_whitespace()
+                .map(|x| x.parse::<f64>().expect("a figure"))
+                .collect::<Vec<f64>>()
+        };
+        let first = run();
+        let (wall, user, sys, peak, rendered, _, failed) = (
+            first[0], first[1], first[2], first[3], first[4], first[5], first[6],
+        );
+        assert_eq!(failed, 0.0, "no convention fails");
+        assert_eq!(rendered as usize, n, "every convention rendered");
+        let manifest = std::fs::metadata(dir.join("out/manifest.json"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let again = run();
+        assert_eq!(again[5] as usize, n, "nothing to redo");
+        println!(
+            "{n:>7} {wall:>9.1} {:>9.1} {:>14} {:>10.0} {:>12} {:>10}  {:>11.2}",
+            wall * 1000.0 / n as f64,
+            format!("{user:.0} + {sys:.0} s"),
+            peak / 1024.0,
+            format!("{:.1} MB", manifest as f64 / 1e6),
+            manifest / n as u64,
+            again[0] * 1000.0 / n as f64,
+        );
+    }
+    if keep.is_none() {
+        drop(tmp);
+    }
+}

@@ -1,0 +1,666 @@
+//! How the manifest is stored, so that its cost does not grow with the batch.
+//!
+//! In memory a build sees [`Entry`]s, whole, as before. On disk:
+//!
+//! - `OUT/manifest.json` (format 2) stores once what conventions share: each
+//!   clause version and hash (`clauses`) and each combination of programme,
+//!   template, layout, engine and clause list (`inputs`, clauses by index);
+//!   each convention keeps only what is its own (`"inputs": {"data": …,
+//!   "shared": k}`, its status, its files). One line per item.
+//! - `OUT/manifest.journal` records a build's progress: one JSON line per
+//!   finished convention (preceded, the first time they are used, by the
+//!   lines of the clauses and shared inputs it refers to), appended, never
+//!   rewritten. At the end of the build the manifest is compacted (written
+//!   whole, atomically) and the journal removed. A build killed at any moment
+//!   leaves the previous manifest whole and a journal whose complete lines
+//!   all hold; a torn last line is ignored (that convention is built again).
+//! - A manifest of format 1 (before this one: every clause repeated in every
+//!   entry) is read as it is and written in format 2 by the next build:
+//!   nothing is rendered again and a signed convention keeps its lock.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::out::{ClauseInput, Entry, Inputs, MANIFEST, Manifest, write_atomic};
+
+/// The journal of a build in progress.
+pub const JOURNAL: &str = "manifest.journal";
+/// The format written by this version.
+pub const FORMAT: u32 = 2;
+
+/// What conventions share, apart from their data file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct Head {
+    programme: String,
+    template: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    layout: Option<String>,
+    engine: String,
+    /// Indices into the clause table.
+    clauses: Vec<u32>,
+}
+
+/// Interned clauses and heads, in order of first use.
+#[derive(Debug, Default, Clone)]
+struct Tables {
+    clauses: Vec<ClauseInput>,
+    clause_index: HashMap<String, u32>,
+    heads: Vec<Head>,
+    head_index: HashMap<String, u32>,
+}
+
+/// A line of the journal or a table row that is new.
+enum Added {
+    Clause(u32),
+    Head(u32),
+}
+
+impl Tables {
+    fn clause(&mut self, c: &ClauseInput, added: &mut Vec<Added>) -> u32 {
+        let key = serde_json::to_string(c).expect("clause serialises");
+        if let Some(&i) = self.clause_index.get(&key) {
+            return i;
+        }
+        let i = self.clauses.len() as u32;
+        self.clauses.push(c.clone());
+        self.clause_index.insert(key, i);
+        added.push(Added::Clause(i));
+        i
+    }
+
+    /// The head of `inputs`, interned; `added` receives what is new.
+    fn head(&mut self, inputs: &Inputs, added: &mut Vec<Added>) -> u32 {
+        let clauses = inputs
+            .clauses
+            .iter()
+            .map(|c| self.clause(c, added))
+            .collect();
+        let head = Head {
+            programme: inputs.programme.clone(),
+            template: inputs.template.clone(),
+            layout: inputs.layout.clone(),
+            engine: inputs.engine.clone(),
+            clauses,
+        };
+        let key = serde_json::to_string(&head).expect("head serialises");
+        if let Some(&i) = self.head_index.get(&key) {
+            return i;
+        }
+        let i = self.heads.len() as u32;
+        self.heads.push(head);
+        self.head_index.insert(key, i);
+        added.push(Added::Head(i));
+        i
+    }
+
+    fn push_clause(&mut self, c: ClauseInput) {
+        let key = serde_json::to_string(&c).expect("clause serialises");
+        let i = self.clauses.len() as u32;
+        self.clause_index.entry(key).or_insert(i);
+        self.clauses.push(c);
+    }
+
+    fn push_head(&mut self, h: Head) -> Result<(), String> {
+        if let Some(bad) = h
+            .clauses
+            .iter()
+            .find(|&&c| c as usize >= self.clauses.len())
+        {
+            return Err(format!("clause {bad} inconnue"));
+        }
+        let key = serde_json::to_string(&h).expect("head serialises");
+        let i = self.heads.len() as u32;
+        self.head_index.entry(key).or_insert(i);
+        self.heads.push(h);
+        Ok(())
+    }
+
+    /// The full inputs of head `k` with the data hash `data`.
+    fn inputs(&self, k: u32, data: String) -> Option<Inputs> {
+        let h = self.heads.get(k as usize)?;
+        Some(Inputs {
+            data,
+            programme: h.programme.clone(),
+            template: h.template.clone(),
+            layout: h.layout.clone(),
+            engine: h.engine.clone(),
+            clauses: h
+                .clauses
+                .iter()
+                .map(|&c| self.clauses.get(c as usize).cloned())
+                .collect::<Option<Vec<_>>>()?,
+        })
+    }
+}
+
+/// An entry without its shared inputs (kept in memory and written to disk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Slim {
+    /// The entry, its `inputs` emptied but for `data`.
+    entry: Entry,
+    head: u32,
+}
+
+fn slim(mut entry: Entry, head: u32) -> Slim {
+    entry.inputs = Inputs {
+        data: std::mem::take(&mut entry.inputs.data),
+        programme: String::new(),
+        template: String::new(),
+        layout: None,
+        engine: String::new(),
+        clauses: Vec::new(),
+    };
+    Slim { entry, head }
+}
+
+/// The JSON of a slim entry: the entry's own, `inputs` reduced to
+/// `{"data": …, "shared": k}` where `k` is an index into `tables`' heads.
+fn slim_json(s: &Slim, head: u32) -> Value {
+    let mut v = serde_json::to_value(&s.entry).expect("entry serialises");
+    if let Value::Object(m) = &mut v {
+        m.insert(
+            "inputs".into(),
+            json!({"data": s.entry.inputs.data, "shared": head}),
+        );
+    }
+    v
+}
+
+/// An entry back from its JSON and the tables it refers to.
+fn entry_from_json(mut v: Value, tables: &Tables) -> Result<Entry, String> {
+    let m = v.as_object_mut().ok_or("une entrée n'est pas un objet")?;
+    let inputs = m.get("inputs").ok_or("une entrée n'a pas d'`inputs`")?;
+    let data = inputs
+        .get("data")
+        .and_then(Value::as_str)
+        .ok_or("`inputs.data` manquant")?
+        .to_string();
+    let k = inputs
+        .get("shared")
+        .and_then(Value::as_u64)
+        .ok_or("`inputs.shared` manquant")?;
+    let full = tables
+        .inputs(k as u32, data)
+        .ok_or_else(|| format!("`inputs.shared` {k} ne désigne aucune ligne de `inputs`"))?;
+    m.insert(
+        "inputs".into(),
+        serde_json::to_value(full).expect("inputs serialise"),
+    );
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+/// The manifest of a build folder as a build keeps it: shared inputs once,
+/// entries by id.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    pub charta: String,
+    pub programme: String,
+    tables: Tables,
+    entries: BTreeMap<String, Slim>,
+}
+
+/// Why a manifest could not be read.
+#[derive(Debug, Clone)]
+pub enum ReadError {
+    /// No manifest (and no journal): not a build folder yet.
+    Missing,
+    /// A manifest that is not one (the message says where).
+    Invalid(String),
+}
+
+/// The header and tables of a format-2 manifest (the entries are read apart).
+#[derive(Deserialize)]
+struct Disk {
+    #[serde(default)]
+    format: u32,
+    #[serde(default)]
+    charta: String,
+    #[serde(default)]
+    programme: String,
+    #[serde(default)]
+    clauses: Vec<ClauseInput>,
+    #[serde(default)]
+    inputs: Vec<Head>,
+    #[serde(default)]
+    conventions: Vec<Value>,
+}
+
+impl Store {
+    pub fn new(charta: &str, programme: &str) -> Store {
+        Store {
+            charta: charta.to_string(),
+            programme: programme.to_string(),
+            ..Store::default()
+        }
+    }
+
+    /// The manifest of `out` (either format) with its journal replayed.
+    pub fn read(out: &Path) -> Result<Store, ReadError> {
+        let path = out.join(MANIFEST);
+        let mut store = match std::fs::read(&path) {
+            Ok(bytes) => Store::parse(&bytes)
+                .map_err(|e| ReadError::Invalid(format!("{} : {e}", path.display())))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !out.join(JOURNAL).is_file() {
+                    return Err(ReadError::Missing);
+                }
+                Store::default()
+            }
+            Err(e) => return Err(ReadError::Invalid(format!("{} : {e}", path.display()))),
+        };
+        store.replay(out);
+        Ok(store)
+    }
+
+    /// A manifest's text, format 1 or 2.
+    pub fn parse(bytes: &[u8]) -> Result<Store, String> {
+        let disk: Disk = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        let mut store = Store::new(&disk.charta, &disk.programme);
+        if disk.format < 2 {
+            // Format 1: whole entries, each with its clauses.
+            for v in disk.conventions {
+                let e: Entry = serde_json::from_value(v).map_err(|e| e.to_string())?;
+                store.insert(e);
+            }
+            return Ok(store);
+        }
+        if disk.format > FORMAT {
+            return Err(format!(
+                "manifeste au format {}, plus récent que celui de cette version de charta ({FORMAT})",
+                disk.format
+            ));
+        }
+        for c in disk.clauses {
+            store.tables.push_clause(c);
+        }
+        for h in disk.inputs {
+            store.tables.push_head(h)?;
+        }
+        for v in disk.conventions {
+            let e = entry_from_json(v, &store.tables)?;
+            store.insert(e);
+        }
+        Ok(store)
+    }
+
+    /// Applies the complete lines of `OUT/manifest.journal`, if any. A line
+    /// that does not parse (the torn end of a killed build) ends the replay.
+    fn replay(&mut self, out: &Path) {
+        let Ok(text) = std::fs::read(out.join(JOURNAL)) else {
+            return;
+        };
+        let mut local = Tables::default();
+        for line in text.split(|&b| b == b'\n') {
+            if line.is_empty() {
+                continue;
+            }
+            let Ok(Value::Object(mut m)) = serde_json::from_slice::<Value>(line) else {
+                break;
+            };
+            let ok = if let Some(c) = m.remove("clause") {
+                serde_json::from_value(c)
+                    .map(|c| local.push_clause(c))
+                    .is_ok()
+            } else if let Some(h) = m.remove("shared") {
+                serde_json::from_value::<Head>(h)
+                    .ok()
+                    .is_some_and(|h| local.push_head(h).is_ok())
+            } else if let Some(e) = m.remove("entry") {
+                match entry_from_json(e, &local) {
+                    Ok(e) => {
+                        self.insert(e);
+                        true
+                    }
+                    Err(_) => false,
+                }
+            } else if let Some(Value::Object(h)) = m.remove("build") {
+                if let Some(Value::String(s)) = h.get("charta") {
+                    self.charta = s.clone();
+                }
+                if let Some(Value::String(s)) = h.get("programme") {
+                    self.programme = s.clone();
+                }
+                true
+            } else {
+                false
+            };
+            if !ok {
+                break;
+            }
+        }
+    }
+
+    /// Records `entry` (replacing the one of the same id); whether it changed.
+    pub fn insert(&mut self, entry: Entry) -> bool {
+        let mut added = Vec::new();
+        let head = self.tables.head(&entry.inputs, &mut added);
+        let s = slim(entry, head);
+        if self.entries.get(&s.entry.id) == Some(&s) {
+            return false;
+        }
+        self.entries.insert(s.entry.id.clone(), s);
+        true
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<Entry> {
+        let s = self.entries.remove(id)?;
+        Some(self.expand(s))
+    }
+
+    fn expand(&self, mut s: Slim) -> Entry {
+        let data = std::mem::take(&mut s.entry.inputs.data);
+        s.entry.inputs = self
+            .tables
+            .inputs(s.head, data)
+            .expect("a head interned by this store");
+        s.entry
+    }
+
+    /// The entry of `id`, whole.
+    pub fn get(&self, id: &str) -> Option<Entry> {
+        self.entries.get(id).map(|s| self.expand(s.clone()))
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.entries.contains_key(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The ids recorded, in order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
+    /// Every entry, whole, in id order.
+    pub fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
+        self.entries.values().map(|s| self.expand(s.clone()))
+    }
+
+    pub fn to_manifest(&self) -> Manifest {
+        Manifest {
+            charta: self.charta.clone(),
+            programme: self.programme.clone(),
+            conventions: self.entries().collect(),
+        }
+    }
+
+    pub fn from_manifest(m: &Manifest) -> Store {
+        let mut s = Store::new(&m.charta, &m.programme);
+        for e in &m.conventions {
+            s.insert(e.clone());
+        }
+        s
+    }
+
+    /// The format-2 text: tables renumbered in id order, so that the same
+    /// entries give the same bytes whatever order they were recorded in.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut tables = Tables::default();
+        let mut lines = Vec::with_capacity(self.entries.len());
+        for s in self.entries.values() {
+            let mut added = Vec::new();
+            let old = self.tables.heads[s.head as usize].clone();
+            let clauses: Vec<ClauseInput> = old
+                .clauses
+                .iter()
+                .map(|&c| self.tables.clauses[c as usize].clone())
+                .collect();
+            let inputs = Inputs {
+                data: String::new(),
+                programme: old.programme,
+                template: old.template,
+                layout: old.layout,
+                engine: old.engine,
+                clauses,
+            };
+            let head = tables.head(&inputs, &mut added);
+            lines.push(serde_json::to_string(&slim_json(s, head)).expect("entry serialises"));
+        }
+        let mut b = String::with_capacity(lines.iter().map(|l| l.len() + 6).sum::<usize>() + 4096);
+        b.push_str("{\n  \"charta\": ");
+        b.push_str(&js(&self.charta));
+        b.push_str(&format!(",\n  \"format\": {FORMAT},\n  \"programme\": "));
+        b.push_str(&js(&self.programme));
+        list(&mut b, "clauses", tables.clauses.iter().map(js));
+        list(&mut b, "inputs", tables.heads.iter().map(js));
+        list(&mut b, "conventions", lines.into_iter());
+        b.push_str("\n}\n");
+        b.into_bytes()
+    }
+
+    /// Writes `OUT/manifest.json` (format 2) atomically, then removes the
+    /// journal it now contains.
+    pub fn write(&self, out: &Path) -> std::io::Result<()> {
+        write_atomic(&out.join(MANIFEST), &self.to_bytes())?;
+        match std::fs::remove_file(out.join(JOURNAL)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn list(b: &mut String, key: &str, items: impl Iterator<Item = String>) {
+    b.push_str(&format!(",\n  \"{key}\": ["));
+    let mut first = true;
+    for item in items {
+        b.push_str(if first { "\n    " } else { ",\n    " });
+        first = false;
+        b.push_str(&item);
+    }
+    b.push_str(if first { "]" } else { "\n  ]" });
+}
+
+fn js<T: Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).expect("serialises")
+}
+
+/// The journal of a build: appends one line per finished convention.
+pub struct Journal {
+    file: std::fs::File,
+    tables: Tables,
+    last_sync: std::time::Instant,
+    /// A write failed: nothing more is appended (the line after a torn one
+    /// would be lost with it).
+    broken: bool,
+}
+
+impl Journal {
+    /// Starts the journal of a build in `out` (none must be pending: see
+    /// [`Store::write`]).
+    pub fn create(out: &Path, charta: &str, programme: &str) -> std::io::Result<Journal> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .write(true)
+            .open(out.join(JOURNAL))?;
+        let mut j = Journal {
+            file,
+            tables: Tables::default(),
+            last_sync: std::time::Instant::now(),
+            broken: false,
+        };
+        let line = json!({"build": {"charta": charta, "programme": programme}}).to_string() + "\n";
+        j.append(line.as_bytes())?;
+        Ok(j)
+    }
+
+    /// Appends `entry` (and the shared inputs it is the first to use).
+    pub fn record(&mut self, entry: &Entry) -> std::io::Result<()> {
+        if self.broken {
+            return Ok(());
+        }
+        let mut added = Vec::new();
+        let head = self.tables.head(&entry.inputs, &mut added);
+        let mut buf = String::new();
+        for a in added {
+            let line = match a {
+                Added::Clause(i) => json!({"clause": self.tables.clauses[i as usize]}),
+                Added::Head(i) => json!({"shared": self.tables.heads[i as usize]}),
+            };
+            buf.push_str(&line.to_string());
+            buf.push('\n');
+        }
+        let s = slim(entry.clone(), head);
+        buf.push_str(&json!({"entry": slim_json(&s, head)}).to_string());
+        buf.push('\n');
+        self.append(buf.as_bytes())
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let res = (|| {
+            let (first, second) = bytes.split_at(bytes.len() / 2);
+            self.file.write_all(first)?;
+            // `CHARTA_FAILPOINT=stall:write:manifest.journal`: half a line written.
+            crate::failpoint::write(JOURNAL)?;
+            self.file.write_all(second)?;
+            if self.last_sync.elapsed() > std::time::Duration::from_secs(1) {
+                self.file.sync_data()?;
+                self.last_sync = std::time::Instant::now();
+            }
+            Ok(())
+        })();
+        if res.is_err() {
+            self.broken = true;
+        }
+        res
+    }
+}
+
+/// Reads the manifest of `out` whole (format 1 or 2, journal replayed).
+pub fn read_manifest(out: &Path) -> Option<Manifest> {
+    Store::read(out).ok().map(|s| s.to_manifest())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::out::{OutputFile, Status};
+
+    fn entry(id: &str, clauses: &[&str]) -> Entry {
+        let mut outputs = BTreeMap::new();
+        outputs.insert(
+            "md".to_string(),
+            OutputFile {
+                file: format!("{id}.md"),
+                sha256: format!("md-{id}"),
+                size: 10,
+                modified_ns: 7,
+            },
+        );
+        Entry {
+            id: id.to_string(),
+            status: Status::Rendered,
+            signed: id.ends_with('s'),
+            inputs: Inputs {
+                data: format!("data-{id}"),
+                programme: "p".into(),
+                template: "t".into(),
+                layout: Some("l".into()),
+                engine: "0.1.0".into(),
+                clauses: clauses
+                    .iter()
+                    .map(|c| ClauseInput {
+                        id: c.to_string(),
+                        version: "1".into(),
+                        origin: crate::load::Origin::Builtin,
+                        sha256: format!("h-{c}"),
+                    })
+                    .collect(),
+            },
+            inputs_sha256: format!("in-{id}"),
+            outputs,
+            pages: Some(3),
+            signed_archive: None,
+            avenants: Vec::new(),
+        }
+    }
+
+    fn sample() -> Vec<Entry> {
+        vec![
+            entry("a", &["x", "y", "z"]),
+            entry("bs", &["x", "y"]),
+            entry("c", &["x", "y", "z"]),
+        ]
+    }
+
+    #[test]
+    fn format_2_stores_shared_inputs_once_and_reads_back_whole() {
+        let mut s = Store::new("0.1.0", "Programme");
+        for e in sample() {
+            assert!(s.insert(e.clone()));
+            assert!(!s.insert(e), "the same entry again is no change");
+        }
+        let bytes = s.to_bytes();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert_eq!(text.matches("\"h-x\"").count(), 1, "{text}");
+        assert_eq!(
+            text.lines().filter(|l| l.contains("\"shared\":")).count(),
+            3
+        );
+        let back = Store::parse(&bytes).unwrap();
+        assert_eq!(back.to_manifest().conventions, sample());
+        // The same entries recorded in another order give the same bytes.
+        let mut r = Store::new("0.1.0", "Programme");
+        for e in sample().into_iter().rev() {
+            r.insert(e);
+        }
+        assert!(r.to_bytes() == bytes);
+    }
+
+    #[test]
+    fn format_1_is_read() {
+        let m = Manifest {
+            charta: "0.1.0".into(),
+            programme: "P".into(),
+            conventions: sample(),
+        };
+        let old = serde_json::to_vec_pretty(&m).unwrap();
+        let s = Store::parse(&old).unwrap();
+        assert_eq!(s.to_manifest().conventions, sample());
+        assert_eq!(s.get("bs").unwrap().output("md").unwrap().sha256, "md-bs");
+        assert!(
+            Store::parse(b"{\"format\": 3}")
+                .unwrap_err()
+                .contains("plus récent")
+        );
+    }
+
+    #[test]
+    fn the_journal_replays_up_to_its_last_whole_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let mut base = Store::new("0.1.0", "P");
+        base.insert(entry("a", &["x"]));
+        write_atomic(&out.join(MANIFEST), &base.to_bytes()).unwrap();
+        let mut j = Journal::create(out, "0.1.0", "P").unwrap();
+        let e = sample();
+        for x in &e {
+            j.record(x).unwrap();
+        }
+        drop(j);
+        let s = Store::read(out).unwrap();
+        assert_eq!(s.to_manifest().conventions, e);
+        // Torn in the middle of the last line: the last entry is not there.
+        let text = std::fs::read(out.join(JOURNAL)).unwrap();
+        std::fs::write(out.join(JOURNAL), &text[..text.len() - 20]).unwrap();
+        let s = Store::read(out).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.get("a"), Some(e[0].clone()));
+        assert_eq!(s.get("bs"), Some(e[1].clone()));
+        // Compacted: the journal goes, the manifest holds it all.
+        s.write(out).unwrap();
+        assert!(!out.join(JOURNAL).exists());
+        assert_eq!(Store::read(out).unwrap().len(), 2);
+    }
+}

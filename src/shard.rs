@@ -1,0 +1,272 @@
+//! A programme spread over several machines: `charta build --shard i/n`
+//! builds a deterministic share of the associations (by id), and
+//! `charta manifest merge DEST OUT…` joins the shards' build folders into
+//! DEST, which the next build of DEST accepts as its own.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use crate::diagnostic::Diagnostic;
+use crate::manifest::{ReadError, Store};
+use crate::out::{MANIFEST, OutputFile};
+
+/// The share `index` (1-based) of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Whether the association `id` belongs to this share: the first 8 bytes
+    /// of the SHA-256 of its id, modulo `count` (stable across machines,
+    /// versions and the other files of the programme).
+    pub fn selects(&self, id: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        let d = Sha256::digest(id.as_bytes());
+        let h = u64::from_be_bytes(d[..8].try_into().expect("8 bytes"));
+        h % u64::from(self.count) == u64::from(self.index - 1)
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || {
+            format!(
+                "`{s}` n'est pas une part : écrivez `i/n`, avec 1 ≤ i ≤ n (par exemple `--shard 2/8`)"
+            )
+        };
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u32 = i.trim().parse().map_err(|_| bad())?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// What a merge did.
+#[derive(Debug, Default)]
+pub struct MergeReport {
+    /// Conventions taken from the sources.
+    pub conventions: usize,
+    /// Files copied into DEST (the others were already there, identical).
+    pub copied: usize,
+}
+
+fn read_source(dir: &Path) -> Result<Store, Diagnostic> {
+    Store::read(dir).map_err(|e| match e {
+        ReadError::Missing => Diagnostic::error(format!(
+            "`{}` n'est pas un dossier de construction : il n'a pas de {MANIFEST}",
+            dir.display()
+        ))
+        .code("GEN-021")
+        .in_file(dir)
+        .with_hint(
+            "donnez les dossiers OUT des constructions `charta build --shard i/n --out OUT`",
+        ),
+        ReadError::Invalid(m) => Diagnostic::error(format!("manifeste illisible : {m}"))
+            .code("GEN-022")
+            .in_file(dir.join(MANIFEST))
+            .with_hint("reconstruisez cette part : `charta build --shard i/n --out OUT`"),
+    })
+}
+
+/// The files of convention `id` in `dir`: every `<id>.*` (its formats, its
+/// data snapshot, its extras). Ids are slugs (no dot), so the prefix is
+/// unambiguous.
+fn files_of(dir: &Path, id: &str) -> std::io::Result<Vec<String>> {
+    let prefix = format!("{id}.");
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let name = e?.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&prefix) {
+            v.push(name);
+        }
+    }
+    v.sort();
+    Ok(v)
+}
+
+/// Copies `from` to `to` through a temporary file and a rename, unless `to`
+/// already holds the same bytes.
+fn copy_file(from: &Path, to: &Path) -> std::io::Result<bool> {
+    let bytes = std::fs::read(from)?;
+    if std::fs::read(to).is_ok_and(|b| b == bytes) {
+        return Ok(false);
+    }
+    crate::out::write_atomic(to, &bytes)?;
+    Ok(true)
+}
+
+/// Joins the build folders `sources` into `dest`: each convention's files
+/// are copied, and its entry recorded in DEST's manifest (entries of DEST for
+/// other conventions stay). A convention found in two sources must be the
+/// same in both. Nothing is written when a source is unusable.
+pub fn merge(dest: &Path, sources: &[PathBuf]) -> Result<MergeReport, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut stores = Vec::new();
+    for dir in sources {
+        match read_source(dir) {
+            Ok(s) => stores.push((dir, s)),
+            Err(d) => errors.push(d),
+        }
+    }
+    // One owner per convention.
+    let mut owner: std::collections::BTreeMap<String, usize> = Default::default();
+    for (k, (dir, store)) in stores.iter().enumerate() {
+        for e in store.entries() {
+            if let Some(&other) = owner.get(&e.id) {
+                let (odir, ostore) = &stores[other];
+                let theirs = ostore.get(&e.id).expect("recorded");
+                let same = theirs.inputs_sha256 == e.inputs_sha256
+                    && theirs.status == e.status
+                    && theirs.outputs.len() == e.outputs.len()
+                    && theirs
+                        .outputs
+                        .iter()
+                        .all(|(f, o)| e.output(f).is_some_and(|x| x.sha256 == o.sha256));
+                if !same {
+                    errors.push(
+                        Diagnostic::error(format!(
+                            "la convention `{}` figure dans `{}` et dans `{}`, différente",
+                            e.id,
+                            odir.display(),
+                            dir.display()
+                        ))
+                        .code("GEN-023")
+                        .in_file(dir.join(MANIFEST))
+                        .with_hint(
+                            "chaque convention doit venir d'une seule part : construisez \
+                             les parts dans des dossiers vides, avec le même n",
+                        ),
+                    );
+                }
+            } else {
+                owner.insert(e.id.clone(), k);
+            }
+        }
+    }
+    let first = stores
+        .first()
+        .map(|(_, s)| (s.charta.clone(), s.programme.clone()));
+    for (dir, s) in &stores {
+        if let Some((charta, programme)) = &first
+            && (&s.charta, &s.programme) != (charta, programme)
+        {
+            errors.push(
+                Diagnostic::error(format!(
+                    "`{}` vient d'un autre programme ou d'une autre version de charta \
+                     (« {} », charta {}) que `{}` (« {programme} », charta {charta})",
+                    dir.display(),
+                    s.programme,
+                    s.charta,
+                    stores[0].0.display()
+                ))
+                .code("GEN-024")
+                .in_file(dir.join(MANIFEST)),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let io = |p: &Path, e: std::io::Error| {
+        vec![
+            Diagnostic::error(format!("impossible d'écrire la fusion : {e}"))
+                .code("GEN-025")
+                .in_file(p),
+        ]
+    };
+    std::fs::create_dir_all(dest).map_err(|e| io(dest, e))?;
+    crate::out::remove_stale_temporaries(dest);
+    let mut merged = match Store::read(dest) {
+        Ok(s) => s,
+        Err(ReadError::Missing) => Store::default(),
+        Err(ReadError::Invalid(m)) => {
+            return Err(vec![
+                Diagnostic::error(format!("manifeste illisible : {m}"))
+                    .code("GEN-026")
+                    .in_file(dest.join(MANIFEST))
+                    .with_hint("fusionnez dans un dossier vide, ou supprimez ce manifeste"),
+            ]);
+        }
+    };
+    if let Some((charta, programme)) = first {
+        merged.charta = charta;
+        merged.programme = programme;
+    }
+    let mut report = MergeReport::default();
+    for (id, k) in owner {
+        let (dir, store) = &stores[k];
+        let mut entry = store.get(&id).expect("recorded");
+        for name in files_of(dir, &id).map_err(|e| io(dir, e))? {
+            let to = dest.join(&name);
+            if copy_file(&dir.join(&name), &to).map_err(|e| io(&to, e))? {
+                report.copied += 1;
+            }
+        }
+        // The copies have their own modification times: record them, so the
+        // next build need not hash them again.
+        for f in entry.outputs.values_mut() {
+            let bytes =
+                std::fs::read(dest.join(&f.file)).map_err(|e| io(&dest.join(&f.file), e))?;
+            let fresh = OutputFile::written(dest, f.file.clone(), &bytes);
+            if fresh.sha256 != f.sha256 {
+                return Err(vec![
+                    Diagnostic::error(format!(
+                        "`{}` ne correspond plus à son manifeste (fichier modifié depuis la construction)",
+                        dir.join(&f.file).display()
+                    ))
+.code("GEN-027")
+                    .in_file(dir.join(&f.file))
+                    .with_hint("reconstruisez cette part avant de fusionner"),
+                ]);
+            }
+            *f = fresh;
+        }
+        merged.insert(entry);
+        report.conventions += 1;
+    }
+    merged
+        .write(dest)
+        .map_err(|e| io(&dest.join(MANIFEST), e))?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_ids() {
+        let ids: Vec<String> = (0..1000).map(|i| format!("gen-{i:05}")).collect();
+        let shards: Vec<Shard> = (1..=4).map(|i| format!("{i}/4").parse().unwrap()).collect();
+        let mut sizes = [0; 4];
+        for id in &ids {
+            let owners: Vec<usize> = (0..4).filter(|&k| shards[k].selects(id)).collect();
+            assert_eq!(owners.len(), 1, "{id}");
+            sizes[owners[0]] += 1;
+        }
+        // Even enough: each share within 20 % of a quarter.
+        assert!(sizes.iter().all(|&n| (200..300).contains(&n)), "{sizes:?}");
+    }
+
+    #[test]
+    fn a_shard_is_i_of_n() {
+        assert_eq!("2/8".parse::<Shard>(), Ok(Shard { index: 2, count: 8 }));
+        for bad in ["0/4", "5/4", "1/0", "1", "a/b", "1/4/2"] {
+            let e = bad.parse::<Shard>().unwrap_err();
+            assert!(e.contains("écrivez `i/n`"), "{bad}: {e}");
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! The batch at scale: the manifest's format 2 (shared inputs once, a
+//! journal during the build), a manifest of format 1 read without losing a
+//! signed convention's lock, and a programme built in shards then merged,
+//! equal byte for byte to one build.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::common::*;
+
+const SIGNED: &str = "maison-solidarites-montvalon";
+
+/// The manifest of `out` rewritten in format 1 (every clause repeated in
+/// every entry), as charta wrote it before format 2.
+fn downgrade_manifest(out: &Path) -> Vec<u8> {
+    let m = charta::out::Manifest::read(out).expect("manifest");
+    let old = serde_json::to_vec_pretty(&m).unwrap();
+    std::fs::write(out.join("manifest.json"), &old).unwrap();
+    old
+}
+
+#[test]
+fn an_old_manifest_is_read_upgraded_and_keeps_a_signed_lock() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let out = dir.join("out");
+    let r = charta_build(dir, &[], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let new_format = std::fs::read(out.join("manifest.json")).unwrap();
+    assert!(new_format.windows(13).any(|w| w == b"\"format\": 2,\n"));
+    let signed_md = std::fs::read(out.join(format!("{SIGNED}.md"))).unwrap();
+    let signed_hash = charta::batch::sha256_hex(&signed_md);
+
+    // The format of before: no `format`, clauses inline in each entry.
+    let old = downgrade_manifest(&out);
+    let v: serde_json::Value = serde_json::from_slice(&old).unwrap();
+    assert!(v.get("format").is_none());
+    assert!(v["conventions"][0]["inputs"]["clauses"][0]["sha256"].is_string());
+    assert!(
+        old.len() > new_format.len() * 2,
+        "format 2 is smaller: {} vs {}",
+        new_format.len(),
+        old.len()
+    );
+
+    // Read as it is: nothing rendered again, and written in format 2.
+    let r = charta_build(dir, &[], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.with("rendered"), BTreeSet::new(), "{}", r.stderr);
+    assert_eq!(r.with("unchanged"), association_ids(dir));
+    let upgraded = std::fs::read(out.join("manifest.json")).unwrap();
+    assert!(
+        upgraded == new_format,
+        "the same format-2 manifest as a fresh build"
+    );
+    assert_manifest_true(&out);
+
+    // The signed lock came across: with its Markdown gone from OUT, only the
+    // manifest knows the signed text, and a change is still refused.
+    downgrade_manifest(&out);
+    std::fs::remove_file(out.join(format!("{SIGNED}.md"))).unwrap();
+    edit_json(&dir.join(format!("associations/{SIGNED}.json")), |v| {
+        v["convention"]["funding"]["2028"] = serde_json::json!(48000);
+    });
+    let r = charta_build(dir, &[], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.with("refused"), BTreeSet::from([SIGNED.to_string()]));
+    assert!(
+        r.stderr
+            .contains("convention signed on 2026-02-10 would change"),
+        "{}",
+        r.stderr
+    );
+    let m = charta::out::Manifest::read(&out).unwrap();
+    let e = m.conventions.iter().find(|e| e.id == SIGNED).unwrap();
+    assert!(e.signed);
+    assert_eq!(e.output("md").unwrap().sha256, signed_hash);
+    // And again, from the format-2 manifest the refused build wrote.
+    let r = charta_build(dir, &[], None);
+    assert_eq!(r.with("refused"), BTreeSet::from([SIGNED.to_string()]));
+}
+
+#[test]
+fn shards_merged_equal_one_build_byte_for_byte() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let full = dir.join("full");
+    let r = charta_build(dir, &["--out", full.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let n = 3;
+    let mut shards = Vec::new();
+    let mut seen = BTreeSet::new();
+    for i in 1..=n {
+        let o = dir.join(format!("part-{i}"));
+        let shard = format!("{i}/{n}");
+        let r = charta_build(
+            dir,
+            &["--shard", &shard, "--out", o.to_str().unwrap()],
+            None,
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let built = r.with("rendered");
+        assert!(seen.is_disjoint(&built), "shards overlap: {built:?}");
+        seen.extend(built);
+        shards.push(o);
+    }
+    assert_eq!(seen, association_ids(dir), "every association in one shard");
+
+    let merged = dir.join("merged");
+    let mut args = vec!["manifest", "merge", merged.to_str().unwrap()];
+    args.extend(shards.iter().map(|p| p.to_str().unwrap()));
+    let (code, _, stderr) = charta(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("8 convention(s) réunies depuis 3 dossier(s)"),
+        "{stderr}"
+    );
+
+    let (a, b) = (out_files(&merged), out_files(&full));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(*bytes == b[name], "{name} differs from one build");
+    }
+    assert_eq!(manifest_entries(&merged), manifest_entries(&full));
+    assert_manifest_true(&merged);
+
+    // The merged folder is a build folder like any: nothing rendered again.
+    let r = charta_build(dir, &["--out", merged.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.with("rendered"), BTreeSet::new(), "{}", r.stderr);
+    assert_eq!(r.with("unchanged"), association_ids(dir));
+}
+
+#[test]
+fn a_merge_refuses_two_different_copies_of_one_convention() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    let only = "recyclerie-vaudrecourt";
+    let r = charta_build(
+        dir,
+        &[
+            "--only",
+            only,
+            "--format",
+            "md",
+            "--out",
+            a.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    edit_json(&dir.join(format!("associations/{only}.json")), |v| {
+        v["project"]["title"] = serde_json::json!("Un autre projet");
+    });
+    let r = charta_build(
+        dir,
+        &[
+            "--only",
+            only,
+            "--format",
+            "md",
+            "--out",
+            b.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dest = dir.join("dest");
+    let (code, _, stderr) = charta(&[
+        "manifest",
+        "merge",
+        dest.to_str().unwrap(),
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("la convention `{only}` figure dans")),
+        "{stderr}"
+    );
+    assert!(!dest.exists(), "nothing written");
+
+    let (code, _, stderr) = charta(&["build", "--shard", "4/3"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("écrivez `i/n`, avec 1 ≤ i ≤ n"), "{stderr}");
+}
