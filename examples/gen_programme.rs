@@ -251,11 +251,18 @@ fn main() {
         .get(3)
         .map(|s| s.parse().expect("SEED is a number"))
         .unwrap_or(1);
-    generate(dir, n, seed);
+    generate_signed(dir, n, seed, signed, amend);
 }
 
 /// Writes DIR/charta.toml and N association files (also used by `scale_bench`).
+#[allow(dead_code)] // used by scale_bench, which includes this file
 pub fn generate(dir: &Path, n: usize, seed: u64) {
+    generate_signed(dir, n, seed, false, false);
+}
+
+/// The same, the conventions signed (`signed`) and each given a draft avenant
+/// that changes one amount or target (`amend`).
+pub fn generate_signed(dir: &Path, n: usize, seed: u64, signed: bool, amend: bool) {
     let assoc = dir.join("associations");
     std::fs::create_dir_all(&assoc).expect("create DIR/associations");
     let toml = include_str!("economie-solidaire/charta.toml");
