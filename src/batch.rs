@@ -544,7 +544,10 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
         // Amendments before any archive: the signed text is the one in OUT.
         if archive.is_none()
             && !data.convention.amendments.is_empty()
-            && let Some(prev) = job.previous.as_ref().filter(|p| p.signed && p.intact(out, "md"))
+            && let Some(prev) = job
+                .previous
+                .as_ref()
+                .filter(|p| p.signed && p.intact(out, "md"))
         {
             let _ = crate::signed::archive_from_out(root, out, prev);
             archive = crate::signed::Archive::open(root, &id);

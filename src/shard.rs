@@ -20,7 +20,7 @@ pub struct Shard {
 
 impl Shard {
     /// Whether the association `id` belongs to this share: the first 8 bytes
-    /// of the SHA-256 of its id, modulo `count` (stable across machines,
+    /// of the SHA256 hash of its id, modulo `count` (stable across machines,
     /// versions and the other files of the programme).
     pub fn selects(&self, id: &str) -> bool {
         use sha2::{Digest, Sha256};

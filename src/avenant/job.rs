@@ -211,7 +211,7 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
             "{id}: la convention signée le {}{after} changerait ({what}) ; fichiers laissés intacts",
             data.convention.signature.date.as_deref().unwrap_or("?")
         ))
-.code("GEN-013")
+.code("GEN-006")
         .in_file(&job.entry.path)
         .at_path("convention.amendments")
         .with_hint(super::entry_hint(data));

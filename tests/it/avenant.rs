@@ -314,7 +314,7 @@ fn a_chain_of_two_avenants_and_a_signed_avenant_refuses_silent_change() {
         d.message
     );
     let hint = d.hint.as_deref().unwrap();
-    assert!(hint.contains("l'avenant n° 2"), "{hint}");
+    assert!(hint.contains("l'avenant n°\u{a0}2"), "{hint}");
     assert!(
         hint.contains("\"signature\": {\"place\": \"Montvalon-sur-Meuse\", \"date\": null}"),
         "{hint}"

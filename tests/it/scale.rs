@@ -19,9 +19,22 @@ fn downgrade_manifest(out: &Path) -> Vec<u8> {
     old
 }
 
+/// Removes the programme's archive of signed acts (read-only files).
+fn remove_archive(dir: &Path) {
+    let signed = dir.join("signed");
+    for e in walkdir::WalkDir::new(&signed).into_iter().flatten() {
+        let mut p = e.metadata().unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        p.set_readonly(false);
+        std::fs::set_permissions(e.path(), p).unwrap();
+    }
+    std::fs::remove_dir_all(&signed).unwrap();
+}
+
 #[test]
 fn an_old_manifest_is_read_upgraded_and_keeps_a_signed_lock() {
-    let tmp = example_copy();
+    // The data as signed, no archive yet: the first build archives it.
+    let tmp = example_copy_at_signature();
     let dir = tmp.path();
     let out = dir.join("out");
     let r = charta_build(dir, &[], None);
@@ -55,10 +68,12 @@ fn an_old_manifest_is_read_upgraded_and_keeps_a_signed_lock() {
     );
     assert_manifest_true(&out);
 
-    // The signed lock came across: with its Markdown gone from OUT, only the
-    // manifest knows the signed text, and a change is still refused.
+    // The signed lock came across: with its Markdown gone from OUT and its
+    // archive gone from the programme, only the manifest knows the signed
+    // text, and a change is still refused.
     downgrade_manifest(&out);
     std::fs::remove_file(out.join(format!("{SIGNED}.md"))).unwrap();
+    remove_archive(dir);
     edit_json(&dir.join(format!("associations/{SIGNED}.json")), |v| {
         v["convention"]["funding"]["2028"] = serde_json::json!(48000);
     });
@@ -67,7 +82,7 @@ fn an_old_manifest_is_read_upgraded_and_keeps_a_signed_lock() {
     assert_eq!(r.with("refused"), BTreeSet::from([SIGNED.to_string()]));
     assert!(
         r.stderr
-            .contains("convention signed on 2026-02-10 would change"),
+            .contains("la convention signée le 2026-02-10 changerait"),
         "{}",
         r.stderr
     );
@@ -113,7 +128,7 @@ fn shards_merged_equal_one_build_byte_for_byte() {
     let (code, _, stderr) = charta(&args);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("8 convention(s) réunies depuis 3 dossier(s)"),
+        stderr.contains("8 convention(s) réunie(s) depuis 3 dossier(s)"),
         "{stderr}"
     );
 
