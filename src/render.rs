@@ -350,7 +350,12 @@ impl Engine {
                         None => {
                             slot.1 += 1;
                             if slot.0.is_empty() {
-                                format!("0 {}", french::latin_ordinal_suffix(slot.1))
+                                // Before the first one: « 1er A », « 1er B » (« I A »).
+                                let first = match kind {
+                                    PartKind::Annex => "I",
+                                    _ => "1er",
+                                };
+                                format!("{first} {}", crate::avenant::letter_suffix(slot.1))
                             } else {
                                 format!("{} {}", slot.0, french::latin_ordinal_suffix(slot.1))
                             }
