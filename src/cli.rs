@@ -406,6 +406,26 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
         "prog",
         "Dossier du programme (par défaut\u{a0}: le dossier courant).",
     ),
+    (
+        "serve",
+        "",
+        "Le bureau du service juridique dans un navigateur\u{a0}: programme, conventions, saisie, génération.",
+    ),
+    (
+        "serve",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    (
+        "serve",
+        "port",
+        "Port sur 127.0.0.1 (0\u{a0}: un port libre quelconque\u{a0}; l'adresse est affichée).",
+    ),
+    (
+        "serve",
+        "out",
+        "Dossier de sortie des générations (par défaut\u{a0}: PROG/out).",
+    ),
 ];
 
 /// The words clap writes around the help, in French.

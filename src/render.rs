@@ -176,7 +176,7 @@ impl Engine {
                 id,
                 e
             ))
-                .code("BIB-024")
+            .code("BIB-024")
         })?;
         let body = self
             .tera

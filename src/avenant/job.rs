@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::tr;
 use crate::document::Convention;
 use crate::emit::{Document, Emitter, Format};
 use crate::load::{AssociationEntry, Programme};
@@ -17,6 +16,7 @@ use crate::out::{self, Entry, Inputs, OutputFile, Status};
 use crate::pdf::PdfMeta;
 use crate::render::{Engine, Plan};
 use crate::signed::{Act, Archive};
+use crate::tr;
 
 use super::{Action, AvenantSpec, Change, History};
 
@@ -151,8 +151,8 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
                     "{id}\u{a0}: {what} de l'archive est illisible\u{a0}: {e}",
                     "{id}: {what_en} in the archive is unreadable: {e}"
                 ))
-                    .code("GEN-011")
-                    .in_file(&archive.dir),
+                .code("GEN-011")
+                .in_file(&archive.dir),
             ])
         })
     };
@@ -368,17 +368,16 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
             new_visas: Vec::new(),
         };
         let text = if last == k_new { &current } else { &in_force };
-        let md =
-            super::render_consolidated(
-                job.engine,
-                &base,
-                &spec,
-                text,
-                &convention_doc,
-                &all_abrogated,
-                &history,
-            )
-                .map_err(fail)?;
+        let md = super::render_consolidated(
+            job.engine,
+            &base,
+            &spec,
+            text,
+            &convention_doc,
+            &all_abrogated,
+            &history,
+        )
+        .map_err(fail)?;
         let mut meta = rendered.pdf_meta.clone();
         meta.title = format!("{convention_title} — version consolidée");
         let stem = out::consolidated_stem(id);
@@ -401,8 +400,8 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
                         "{id}\u{a0}: impossible d'archiver l'avenant signé\u{a0}: {e}",
                         "{id}: cannot archive the signed amendment: {e}"
                     ))
-                        .code("GEN-014")
-                        .in_file(&archive.dir),
+                    .code("GEN-014")
+                    .in_file(&archive.dir),
                 ],
                 internal: true,
             })?;
@@ -467,8 +466,8 @@ fn io_fail(id: &str, path: &PathBuf, e: std::io::Error) -> Outcome {
                 "{id}\u{a0}: impossible d'écrire la sortie\u{a0}: {e}",
                 "{id}: cannot write the output: {e}"
             ))
-                .code("GEN-015")
-                .in_file(path),
+            .code("GEN-015")
+            .in_file(path),
         ],
         internal: true,
     }

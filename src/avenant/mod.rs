@@ -312,7 +312,11 @@ pub fn cited_articles(signed: &Convention) -> Vec<String> {
         .parts
         .iter()
         .filter(|p| p.part_kind() == PartKind::Article && p.number.is_some())
-        .filter(|p| signed.clauses_of(&p.id).any(|c| CITED_CLAUSES.contains(&c.id.as_str())))
+        .filter(|p| {
+            signed
+                .clauses_of(&p.id)
+                .any(|c| CITED_CLAUSES.contains(&c.id.as_str()))
+        })
         .map(number_of)
         .collect()
 }
@@ -403,9 +407,9 @@ pub fn context(base: &Value, spec: &AvenantSpec, changes: &[Change]) -> Value {
     let signed: Vec<Value> = earlier
         .iter()
         .cloned()
-        .chain(a.signature.date.is_some().then(|| {
-            json!({"number": spec.number, "decision": a.decision, "signature": a.signature})
-        }))
+        .chain(a.signature.date.is_some().then(
+            || json!({"number": spec.number, "decision": a.decision, "signature": a.signature}),
+        ))
         .collect();
     let signed_numbers: Vec<usize> = (1..=signed.len()).collect();
     let earlier_numbers: Vec<usize> = (1..=earlier.len()).collect();
@@ -738,11 +742,54 @@ pub fn render_consolidated(
             part = part.replacen(&format!("## {h}\n"), &format!("## {h} {note}\n"), 1);
         }
         md.push_str(&part);
+        if p.id == "signature" {
+            md.push_str(&acts_after_signature(base, spec));
+        }
     }
     for a in pending {
         md.push_str(&deleted_part(a, history, draft));
     }
     Ok(md.trim_end().to_string() + "\n")
+}
+
+/// After the signature block of the consolidated version, one line per
+/// avenant it integrates: « Avenant n° 1 : approuvé par la délibération n° …
+/// du …, signé le …. », « Avenant n° 2 : projet approuvé par la délibération
+/// n° … du …, non encore signé. »
+fn acts_after_signature(base: &Value, spec: &AvenantSpec) -> String {
+    let decision_word = if base["f"]["kind"] == "etat" {
+        "la décision"
+    } else {
+        "la délibération"
+    };
+    let date = |d: &str| french::date_fr(d).unwrap_or_else(|| d.to_string());
+    let nb = french::NBSP;
+    let mut md = String::new();
+    for (i, a) in spec
+        .earlier
+        .iter()
+        .chain(std::iter::once(spec.amendment))
+        .enumerate()
+    {
+        let k = i + 1;
+        let decision = format!(
+            "{decision_word} n°{nb}{} du {}",
+            escape_markdown(&a.decision.number),
+            date(&a.decision.date)
+        );
+        let line = match a.signature.date.as_deref() {
+            Some(s) => format!(
+                "Avenant n°{nb}{k}{nb}: approuvé par {decision}, signé le {}.",
+                date(s)
+            ),
+            None => {
+                format!("Avenant n°{nb}{k}{nb}: projet approuvé par {decision}, non encore signé.")
+            }
+        };
+        md.push_str(&line);
+        md.push_str("\n\n");
+    }
+    md
 }
 
 /// A deleted part in the consolidated version, kept in its place with its

@@ -3,10 +3,10 @@
 //! one another, at most one draft (the last entry), and no avenant before
 //! the convention is signed.
 
+use crate::diagnostic::Text;
 use crate::french::parse_date;
 use crate::locate::JsonPath;
 use crate::model::AssociationFile;
-use crate::diagnostic::Text;
 use crate::tr;
 
 use super::Sink;

@@ -191,7 +191,10 @@ fn a_changed_amount_is_an_avenant_restating_article_4_only() {
         text.contains("La fréquentation des permanences a dépassé les prévisions.\n\nLes parties sont convenues de porter le montant maximal de la contribution de la Région pour l'année 2027 de 45 000 € à 52 000 €. Elles modifient à cet effet la convention"),
         "{av}"
     );
-    assert!(av.contains("de 45\u{202f}000\u{a0}€ à 52\u{202f}000\u{a0}€"), "typography: {av}");
+    assert!(
+        av.contains("de 45\u{202f}000\u{a0}€ à 52\u{202f}000\u{a0}€"),
+        "typography: {av}"
+    );
     assert!(
         text.contains("Fait à Montvalon-sur-Meuse, le ………………"),
         "a draft: {av}"
@@ -205,10 +208,16 @@ fn a_changed_amount_is_an_avenant_restating_article_4_only() {
         "{cons}"
     );
     assert!(
-        cons.contains("## Article 4 – Contribution financière (modifié par le projet d'avenant n° 1)"),
+        cons.contains(
+            "## Article 4 – Contribution financière (modifié par le projet d'avenant n° 1)"
+        ),
         "{cons}"
     );
     assert!(cons.contains("52 000 €"));
+    assert!(
+        cons.contains("Avenant n° 1 : projet approuvé par la délibération n° CP-2027-03-12 du 12 mars 2027, non encore signé."),
+        "{cons}"
+    );
     assert!(!cons.contains("## Article 1er – Objet de la convention (modifié"));
     // The manifest records them.
     let e = manifest_entries(&dir.join("out"))
@@ -249,7 +258,9 @@ fn a_changed_target_replaces_annex_iii() {
         "{av}"
     );
     assert!(
-        av.contains("## Annexe III de la convention (rédaction issue de l'avenant n° 1) – Tableau de bord"),
+        av.contains(
+            "## Annexe III de la convention (rédaction issue de l'avenant n° 1) – Tableau de bord"
+        ),
         "{av}"
     );
     assert!(
@@ -406,12 +417,20 @@ fn a_chain_of_two_avenants_and_a_signed_avenant_refuses_silent_change() {
     let r = build(dir);
     assert!(!r.has_errors(), "{:?}", r.diagnostics);
     let cons = flat(&read(dir.join(format!("out/{SIGNED_ID}.consolidee.md"))));
-    assert!(cons.contains("(modifié par les avenants n° 1 et 2)"), "{cons}");
+    assert!(
+        cons.contains("(modifié par les avenants n° 1 et 2)"),
+        "{cons}"
+    );
     assert!(
         cons.contains("les modifications apportées par les avenants n° 1 et 2, signés respectivement le 20 mars 2027 et le 20 avril 2027. Seuls"),
         "{cons}"
     );
     assert!(!cons.contains("n° 1 à 2"), "{cons}");
+    // After the signature block, the acts the version integrates.
+    assert!(
+        cons.contains("Avenant n° 1 : approuvé par la délibération n° CP-2027-03-12 du 12 mars 2027, signé le 20 mars 2027.\n\nAvenant n° 2 : approuvé par la délibération n° CP-2027-04-12 du 12 avril 2027, signé le 20 avril 2027."),
+        "{cons}"
+    );
 }
 
 #[test]
@@ -607,7 +626,9 @@ fn a_removed_optional_article_is_deleted_and_keeps_its_place() {
         "{av}"
     );
     assert!(
-        av.contains(&format!("L'article {locaux} de la convention est supprimé.")),
+        av.contains(&format!(
+            "L'article {locaux} de la convention est supprimé."
+        )),
         "{av}"
     );
     assert!(!av.contains("abrog"), "{av}");
