@@ -478,13 +478,18 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
             Ok(true) => e.signed_archive = Some(crate::signed::relative_dir(&e.id)),
             Ok(false) => {}
             Err(err) => r.diagnostics.push(
-                Diagnostic::warning(format!(
-                    "{}: la convention signée n'a pas pu être archivée : {err}",
-                    e.id
+                Diagnostic::warning(tr!(
+                    "{}\u{a0}: la convention signée n'a pas pu être archivée\u{a0}: {}",
+                    "{}: the signed convention could not be archived: {}",
+                    e.id,
+                    err
                 ))
-.code("GEN-020")
+                .code("GEN-020")
                 .in_file(crate::signed::dir(&ctx.prog.root, &e.id))
-                .with_hint("la prochaine construction réessaiera ; vérifiez les droits d'écriture du dossier du programme"),
+                .with_hint(tr!(
+                    "la prochaine construction réessaiera\u{202f}; vérifiez les droits d'écriture du dossier du programme",
+                    "the next build will try again; check write permissions on the programme folder"
+                )),
             ),
         }
     }

@@ -444,7 +444,7 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
     (
         "serve",
         "port",
-        "Port sur 127.0.0.1 (0\u{a0}: un port libre, dont l'adresse est affichée).",
+        "Port sur 127.0.0.1 (0\u{a0}: un port libre quelconque\u{202f}; l'adresse est affichée).",
     ),
     (
         "serve",

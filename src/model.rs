@@ -429,8 +429,12 @@ pub struct Amendment {
     pub decision: Decision,
     /// Lieu et date de signature de l'avenant (date null tant qu'il est un projet).
     pub signature: Signature,
-    /// Une phrase pour le préambule de l'avenant (« La fréquentation de la
-    /// permanence a dépassé les prévisions. »).
+    /// Le motif de l'avenant, pour son préambule. Terminé par une virgule
+    /// (« Au vu de l'état de réalisation du tableau de bord pour l'année 2026,
+    /// qui fait apparaître une fréquentation supérieure à la trajectoire
+    /// prévue, »), il introduit « les parties sont convenues … » ; sinon il
+    /// forme sa propre phrase. Les changements « de X à Y » (contribution,
+    /// cibles) sont déduits des données : le motif ne les répète pas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
 }

@@ -158,15 +158,25 @@ impl Engine {
     /// (`article(id=…)`) are not resolved: the avenant's clauses cite none.
     pub fn render_clause(&self, id: &str, context: &Value) -> Result<String, Diagnostic> {
         let Some(clause) = self.library.clauses.get(id) else {
-            return Err(Diagnostic::error(format!(
-                "la clause `{id}` manque à la bibliothèque de clauses"
+            return Err(Diagnostic::error(tr!(
+                "la clause `{}` manque à la bibliothèque de clauses",
+                "clause `{}` is missing from the clause library",
+                id
             ))
-.code("BIB-023")
-            .with_hint("elle est fournie par charta (clauses/avenant/) : rétablissez-la, ou écrivez la vôtre dans le dossier clauses/ du programme"));
+            .code("BIB-023")
+            .with_hint(tr!(
+                "elle est fournie par charta (clauses/avenant/)\u{a0}: rétablissez-la, ou écrivez la vôtre dans le dossier clauses/ du programme",
+                "charta provides it (clauses/avenant/): restore it, or write your own in the programme's clauses/ folder"
+            )));
         };
         let ctx = Context::from_value(context.clone()).map_err(|e| {
-            Diagnostic::error(format!("contexte invalide pour la clause `{id}` : {e}"))
-                .code("BIB-024")
+            Diagnostic::error(tr!(
+                "contexte invalide pour la clause `{}`\u{a0}: {}",
+                "invalid context for clause `{}`: {}",
+                id,
+                e
+            ))
+            .code("BIB-024")
         })?;
         let body = self
             .tera
@@ -350,7 +360,12 @@ impl Engine {
                         None => {
                             slot.1 += 1;
                             if slot.0.is_empty() {
-                                format!("0 {}", french::latin_ordinal_suffix(slot.1))
+                                // Before the first one: « 1er A », « 1er B » (« I A »).
+                                let first = match kind {
+                                    PartKind::Annex => "I",
+                                    _ => "1er",
+                                };
+                                format!("{first} {}", crate::avenant::letter_suffix(slot.1))
                             } else {
                                 format!("{} {}", slot.0, french::latin_ordinal_suffix(slot.1))
                             }

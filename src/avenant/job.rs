@@ -16,6 +16,7 @@ use crate::out::{self, Entry, Inputs, OutputFile, Status};
 use crate::pdf::PdfMeta;
 use crate::render::{Engine, Plan};
 use crate::signed::{Act, Archive};
+use crate::tr;
 
 use super::{Action, AvenantSpec, Change, History};
 
@@ -78,26 +79,30 @@ pub fn run(job: SignedJob) -> Outcome {
     if signed_in_data < archived.len() {
         let k = archived.len();
         return Outcome::failed(vec![located(
-            Diagnostic::error(format!(
-                "{id}: l'avenant n° {k} est signé et archivé (signed/{id}/avenant-{k}.md), mais les données n'en déclarent que {signed_in_data} de signé(s)"
+            Diagnostic::error(tr!(
+                "{id}\u{a0}: l'avenant n°\u{a0}{k} est signé et archivé (signed/{id}/avenant-{k}.md), mais les données n'en déclarent que {signed_in_data} de signé(s)",
+                "{id}: amendment no. {k} is signed and archived (signed/{id}/avenant-{k}.md), but the data declares only {signed_in_data} signed"
             ))
 .code("GEN-009"),
             "convention.amendments".into(),
-        ).with_hint(format!(
-            "un avenant signé ne disparaît pas : rétablissez l'entrée n° {k} de `convention.amendments` avec sa date de signature"
+        ).with_hint(tr!(
+            "un avenant signé ne disparaît pas\u{a0}: rétablissez l'entrée n°\u{a0}{k} de `convention.amendments` avec sa date de signature",
+            "a signed amendment does not disappear: restore entry no. {k} of `convention.amendments` with its signature date"
         ))]);
     }
     if signed_in_data > archived.len() + 1 {
         let k = archived.len() + 1;
         return Outcome::failed(vec![located(
-            Diagnostic::error(format!(
-                "{id}: les avenants n° {k} à {signed_in_data} sont déclarés signés, mais seul le n° {k} peut l'être à cette construction : charta ne les a pas rédigés"
+            Diagnostic::error(tr!(
+                "{id}\u{a0}: les avenants n°\u{a0}{k} à {signed_in_data} sont déclarés signés, mais seul le n°\u{a0}{k} peut l'être à cette construction\u{a0}: charta ne les a pas rédigés",
+                "{id}: amendments no. {k} to {signed_in_data} are declared signed, but only no. {k} can be at this build: charta has not drafted them"
             ))
 .code("GEN-010"),
             format!("convention.amendments[{}].signature.date", k),
-        ).with_hint(
-            "un avenant signé est d'abord rédigé en projet par charta puis archivé à la construction qui le voit signé : signez-les un par un, en construisant entre deux",
-        )]);
+        ).with_hint(tr!(
+            "un avenant signé est d'abord rédigé en projet par charta puis archivé à la construction qui le voit signé\u{a0}: signez-les un par un, en construisant entre deux",
+            "a signed amendment is first drafted by charta, then archived by the build that sees it signed: sign them one at a time, building in between",
+        ))]);
     }
 
     // Nothing changed and every file is in place.
@@ -136,10 +141,18 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
     let fail = |d: Vec<Diagnostic>| Outcome::failed(d);
     let parse = |text: &str, what: &str| {
         Convention::parse(text).map_err(|e| {
+            let what_en = match what {
+                "la convention signée" => "the signed convention",
+                "le texte en vigueur" => "the text in force",
+                _ => "the rendered text",
+            };
             fail(vec![
-                Diagnostic::error(format!("{id}: {what} de l'archive est illisible : {e}"))
-                    .code("GEN-011")
-                    .in_file(&archive.dir),
+                Diagnostic::error(tr!(
+                    "{id}\u{a0}: {what} de l'archive est illisible\u{a0}: {e}",
+                    "{id}: {what_en} in the archive is unreadable: {e}"
+                ))
+                .code("GEN-011")
+                .in_file(&archive.dir),
             ])
         })
     };
@@ -153,8 +166,9 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
     for &k in archived {
         let Some(text) = archive.read_text(Act::Avenant(k), "texte.md") else {
             return Err(fail(vec![
-                Diagnostic::error(format!(
-                    "{id}: l'archive n'a pas le texte en vigueur après l'avenant n° {k}"
+                Diagnostic::error(tr!(
+                    "{id}\u{a0}: l'archive n'a pas le texte en vigueur après l'avenant n°\u{a0}{k}",
+                    "{id}: the archive lacks the text in force after amendment no. {k}"
                 ))
                 .code("GEN-012")
                 .in_file(archive.path(Act::Avenant(k), "texte.md")),
@@ -164,7 +178,7 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
         let changes = super::compare(&in_force, &next);
         super::record(&mut history, k, &changes);
         abrogated.retain(|a| next.part(&a.id).is_none());
-        abrogated.extend(changes.into_iter().filter(|c| c.action == Action::Abrogate));
+        abrogated.extend(changes.into_iter().filter(|c| c.action == Action::Delete));
         in_force = next;
     }
 
@@ -182,18 +196,27 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
     let just_signed = signed_in_data == k_new;
     let draft = amendments.len() == k_new && !just_signed;
     if changes.is_empty() && (just_signed || draft) {
-        let what = if just_signed { "signé" } else { "en projet" };
-        let d = Diagnostic::warning(format!(
-            "{id}: l'avenant n° {k_new} ({what}) ne modifie rien : les données donnent le texte en vigueur ; aucun avenant n'est écrit"
+        let (what, what_en) = if just_signed {
+            ("signé", "signed")
+        } else {
+            ("en projet", "draft")
+        };
+        let d = Diagnostic::warning(tr!(
+            "{id}\u{a0}: l'avenant n°\u{a0}{k_new} ({what}) ne modifie rien\u{a0}: les données donnent le texte en vigueur\u{202f}; aucun avenant n'est écrit",
+            "{id}: amendment no. {k_new} ({what_en}) changes nothing: the data gives the text in force; no amendment is written"
         ))
 .code("GEN-019")
         .in_file(&job.entry.path)
         .at_path(format!("convention.amendments[{}]", k_new - 1))
-        .with_hint("modifiez les données que l'avenant doit changer (montant, cible, clause…), ou retirez cette entrée");
+        .with_hint(tr!(
+            "modifiez les données que l'avenant doit changer (montant, cible, clause…), ou retirez cette entrée",
+            "change the data the amendment is to change (amount, target, clause…), or remove this entry"
+        ));
         if just_signed {
-            return Err(fail(vec![d.with_hint(
-                "un avenant signé modifie la convention : rétablissez les données modifiées qu'il a signées",
-            )]));
+            return Err(fail(vec![d.with_hint(tr!(
+                "un avenant signé modifie la convention\u{a0}: rétablissez les données modifiées qu'il a signées",
+                "a signed amendment changes the convention: restore the changed data it signed",
+            ))]));
         }
         warnings.push(d);
     }
@@ -203,13 +226,17 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
             .map(|c| c.label())
             .collect::<Vec<_>>()
             .join(", ");
-        let after = match archived.last() {
-            Some(k) => format!(" et de son avenant n° {k}"),
-            None => String::new(),
+        let (after, after_en) = match archived.last() {
+            Some(k) => (
+                format!(" et de son avenant n°\u{a0}{k}"),
+                format!(" and its amendment no. {k}"),
+            ),
+            None => (String::new(), String::new()),
         };
-        let d = Diagnostic::error(format!(
-            "{id}: la convention signée le {}{after} changerait ({what}) ; fichiers laissés intacts",
-            data.convention.signature.date.as_deref().unwrap_or("?")
+        let date = data.convention.signature.date.as_deref().unwrap_or("?");
+        let d = Diagnostic::error(tr!(
+            "{id}\u{a0}: la convention signée le {date}{after} changerait ({what})\u{202f}; fichiers laissés intacts",
+            "{id}: the convention signed on {date}{after_en} would change ({what}); files left untouched"
         ))
 .code("GEN-006")
         .in_file(&job.entry.path)
@@ -270,6 +297,19 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
 
     // The avenant this build writes: just signed (then archived) or a draft.
     let convention_title = convention_doc.heading().to_string();
+    let cited = super::cited_articles(&convention_doc);
+    // The data of the text in force (the last signed avenant's, else the
+    // convention's): what the préambule states « de X à Y ».
+    let in_force_data = archived
+        .last()
+        .and_then(|&k| archive.read_text(Act::Avenant(k), "data.json"))
+        .or_else(|| archive.read_text(Act::Convention, "data.json"))
+        .and_then(|t| crate::load::parse_association(&t, &archive.dir).ok());
+    let facts = in_force_data
+        .as_ref()
+        .map(|old| super::facts(old, data))
+        .unwrap_or_default();
+    let new_visas = super::new_visas(&in_force, &current);
     let base = crate::context::build(&prog.file, id, data, &[]);
     let mut all_abrogated = abrogated.clone();
     if !changes.is_empty() && (just_signed || draft) {
@@ -279,6 +319,9 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
             amendment: &amendments[k_new - 1],
             earlier: &amendments[..k_new - 1],
             convention_title: &convention_title,
+            cited: cited.clone(),
+            facts: facts.clone(),
+            new_visas: new_visas.clone(),
         };
         let md = super::render_avenant(
             job.engine,
@@ -307,7 +350,7 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
         all_abrogated.extend(
             changes
                 .iter()
-                .filter(|c| c.action == Action::Abrogate)
+                .filter(|c| c.action == Action::Delete)
                 .cloned(),
         );
     }
@@ -320,11 +363,21 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
             amendment: &amendments[last - 1],
             earlier: &amendments[..last - 1],
             convention_title: &convention_title,
+            cited: cited.clone(),
+            facts: Vec::new(),
+            new_visas: Vec::new(),
         };
         let text = if last == k_new { &current } else { &in_force };
-        let md =
-            super::render_consolidated(job.engine, &base, &spec, text, &all_abrogated, &history)
-                .map_err(fail)?;
+        let md = super::render_consolidated(
+            job.engine,
+            &base,
+            &spec,
+            text,
+            &convention_doc,
+            &all_abrogated,
+            &history,
+        )
+        .map_err(fail)?;
         let mut meta = rendered.pdf_meta.clone();
         meta.title = format!("{convention_title} — version consolidée");
         let stem = out::consolidated_stem(id);
@@ -343,9 +396,12 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
                 status: Status::Failed,
                 entry: None,
                 diagnostics: vec![
-                    Diagnostic::error(format!("{id}: impossible d'archiver l'avenant signé : {e}"))
-                        .code("GEN-014")
-                        .in_file(&archive.dir),
+                    Diagnostic::error(tr!(
+                        "{id}\u{a0}: impossible d'archiver l'avenant signé\u{a0}: {e}",
+                        "{id}: cannot archive the signed amendment: {e}"
+                    ))
+                    .code("GEN-014")
+                    .in_file(&archive.dir),
                 ],
                 internal: true,
             })?;
@@ -406,9 +462,12 @@ fn io_fail(id: &str, path: &PathBuf, e: std::io::Error) -> Outcome {
         status: Status::Failed,
         entry: None,
         diagnostics: vec![
-            Diagnostic::error(format!("{id}: impossible d'écrire la sortie : {e}"))
-                .code("GEN-015")
-                .in_file(path),
+            Diagnostic::error(tr!(
+                "{id}\u{a0}: impossible d'écrire la sortie\u{a0}: {e}",
+                "{id}: cannot write the output: {e}"
+            ))
+            .code("GEN-015")
+            .in_file(path),
         ],
         internal: true,
     }
@@ -478,16 +537,21 @@ fn restore(
         };
         let made = emitter.emit(&doc).map_err(|e| {
             Outcome::failed(vec![
-                Diagnostic::error(format!("{stem}: {}", e.message)).code("GEN-016"),
+                Diagnostic::error(crate::diagnostic::Text::new(
+                    format!("{stem}\u{a0}: {}", e.message.fr),
+                    format!("{stem}: {}", e.message.en),
+                ))
+                .code("GEN-016"),
             ])
         })?;
         job.archive
             .add(act, &[(format.extension, &made.bytes)])
             .map_err(|e| {
+                let name = format.name;
                 Outcome::failed(vec![
-                    Diagnostic::error(format!(
-                        "{stem}: impossible d'archiver le format {} : {e}",
-                        format.name
+                    Diagnostic::error(tr!(
+                        "{stem}\u{a0}: impossible d'archiver le format {name}\u{a0}: {e}",
+                        "{stem}: cannot archive the {name} format: {e}"
                     ))
                     .code("GEN-017")
                     .in_file(&job.archive.dir),
@@ -519,7 +583,11 @@ fn emit_all(
     let mut files = Vec::new();
     for (format, emitter) in job.emitters {
         let made = emitter.emit(&doc).map_err(|e| {
-            let mut d = Diagnostic::error(format!("{stem}: {}", e.message)).code("GEN-018");
+            let mut d = Diagnostic::error(crate::diagnostic::Text::new(
+                format!("{stem}\u{a0}: {}", e.message.fr),
+                format!("{stem}: {}", e.message.en),
+            ))
+            .code("GEN-018");
             if let Some(h) = e.hint {
                 d = d.with_hint(h);
             }

@@ -24,10 +24,28 @@ use crate::model::{Amendment, AssociationFile};
 use crate::render::{Engine, escape_markdown};
 
 /// Blocks an avenant does not amend: the avenant names its own parties,
-/// states its own agreement and is signed on its own.
-const OWN_BLOCKS: [&str; 3] = ["parties", "convenu", "signature"];
+/// states its own agreement and is signed on its own; the convention's visas
+/// and préambule are those of the act signed and stay so (a new legal basis
+/// is cited in the avenant's own visas, its motive in its own préambule).
+const OWN_BLOCKS: [&str; 5] = ["parties", "visas", "preambule", "convenu", "signature"];
+
+/// Blocks of the signed convention that the consolidated version keeps as signed.
+const SIGNED_BLOCKS: [&str; 2] = ["visas", "preambule"];
+
+/// The visas the data gives today that the text in force does not have (a
+/// new legal basis): cited in the avenant's own visas, never by replacing the
+/// convention's.
+pub fn new_visas(in_force: &Convention, current: &Convention) -> Vec<String> {
+    current
+        .clauses_of("visas")
+        .filter(|c| !in_force.clauses_of("visas").any(|o| o.id == c.id))
+        .map(|c| c.text.clone())
+        .filter(|t| !t.trim().is_empty())
+        .collect()
+}
 
 /// The clauses of the avenant's wording (`clauses/avenant/`).
+pub const CLAUSE_PARTIES_FINANCEUR: &str = "avenant-parties-financeur";
 pub const CLAUSE_VISAS: &str = "avenant-visas";
 pub const CLAUSE_PREAMBULE: &str = "avenant-preambule";
 pub const CLAUSE_CONVENU: &str = "avenant-convenu";
@@ -51,6 +69,14 @@ pub fn context_names() -> Vec<(&'static str, Vec<&'static str>)> {
                 "earlier",
                 "convention_title",
                 "changes",
+                "draft",
+                "signed",
+                "signed_named",
+                "earlier_named",
+                "cited",
+                "new_visas",
+                "facts",
+                "motive_inline",
             ],
         ),
         (
@@ -67,8 +93,9 @@ pub enum Action {
     Replace,
     /// A new article or annex, numbered after the one before it (« 6 bis »).
     Insert,
-    /// Removed: « abrogé ».
-    Abrogate,
+    /// Removed: « supprimé » (a contract stipulation is deleted, not
+    /// abrogated, which is said of a regulatory act).
+    Delete,
 }
 
 impl Action {
@@ -76,7 +103,7 @@ impl Action {
         match self {
             Action::Replace => "replace",
             Action::Insert => "insert",
-            Action::Abrogate => "abrogate",
+            Action::Delete => "delete",
         }
     }
 }
@@ -121,6 +148,15 @@ fn part_label(kind: PartKind, id: &str, number: &str) -> String {
 
 /// « 6 bis » from the anchor's `6bis` (« 1er », « III » stay as they are).
 pub fn display_number(anchor_number: &str) -> String {
+    // « I A » (an annex inserted before annex I): a capital that is no Roman digit.
+    if let Some(last) = anchor_number.chars().last()
+        && anchor_number.len() > 1
+        && last.is_ascii_uppercase()
+        && !"IVXLCDM".contains(last)
+    {
+        let head = &anchor_number[..anchor_number.len() - 1];
+        return format!("{} {last}", display_number(head));
+    }
     let Some(i) = anchor_number.find(|c: char| c.is_ascii_lowercase()) else {
         return anchor_number.to_string();
     };
@@ -133,6 +169,35 @@ pub fn display_number(anchor_number: &str) -> String {
         return anchor_number.to_string();
     }
     format!("{} {}", &anchor_number[..i], &anchor_number[i..])
+}
+
+/// « A », « B » … : the suffix of the n-th part inserted before the first
+/// one (« article 1er A »), as legistics number them.
+pub fn letter_suffix(n: usize) -> String {
+    match n {
+        1..=26 => char::from(b'A' + (n - 1) as u8).to_string(),
+        _ => format!("A{n}"),
+    }
+}
+
+/// « n°\u{a0}1 », « n°\u{a0}1 et 2 », « n°\u{a0}1, 2 et 3 »: avenants named, never « 1 à 2 ».
+pub fn numbers_list(numbers: &[usize]) -> String {
+    let items: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
+    let list = match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} et {last}", rest.join(", ")),
+    };
+    format!("n°{}{list}", french::NBSP)
+}
+
+/// « l'avenant n° 1 », « les avenants n° 1 et 2 ».
+pub fn avenants_named(numbers: &[usize]) -> String {
+    if numbers.len() > 1 {
+        format!("les avenants {}", numbers_list(numbers))
+    } else {
+        format!("l'avenant {}", numbers_list(numbers))
+    }
 }
 
 /// The numbers of a text's articles and annexes, by part id: what the current
@@ -164,7 +229,7 @@ pub fn compare(old: &Convention, new: &Convention) -> Vec<Change> {
             while old_i < pos {
                 let o = old_parts[old_i];
                 if new.part(&o.id).is_none() {
-                    changes.push(abrogated(o));
+                    changes.push(deleted(o));
                 }
                 old_i += 1;
             }
@@ -185,7 +250,7 @@ pub fn compare(old: &Convention, new: &Convention) -> Vec<Change> {
     }
     for o in &old_parts[old_i.min(old_parts.len())..] {
         if new.part(&o.id).is_none() {
-            changes.push(abrogated(o));
+            changes.push(deleted(o));
         }
     }
     changes
@@ -204,9 +269,9 @@ fn changed(doc: &Convention, p: &Part, action: Action, after: Option<String>) ->
     }
 }
 
-fn abrogated(o: &Part) -> Change {
+fn deleted(o: &Part) -> Change {
     Change {
-        action: Action::Abrogate,
+        action: Action::Delete,
         id: o.id.clone(),
         kind: o.part_kind(),
         number: number_of(o),
@@ -226,6 +291,99 @@ pub struct AvenantSpec<'a> {
     pub earlier: &'a [Amendment],
     /// « Convention pluriannuelle d'objectifs » (the convention's title).
     pub convention_title: &'a str,
+    /// The numbers, in the signed text, of the article on avenants and of the
+    /// article providing for the dashboard's adjustment by avenant (see [`cited_articles`]).
+    pub cited: Vec<String>,
+    /// What the data changes, from the text in force to this avenant (see [`facts`]).
+    pub facts: Vec<Value>,
+    /// New legal bases the avenant's visas cite (see [`new_visas`]).
+    pub new_visas: Vec<String>,
+}
+
+/// The clauses whose article an avenant's visa cites: the article on
+/// avenants, the one that provides for the dashboard's adjustment by avenant.
+const CITED_CLAUSES: [&str; 2] = ["avenant-modification", "evaluation-annuelle"];
+
+/// The numbers, in the signed text `signed`, of the articles the avenant's
+/// visa cites (« notamment ses articles 13 et 16 »), in the text's order:
+/// resolved by clause id, never by position.
+pub fn cited_articles(signed: &Convention) -> Vec<String> {
+    signed
+        .parts
+        .iter()
+        .filter(|p| p.part_kind() == PartKind::Article && p.number.is_some())
+        .filter(|p| {
+            signed
+                .clauses_of(&p.id)
+                .any(|c| CITED_CLAUSES.contains(&c.id.as_str()))
+        })
+        .map(number_of)
+        .collect()
+}
+
+fn number_fr(v: f64) -> String {
+    let places = french::decimals_needed(v, 2);
+    if places == 0 && v.abs() < 1e15 {
+        let n = v.round() as i64;
+        let sign = if n < 0 { "-" } else { "" };
+        format!("{sign}{}", french::group_thousands(n.unsigned_abs()))
+    } else {
+        french::decimal(v, places)
+    }
+}
+
+/// The changes the data states from `old` (the data of the text in force) to
+/// `new`, as facts « de X à Y » the préambule can state: the contribution of
+/// a year (`what` = `funding`) and the numeric target of an indicator for a
+/// year (`what` = `target`). Only years both data give; nothing is inferred.
+pub fn facts(old: &AssociationFile, new: &AssociationFile) -> Vec<Value> {
+    let mut out = Vec::new();
+    if let (Some(a), Some(b)) = (&old.convention.funding, &new.convention.funding) {
+        for (year, to) in b {
+            if let Some(from) = a.get(year)
+                && from.cents() != to.cents()
+            {
+                out.push(json!({
+                    "what": "funding",
+                    "year": year,
+                    "from": french::euros(from.cents()),
+                    "to": french::euros(to.cents()),
+                }));
+            }
+        }
+    }
+    for o in &new.dashboard.objectives {
+        for i in &o.indicators {
+            let Some(old_i) = old
+                .dashboard
+                .objectives
+                .iter()
+                .flat_map(|o| &o.indicators)
+                .find(|x| x.id == i.id)
+            else {
+                continue;
+            };
+            for (year, to) in &i.targets {
+                let (Some(to), Some(from)) = (
+                    to.as_number(),
+                    old_i.targets.get(year).and_then(|t| t.as_number()),
+                ) else {
+                    continue;
+                };
+                if from != to {
+                    out.push(json!({
+                        "what": "target",
+                        "year": year,
+                        "indicator": i.label,
+                        "unit": i.unit,
+                        "from": number_fr(from),
+                        "to": number_fr(to),
+                    }));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The context of the avenant's clauses: the convention's context (today's
@@ -246,8 +404,26 @@ pub fn context(base: &Value, spec: &AvenantSpec, changes: &[Change]) -> Value {
         })
         .collect();
     let changes_json: Vec<Value> = changes.iter().map(change_json).collect();
+    let signed: Vec<Value> = earlier
+        .iter()
+        .cloned()
+        .chain(a.signature.date.is_some().then(
+            || json!({"number": spec.number, "decision": a.decision, "signature": a.signature}),
+        ))
+        .collect();
+    let signed_numbers: Vec<usize> = (1..=signed.len()).collect();
+    let earlier_numbers: Vec<usize> = (1..=earlier.len()).collect();
+    let summary = a.summary.as_deref().unwrap_or("").trim();
     ctx["avenant"] = json!({
         "number": spec.number,
+        "draft": a.signature.date.is_none(),
+        "signed": signed,
+        "signed_named": avenants_named(&signed_numbers),
+        "earlier_named": avenants_named(&earlier_numbers),
+        "cited": spec.cited,
+        "new_visas": spec.new_visas,
+        "facts": spec.facts,
+        "motive_inline": summary.ends_with(','),
         "decision": a.decision,
         "signature": a.signature,
         "summary": a.summary,
@@ -363,7 +539,7 @@ pub fn render_avenant(
         &mut md,
         "parties",
         Some("Entre les soussignés"),
-        &["parties-financeur", "parties-association"],
+        &[CLAUSE_PARTIES_FINANCEUR, "parties-association"],
     );
     block(&mut md, "visas", None, &[CLAUSE_VISAS]);
     block(&mut md, "preambule", Some("Préambule"), &[CLAUSE_PREAMBULE]);
@@ -375,9 +551,10 @@ pub fn render_avenant(
         let part_id = format!("modification-{}", c.id);
         md.push_str(&anchor::part(&part_id, PartKind::Article, Some(&number)));
         let title = match (c.action, c.kind) {
-            (Action::Abrogate, _) => format!("Abrogation de {}", c.label()),
+            (Action::Delete, _) => format!("Suppression de {}", c.label()),
             (Action::Insert, PartKind::Annex) => format!("Ajout de {}", c.label()),
             (Action::Insert, _) => format!("Insertion de {}", c.label()),
+            (Action::Replace, PartKind::Annex) => format!("Remplacement de {}", c.label()),
             (Action::Replace, _) => format!("Modification de {}", c.label()),
         };
         md.push_str(&format!(
@@ -394,7 +571,7 @@ pub fn render_avenant(
         md.push_str(&text);
         md.push_str("\n\n");
         // The whole new text, quoted; an annex is attached instead.
-        if c.action != Action::Abrogate && c.kind != PartKind::Annex {
+        if c.action != Action::Delete && c.kind != PartKind::Annex {
             md.push_str(&quoted(&c.heading, &c.body));
             md.push_str("\n\n");
         }
@@ -419,9 +596,20 @@ pub fn render_avenant(
     // Annexes replaced or added: attached as rendered, with their numbers.
     for c in changes
         .iter()
-        .filter(|c| c.kind == PartKind::Annex && c.action != Action::Abrogate)
+        .filter(|c| c.kind == PartKind::Annex && c.action != Action::Delete)
     {
-        let part = current.part_markdown(&c.id);
+        let mut part = current.part_markdown(&c.id);
+        // « Annexe II de la convention (rédaction issue de l'avenant n° 1) – Budget prévisionnel »
+        if let Some(h) = current.part(&c.id).and_then(|p| p.heading.clone()) {
+            let word = format!("Annexe {}", c.number);
+            if let Some(rest) = h.strip_prefix(&word) {
+                let new = format!(
+                    "{word} de la convention (rédaction issue de l'avenant n°{}{k}){rest}",
+                    french::NBSP
+                );
+                part = part.replacen(&format!("## {h}\n"), &format!("## {new}\n"), 1);
+            }
+        }
         md.push_str(&part);
     }
     let diags = diags.into_inner();
@@ -442,18 +630,40 @@ pub fn record(history: &mut History, k: usize, changes: &[Change]) {
     }
 }
 
-fn history_note(kind: PartKind, acts: &[(usize, Action)]) -> String {
-    let fem = kind == PartKind::Annex;
-    let e = if fem { "e" } else { "" };
-    let notes: Vec<String> = acts
+/// « (modifié par l'avenant n° 1) », « (remplacée par l'avenant n° 1) »,
+/// « (modifié par les avenants n° 1 et 2) », « (modifié par le projet
+/// d'avenant n° 3) » while `draft` is that avenant's number.
+fn history_note(kind: PartKind, acts: &[(usize, Action)], draft: Option<usize>) -> String {
+    let annex = kind == PartKind::Annex;
+    let verb = |a: Action| match (a, annex) {
+        (Action::Replace, true) => "remplacée",
+        (Action::Replace, false) => "modifié",
+        (Action::Insert, true) => "ajoutée",
+        (Action::Insert, false) => "inséré",
+        (Action::Delete, true) => "supprimée",
+        (Action::Delete, false) => "supprimé",
+    };
+    // Consecutive acts of the same kind are named together.
+    let mut groups: Vec<(Action, Vec<usize>)> = Vec::new();
+    for &(k, a) in acts {
+        match groups.last_mut() {
+            Some((last, ks)) if *last == a => ks.push(k),
+            _ => groups.push((a, vec![k])),
+        }
+    }
+    let notes: Vec<String> = groups
         .iter()
-        .map(|(k, a)| {
-            let verb = match a {
-                Action::Replace => format!("modifié{e}"),
-                Action::Insert => format!("créé{e}"),
-                Action::Abrogate => format!("abrogé{e}"),
-            };
-            format!("{verb} par l'avenant n°{}{k}", french::NBSP)
+        .map(|(a, ks)| {
+            let (signed, projet): (Vec<usize>, Vec<usize>) =
+                ks.iter().partition(|k| Some(**k) != draft);
+            let mut by = Vec::new();
+            if !signed.is_empty() {
+                by.push(avenants_named(&signed));
+            }
+            if let Some(k) = projet.first() {
+                by.push(format!("le projet d'avenant n°{}{k}", french::NBSP));
+            }
+            format!("{} par {}", verb(*a), by.join(" et par "))
         })
         .collect();
     format!("({})", notes.join(", "))
@@ -468,10 +678,17 @@ pub fn render_consolidated(
     base: &Value,
     spec: &AvenantSpec,
     current: &Convention,
-    abrogated: &[Change],
+    signed: &Convention,
+    deleted: &[Change],
     history: &History,
 ) -> Result<String, Vec<Diagnostic>> {
     let ctx = context(base, spec, &[]);
+    let draft = spec
+        .amendment
+        .signature
+        .date
+        .is_none()
+        .then_some(spec.number);
     let warning = engine
         .render_clause(CLAUSE_CONSOLIDEE, &ctx)
         .map_err(|d| vec![d])?;
@@ -502,7 +719,7 @@ pub fn render_consolidated(
     md.push_str(&anchor::clause(CLAUSE_CONSOLIDEE, &version));
     md.push_str(&warning);
     md.push_str("\n\n");
-    let mut pending: Vec<&Change> = abrogated.iter().collect();
+    let mut pending: Vec<&Change> = deleted.iter().collect();
     for p in &current.parts {
         // An abrogated part goes back before the first part numbered after it.
         pending.retain(|a| {
@@ -511,62 +728,112 @@ pub fn render_consolidated(
                 numbering_key(&a.number) < n
             };
             if before {
-                md.push_str(&abrogated_part(a, history));
+                md.push_str(&deleted_part(a, history, draft));
             }
             !before
         });
-        let mut part = current.part_markdown(&p.id);
+        let mut part = if p.number.is_none() && SIGNED_BLOCKS.contains(&p.id.as_str()) {
+            signed.part_markdown(&p.id)
+        } else {
+            current.part_markdown(&p.id)
+        };
         if let (Some(h), Some(acts)) = (&p.heading, history.get(&p.id)) {
-            let note = history_note(p.part_kind(), acts);
+            let note = history_note(p.part_kind(), acts, draft);
             part = part.replacen(&format!("## {h}\n"), &format!("## {h} {note}\n"), 1);
         }
         md.push_str(&part);
+        if p.id == "signature" {
+            md.push_str(&acts_after_signature(base, spec));
+        }
     }
     for a in pending {
-        md.push_str(&abrogated_part(a, history));
+        md.push_str(&deleted_part(a, history, draft));
     }
     Ok(md.trim_end().to_string() + "\n")
 }
 
-fn abrogated_part(a: &Change, history: &History) -> String {
-    let mut md = anchor::part(&a.id, a.kind, Some(&a.number));
-    let word = if a.kind == PartKind::Annex {
-        "Annexe"
+/// After the signature block of the consolidated version, one line per
+/// avenant it integrates: « Avenant n° 1 : approuvé par la délibération n° …
+/// du …, signé le …. », « Avenant n° 2 : projet approuvé par la délibération
+/// n° … du …, non encore signé. »
+fn acts_after_signature(base: &Value, spec: &AvenantSpec) -> String {
+    let decision_word = if base["f"]["kind"] == "etat" {
+        "la décision"
     } else {
-        "Article"
+        "la délibération"
     };
-    let note = history
-        .get(&a.id)
-        .map(|acts| history_note(a.kind, acts))
-        .unwrap_or_default();
+    let date = |d: &str| french::date_fr(d).unwrap_or_else(|| d.to_string());
+    let nb = french::NBSP;
+    let mut md = String::new();
+    for (i, a) in spec
+        .earlier
+        .iter()
+        .chain(std::iter::once(spec.amendment))
+        .enumerate()
+    {
+        let k = i + 1;
+        let decision = format!(
+            "{decision_word} n°{nb}{} du {}",
+            escape_markdown(&a.decision.number),
+            date(&a.decision.date)
+        );
+        let line = match a.signature.date.as_deref() {
+            Some(s) => format!(
+                "Avenant n°{nb}{k}{nb}: approuvé par {decision}, signé le {}.",
+                date(s)
+            ),
+            None => {
+                format!("Avenant n°{nb}{k}{nb}: projet approuvé par {decision}, non encore signé.")
+            }
+        };
+        md.push_str(&line);
+        md.push_str("\n\n");
+    }
+    md
+}
+
+/// A deleted part in the consolidated version, kept in its place with its
+/// number: « Article supprimé par l'avenant n° 1. »
+fn deleted_part(a: &Change, history: &History, draft: Option<usize>) -> String {
+    let mut md = anchor::part(&a.id, a.kind, Some(&a.number));
+    let (word, e) = if a.kind == PartKind::Annex {
+        ("Annexe", "e")
+    } else {
+        ("Article", "")
+    };
     md.push_str(&format!(
-        "## {word} {} – {} {note}\n\n",
+        "## {word} {} – {}\n\n",
         a.number,
         escape_markdown(&a.title)
     ));
-    md.push_str(&format!(
-        "{} abrogé{}.\n\n",
-        if a.kind == PartKind::Annex {
-            "Annexe"
-        } else {
-            "Article"
-        },
-        if a.kind == PartKind::Annex { "e" } else { "" }
-    ));
+    let k = history
+        .get(&a.id)
+        .and_then(|acts| acts.iter().rev().find(|(_, x)| *x == Action::Delete))
+        .map(|(k, _)| *k);
+    let by = match k {
+        Some(k) if Some(k) == draft => format!(" par le projet d'avenant n°{}{k}", french::NBSP),
+        Some(k) => format!(" par l'avenant n°{}{k}", french::NBSP),
+        None => String::new(),
+    };
+    md.push_str(&format!("{word} supprimé{e}{by}.\n\n"));
     md
 }
 
 /// Orders « 4 », « 4 bis », « 5 », « III »: by the leading number (Arabic or
 /// Roman), then the suffix's rank.
-fn numbering_key(n: &str) -> (u32, usize) {
+fn numbering_key(n: &str) -> (u32, i64) {
     let (head, tail) = n.split_once(' ').unwrap_or((n, ""));
     let head = head.trim_end_matches("er");
     let value = head.parse::<u32>().unwrap_or_else(|_| roman_value(head));
     let rank = if tail.is_empty() {
         0
+    } else if let Some(i) = (1..=26).find(|i| letter_suffix(*i) == tail) {
+        // « 1er A » comes before « 1er ».
+        i as i64 - 100
     } else {
         (1..=12)
             .find(|i| french::latin_ordinal_suffix(*i) == tail)
+            .map(|i| i as i64)
             .unwrap_or(99)
     };
     (value, rank)
@@ -673,5 +940,19 @@ mod tests {
         assert!(numbering_key("4 bis") < numbering_key("5"));
         assert!(numbering_key("IV") > numbering_key("III bis"));
         assert_eq!(numbering_key("1er"), (1, 0));
+        // Before the first article: « 1er A », never « 0 bis ».
+        assert_eq!(display_number("1erA"), "1er A");
+        assert_eq!(display_number("1erB"), "1er B");
+        assert_eq!(display_number("IA"), "I A");
+        assert_eq!(display_number("IV"), "IV");
+        assert!(numbering_key("1er A") < numbering_key("1er"));
+        assert!(numbering_key("1er A") < numbering_key("1er B"));
+    }
+
+    #[test]
+    fn avenants_are_named_not_ranged() {
+        assert_eq!(avenants_named(&[1]), "l'avenant n°\u{a0}1");
+        assert_eq!(avenants_named(&[1, 2]), "les avenants n°\u{a0}1 et 2");
+        assert_eq!(avenants_named(&[1, 2, 3]), "les avenants n°\u{a0}1, 2 et 3");
     }
 }

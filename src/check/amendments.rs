@@ -3,9 +3,11 @@
 //! one another, at most one draft (the last entry), and no avenant before
 //! the convention is signed.
 
+use crate::diagnostic::Text;
 use crate::french::parse_date;
 use crate::locate::JsonPath;
 use crate::model::AssociationFile;
+use crate::tr;
 
 use super::Sink;
 use super::structure::Point;
@@ -22,15 +24,24 @@ pub fn rules(data: &AssociationFile, s: &mut Sink) {
             "DON-103",
             base.clone(),
             Point::Key,
-            "la convention n'est pas signée : elle ne peut pas avoir d'avenant",
-            "tant qu'elle est un projet, modifiez directement ses données et retirez `amendments` ; un avenant ne modifie qu'une convention signée (renseignez `convention.signature.date`)",
+            tr!(
+                "la convention n'est pas signée\u{a0}: elle ne peut pas avoir d'avenant",
+                "the convention is not signed: it cannot have amendments"
+            ),
+            tr!(
+                "tant qu'elle est un projet, modifiez directement ses données et retirez `amendments`\u{202f}; un avenant ne modifie qu'une convention signée (renseignez `convention.signature.date`)",
+                "while it is a draft, change its data directly and remove `amendments`; an amendment changes only a signed convention (fill in `convention.signature.date`)"
+            ),
         );
         return;
     }
     let last = c.amendments.len() - 1;
     // The date of the previous act (the convention, then each signed avenant).
     let mut previous = signed_on;
-    let mut previous_label = "la signature de la convention".to_string();
+    let mut previous_label = (
+        "la signature de la convention".to_string(),
+        "the convention's signature".to_string(),
+    );
     for (i, a) in c.amendments.iter().enumerate() {
         let k = i + 1;
         let p = base.index(i);
@@ -40,8 +51,14 @@ pub fn rules(data: &AssociationFile, s: &mut Sink) {
                 "DON-104",
                 dp.key("body"),
                 Point::Value,
-                format!("avenant n° {k} : l'instance qui l'approuve est vide"),
-                "indiquez l'instance qui a délibéré (« Commission permanente »)",
+                tr!(
+                    "avenant n°\u{a0}{k}\u{a0}: l'instance qui l'approuve est vide",
+                    "amendment no. {k}: the body approving it is empty"
+                ),
+                tr!(
+                    "indiquez l'instance qui a délibéré («\u{a0}Commission permanente\u{a0}»)",
+                    "give the body that decided (« Commission permanente »)"
+                ),
             );
         }
         if a.decision.number.trim().is_empty() {
@@ -49,8 +66,14 @@ pub fn rules(data: &AssociationFile, s: &mut Sink) {
                 "DON-105",
                 dp.key("number"),
                 Point::Value,
-                format!("avenant n° {k} : le numéro de la délibération qui l'approuve est vide"),
-                "indiquez le numéro de la délibération (« CP-2027-03-12 ») : l'avenant la vise",
+                tr!(
+                    "avenant n°\u{a0}{k}\u{a0}: le numéro de la délibération qui l'approuve est vide",
+                    "amendment no. {k}: the number of the decision approving it is empty"
+                ),
+                tr!(
+                    "indiquez le numéro de la délibération («\u{a0}CP-2027-03-12\u{a0}»)\u{a0}: l'avenant la vise",
+                    "give the decision's number (« CP-2027-03-12 »): the amendment cites it"
+                ),
             );
         }
         let decided = parse_date(&a.decision.date);
@@ -59,21 +82,35 @@ pub fn rules(data: &AssociationFile, s: &mut Sink) {
                 "DON-106",
                 dp.key("date"),
                 Point::Value,
-                format!(
-                    "avenant n° {k} : la date de la délibération `{}` n'est pas une date",
+                tr!(
+                    "avenant n°\u{a0}{}\u{a0}: la date de la délibération `{}` n'est pas une date",
+                    "amendment no. {}: the decision date `{}` is not a date",
+                    k,
                     a.decision.date
                 ),
-                "écrivez une date du calendrier au format AAAA-MM-JJ, par exemple 2027-03-12",
+                tr!(
+                    "écrivez une date du calendrier au format AAAA-MM-JJ, par exemple 2027-03-12",
+                    "write a calendar date as YYYY-MM-DD, for example 2027-03-12"
+                ),
             ),
             Some(d) if previous.is_some_and(|p| d < p) => s.error(
                 "DON-107",
                 dp.key("date"),
                 Point::Value,
-                format!(
-                    "avenant n° {k} : la délibération du {} précède {previous_label}",
-                    a.decision.date
+                Text::new(
+                    format!(
+                        "avenant n°\u{a0}{k}\u{a0}: la délibération du {} précède {}",
+                        a.decision.date, previous_label.0
+                    ),
+                    format!(
+                        "amendment no. {k}: the decision of {} comes before {}",
+                        a.decision.date, previous_label.1
+                    ),
                 ),
-                "un avenant modifie un acte déjà signé : sa délibération vient après la signature de l'acte qu'il modifie ; corrigez la date",
+                tr!(
+                    "un avenant modifie un acte déjà signé\u{a0}: sa délibération vient après la signature de l'acte qu'il modifie\u{202f}; corrigez la date",
+                    "an amendment changes an act already signed: its decision comes after the signature of the act it changes; correct the date"
+                ),
             ),
             _ => {}
         }
@@ -82,11 +119,16 @@ pub fn rules(data: &AssociationFile, s: &mut Sink) {
                 "DON-108",
                 p.key("signature").key("date"),
                 Point::Value,
-                format!(
-                    "l'avenant n° {k} n'est pas signé, mais l'avenant n° {} le suit",
+                tr!(
+                    "l'avenant n°\u{a0}{} n'est pas signé, mais l'avenant n°\u{a0}{} le suit",
+                    "amendment no. {} is not signed, but amendment no. {} follows it",
+                    k,
                     k + 1
                 ),
-                "seul le dernier avenant peut être un projet : renseignez la date de signature de celui-ci, ou retirez les entrées suivantes",
+                tr!(
+                    "seul le dernier avenant peut être un projet\u{a0}: renseignez la date de signature de celui-ci, ou retirez les entrées suivantes",
+                    "only the last amendment can be a draft: fill in this one's signature date, or remove the entries after it"
+                ),
             ),
             None => {}
             Some(sd) => match parse_date(sd) {
@@ -94,8 +136,14 @@ pub fn rules(data: &AssociationFile, s: &mut Sink) {
                     "DON-109",
                     p.key("signature").key("date"),
                     Point::Value,
-                    format!("avenant n° {k} : la date de signature `{sd}` n'est pas une date"),
-                    "écrivez une date du calendrier au format AAAA-MM-JJ, ou null tant que l'avenant est un projet",
+                    tr!(
+                        "avenant n°\u{a0}{k}\u{a0}: la date de signature `{sd}` n'est pas une date",
+                        "amendment no. {k}: the signature date `{sd}` is not a date"
+                    ),
+                    tr!(
+                        "écrivez une date du calendrier au format AAAA-MM-JJ, ou null tant que l'avenant est un projet",
+                        "write a calendar date as YYYY-MM-DD, or null while the amendment is a draft"
+                    ),
                 ),
                 Some(d) => {
                     if previous.is_some_and(|p| d < p) {
@@ -103,10 +151,20 @@ pub fn rules(data: &AssociationFile, s: &mut Sink) {
                             "DON-110",
                             p.key("signature").key("date"),
                             Point::Value,
-                            format!(
-                                "avenant n° {k} : la signature du {sd} précède {previous_label}"
+                            Text::new(
+                                format!(
+                                    "avenant n°\u{a0}{k}\u{a0}: la signature du {sd} précède {}",
+                                    previous_label.0
+                                ),
+                                format!(
+                                    "amendment no. {k}: the signature of {sd} comes before {}",
+                                    previous_label.1
+                                ),
                             ),
-                            "les avenants se signent dans l'ordre, après la convention : corrigez la date ou l'ordre des entrées",
+                            tr!(
+                                "les avenants se signent dans l'ordre, après la convention\u{a0}: corrigez la date ou l'ordre des entrées",
+                                "amendments are signed in order, after the convention: correct the date or the order of the entries"
+                            ),
                         );
                     }
                     if decided.is_some_and(|dd| d < dd) {
@@ -114,15 +172,24 @@ pub fn rules(data: &AssociationFile, s: &mut Sink) {
                             "DON-111",
                             p.key("signature").key("date"),
                             Point::Value,
-                            format!(
-                                "avenant n° {k} : signé le {sd}, avant la délibération du {} qui autorise sa signature",
+                            tr!(
+                                "avenant n°\u{a0}{}\u{a0}: signé le {}, avant la délibération du {} qui autorise sa signature",
+                                "amendment no. {}: signed on {}, before the decision of {} that authorises its signature",
+                                k,
+                                sd,
                                 a.decision.date
                             ),
-                            "la délibération précède la signature : corrigez l'une des deux dates",
+                            tr!(
+                                "la délibération précède la signature\u{a0}: corrigez l'une des deux dates",
+                                "the decision comes before the signature: correct one of the two dates"
+                            ),
                         );
                     }
                     previous = Some(d);
-                    previous_label = format!("la signature de l'avenant n° {k}");
+                    previous_label = (
+                        format!("la signature de l'avenant n°\u{a0}{k}"),
+                        format!("the signature of amendment no. {k}"),
+                    );
                 }
             },
         }
@@ -133,8 +200,14 @@ pub fn rules(data: &AssociationFile, s: &mut Sink) {
                 "DON-112",
                 p.key("summary"),
                 Point::Value,
-                format!("avenant n° {k} : le résumé est vide"),
-                "écrivez une phrase qui dit pourquoi la convention est modifiée, ou retirez `summary`",
+                tr!(
+                    "avenant n°\u{a0}{k}\u{a0}: le motif (`summary`) est vide",
+                    "amendment no. {k}: the motive (`summary`) is empty"
+                ),
+                tr!(
+                    "écrivez le motif de l'avenant, par exemple «\u{a0}Au vu de l'état de réalisation du tableau de bord pour l'année 2026, qui fait apparaître…,\u{a0}», ou retirez `summary`",
+                    "write the amendment's motive, for example « Au vu de l'état de réalisation du tableau de bord pour l'année 2026, qui fait apparaître…, », or remove `summary`"
+                ),
             );
         }
     }

@@ -363,14 +363,20 @@ fn signed_acts(
     let archive = crate::signed::Archive::open(&prog.root, id);
     let Some(archive) = archive else {
         if !data.convention.amendments.is_empty() && data.convention.signature.date.is_some() {
-            return Err(Diagnostic::error(format!(
-                "convention {} ({id}) : elle a des avenants, mais son texte signé n'est pas archivé (signed/{id}/) : les données essentielles de l'acte signé ne peuvent pas être établies",
-                data.convention.reference
+            return Err(Diagnostic::error(crate::tr!(
+                "convention {} ({})\u{a0}: elle a des avenants, mais son texte signé n'est pas archivé (signed/{}/)\u{a0}: les données essentielles de l'acte signé ne peuvent pas être établies",
+                "convention {} ({}): it has amendments, but its signed text is not archived (signed/{}/): the essential data of the signed act cannot be established",
+                data.convention.reference,
+                id,
+                id
             ))
-.code("ECH-010")
+            .code("ECH-010")
             .in_file(file)
             .at_path("convention.amendments")
-            .with_hint("lancez `charta build` : la construction archive la convention signée et ses avenants, puis relancez l'export"));
+            .with_hint(crate::tr!(
+                "lancez `charta build`\u{a0}: la construction archive la convention signée et ses avenants, puis relancez l'export",
+                "run `charta build`: the build archives the signed convention and its amendments; then export again"
+            )));
         }
         return Ok(if is_published(data) {
             vec![SignedAct {
@@ -385,9 +391,12 @@ fn signed_acts(
     let read = |act: crate::signed::Act| -> Result<(AssociationFile, PathBuf), Diagnostic> {
         let path = archive.path(act, "data.json");
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error(format!(
-                "convention {} ({id}) : les données de l'acte signé manquent à l'archive : {e}",
-                data.convention.reference
+            Diagnostic::error(crate::tr!(
+                "convention {} ({})\u{a0}: les données de l'acte signé manquent à l'archive\u{a0}: {}",
+                "convention {} ({}): the archive lacks the data of the signed act: {}",
+                data.convention.reference,
+                id,
+                e
             ))
             .code("ECH-011")
             .in_file(&path)

@@ -125,14 +125,17 @@ pub fn run(
     let state = Arc::new(State::open(opts)?);
     let server = Server::http(("127.0.0.1", opts.port)).map_err(|e| {
         ServeError::Fault(vec![
-            Diagnostic::error(format!(
-                "impossible d'écouter sur 127.0.0.1:{} : {e}",
-                opts.port
+            Diagnostic::error(crate::tr!(
+                "impossible d'écouter sur 127.0.0.1:{}\u{a0}: {}",
+                "cannot listen on 127.0.0.1:{}: {}",
+                opts.port,
+                e
             ))
             .code("BUR-002")
-            .with_hint(
+            .with_hint(crate::tr!(
                 "choisissez un autre port avec --port, ou arrêtez le programme qui l'occupe",
-            ),
+                "choose another port with --port, or stop the program that holds it"
+            )),
         ])
     })?;
     let addr = server

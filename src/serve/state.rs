@@ -117,8 +117,10 @@ impl State {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| {
             ServeError::Fault(vec![
-                Diagnostic::error(format!(
-                    "impossible de tirer le jeton du bureau au hasard : {e}"
+                Diagnostic::error(crate::tr!(
+                    "impossible de tirer le jeton du bureau au hasard\u{a0}: {}",
+                    "cannot draw the desk's token at random: {}",
+                    e
                 ))
                 .code("BUR-001"),
             ])

@@ -166,7 +166,36 @@ fn a_changed_amount_is_an_avenant_restating_article_4_only() {
     assert!(text.contains("Les autres stipulations de la convention demeurent inchangées"));
     assert!(text.contains("Vu la délibération n° CP-2027-03-12 du 12 mars 2027 (Commission permanente) approuvant le présent avenant"), "{av}");
     assert!(text.contains("signée le 10 février 2026"), "{av}");
-    assert!(text.contains("La fréquentation des permanences a dépassé les prévisions."));
+    // The parties: the Région signs the avenant by the avenant's decision.
+    assert!(
+        text.contains("dûment habilité à signer le présent avenant par la délibération n° CP-2027-03-12 du 12 mars 2027 (Commission permanente)"),
+        "{av}"
+    );
+    assert!(!text.contains("signer la présente convention"), "{av}");
+    // The visa cites the articles on avenants and on the dashboard's
+    // adjustment, with their numbers in the signed text.
+    let signed_doc = Convention::parse(&signed_md).unwrap();
+    let mut cited: Vec<String> = ["evaluation", "avenant"]
+        .iter()
+        .map(|id| signed_doc.part(id).unwrap().number.clone().unwrap())
+        .collect();
+    cited.sort_by_key(|n| n.parse::<u32>().unwrap_or(0));
+    assert!(
+        text.contains(&format!(
+            "conclue entre la Région et l'association Maison des Solidarités de Montvalon, signée le 10 février 2026, notamment ses articles {} et {} ;",
+            cited[0], cited[1]
+        )),
+        "{av}"
+    );
+    // The préambule: the motive, then the parties' agreement « de X à Y », from the data.
+    assert!(
+        text.contains("La fréquentation des permanences a dépassé les prévisions.\n\nLes parties sont convenues de porter le montant maximal de la contribution de la Région pour l'année 2027 de 45 000 € à 52 000 €. Elles modifient à cet effet la convention"),
+        "{av}"
+    );
+    assert!(
+        av.contains("de 45\u{202f}000\u{a0}€ à 52\u{202f}000\u{a0}€"),
+        "typography: {av}"
+    );
     assert!(
         text.contains("Fait à Montvalon-sur-Meuse, le ………………"),
         "a draft: {av}"
@@ -175,12 +204,21 @@ fn a_changed_amount_is_an_avenant_restating_article_4_only() {
     assert_eq!(read(dir.join(format!("out/{SIGNED_ID}.md"))), signed_md);
     // The consolidated version.
     let cons = flat(&read(dir.join(format!("out/{SIGNED_ID}.consolidee.md"))));
-    assert!(cons.contains("sans valeur juridique"), "{cons}");
     assert!(
-        cons.contains("## Article 4 – Contribution financière (modifié par l'avenant n° 1)"),
+        cons.contains("**Version consolidée de travail, sans valeur juridique.** Elle intègre à la convention signée le 10 février 2026 les modifications prévues par le projet d'avenant n° 1, approuvé par la délibération n° CP-2027-03-12 du 12 mars 2027 et non encore signé. Seuls la convention et ses avenants signés font foi."),
+        "{cons}"
+    );
+    assert!(
+        cons.contains(
+            "## Article 4 – Contribution financière (modifié par le projet d'avenant n° 1)"
+        ),
         "{cons}"
     );
     assert!(cons.contains("52 000 €"));
+    assert!(
+        cons.contains("Avenant n° 1 : projet approuvé par la délibération n° CP-2027-03-12 du 12 mars 2027, non encore signé."),
+        "{cons}"
+    );
     assert!(!cons.contains("## Article 1er – Objet de la convention (modifié"));
     // The manifest records them.
     let e = manifest_entries(&dir.join("out"))
@@ -217,7 +255,17 @@ fn a_changed_target_replaces_annex_iii() {
         ]
     );
     assert!(
-        av.contains("L'annexe III de la convention (Tableau de bord : priorités, objectifs, indicateurs et cibles) est remplacée par l'annexe III jointe au présent avenant."),
+        av.contains("L'annexe III de la convention, intitulée « Tableau de bord : priorités, objectifs, indicateurs et cibles », est remplacée par l'annexe III jointe au présent avenant."),
+        "{av}"
+    );
+    assert!(
+        av.contains(
+            "## Annexe III de la convention (rédaction issue de l'avenant n° 1) – Tableau de bord"
+        ),
+        "{av}"
+    );
+    assert!(
+        av.contains("de porter la cible de l'indicateur « Personnes reçues en permanence d'accès aux droits » pour l'année 2027 de 720 à 750 personnes"),
         "{av}"
     );
     // The annex attached, with its number, as an annex of the avenant.
@@ -275,7 +323,7 @@ fn an_added_optional_clause_is_a_bis_article_and_nothing_is_renumbered() {
         Some(justificatifs.as_str()),
         "an avenant never renumbers the convention"
     );
-    assert!(flat(&cons_md).contains("(créé par l'avenant n° 1)"));
+    assert!(flat(&cons_md).contains("(inséré par le projet d'avenant n° 1)"));
 }
 
 #[test]
@@ -314,7 +362,7 @@ fn a_chain_of_two_avenants_and_a_signed_avenant_refuses_silent_change() {
         d.message
     );
     let hint = d.hint.as_deref().unwrap();
-    assert!(hint.contains("l'avenant n°\u{a0}2"), "{hint}");
+    assert!(flat(hint).contains("l'avenant n° 2"), "{hint}");
     assert!(
         hint.contains("\"signature\": {\"place\": \"Montvalon-sur-Meuse\", \"date\": null}"),
         "{hint}"
@@ -353,7 +401,35 @@ fn a_chain_of_two_avenants_and_a_signed_avenant_refuses_silent_change() {
     assert_eq!(avenant(dir, 1), signed_1);
     let cons = flat(&read(dir.join(format!("out/{SIGNED_ID}.consolidee.md"))));
     assert!(
-        cons.contains("(modifié par l'avenant n° 1, modifié par l'avenant n° 2)"),
+        cons.contains("(modifié par l'avenant n° 1 et par le projet d'avenant n° 2)"),
+        "{cons}"
+    );
+    assert!(
+        cons.contains("les modifications apportées par l'avenant n° 1 signé le 20 mars 2027, ainsi que celles prévues par le projet d'avenant n° 2, approuvé par la délibération n° CP-2027-04-12 du 12 avril 2027 et non encore signé."),
+        "{cons}"
+    );
+    assert!(
+        av2.contains("Les autres stipulations de la convention, telle que modifiée par l'avenant n° 1, demeurent inchangées"),
+        "{av2}"
+    );
+
+    // Signed, avenant 2 is named with avenant 1, never « n° 1 à 2 ».
+    sign_last(dir, "2027-04-20");
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let cons = flat(&read(dir.join(format!("out/{SIGNED_ID}.consolidee.md"))));
+    assert!(
+        cons.contains("(modifié par les avenants n° 1 et 2)"),
+        "{cons}"
+    );
+    assert!(
+        cons.contains("les modifications apportées par les avenants n° 1 et 2, signés respectivement le 20 mars 2027 et le 20 avril 2027. Seuls"),
+        "{cons}"
+    );
+    assert!(!cons.contains("n° 1 à 2"), "{cons}");
+    // After the signature block, the acts the version integrates.
+    assert!(
+        cons.contains("Avenant n° 1 : approuvé par la délibération n° CP-2027-03-12 du 12 mars 2027, signé le 20 mars 2027.\n\nAvenant n° 2 : approuvé par la délibération n° CP-2027-04-12 du 12 avril 2027, signé le 20 avril 2027."),
         "{cons}"
     );
 }
@@ -432,8 +508,7 @@ fn check_validates_amendments_at_their_json_path() {
         .find(|d| d.path.as_deref() == Some("convention.amendments[0].signature.date"))
         .unwrap();
     assert!(
-        gap.message
-            .contains("n'est pas signé, mais l'avenant n° 2 le suit"),
+        flat(&gap.message).contains("n'est pas signé, mais l'avenant n° 2 le suit"),
         "{}",
         gap.message
     );
@@ -534,7 +609,7 @@ fn amendments_without_the_signed_text_are_refused_not_archived() {
 }
 
 #[test]
-fn a_removed_optional_article_is_abrogated_and_keeps_its_place() {
+fn a_removed_optional_article_is_deleted_and_keeps_its_place() {
     let tmp = signed_and_built();
     let dir = tmp.path();
     let signed = Convention::parse(&read(dir.join(format!("out/{SIGNED_ID}.md")))).unwrap();
@@ -547,10 +622,17 @@ fn a_removed_optional_article_is_abrogated_and_keeps_its_place() {
     let av = flat(&avenant(dir, 1));
     assert!(
         av.contains(&format!(
-            "L'article {locaux} de la convention (Mise à disposition de locaux) est abrogé."
+            "## Article 1er – Suppression de l'article {locaux}"
         )),
         "{av}"
     );
+    assert!(
+        av.contains(&format!(
+            "L'article {locaux} de la convention est supprimé."
+        )),
+        "{av}"
+    );
+    assert!(!av.contains("abrog"), "{av}");
     let cons_md = read(dir.join(format!("out/{SIGNED_ID}.consolidee.md")));
     let cons = Convention::parse(&cons_md).unwrap();
     let numbers: Vec<String> = cons
@@ -565,6 +647,9 @@ fn a_removed_optional_article_is_abrogated_and_keeps_its_place() {
         .filter(|p| p.kind == "article")
         .filter_map(|p| p.number.clone())
         .collect();
-    assert_eq!(numbers, expected, "the abrogated article keeps its place");
-    assert!(flat(&cons_md).contains("(abrogé par l'avenant n° 1)"));
+    assert_eq!(numbers, expected, "the deleted article keeps its place");
+    assert!(
+        flat(&cons_md).contains("Article supprimé par le projet d'avenant n° 1."),
+        "{cons_md}"
+    );
 }

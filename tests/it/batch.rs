@@ -321,6 +321,7 @@ fn a_refused_rebuild_exits_1_and_says_what_changed() {
     );
     assert!(
         r.stderr.contains(&format!(
+            // The example's convention has its signed archive: the avenant step refuses (GEN-006).
             "erreur [GEN-006]\u{a0}: {SIGNED}\u{a0}: la convention signée le 2026-02-10 changerait"
         )),
         "{}",
