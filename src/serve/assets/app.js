@@ -321,11 +321,17 @@
     }
   }
 
+  // Each check and each save takes a number: an answer that comes back after a
+  // later request (a check still running when « Enregistrer » is clicked) does
+  // not overwrite what that request said.
+  let dernierEnvoi = 0;
+
   function verifierBientot(delai) {
     clearTimeout(minuteur);
     minuteur = setTimeout(() => {
+      const numero = ++dernierEnvoi;
       envoyer(`/api/check/${id}`, modele).then((r) => {
-        if (r.statut === 200) {
+        if (r.statut === 200 && numero === dernierEnvoi) {
           afficher(r.corps.diagnostics);
           if (!signee) etatEnr.textContent = r.corps.erreurs ? `${r.corps.erreurs} erreur(s) à corriger avant d'enregistrer.` : "Aucune erreur.";
         }
@@ -338,6 +344,8 @@
 
   document.getElementById("enregistrer").addEventListener("click", () => {
     etatEnr.textContent = "Enregistrement…";
+    clearTimeout(minuteur);
+    ++dernierEnvoi;
     envoyer(`/api/save/${id}`, { empreinte, donnees: modele }).then((r) => {
       if (r.statut === 200) {
         empreinte = r.corps.empreinte;
