@@ -145,15 +145,9 @@ pub fn build(
     // build replayed and compacted now (this build starts its own journal).
     let mut store = Store::read(&opts.out).unwrap_or_default();
     if opts.out.join(JOURNAL).is_file() {
-        store.write(&opts.out).map_err(|e| {
-            Diagnostic::error(tr!(
-                "impossible d'écrire le manifeste\u{a0}: {}",
-                "cannot write the manifest: {}",
-                e
-            ))
-            .code("FIC-008")
-            .in_file(opts.out.join(MANIFEST))
-        })?;
+        store
+            .write(&opts.out)
+            .map_err(|e| manifest_unwritable(e, opts.out.join(MANIFEST)))?;
     }
 
     let mut report = BuildReport::default();
@@ -234,15 +228,8 @@ pub fn build(
     }
     store.charta = env!("CARGO_PKG_VERSION").to_string();
     store.programme = prog.file.programme.name.clone();
-    let journal = Journal::create(&opts.out, &store.charta, &store.programme).map_err(|e| {
-        Diagnostic::error(tr!(
-            "impossible d'écrire le manifeste\u{a0}: {}",
-            "cannot write the manifest: {}",
-            e
-        ))
-        .code("FIC-008")
-        .in_file(opts.out.join(JOURNAL))
-    })?;
+    let journal = Journal::create(&opts.out, &store.charta, &store.programme)
+        .map_err(|e| manifest_unwritable(e, opts.out.join(JOURNAL)))?;
     let state = Mutex::new(Progressive {
         store,
         journal,
@@ -278,15 +265,8 @@ pub fn build(
                 if let Some(e) = r.entry.take() {
                     let changed = st.store.insert(e.clone());
                     if changed && let Err(err) = st.journal.record(&e) {
-                        st.flush_error.get_or_insert(
-                            Diagnostic::error(tr!(
-                                "impossible d'écrire le manifeste\u{a0}: {}",
-                                "cannot write the manifest: {}",
-                                err
-                            ))
-                            .code("FIC-008")
-                            .in_file(opts.out.join(JOURNAL)),
-                        );
+                        st.flush_error
+                            .get_or_insert(manifest_unwritable(err, opts.out.join(JOURNAL)));
                     }
                 }
             }
@@ -327,15 +307,9 @@ pub fn build(
         return Err(d);
     }
     drop(st.journal);
-    st.store.write(&opts.out).map_err(|e| {
-        Diagnostic::error(tr!(
-            "impossible d'écrire le manifeste\u{a0}: {}",
-            "cannot write the manifest: {}",
-            e
-        ))
-        .code("FIC-008")
-        .in_file(opts.out.join(MANIFEST))
-    })?;
+    st.store
+        .write(&opts.out)
+        .map_err(|e| manifest_unwritable(e, opts.out.join(MANIFEST)))?;
     report.elapsed = started.elapsed();
     Ok(report)
 }
@@ -862,4 +836,15 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
         diagnostics: warnings,
         internal: false,
     }
+}
+
+/// The manifest (or its journal) at `file` cannot be written.
+fn manifest_unwritable(e: impl std::fmt::Display, file: PathBuf) -> Diagnostic {
+    Diagnostic::error(tr!(
+        "impossible d'écrire le manifeste\u{a0}: {}",
+        "cannot write the manifest: {}",
+        e
+    ))
+    .code("FIC-008")
+    .in_file(file)
 }
