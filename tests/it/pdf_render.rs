@@ -166,6 +166,14 @@ const SOFT: char = '\u{E000}';
 /// Whitespace removed (pdf-extract puts spaces and newlines where glyphs are
 /// far apart; no-break spaces may come back as plain ones), and each
 /// hyphen that ends a line turned into [`SOFT`].
+///
+/// A soft hyphen (U+00AD) anywhere is [`SOFT`] too. Typst marks its
+/// line-end hyphens with `/ActualText <FEFF00AD>` and maps the hyphen glyph
+/// to U+002D in `/ToUnicode`; pdf-extract 0.10 reads no `/ActualText` and
+/// may give U+00AD for a hyphen of the text itself. Seen with « L-6 » in a
+/// paragraph that Typst had hyphenated elsewhere: poppler's `pdftotext`
+/// reads « L-6 » from the same file (proptest seed `cc 6db8df93…` in
+/// `tests/proptest-regressions/escaping.txt`).
 pub(crate) fn normalise_extracted(text: &str) -> Vec<char> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::with_capacity(chars.len());
@@ -177,7 +185,7 @@ pub(crate) fn normalise_extracted(text: &str) -> Vec<char> {
             .iter()
             .take_while(|c| c.is_whitespace())
             .any(|&c| c == '\n');
-        out.push(if c == '-' && line_end_follows {
+        out.push(if (c == '-' && line_end_follows) || c == '\u{AD}' {
             SOFT
         } else {
             c
