@@ -45,7 +45,7 @@ fn cpu_seconds() -> (f64, f64) {
 /// The child: one build of PROG into PROG/out, figures on stdout as one line.
 fn child(prog: &Path, jobs: usize) {
     let started = Instant::now();
-    let (p, _) = charta::load::load_programme(prog).expect("programme loads");
+    let (p, _) = charta::load::load_programme_lazy(prog).expect("programme loads");
     let mut opts = charta::batch::BuildOptions::new(prog.join("out"));
     opts.jobs = jobs;
     let r = charta::batch::build(&p, &opts, &()).expect("build runs");

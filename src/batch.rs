@@ -249,7 +249,11 @@ pub fn build(
     let worker = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&entry) = jobs.get(i) else { break };
+            let Some(&stub) = jobs.get(i) else { break };
+            // Read now (a programme loaded for a build keeps no file) and
+            // dropped when the convention is done.
+            let loaded = prog.entry(stub);
+            let entry: &AssociationEntry = &loaded;
             let previous = state
                 .lock()
                 .expect("no panic while holding the lock")

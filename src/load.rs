@@ -5,7 +5,7 @@
 //! Loading never stops at the first problem: every file is read and every
 //! problem is returned as a located `Diagnostic`. Nothing here renders.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -157,11 +157,85 @@ pub struct Programme {
     pub toml_text: String,
     pub library: Library,
     pub associations: Vec<AssociationEntry>,
+    /// Set by [`load_programme_lazy`] only: the entries of `associations` are
+    /// then stubs (id and path, no text, no data, no diagnostics), each
+    /// loaded when needed by [`Programme::entry`], and what the checks across
+    /// files need is kept here. `None`: every entry is loaded.
+    pub index: Option<CrossIndex>,
+}
+
+/// What the checks across association files need of each one, kept while
+/// the files themselves are not (a build of 10,000 conventions would hold
+/// about 200 MB of them): the first file, in file order, with each
+/// convention reference and with each SIRET.
+#[derive(Debug, Clone, Default)]
+pub struct CrossIndex {
+    position: HashMap<String, usize>,
+    first_reference: HashMap<String, usize>,
+    first_siret: HashMap<String, usize>,
+    paths: Vec<PathBuf>,
+}
+
+impl CrossIndex {
+    fn add(&mut self, entry: &AssociationEntry) {
+        let at = self.paths.len();
+        self.paths.push(entry.path.clone());
+        self.position.insert(entry.id.clone(), at);
+        if let Some(d) = &entry.data {
+            let reference = d.convention.reference.trim();
+            if !reference.is_empty() {
+                self.first_reference
+                    .entry(reference.to_string())
+                    .or_insert(at);
+            }
+            self.first_siret
+                .entry(crate::check::ids::compact(&d.association.siret))
+                .or_insert(at);
+        }
+    }
+
+    /// The file of an association before `id` (in file order) whose
+    /// convention has this reference (trimmed), if any.
+    pub fn earlier_reference(&self, id: &str, reference: &str) -> Option<&Path> {
+        self.earlier(id, self.first_reference.get(reference.trim()))
+    }
+
+    /// The file of an association before `id` whose SIRET is this one
+    /// (spaces aside), if any.
+    pub fn earlier_siret(&self, id: &str, siret: &str) -> Option<&Path> {
+        self.earlier(id, self.first_siret.get(&crate::check::ids::compact(siret)))
+    }
+
+    fn earlier(&self, id: &str, first: Option<&usize>) -> Option<&Path> {
+        let here = *self.position.get(id)?;
+        first
+            .filter(|&&f| f < here)
+            .map(|&f| self.paths[f].as_path())
+    }
+}
+
+impl Programme {
+    /// An association entry, loaded: the entry itself, or for a programme
+    /// loaded by [`load_programme_lazy`], the file read and parsed now.
+    pub fn entry<'a>(&self, e: &'a AssociationEntry) -> std::borrow::Cow<'a, AssociationEntry> {
+        if self.index.is_some() {
+            std::borrow::Cow::Owned(load_association(&e.id, &e.path))
+        } else {
+            std::borrow::Cow::Borrowed(e)
+        }
+    }
 }
 
 /// Loads a programme folder. `Err` only when `charta.toml` itself is unusable;
 /// otherwise every other problem is in the returned diagnostics.
 pub fn load_programme(root: &Path) -> Result<(Programme, Vec<Diagnostic>), Vec<Diagnostic>> {
+    load_programme_with(root, false)
+}
+
+fn load_programme_with(
+    root: &Path,
+    lazy: bool,
+) -> Result<(Programme, Vec<Diagnostic>), Vec<Diagnostic>> {
     let toml_path = root.join("charta.toml");
     let toml_text = match std::fs::read(&toml_path) {
         Ok(bytes) => encoding::decode(bytes, &toml_path).map_err(|d| vec![d])?,
@@ -183,7 +257,26 @@ pub fn load_programme(root: &Path) -> Result<(Programme, Vec<Diagnostic>), Vec<D
     let file: ProgrammeFile = parse_toml(&toml_text, &toml_path).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
     let library = load_library(Some(root), &mut diags);
-    let associations = load_associations(&root.join("associations"), &mut diags);
+    let dir = root.join("associations");
+    let (associations, index) = if lazy {
+        let mut index = CrossIndex::default();
+        let stubs = association_paths(&dir, &mut diags)
+            .into_iter()
+            .map(|(id, path)| {
+                index.add(&load_association(&id, &path));
+                AssociationEntry {
+                    id,
+                    path,
+                    text: String::new(),
+                    data: None,
+                    diagnostics: Vec::new(),
+                }
+            })
+            .collect();
+        (stubs, Some(index))
+    } else {
+        (load_associations(&dir, &mut diags), None)
+    };
     Ok((
         Programme {
             root: root.to_path_buf(),
@@ -191,9 +284,17 @@ pub fn load_programme(root: &Path) -> Result<(Programme, Vec<Diagnostic>), Vec<D
             toml_text,
             library,
             associations,
+            index,
         },
         diags,
     ))
+}
+
+/// [`load_programme`] for a build: each association file is read once for
+/// the [`CrossIndex`] and not kept; the build loads it again when its turn
+/// comes ([`Programme::entry`]), so memory does not grow with the programme.
+pub fn load_programme_lazy(root: &Path) -> Result<(Programme, Vec<Diagnostic>), Vec<Diagnostic>> {
+    load_programme_with(root, true)
 }
 
 /// Parses TOML into `T`, locating the error.
@@ -218,6 +319,14 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(
 
 /// Reads every `associations/*.json`, sorted by id.
 pub fn load_associations(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<AssociationEntry> {
+    association_paths(dir, diags)
+        .into_iter()
+        .map(|(id, path)| load_association(&id, &path))
+        .collect()
+}
+
+/// The id and path of every `*.json` of the folder, in path order.
+fn association_paths(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     let Ok(read) = std::fs::read_dir(dir) else {
         diags.push(
@@ -244,7 +353,7 @@ pub fn load_associations(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Associa
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        out.push(load_association(&id, &path));
+        out.push((id, path));
     }
     out
 }

@@ -145,7 +145,13 @@ fn print_diagnostics(diags: &[Diagnostic]) {
 }
 
 fn load_or_report(dir: &Path) -> Result<(load::Programme, Vec<Diagnostic>), Exit> {
-    load::load_programme(dir).map_err(|d| {
+    report_load(load::load_programme(dir))
+}
+
+fn report_load(
+    loaded: Result<(load::Programme, Vec<Diagnostic>), Vec<Diagnostic>>,
+) -> Result<(load::Programme, Vec<Diagnostic>), Exit> {
+    loaded.map_err(|d| {
         print_diagnostics(&d);
         Exit::Problemes
     })
@@ -223,7 +229,9 @@ fn status_word(status: Status) -> &'static str {
 
 fn build(a: cli::BuildArgs) -> Exit {
     let dir = prog_dir(a.prog.as_deref());
-    let (prog, load_diags) = match load_or_report(&dir) {
+    // Each association file is read when its convention is built, not all at
+    // once: memory stays flat however large the programme.
+    let (prog, load_diags) = match report_load(load::load_programme_lazy(&dir)) {
         Ok(x) => x,
         Err(code) => return code,
     };

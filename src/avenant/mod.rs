@@ -879,11 +879,12 @@ pub fn summary(
         if !rendered {
             continue;
         }
-        let data = prog
+        let loaded = prog
             .associations
             .iter()
             .find(|a| a.id == e.id)
-            .and_then(|a| a.data.as_ref());
+            .map(|a| prog.entry(a));
+        let data = loaded.as_ref().and_then(|a| a.data.as_ref());
         for &k in &e.avenants {
             let signed = data
                 .and_then(|d| d.convention.amendments.get(k - 1))

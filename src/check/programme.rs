@@ -204,19 +204,29 @@ pub fn duplicates(
             || ((other.contains(char::is_whitespace) || siret.contains(char::is_whitespace))
                 && super::ids::compact(other) == super::ids::compact(siret))
     };
-    let earlier = prog
-        .associations
-        .iter()
-        .take_while(|e| !std::ptr::eq(*e, entry) && e.id != entry.id)
-        .filter_map(|e| e.data.as_ref().map(|d| (e, d)));
     let (mut same_ref, mut same_siret) = (None, None);
-    for (e, d) in earlier {
-        if same_ref.is_none() && !reference.is_empty() && d.convention.reference.trim() == reference
-        {
-            same_ref = Some(short(&e.path));
+    if let Some(index) = &prog.index {
+        // A programme loaded for a build keeps an index, not the files.
+        if !reference.is_empty() {
+            same_ref = index.earlier_reference(&entry.id, reference).map(short);
         }
-        if same_siret.is_none() && same_siret_as(&d.association.siret) {
-            same_siret = Some(short(&e.path));
+        same_siret = index.earlier_siret(&entry.id, siret).map(short);
+    } else {
+        let earlier = prog
+            .associations
+            .iter()
+            .take_while(|e| !std::ptr::eq(*e, entry) && e.id != entry.id)
+            .filter_map(|e| e.data.as_ref().map(|d| (e, d)));
+        for (e, d) in earlier {
+            if same_ref.is_none()
+                && !reference.is_empty()
+                && d.convention.reference.trim() == reference
+            {
+                same_ref = Some(short(&e.path));
+            }
+            if same_siret.is_none() && same_siret_as(&d.association.siret) {
+                same_siret = Some(short(&e.path));
+            }
         }
     }
     if let Some(other) = same_ref {

@@ -201,3 +201,54 @@ fn a_merge_refuses_two_different_copies_of_one_convention() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("écrivez `i/n`, avec 1 ≤ i ≤ n"), "{stderr}");
 }
+
+/// A build reads each association file when its convention's turn comes and
+/// keeps none (memory stays flat), yet still tells that a file copies the
+/// reference and the SIRET of an earlier one, as `charta check` does, and
+/// reads each file as it is when its turn comes.
+#[test]
+fn a_build_keeps_no_association_file_and_still_sees_copies() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let original = dir.join("associations/atelier-velo-thionvaux.json");
+    // Later in file order than its original: the warning is told on the copy.
+    std::fs::copy(&original, dir.join("associations/zz-copie-atelier.json")).unwrap();
+
+    let (lazy, _) = charta::load::load_programme_lazy(dir).expect("loads");
+    let ids = association_ids(dir);
+    assert_eq!(lazy.associations.len(), ids.len());
+    assert!(
+        lazy.associations
+            .iter()
+            .all(|e| e.text.is_empty() && e.data.is_none()),
+        "a programme loaded for a build keeps no file"
+    );
+    let e = lazy.entry(&lazy.associations[0]);
+    assert!(e.data.is_some(), "{:?}", e.diagnostics);
+
+    let copy_warnings = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.contains("PRG-010") || l.contains("PRG-011"))
+            .map(|l| l.trim().to_string())
+            .collect()
+    };
+    let (_, _, checked) = charta(&["check", dir.to_str().unwrap()]);
+    let r = charta_build(dir, &["--format", "md"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (from_check, from_build) = (copy_warnings(&checked), copy_warnings(&r.stderr));
+    assert_eq!(from_check.len(), 2, "{checked}");
+    assert_eq!(from_build, from_check, "{}", r.stderr);
+    for (code, text) in [
+        (
+            "PRG-010",
+            "est aussi employée par associations/atelier-velo-thionvaux.json",
+        ),
+        (
+            "PRG-011",
+            "est aussi celui de associations/atelier-velo-thionvaux.json",
+        ),
+    ] {
+        assert!(r.stderr.contains(text), "{code}: {}", r.stderr);
+    }
+    assert_eq!(r.with("rendered"), ids, "{}", r.stderr);
+}
