@@ -259,18 +259,25 @@ fn load_programme_with(
     let library = load_library(Some(root), &mut diags);
     let dir = root.join("associations");
     let (associations, index) = if lazy {
+        use rayon::prelude::*;
+        let paths = association_paths(&dir, &mut diags);
+        // Read in parallel, a few at a time, each dropped once indexed.
         let mut index = CrossIndex::default();
-        let stubs = association_paths(&dir, &mut diags)
+        for chunk in paths.chunks(256) {
+            let read: Vec<AssociationEntry> = chunk
+                .par_iter()
+                .map(|(id, path)| load_association(id, path))
+                .collect();
+            read.iter().for_each(|e| index.add(e));
+        }
+        let stubs = paths
             .into_iter()
-            .map(|(id, path)| {
-                index.add(&load_association(&id, &path));
-                AssociationEntry {
-                    id,
-                    path,
-                    text: String::new(),
-                    data: None,
-                    diagnostics: Vec::new(),
-                }
+            .map(|(id, path)| AssociationEntry {
+                id,
+                path,
+                text: String::new(),
+                data: None,
+                diagnostics: Vec::new(),
             })
             .collect();
         (stubs, Some(index))
