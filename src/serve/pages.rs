@@ -232,16 +232,28 @@ fn kind_word(k: ChangeKind) -> &'static str {
 }
 
 /// « Since the last build » (the `OUT/<id>.md` it wrote vs the text the data
-/// gives now); for a signed convention that file is the signed version, which
-/// a build never replaces, so the same comparison is « since the signed version ».
+/// gives now). For a signed convention, « since the text in force »: the
+/// programme's archive of signed acts (`signed/<id>/`, the text as amended by
+/// the last signed avenant), which no build and no `rm -rf OUT` touches; the
+/// signed `OUT/<id>.md` when nothing is archived yet.
 fn changes_html(state: &State, id: &str, signed: bool, now: Option<&String>) -> String {
-    let since = if signed {
-        "depuis la version signée"
-    } else {
-        "depuis la dernière génération"
+    let archive = signed
+        .then(|| crate::signed::Archive::open(&state.root(), id))
+        .flatten();
+    let in_force = archive.as_ref().and_then(|a| a.text_in_force());
+    let since = match (
+        signed,
+        archive.as_ref().and_then(|a| a.avenants().last().copied()),
+    ) {
+        (true, Some(k)) if in_force.is_some() => {
+            format!("depuis le texte en vigueur (après l'avenant n\u{a0}{k})")
+        }
+        (true, _) => "depuis la version signée".to_string(),
+        (false, _) => "depuis la dernière génération".to_string(),
     };
     let mut b = format!("<h2>Modifications {since}</h2>");
-    let old = std::fs::read_to_string(state.out.join(crate::out::file_name(id, "md"))).ok();
+    let old = in_force
+        .or_else(|| std::fs::read_to_string(state.out.join(crate::out::file_name(id, "md"))).ok());
     let (Some(old), Some(now)) = (old, now) else {
         b.push_str(if now.is_none() {
             "<p>Le texte actuel ne peut pas être produit : corrigez d'abord les erreurs des données.</p>"

@@ -562,3 +562,34 @@ fn limits_on_request_sizes() {
     let long = format!("/convention/{}", "a".repeat(3000));
     assert_eq!(desk.get(&long).status, 414);
 }
+
+/// A signed convention's changes are shown against its text in force, read
+/// from the programme's archive of signed acts, not against whatever
+/// `OUT/<id>.md` holds (here a stray file).
+#[test]
+fn a_signed_convention_is_compared_with_its_archived_text() {
+    let tmp = example_copy();
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(
+        out.join(format!("{SIGNED_ID}.md")),
+        "# Un autre texte\n\nRien de signé ici.\n",
+    )
+    .unwrap();
+    let desk = Desk::start(tmp.path());
+    let page = desk.get(&format!("/convention/{SIGNED_ID}")).text();
+    assert!(
+        page.contains("Modifications depuis la version signée"),
+        "{page}"
+    );
+    let marked = |tag: &str, words: &str| {
+        page.split(&format!("<{tag}>"))
+            .skip(1)
+            .filter_map(|s| s.split(&format!("</{tag}>")).next())
+            .any(|s| s.contains(words))
+    };
+    // The draft avenant's change of the 2027 funding, against the signed amount.
+    assert!(marked("del", "quarante-cinq mille euros"), "{page}");
+    assert!(marked("ins", "quarante-huit mille euros"), "{page}");
+    assert!(!page.contains("Un autre texte"));
+}
