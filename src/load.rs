@@ -145,7 +145,8 @@ pub struct AssociationEntry {
     pub path: PathBuf,
     pub text: String,
     /// `None` when the file could not be parsed (its problems are in `diagnostics`).
-    pub data: Option<AssociationFile>,
+    /// Boxed: a build keeps one stub per association (see [`Programme::index`]).
+    pub data: Option<Box<AssociationFile>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -396,7 +397,7 @@ pub fn load_association(id: &str, path: &Path) -> AssociationEntry {
         }
     };
     let data = match parse_association(&text, path) {
-        Ok(d) => Some(d),
+        Ok(d) => Some(Box::new(d)),
         Err(d) => {
             diagnostics.push(d);
             None

@@ -868,17 +868,20 @@ pub fn summary(
     out: &std::path::Path,
     outcomes: &[(String, crate::out::Status)],
 ) -> Vec<String> {
-    let Some(manifest) = crate::out::Manifest::read(out) else {
+    // The manifest as stored (shared inputs once), each entry expanded only
+    // when its convention was rendered: a summary of 10,000 conventions
+    // holds one entry at a time.
+    let Ok(store) = crate::manifest::Store::read(out) else {
         return Vec::new();
     };
     let mut lines = Vec::new();
-    for e in &manifest.conventions {
-        let rendered = outcomes
-            .iter()
-            .any(|(id, s)| id == &e.id && *s == crate::out::Status::Rendered);
-        if !rendered {
+    for (id, _) in outcomes
+        .iter()
+        .filter(|(_, s)| *s == crate::out::Status::Rendered)
+    {
+        let Some(e) = store.get(id).filter(|e| !e.avenants.is_empty()) else {
             continue;
-        }
+        };
         let loaded = prog
             .associations
             .iter()

@@ -20,7 +20,7 @@ pub fn associations(prog: &Programme) -> Result<Vec<(String, AssociationFile)>, 
     let mut out = Vec::new();
     for e in &prog.associations {
         match &e.data {
-            Some(d) => out.push((e.id.clone(), d.clone())),
+            Some(d) => out.push((e.id.clone(), AssociationFile::clone(d))),
             None => {
                 errors.push(
                     Diagnostic::error(format!(

@@ -527,7 +527,7 @@ pub fn load_one(
         // without its dashboard this file cannot be judged.
         return (None, Vec::new());
     }
-    validate(path, &text, year, id, entry.and_then(|a| a.data.as_ref()))
+    validate(path, &text, year, id, entry.and_then(|a| a.data.as_deref()))
 }
 
 /// The rules on `[review]` of `charta.toml`.

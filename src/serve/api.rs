@@ -131,7 +131,7 @@ fn check_data(state: &State, id: &str, data: &Value) -> Option<Vec<Diagnostic>> 
             id: id.to_string(),
             path,
             text,
-            data: parsed,
+            data: parsed.map(Box::new),
             diagnostics,
         };
         Some(crate::check::check_one(prog, &state.engine, &entry))

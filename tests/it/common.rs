@@ -23,7 +23,7 @@ pub fn data(prog: &Programme, id: &str) -> AssociationFile {
     prog.associations
         .iter()
         .find(|a| a.id == id)
-        .and_then(|a| a.data.clone())
+        .and_then(|a| a.data.as_deref().cloned())
         .unwrap_or_else(|| panic!("no association {id}"))
 }
 

@@ -37,7 +37,7 @@ fn check(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> Vec<Dia
     let entry = AssociationEntry {
         id: id.to_string(),
         path: PathBuf::from(format!("associations/{id}.json")),
-        data: Some(parse(&v)),
+        data: Some(Box::new(parse(&v))),
         text,
         diagnostics: Vec::new(),
     };
