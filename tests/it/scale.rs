@@ -153,35 +153,26 @@ fn a_merge_refuses_two_different_copies_of_one_convention() {
     let dir = tmp.path();
     let (a, b) = (dir.join("a"), dir.join("b"));
     let only = "recyclerie-vaudrecourt";
-    let r = charta_build(
-        dir,
-        &[
-            "--only",
-            only,
-            "--format",
-            "md",
-            "--out",
-            a.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let build_into = |out: &Path| {
+        let r = charta_build(
+            dir,
+            &[
+                "--only",
+                only,
+                "--format",
+                "md",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    };
+    build_into(&a);
     edit_json(&dir.join(format!("associations/{only}.json")), |v| {
         v["project"]["title"] = serde_json::json!("Un autre projet");
     });
-    let r = charta_build(
-        dir,
-        &[
-            "--only",
-            only,
-            "--format",
-            "md",
-            "--out",
-            b.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    build_into(&b);
     let dest = dir.join("dest");
     let (code, _, stderr) = charta(&[
         "manifest",
