@@ -176,7 +176,7 @@ fn association(rng: &mut Rng, n: usize) -> Value {
             "rna": format!("W55{:07}", rng.below(9_999_999)),
             "siret": siret(rng),
             "address": {"street": format!("{} rue de la République", 1 + rng.below(120)), "postcode": "55100", "city": place},
-            "representative": {"civility": if rng.below(2) == 0 { "Mme" } else { "M." }, "name": format!("Camille Exemple {n}"), "role": "présidence"},
+            "representative": representative(rng, n),
             "bank": {"iban": iban(rng), "bic": "AGRIFRPP"},
             "cer_signed_on": "2025-11-03",
             "other_public_subsidies": others
@@ -204,6 +204,16 @@ fn association(rng: &mut Rng, n: usize) -> Value {
         },
         "dashboard": {"objectives": objectives}
     })
+}
+
+/// The association's representative: « représentée par la présidente, Mme … ».
+fn representative(rng: &mut Rng, n: usize) -> serde_json::Value {
+    let (civility, role) = if rng.below(2) == 0 {
+        ("Mme", "présidente")
+    } else {
+        ("M.", "président")
+    };
+    json!({"civility": civility, "name": format!("Camille Exemple {n}"), "role": role})
 }
 
 /// Signs the convention; with `amend`, changes it for the next cycle and adds
