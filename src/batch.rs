@@ -230,12 +230,9 @@ pub fn build(
     store.programme = prog.file.programme.name.clone();
     let journal = Journal::create(&opts.out, &store.charta, &store.programme)
         .map_err(|e| manifest_unwritable(e, opts.out.join(JOURNAL)))?;
-    let state = Mutex::new(Progressive {
-        store,
-        journal,
-        flush_error: None,
-    });
-    let results: Mutex<Vec<JobResult>> = Mutex::new(Vec::with_capacity(jobs.len()));
+    // The store is read by the workers (each job's previous entry) and
+    // written by the collector only (see [`collect`]).
+    let store = Mutex::new(store);
     // One long-lived job per thread of a dedicated rayon pool, each taking the
     // next convention from a shared counter. Conventions are never rayon jobs:
     // an outer `par_iter` would let a thread that waits inside Typst (which uses
@@ -246,7 +243,7 @@ pub fn build(
     // the only ones competing for the cores (about 5 % faster than plain
     // threads handing that work to rayon's global pool).
     let next = AtomicUsize::new(0);
-    let worker = || {
+    let worker = |finished: &std::sync::mpsc::Sender<JobResult>| {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(&stub) = jobs.get(i) else { break };
@@ -254,30 +251,16 @@ pub fn build(
             // dropped when the convention is done.
             let loaded = prog.entry(stub);
             let entry: &AssociationEntry = &loaded;
-            let previous = state
+            let previous = store
                 .lock()
                 .expect("no panic while holding the lock")
-                .store
                 .get(&entry.id);
             let job = &Job { entry, previous };
-            let mut r =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_job(&ctx, job)))
-                    .unwrap_or_else(|panic| panicked(job, panic.as_ref()));
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_job(&ctx, job)))
+                .unwrap_or_else(|panic| panicked(job, panic.as_ref()));
             progress.done(&job.entry.id, r.status);
-            {
-                let mut st = state.lock().expect("no panic while holding the lock");
-                if let Some(e) = r.entry.take() {
-                    let changed = st.store.insert(e.clone());
-                    if changed && let Err(err) = st.journal.record(&e) {
-                        st.flush_error
-                            .get_or_insert(manifest_unwritable(err, opts.out.join(JOURNAL)));
-                    }
-                }
-            }
-            results
-                .lock()
-                .expect("no panic while holding the lock")
-                .push(r);
+            // The collector outlives every worker: a send cannot fail.
+            let _ = finished.send(r);
         }
     };
     // As many threads as `--jobs`, even with fewer conventions: a thread that
@@ -297,21 +280,40 @@ pub fn build(
             ))
             .code("GEN-003")
         })?;
-    // Runs `worker` once on each thread of the pool; a panic is raised again here.
-    pool.broadcast(|_| worker());
-    let mut results = results.into_inner().expect("workers finished");
-    results.sort_by(|a, b| a.id.cmp(&b.id));
-    for r in results {
+    let collected = std::thread::scope(|scope| {
+        let (finished, received) = std::sync::mpsc::channel::<JobResult>();
+        let collector = std::thread::Builder::new()
+            .name("charta-manifest".into())
+            .spawn_scoped(scope, || {
+                collect(received, &store, journal, opts, jobs.len())
+            })
+            .map_err(|e| {
+                Diagnostic::error(tr!(
+                    "impossible de lancer les fils de calcul\u{a0}: {e}",
+                    "cannot start the worker threads: {e}"
+                ))
+                .code("GEN-003")
+            })?;
+        // Runs `worker` once on each thread of the pool; a panic is raised again here.
+        pool.broadcast(|_| worker(&finished));
+        drop(finished);
+        Ok(collector
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })?;
+    let (mut outcomes, flush_error) = collected;
+    outcomes.sort_by(|a, b| a.id.cmp(&b.id));
+    for r in outcomes {
         report.outcomes.push((r.id, r.status));
         report.diagnostics.extend(r.diagnostics);
         report.internal_errors += usize::from(r.internal);
     }
-    let st = state.into_inner().expect("workers finished");
-    if let Some(d) = st.flush_error {
+    if let Some(d) = flush_error {
         return Err(d);
     }
-    drop(st.journal);
-    st.store
+    store
+        .into_inner()
+        .expect("workers finished")
         .write(&opts.out)
         .map_err(|e| manifest_unwritable(e, opts.out.join(MANIFEST)))?;
     report.elapsed = started.elapsed();
@@ -381,10 +383,52 @@ fn orphan_warning(out: &Path, e: &Entry) -> Option<Diagnostic> {
     )
 }
 
-struct Progressive {
-    store: Store,
-    journal: Journal,
-    flush_error: Option<Diagnostic>,
+/// The collector: records each finished convention in the journal and the
+/// store, and keeps what the report needs, until every worker is done.
+///
+/// It runs on a thread of its own so that everything kept until the end of
+/// the build (the store's entries, the outcomes) is allocated here and not
+/// among a worker's short-lived data: mimalloc gives each thread its own
+/// pages, and one long-lived entry left on a page of a worker's would keep
+/// that page resident after Typst freed the rest of it. Outcomes are copied
+/// for the same reason. Returns the outcomes and the first journal write error.
+fn collect(
+    received: std::sync::mpsc::Receiver<JobResult>,
+    store: &Mutex<Store>,
+    mut journal: Journal,
+    opts: &BuildOptions,
+    expected: usize,
+) -> (Vec<Outcome>, Option<Diagnostic>) {
+    let mut outcomes = Vec::with_capacity(expected);
+    let mut flush_error = None;
+    for r in received {
+        if let Some(e) = r.entry {
+            // The store keeps its own copy, made here.
+            let changed = store
+                .lock()
+                .expect("no panic while holding the lock")
+                .insert(e.clone());
+            if changed && let Err(err) = journal.record(&e) {
+                flush_error.get_or_insert(manifest_unwritable(err, opts.out.join(JOURNAL)));
+            }
+        }
+        outcomes.push(Outcome {
+            id: r.id.as_str().to_owned(),
+            status: r.status,
+            diagnostics: r.diagnostics.to_vec(),
+            internal: r.internal,
+        });
+    }
+    drop(journal);
+    (outcomes, flush_error)
+}
+
+/// What the report keeps of a finished convention.
+struct Outcome {
+    id: String,
+    status: Status,
+    diagnostics: Vec<Diagnostic>,
+    internal: bool,
 }
 
 struct JobContext<'a> {
