@@ -231,23 +231,6 @@ pub enum ReadError {
     Invalid(String),
 }
 
-/// The header and tables of a format-2 manifest (the entries are read apart).
-#[derive(Deserialize)]
-struct Disk {
-    #[serde(default)]
-    format: u32,
-    #[serde(default)]
-    charta: String,
-    #[serde(default)]
-    programme: String,
-    #[serde(default)]
-    clauses: Vec<ClauseInput>,
-    #[serde(default)]
-    inputs: Vec<Head>,
-    #[serde(default)]
-    conventions: Vec<Value>,
-}
-
 impl Store {
     pub fn new(charta: &str, programme: &str) -> Store {
         Store {
@@ -276,34 +259,18 @@ impl Store {
     }
 
     /// A manifest's text, format 1 or 2.
+    ///
+    /// Read entry by entry ([`Reader`]): a manifest of 10,000 conventions is
+    /// never held whole as JSON values (tens of MB), only one entry at a time.
     pub fn parse(bytes: &[u8]) -> Result<Store, String> {
-        let disk: Disk = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-        let mut store = Store::new(&disk.charta, &disk.programme);
-        if disk.format < 2 {
-            // Format 1: whole entries, each with its clauses.
-            for v in disk.conventions {
-                let e: Entry = serde_json::from_value(v).map_err(|e| e.to_string())?;
-                store.insert(e);
-            }
-            return Ok(store);
-        }
-        if disk.format > FORMAT {
-            return Err(format!(
-                "manifeste au format {}, plus récent que celui de cette version de charta ({FORMAT})",
-                disk.format
-            ));
-        }
-        for c in disk.clauses {
-            store.tables.push_clause(c);
-        }
-        for h in disk.inputs {
-            store.tables.push_head(h)?;
-        }
-        for v in disk.conventions {
-            let e = entry_from_json(v, &store.tables)?;
-            store.insert(e);
-        }
-        Ok(store)
+        use serde::de::DeserializeSeed;
+        let mut reader = Reader::default();
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        (&mut reader)
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+            .map_err(|e| e.to_string())?;
+        reader.finish()
     }
 
     /// Applies the complete lines of `OUT/manifest.journal`, if any. A line
@@ -486,6 +453,137 @@ fn js<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).expect("serialises")
 }
 
+/// Reads a manifest's text into a [`Store`] as it goes: header, tables,
+/// then each entry of `conventions`, inserted as soon as it is read.
+///
+/// Charta writes `format`, `clauses` and `inputs` before `conventions`; a
+/// manifest in another order (edited by hand, or format 1, which has no
+/// `format`) has its entries kept as compact text until the end.
+#[derive(Default)]
+struct Reader {
+    store: Store,
+    format: Option<u32>,
+    /// Entries read before what they need (the format, the tables).
+    pending: Vec<Box<str>>,
+    /// `inputs` seen (a format-2 entry refers to it).
+    heads_read: bool,
+}
+
+impl Reader {
+    fn ready(&self) -> bool {
+        matches!(self.format, Some(f) if f >= 2) && self.heads_read
+    }
+
+    fn take(&mut self, v: Value) -> Result<(), String> {
+        let e = if self.format.unwrap_or(1) < 2 {
+            // Format 1: whole entries, each with its clauses.
+            serde_json::from_value(v).map_err(|e| e.to_string())?
+        } else {
+            entry_from_json(v, &self.store.tables)?
+        };
+        self.store.insert(e);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Store, String> {
+        let format = self.format.unwrap_or(1);
+        if format > FORMAT {
+            return Err(newer_format(format));
+        }
+        self.format = Some(format);
+        for text in std::mem::take(&mut self.pending) {
+            let v = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+            self.take(v)?;
+        }
+        Ok(self.store)
+    }
+}
+
+fn newer_format(format: u32) -> String {
+    format!(
+        "manifeste au format {format}, plus récent que celui de cette version de charta ({FORMAT})"
+    )
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for &mut Reader {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for &mut Reader {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("un manifeste (objet JSON)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => {
+                    let format: u32 = map.next_value()?;
+                    if format > FORMAT {
+                        return Err(A::Error::custom(newer_format(format)));
+                    }
+                    self.format = Some(format);
+                }
+                "charta" => self.store.charta = map.next_value()?,
+                "programme" => self.store.programme = map.next_value()?,
+                "clauses" => {
+                    for c in map.next_value::<Vec<ClauseInput>>()? {
+                        self.store.tables.push_clause(c);
+                    }
+                }
+                "inputs" => {
+                    for h in map.next_value::<Vec<Head>>()? {
+                        self.store.tables.push_head(h).map_err(A::Error::custom)?;
+                    }
+                    self.heads_read = true;
+                }
+                "conventions" => map.next_value_seed(Conventions(&mut *self))?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `conventions` array, one entry at a time.
+struct Conventions<'r>(&'r mut Reader);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Conventions<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Conventions<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("la liste des conventions")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(v) = seq.next_element::<Value>()? {
+            if self.0.ready() {
+                self.0.take(v).map_err(serde::de::Error::custom)?;
+            } else {
+                self.0.pending.push(v.to_string().into_boxed_str());
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The journal of a build: appends one line per finished convention.
 pub struct Journal {
     file: std::fs::File,
@@ -654,6 +752,36 @@ mod tests {
             Store::parse(b"{\"format\": 3}")
                 .unwrap_err()
                 .contains("plus récent")
+        );
+    }
+
+    #[test]
+    fn a_manifest_in_any_key_order_reads_the_same() {
+        let mut s = Store::new("0.1.0", "Programme");
+        for e in sample() {
+            s.insert(e);
+        }
+        let v: Value = serde_json::from_slice(&s.to_bytes()).unwrap();
+        // `conventions` first: its entries wait for the format and the tables.
+        let Value::Object(m) = v else { panic!() };
+        let mut keys: Vec<&String> = m.keys().collect();
+        keys.sort_by_key(|k| *k != "conventions");
+        assert_eq!(keys[0], "conventions");
+        let body: Vec<String> = keys.iter().map(|k| format!("{:?}: {}", k, m[*k])).collect();
+        let reordered = format!("{{{}}}", body.join(", "));
+        let back = Store::parse(reordered.as_bytes()).unwrap();
+        assert_eq!(back.to_manifest().conventions, sample());
+        assert_eq!(back.to_bytes(), s.to_bytes());
+        // A broken entry is named with its place in the file.
+        let broken = String::from_utf8(s.to_bytes()).unwrap().replacen(
+            "\"shared\":",
+            "\"shared\": \"x\", \"y\":",
+            1,
+        );
+        let err = Store::parse(broken.as_bytes()).unwrap_err();
+        assert!(
+            err.contains("inputs.shared") && err.contains("line"),
+            "{err}"
         );
     }
 
