@@ -4,17 +4,72 @@
 //! convention, CPU time, peak memory and manifest size; then builds it again
 //! (nothing to do: the incremental check alone).
 //!
-//! `cargo run --release --example scale_bench -- 1000 10000 [--jobs 2] [--keep DIR]`
+//! `cargo run --release --example scale_bench -- 1000 10000 [--jobs 2] [--keep DIR] [--live]`
+//!
+//! The no-op rebuild's peak memory is printed too; `--live` adds the peak of
+//! the bytes in use (counted by the allocator, a little slower), beside the
+//! resident set that the allocator holds.
 //!
 //! The programmes go to a temporary folder (or DIR with `--keep`, reused when
 //! already generated). Figures of a dev build are not those of a release one.
 
+use std::alloc::{GlobalAlloc, Layout};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::time::Instant;
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: Counting = Counting;
+
+/// mimalloc, as in `charta`, counting the bytes in use when `--live` asks
+/// for it (otherwise one relaxed load per call): the peak of live data,
+/// beside the peak resident set, tells what a build keeps from what the
+/// allocator keeps.
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK_LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { mimalloc::MiMalloc.alloc(layout) };
+        if COUNTING.load(Relaxed) && !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK_LIVE.fetch_max(now, Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        if COUNTING.load(Relaxed) {
+            LIVE.fetch_sub(layout.size(), Relaxed);
+        }
+        unsafe { mimalloc::MiMalloc.dealloc(p, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) };
+        if COUNTING.load(Relaxed) && !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK_LIVE.fetch_max(now, Relaxed);
+        }
+        p
+    }
+    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let q = unsafe { mimalloc::MiMalloc.realloc(p, layout, new_size) };
+        if COUNTING.load(Relaxed) && !q.is_null() {
+            if new_size >= layout.size() {
+                let now =
+                    LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
+                PEAK_LIVE.fetch_max(now, Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Relaxed);
+            }
+        }
+        q
+    }
+}
 
 #[path = "gen_programme.rs"]
 #[allow(dead_code)]
@@ -43,7 +98,8 @@ fn cpu_seconds() -> (f64, f64) {
 }
 
 /// The child: one build of PROG into PROG/out, figures on stdout as one line.
-fn child(prog: &Path, jobs: usize) {
+fn child(prog: &Path, jobs: usize, live: bool) {
+    COUNTING.store(live, Relaxed);
     let started = Instant::now();
     let (p, _) = charta::load::load_programme_lazy(prog).expect("programme loads");
     let mut opts = charta::batch::BuildOptions::new(prog.join("out"));
@@ -55,25 +111,32 @@ fn child(prog: &Path, jobs: usize) {
     let unchanged = r.count(charta::batch::Status::Unchanged);
     let failed = r.count(charta::batch::Status::Failed) + r.count(charta::batch::Status::Refused);
     println!(
-        "{wall} {user} {sys} {} {rendered} {unchanged} {failed}",
-        peak_kib()
+        "{wall} {user} {sys} {} {rendered} {unchanged} {failed} {}",
+        peak_kib(),
+        PEAK_LIVE.load(Relaxed) / 1024
     );
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
-        child(Path::new(&args[1]), args[2].parse().expect("jobs"));
+        child(
+            Path::new(&args[1]),
+            args[2].parse().expect("jobs"),
+            args.get(3).is_some_and(|a| a == "live"),
+        );
         return;
     }
     let mut sizes = Vec::new();
     let mut jobs = 2;
     let mut keep: Option<PathBuf> = None;
+    let mut live = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--jobs" => jobs = it.next().and_then(|s| s.parse().ok()).expect("--jobs N"),
             "--keep" => keep = it.next().map(PathBuf::from),
+            "--live" => live = true,
             n => sizes.push(n.parse::<usize>().expect("N is a number")),
         }
     }
@@ -84,8 +147,21 @@ fn main() {
     let root = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf());
     let exe = std::env::current_exe().expect("own path");
     println!(
-        "{:>7} {:>9} {:>9} {:>14} {:>10} {:>12} {:>10}  {:>11}",
-        "N", "wall s", "ms/conv", "CPU user+sys", "peak MiB", "manifest", "B/conv", "no-op ms/c"
+        "{:>7} {:>9} {:>9} {:>14} {:>10} {:>12} {:>10}  {:>11} {:>10}{}",
+        "N",
+        "wall s",
+        "ms/conv",
+        "CPU user+sys",
+        "peak MiB",
+        "manifest",
+        "B/conv",
+        "no-op ms/c",
+        "no-op MiB",
+        if live {
+            "  live MiB (build, no-op)"
+        } else {
+            ""
+        }
     );
     for n in sizes {
         let dir = root.join(format!("prog-{n}"));
@@ -96,6 +172,7 @@ fn main() {
         let run = || {
             let out = Command::new(&exe)
                 .args(["--child", dir.to_str().expect("utf-8"), &jobs.to_string()])
+                .args(live.then_some("live"))
                 .output()
                 .expect("child runs");
             assert!(
@@ -120,13 +197,19 @@ fn main() {
         let again = run();
         assert_eq!(again[5] as usize, n, "nothing to redo");
         println!(
-            "{n:>7} {wall:>9.1} {:>9.1} {:>14} {:>10.0} {:>12} {:>10}  {:>11.2}",
+            "{n:>7} {wall:>9.1} {:>9.1} {:>14} {:>10.0} {:>12} {:>10}  {:>11.2} {:>10.0}{}",
             wall * 1000.0 / n as f64,
             format!("{user:.0} + {sys:.0} s"),
             peak / 1024.0,
             format!("{:.1} MB", manifest as f64 / 1e6),
             manifest / n as u64,
             again[0] * 1000.0 / n as f64,
+            again[3] / 1024.0,
+            if live {
+                format!("  {:.0}, {:.0}", first[7] / 1024.0, again[7] / 1024.0)
+            } else {
+                String::new()
+            }
         );
     }
     if keep.is_none() {
