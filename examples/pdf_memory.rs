@@ -1,11 +1,13 @@
 //! Memory probe (not a test): typesets N conventions of a programme (cycling
 //! over its associations) in one thread and prints the resident set size every
-//! 20 documents. `cargo run --example pdf_memory -- N [PROG]`
+//! 20 documents, with the bytes in use. `cargo run --example pdf_memory -- N [PROG]`
 
 use std::path::Path;
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[path = "support/counting.rs"]
+mod counting;
+use counting::{COUNTING, LIVE};
+use std::sync::atomic::Ordering::Relaxed;
 
 fn rss_mib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -37,6 +39,7 @@ fn main() {
     let (prog, _) = charta::load::load_programme(&dir).expect("example loads");
     let (engine, _) = charta::render::Engine::new(&prog.library);
     let pdf = charta::pdf::PdfEngine::new(None);
+    COUNTING.store(true, Relaxed);
     for i in 1..=n {
         let a = &prog.associations[(i - 1) % prog.associations.len()];
         let r = engine
@@ -44,7 +47,11 @@ fn main() {
             .expect("renders");
         pdf.render(&r.markdown, &r.pdf_meta).expect("typesets");
         if i % 20 == 0 {
-            println!("{i} documents: {} MiB", rss_mib());
+            println!(
+                "{i} documents: {} MiB resident, {:.1} MiB in use",
+                rss_mib(),
+                LIVE.load(Relaxed) as f64 / 1048576.0
+            );
         }
     }
 }

@@ -13,63 +13,14 @@
 //! The programmes go to a temporary folder (or DIR with `--keep`, reused when
 //! already generated). Figures of a dev build are not those of a release one.
 
-use std::alloc::{GlobalAlloc, Layout};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::time::Instant;
 
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// mimalloc, as in `charta`, counting the bytes in use when `--live` asks
-/// for it (otherwise one relaxed load per call): the peak of live data,
-/// beside the peak resident set, tells what a build keeps from what the
-/// allocator keeps.
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK_LIVE: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { mimalloc::MiMalloc.alloc(layout) };
-        if COUNTING.load(Relaxed) && !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-            PEAK_LIVE.fetch_max(now, Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        if COUNTING.load(Relaxed) {
-            LIVE.fetch_sub(layout.size(), Relaxed);
-        }
-        unsafe { mimalloc::MiMalloc.dealloc(p, layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) };
-        if COUNTING.load(Relaxed) && !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-            PEAK_LIVE.fetch_max(now, Relaxed);
-        }
-        p
-    }
-    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let q = unsafe { mimalloc::MiMalloc.realloc(p, layout, new_size) };
-        if COUNTING.load(Relaxed) && !q.is_null() {
-            if new_size >= layout.size() {
-                let now =
-                    LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
-                PEAK_LIVE.fetch_max(now, Relaxed);
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Relaxed);
-            }
-        }
-        q
-    }
-}
+#[path = "support/counting.rs"]
+mod counting;
+use counting::{COUNTING, PEAK_LIVE};
 
 #[path = "gen_programme.rs"]
 #[allow(dead_code)]
@@ -101,6 +52,23 @@ fn cpu_seconds() -> (f64, f64) {
 fn child(prog: &Path, jobs: usize, live: bool) {
     COUNTING.store(live, Relaxed);
     let started = Instant::now();
+    if live && std::env::var_os("CHARTA_BENCH_SAMPLE").is_some() {
+        // Bytes in use every second, on stderr (a probe for the curious:
+        // `scale_bench --child PROG 2 live 2> samples`).
+        let out = prog.join("out");
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                let done = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+                eprintln!(
+                    "sample {:.0} s {} files {:.1} MiB",
+                    started.elapsed().as_secs_f64(),
+                    done,
+                    counting::LIVE.load(Relaxed) as f64 / 1048576.0
+                );
+            }
+        });
+    }
     let (p, _) = charta::load::load_programme_lazy(prog).expect("programme loads");
     let mut opts = charta::batch::BuildOptions::new(prog.join("out"));
     opts.jobs = jobs;

@@ -388,9 +388,9 @@ fn orphan_warning(out: &Path, e: &Entry) -> Option<Diagnostic> {
 ///
 /// It runs on a thread of its own so that everything kept until the end of
 /// the build (the store's entries, the outcomes) is allocated here and not
-/// among a worker's short-lived data: mimalloc gives each thread its own
-/// pages, and one long-lived entry left on a page of a worker's would keep
-/// that page resident after Typst freed the rest of it. Outcomes are copied
+/// among a worker's short-lived data: the allocator serves each thread from
+/// its own arena or cache, and one long-lived entry left on a page of a
+/// worker's would keep that page resident after Typst freed the rest of it. Outcomes are copied
 /// for the same reason. Returns the outcomes and the first journal write error.
 fn collect(
     received: std::sync::mpsc::Receiver<JobResult>,

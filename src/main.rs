@@ -47,9 +47,11 @@ fn t<'a>(fr: &'a str, en: &'a str) -> &'a str {
     lang().pick(fr, en)
 }
 
-// Typst frees much memory across threads; glibc's malloc keeps it, mimalloc gives it back.
+// A batch allocates and frees much memory on two threads: glibc's malloc keeps
+// it; jemalloc gives it back and keeps the resident set flat over thousands of
+// conventions (mimalloc, used before, drifted up: README « At scale »).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
