@@ -1,6 +1,7 @@
 //! Memory probe (not a test): typesets N conventions of a programme (cycling
-//! over its associations) in one thread and prints the resident set size every
-//! 20 documents, with the bytes in use. `cargo run --example pdf_memory -- N [PROG]`
+//! over its associations) in one thread or more and prints the resident set size every
+//! 20 documents, with the bytes in use.
+//! `cargo run --example pdf_memory -- N [PROG] [THREADS]`
 
 use std::path::Path;
 
@@ -39,19 +40,36 @@ fn main() {
     let (prog, _) = charta::load::load_programme(&dir).expect("example loads");
     let (engine, _) = charta::render::Engine::new(&prog.library);
     let pdf = charta::pdf::PdfEngine::new(None);
+    // Threads (third argument, default 1) take documents in turn, as the
+    // batch's workers do, but with nothing else of the batch.
+    let threads: usize = std::env::args()
+        .nth(3)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let next = std::sync::atomic::AtomicUsize::new(1);
     COUNTING.store(true, Relaxed);
-    for i in 1..=n {
-        let a = &prog.associations[(i - 1) % prog.associations.len()];
-        let r = engine
-            .render(&prog.file, &a.id, a.data.as_ref().unwrap(), &a.path)
-            .expect("renders");
-        pdf.render(&r.markdown, &r.pdf_meta).expect("typesets");
-        if i % 20 == 0 {
-            println!(
-                "{i} documents: {} MiB resident, {:.1} MiB in use",
-                rss_mib(),
-                LIVE.load(Relaxed) as f64 / 1048576.0
-            );
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Relaxed);
+                    if i > n {
+                        break;
+                    }
+                    let a = &prog.associations[(i - 1) % prog.associations.len()];
+                    let r = engine
+                        .render(&prog.file, &a.id, a.data.as_ref().unwrap(), &a.path)
+                        .expect("renders");
+                    pdf.render(&r.markdown, &r.pdf_meta).expect("typesets");
+                    if i % 20 == 0 {
+                        println!(
+                            "{i} documents: {} MiB resident, {:.1} MiB in use",
+                            rss_mib(),
+                            LIVE.load(Relaxed) as f64 / 1048576.0
+                        );
+                    }
+                }
+            });
         }
-    }
+    });
 }

@@ -48,8 +48,8 @@ fn t<'a>(fr: &'a str, en: &'a str) -> &'a str {
 }
 
 // A batch allocates and frees much memory on two threads: glibc's malloc keeps
-// it; jemalloc gives it back and keeps the resident set flat over thousands of
-// conventions (mimalloc, used before, drifted up: README « At scale »).
+// it; jemalloc gives it back, and its resident set does not drift up over
+// thousands of conventions (mimalloc 3, used before, did: README « At scale »).
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
