@@ -61,7 +61,7 @@ fn main() {
                         .render(&prog.file, &a.id, a.data.as_ref().unwrap(), &a.path)
                         .expect("renders");
                     pdf.render(&r.markdown, &r.pdf_meta).expect("typesets");
-                    if i % 20 == 0 {
+                    if i.is_multiple_of(20) {
                         println!(
                             "{i} documents: {} MiB resident, {:.1} MiB in use",
                             rss_mib(),
