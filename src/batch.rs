@@ -273,13 +273,7 @@ pub fn build(
         .stack_size(16 * 1024 * 1024)
         .thread_name(|n| format!("charta-{n}"))
         .build()
-        .map_err(|e| {
-            Diagnostic::error(tr!(
-                "impossible de lancer les fils de calcul\u{a0}: {e}",
-                "cannot start the worker threads: {e}"
-            ))
-            .code("GEN-003")
-        })?;
+        .map_err(threads_failed)?;
     let collected = std::thread::scope(|scope| {
         let (finished, received) = std::sync::mpsc::channel::<JobResult>();
         let collector = std::thread::Builder::new()
@@ -287,13 +281,7 @@ pub fn build(
             .spawn_scoped(scope, || {
                 collect(received, &store, journal, opts, jobs.len())
             })
-            .map_err(|e| {
-                Diagnostic::error(tr!(
-                    "impossible de lancer les fils de calcul\u{a0}: {e}",
-                    "cannot start the worker threads: {e}"
-                ))
-                .code("GEN-003")
-            })?;
+            .map_err(threads_failed)?;
         // Runs `worker` once on each thread of the pool; a panic is raised again here.
         pool.broadcast(|_| worker(&finished));
         drop(finished);
@@ -381,6 +369,15 @@ fn orphan_warning(out: &Path, e: &Entry) -> Option<Diagnostic> {
             )
         }),
     )
+}
+
+/// The worker threads or the collector could not be started.
+fn threads_failed(e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(tr!(
+        "impossible de lancer les fils de calcul\u{a0}: {e}",
+        "cannot start the worker threads: {e}"
+    ))
+    .code("GEN-003")
 }
 
 /// The collector: records each finished convention in the journal and the
