@@ -212,16 +212,78 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to a temporary file beside `path`, to be renamed to `path`
-/// (dropped, it is removed).
-pub fn stage_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+/// Writes what `fill` writes to `path` through a temporary file in the same
+/// folder and a rename, without holding the whole file in memory (the
+/// manifest of a large programme). `fill` gets a buffered writer, and calls
+/// its [`Staging::midway`] when about half the bytes are written.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut Staging) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut tmp = temp_beside(path)?;
+    let mut w = Staging {
+        w: std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut()),
+        name: path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
+        midway: false,
+    };
+    fill(&mut w)?;
+    if !w.midway {
+        w.midway()?;
+    }
+    w.flush()?;
+    drop(w);
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The buffered writer of [`write_atomic_with`].
+pub struct Staging<'a> {
+    w: std::io::BufWriter<&'a mut std::fs::File>,
+    /// The file name, for the failpoint.
+    name: String,
+    midway: bool,
+}
+
+impl Staging<'_> {
+    /// About half the bytes are written: they reach the temporary file, and
+    /// `CHARTA_FAILPOINT=fail:write:<file>` (a full disk), `panic:` or
+    /// `stall:` strikes here, as it does halfway through [`stage_atomic`].
+    pub fn midway(&mut self) -> std::io::Result<()> {
+        self.midway = true;
+        self.w.flush()?;
+        crate::failpoint::write(&self.name)
+    }
+}
+
+impl Write for Staging<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.w.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// An empty temporary file beside `path` (dropped, it is removed).
+fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(TMP_PREFIX);
     // Outputs are documents to share, not secrets: the usual 0644, not tempfile's 0600.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut tmp = builder.tempfile_in(dir)?;
+    builder.tempfile_in(dir)
+}
+
+/// Writes `bytes` to a temporary file beside `path`, to be renamed to `path`
+/// (dropped, it is removed).
+pub fn stage_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut tmp = temp_beside(path)?;
     let (first, second) = bytes.split_at(bytes.len() / 2);
     tmp.write_all(first)?;
     // `CHARTA_FAILPOINT=fail:write:<file>` (a full disk), `panic:` or `stall:`
