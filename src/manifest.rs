@@ -137,31 +137,21 @@ impl Tables {
     }
 }
 
-/// An entry without its shared inputs, as the store keeps it: its JSON (the
-/// entry with `inputs` emptied but for `data`), in the store's spill file or
-/// in memory, and the index of its shared inputs.
+/// An entry without its shared inputs (kept in memory and written to disk).
 ///
-/// A build of 10,000 conventions keeps every entry to its end; in memory,
-/// each took about 750 bytes (its JSON, its key, the map's nodes), 7 MiB
-/// that grew with the programme. In the spill file it takes a position.
+/// Kept as its JSON, one allocation of about 500 bytes, rather than as an
+/// `Entry` (a dozen small ones): a build of 10,000 conventions keeps every
+/// entry while Typst allocates and frees around them, and small long-lived
+/// allocations scattered among short-lived ones hold on to memory the
+/// allocator could otherwise reuse or give back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Slim {
-    text: Text,
+    /// The entry as JSON, its `inputs` emptied but for `data`.
+    json: Box<str>,
     head: u32,
 }
 
-/// Where a slim entry's JSON is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Text {
-    /// In the store's [`Spill`] file, `len` bytes from `at`.
-    Spilled { at: u64, len: u32 },
-    /// In memory (no spill file could be made, or a clone of the store).
-    Here(Box<str>),
-}
-
-/// The JSON of `entry` without its shared inputs (its `inputs` emptied but
-/// for `data`).
-fn slim_text(mut entry: Entry) -> String {
+fn slim(mut entry: Entry, head: u32) -> Slim {
     entry.inputs = Inputs {
         data: std::mem::take(&mut entry.inputs.data),
         programme: String::new(),
@@ -170,98 +160,24 @@ fn slim_text(mut entry: Entry) -> String {
         engine: String::new(),
         clauses: Vec::new(),
     };
-    serde_json::to_string(&entry).expect("entry serialises")
-}
-
-/// An unnamed temporary file (`tempfile::tempfile`: removed by the system
-/// when closed, even after a kill) where a [`Store`] appends its entries'
-/// JSON, written and read at a position: never in the output folder, and
-/// never read by anyone else.
-#[derive(Debug, Default)]
-struct Spill {
-    /// `None` until the first entry, or when no temporary file can be made.
-    file: Option<std::fs::File>,
-    /// Bytes written to `file`.
-    len: u64,
-    /// No temporary file could be made, or a write failed: the next entries
-    /// stay in memory.
-    failed: bool,
-}
-
-impl Spill {
-    /// Stores `text`, in the file if it can.
-    fn put(&mut self, text: String) -> Text {
-        if !self.failed && self.file.is_none() {
-            self.file = tempfile::tempfile().ok();
-            self.failed = self.file.is_none();
-        }
-        let (Some(file), false, Ok(len)) = (&self.file, self.failed, u32::try_from(text.len()))
-        else {
-            return Text::Here(text.into_boxed_str());
-        };
-        let at = self.len;
-        if write_at(file, text.as_bytes(), at).is_err() {
-            // A full temporary folder: this entry and the next stay in
-            // memory (those already in the file are still read from it).
-            self.failed = true;
-            return Text::Here(text.into_boxed_str());
-        }
-        self.len += u64::from(len);
-        Text::Spilled { at, len }
-    }
-
-    /// The JSON of `text`.
-    fn get<'a>(&self, text: &'a Text) -> std::borrow::Cow<'a, str> {
-        match text {
-            Text::Here(s) => std::borrow::Cow::Borrowed(s),
-            Text::Spilled { at, len } => {
-                let file = self.file.as_ref().expect("a spilled entry has its file");
-                let mut buf = vec![0; *len as usize];
-                read_at(file, &mut buf, *at).expect(
-                    "the store's own temporary file reads back (an I/O error of the system)",
-                );
-                std::borrow::Cow::Owned(
-                    String::from_utf8(buf).expect("the store wrote UTF-8 JSON there"),
-                )
-            }
-        }
+    let json = serde_json::to_string(&entry).expect("entry serialises");
+    Slim {
+        json: json.into_boxed_str(),
+        head,
     }
 }
 
-impl Clone for Spill {
-    /// A clone keeps no file: [`Store`]'s `Clone` brings every entry back
-    /// into memory first.
-    fn clone(&self) -> Self {
-        Spill::default()
+impl Slim {
+    /// The entry, its `inputs` emptied but for `data`.
+    fn entry(&self) -> Entry {
+        serde_json::from_str(&self.json).expect("an entry this store serialised")
     }
-}
-
-#[cfg(unix)]
-fn write_at(file: &std::fs::File, bytes: &[u8], at: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::write_all_at(file, bytes, at)
-}
-
-#[cfg(unix)]
-fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
-}
-
-#[cfg(not(unix))]
-fn write_at(_: &std::fs::File, _: &[u8], _: u64) -> std::io::Result<()> {
-    // Positional writes without a shared cursor are only used on Unix; the
-    // entries stay in memory elsewhere.
-    Err(std::io::ErrorKind::Unsupported.into())
-}
-
-#[cfg(not(unix))]
-fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
-    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// The JSON of a slim entry: the entry's own, `inputs` reduced to
 /// `{"data": …, "shared": k}` where `k` is an index into `tables`' heads.
-fn slim_json(text: &str, head: u32) -> Value {
-    let mut v: Value = serde_json::from_str(text).expect("an entry this store serialised");
+fn slim_json(s: &Slim, head: u32) -> Value {
+    let mut v: Value = serde_json::from_str(&s.json).expect("an entry this store serialised");
     if let Value::Object(m) = &mut v {
         let data = m
             .get("inputs")
@@ -298,33 +214,12 @@ fn entry_from_json(mut v: Value, tables: &Tables) -> Result<Entry, String> {
 
 /// The manifest of a build folder as a build keeps it: shared inputs once,
 /// entries by id.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Store {
     pub charta: String,
     pub programme: String,
     tables: Tables,
     entries: BTreeMap<String, Slim>,
-    spill: Spill,
-}
-
-impl Clone for Store {
-    fn clone(&self) -> Self {
-        let entries = self
-            .entries
-            .iter()
-            .map(|(id, s)| {
-                let text = Text::Here(self.spill.get(&s.text).into_owned().into_boxed_str());
-                (id.clone(), Slim { text, head: s.head })
-            })
-            .collect();
-        Store {
-            charta: self.charta.clone(),
-            programme: self.programme.clone(),
-            tables: self.tables.clone(),
-            entries,
-            spill: Spill::default(),
-        }
-    }
 }
 
 /// Why a manifest could not be read.
@@ -430,15 +325,11 @@ impl Store {
         let mut added = Vec::new();
         let head = self.tables.head(&entry.inputs, &mut added);
         let id = entry.id.clone();
-        let text = slim_text(entry);
-        if let Some(old) = self.entries.get(&id)
-            && old.head == head
-            && self.spill.get(&old.text) == text.as_str()
-        {
+        let s = slim(entry, head);
+        if self.entries.get(&id) == Some(&s) {
             return false;
         }
-        let text = self.spill.put(text);
-        self.entries.insert(id, Slim { text, head });
+        self.entries.insert(id, s);
         true
     }
 
@@ -448,8 +339,7 @@ impl Store {
     }
 
     fn expand(&self, s: &Slim) -> Entry {
-        let mut entry: Entry =
-            serde_json::from_str(&self.spill.get(&s.text)).expect("an entry this store serialised");
+        let mut entry = s.entry();
         let data = std::mem::take(&mut entry.inputs.data);
         entry.inputs = self
             .tables
@@ -557,7 +447,7 @@ impl Store {
                 midway(w)?;
             }
             w.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-            serde_json::to_writer(&mut *w, &slim_json(&self.spill.get(&s.text), head))?;
+            serde_json::to_writer(&mut *w, &slim_json(s, head))?;
         }
         w.write_all(if self.entries.is_empty() {
             b"]"
@@ -771,8 +661,8 @@ impl Journal {
             buf.push_str(&line.to_string());
             buf.push('\n');
         }
-        let text = slim_text(entry.clone());
-        buf.push_str(&json!({"entry": slim_json(&text, head)}).to_string());
+        let s = slim(entry.clone(), head);
+        buf.push_str(&json!({"entry": slim_json(&s, head)}).to_string());
         buf.push('\n');
         self.append(buf.as_bytes())
     }
@@ -852,48 +742,6 @@ mod tests {
             entry("bs", &["x", "y"]),
             entry("c", &["x", "y", "z"]),
         ]
-    }
-
-    #[test]
-    fn entries_kept_in_the_spill_file_read_back_whole_and_clone_into_memory() {
-        let mut s = Store::new("0.1.0", "Programme");
-        for e in sample() {
-            assert!(s.insert(e));
-        }
-        // Replaced: the new text is appended, the old one no longer read.
-        let mut changed = sample()[1].clone();
-        changed.pages = Some(99);
-        assert!(s.insert(changed.clone()));
-        assert!(
-            !s.insert(changed.clone()),
-            "the same entry again is no change"
-        );
-        #[cfg(unix)]
-        assert!(
-            s.entries
-                .values()
-                .all(|e| matches!(e.text, Text::Spilled { .. })),
-            "{:?}",
-            s.entries
-        );
-        assert_eq!(s.get("bs"), Some(changed.clone()));
-        let mut want = sample();
-        want[1] = changed;
-        assert_eq!(s.to_manifest().conventions, want);
-        let copy = s.clone();
-        assert!(
-            copy.entries
-                .values()
-                .all(|e| matches!(e.text, Text::Here(_)))
-        );
-        assert!(copy.to_bytes() == s.to_bytes());
-        // A store whose spill file failed keeps the next entries in memory
-        // and still reads those already written.
-        s.spill.failed = true;
-        assert!(s.insert(entry("d", &["x"])));
-        assert!(matches!(s.entries["d"].text, Text::Here(_)));
-        assert_eq!(s.to_manifest().conventions.len(), 4);
-        assert_eq!(s.get("a"), Some(sample()[0].clone()));
     }
 
     #[test]
