@@ -438,21 +438,15 @@ impl Store {
             ",\n  \"format\": {FORMAT},\n  \"programme\": {}",
             js(&self.programme)
         )?;
-        list(w, "clauses", tables.clauses.iter().map(js))?;
-        list(w, "inputs", tables.heads.iter().map(js))?;
-        write!(w, ",\n  \"conventions\": [")?;
+        list(w, "clauses", &tables.clauses, |w, c| json_to(w, c))?;
+        list(w, "inputs", &tables.heads, |w, h| json_to(w, h))?;
         let half = self.entries.len() / 2;
-        for (i, (s, head)) in self.entries.values().zip(heads).enumerate() {
+        let entries = self.entries.values().zip(heads).enumerate();
+        list(w, "conventions", entries, |w, (i, (s, head))| {
             if i == half {
                 midway(w)?;
             }
-            w.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-            serde_json::to_writer(&mut *w, &slim_json(s, head))?;
-        }
-        w.write_all(if self.entries.is_empty() {
-            b"]"
-        } else {
-            b"\n  ]"
+            json_to(w, &slim_json(s, head))
         })?;
         w.write_all(b"\n}\n")
     }
@@ -468,16 +462,26 @@ impl Store {
     }
 }
 
-/// `,\n  "key": [` then each item on its own line, then `]`.
-fn list(w: &mut impl Write, key: &str, items: impl Iterator<Item = String>) -> std::io::Result<()> {
+/// `,\n  "key": [` then each item on its own line (written by `each`), then `]`.
+fn list<W: Write, T>(
+    w: &mut W,
+    key: &str,
+    items: impl IntoIterator<Item = T>,
+    mut each: impl FnMut(&mut W, T) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     write!(w, ",\n  \"{key}\": [")?;
     let mut first = true;
     for item in items {
         w.write_all(if first { b"\n    " } else { b",\n    " })?;
         first = false;
-        w.write_all(item.as_bytes())?;
+        each(w, item)?;
     }
     w.write_all(if first { b"]" } else { b"\n  ]" })
+}
+
+/// `v` as compact JSON, written to `w`.
+fn json_to<T: Serialize + ?Sized>(w: &mut impl Write, v: &T) -> std::io::Result<()> {
+    Ok(serde_json::to_writer(w, v)?)
 }
 
 fn js<T: Serialize + ?Sized>(v: &T) -> String {
@@ -752,30 +756,19 @@ mod tests {
         for i in 0..400 {
             s.insert(entry(&format!("asso-{i:04}"), &["x", "y", "z"]));
         }
-        s.write(out.path()).unwrap();
-        let written = std::fs::read(out.path().join(MANIFEST)).unwrap();
-        assert!(written.len() > 1 << 16, "{}", written.len());
-        assert!(written == s.to_bytes());
-        assert_eq!(
-            Store::parse(&written)
-                .unwrap()
-                .to_manifest()
-                .conventions
-                .len(),
-            400
-        );
+        // Written to disk: the bytes of `to_bytes`, read back whole.
+        let round_trip = |store: &Store| {
+            store.write(out.path()).unwrap();
+            let written = std::fs::read(out.path().join(MANIFEST)).unwrap();
+            assert!(written == store.to_bytes());
+            let back = Store::parse(&written).unwrap().to_manifest().conventions;
+            (written.len(), back.len())
+        };
+        let (len, entries) = round_trip(&s);
+        assert!(len > 1 << 16, "{len}");
+        assert_eq!(entries, 400);
         // An empty store too.
-        let empty = Store::new("0.1.0", "Programme");
-        empty.write(out.path()).unwrap();
-        let written = std::fs::read(out.path().join(MANIFEST)).unwrap();
-        assert!(written == empty.to_bytes());
-        assert!(
-            Store::parse(&written)
-                .unwrap()
-                .to_manifest()
-                .conventions
-                .is_empty()
-        );
+        assert_eq!(round_trip(&Store::new("0.1.0", "Programme")).1, 0);
     }
 
     #[test]
