@@ -168,19 +168,19 @@ pub struct Programme {
 /// What the checks across association files need of each one, kept while
 /// the files themselves are not (a build of 10,000 conventions would hold
 /// about 200 MB of them): the first file, in file order, with each
-/// convention reference and with each SIRET.
+/// convention reference and with each SIRET, as positions in
+/// [`Programme::associations`] (whose stubs keep the paths).
 #[derive(Debug, Clone, Default)]
 pub struct CrossIndex {
-    position: HashMap<String, usize>,
-    first_reference: HashMap<String, usize>,
-    first_siret: HashMap<String, usize>,
-    paths: Vec<PathBuf>,
+    position: HashMap<String, u32>,
+    first_reference: HashMap<String, u32>,
+    first_siret: HashMap<String, u32>,
 }
 
 impl CrossIndex {
+    /// Indexes `entry`, the next association in file order.
     fn add(&mut self, entry: &AssociationEntry) {
-        let at = self.paths.len();
-        self.paths.push(entry.path.clone());
+        let at = self.position.len() as u32;
         self.position.insert(entry.id.clone(), at);
         if let Some(d) = &entry.data {
             let reference = d.convention.reference.trim();
@@ -195,23 +195,21 @@ impl CrossIndex {
         }
     }
 
-    /// The file of an association before `id` (in file order) whose
+    /// The position of an association before `id` (in file order) whose
     /// convention has this reference (trimmed), if any.
-    pub fn earlier_reference(&self, id: &str, reference: &str) -> Option<&Path> {
+    pub fn earlier_reference(&self, id: &str, reference: &str) -> Option<usize> {
         self.earlier(id, self.first_reference.get(reference.trim()))
     }
 
-    /// The file of an association before `id` whose SIRET is this one
+    /// The position of an association before `id` whose SIRET is this one
     /// (spaces aside), if any.
-    pub fn earlier_siret(&self, id: &str, siret: &str) -> Option<&Path> {
+    pub fn earlier_siret(&self, id: &str, siret: &str) -> Option<usize> {
         self.earlier(id, self.first_siret.get(&crate::check::ids::compact(siret)))
     }
 
-    fn earlier(&self, id: &str, first: Option<&usize>) -> Option<&Path> {
+    fn earlier(&self, id: &str, first: Option<&u32>) -> Option<usize> {
         let here = *self.position.get(id)?;
-        first
-            .filter(|&&f| f < here)
-            .map(|&f| self.paths[f].as_path())
+        first.filter(|&&f| f < here).map(|&f| f as usize)
     }
 }
 

@@ -208,9 +208,13 @@ pub fn duplicates(
     if let Some(index) = &prog.index {
         // A programme loaded for a build keeps an index, not the files.
         if !reference.is_empty() {
-            same_ref = index.earlier_reference(&entry.id, reference).map(short);
+            same_ref = index
+                .earlier_reference(&entry.id, reference)
+                .map(|i| short(&prog.associations[i].path));
         }
-        same_siret = index.earlier_siret(&entry.id, siret).map(short);
+        same_siret = index
+            .earlier_siret(&entry.id, siret)
+            .map(|i| short(&prog.associations[i].path));
     } else {
         let earlier = prog
             .associations
