@@ -139,15 +139,16 @@ impl Tables {
 
 /// An entry without its shared inputs (kept in memory and written to disk).
 ///
-/// Kept as its JSON, one allocation of about 500 bytes, rather than as an
+/// Kept as its JSON, one allocation of about 300 bytes, rather than as an
 /// `Entry` (a dozen small ones): a build of 10,000 conventions keeps every
 /// entry while Typst allocates and frees around them, and small long-lived
 /// allocations scattered among short-lived ones hold on to memory the
-/// allocator could otherwise reuse or give back.
+/// allocator could otherwise reuse or give back. Its SHA-256 digests, half
+/// of the text, are kept as bytes ([`pack`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Slim {
-    /// The entry as JSON, its `inputs` emptied but for `data`.
-    json: Box<str>,
+    /// The entry as JSON, its `inputs` emptied but for `data`, [`pack`]ed.
+    json: Box<[u8]>,
     head: u32,
 }
 
@@ -162,7 +163,7 @@ fn slim(mut entry: Entry, head: u32) -> Slim {
     };
     let json = serde_json::to_string(&entry).expect("entry serialises");
     Slim {
-        json: json.into_boxed_str(),
+        json: pack(&json),
         head,
     }
 }
@@ -170,14 +171,70 @@ fn slim(mut entry: Entry, head: u32) -> Slim {
 impl Slim {
     /// The entry, its `inputs` emptied but for `data`.
     fn entry(&self) -> Entry {
-        serde_json::from_str(&self.json).expect("an entry this store serialised")
+        serde_json::from_str(&unpack(&self.json)).expect("an entry this store serialised")
     }
+}
+
+/// Stands in a [`pack`]ed text for the 64 hexadecimal digits that follow it,
+/// as 32 bytes. JSON text never holds this byte raw (a control character
+/// inside a string is written `\u0001`), so it cannot be mistaken.
+const PACKED: u8 = 0x01;
+
+/// `json` with each string of exactly 64 lowercase hexadecimal digits (a
+/// SHA-256, as the manifest writes them) kept as [`PACKED`] and 32 bytes:
+/// 33 bytes instead of 64. [`unpack`] gives `json` back, byte for byte.
+fn pack(json: &str) -> Box<[u8]> {
+    let b = json.as_bytes();
+    debug_assert!(
+        !b.contains(&PACKED),
+        "JSON text holds no raw control character"
+    );
+    let hex = |c: &u8| matches!(c, b'0'..=b'9' | b'a'..=b'f');
+    let nibble = |c: u8| if c <= b'9' { c - b'0' } else { c - b'a' + 10 };
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        out.push(b[i]);
+        if b[i] == b'"' && b.get(i + 65) == Some(&b'"') && b[i + 1..i + 65].iter().all(hex) {
+            out.push(PACKED);
+            out.extend(
+                b[i + 1..i + 65]
+                    .chunks(2)
+                    .map(|d| nibble(d[0]) << 4 | nibble(d[1])),
+            );
+            i += 65;
+        } else {
+            i += 1;
+        }
+    }
+    out.into_boxed_slice()
+}
+
+/// The text [`pack`] was given.
+fn unpack(b: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Vec::with_capacity(b.len() + 4 * 31);
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == PACKED {
+            for &x in &b[i + 1..i + 33] {
+                out.push(DIGITS[usize::from(x >> 4)]);
+                out.push(DIGITS[usize::from(x & 15)]);
+            }
+            i += 33;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("pack keeps the text's own bytes as they are")
 }
 
 /// The JSON of a slim entry: the entry's own, `inputs` reduced to
 /// `{"data": …, "shared": k}` where `k` is an index into `tables`' heads.
 fn slim_json(s: &Slim, head: u32) -> Value {
-    let mut v: Value = serde_json::from_str(&s.json).expect("an entry this store serialised");
+    let mut v: Value =
+        serde_json::from_str(&unpack(&s.json)).expect("an entry this store serialised");
     if let Value::Object(m) = &mut v {
         let data = m
             .get("inputs")
@@ -746,6 +803,44 @@ mod tests {
             entry("bs", &["x", "y"]),
             entry("c", &["x", "y", "z"]),
         ]
+    }
+
+    #[test]
+    fn an_entry_keeps_its_digests_as_bytes_and_gives_its_text_back() {
+        let mut e = entry("gen-00001", &["x"]);
+        let digest = |s: &str| crate::out::sha256_hex(s.as_bytes());
+        e.inputs.data = digest("data");
+        e.inputs_sha256 = digest("inputs");
+        e.outputs.get_mut("md").unwrap().sha256 = digest("md");
+        let s = slim(e.clone(), 0);
+        let text = unpack(&s.json);
+        assert!(text.contains(&digest("md")), "{text}");
+        // Three digests (data, inputs, Markdown) of 64 digits, 33 bytes each.
+        assert_eq!(s.json.len(), text.len() - 3 * 31);
+        let mut store = Store::default();
+        store.insert(e.clone());
+        assert_eq!(store.get("gen-00001"), Some(e));
+    }
+
+    proptest::proptest! {
+        /// Any JSON text, digests or not, comes back byte for byte: strings
+        /// of 64 digits among quotes, escapes, uppercase and near misses.
+        #[test]
+        fn packed_json_comes_back_byte_for_byte(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[0-9a-f]{64}",
+                    "[0-9a-fA-F\"\\\\]{60,68}",
+                    "\\PC{0,12}",
+                ],
+                0..8,
+            )
+        ) {
+            let text = serde_json::to_string(&parts).unwrap();
+            proptest::prop_assert_eq!(unpack(&pack(&text)), text.clone());
+            let joined = serde_json::to_string(&parts.concat()).unwrap();
+            proptest::prop_assert_eq!(unpack(&pack(&joined)), joined);
+        }
     }
 
     #[test]
