@@ -4,7 +4,14 @@
 //! convention, CPU time, peak memory and manifest size; then builds it again
 //! (nothing to do: the incremental check alone).
 //!
-//! `cargo run --release --example scale_bench -- 1000 10000 [--jobs 2] [--keep DIR] [--live]`
+//! `cargo run --release --example scale_bench -- 1000 10000 [--jobs 2] [--keep DIR] [--runs K] [--live]`
+//!
+//! `peak MiB` is the peak resident set of the build; `at 1,000` is the same
+//! figure when its 1,000th convention was done (same process, same hour:
+//! the fairest comparison of a 10,000 build with its first 1,000), and a
+//! build of more than 1,000 prints that figure at each thousand. `--runs K`
+//! builds each programme K times (the peak varies by a few MiB from one run
+//! to the next).
 //!
 //! The no-op rebuild's peak memory is printed too; `--live` adds the peak of
 //! the bytes in use (counted by the allocator, a little slower), beside the
@@ -15,6 +22,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
@@ -48,7 +57,24 @@ fn cpu_seconds() -> (f64, f64) {
     (tick(11), tick(12))
 }
 
-/// The child: one build of PROG into PROG/out, figures on stdout as one line.
+/// Records the peak resident set each time a thousand conventions are done.
+#[derive(Default)]
+struct Thousands {
+    done: AtomicUsize,
+    peaks: Mutex<Vec<u64>>,
+}
+
+impl charta::batch::Progress for Thousands {
+    fn done(&self, _id: &str, _status: charta::batch::Status) {
+        if (self.done.fetch_add(1, Relaxed) + 1).is_multiple_of(1000) {
+            let peak = peak_kib();
+            self.peaks.lock().expect("no panic holding it").push(peak);
+        }
+    }
+}
+
+/// The child: one build of PROG into PROG/out, figures on stdout as one line
+/// (the peaks at each thousand last, comma-separated).
 fn child(prog: &Path, jobs: usize, live: bool) {
     COUNTING.store(live, Relaxed);
     let started = Instant::now();
@@ -72,16 +98,24 @@ fn child(prog: &Path, jobs: usize, live: bool) {
     let (p, _) = charta::load::load_programme_lazy(prog).expect("programme loads");
     let mut opts = charta::batch::BuildOptions::new(prog.join("out"));
     opts.jobs = jobs;
-    let r = charta::batch::build(&p, &opts, &()).expect("build runs");
+    let thousands = Thousands::default();
+    let r = charta::batch::build(&p, &opts, &thousands).expect("build runs");
     let wall = started.elapsed().as_secs_f64();
     let (user, sys) = cpu_seconds();
     let rendered = r.count(charta::batch::Status::Rendered);
     let unchanged = r.count(charta::batch::Status::Unchanged);
     let failed = r.count(charta::batch::Status::Failed) + r.count(charta::batch::Status::Refused);
+    let peaks = thousands.peaks.into_inner().expect("no panic holding it");
+    let peaks: Vec<String> = peaks.iter().map(u64::to_string).collect();
     println!(
-        "{wall} {user} {sys} {} {rendered} {unchanged} {failed} {}",
+        "{wall} {user} {sys} {} {rendered} {unchanged} {failed} {} {}",
         peak_kib(),
-        PEAK_LIVE.load(Relaxed) / 1024
+        PEAK_LIVE.load(Relaxed) / 1024,
+        if peaks.is_empty() {
+            "-".to_string()
+        } else {
+            peaks.join(",")
+        }
     );
 }
 
@@ -99,12 +133,14 @@ fn main() {
     let mut jobs = 2;
     let mut keep: Option<PathBuf> = None;
     let mut live = false;
+    let mut runs = 1;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--jobs" => jobs = it.next().and_then(|s| s.parse().ok()).expect("--jobs N"),
             "--keep" => keep = it.next().map(PathBuf::from),
             "--live" => live = true,
+            "--runs" => runs = it.next().and_then(|s| s.parse().ok()).expect("--runs K"),
             n => sizes.push(n.parse::<usize>().expect("N is a number")),
         }
     }
@@ -115,12 +151,13 @@ fn main() {
     let root = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf());
     let exe = std::env::current_exe().expect("own path");
     println!(
-        "{:>7} {:>9} {:>9} {:>14} {:>10} {:>12} {:>10}  {:>11} {:>10}{}",
+        "{:>7} {:>9} {:>9} {:>14} {:>10} {:>9} {:>12} {:>10}  {:>11} {:>10}{}",
         "N",
         "wall s",
         "ms/conv",
         "CPU user+sys",
         "peak MiB",
+        "at 1,000",
         "manifest",
         "B/conv",
         "no-op ms/c",
@@ -136,7 +173,7 @@ fn main() {
         if !dir.join("associations").is_dir() {
             gen_programme::generate(&dir, n, 1);
         }
-        let _ = std::fs::remove_dir_all(dir.join("out"));
+        // The figures of one build, and its peaks at each thousand (KiB).
         let run = || {
             let out = Command::new(&exe)
                 .args(["--child", dir.to_str().expect("utf-8"), &jobs.to_string()])
@@ -149,36 +186,57 @@ fn main() {
                 String::from_utf8_lossy(&out.stderr)
             );
             let line = String::from_utf8_lossy(&out.stdout).into_owned();
-            line.split_whitespace()
+            let mut fields: Vec<&str> = line.split_whitespace().collect();
+            let thousands = fields.pop().expect("the peaks at each thousand");
+            let figures = fields
+                .iter()
                 .map(|x| x.parse::<f64>().expect("a figure"))
-                .collect::<Vec<f64>>()
+                .collect::<Vec<f64>>();
+            let thousands = thousands
+                .split(',')
+                .filter_map(|x| x.parse::<f64>().ok())
+                .collect::<Vec<f64>>();
+            (figures, thousands)
         };
-        let first = run();
-        let (wall, user, sys, peak, rendered, _, failed) = (
-            first[0], first[1], first[2], first[3], first[4], first[5], first[6],
-        );
-        assert_eq!(failed, 0.0, "no convention fails");
-        assert_eq!(rendered as usize, n, "every convention rendered");
-        let manifest = std::fs::metadata(dir.join("out/manifest.json"))
-            .map(|m| m.len())
-            .unwrap_or(0);
-        let again = run();
-        assert_eq!(again[5] as usize, n, "nothing to redo");
-        println!(
-            "{n:>7} {wall:>9.1} {:>9.1} {:>14} {:>10.0} {:>12} {:>10}  {:>11.2} {:>10.0}{}",
-            wall * 1000.0 / n as f64,
-            format!("{user:.0} + {sys:.0} s"),
-            peak / 1024.0,
-            format!("{:.1} MB", manifest as f64 / 1e6),
-            manifest / n as u64,
-            again[0] * 1000.0 / n as f64,
-            again[3] / 1024.0,
-            if live {
-                format!("  {:.0}, {:.0}", first[7] / 1024.0, again[7] / 1024.0)
-            } else {
-                String::new()
+        for _ in 0..runs {
+            let _ = std::fs::remove_dir_all(dir.join("out"));
+            let (first, thousands) = run();
+            let (wall, user, sys, peak, rendered, _, failed) = (
+                first[0], first[1], first[2], first[3], first[4], first[5], first[6],
+            );
+            assert_eq!(failed, 0.0, "no convention fails");
+            assert_eq!(rendered as usize, n, "every convention rendered");
+            let manifest = std::fs::metadata(dir.join("out/manifest.json"))
+                .map(|m| m.len())
+                .unwrap_or(0);
+            let (again, _) = run();
+            assert_eq!(again[5] as usize, n, "nothing to redo");
+            println!(
+                "{n:>7} {wall:>9.1} {:>9.1} {:>14} {:>10.0} {:>9} {:>12} {:>10}  {:>11.2} {:>10.0}{}",
+                wall * 1000.0 / n as f64,
+                format!("{user:.0} + {sys:.0} s"),
+                peak / 1024.0,
+                thousands
+                    .first()
+                    .map_or("-".to_string(), |p| format!("{:.0}", p / 1024.0)),
+                format!("{:.1} MB", manifest as f64 / 1e6),
+                manifest / n as u64,
+                again[0] * 1000.0 / n as f64,
+                again[3] / 1024.0,
+                if live {
+                    format!("  {:.0}, {:.0}", first[7] / 1024.0, again[7] / 1024.0)
+                } else {
+                    String::new()
+                }
+            );
+            if thousands.len() > 1 {
+                let each: Vec<String> = thousands
+                    .iter()
+                    .map(|p| format!("{:.0}", p / 1024.0))
+                    .collect();
+                println!("{:>7} peak MiB at each 1,000: {}", "", each.join(", "));
             }
-        );
+        }
     }
     if keep.is_none() {
         drop(tmp);
