@@ -599,12 +599,18 @@ pub fn render_avenant(
         .filter(|c| c.kind == PartKind::Annex && c.action != Action::Delete)
     {
         let mut part = current.part_markdown(&c.id);
-        // « Annexe II de la convention (rédaction issue de l'avenant n° 1) – Budget prévisionnel »
+        // « Annexe II de la convention (rédaction issue de l'avenant n° 1) – Budget prévisionnel »,
+        // « Annexe III bis de la convention (ajoutée par l'avenant n° 1) – … »
         if let Some(h) = current.part(&c.id).and_then(|p| p.heading.clone()) {
             let word = format!("Annexe {}", c.number);
             if let Some(rest) = h.strip_prefix(&word) {
+                let how = if c.action == Action::Insert {
+                    "ajoutée par"
+                } else {
+                    "rédaction issue de"
+                };
                 let new = format!(
-                    "{word} de la convention (rédaction issue de l'avenant n°{}{k}){rest}",
+                    "{word} de la convention ({how} l'avenant n°{}{k}){rest}",
                     french::NBSP
                 );
                 part = part.replacen(&format!("## {h}\n"), &format!("## {new}\n"), 1);

@@ -653,3 +653,81 @@ fn a_removed_optional_article_is_deleted_and_keeps_its_place() {
         "{cons_md}"
     );
 }
+
+#[test]
+fn an_added_annex_is_listed_by_the_same_avenant() {
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    // Signed while the association was approved (deemed to have subscribed
+    // the contrat d'engagement républicain): no annex of it.
+    edit_json(&data_path(dir), |v| {
+        let a = v["association"].as_object_mut().unwrap();
+        a.remove("cer_signed_on");
+        a.insert(
+            "cer_deemed".into(),
+            serde_json::json!({"basis": "agrement", "reference": "arrêté du préfet de la Meuse du 2 février 2022 portant agrément"}),
+        );
+    });
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let signed = Convention::parse(&read(dir.join(format!("out/{SIGNED_ID}.md")))).unwrap();
+    assert!(signed.part("annexe-cer").is_none());
+    let list = |c: &Convention| c.part("annexes").map(|p| p.number.clone().unwrap());
+    let article = list(&signed).expect("an article lists the annexes");
+    // The approval lapsed: the association subscribes the contract, which is annexed.
+    draft(dir, |v| {
+        let a = v["association"].as_object_mut().unwrap();
+        a.remove("cer_deemed");
+        a.insert("cer_signed_on".into(), serde_json::json!("2027-02-20"));
+    });
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let av = flat(&avenant(dir, 1));
+    // The article on the contract, the article listing the annexes and the
+    // annex itself, added after annex III without renumbering anything.
+    let arts = articles(&av);
+    assert_eq!(
+        arts[arts.len() - 3..],
+        [
+            "modification-annexes",
+            "modification-annexe-cer",
+            "dispositions-finales"
+        ],
+        "the article listing the annexes changes in the same avenant: {arts:?}"
+    );
+    assert!(
+        av.contains(&format!(
+            "L'article {article} de la convention est remplacé par les dispositions suivantes :"
+        )),
+        "{av}"
+    );
+    assert!(
+        av.contains("- Annexe III : tableau de bord des priorités, objectifs, indicateurs et cibles\n- Annexe III bis : contrat d'engagement républicain souscrit par l'association\n"),
+        "{av}"
+    );
+    assert!(
+        av.contains("Il est ajouté à la convention une annexe III bis, intitulée « Contrat d'engagement républicain », jointe au présent avenant."),
+        "{av}"
+    );
+    assert!(av.contains("ce contrat figure à l'annexe III bis"), "{av}");
+    // The annex itself is attached with its number, as added by this avenant.
+    assert!(
+        av.contains("## Annexe III bis de la convention (ajoutée par l'avenant n° 1) – Contrat d'engagement républicain"),
+        "{av}"
+    );
+    let doc = Convention::parse(&av).unwrap();
+    let annex = doc.part("annexe-cer").expect("annex attached");
+    assert_eq!(annex.number.as_deref(), Some("IIIbis"));
+    // The consolidated version lists it too, and keeps every number.
+    let cons_md = read(dir.join(format!("out/{SIGNED_ID}.consolidee.md")));
+    let cons = Convention::parse(&cons_md).unwrap();
+    assert_eq!(list(&cons), Some(article));
+    assert_eq!(
+        cons.part("annexe-cer").and_then(|p| p.number.as_deref()),
+        Some("IIIbis")
+    );
+    assert!(
+        flat(&cons_md).contains("- Annexe III bis : contrat d'engagement républicain"),
+        "{cons_md}"
+    );
+}
