@@ -143,7 +143,7 @@ impl Tables {
 /// `Entry` (a dozen small ones): a build of 10,000 conventions keeps every
 /// entry while Typst allocates and frees around them, and small long-lived
 /// allocations scattered among short-lived ones hold on to memory the
-/// allocator could otherwise reuse or give back. Its SHA-256 digests, half
+/// allocator could otherwise reuse or give back. Its sha256 digests, half
 /// of the text, are kept as bytes ([`pack`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Slim {
@@ -181,7 +181,7 @@ impl Slim {
 const PACKED: u8 = 0x01;
 
 /// `json` with each string of exactly 64 lowercase hexadecimal digits (a
-/// SHA-256, as the manifest writes them) kept as [`PACKED`] and 32 bytes:
+/// sha256 digest, as the manifest writes them) kept as [`PACKED`] and 32 bytes:
 /// 33 bytes instead of 64. [`unpack`] gives `json` back, byte for byte.
 fn pack(json: &str) -> Box<[u8]> {
     let b = json.as_bytes();
