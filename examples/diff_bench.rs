@@ -23,8 +23,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use charta::batch::{BuildOptions, Status, build};
+use charta::build::BuildOptions;
 use charta::diff::{ConventionStatus, Report, cli::diff_files, diff_folders};
+use charta::out::Status;
 use serde_json::Value;
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -150,7 +151,7 @@ fn build_md(prog: &Path, out: &Path) -> Duration {
         keep_typst: false,
         shard: None,
     };
-    let report = build(&p, &opts, &()).unwrap_or_else(|d| panic!("{d:?}"));
+    let report = charta::build::run(&p, &opts, &()).unwrap_or_else(|d| panic!("{d:?}"));
     assert_eq!(
         report.count(Status::Failed) + report.count(Status::Refused),
         0,

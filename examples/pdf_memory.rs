@@ -39,7 +39,7 @@ fn main() {
         });
     let (prog, _) = charta::load::load_programme(&dir).expect("example loads");
     let (engine, _) = charta::render::Engine::new(&prog.library);
-    let pdf = charta::pdf::PdfEngine::new(None);
+    let pdf = charta::emit::pdf::PdfEngine::new(None);
     // Threads (third argument, default 1) take documents in turn, as the
     // batch's workers do, but with nothing else of the batch.
     let threads: usize = std::env::args()

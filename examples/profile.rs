@@ -48,7 +48,7 @@ fn main() {
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100);
     let (p, _) = charta::load::load_programme_lazy(&prog).expect("programme loads");
     let out = tempfile::tempdir().expect("temp dir");
-    let mut opts = charta::batch::BuildOptions::new(out.path());
+    let mut opts = charta::build::BuildOptions::new(out.path());
     opts.jobs = jobs;
     opts.only = p
         .associations
@@ -63,19 +63,19 @@ fn main() {
     let mut warm = opts.clone();
     warm.only.truncate(1);
     warm.out = out.path().join("warm");
-    charta::batch::build(&p, &warm, &()).expect("build runs");
+    charta::build::run(&p, &warm, &()).expect("build runs");
 
     if !scopes {
-        charta::batch::build(&p, &opts, &()).expect("build runs");
+        charta::build::run(&p, &opts, &()).expect("build runs");
         return;
     }
     typst_timing::enable();
     let started = Instant::now();
-    let r = charta::batch::build(&p, &opts, &()).expect("build runs");
+    let r = charta::build::run(&p, &opts, &()).expect("build runs");
     let total = started.elapsed().as_secs_f64() * 1000.0;
     typst_timing::disable();
     assert_eq!(
-        r.count(charta::batch::Status::Rendered),
+        r.count(charta::out::Status::Rendered),
         n,
         "every convention rendered"
     );

@@ -64,8 +64,8 @@ struct Thousands {
     peaks: Mutex<Vec<u64>>,
 }
 
-impl charta::batch::Progress for Thousands {
-    fn done(&self, _id: &str, _status: charta::batch::Status) {
+impl charta::build::Progress for Thousands {
+    fn done(&self, _id: &str, _status: charta::out::Status) {
         if (self.done.fetch_add(1, Relaxed) + 1).is_multiple_of(1000) {
             let peak = peak_kib();
             self.peaks.lock().expect("no panic holding it").push(peak);
@@ -96,15 +96,15 @@ fn child(prog: &Path, jobs: usize, live: bool) {
         });
     }
     let (p, _) = charta::load::load_programme_lazy(prog).expect("programme loads");
-    let mut opts = charta::batch::BuildOptions::new(prog.join("out"));
+    let mut opts = charta::build::BuildOptions::new(prog.join("out"));
     opts.jobs = jobs;
     let thousands = Thousands::default();
-    let r = charta::batch::build(&p, &opts, &thousands).expect("build runs");
+    let r = charta::build::run(&p, &opts, &thousands).expect("build runs");
     let wall = started.elapsed().as_secs_f64();
     let (user, sys) = cpu_seconds();
-    let rendered = r.count(charta::batch::Status::Rendered);
-    let unchanged = r.count(charta::batch::Status::Unchanged);
-    let failed = r.count(charta::batch::Status::Failed) + r.count(charta::batch::Status::Refused);
+    let rendered = r.count(charta::out::Status::Rendered);
+    let unchanged = r.count(charta::out::Status::Unchanged);
+    let failed = r.count(charta::out::Status::Failed) + r.count(charta::out::Status::Refused);
     let peaks = thousands.peaks.into_inner().expect("no panic holding it");
     let peaks: Vec<String> = peaks.iter().map(u64::to_string).collect();
     println!(

@@ -146,7 +146,7 @@ pub struct BuildArgs {
     /// Build only share i of n of the programme (split by association id), to spread
     /// a programme over several machines; then `charta manifest merge`.
     #[arg(long, value_name = "i/n")]
-    pub shard: Option<charta::shard::Shard>,
+    pub shard: Option<charta::out::shard::Shard>,
 }
 
 /// The formats the emitters offer (`charta::emit::FORMATS`), with their help line.

@@ -388,6 +388,38 @@ fn objective_json(o: &crate::model::Objective, years: &[i32]) -> Value {
     json!({ "id": o.id, "priority": o.priority, "title": o.title, "indicators": indicators })
 }
 
+/// The names an avenant adds to a convention's context, with the names below
+/// them: `avenant` (every avenant clause) and `change` (the clause of one
+/// modification), for `charta check`.
+pub fn avenant_names() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "avenant",
+            vec![
+                "number",
+                "decision",
+                "signature",
+                "summary",
+                "earlier",
+                "convention_title",
+                "changes",
+                "draft",
+                "signed",
+                "signed_named",
+                "earlier_named",
+                "cited",
+                "new_visas",
+                "facts",
+                "motive_inline",
+            ],
+        ),
+        (
+            "change",
+            vec!["action", "id", "kind", "number", "title", "label", "after"],
+        ),
+    ]
+}
+
 /// Compares ids as a reader would: runs of digits by their value, the rest
 /// character by character (« O2 » < « O10 », « O1-I2 » < « O1-I10 »). Ties
 /// (« O01 » and « O1 ») fall back to the plain text, so the order is total.

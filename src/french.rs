@@ -398,6 +398,15 @@ pub fn roman(mut n: usize) -> String {
     out
 }
 
+/// « A », « B » … : the suffix of the n-th part inserted before the first
+/// one (« article 1er A »), as legistics number them.
+pub fn letter_suffix(n: usize) -> String {
+    match n {
+        1..=26 => char::from(b'A' + (n - 1) as u8).to_string(),
+        _ => format!("A{n}"),
+    }
+}
+
 /// « bis », « ter », « quater »…: the suffix of the `n`-th article inserted
 /// after another by an amendment (« article 6 bis »), from the 1st to the 10th;
 /// beyond, « 11e ».

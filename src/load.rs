@@ -190,7 +190,7 @@ impl CrossIndex {
                     .or_insert(at);
             }
             self.first_siret
-                .entry(crate::check::ids::compact(&d.association.siret))
+                .entry(crate::ids::compact(&d.association.siret))
                 .or_insert(at);
         }
     }
@@ -204,7 +204,7 @@ impl CrossIndex {
     /// The position of an association before `id` whose SIRET is this one
     /// (spaces aside), if any.
     pub fn earlier_siret(&self, id: &str, siret: &str) -> Option<usize> {
-        self.earlier(id, self.first_siret.get(&crate::check::ids::compact(siret)))
+        self.earlier(id, self.first_siret.get(&crate::ids::compact(siret)))
     }
 
     fn earlier(&self, id: &str, first: Option<&u32>) -> Option<usize> {

@@ -9,9 +9,10 @@ use std::sync::OnceLock;
 
 use clap::FromArgMatches;
 
-use charta::batch::{self, BuildOptions, Status};
+use charta::build::{self, BuildOptions};
 use charta::diagnostic::{Diagnostic, Lang, Text, has_errors};
 use charta::load;
+use charta::out::Status;
 use charta::tr;
 
 mod cli;
@@ -202,7 +203,7 @@ struct Bar {
     bar: Option<indicatif::ProgressBar>,
 }
 
-impl batch::Progress for Bar {
+impl build::Progress for Bar {
     fn start(&self, total: usize) {
         if let Some(b) = &self.bar {
             b.set_length(total as u64);
@@ -259,7 +260,7 @@ fn build(a: cli::BuildArgs) -> Exit {
         b
     });
     let progress = Bar { bar };
-    let report = match batch::build(&prog, &opts, &progress) {
+    let report = match build::run(&prog, &opts, &progress) {
         Ok(r) => r,
         Err(d) => {
             if let Some(b) = &progress.bar {
@@ -305,7 +306,7 @@ fn build(a: cli::BuildArgs) -> Exit {
 
 /// `charta manifest merge DEST OUT…`
 fn merge(dest: &Path, outs: &[PathBuf]) -> Exit {
-    match charta::shard::merge(dest, outs) {
+    match charta::out::shard::merge(dest, outs) {
         Ok(r) => {
             let (n, k, c, d) = (r.conventions, outs.len(), r.copied, dest.display());
             match lang() {
@@ -514,7 +515,7 @@ fn export_scdl(a: cli::ExportArgs) -> Exit {
             return Exit::Problemes;
         }
     };
-    if let Err(e) = batch::write_atomic(&a.out, &bytes) {
+    if let Err(e) = charta::out::write_atomic(&a.out, &bytes) {
         print_diagnostics(&[charta::encoding::write_error(&a.out, &e)]);
         return Exit::Erreur;
     }
@@ -540,7 +541,7 @@ fn not_written(n: usize, out: &Path) {
 }
 
 fn write_or_report(path: &Path, bytes: &[u8]) -> Result<(), Exit> {
-    batch::write_atomic(path, bytes).map_err(|e| {
+    charta::out::write_atomic(path, bytes).map_err(|e| {
         print_diagnostics(&[charta::encoding::write_error(path, &e)]);
         Exit::Erreur
     })

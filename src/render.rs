@@ -15,10 +15,10 @@ use tera::{Context, Tera};
 
 use crate::anchor;
 use crate::diagnostic::{Diagnostic, Text};
+use crate::document::{Chart, Meta};
 use crate::french;
 use crate::load::{Clause, Library, Origin, Part, PartKind, Template};
 use crate::model::{AssociationFile, IndicatorType, ProgrammeFile};
-use crate::pdf::{Chart, PdfMeta};
 use crate::tr;
 
 const REF_OPEN: char = '\u{E000}';
@@ -39,7 +39,7 @@ pub struct Rendered {
     pub markdown: String,
     pub template: String,
     pub clauses: Vec<ClauseUse>,
-    pub pdf_meta: PdfMeta,
+    pub pdf_meta: Meta,
 }
 
 /// What a convention is made of, before rendering: its template and clauses.
@@ -365,7 +365,7 @@ impl Engine {
                                     PartKind::Annex => "I",
                                     _ => "1er",
                                 };
-                                format!("{first} {}", crate::avenant::letter_suffix(slot.1))
+                                format!("{first} {}", crate::french::letter_suffix(slot.1))
                             } else {
                                 format!("{} {}", slot.0, french::latin_ordinal_suffix(slot.1))
                             }
@@ -559,7 +559,7 @@ fn one_line(text: &str) -> String {
 
 /// The metadata of a convention's files (title, reference, parties, period,
 /// date, the dashboard's charts), from its data.
-pub fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> PdfMeta {
+pub fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> Meta {
     let c = &data.convention;
     let date = c
         .signature
@@ -610,7 +610,7 @@ pub fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> Pd
             });
         }
     }
-    PdfMeta {
+    Meta {
         title: title.to_string(),
         reference: one_line(&c.reference),
         funder: one_line(&prog.funder.name),

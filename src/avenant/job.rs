@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::document::Convention;
+use crate::document::Meta;
 use crate::emit::{Document, Emitter, Format};
 use crate::load::{AssociationEntry, Programme};
 use crate::model::AssociationFile;
+use crate::out::signed::{Act, Archive};
 use crate::out::{self, Entry, Inputs, OutputFile, Status};
-use crate::pdf::PdfMeta;
 use crate::render::{Engine, Plan};
-use crate::signed::{Act, Archive};
 use crate::tr;
 
 use super::{Action, AvenantSpec, Change, History};
@@ -414,7 +414,7 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
         inputs_sha256: job.inputs_sha256.clone(),
         outputs: BTreeMap::new(),
         pages: None,
-        signed_archive: Some(crate::signed::relative_dir(id)),
+        signed_archive: Some(crate::out::signed::relative_dir(id)),
         avenants: avenants_written,
     };
     let mut wrote = false;
@@ -481,11 +481,11 @@ fn clone_plan<'a>(job: &SignedJob<'a>) -> Plan<'a> {
 /// Title and date of avenant k's files: the date of its signature, else of
 /// its decision.
 fn avenant_meta(
-    base: &PdfMeta,
+    base: &Meta,
     k: usize,
     data: &AssociationFile,
     a: Option<&crate::model::Amendment>,
-) -> PdfMeta {
+) -> Meta {
     let mut meta = base.clone();
     meta.title = format!(
         "Avenant n° {k} à la convention n° {}",
@@ -515,7 +515,7 @@ fn restore(
     stem: String,
     key_prefix: &str,
     markdown: &str,
-    meta: &PdfMeta,
+    meta: &Meta,
     files: &mut Vec<File>,
 ) -> Result<(), Outcome> {
     for (format, emitter) in job.emitters {
@@ -572,7 +572,7 @@ fn emit_all(
     job: &SignedJob,
     stem: &str,
     markdown: &str,
-    meta: &PdfMeta,
+    meta: &Meta,
     key_prefix: &str,
 ) -> Result<Vec<File>, Outcome> {
     let doc = Document {

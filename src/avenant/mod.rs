@@ -54,38 +54,6 @@ pub const CLAUSE_DISPOSITIONS: &str = "avenant-dispositions";
 pub const CLAUSE_SIGNATURE: &str = "avenant-signature";
 pub const CLAUSE_CONSOLIDEE: &str = "avenant-consolidee";
 
-/// The names an avenant adds to a convention's context, with the names below
-/// them: `avenant` (every avenant clause) and `change` (the clause of one
-/// modification), for `charta check`.
-pub fn context_names() -> Vec<(&'static str, Vec<&'static str>)> {
-    vec![
-        (
-            "avenant",
-            vec![
-                "number",
-                "decision",
-                "signature",
-                "summary",
-                "earlier",
-                "convention_title",
-                "changes",
-                "draft",
-                "signed",
-                "signed_named",
-                "earlier_named",
-                "cited",
-                "new_visas",
-                "facts",
-                "motive_inline",
-            ],
-        ),
-        (
-            "change",
-            vec!["action", "id", "kind", "number", "title", "label", "after"],
-        ),
-    ]
-}
-
 /// What an avenant does to one part of the convention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -169,15 +137,6 @@ pub fn display_number(anchor_number: &str) -> String {
         return anchor_number.to_string();
     }
     format!("{} {}", &anchor_number[..i], &anchor_number[i..])
-}
-
-/// « A », « B » … : the suffix of the n-th part inserted before the first
-/// one (« article 1er A »), as legistics number them.
-pub fn letter_suffix(n: usize) -> String {
-    match n {
-        1..=26 => char::from(b'A' + (n - 1) as u8).to_string(),
-        _ => format!("A{n}"),
-    }
 }
 
 /// « n°\u{a0}1 », « n°\u{a0}1 et 2 », « n°\u{a0}1, 2 et 3 »: avenants named, never « 1 à 2 ».
@@ -833,7 +792,7 @@ fn numbering_key(n: &str) -> (u32, i64) {
     let value = head.parse::<u32>().unwrap_or_else(|_| roman_value(head));
     let rank = if tail.is_empty() {
         0
-    } else if let Some(i) = (1..=26).find(|i| letter_suffix(*i) == tail) {
+    } else if let Some(i) = (1..=26).find(|i| french::letter_suffix(*i) == tail) {
         // « 1er A » comes before « 1er ».
         i as i64 - 100
     } else {
@@ -877,7 +836,7 @@ pub fn summary(
     // The manifest as stored (shared inputs once), each entry expanded only
     // when its convention was rendered: a summary of 10,000 conventions
     // holds one entry at a time.
-    let Ok(store) = crate::manifest::Store::read(out) else {
+    let Ok(store) = crate::out::manifest::Store::read(out) else {
         return Vec::new();
     };
     let mut lines = Vec::new();

@@ -15,8 +15,8 @@ use crate::model::{AssociationFile, ConventionKind, Indicator, IndicatorType, Ta
 use crate::tr;
 
 use super::Sink;
-use super::ids::{self, IbanProblem, SiretProblem};
 use super::structure::{Point, closest};
+use crate::ids::{self, IbanProblem, SiretProblem};
 
 /// Message and hint for a SIRET, or `None` if it is valid. `whose`: French and
 /// English of « le SIRET » or « le SIRET du financeur ».

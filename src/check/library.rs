@@ -150,7 +150,7 @@ impl ContextNames {
                 top.insert(k, below);
             }
         }
-        for (name, below) in crate::avenant::context_names() {
+        for (name, below) in crate::context::avenant_names() {
             top.insert(
                 name.to_string(),
                 Some(below.into_iter().map(str::to_string).collect()),

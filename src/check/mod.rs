@@ -16,16 +16,15 @@
 //! - `association`: the rules on one file's typed data
 //! - `library`: clauses and templates
 //! - `programme`: `charta.toml` and rules across files
-//! - `ids`: SIRET/SIREN, RNA, IBAN, BIC
 //! - `glyphs`: characters that no embedded font has
 
 pub mod amendments;
 pub mod association;
 pub mod glyphs;
-pub mod ids;
 pub mod legal;
 pub mod library;
 pub mod programme;
+pub mod review;
 pub mod structure;
 
 use std::path::{Path, PathBuf};
@@ -331,7 +330,7 @@ pub fn check_programme(prog: &Programme) -> Vec<Diagnostic> {
         })
         .collect();
     out.extend(per_file.into_iter().flatten());
-    out.extend(crate::review::data::check_reviews(prog));
+    out.extend(crate::check::review::check_reviews(prog));
     sort(&mut out);
     out
 }

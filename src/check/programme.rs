@@ -202,7 +202,7 @@ pub fn duplicates(
     let same_siret_as = |other: &str| {
         other == siret
             || ((other.contains(char::is_whitespace) || siret.contains(char::is_whitespace))
-                && super::ids::compact(other) == super::ids::compact(siret))
+                && crate::ids::compact(other) == crate::ids::compact(siret))
     };
     let (mut same_ref, mut same_siret) = (None, None);
     if let Some(index) = &prog.index {
@@ -253,7 +253,7 @@ pub fn duplicates(
             JsonPath::root().key("association").key("siret"),
             Point::Value,
             tr!("le SIRET {} est aussi celui de {other}", "SIRET {} is also the SIRET of {other}",
-                super::ids::compact(siret)
+                crate::ids::compact(siret)
             ),
             Text::new("une association, un fichier\u{a0}: fusionnez les deux conventions, ou corrigez le SIRET", "one association, one file: merge the two conventions, or correct the SIRET"),
         );

@@ -15,7 +15,7 @@ use super::office::{self, OfficeFormat};
 use super::report::{self, Report};
 use super::{Convention, ConventionDiff, data_changes, pdf, tracked};
 use crate::diagnostic::{Diagnostic, Lang, Text};
-use crate::pdf::PdfMeta;
+use crate::document::Meta;
 use crate::tr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +113,7 @@ fn tracked_document(
         .as_array()
         .map(|a| a.iter().filter_map(|y| y.as_i64()).collect())
         .unwrap_or_default();
-    let meta = PdfMeta {
+    let meta = Meta {
         title: conv.heading().to_string(),
         reference: data["convention"]["reference"]
             .as_str()

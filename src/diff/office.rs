@@ -18,7 +18,7 @@ use std::path::Path;
 use roxmltree::{Document, Node};
 
 use super::doc::{Clause, Convention};
-use crate::emit::blocks::{self, Block};
+use crate::document::blocks::{self, Block};
 use crate::emit::docx::bookmark_name;
 use crate::emit::zip;
 
@@ -351,8 +351,8 @@ pub fn as_edited(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Meta;
     use crate::emit::odt::Revision;
-    use crate::pdf::PdfMeta;
 
     const MD: &str = "<!-- charta:convention id=x kind=cpo template=cpo -->\n# Convention\n\n\
         <!-- part:objet kind=article number=1er -->\n## Article 1er – Objet\n\n\
@@ -360,8 +360,8 @@ mod tests {
         <!-- clause:budget v=1.0.0 -->\n| A | B |\n| --- | ---: |\n| 1 | 2 \u{a0}€ |\n\n\
         <!-- part:fin kind=block -->\n<!-- clause:fin v=1.0.0 -->\nFin.\n";
 
-    fn meta() -> PdfMeta {
-        PdfMeta {
+    fn meta() -> Meta {
+        Meta {
             title: "T".into(),
             reference: "R".into(),
             funder: "F".into(),

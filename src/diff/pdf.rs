@@ -8,7 +8,8 @@
 //! `<del>` and `<ins>` to `strike` and `underline`; the colours are the
 //! layout's.
 
-use crate::pdf::{PdfEngine, PdfMeta};
+use crate::document::Meta;
+use crate::emit::pdf::PdfEngine;
 
 use super::report::{self, Report};
 
@@ -45,9 +46,9 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
     };
     let date = today();
     let (y, m, d) = date;
-    // PdfMeta is the convention layout's; this layout reads the old and new
+    // Meta is the convention layout's; this layout reads the old and new
     // paths from `funder` and `association`, the date in words from `period`.
-    let meta = PdfMeta {
+    let meta = Meta {
         title,
         reference,
         funder: old,

@@ -15,27 +15,12 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+pub use crate::document::redline::{Op, Segment};
 
 use super::doc::Convention;
 use super::tokens::{Kind, Token, tokenize};
-
-/// What a segment of the redline is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Op {
-    Equal,
-    Delete,
-    Insert,
-}
-
-/// A run of text with one fate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Segment {
-    pub op: Op,
-    pub text: String,
-}
 
 /// Which part each article or annex number designates in one convention.
 #[derive(Debug, Clone, Default)]

@@ -14,13 +14,13 @@
 
 use std::fmt::Write as _;
 
-use super::blocks::{self, Align, Block, Inline, Line, Mark, Style, Table};
 use super::odt::Revision;
 use super::xml::{escape, escape_into};
 use super::zip::{Method, ZipWriter};
 use super::{Document, EmitError, Emitted, Emitter, Format};
 use crate::anchor::{DASHBOARD_PART, PartKind, SIGNATURE_PART};
-use crate::pdf::PdfMeta;
+use crate::document::Meta;
+use crate::document::blocks::{self, Align, Block, Inline, Line, Mark, Style, Table};
 
 pub(super) const FORMAT: Format = Format {
     name: "docx",
@@ -56,13 +56,13 @@ pub fn bookmark_name(clause_id: &str) -> String {
     if name.len() <= 40 {
         return name;
     }
-    let hash = crate::out::sha256_hex(clause_id.as_bytes());
+    let hash = crate::digest::sha256_hex(clause_id.as_bytes());
     format!("{}_{}", &name[..31], &hash[..8])
 }
 
 /// The DOCX of a rendered convention (or of a redline: its `<del>`/`<ins>`
 /// marks become tracked changes by `revision`).
-pub fn write(markdown: &str, meta: &PdfMeta, revision: &Revision) -> Vec<u8> {
+pub fn write(markdown: &str, meta: &Meta, revision: &Revision) -> Vec<u8> {
     let blocks = blocks::read(markdown);
     let document = document_xml(&blocks, revision);
     let mut zip = ZipWriter::new();
@@ -123,7 +123,7 @@ const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:eastAsia="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/><w:sz w:val="22"/><w:szCs w:val="22"/><w:lang w:val="fr-FR" w:eastAsia="fr-FR" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="259" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="both"/></w:pPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Subtitle"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="480" w:after="240"/><w:jc w:val="center"/></w:pPr><w:rPr><w:b/><w:color w:val="1F3A5F"/><w:sz w:val="40"/><w:szCs w:val="40"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="180"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="280" w:after="120"/><w:jc w:val="left"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:bCs/><w:color w:val="1F3A5F"/><w:sz w:val="25"/><w:szCs w:val="25"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="200" w:after="100"/><w:jc w:val="left"/><w:outlineLvl w:val="1"/></w:pPr><w:rPr><w:b/><w:bCs/><w:sz w:val="23"/><w:szCs w:val="23"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="60"/><w:ind w:left="454" w:hanging="284"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="ListParagraph2"><w:name w:val="List Paragraph 2"/><w:basedOn w:val="ListParagraph"/><w:pPr><w:ind w:left="908" w:hanging="284"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="ListParagraph3"><w:name w:val="List Paragraph 3"/><w:basedOn w:val="ListParagraph"/><w:pPr><w:ind w:left="1362" w:hanging="284"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="19"/><w:szCs w:val="19"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TableHeading"><w:name w:val="Table Heading"/><w:basedOn w:val="TableText"/><w:qFormat/><w:pPr><w:jc w:val="center"/></w:pPr><w:rPr><w:b/><w:bCs/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Code"><w:name w:val="Code"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/><w:sz w:val="19"/><w:szCs w:val="19"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Rule"><w:name w:val="Horizontal Line"/><w:basedOn w:val="Normal"/><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="AAAAAA"/></w:pBdr></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="0"/><w:jc w:val="right"/></w:pPr><w:rPr><w:color w:val="505050"/><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr></w:style></w:styles>
 "#;
 
-fn header_xml(meta: &PdfMeta) -> String {
+fn header_xml(meta: &Meta) -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:hdr {W}><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p></w:hdr>
@@ -132,7 +132,7 @@ fn header_xml(meta: &PdfMeta) -> String {
     )
 }
 
-fn core_xml(meta: &PdfMeta) -> String {
+fn core_xml(meta: &Meta) -> String {
     let (y, m, d) = meta.date;
     let date = format!("{y:04}-{m:02}-{d:02}T00:00:00Z");
     format!(

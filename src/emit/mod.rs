@@ -12,16 +12,16 @@
 //! A new format is one new file in this folder (an [`Emitter`] and its
 //! [`Format`]) and one line in [`FORMATS`].
 
-pub mod blocks;
 pub mod docx;
+pub mod html;
 mod md;
 pub mod odt;
-mod pdf;
+pub mod pdf;
 pub mod xml;
 pub mod zip;
 
 use crate::diagnostic::Text;
-use crate::pdf::PdfMeta;
+use crate::document::Meta;
 
 /// One rendered convention, as every emitter receives it.
 pub struct Document<'a> {
@@ -29,7 +29,7 @@ pub struct Document<'a> {
     /// The rendered Markdown, anchors included.
     pub markdown: &'a str,
     /// Title, reference, funder, association, period, date (from the data).
-    pub meta: &'a PdfMeta,
+    pub meta: &'a Meta,
 }
 
 /// What an emitter made of one convention.

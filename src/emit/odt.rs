@@ -14,12 +14,12 @@
 
 use std::fmt::Write as _;
 
-use super::blocks::{self, Align, Block, Inline, Line, Mark, Style, Table};
 use super::xml::{escape, escape_into};
 use super::zip::{Method, ZipWriter};
 use super::{Document, EmitError, Emitted, Emitter, Format};
 use crate::anchor::{DASHBOARD_PART, PartKind, SIGNATURE_PART};
-use crate::pdf::PdfMeta;
+use crate::document::Meta;
+use crate::document::blocks::{self, Align, Block, Inline, Line, Mark, Style, Table};
 
 pub(super) const FORMAT: Format = Format {
     name: "odt",
@@ -53,7 +53,7 @@ pub struct Revision {
 
 impl Revision {
     /// The funder, on the document's date.
-    pub fn of(meta: &PdfMeta) -> Revision {
+    pub fn of(meta: &Meta) -> Revision {
         Revision {
             author: meta.funder.clone(),
             date: meta.date,
@@ -69,7 +69,7 @@ impl Revision {
 
 /// The ODT of a rendered convention (or of a redline: its `<del>`/`<ins>`
 /// marks become tracked changes by `revision`).
-pub fn write(markdown: &str, meta: &PdfMeta, revision: &Revision) -> Vec<u8> {
+pub fn write(markdown: &str, meta: &Meta, revision: &Revision) -> Vec<u8> {
     let blocks = blocks::read(markdown);
     let content = content_xml(&blocks, revision);
     let mut zip = ZipWriter::new();
@@ -113,7 +113,7 @@ const LANDSCAPE_WIDTH: f64 = 25.1;
 /// Width of an average character of table text (9.5 pt serif), in cm.
 const CHAR_WIDTH: f64 = 0.17;
 
-fn meta_xml(meta: &PdfMeta) -> String {
+fn meta_xml(meta: &Meta) -> String {
     let (y, m, d) = meta.date;
     let date = format!("{y:04}-{m:02}-{d:02}T00:00:00");
     format!(
@@ -131,7 +131,7 @@ fn meta_xml(meta: &PdfMeta) -> String {
     )
 }
 
-fn styles_xml(meta: &PdfMeta) -> String {
+fn styles_xml(meta: &Meta) -> String {
     let header = escape(&format!("{} — Réf. {}", meta.title, meta.reference));
     let footer = r#"<text:p text:style-name="Footer">Page <text:page-number text:select-page="current">1</text:page-number> sur <text:page-count>1</text:page-count></text:p>"#;
     let page_layout = |name: &str, w: &str, h: &str, orientation: &str| {
@@ -495,8 +495,8 @@ fn push_text(out: &mut String, text: &str, after_space: &mut bool) {
 mod tests {
     use super::*;
 
-    fn meta() -> PdfMeta {
-        PdfMeta {
+    fn meta() -> Meta {
+        Meta {
             title: "Convention".into(),
             reference: "R-1 <&>".into(),
             funder: "Région \"X\"".into(),

@@ -37,8 +37,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use crate::check::ids;
 use crate::diagnostic::Diagnostic;
+use crate::ids;
 use crate::load::Programme;
 use crate::model::{Amount, AssociationFile, ProgrammeFile};
 
@@ -360,7 +360,7 @@ fn signed_acts(
     file: &std::path::Path,
     data: &AssociationFile,
 ) -> Result<Vec<SignedAct>, Diagnostic> {
-    let archive = crate::signed::Archive::open(&prog.root, id);
+    let archive = crate::out::signed::Archive::open(&prog.root, id);
     let Some(archive) = archive else {
         if !data.convention.amendments.is_empty() && data.convention.signature.date.is_some() {
             return Err(Diagnostic::error(crate::tr!(
@@ -388,7 +388,7 @@ fn signed_acts(
             Vec::new()
         });
     };
-    let read = |act: crate::signed::Act| -> Result<(AssociationFile, PathBuf), Diagnostic> {
+    let read = |act: crate::out::signed::Act| -> Result<(AssociationFile, PathBuf), Diagnostic> {
         let path = archive.path(act, "data.json");
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Diagnostic::error(crate::tr!(
@@ -405,7 +405,7 @@ fn signed_acts(
         Ok((d, path))
     };
     let mut acts = Vec::new();
-    let (signed, path) = read(crate::signed::Act::Convention)?;
+    let (signed, path) = read(crate::out::signed::Act::Convention)?;
     let published = is_published(&signed);
     let mut previous_total = total_aid(&signed);
     if published {
@@ -416,7 +416,7 @@ fn signed_acts(
         });
     }
     for k in archive.avenants() {
-        let (d, path) = read(crate::signed::Act::Avenant(k))?;
+        let (d, path) = read(crate::out::signed::Act::Avenant(k))?;
         let total = total_aid(&d);
         let changes_amount = total != previous_total;
         previous_total = total;

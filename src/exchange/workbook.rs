@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::sheet::{Cell, Kind, ReadTable, Table, cell_ref};
-use crate::check::ids;
 use crate::diagnostic::Diagnostic;
+use crate::ids;
 use crate::model::*;
 
 pub const ASSOCIATIONS: &str = "Associations";

@@ -13,8 +13,6 @@
 //! else 31 December of the year) and written atomically, only once every input
 //! read has passed its checks.
 
-pub mod data;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -22,19 +20,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use crate::batch::write_atomic;
 use crate::diagnostic::{Diagnostic, Text, has_errors};
+use crate::document::{Chart, Meta};
+use crate::emit::pdf::PdfEngine;
 use crate::french;
 use crate::load::Programme;
 use crate::model::{AssociationFile, Direction, IndicatorType, ReviewConfig, Target};
-use crate::pdf::{Chart, PdfEngine, PdfMeta};
+use crate::out::write_atomic;
 use crate::render::escape_markdown;
 use crate::tr;
 
-pub use data::{Finances, QualStatus, Reported, Review};
-
-/// The built-in layout of review documents.
-pub const REVIEW_LAYOUT: &str = include_str!("../../templates/review.typ");
+pub use crate::check::review::{Finances, QualStatus, Reported, Review};
 
 /// The rate of achievement of a quantitative indicator, as a fraction (1.0 =
 /// 100 %), or `None` when it cannot be computed without dividing by zero.
@@ -297,7 +293,7 @@ pub fn assess(
     let this = reviews.get(&year);
     let review = this.unwrap_or(&empty);
     let mut lines = Vec::new();
-    for i in data::indicators(data) {
+    for i in crate::check::review::indicators(data) {
         let direction = i.direction.unwrap_or_default();
         let reported = review.indicators.get(&i.id);
         let target = i.targets.get(&y).cloned();
@@ -732,7 +728,7 @@ pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> S
 }
 
 /// The PDF metadata of one report: the charts carry targets and actuals.
-pub fn report_meta(prog: &Programme, a: &Assessment) -> PdfMeta {
+pub fn report_meta(prog: &Programme, a: &Assessment) -> Meta {
     let charts = a
         .lines
         .iter()
@@ -760,7 +756,7 @@ pub fn report_meta(prog: &Programme, a: &Assessment) -> PdfMeta {
             }
         })
         .collect();
-    PdfMeta {
+    Meta {
         title: format!("Bilan annuel {}", a.year),
         reference: format!("{} — bilan {}", a.reference, a.year),
         funder: prog.file.funder.name.clone(),
@@ -803,12 +799,18 @@ pub fn load_reviews(
     prog: &Programme,
     year: i32,
 ) -> Result<(Reviews, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut diags = data::check_config(prog);
-    let files = data::review_files(&prog.root, &mut diags);
+    let mut diags = crate::check::review::check_config(prog);
+    let files = crate::check::review::review_files(&prog.root, &mut diags);
     let loaded: Vec<_> = files
         .par_iter()
         .filter(|(y, _, _)| *y <= year)
-        .map(|(y, id, path)| (*y, id.clone(), data::load_one(prog, *y, id, path)))
+        .map(|(y, id, path)| {
+            (
+                *y,
+                id.clone(),
+                crate::check::review::load_one(prog, *y, id, path),
+            )
+        })
         .collect();
     let mut by_id = Reviews::new();
     for (y, id, (review, d)) in loaded {
@@ -884,12 +886,12 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Revie
     std::fs::create_dir_all(&dir).map_err(|e| ReviewError::Fault(vec![io_error(&dir, e)]))?;
     let engine = opts
         .pdf
-        .then(|| PdfEngine::new(Some(REVIEW_LAYOUT.to_string())));
+        .then(|| PdfEngine::new(Some(crate::emit::pdf::REVIEW_LAYOUT.to_string())));
     let write = |name: String, bytes: &[u8]| -> Result<(), Diagnostic> {
         let p = dir.join(name);
         write_atomic(&p, bytes).map_err(|e| io_error(&p, e))
     };
-    let typeset = |md: &str, meta: &PdfMeta, name: &str| -> Result<Option<Vec<u8>>, Diagnostic> {
+    let typeset = |md: &str, meta: &Meta, name: &str| -> Result<Option<Vec<u8>>, Diagnostic> {
         match &engine {
             None => Ok(None),
             Some(engine) => engine.render(md, meta).map(|o| Some(o.pdf)).map_err(|e| {
@@ -898,7 +900,7 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Revie
             }),
         }
     };
-    // As in `batch::build`: one long-lived worker per thread of a dedicated
+    // As in `build::run`: one long-lived worker per thread of a dedicated
     // pool with large stacks, each taking the next association from a shared
     // counter. Reports are never rayon jobs: a thread waiting inside Typst
     // (which uses rayon) would steal and nest other reports on its stack.
@@ -949,7 +951,7 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Revie
         }
     }
     let md = synthesis_markdown(prog, year, &rows);
-    let meta = PdfMeta {
+    let meta = Meta {
         title: format!("Synthèse des bilans {year}"),
         reference: format!("synthèse {year}"),
         funder: prog.file.funder.name.clone(),
@@ -1005,7 +1007,7 @@ pub fn template_json(data: &AssociationFile, year: i32) -> serde_json::Value {
     use serde_json::{Map, Value, json};
     let y = year.to_string();
     let mut ind = Map::new();
-    for i in data::indicators(data) {
+    for i in crate::check::review::indicators(data) {
         let target = i
             .targets
             .get(&y)
@@ -1022,7 +1024,7 @@ pub fn template_json(data: &AssociationFile, year: i32) -> serde_json::Value {
         ind.insert(i.id.clone(), entry);
     }
     let mut fin = Map::new();
-    for k in data::FINANCE_KEYS {
+    for k in crate::check::review::FINANCE_KEYS {
         fin.insert(k.to_string(), Value::Null);
     }
     json!({
@@ -1046,7 +1048,7 @@ pub fn write_templates(
         if !d.convention.years.contains(&year) {
             continue;
         }
-        let path = data::review_path(&prog.root, year, &e.id);
+        let path = crate::check::review::review_path(&prog.root, year, &e.id);
         if path.exists() {
             out.push((e.id.clone(), TemplateOutcome::Exists(path)));
             continue;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::Reply;
 use super::state::{BuildState, State, signed_in};
-use crate::batch::{self, BuildOptions, Progress};
+use crate::build::{self, BuildOptions, Progress};
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::load::AssociationEntry;
 use crate::out::Status;
@@ -103,7 +103,7 @@ pub fn convention(state: &State, id: &str) -> Reply {
                 "id": id,
                 "donnees": data,
                 "texte": if data.is_none() { Some(&entry.text) } else { None },
-                "empreinte": crate::out::sha256_hex(entry.text.as_bytes()),
+                "empreinte": crate::digest::sha256_hex(entry.text.as_bytes()),
                 "signee": data.as_ref().is_some_and(signed_in),
                 "diagnostics": diags_json(&diags),
             }),
@@ -204,7 +204,10 @@ pub fn save(state: &State, id: &str, body: &[u8]) -> Reply {
             );
         }
     };
-    if !super::constant_time_eq(crate::out::sha256_hex(&current).as_bytes(), hash.as_bytes()) {
+    if !super::constant_time_eq(
+        crate::digest::sha256_hex(&current).as_bytes(),
+        hash.as_bytes(),
+    ) {
         return Reply::json(
             409,
             &json!({ "erreur": "Le fichier a changé sur le disque depuis que vous l'avez ouvert (par une autre personne ou un autre outil). \
@@ -243,7 +246,7 @@ pub fn save(state: &State, id: &str, body: &[u8]) -> Reply {
         200,
         &json!({
             "message": "Enregistré.",
-            "empreinte": crate::out::sha256_hex(text.as_bytes()),
+            "empreinte": crate::digest::sha256_hex(text.as_bytes()),
             "diagnostics": diags_json(&diags),
         }),
     )
@@ -308,7 +311,7 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
     std::thread::spawn(move || {
         let live = Live(shared.clone());
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            batch::build(&prog, &opts, &live)
+            build::run(&prog, &opts, &live)
         }));
         let mut s = shared.lock().expect("lock");
         s.running = false;

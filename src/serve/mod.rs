@@ -21,7 +21,6 @@
 
 mod api;
 mod assets;
-pub mod html;
 mod pages;
 mod state;
 

@@ -6,10 +6,10 @@
 
 use std::fmt::Write as _;
 
-use super::html::{convention_html, escape, euros, redline_html};
 use super::state::{State, Status};
 use super::{Reply, api};
 use crate::diff::{self, ChangeKind, Target};
+use crate::emit::html::{convention_html, escape, euros, redline_html};
 
 fn layout(state: &State, title: &str, body: &str) -> String {
     format!(
@@ -238,7 +238,7 @@ fn kind_word(k: ChangeKind) -> &'static str {
 /// signed `OUT/<id>.md` when nothing is archived yet.
 fn changes_html(state: &State, id: &str, signed: bool, now: Option<&String>) -> String {
     let archive = signed
-        .then(|| crate::signed::Archive::open(&state.root(), id))
+        .then(|| crate::out::signed::Archive::open(&state.root(), id))
         .flatten();
     let in_force = archive.as_ref().and_then(|a| a.text_in_force());
     let since = match (

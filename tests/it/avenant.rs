@@ -7,9 +7,10 @@ use crate::common::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use charta::batch::{self, BuildOptions, BuildReport, Status};
+use charta::build::{self, BuildOptions, BuildReport};
 use charta::document::Convention;
 use charta::load::load_programme;
+use charta::out::Status;
 
 fn build_with(dir: &Path, formats: &[&str]) -> BuildReport {
     let (prog, diags) = load_programme(dir).expect("loads");
@@ -23,7 +24,7 @@ fn build_with(dir: &Path, formats: &[&str]) -> BuildReport {
         keep_typst: false,
         shard: None,
     };
-    batch::build(&prog, &opts, &()).expect("build runs")
+    build::run(&prog, &opts, &()).expect("build runs")
 }
 
 fn build(dir: &Path) -> BuildReport {
@@ -534,14 +535,14 @@ fn the_example_has_a_signed_convention_with_a_draft_avenant() {
     );
     assert!(av.contains("L'annexe III de la convention"), "{av}");
     assert!(dir.join(format!("out/{SIGNED_ID}.consolidee.md")).is_file());
-    let status = charta::signed::status(
+    let status = charta::out::signed::status(
         dir,
         SIGNED_ID,
         &charta::load::parse_association(&read(data_path(dir)), &data_path(dir)).unwrap(),
     );
     assert_eq!(
         status,
-        charta::signed::SignedStatus {
+        charta::out::signed::SignedStatus {
             signed: true,
             archived: true,
             signed_avenants: 0,

@@ -6,8 +6,9 @@ use crate::common::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use charta::batch::{self, BuildOptions, BuildReport, Manifest, Status};
+use charta::build::{self, BuildOptions, BuildReport};
 use charta::load::load_programme;
+use charta::out::{Manifest, Status};
 
 fn opts(out: &Path, pdf: bool) -> BuildOptions {
     BuildOptions {
@@ -28,7 +29,7 @@ fn opts(out: &Path, pdf: bool) -> BuildOptions {
 fn build(dir: &Path, pdf: bool) -> BuildReport {
     let (prog, diags) = load_programme(dir).expect("loads");
     assert!(diags.is_empty(), "{diags:?}");
-    batch::build(&prog, &opts(&dir.join("out"), pdf), &()).expect("build runs")
+    build::run(&prog, &opts(&dir.join("out"), pdf), &()).expect("build runs")
 }
 
 fn with_status(r: &BuildReport, s: Status) -> BTreeSet<String> {
@@ -169,7 +170,7 @@ fn a_signed_convention_is_never_silently_changed() {
     let (prog, _) = load_programme(dir).unwrap();
     let mut o = opts(&dir.join("out"), false);
     o.force = true;
-    let forced = batch::build(&prog, &o, &()).unwrap();
+    let forced = build::run(&prog, &o, &()).unwrap();
     assert_eq!(
         with_status(&forced, Status::Refused),
         BTreeSet::from([signed.to_string()])
@@ -191,8 +192,8 @@ fn a_signed_convention_keeps_its_files_when_only_the_layout_changes() {
     );
     // The programme gets its own layout: another accent colour. Every
     // convention's pages would change; the signed one's text does not.
-    let layout = charta::pdf::BUILTIN_LAYOUT.replace("#1f3a5f", "#5f1f3a");
-    assert_ne!(layout, charta::pdf::BUILTIN_LAYOUT);
+    let layout = charta::emit::pdf::BUILTIN_LAYOUT.replace("#1f3a5f", "#5f1f3a");
+    assert_ne!(layout, charta::emit::pdf::BUILTIN_LAYOUT);
     std::fs::create_dir_all(dir.join("templates")).unwrap();
     std::fs::write(dir.join("templates/convention.typ"), layout).unwrap();
 
@@ -210,7 +211,7 @@ fn a_signed_convention_keeps_its_files_when_only_the_layout_changes() {
     let mut o = opts(&dir.join("out"), true);
     o.force = true;
     o.only = vec![signed.to_string()];
-    let forced = batch::build(&prog, &o, &()).unwrap();
+    let forced = build::run(&prog, &o, &()).unwrap();
     assert_eq!(
         with_status(&forced, Status::Unchanged),
         BTreeSet::from([signed.to_string()])
@@ -363,7 +364,7 @@ fn a_signed_convention_is_protected_even_without_its_manifest() {
     std::fs::create_dir_all(dir.join("templates")).unwrap();
     std::fs::write(
         dir.join("templates/convention.typ"),
-        charta::pdf::BUILTIN_LAYOUT.replace("#1f3a5f", "#5f1f3a"),
+        charta::emit::pdf::BUILTIN_LAYOUT.replace("#1f3a5f", "#5f1f3a"),
     )
     .unwrap();
     let r = build(dir, true);
@@ -381,7 +382,7 @@ fn a_signed_convention_built_as_pdf_only_is_still_protected() {
     let (prog, _) = load_programme(dir).unwrap();
     let mut o = opts(&out, true);
     o.formats = vec!["pdf".to_string()];
-    let first = batch::build(&prog, &o, &()).unwrap();
+    let first = build::run(&prog, &o, &()).unwrap();
     assert!(!first.has_errors(), "{:?}", first.diagnostics);
     let pdf_before = std::fs::read(out.join(format!("{SIGNED}.pdf"))).unwrap();
     assert!(!out.join(format!("{SIGNED}.md")).exists());

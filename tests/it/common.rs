@@ -296,19 +296,19 @@ pub fn assert_outputs_complete(out: &Path) {
         }
     }
     if out.join("manifest.json").exists() {
-        charta::batch::Manifest::read(out).expect("the manifest is whole");
+        charta::out::Manifest::read(out).expect("the manifest is whole");
     }
 }
 
 /// Every manifest entry describes the files on disk exactly.
 pub fn assert_manifest_true(out: &Path) {
-    let m = charta::batch::Manifest::read(out).expect("manifest");
+    let m = charta::out::Manifest::read(out).expect("manifest");
     for e in &m.conventions {
         for f in e.outputs.values() {
             let bytes =
                 std::fs::read(out.join(&f.file)).unwrap_or_else(|_| panic!("{} missing", f.file));
             assert_eq!(
-                charta::batch::sha256_hex(&bytes),
+                charta::digest::sha256_hex(&bytes),
                 f.sha256,
                 "{} altered",
                 f.file
@@ -321,18 +321,18 @@ pub fn assert_manifest_true(out: &Path) {
 /// made from the association file as it is now, whose Markdown and PDF are
 /// on disk as it records them.
 pub fn done_by_the_manifest(dir: &Path, out: &Path) -> BTreeSet<String> {
-    let Some(m) = charta::batch::Manifest::read(out) else {
+    let Some(m) = charta::out::Manifest::read(out) else {
         return BTreeSet::new();
     };
     m.conventions
         .iter()
         .filter(|e| {
             let data = std::fs::read(dir.join(format!("associations/{}.json", e.id)));
-            let data_same = data.is_ok_and(|d| charta::batch::sha256_hex(&d) == e.inputs.data);
+            let data_same = data.is_ok_and(|d| charta::digest::sha256_hex(&d) == e.inputs.data);
             let files_same = ["md", "pdf"].into_iter().all(|format| {
                 e.output(format).is_some_and(|f| {
                     std::fs::read(out.join(&f.file))
-                        .is_ok_and(|b| charta::batch::sha256_hex(&b) == f.sha256)
+                        .is_ok_and(|b| charta::digest::sha256_hex(&b) == f.sha256)
                 })
             });
             data_same && files_same
@@ -343,8 +343,8 @@ pub fn done_by_the_manifest(dir: &Path, out: &Path) -> BTreeSet<String> {
 
 /// The manifest's entries, modification times aside (they differ from one
 /// folder to another).
-pub fn manifest_entries(out: &Path) -> Vec<charta::batch::Entry> {
-    let mut m = charta::batch::Manifest::read(out).expect("manifest");
+pub fn manifest_entries(out: &Path) -> Vec<charta::out::Entry> {
+    let mut m = charta::out::Manifest::read(out).expect("manifest");
     for e in &mut m.conventions {
         for f in e.outputs.values_mut() {
             f.modified_ns = 0;

@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use charta::anchor::{self, Anchor};
-use charta::batch::{self, BuildOptions, Status};
+use charta::build::{self, BuildOptions};
 use charta::emit::zip;
 use charta::load::load_programme;
+use charta::out::Status;
 
 /// An association name that is markup in every format charta writes.
 const HOSTILE: &str = "<w:t>&amp; « Les Amis » **x** </text:p>";
@@ -45,7 +46,7 @@ fn build(prog: &Path, out: &Path, formats: &[&str], only: &[&str]) {
     opts.formats = formats.iter().map(|s| s.to_string()).collect();
     opts.only = only.iter().map(|s| s.to_string()).collect();
     opts.jobs = 2;
-    let report = batch::build(&p, &opts, &()).expect("build runs");
+    let report = build::run(&p, &opts, &()).expect("build runs");
     assert_eq!(
         report.count(Status::Failed) + report.count(Status::Refused),
         0,
@@ -404,7 +405,7 @@ fn same_inputs_give_byte_identical_files_and_the_manifest_lists_each_format() {
     opts.formats = vec!["md".into(), "odt".into()];
     opts.only = ids.iter().map(|s| s.to_string()).collect();
     std::fs::remove_file(a.join("atelier-velo-thionvaux.odt")).unwrap();
-    let r = batch::build(&p, &opts, &()).unwrap();
+    let r = build::run(&p, &opts, &()).unwrap();
     assert_eq!(r.count(Status::Rendered), 1, "{:?}", r.outcomes);
     assert_eq!(
         std::fs::metadata(a.join("atelier-velo-thionvaux.md"))
@@ -426,7 +427,7 @@ fn unknown_format_is_refused_before_anything_is_written() {
     let (p, _) = load_programme(prog.path()).unwrap();
     let mut opts = BuildOptions::new(&out);
     opts.formats = vec!["md".into(), "rtf".into()];
-    let err = batch::build(&p, &opts, &()).unwrap_err();
+    let err = build::run(&p, &opts, &()).unwrap_err();
     assert!(
         err.message.contains("format de sortie inconnu `rtf`"),
         "{}",

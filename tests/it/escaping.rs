@@ -16,7 +16,7 @@
 
 use std::sync::LazyLock;
 
-use charta::pdf::PdfEngine;
+use charta::emit::pdf::PdfEngine;
 use charta::render::escape_markdown;
 use proptest::prelude::*;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};

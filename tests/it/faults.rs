@@ -103,7 +103,7 @@ fn a_panic_on_a_first_build_writes_the_others_and_no_file_of_its_own() {
         );
         assert!(!out.join(format!("{ID}.md")).exists());
         assert!(!out.join(format!("{ID}.pdf")).exists());
-        let m = charta::batch::Manifest::read(&out).expect("manifest written");
+        let m = charta::out::Manifest::read(&out).expect("manifest written");
         assert_eq!(m.conventions.len(), 7);
         assert_manifest_true(&out);
         assert!(temporaries(&out).is_empty());

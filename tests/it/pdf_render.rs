@@ -6,7 +6,7 @@
 use std::sync::LazyLock;
 use std::time::Instant;
 
-use charta::pdf::{Chart, PdfEngine, PdfMeta};
+use charta::emit::pdf::{Chart, Meta, PdfEngine};
 use proptest::prelude::*;
 
 /// One engine for every test, as in production (fonts and library are built
@@ -15,8 +15,8 @@ static ENGINE: LazyLock<PdfEngine> = LazyLock::new(|| PdfEngine::new(None));
 
 const ASSOCIATION: &str = "Maison des Solidarités Rémoises (MSR)";
 
-fn meta(association: &str) -> PdfMeta {
-    PdfMeta {
+fn meta(association: &str) -> Meta {
+    Meta {
         title: "Convention pluriannuelle d'objectifs".into(),
         reference: "CR-ESS-2026-014".into(),
         funder: "Région Champagne-Ardenne".into(),

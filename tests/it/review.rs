@@ -472,7 +472,7 @@ fn check_locates_review_errors_at_their_json_path() {
 #[test]
 fn the_example_reviews_pass_check_with_one_missing_indicator() {
     let prog = example();
-    let diags = charta::review::data::check_reviews(&prog);
+    let diags = charta::check::review::check_reviews(&prog);
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert!(!diags[0].is_error());
     assert!(diags[0].message.contains("O3-I1"));
@@ -591,7 +591,8 @@ fn user_text_stays_text() {
         text.contains("#set page(width: 1cm) *pas gras* | <b>x</b> # pas un titre"),
         "{text}"
     );
-    let engine = charta::pdf::PdfEngine::new(Some(review::REVIEW_LAYOUT.to_string()));
+    let engine =
+        charta::emit::pdf::PdfEngine::new(Some(charta::emit::pdf::REVIEW_LAYOUT.to_string()));
     let pdf = engine
         .render(&md, &review::report_meta(&prog, &a))
         .unwrap_or_else(|e| panic!("{e}"));

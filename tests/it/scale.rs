@@ -42,7 +42,7 @@ fn an_old_manifest_is_read_upgraded_and_keeps_a_signed_lock() {
     let new_format = std::fs::read(out.join("manifest.json")).unwrap();
     assert!(new_format.windows(13).any(|w| w == b"\"format\": 2,\n"));
     let signed_md = std::fs::read(out.join(format!("{SIGNED}.md"))).unwrap();
-    let signed_hash = charta::batch::sha256_hex(&signed_md);
+    let signed_hash = charta::digest::sha256_hex(&signed_md);
 
     // The format of before: no `format`, clauses inline in each entry.
     let old = downgrade_manifest(&out);

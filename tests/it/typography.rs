@@ -10,8 +10,8 @@ use crate::common::*;
 
 use std::sync::LazyLock;
 
+use charta::emit::pdf::PdfEngine;
 use charta::model::{Amount, AssociationFile, Indicator, Measure, Objective, Target};
-use charta::pdf::PdfEngine;
 use regex::Regex;
 
 const NBSP: char = '\u{a0}';

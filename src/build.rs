@@ -17,16 +17,13 @@ use std::time::{Duration, Instant};
 use crate::diagnostic::{Diagnostic, Text, has_errors};
 use crate::emit::{self, Document, EmitOptions, Emitted, Emitter, Format};
 use crate::load::{AssociationEntry, Programme};
-use crate::manifest::{JOURNAL, Journal, Store};
+use crate::out::manifest::{JOURNAL, Journal, Store};
 use crate::out::{self, remove_stale_temporaries};
 use crate::render::Engine;
 use crate::tr;
 
-// The manifest and the output folder belong to `out`; re-exported here for
-// the callers that knew them as the build's.
-pub use crate::out::{
-    ClauseInput, Entry, Inputs, MANIFEST, Manifest, OutputFile, Status, sha256_hex, write_atomic,
-};
+use crate::digest::sha256_hex;
+use crate::out::{ClauseInput, Entry, Inputs, MANIFEST, OutputFile, Status, write_atomic};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -39,7 +36,7 @@ pub struct BuildOptions {
     pub force: bool,
     pub keep_typst: bool,
     /// `--shard i/n`: only the share `i` of `n` of the programme (by association id).
-    pub shard: Option<crate::shard::Shard>,
+    pub shard: Option<crate::out::shard::Shard>,
 }
 
 impl BuildOptions {
@@ -125,7 +122,7 @@ struct Job<'a> {
 }
 
 /// Builds every (selected) association of the programme into `opts.out`.
-pub fn build(
+pub fn run(
     prog: &Programme,
     opts: &BuildOptions,
     progress: &dyn Progress,
@@ -485,7 +482,7 @@ fn panicked(job: &Job, panic: &(dyn std::any::Any + Send)) -> JobResult {
 }
 
 /// One convention; a signed one is archived in `PROG/signed/<id>/` once
-/// built (see [`crate::signed`]).
+/// built (see [`crate::out::signed`]).
 fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
     let mut r = run_job_inner(ctx, job);
     if matches!(r.status, Status::Rendered | Status::Unchanged)
@@ -493,8 +490,8 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
         && e.signed
         && e.signed_archive.is_none()
     {
-        match crate::signed::archive_from_out(&ctx.prog.root, &ctx.opts.out, e) {
-            Ok(true) => e.signed_archive = Some(crate::signed::relative_dir(&e.id)),
+        match crate::out::signed::archive_from_out(&ctx.prog.root, &ctx.opts.out, e) {
+            Ok(true) => e.signed_archive = Some(crate::out::signed::relative_dir(&e.id)),
             Ok(false) => {}
             Err(err) => r.diagnostics.push(
                 Diagnostic::warning(tr!(
@@ -504,7 +501,7 @@ fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
                     err
                 ))
                 .code("GEN-020")
-                .in_file(crate::signed::dir(&ctx.prog.root, &e.id))
+                .in_file(crate::out::signed::dir(&ctx.prog.root, &e.id))
                 .with_hint(tr!(
                     "la prochaine construction réessaiera\u{202f}; vérifiez les droits d'écriture du dossier du programme",
                     "the next build will try again; check write permissions on the programme folder"
@@ -564,7 +561,7 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
     // the archive, a change of its data is an avenant (crate::avenant).
     if signed {
         let root = &ctx.prog.root;
-        let mut archive = crate::signed::Archive::open(root, &id);
+        let mut archive = crate::out::signed::Archive::open(root, &id);
         // Amendments before any archive: the signed text is the one in OUT.
         if archive.is_none()
             && !data.convention.amendments.is_empty()
@@ -573,8 +570,8 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
                 .as_ref()
                 .filter(|p| p.signed && p.intact(out, "md"))
         {
-            let _ = crate::signed::archive_from_out(root, out, prev);
-            archive = crate::signed::Archive::open(root, &id);
+            let _ = crate::out::signed::archive_from_out(root, out, prev);
+            archive = crate::out::signed::Archive::open(root, &id);
         }
         if archive.is_none() && !data.convention.amendments.is_empty() {
             return fail(vec![

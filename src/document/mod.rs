@@ -10,6 +10,12 @@
 //! and the text between anchors verbatim, so that [`Convention::part_markdown`]
 //! writes a part back exactly as it was rendered.
 
+pub mod blocks;
+mod meta;
+pub mod redline;
+
+pub use meta::{Chart, Meta};
+
 use std::collections::HashMap;
 
 /// One part of the act: a block, a numbered article or a numbered annex.

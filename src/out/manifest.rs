@@ -808,7 +808,7 @@ mod tests {
     #[test]
     fn an_entry_keeps_its_digests_as_bytes_and_gives_its_text_back() {
         let mut e = entry("gen-00001", &["x"]);
-        let digest = |s: &str| crate::out::sha256_hex(s.as_bytes());
+        let digest = |s: &str| crate::digest::sha256_hex(s.as_bytes());
         e.inputs.data = digest("data");
         e.inputs_sha256 = digest("inputs");
         e.outputs.get_mut("md").unwrap().sha256 = digest("md");

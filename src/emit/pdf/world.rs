@@ -30,7 +30,7 @@ fn project_file(path: &str) -> FileId {
 pub(crate) static MAIN: LazyLock<FileId> = LazyLock::new(|| project_file("/main.typ"));
 /// `/layout.typ`: the layout imported by `/main.typ`.
 pub(crate) static LAYOUT: LazyLock<FileId> = LazyLock::new(|| project_file("/layout.typ"));
-/// `/meta.json`: [`super::PdfMeta`] as JSON, read by the layout.
+/// `/meta.json`: [`super::Meta`] as JSON, read by the layout.
 pub(crate) static META: LazyLock<FileId> = LazyLock::new(|| project_file("/meta.json"));
 
 /// Ids in the [`ChunkPool`]: a bound on interned paths and on memory.

@@ -7,8 +7,8 @@ use proptest::prelude::*;
 
 use super::*;
 
-fn meta() -> PdfMeta {
-    PdfMeta {
+fn meta() -> Meta {
+    Meta {
         title: "Convention annuelle".into(),
         reference: "CR-TEST-1".into(),
         funder: "Région".into(),
@@ -127,7 +127,7 @@ fn review_layout_converges_without_warnings() {
     ];
     let markdown = "# Bilan annuel 2026\n\n<!-- part:identification kind=block -->\n\nTexte.\n\n\
         <!-- part:trajectoires kind=block -->\n\n## Trajectoires\n\n| A | B |\n|---|---|\n| 1 | 2 |\n";
-    let engine = PdfEngine::new(Some(crate::review::REVIEW_LAYOUT.to_string()));
+    let engine = PdfEngine::new(Some(super::REVIEW_LAYOUT.to_string()));
     let (output, warnings) = engine.render_with_warnings(markdown, &meta);
     let output = output.unwrap_or_else(|e| panic!("{e}"));
     assert!(warnings.is_empty(), "{warnings:?}");
@@ -231,7 +231,7 @@ fn the_cache_kept_between_documents_changes_no_byte() {
     let engine = PdfEngine::new(None);
     let first = engine.render(&own, &meta()).unwrap().pdf;
     let other = own.replace("du cache.", "du cache.\n\nAutre texte, *autre* paragraphe.");
-    let other_meta = PdfMeta {
+    let other_meta = Meta {
         association: "Autre association".into(),
         reference: "CR-TEST-2".into(),
         ..meta()

@@ -12,12 +12,16 @@
 //! OUT/.charta-tmp-*     temporaries of a build in progress (removed by the next)
 //! ```
 
+pub mod manifest;
+pub mod shard;
+pub mod signed;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::digest::sha256_hex;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 pub const MANIFEST: &str = "manifest.json";
 const TMP_PREFIX: &str = ".charta-tmp-";
@@ -178,30 +182,21 @@ pub struct Manifest {
 
 impl Manifest {
     /// The manifest of a previous build, if `out` has a readable one (either
-    /// format, its journal replayed: see [`crate::manifest`]).
+    /// format, its journal replayed: see [`crate::out::manifest`]).
     pub fn read(out: &Path) -> Option<Manifest> {
-        crate::manifest::read_manifest(out)
+        crate::out::manifest::read_manifest(out)
     }
 
     /// Writes the manifest of `out`, atomically, in the current format (the
     /// serde form of this struct is format 1, read still).
     pub fn write(&self, out: &Path) -> std::io::Result<()> {
-        crate::manifest::Store::from_manifest(self).write(out)
+        crate::out::manifest::Store::from_manifest(self).write(out)
     }
 }
 
 /// Whether `dir` holds a manifest (it is a build folder, even if empty).
 pub fn has_manifest(dir: &Path) -> bool {
-    dir.join(MANIFEST).is_file() || dir.join(crate::manifest::JOURNAL).is_file()
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    dir.join(MANIFEST).is_file() || dir.join(crate::out::manifest::JOURNAL).is_file()
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.

@@ -6,7 +6,7 @@
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::anchor::{self, Anchor};
-use crate::diff::{Op, Segment};
+use crate::document::redline::{Op, Segment};
 
 /// Escapes text for HTML element content and double- or single-quoted
 /// attribute values: `&`, `<`, `>`, `"`, `'`. Every piece of user data on a

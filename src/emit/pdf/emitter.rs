@@ -1,10 +1,10 @@
-//! PDF/A-2b, typeset with Typst (see [`crate::pdf`]).
+//! The PDF emitter: PDF/A-2b, typeset with Typst (see [`crate::emit::pdf`]).
 
-use super::{Document, EmitError, EmitOptions, Emitted, Emitter, Format};
-use crate::out::sha256_hex;
-use crate::pdf::{BUILTIN_LAYOUT, PdfEngine};
+use crate::digest::sha256_hex;
+use crate::emit::pdf::{BUILTIN_LAYOUT, PdfEngine};
+use crate::emit::{Document, EmitError, EmitOptions, Emitted, Emitter, Format};
 
-pub(super) const FORMAT: Format = Format {
+pub(crate) const FORMAT: Format = Format {
     name: "pdf",
     extension: "pdf",
     about: "PDF/A-2b, to sign and to archive",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use crate::diagnostic::Diagnostic;
-use crate::manifest::{ReadError, Store};
+use crate::out::manifest::{ReadError, Store};
 use crate::out::{MANIFEST, OutputFile};
 
 /// The share `index` (1-based) of `count`.

@@ -174,7 +174,7 @@ pub fn archive_from_out(
             continue;
         }
         let bytes = std::fs::read(out.join(&f.file))?;
-        if crate::out::sha256_hex(&bytes) != f.sha256 {
+        if crate::digest::sha256_hex(&bytes) != f.sha256 {
             return Ok(false);
         }
         let ext = f

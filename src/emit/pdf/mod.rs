@@ -6,18 +6,18 @@
 //! ([`convert`]), the sandboxed Typst world ([`world`]) and the built-in
 //! layout (`templates/convention.typ`). It must not read files, the clock or
 //! the network while building (the world serves three virtual files; the
-//! date comes from [`PdfMeta::date`]), and it must never let text from the
+//! date comes from [`Meta::date`]), and it must never let text from the
 //! Markdown or the metadata reach Typst as code: the Markdown is escaped into
 //! markup, the metadata travels as JSON data (`/meta.json`).
 
 mod convert;
+mod emitter;
 mod world;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-use serde::Serialize;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Smart};
 use typst::syntax::{DiagSpan, FileId, Source};
@@ -26,47 +26,16 @@ use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
+pub use crate::document::{Chart, Meta};
 pub use convert::markdown_to_typst;
+pub(crate) use emitter::FORMAT;
 use world::{DocWorld, LAYOUT, MAIN, Shared};
 
+/// The built-in layout of review documents.
+pub const REVIEW_LAYOUT: &str = include_str!("../../../templates/review.typ");
+
 /// The built-in layout, used when a programme does not provide its own.
-pub const BUILTIN_LAYOUT: &str = include_str!("../../templates/convention.typ");
-
-/// Metadata of one convention, handed to the layout as `/meta.json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct PdfMeta {
-    /// « Convention pluriannuelle d'objectifs ».
-    pub title: String,
-    /// « CR-ESS-2026-014 »: running header, PDF keywords and PDF identifier.
-    pub reference: String,
-    /// PDF author; title block.
-    pub funder: String,
-    /// Title block.
-    pub association: String,
-    /// « 2026-2028 » or « 2026 ».
-    pub period: String,
-    /// The document date (year, month, day) from the data (decision date),
-    /// never the clock: PDF metadata and Typst's `datetime.today()`.
-    pub date: (i32, u8, u8),
-    /// One chart per quantitative indicator, drawn in the dashboard annex.
-    pub charts: Vec<Chart>,
-}
-
-/// The trajectory of one quantitative indicator.
-#[derive(Debug, Clone, Serialize)]
-pub struct Chart {
-    /// Indicator id, e.g. « O1-I1 ».
-    pub indicator: String,
-    pub label: String,
-    pub unit: String,
-    /// `("Référence", 110.0)`, `("2026", 120.0)`…: a label starting with
-    /// « Réf » is drawn as the baseline. A non-finite value is shown as « — ».
-    pub points: Vec<(String, f64)>,
-    /// The values achieved so far, by year (`("2026", 418.0)`): drawn next to
-    /// the targets by the review layout (`templates/review.typ`); empty in a
-    /// convention, whose layout ignores it.
-    pub actuals: Vec<(String, f64)>,
-}
+pub const BUILTIN_LAYOUT: &str = include_str!("../../../templates/convention.typ");
 
 /// A typeset convention.
 #[derive(Debug)]
@@ -132,7 +101,7 @@ impl PdfEngine {
 
     /// Typesets one convention. Deterministic: the same Markdown and metadata
     /// give the same bytes.
-    pub fn render(&self, markdown: &str, meta: &PdfMeta) -> Result<PdfOutput, PdfError> {
+    pub fn render(&self, markdown: &str, meta: &Meta) -> Result<PdfOutput, PdfError> {
         self.render_with_warnings(markdown, meta).0
     }
 
@@ -142,7 +111,7 @@ impl PdfEngine {
     fn render_with_warnings(
         &self,
         markdown: &str,
-        meta: &PdfMeta,
+        meta: &Meta,
     ) -> (Result<PdfOutput, PdfError>, Vec<String>) {
         let (typst_source, blocks) = convert::markdown_to_typst_blocks(markdown);
         let split = Split::new(&typst_source, blocks);
