@@ -422,18 +422,3 @@ fn matching_brace(code: &[u8], open: usize) -> usize {
 fn line_of(code: &[u8], at: usize) -> usize {
     code[..at].iter().filter(|&&c| c == b'\n').count() + 1
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn literals_and_comments_are_blanked() {
-        let t = "let a = \"crate::x {\"; // crate::y\nlet c = '{'; let l: &'a str = r#\"}\"#;";
-        let b = blank(t);
-        assert!(!b.contains("crate::"));
-        assert!(!b.contains('{') && !b.contains('}'));
-        assert!(b.contains("&'a str"));
-        assert_eq!(b.len(), t.len());
-    }
-}
