@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use charta::build::BuildOptions;
-use charta::diff::{ConventionStatus, Report, cli::diff_files, diff_folders};
+use charta::diff::{ConventionStatus, Report, diff_folders, sides::diff_files};
 use charta::out::Status;
 use serde_json::Value;
 

@@ -12,9 +12,9 @@
 //! JSON or PDF, and `tracked` as an ODT or DOCX with tracked changes; `cli`
 //! is `charta diff`.
 
-pub mod cli;
 mod compare;
 mod data;
+pub mod sides;
 use crate::document as doc;
 mod folder;
 pub mod office;

@@ -6,7 +6,7 @@ use crate::common::{self, charta};
 
 use std::path::{Path, PathBuf};
 
-use charta::diff::{ChangeKind, ConventionDiff, Op, Report, Target, cli::diff_files};
+use charta::diff::{ChangeKind, ConventionDiff, Op, Report, Target, sides::diff_files};
 
 const ID: &str = "maison-solidarites-montvalon";
 

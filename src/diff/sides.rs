@@ -1,16 +1,15 @@
-//! `charta diff`: read the two sides, compare, write the report, set the exit status.
+//! The two sides of `charta diff`, read and compared, and the report in the
+//! format asked for, as bytes (the command writes them: `src/cmd/diff.rs`).
 //!
 //! OLD and NEW are two rendered `.md` files (with their `<id>.data.json`
 //! snapshots, when both have one), two build folders, or a rendered `.md`
 //! and an edited copy of it (`.odt` or `.docx`, compared clause by clause).
-//! Exit status: 0 no difference, 1 differences, 2 a fault (unreadable input,
-//! not a convention, mixed file and folder, output not writable), reported as
-//! a diagnostic (`DIF-001`).
+//! A side that cannot be read or compared is a fault, reported as a
+//! diagnostic (`DIF-001`).
 
-use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::folder::{diff_folders, read_data};
+use super::folder::{FolderDiff, diff_folders, read_data};
 use super::office::{self, OfficeFormat};
 use super::report::{self, Report};
 use super::{Convention, ConventionDiff, data_changes, pdf, tracked};
@@ -29,12 +28,11 @@ pub enum Format {
     Docx,
 }
 
-/// Options of `charta diff` besides the two sides.
+/// How the report is written, besides its format.
 #[derive(Debug, Clone, Copy)]
-pub struct Options<'a> {
-    pub format: Format,
-    /// Write there instead of stdout.
-    pub out: Option<&'a Path>,
+pub struct ReportOptions<'a> {
+    /// Colours in the text report (the command decides: a terminal, NO_COLOR…).
+    pub colour: bool,
     /// Author of the tracked changes (`--format odt|docx`).
     pub author: Option<&'a str>,
     /// Language of the text report (the Markdown, PDF and office reports are French).
@@ -139,70 +137,61 @@ fn tracked_document(
     })
 }
 
-fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<(), Text> {
-    match out {
-        Some(path) => crate::out::write_atomic(path, bytes).map_err(|e| {
+/// The report of `compared` in `format`.
+pub fn report_bytes(
+    compared: &Compared,
+    format: Format,
+    opts: ReportOptions,
+) -> Result<Vec<u8>, Diagnostic> {
+    let report = compared.report();
+    let bytes = match format {
+        Format::Text => Ok(report::text(&report, opts.colour, opts.lang).into_bytes()),
+        Format::Markdown => Ok(report::markdown(&report).into_bytes()),
+        Format::Json => Ok(report::json(&report).into_bytes()),
+        Format::Pdf => pdf::render(&report).map_err(|e| {
             tr!(
-                "impossible d'écrire {}\u{a0}: {e}",
-                "cannot write {}: {e}",
-                path.display()
+                "impossible de composer le PDF des modifications\u{a0}: {e}",
+                "cannot typeset the PDF redline: {e}"
             )
         }),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(bytes)
-                .and_then(|()| stdout.flush())
-                .map_err(|e| {
-                    tr!(
-                        "impossible d'écrire le rapport\u{a0}: {e}",
-                        "cannot write the report: {e}"
-                    )
-                })
+        Format::Odt | Format::Docx => tracked_document(&report, format, opts.author),
+    };
+    bytes.map_err(fault)
+}
+
+/// The two sides compared.
+pub enum Compared {
+    /// Two conventions (or a convention and its edited copy).
+    Pair {
+        old: PathBuf,
+        new: PathBuf,
+        diff: ConventionDiff,
+    },
+    /// Two build folders.
+    Folders(FolderDiff),
+}
+
+impl Compared {
+    /// The report's view of the comparison.
+    pub fn report(&self) -> Report<'_> {
+        match self {
+            Compared::Pair { old, new, diff } => Report::Pair { old, new, diff },
+            Compared::Folders(f) => Report::Folder(f),
         }
+    }
+
+    pub fn has_differences(&self) -> bool {
+        self.report().has_differences()
     }
 }
 
-fn emit(report: &Report, opts: Options) -> Result<(), Text> {
-    let Options { format, out, .. } = opts;
-    let bytes = match format {
-        Format::Text => {
-            // Colour only for a person looking at a terminal (anstream also
-            // honours NO_COLOR and CLICOLOR_FORCE).
-            let colour = out.is_none()
-                && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-            report::text(report, colour, opts.lang).into_bytes()
-        }
-        Format::Markdown => report::markdown(report).into_bytes(),
-        Format::Json => report::json(report).into_bytes(),
-        Format::Pdf => {
-            if out.is_none() && std::io::stdout().is_terminal() {
-                return Err(Text::new(
-                    "un PDF ne s'affiche pas dans un terminal\u{a0}: donnez --out FICHIER.pdf (ou redirigez la sortie)",
-                    "a PDF is not for a terminal: give --out FILE.pdf (or redirect the output)",
-                ));
-            }
-            pdf::render(report).map_err(|e| {
-                tr!(
-                    "impossible de composer le PDF des modifications\u{a0}: {e}",
-                    "cannot typeset the PDF redline: {e}"
-                )
-            })?
-        }
-        Format::Odt | Format::Docx => {
-            if out.is_none() && std::io::stdout().is_terminal() {
-                return Err(Text::new(
-                    "un document bureautique ne s'affiche pas dans un terminal\u{a0}: donnez --out FICHIER (ou redirigez la sortie)",
-                    "an office document is not for a terminal: give --out FILE (or redirect the output)",
-                ));
-            }
-            tracked_document(report, format, opts.author)?
-        }
-    };
-    write_out(out, &bytes)
+/// Reads and compares OLD and NEW: two rendered `.md` files, a `.md` and an
+/// edited `.odt`/`.docx` copy of it, or two build folders.
+pub fn compare(old: &Path, new: &Path) -> Result<Compared, Diagnostic> {
+    compare_sides(old, new).map_err(fault)
 }
 
-fn compare(old: &Path, new: &Path, opts: Options) -> Result<bool, Text> {
+fn compare_sides(old: &Path, new: &Path) -> Result<Compared, Text> {
     for p in [old, new] {
         if !p.exists() {
             return Err(tr!(
@@ -213,20 +202,17 @@ fn compare(old: &Path, new: &Path, opts: Options) -> Result<bool, Text> {
         }
     }
     match (old.is_dir(), new.is_dir()) {
-        (true, true) => {
-            let f = diff_folders(old, new)?;
-            let report = Report::Folder(&f);
-            emit(&report, opts)?;
-            Ok(report.has_differences())
-        }
+        (true, true) => Ok(Compared::Folders(diff_folders(old, new)?)),
         (false, false) => {
-            let d = match OfficeFormat::of(new) {
+            let diff = match OfficeFormat::of(new) {
                 Some(f) => diff_edited(old, new, f)?,
                 None => diff_files(old, new)?,
             };
-            let report = Report::Pair { old, new, diff: &d };
-            emit(&report, opts)?;
-            Ok(report.has_differences())
+            Ok(Compared::Pair {
+                old: old.to_path_buf(),
+                new: new.to_path_buf(),
+                diff,
+            })
         }
         _ => {
             let kind = |p: &Path| {
@@ -257,16 +243,12 @@ fn compare(old: &Path, new: &Path, opts: Options) -> Result<bool, Text> {
     }
 }
 
-/// Runs the command: `Ok(true)` if the two sides differ, `Ok(false)` if they
-/// do not, or the diagnostic of a fault (unreadable input, not a convention,
-/// mixed file and folder, output not writable). The binary prints it.
-pub fn run(old: &Path, new: &Path, opts: Options) -> Result<bool, Diagnostic> {
-    compare(old, new, opts).map_err(|e| {
-        Diagnostic::error(e)
-            .code("DIF-001")
-            .with_hint(Text::new(
-                "comparez deux fichiers .md établis par charta, un .md et sa copie .odt/.docx modifiée, ou deux dossiers de sortie",
-                "compare two .md files written by charta, a .md and its edited .odt/.docx copy, or two build folders",
-            ))
-    })
+/// A fault of `charta diff`: what went wrong, and what the command compares.
+pub fn fault(message: Text) -> Diagnostic {
+    Diagnostic::error(message)
+        .code("DIF-001")
+        .with_hint(Text::new(
+            "comparez deux fichiers .md établis par charta, un .md et sa copie .odt/.docx modifiée, ou deux dossiers de sortie",
+            "compare two .md files written by charta, a .md and its edited .odt/.docx copy, or two build folders",
+        ))
 }

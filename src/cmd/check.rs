@@ -1,0 +1,40 @@
+//! `charta check [PROG]`: every problem of the programme, as text or JSON.
+
+use charta::diagnostic::has_errors;
+use charta::load;
+use charta::tr;
+
+use super::{Exit, Ui, prog_dir};
+use crate::cli::{CheckArgs, ReportFormat};
+
+pub fn run(a: CheckArgs, ui: &Ui) -> Exit {
+    let dir = prog_dir(a.prog.as_deref());
+    let (diags, files) = match load::load_programme(&dir) {
+        Ok((p, mut diags)) => {
+            let report = charta::check::check_programme(&p);
+            diags.extend(report);
+            (diags, p.associations.len())
+        }
+        Err(d) => (d, 0),
+    };
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    match a.format {
+        ReportFormat::Json => {
+            let v = charta::check::json_report(&diags, files, ui.lang());
+            ui.out(serde_json::to_string_pretty(&v).expect("serialises"));
+        }
+        ReportFormat::Text => {
+            ui.diagnostics(&diags);
+            ui.say(&tr!(
+                "{files} fichier(s) d'association vérifié(s)\u{a0}: {errors} erreur(s), {warnings} avertissement(s)",
+                "checked {files} association file(s): {errors} error(s), {warnings} warning(s)"
+            ));
+        }
+    }
+    if has_errors(&diags) {
+        Exit::Problems
+    } else {
+        Exit::Ok
+    }
+}

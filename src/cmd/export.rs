@@ -1,0 +1,74 @@
+//! `charta export scdl|xlsx [PROG] --out FILE`: open data, or the workbook to edit.
+
+use std::path::Path;
+
+use charta::tr;
+
+use super::{Exit, Ui, load_or_report, prog_dir, write_or_report};
+use crate::cli::{ExportArgs, ExportCommand};
+
+pub fn run(c: ExportCommand, ui: &Ui) -> Exit {
+    match c {
+        ExportCommand::Scdl(a) => scdl(a, ui),
+        ExportCommand::Xlsx(a) => xlsx(a, ui),
+    }
+}
+
+fn scdl(a: ExportArgs, ui: &Ui) -> Exit {
+    let dir = prog_dir(a.prog.as_deref());
+    let (prog, _) = match load_or_report(&dir, ui) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (bytes, n) = match charta::exchange::scdl::export(&prog) {
+        Ok(x) => x,
+        Err(diags) => {
+            ui.diagnostics(&diags);
+            not_written(diags.len(), &a.out, ui);
+            return Exit::Problems;
+        }
+    };
+    if let Err(code) = write_or_report(&a.out, &bytes, ui) {
+        return code;
+    }
+    let out = a.out.display();
+    ui.say(&tr!(
+        "{n} convention(s) signée(s) au-delà de 23\u{a0}000\u{a0}€ par an → {out} (SCDL subventions 2.1.1)",
+        "{n} signed convention(s) above 23 000 € a year → {out} (SCDL subventions 2.1.1)"
+    ));
+    Exit::Ok
+}
+
+fn xlsx(a: ExportArgs, ui: &Ui) -> Exit {
+    let dir = prog_dir(a.prog.as_deref());
+    let (prog, _) = match load_or_report(&dir, ui) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let bytes = match charta::exchange::export_xlsx(&prog) {
+        Ok(b) => b,
+        Err(diags) => {
+            ui.diagnostics(&diags);
+            not_written(diags.len(), &a.out, ui);
+            return Exit::Problems;
+        }
+    };
+    if let Err(code) = write_or_report(&a.out, &bytes, ui) {
+        return code;
+    }
+    ui.line(format!(
+        "{} association(s) → {}",
+        prog.associations.len(),
+        a.out.display()
+    ));
+    Exit::Ok
+}
+
+/// « N erreur(s) : OUT n'est pas écrit ».
+fn not_written(n: usize, out: &Path, ui: &Ui) {
+    let out = out.display();
+    ui.say(&tr!(
+        "{n} erreur(s)\u{a0}: {out} n'est pas écrit",
+        "{n} error(s): {out} is not written"
+    ));
+}

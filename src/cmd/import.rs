@@ -1,0 +1,103 @@
+//! `charta import FILE [PROG]`: association files from a workbook, and what
+//! changed in each.
+
+use std::path::Path;
+
+use charta::diagnostic::{Diagnostic, Text};
+use charta::exchange::workbook::Change;
+use charta::tr;
+
+use super::{Exit, Ui, load_or_report, prog_dir};
+
+pub fn run(file: &Path, prog: Option<&Path>, ui: &Ui) -> Exit {
+    let dir = prog_dir(prog);
+    let (prog, _) = match load_or_report(&dir, ui) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let plan = match charta::exchange::import(file, &prog) {
+        Ok(p) => p,
+        Err(diags) => {
+            ui.diagnostics(&diags);
+            let n = diags.len();
+            ui.say(&tr!(
+                "{n} erreur(s)\u{a0}: aucun fichier n'a été écrit",
+                "{n} error(s): no file was written"
+            ));
+            return Exit::Problems;
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(prog.root.join("associations")) {
+        ui.diagnostics(&[Diagnostic::error(tr!(
+            "impossible de créer le dossier associations\u{a0}: {e}",
+            "cannot create the associations folder: {e}"
+        ))
+        .code("FIC-006")
+        .in_file(prog.root.join("associations"))]);
+        return Exit::Fault;
+    }
+    let writes: Vec<(&Path, &[u8])> = plan
+        .iter()
+        .filter(|(_, _, c, _)| matches!(c, Change::Created | Change::Modified(_)))
+        .map(|(_, path, _, text)| (path.as_path(), text.as_bytes()))
+        .collect();
+    if let Err((path, e)) = charta::exchange::write_all_atomic(&writes) {
+        ui.diagnostics(&[charta::encoding::write_error(&path, &e)]);
+        return Exit::Fault;
+    }
+    report(&plan, ui);
+    Exit::Ok
+}
+
+/// One line per association created or modified, a warning per signed one
+/// left as it is, and the counts.
+fn report(plan: &charta::exchange::workbook::Plan, ui: &Ui) {
+    let show = |paths: &[String]| {
+        let mut s = paths.iter().take(6).cloned().collect::<Vec<_>>().join(", ");
+        if paths.len() > 6 {
+            s.push_str(&format!(
+                ", … ({} {})",
+                paths.len(),
+                ui.t("en tout", "in all")
+            ));
+        }
+        s
+    };
+    let (mut created, mut modified, mut unchanged, mut refused) = (0, 0, 0, 0);
+    for (id, path, change, _) in plan {
+        match change {
+            Change::Unchanged => unchanged += 1,
+            Change::RefusedSigned(paths) => {
+                refused += 1;
+                ui.diagnostics(&[Diagnostic::warning(tr!(
+                    "{id}\u{a0}: convention signée, fichier laissé tel quel\u{a0}; le classeur change {}",
+                    "{id}: signed convention, file left as it is; the workbook changes {}",
+                    show(paths)
+                ))
+                .code("ECH-009")
+                .in_file(path)
+                .with_hint(Text::new(
+                    "une convention signée ne change que par avenant\u{a0}: rétablissez ses valeurs dans le classeur",
+                    "a signed convention changes only by amendment (avenant): restore its values in the workbook",
+                ))]);
+            }
+            Change::Created => {
+                created += 1;
+                ui.line(format!("{:<10} {id}", ui.t("créée", "created")));
+            }
+            Change::Modified(paths) => {
+                modified += 1;
+                ui.line(format!(
+                    "{:<10} {id}{} {}",
+                    ui.t("modifiée", "modified"),
+                    ui.t("\u{a0}:", ":"),
+                    show(paths)
+                ));
+            }
+        }
+    }
+    ui.say(&tr!(
+        "{created} créée(s), {modified} modifiée(s), {unchanged} inchangée(s), {refused} signée(s) laissée(s) telle(s) quelle(s)",
+        "{created} created, {modified} modified, {unchanged} unchanged, {refused} signed left as they are"
+    ));
+}

@@ -1,0 +1,89 @@
+//! `charta review [PROG] --year Y`: the yearly review, or its files to fill in.
+
+use std::time::Instant;
+
+use charta::diagnostic::Diagnostic;
+use charta::load::Programme;
+use charta::review::{self, TemplateOutcome};
+use charta::tr;
+
+use super::{Exit, Ui, jobs, load_or_report, prog_dir, seconds};
+use crate::cli::{ReviewArgs, ReviewFormat};
+
+pub fn run(a: ReviewArgs, ui: &Ui) -> Exit {
+    let dir = prog_dir(a.prog.as_deref());
+    let (prog, load_diags) = match load_or_report(&dir, ui) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if a.template {
+        ui.diagnostics(&load_diags);
+        return templates(&prog, a.year, ui);
+    }
+    let opts = review::ReviewOptions {
+        out: a.out.unwrap_or_else(|| dir.join("out")),
+        year: a.year,
+        pdf: a.format.contains(&ReviewFormat::Pdf),
+        jobs: jobs(a.jobs),
+    };
+    let start = Instant::now();
+    match review::run(&prog, &opts) {
+        Ok(report) => {
+            let mut diags = load_diags;
+            diags.extend(report.diagnostics.iter().cloned());
+            ui.diagnostics(&diags);
+            let alerts = report.rows.iter().filter(|r| !r.alerts.is_empty()).count();
+            let (year, n, files) = (a.year, report.rows.len(), report.files_written);
+            let (secs, dir) = (
+                seconds(start.elapsed().as_secs_f64(), ui.lang()),
+                report.dir.display(),
+            );
+            ui.say(&tr!(
+                "bilan {year}\u{a0}: {n} association(s), {alerts} en alerte, {files} fichier(s) écrit(s) en {secs} s → {dir}",
+                "review {year}: {n} association(s), {alerts} with alerts, {files} file(s) written in {secs} s → {dir}"
+            ));
+            Exit::Ok
+        }
+        Err(e) => {
+            let (code, diags) = match e {
+                review::ReviewError::Input(d) => (Exit::Problems, d),
+                review::ReviewError::Fault(d) => (Exit::Fault, d),
+            };
+            let mut all: Vec<Diagnostic> = load_diags;
+            all.extend(diags);
+            ui.diagnostics(&all);
+            code
+        }
+    }
+}
+
+/// `--template`: the review files to fill in, never replacing one.
+fn templates(prog: &Programme, year: i32, ui: &Ui) -> Exit {
+    let done = match review::write_templates(prog, year) {
+        Ok(done) => done,
+        Err(d) => {
+            ui.diagnostics(&[d]);
+            return Exit::Fault;
+        }
+    };
+    let mut written = 0;
+    for (id, outcome) in &done {
+        match outcome {
+            TemplateOutcome::Written(p) => {
+                written += 1;
+                ui.line(format!("{:<10} {}", ui.t("écrit", "written"), p.display()));
+            }
+            TemplateOutcome::Exists(p) => ui.say(&tr!(
+                "conservé   {}\u{a0}: le fichier de bilan de `{id}` existe déjà, il n'est pas remplacé",
+                "kept       {}: the review file of `{id}` exists, it is not replaced",
+                p.display()
+            )),
+        }
+    }
+    let kept = done.len() - written;
+    ui.say(&tr!(
+        "{written} fichier(s) de bilan {year} à remplir, {kept} existant(s) conservé(s)",
+        "{written} review file(s) {year} to fill in, {kept} existing kept"
+    ));
+    Exit::Ok
+}
