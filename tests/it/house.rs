@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 #[path = "../../examples/support/house.rs"]
-mod house;
+mod lexer;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -43,8 +43,8 @@ const BINARY: [&str; 4] = ["main", "cli", "cmd", "lib"];
 #[test]
 fn every_import_goes_down_the_layers() {
     let rank = allowed_order();
-    let sources = house::sources(&root().join("src"));
-    let graph = house::graph(&sources);
+    let sources = lexer::sources(&root().join("src"));
+    let graph = lexer::graph(&sources);
     let mut wrong = Vec::new();
     for (module, imports) in &graph {
         if BINARY.contains(&module.as_str()) {
@@ -66,7 +66,7 @@ fn every_import_goes_down_the_layers() {
         "imports against docs/dev/ARCHITECTURE.md:\n{}",
         wrong.join("\n")
     );
-    assert!(house::cycles(&graph).is_empty());
+    assert!(lexer::cycles(&graph).is_empty());
 }
 
 /// Printing, the clock and the terminal belong to the binary. Two exceptions:
@@ -88,7 +88,7 @@ fn the_library_neither_prints_nor_reads_the_clock() {
         "io::stderr",
     ];
     let mut found = Vec::new();
-    for s in house::sources(&root().join("src")) {
+    for s in lexer::sources(&root().join("src")) {
         if BINARY.contains(&s.module.as_str()) {
             continue;
         }
@@ -110,7 +110,7 @@ fn the_library_neither_prints_nor_reads_the_clock() {
 #[test]
 fn the_lexer_blanks_comments_and_literals() {
     let t = "let a = \"crate::x {\"; // crate::y\nlet c = '{'; let l: &'a str = r#\"}\"#;";
-    let b = house::blank(t);
+    let b = lexer::blank(t);
     assert!(!b.contains("crate::"));
     assert!(!b.contains('{') && !b.contains('}'));
     assert!(b.contains("&'a str"));
