@@ -36,26 +36,71 @@ pub use data::{Finances, QualStatus, Reported, Review};
 /// The built-in layout of review documents.
 pub const REVIEW_LAYOUT: &str = include_str!("../../templates/review.typ");
 
-/// The rate of achievement of a quantitative indicator, as a fraction (1.0 =
-/// 100 %), or `None` when it cannot be computed without dividing by zero.
-///
-/// - `up` (higher is better): `(actual − baseline) / (target − baseline)` when
-///   a baseline exists and differs from the target, else `actual / target`;
-///   with a target of zero (and no usable baseline) there is no rate.
-/// - `down` (lower is better): `(baseline − actual) / (baseline − target)` when
-///   a baseline exists and differs from the target, else `target / actual`;
-///   with an actual of zero there is no rate.
-///
-/// Without a rate, the status comes from comparing actual and target alone
-/// (see [`quantitative_status`]).
-pub fn rate(direction: Direction, baseline: Option<f64>, target: f64, actual: f64) -> Option<f64> {
-    match (direction, baseline) {
-        (Direction::Up, Some(b)) if b != target => Some((actual - b) / (target - b)),
-        (Direction::Down, Some(b)) if b != target => Some((b - actual) / (b - target)),
-        (Direction::Up, _) if target != 0.0 => Some(actual / target),
-        (Direction::Down, _) if actual != 0.0 => Some(target / actual),
-        _ => None,
+/// Why a rate of achievement cannot be computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoRate {
+    /// `up` with a target of zero: actual ÷ 0.
+    ZeroTarget,
+    /// `down` with an actual of zero: target ÷ 0.
+    ZeroActual,
+    /// A negative target or actual: the ratio would mean nothing.
+    Negative,
+}
+
+impl NoRate {
+    /// Why, in French, for the cell « non calculable (…) ».
+    pub fn reason(self) -> &'static str {
+        match self {
+            NoRate::ZeroTarget => "cible nulle",
+            NoRate::ZeroActual => "réalisé nul",
+            NoRate::Negative => "valeur négative",
+        }
     }
+}
+
+/// The rate of achievement of a quantitative indicator, as a fraction (1.0 =
+/// 100 %): `up` (higher is better) actual ÷ target, `down` (lower is better)
+/// target ÷ actual. Not computable when the divisor is zero or a value is
+/// negative; the status then compares actual and target alone (see
+/// [`quantitative_status`]). A rate is never negative.
+pub fn rate(direction: Direction, target: f64, actual: f64) -> Result<f64, NoRate> {
+    if target < 0.0 || actual < 0.0 {
+        return Err(NoRate::Negative);
+    }
+    match direction {
+        Direction::Up if target == 0.0 => Err(NoRate::ZeroTarget),
+        Direction::Up => Ok(actual / target),
+        Direction::Down if actual == 0.0 => Err(NoRate::ZeroActual),
+        Direction::Down => Ok(target / actual),
+    }
+}
+
+/// The progression from the baseline towards the target, as a fraction (1.0
+/// = the target reached): `up` (actual − baseline) ÷ (target − baseline),
+/// `down` (baseline − actual) ÷ (baseline − target). Only with a baseline
+/// that differs from the target; negative when the actual moved away from
+/// the target. It does not decide the status.
+pub fn progression(
+    direction: Direction,
+    baseline: Option<f64>,
+    target: f64,
+    actual: f64,
+) -> Option<f64> {
+    let b = baseline.filter(|b| *b != target)?;
+    Some(match direction {
+        Direction::Up => (actual - b) / (target - b),
+        Direction::Down => (b - actual) / (b - target),
+    })
+}
+
+/// Tolerance on a percentage, so that 0.57 × 100 (56.999…) counts as 57 %.
+const PERCENT_EPSILON: f64 = 1e-7;
+
+/// A fraction as a percentage rounded down to a tenth (0.99998 → 99.9): a
+/// rate shown as 100 % is never below the target. The status compares with
+/// the same tolerance, so that the figure and the status always agree.
+pub fn percent_tenths_down(fraction: f64) -> f64 {
+    ((fraction * 100.0 + PERCENT_EPSILON) * 10.0).floor() / 10.0
 }
 
 /// Where an indicator stands at the end of the year.
@@ -92,27 +137,27 @@ impl From<QualStatus> for Status {
     }
 }
 
-/// Rate and status of a quantitative indicator: « atteint » from
-/// `achieved_percent`, « partiellement atteint » from `partial_percent`; with
-/// no rate (division by zero), « atteint » when the actual is at least as good
-/// as the target, else « non atteint ».
+/// Rate and status of a quantitative indicator (`None` rate: no actual or no
+/// target): « atteint » from a rate of `achieved_percent`, « partiellement
+/// atteint » from `partial_percent`, else « non atteint »; with a rate not
+/// computable, « atteint » when the actual is at least as good as the target
+/// (≥ for `up`, ≤ for `down`), else « non atteint ».
 pub fn quantitative_status(
     direction: Direction,
-    baseline: Option<f64>,
     target: Option<f64>,
     actual: Option<f64>,
     cfg: &ReviewConfig,
-) -> (Option<f64>, Status) {
+) -> (Option<Result<f64, NoRate>>, Status) {
     let Some(actual) = actual else {
         return (None, Status::NonRenseigne);
     };
     let Some(target) = target else {
         return (None, Status::SansCible);
     };
-    let r = rate(direction, baseline, target, actual);
+    let r = rate(direction, target, actual);
     let status = match r {
-        Some(r) => {
-            let pct = r * 100.0 + 1e-9;
+        Ok(r) => {
+            let pct = r * 100.0 + PERCENT_EPSILON;
             if pct >= cfg.achieved_percent {
                 Status::Atteint
             } else if pct >= cfg.partial_percent {
@@ -121,7 +166,7 @@ pub fn quantitative_status(
                 Status::NonAtteint
             }
         }
-        None => {
+        Err(_) => {
             let good = match direction {
                 Direction::Up => actual >= target,
                 Direction::Down => actual <= target,
@@ -133,7 +178,7 @@ pub fn quantitative_status(
             }
         }
     };
-    (r, status)
+    (Some(r), status)
 }
 
 /// An early warning on the association's situation.
@@ -252,7 +297,11 @@ pub struct Line {
     pub target: Option<Target>,
     pub actual: Option<f64>,
     pub gap: Option<f64>,
-    pub rate: Option<f64>,
+    /// Actual ÷ target (`down`: target ÷ actual); `None` without an actual or a target.
+    pub rate: Option<Result<f64, NoRate>>,
+    /// From the baseline towards the target; `None` without a baseline that
+    /// differs from the target, an actual or a target.
+    pub progression: Option<f64>,
     pub status: Status,
     pub comment: Option<String>,
     /// `(year, target, actual)` over the convention, actuals up to the year reviewed.
@@ -314,6 +363,7 @@ pub fn assess(
             actual: None,
             gap: None,
             rate: None,
+            progression: None,
             status: Status::NonRenseigne,
             comment,
             trajectory: Vec::new(),
@@ -323,10 +373,13 @@ pub fn assess(
                 let actual = reported.and_then(|r| r.value);
                 let t = target.as_ref().and_then(Target::as_number);
                 let b = baseline.as_ref().and_then(Target::as_number);
-                let (r, s) = quantitative_status(direction, b, t, actual, cfg);
+                let (r, s) = quantitative_status(direction, t, actual, cfg);
                 line.actual = actual;
                 line.gap = actual.zip(t).map(|(a, t)| a - t);
                 line.rate = r;
+                line.progression = actual
+                    .zip(t)
+                    .and_then(|(a, t)| progression(direction, b, t, a));
                 line.status = s;
                 line.trajectory = data
                     .convention
@@ -467,31 +520,8 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
     if quant.is_empty() {
         md.push_str("La convention n'a pas d'indicateur quantitatif.\n\n");
     } else {
-        md.push_str(&format!(
-            "| Indicateur | Référence | Cible {y} | Réalisé | Écart | Taux de réalisation | Statut |\n|---|---:|---:|---:|---:|---:|---|\n"
-        ));
-        for l in &quant {
-            let mut name = format!("**{}** {}", cell(&l.id), cell(&l.label));
-            if l.direction == Direction::Down {
-                name.push_str(" (à la baisse)");
-            }
-            md.push_str(&format!(
-                "| {name} | {} | {} | {} | {} | {} | {} |\n",
-                target_text(&l.baseline, &l.unit),
-                target_text(&l.target, &l.unit),
-                l.actual
-                    .map(|v| number(v, &l.unit))
-                    .unwrap_or_else(|| NR.to_string()),
-                l.gap
-                    .map(|v| signed(v, &l.unit))
-                    .unwrap_or_else(|| "—".to_string()),
-                l.rate
-                    .map(|r| french::percent(round1(r * 100.0)))
-                    .unwrap_or_else(|| "—".to_string()),
-                status_cell(l.status),
-            ));
-        }
-        md.push('\n');
+        quantitative_table(&mut md, y, &quant);
+        md.push_str(&rate_note(&prog.file.review));
     }
     md.push_str("## Indicateurs qualitatifs\n\n");
     let qual: Vec<&Line> = a
@@ -610,12 +640,10 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
     }
     let c = &prog.file.review;
     md.push_str(&format!(
-        "Seuils : indicateur atteint à partir d'un taux de réalisation de {}, partiellement atteint à partir de {} ; alerte sous {} jours de trésorerie et au-delà de {} des produits financés par {}.\n\n",
-        french::percent(c.achieved_percent),
-        french::percent(c.partial_percent),
+        "Seuils d'alerte\u{a0}: trésorerie inférieure à {} jours de charges\u{202f}; part des produits financée par {} supérieure à {}.\n\n",
         french::decimal(c.cash_days_min, 1),
+        cell(&funder_le(prog)),
         french::percent(c.funder_share_max_percent),
-        cell(&funder_le(prog))
     ));
 
     md.push_str("<!-- part:recit kind=block -->\n\n## Récit de l'association\n\n");
@@ -627,6 +655,76 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
         None => md.push_str("*Non renseigné.*\n"),
     }
     md
+}
+
+/// The table of quantitative indicators of year `y`.
+fn quantitative_table(md: &mut String, y: i32, quant: &[&Line]) {
+    md.push_str(&format!(
+        "| Indicateur | Référence | Cible {y} | Réalisé | Écart | Taux de réalisation | Progression | Statut |\n|---|---:|---:|---:|---:|---:|---:|---|\n"
+    ));
+    for l in quant {
+        let mut name = format!("**{}** {}", cell(&l.id), cell(&l.label));
+        if l.direction == Direction::Down {
+            name.push_str(" (à la baisse)");
+        }
+        md.push_str(&format!(
+            "| {name} | {} | {} | {} | {} | {} | {} | {} |\n",
+            target_text(&l.baseline, &l.unit),
+            target_text(&l.target, &l.unit),
+            l.actual
+                .map(|v| number(v, &l.unit))
+                .unwrap_or_else(|| NR.to_string()),
+            l.gap
+                .map(|v| signed(v, &l.unit))
+                .unwrap_or_else(|| "—".to_string()),
+            rate_cell(l.rate),
+            progression_cell(l.progression),
+            status_cell(l.status),
+        ));
+    }
+    md.push('\n');
+}
+
+/// « 96,3 % », « non calculable (cible nulle) », « — » (no actual or no target).
+fn rate_cell(r: Option<Result<f64, NoRate>>) -> String {
+    match r {
+        Some(Ok(r)) => french::percent(percent_tenths_down(r)),
+        Some(Err(why)) => format!("non calculable ({})", why.reason()),
+        None => "—".to_string(),
+    }
+}
+
+/// « 37,5 % », « -140 % (recul) », « — » (not computed).
+fn progression_cell(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p < 0.0 => format!("{} (recul)", french::percent(percent_tenths_down(p))),
+        Some(p) => french::percent(percent_tenths_down(p)),
+        None => "—".to_string(),
+    }
+}
+
+/// The note under the table: what the columns mean, how the status follows.
+fn rate_note(c: &ReviewConfig) -> String {
+    format!(
+        "*Écart*\u{a0}: réalisé − cible de l'année.\n\n\
+         *Taux de réalisation*\u{a0}: réalisé ÷ cible de l'année\u{202f}; pour un indicateur à la baisse, \
+         cible ÷ réalisé. À 100\u{a0}%, la cible est atteinte\u{a0}; au-delà, elle est dépassée. \
+         Le taux est arrondi au dixième inférieur\u{a0}: un taux affiché de 100\u{a0}% n'est jamais en deçà de la cible. \
+         Il est «\u{a0}non calculable\u{a0}» lorsque la cible est nulle (indicateur à la hausse), \
+         lorsque le réalisé est nul (indicateur à la baisse) ou lorsqu'une valeur est négative\u{a0}; \
+         le statut résulte alors de la seule comparaison du réalisé à la cible.\n\n\
+         *Statut*\u{a0}: «\u{a0}atteint\u{a0}» pour un taux de réalisation d'au moins {}, \
+         «\u{a0}partiellement atteint\u{a0}» d'au moins {}, «\u{a0}non atteint\u{a0}» en deçà.\n\n\
+         *Progression*\u{a0}: part du chemin parcouru de la valeur de référence vers la cible, \
+         soit (réalisé − référence) ÷ (cible − référence)\u{202f}; pour un indicateur à la baisse, \
+         (référence − réalisé) ÷ (référence − cible). À 100\u{a0}%, la cible est atteinte\u{a0}; \
+         au-delà, elle est dépassée. Une progression négative («\u{a0}recul\u{a0}») signifie que le réalisé \
+         s'est éloigné de la cible par rapport à la valeur de référence. Elle n'est calculée que si \
+         la valeur de référence est connue et différente de la cible (sinon «\u{a0}—\u{a0}») et \
+         n'entre pas dans le statut.\n\n",
+        french::percent(c.achieved_percent),
+        french::percent(c.partial_percent),
+    )
 }
 
 fn status_cell(s: Status) -> String {
@@ -1081,4 +1179,38 @@ fn funder_le(prog: &Programme) -> String {
         .as_str()
         .unwrap_or(&prog.file.funder.name)
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NB: char = '\u{a0}';
+
+    #[test]
+    fn rate_cells_say_why_there_is_no_rate() {
+        assert_eq!(rate_cell(Some(Ok(1.0))), format!("100{NB}%"));
+        assert_eq!(rate_cell(Some(Ok(839.99 / 840.0))), format!("99,9{NB}%"));
+        assert_eq!(
+            rate_cell(Some(Err(NoRate::ZeroTarget))),
+            "non calculable (cible nulle)"
+        );
+        assert_eq!(
+            rate_cell(Some(Err(NoRate::ZeroActual))),
+            "non calculable (réalisé nul)"
+        );
+        assert_eq!(
+            rate_cell(Some(Err(NoRate::Negative))),
+            "non calculable (valeur négative)"
+        );
+        assert_eq!(rate_cell(None), "—");
+    }
+
+    #[test]
+    fn a_negative_progression_says_it_went_back() {
+        assert_eq!(progression_cell(Some(0.375)), format!("37,5{NB}%"));
+        assert_eq!(progression_cell(Some(-1.4)), format!("-140{NB}% (recul)"));
+        assert_eq!(progression_cell(Some(0.0)), format!("0{NB}%"));
+        assert_eq!(progression_cell(None), "—");
+    }
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 use crate::common::{charta, copy_programme, data, edit_json, example, example_dir};
 use charta::model::{Direction, ReviewConfig};
 use charta::review::{
-    self, Alert, Finances, QualStatus, Reported, Review, Status, quantitative_status, rate,
+    self, Alert, Finances, NoRate, QualStatus, Reported, Review, Status, progression,
+    quantitative_status, rate,
 };
 
 fn cfg() -> ReviewConfig {
@@ -15,59 +16,79 @@ fn cfg() -> ReviewConfig {
 }
 
 fn close(a: Option<f64>, b: f64) {
-    let a = a.expect("a rate");
+    let a = a.expect("a value");
     assert!((a - b).abs() < 1e-9, "{a} != {b}");
 }
 
 #[test]
-fn rate_up_from_the_baseline_else_against_the_target() {
+fn rate_is_actual_over_target_and_target_over_actual_when_lower_is_better() {
+    // Up: actual ÷ target, whatever the baseline: 410 / 420.
+    close(rate(Direction::Up, 420.0, 410.0).ok(), 410.0 / 420.0);
+    close(rate(Direction::Up, 200.0, 150.0).ok(), 0.75);
+    close(rate(Direction::Up, 420.0, 420.0).ok(), 1.0);
+    // Down: target ÷ actual: 20 days aimed at, 25 taken: 80 %; 15 taken: 133 %.
+    close(rate(Direction::Down, 20.0, 25.0).ok(), 0.8);
+    close(rate(Direction::Down, 20.0, 15.0).ok(), 20.0 / 15.0);
+    // Down with a target of zero and an actual above: 0 %, never negative.
+    close(rate(Direction::Down, 0.0, 4.0).ok(), 0.0);
+    // A zero divisor or a negative value: no rate, and why.
+    assert_eq!(rate(Direction::Up, 0.0, 3.0), Err(NoRate::ZeroTarget));
+    assert_eq!(rate(Direction::Down, 20.0, 0.0), Err(NoRate::ZeroActual));
+    assert_eq!(rate(Direction::Up, 100.0, -1.0), Err(NoRate::Negative));
+    assert_eq!(rate(Direction::Down, -5.0, 2.0), Err(NoRate::Negative));
+}
+
+#[test]
+fn progression_runs_from_the_baseline_to_the_target() {
     // Baseline 380, target 420, actual 410: 30 of the 40 to go.
-    close(rate(Direction::Up, Some(380.0), 420.0, 410.0), 0.75);
-    // No baseline: actual / target.
-    close(rate(Direction::Up, None, 200.0, 150.0), 0.75);
-    // Baseline equal to the target: actual / target.
-    close(rate(Direction::Up, Some(50.0), 50.0, 40.0), 0.8);
-    // Below the baseline: a negative rate, « non atteint ».
-    close(rate(Direction::Up, Some(100.0), 120.0, 90.0), -0.5);
+    close(progression(Direction::Up, Some(380.0), 420.0, 410.0), 0.75);
+    // Below the baseline: negative (moved away from the target).
+    close(progression(Direction::Up, Some(85.0), 90.0, 78.0), -1.4);
+    // Down: baseline 30 days, target 20, actual 25: half the way; 15: 150 %.
+    close(progression(Direction::Down, Some(30.0), 20.0, 25.0), 0.5);
+    close(progression(Direction::Down, Some(30.0), 20.0, 15.0), 1.5);
+    close(progression(Direction::Down, Some(30.0), 20.0, 33.0), -0.3);
+    // A zero baseline is a baseline.
+    close(progression(Direction::Up, Some(0.0), 10.0, 8.0), 0.8);
+    // No baseline, or a baseline equal to the target: no progression.
+    assert_eq!(progression(Direction::Up, None, 420.0, 410.0), None);
+    assert_eq!(progression(Direction::Up, Some(50.0), 50.0, 40.0), None);
+    assert_eq!(progression(Direction::Down, Some(0.0), 0.0, 1.0), None);
 }
 
 #[test]
-fn rate_down_is_the_mirror() {
-    // Lower is better: baseline 30 days, target 20, actual 25: half the way.
-    close(rate(Direction::Down, Some(30.0), 20.0, 25.0), 0.5);
-    // Beyond the target: above 100 %.
-    close(rate(Direction::Down, Some(30.0), 20.0, 15.0), 1.5);
-    // No baseline: target / actual.
-    close(rate(Direction::Down, None, 20.0, 25.0), 0.8);
-    let (r, s) = quantitative_status(Direction::Down, Some(30.0), Some(20.0), Some(25.0), &cfg());
-    close(r, 0.5);
-    assert_eq!(s, Status::NonAtteint);
-    let (_, s) = quantitative_status(Direction::Down, Some(30.0), Some(20.0), Some(19.0), &cfg());
-    assert_eq!(s, Status::Atteint);
-    // Actual of zero, no baseline: no rate, the best possible value.
-    assert_eq!(rate(Direction::Down, None, 20.0, 0.0), None);
-    let (r, s) = quantitative_status(Direction::Down, None, Some(20.0), Some(0.0), &cfg());
-    assert_eq!((r, s), (None, Status::Atteint));
-}
-
-#[test]
-fn zero_baseline_and_zero_target_never_divide_by_zero() {
-    // A zero baseline is a baseline: (actual − 0) / (target − 0).
-    close(rate(Direction::Up, Some(0.0), 10.0, 8.0), 0.8);
-    let (_, s) = quantitative_status(Direction::Up, Some(0.0), Some(10.0), Some(8.0), &cfg());
+fn the_status_follows_the_rate_at_its_thresholds() {
+    let st = |d, t, a| quantitative_status(d, Some(t), Some(a), &cfg()).1;
+    // Exactly 100 %: atteint; one hundredth under: partiel.
+    assert_eq!(st(Direction::Up, 420.0, 420.0), Status::Atteint);
+    assert_eq!(st(Direction::Up, 840.0, 839.99), Status::Partiel);
+    // Exactly 75 %: partiel; 74,5 %: non atteint.
+    assert_eq!(st(Direction::Up, 200.0, 150.0), Status::Partiel);
+    assert_eq!(st(Direction::Up, 200.0, 149.0), Status::NonAtteint);
+    // Down: 20 / 20 atteint, 20 / 25 = 80 % partiel, 20 / 27 = 74,07 % non atteint.
+    assert_eq!(st(Direction::Down, 20.0, 20.0), Status::Atteint);
+    assert_eq!(st(Direction::Down, 20.0, 25.0), Status::Partiel);
+    assert_eq!(st(Direction::Down, 20.0, 27.0), Status::NonAtteint);
+    // No rate: the values alone.
+    assert_eq!(st(Direction::Up, 0.0, 3.0), Status::Atteint);
+    assert_eq!(st(Direction::Up, 0.0, -1.0), Status::NonAtteint);
+    assert_eq!(st(Direction::Down, 20.0, 0.0), Status::Atteint);
+    // 0,57 × 100 is 56,999… in floating point: still 57 %.
+    let c = ReviewConfig {
+        partial_percent: 57.0,
+        ..cfg()
+    };
+    let (r, s) = quantitative_status(Direction::Up, Some(100.0), Some(57.0), &c);
     assert_eq!(s, Status::Partiel);
-    // Zero baseline and zero target: no rate; the status compares the values.
-    assert_eq!(rate(Direction::Up, Some(0.0), 0.0, 3.0), None);
-    assert_eq!(rate(Direction::Up, None, 0.0, 3.0), None);
-    let (r, s) = quantitative_status(Direction::Up, None, Some(0.0), Some(3.0), &cfg());
-    assert_eq!((r, s), (None, Status::Atteint));
-    let (r, s) = quantitative_status(Direction::Up, Some(0.0), Some(0.0), Some(-1.0), &cfg());
-    assert_eq!((r, s), (None, Status::NonAtteint));
+    assert_eq!(review::percent_tenths_down(r.unwrap().unwrap()), 57.0);
+    // Shown rounded down to a tenth: 99,998… % is 99,9 %, never 100 %.
+    assert_eq!(review::percent_tenths_down(839.99 / 840.0), 99.9);
+    assert_eq!(review::percent_tenths_down(-1.4), -140.0);
 }
 
 #[test]
 fn a_missing_value_is_not_reported_never_assumed() {
-    let (r, s) = quantitative_status(Direction::Up, Some(1.0), Some(2.0), None, &cfg());
+    let (r, s) = quantitative_status(Direction::Up, Some(2.0), None, &cfg());
     assert_eq!((r, s), (None, Status::NonRenseigne));
     // And in a report: the indicator left out says « non renseigné ».
     let prog = example();
@@ -99,12 +120,191 @@ fn thresholds_come_from_the_config() {
         partial_percent: 90.0,
         ..ReviewConfig::default()
     };
-    let (_, s) = quantitative_status(Direction::Up, None, Some(100.0), Some(80.0), &cfg());
+    let (_, s) = quantitative_status(Direction::Up, Some(100.0), Some(80.0), &cfg());
     assert_eq!(s, Status::Partiel);
-    let (_, s) = quantitative_status(Direction::Up, None, Some(100.0), Some(80.0), &strict);
+    let (_, s) = quantitative_status(Direction::Up, Some(100.0), Some(80.0), &strict);
     assert_eq!(s, Status::NonAtteint);
-    let (_, s) = quantitative_status(Direction::Up, None, Some(100.0), Some(100.0), &strict);
+    let (_, s) = quantitative_status(Direction::Up, Some(100.0), Some(100.0), &strict);
     assert_eq!(s, Status::Atteint);
+}
+
+/// `id`'s data with one objective holding `indicators` (JSON).
+fn with_indicators(
+    prog: &charta::load::Programme,
+    id: &str,
+    indicators: serde_json::Value,
+) -> charta::model::AssociationFile {
+    let mut v = serde_json::to_value(data(prog, id)).unwrap();
+    v["dashboard"]["objectives"] = serde_json::json!([{
+        "id": "O1", "priority": "P1", "title": "Objectif", "indicators": indicators
+    }]);
+    serde_json::from_value(v).unwrap()
+}
+
+/// The text of a report's PDF, whitespace (and no-break spaces) made single spaces.
+fn report_pdf_text(prog: &charta::load::Programme, a: &review::Assessment) -> String {
+    let md = review::report_markdown(prog, a);
+    let engine = charta::pdf::PdfEngine::new(Some(review::REVIEW_LAYOUT.to_string()));
+    let pdf = engine
+        .render(&md, &review::report_meta(prog, a))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = pdf_extract::extract_text_from_mem(&pdf.pdf).expect("text");
+    flat(&text)
+}
+
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The Markdown row of indicator `id`.
+fn row<'a>(md: &'a str, id: &str) -> &'a str {
+    md.lines()
+        .find(|l| l.starts_with(&format!("| **{id}**")))
+        .unwrap_or_else(|| panic!("no row {id} in {md}"))
+}
+
+#[test]
+fn report_shows_rate_and_progression_each_defined_under_the_table() {
+    let prog = example();
+    let q = |id: &str, b: serde_json::Value, t: f64, dir: &str| {
+        serde_json::json!({ "id": id, "label": format!("Indicateur {id}"), "type": "quantitative",
+            "baseline": b, "targets": { "2026": t }, "direction": dir })
+    };
+    let n = serde_json::Value::Null;
+    let d = with_indicators(
+        &prog,
+        "atelier-velo-thionvaux",
+        serde_json::json!([
+            q("T1", 380.into(), 420.0, "up"),
+            q("T2", 800.into(), 840.0, "up"),
+            q("T3", 50.into(), 50.0, "up"),
+            q("T4", n.clone(), 0.0, "up"),
+            q("T5", 30.into(), 20.0, "down"),
+            q("T6", 30.into(), 20.0, "down"),
+            q("T7", 85.into(), 90.0, "up"),
+            q("T8", n.clone(), 200.0, "up"),
+            q("T9", n, 200.0, "up"),
+        ]),
+    );
+    let mut r = Review::default();
+    for (id, v) in [
+        ("T1", 420.0),
+        ("T2", 839.99),
+        ("T3", 40.0),
+        ("T4", 3.0),
+        ("T5", 25.0),
+        ("T6", 0.0),
+        ("T7", 78.0),
+        ("T8", 149.0),
+        ("T9", 150.0),
+    ] {
+        let reported = Reported {
+            value: Some(v),
+            ..Reported::default()
+        };
+        r.indicators.insert(id.into(), reported);
+    }
+    let reviews = BTreeMap::from([(2026, r)]);
+    let a = review::assess("atelier-velo-thionvaux", &d, 2026, &reviews, &cfg());
+    let md = review::report_markdown(&prog, &a);
+    let nb = '\u{a0}';
+    // Columns: référence, cible, réalisé, écart, taux, progression, statut.
+    let cells = |id: &str| -> Vec<String> {
+        row(&md, id)
+            .split(" | ")
+            .skip(1)
+            .map(|c| c.trim_end_matches(" |").to_string())
+            .collect()
+    };
+    let want = |id: &str, rate: &str, prog: &str, status: &str| {
+        let c = cells(id);
+        assert_eq!(
+            (c[4].as_str(), c[5].as_str(), c[6].as_str()),
+            (rate, prog, status),
+            "{id}: {c:?}"
+        );
+    };
+    // 420 / 420 = 100 %; (420 − 380) / (420 − 380) = 100 %.
+    want("T1", &format!("100{nb}%"), &format!("100{nb}%"), "atteint");
+    // 839,99 / 840 = 99,9988 % → 99,9 %; 39,99 / 40 = 99,975 % → 99,9 %.
+    want(
+        "T2",
+        &format!("99,9{nb}%"),
+        &format!("99,9{nb}%"),
+        "partiellement atteint",
+    );
+    // Baseline equal to the target: 40 / 50 = 80 %, no progression.
+    want("T3", &format!("80{nb}%"), "—", "partiellement atteint");
+    // Target of zero: no rate, 3 ≥ 0.
+    want("T4", "non calculable (cible nulle)", "—", "atteint");
+    // Down: 20 / 25 = 80 %; (30 − 25) / (30 − 20) = 50 %.
+    want(
+        "T5",
+        &format!("80{nb}%"),
+        &format!("50{nb}%"),
+        "partiellement atteint",
+    );
+    // Down, actual zero: no rate, 0 ≤ 20; (30 − 0) / (30 − 20) = 300 %.
+    want(
+        "T6",
+        "non calculable (réalisé nul)",
+        &format!("300{nb}%"),
+        "atteint",
+    );
+    // 78 / 90 = 86,66 % → 86,6 %; (78 − 85) / (90 − 85) = −140 %, a step back.
+    want(
+        "T7",
+        &format!("86,6{nb}%"),
+        &format!("-140{nb}% (recul)"),
+        "partiellement atteint",
+    );
+    // 149 / 200 = 74,5 %: under 75 %; 150 / 200 = 75 %: partial.
+    want("T8", &format!("74,5{nb}%"), "—", "**non atteint**");
+    want("T9", &format!("75{nb}%"), "—", "partiellement atteint");
+    assert!(
+        md.contains("| Taux de réalisation | Progression | Statut |"),
+        "{md}"
+    );
+    // Only T7 went back; no rate is negative.
+    assert_eq!(md.matches("(recul)").count(), 1, "{md}");
+    let rates: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| **T") && l.contains("Indicateur T"))
+        .map(|l| l.split(" | ").nth(5).unwrap())
+        .collect();
+    assert_eq!(rates.len(), 9);
+    assert!(rates.iter().all(|r| !r.starts_with('-')), "{rates:?}");
+    // The note defines both, with the formulas in words and why a cell may be negative or missing.
+    for want in [
+        format!("*Taux de réalisation*{nb}: réalisé ÷ cible de l'année"),
+        "pour un indicateur à la baisse, cible ÷ réalisé".to_string(),
+        format!("«{nb}non calculable{nb}» lorsque la cible est nulle"),
+        format!(
+            "*Statut*{nb}: «{nb}atteint{nb}» pour un taux de réalisation d'au moins 100{nb}%, «{nb}partiellement atteint{nb}» d'au moins 75{nb}%"
+        ),
+        "soit (réalisé − référence) ÷ (cible − référence)".to_string(),
+        "(référence − réalisé) ÷ (référence − cible)".to_string(),
+        format!(
+            "Une progression négative («{nb}recul{nb}») signifie que le réalisé s'est éloigné de la cible"
+        ),
+    ] {
+        assert!(md.contains(&want), "{want} in {md}");
+    }
+    // The PDF says the same.
+    let text = report_pdf_text(&prog, &a);
+    for want in [
+        "Taux de réalisation",
+        "Progression",
+        "99,9 %",
+        "non calculable (cible nulle)",
+        "non calculable (réalisé nul)",
+        "-140 % (recul)",
+        "Taux de réalisation : réalisé ÷ cible de l'année",
+        "Une progression négative (« recul ») signifie",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    assert!(!text.contains("100 % partiellement"), "{text}");
 }
 
 fn fin(resultat: Option<f64>) -> Finances {
@@ -271,22 +471,36 @@ fn the_example_report_shows_every_figure() {
     assert_eq!(code, 0, "{err}");
     let md = std::fs::read_to_string(tmp.path().join("out/review-2026/atelier-velo-thionvaux.md"))
         .unwrap();
-    // O1-I1: baseline 380, target 420, actual 436 → gap +16, rate 140 %.
-    let row = md
-        .lines()
-        .find(|l| l.contains("**O1-I1**") && l.contains("436"))
-        .expect("O1-I1 row");
-    for want in ["380", "420", "436", "+16", "140\u{a0}%", "atteint"] {
-        assert!(row.contains(want), "{want} in {row}");
-    }
-    // O1-I2: 150 → 170, actual 162: 60 % → non atteint.
-    let row = md
-        .lines()
-        .find(|l| l.contains("**O1-I2**") && l.contains("162"))
-        .expect("O1-I2 row");
-    assert!(
-        row.contains("60\u{a0}%") && row.contains("non atteint"),
-        "{row}"
+    // O1-I1: baseline 380, target 420, actual 436 → gap +16, rate 436 / 420 =
+    // 103,809… % → 103,8 %, progression (436 − 380) / (420 − 380) = 140 %.
+    let cells =
+        |id: &str| -> Vec<String> { row(&md, id).split(" | ").map(str::to_string).collect() };
+    let c = cells("O1-I1");
+    let nb = '\u{a0}';
+    assert_eq!(
+        &c[1..8],
+        [
+            format!("380{nb}vélos"),
+            format!("420{nb}vélos"),
+            format!("436{nb}vélos"),
+            format!("+16{nb}vélos"),
+            format!("103,8{nb}%"),
+            format!("140{nb}%"),
+            "atteint |".to_string()
+        ],
+        "{c:?}"
+    );
+    // O1-I2: 150 → 170, actual 162: rate 162 / 170 = 95,29… % → 95,2 %,
+    // progression 12 / 20 = 60 %: partiellement atteint.
+    let c = cells("O1-I2");
+    assert_eq!(
+        &c[5..8],
+        [
+            format!("95,2{nb}%"),
+            format!("60{nb}%"),
+            "partiellement atteint |".to_string()
+        ],
+        "{c:?}"
     );
     assert!(md.contains("Aucune alerte."));
     assert!(md.contains("second créneau le samedi"));
@@ -333,13 +547,14 @@ fn a_down_indicator_and_earlier_years_in_the_trajectory() {
     assert_eq!(code, 0, "{err}");
     let md = std::fs::read_to_string(tmp.path().join("out/review-2027/atelier-velo-thionvaux.md"))
         .unwrap();
-    // O1-I2 down: baseline 150, target 190, actual 180: (150 − 180) / (150 − 190) = 75 %.
+    // O1-I2 down: baseline 150, target 190, actual 180: rate 190 / 180 =
+    // 105,55… % → 105,5 %, atteint; progression (150 − 180) / (150 − 190) = 75 %.
     let row = md
         .lines()
         .find(|l| l.contains("(à la baisse)"))
         .expect("down row");
     assert!(
-        row.contains("75\u{a0}%") && row.contains("partiellement atteint"),
+        row.contains("| 105,5\u{a0}% | 75\u{a0}% | atteint |"),
         "{row}"
     );
     let traj = md
@@ -553,13 +768,21 @@ fn review_thresholds_are_read_and_checked() {
             .join("out/review-2026/maison-solidarites-montvalon.md"),
     )
     .unwrap();
-    assert!(md.contains("taux de réalisation de 90"), "{md}");
-    // O2-I2: 43,5 from 42 to 45 = 50 %: still « non atteint » under 60 %.
-    let row = md
-        .lines()
-        .find(|l| l.contains("**O2-I2**") && l.contains("43,5"))
-        .unwrap();
-    assert!(row.contains("non atteint"), "{row}");
+    assert!(
+        md.contains("pour un taux de réalisation d'au moins 90\u{a0}%, «\u{a0}partiellement atteint\u{a0}» d'au moins 60\u{a0}%"),
+        "{md}"
+    );
+    // O2-I2: 43,5 / 45 = 96,66… %: atteint from 90 %.
+    assert!(
+        row(&md, "O2-I2").ends_with("| 96,6\u{a0}% | 50\u{a0}% | atteint |"),
+        "{md}"
+    );
+    // O2-I1: 78 / 90 = 86,66… %: partial from 60 %, under 90 %.
+    assert!(
+        row(&md, "O2-I1")
+            .ends_with("| 86,6\u{a0}% | -140\u{a0}% (recul) | partiellement atteint |"),
+        "{md}"
+    );
 }
 
 #[test]
