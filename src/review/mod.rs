@@ -26,12 +26,12 @@ use crate::batch::write_atomic;
 use crate::diagnostic::{Diagnostic, Text, has_errors};
 use crate::french;
 use crate::load::Programme;
-use crate::model::{AssociationFile, Direction, IndicatorType, ReviewConfig, Target};
+use crate::model::{AssociationFile, Direction, Indicator, IndicatorType, ReviewConfig, Target};
 use crate::pdf::{Chart, PdfEngine, PdfMeta};
 use crate::render::escape_markdown;
 use crate::tr;
 
-pub use data::{Finances, QualStatus, Reported, Review};
+pub use data::{Finances, Payment, PaymentKind, QualStatus, Reported, Review};
 
 /// The built-in layout of review documents.
 pub const REVIEW_LAYOUT: &str = include_str!("../../templates/review.typ");
@@ -192,8 +192,10 @@ pub enum Alert {
     NegativeEquity(f64),
     /// Cash covering fewer days of expenses than the threshold.
     LowCash { days: f64, min: f64 },
-    /// This funder's payment above the threshold share of the produits.
+    /// This funder's subsidy above the threshold share of the produits.
     FunderShare { percent: f64, max: f64 },
+    /// The payments recorded exceed the subsidy granted for the year (cents).
+    OverPaid { paid: i64, granted: Option<i64> },
 }
 
 impl Alert {
@@ -217,6 +219,13 @@ impl Alert {
                 "la subvention représente {} des produits, au-delà du seuil de {}",
                 french::percent(round1(*percent)),
                 french::percent(*max)
+            ),
+            Alert::OverPaid { paid, granted } => format!(
+                "versements enregistrés ({}) supérieurs à la subvention attribuée pour {year} ({})",
+                french::euros(*paid),
+                granted
+                    .map(french::euros)
+                    .unwrap_or_else(|| "aucune".to_string())
             ),
         }
     }
@@ -316,8 +325,11 @@ pub struct Assessment {
     pub reference: String,
     pub years: Vec<i32>,
     pub year: i32,
-    /// The funding of the year (cents), `None` for a convention-cadre.
+    /// The subsidy granted for the year by the text in force (cents), `None`
+    /// for a convention-cadre.
     pub funding: Option<i64>,
+    /// The payments of the year's subsidy the review file records.
+    pub payments: Vec<Payment>,
     /// Whether a review file was received for the year.
     pub received: bool,
     pub date: (i32, u8, u8),
@@ -333,7 +345,9 @@ impl Assessment {
     }
 }
 
-/// Assesses one association's year from its reviews (`reviews`: by year, up to `year`).
+/// Assesses one association's year from its reviews (`reviews`: by year, up
+/// to `year`). `data` is the text in force: its dashboard gives the targets,
+/// its funding the year's amount.
 pub fn assess(
     id: &str,
     data: &AssociationFile,
@@ -345,66 +359,15 @@ pub fn assess(
     let empty = Review::default();
     let this = reviews.get(&year);
     let review = this.unwrap_or(&empty);
-    let mut lines = Vec::new();
-    for i in data::indicators(data) {
-        let direction = i.direction.unwrap_or_default();
-        let reported = review.indicators.get(&i.id);
-        let target = i.targets.get(&y).cloned();
-        let baseline = i.baseline.clone();
-        let comment = reported.and_then(|r| r.comment.clone());
-        let mut line = Line {
-            id: i.id.clone(),
-            label: i.label.clone(),
-            unit: i.unit.clone().unwrap_or_default(),
-            kind: i.kind,
-            direction,
-            baseline: baseline.clone(),
-            target: target.clone(),
-            actual: None,
-            gap: None,
-            rate: None,
-            progression: None,
-            status: Status::NonRenseigne,
-            comment,
-            trajectory: Vec::new(),
-        };
-        match i.kind {
-            IndicatorType::Quantitative => {
-                let actual = reported.and_then(|r| r.value);
-                let t = target.as_ref().and_then(Target::as_number);
-                let b = baseline.as_ref().and_then(Target::as_number);
-                let (r, s) = quantitative_status(direction, t, actual, cfg);
-                line.actual = actual;
-                line.gap = actual.zip(t).map(|(a, t)| a - t);
-                line.rate = r;
-                line.progression = actual
-                    .zip(t)
-                    .and_then(|(a, t)| progression(direction, b, t, a));
-                line.status = s;
-                line.trajectory = data
-                    .convention
-                    .years
-                    .iter()
-                    .map(|yy| {
-                        let t = i.targets.get(&yy.to_string()).and_then(Target::as_number);
-                        let a = (*yy <= year)
-                            .then(|| reviews.get(yy))
-                            .flatten()
-                            .and_then(|r| r.indicators.get(&i.id))
-                            .and_then(|r| r.value);
-                        (*yy, t, a)
-                    })
-                    .collect();
-            }
-            IndicatorType::Qualitative => {
-                line.status = match reported.and_then(|r| r.status) {
-                    Some(q) => q.into(),
-                    None => Status::NonRenseigne,
-                };
-            }
-        }
-        lines.push(line);
-    }
+    let lines = data::indicators(data)
+        .map(|i| assess_line(i, &data.convention.years, year, reviews, cfg))
+        .collect();
+    let funding = data
+        .convention
+        .funding
+        .as_ref()
+        .and_then(|f| f.get(&y))
+        .map(|a| a.cents());
     let mut alerts = Vec::new();
     if this.is_none() {
         alerts.push(Alert::ReviewMissing);
@@ -414,18 +377,23 @@ pub fn assess(
         reviews.get(&(year - 1)).map(|r| &r.finances),
         cfg,
     ));
+    let paid = paid_total(&review.payments);
+    if let Some(paid) = paid
+        && paid > funding.unwrap_or(0)
+    {
+        alerts.push(Alert::OverPaid {
+            paid,
+            granted: funding,
+        });
+    }
     Assessment {
         id: id.to_string(),
         name: data.association.name.clone(),
         reference: data.convention.reference.clone(),
         years: data.convention.years.clone(),
         year,
-        funding: data
-            .convention
-            .funding
-            .as_ref()
-            .and_then(|f| f.get(&y))
-            .map(|a| a.cents()),
+        funding,
+        payments: review.payments.clone(),
         received: this.is_some(),
         date: review.date.unwrap_or((year, 12, 31)),
         lines,
@@ -433,6 +401,74 @@ pub fn assess(
         alerts,
         narrative: review.narrative.clone(),
     }
+}
+
+/// The total of the payments recorded, in cents; `None` when none is.
+pub fn paid_total(payments: &[Payment]) -> Option<i64> {
+    (!payments.is_empty()).then(|| payments.iter().map(|p| p.amount).sum())
+}
+
+/// One indicator of year `year`, assessed against its target.
+fn assess_line(
+    i: &Indicator,
+    years: &[i32],
+    year: i32,
+    reviews: &BTreeMap<i32, Review>,
+    cfg: &ReviewConfig,
+) -> Line {
+    let direction = i.direction.unwrap_or_default();
+    let reported = reviews.get(&year).and_then(|r| r.indicators.get(&i.id));
+    let target = i.targets.get(&year.to_string()).cloned();
+    let mut line = Line {
+        id: i.id.clone(),
+        label: i.label.clone(),
+        unit: i.unit.clone().unwrap_or_default(),
+        kind: i.kind,
+        direction,
+        baseline: i.baseline.clone(),
+        target: target.clone(),
+        actual: None,
+        gap: None,
+        rate: None,
+        progression: None,
+        status: Status::NonRenseigne,
+        comment: reported.and_then(|r| r.comment.clone()),
+        trajectory: Vec::new(),
+    };
+    match i.kind {
+        IndicatorType::Quantitative => {
+            let actual = reported.and_then(|r| r.value);
+            let t = target.as_ref().and_then(Target::as_number);
+            let b = i.baseline.as_ref().and_then(Target::as_number);
+            let (r, s) = quantitative_status(direction, t, actual, cfg);
+            line.actual = actual;
+            line.gap = actual.zip(t).map(|(a, t)| a - t);
+            line.rate = r;
+            line.progression = actual
+                .zip(t)
+                .and_then(|(a, t)| progression(direction, b, t, a));
+            line.status = s;
+            line.trajectory = years
+                .iter()
+                .map(|yy| {
+                    let t = i.targets.get(&yy.to_string()).and_then(Target::as_number);
+                    let a = (*yy <= year)
+                        .then(|| reviews.get(yy))
+                        .flatten()
+                        .and_then(|r| r.indicators.get(&i.id))
+                        .and_then(|r| r.value);
+                    (*yy, t, a)
+                })
+                .collect();
+        }
+        IndicatorType::Qualitative => {
+            line.status = match reported.and_then(|r| r.status) {
+                Some(q) => q.into(),
+                None => Status::NonRenseigne,
+            };
+        }
+    }
+    line
 }
 
 /// Escapes data for one table cell or one line (line breaks become spaces).
@@ -488,7 +524,7 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
     md.push_str(&format!("# Bilan annuel {y}\n\n"));
     md.push_str("<!-- part:identification kind=block -->\n\n");
     md.push_str(&format!(
-        "**Association :** {}  \n**Financeur :** {}  \n**Convention :** {} (période {})  \n**Programme :** {}  \n**Financement {y} :** {}\n\n",
+        "**Association :** {}  \n**Financeur :** {}  \n**Convention :** {} (période {})  \n**Programme :** {}  \n**Subvention attribuée pour {y} :** {}\n\n",
         cell(&a.name),
         cell(&prog.file.funder.name),
         cell(&a.reference),
@@ -496,7 +532,7 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
         cell(&prog.file.programme.name),
         a.funding
             .map(french::euros)
-            .unwrap_or_else(|| "aucun (convention sans engagement financier)".to_string()),
+            .unwrap_or_else(|| "aucune (convention sans engagement financier)".to_string()),
     ));
     if !a.received {
         md.push_str(&format!(
@@ -619,8 +655,8 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
             .unwrap_or_else(|| NR.to_string())
     ));
     md.push_str(&format!(
-        "| Subvention versée par {} | {} |\n",
-        cell(&funder_le(prog)),
+        "| Subvention {} comptée dans les produits (déclarée par l'association) | {} |\n",
+        cell(&french::with_de(&funder_le(prog))),
         money_line(f.subvention_versee)
     ));
     md.push_str(&format!(
@@ -629,6 +665,7 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
             .map(|s| french::percent(round1(s)))
             .unwrap_or_else(|| "non calculable".to_string())
     ));
+    payments_table(&mut md, a);
     md.push_str("### Alertes\n\n");
     if a.alerts.is_empty() {
         md.push_str("Aucune alerte.\n\n");
@@ -727,6 +764,47 @@ fn rate_note(c: &ReviewConfig) -> String {
     )
 }
 
+/// The payments of the year's subsidy, only when the review file records
+/// some: nothing is said of what was paid otherwise.
+fn payments_table(md: &mut String, a: &Assessment) {
+    let Some(total) = paid_total(&a.payments) else {
+        return;
+    };
+    let y = a.year;
+    md.push_str(&format!(
+        "### Versements de la subvention {y}\n\n| Versement | Montant |\n|---|---:|\n"
+    ));
+    for p in &a.payments {
+        let paid = match p.kind {
+            PaymentKind::Avance => "versée",
+            PaymentKind::Solde => "versé",
+        };
+        md.push_str(&format!(
+            "| {} {paid} le {} | {} |\n",
+            p.kind.label(),
+            date_text(p.date),
+            french::euros(p.amount)
+        ));
+    }
+    md.push_str(&format!(
+        "| **Total versé** | **{}** |\n| Subvention attribuée pour {y} | {} |\n\n",
+        french::euros(total),
+        a.funding
+            .map(french::euros)
+            .unwrap_or_else(|| "aucune".to_string())
+    ));
+}
+
+/// « 0 bilan », « 1 bilan », « 2 bilans » (French: under two, singular).
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n < 2 { one } else { many })
+}
+
+/// « 15 mars 2026 ».
+fn date_text((y, m, d): (i32, u8, u8)) -> String {
+    french::date_fr(&format!("{y:04}-{m:02}-{d:02}")).unwrap_or_default()
+}
+
 fn status_cell(s: Status) -> String {
     match s {
         Status::NonRenseigne => NR.to_string(),
@@ -756,26 +834,17 @@ fn csv_field(s: &str) -> String {
 /// The synthesis as CSV (`;`-separated, decimal comma, UTF-8): one row per association.
 pub fn synthesis_csv(rows: &[Assessment]) -> String {
     let mut out = String::from(
-        "id;association;reference;financement;atteints;partiels;non_atteints;non_renseignes;alertes\n",
+        "id;association;reference;subvention_attribuee;total_verse;atteints;partiels;non_atteints;non_renseignes;alertes\n",
     );
     for a in rows {
-        let funding = a
-            .funding
-            .map(|c| {
-                if c % 100 == 0 {
-                    (c / 100).to_string()
-                } else {
-                    format!("{},{:02}", c / 100, c % 100)
-                }
-            })
-            .unwrap_or_default();
         let alerts: Vec<String> = a.alerts.iter().map(|al| al.message(a.year)).collect();
         out.push_str(&format!(
-            "{};{};{};{};{};{};{};{};{}\n",
+            "{};{};{};{};{};{};{};{};{};{}\n",
             csv_field(&a.id),
             csv_field(&a.name),
             csv_field(&a.reference),
-            funding,
+            a.funding.map(csv_amount).unwrap_or_default(),
+            paid_total(&a.payments).map(csv_amount).unwrap_or_default(),
             a.count(Status::Atteint),
             a.count(Status::Partiel),
             a.count(Status::NonAtteint),
@@ -786,14 +855,35 @@ pub fn synthesis_csv(rows: &[Assessment]) -> String {
     out
 }
 
+/// Cents as a CSV amount: « 45000 », « 47500,50 ».
+fn csv_amount(c: i64) -> String {
+    if c % 100 == 0 {
+        (c / 100).to_string()
+    } else {
+        format!("{},{:02}", c / 100, c % 100)
+    }
+}
+
 /// The synthesis in Markdown.
 pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> String {
     let mut md = format!("# Synthèse des bilans {year}\n\n<!-- part:synthese kind=block -->\n\n");
     let with_alerts = rows.iter().filter(|a| !a.alerts.is_empty()).count();
     let received = rows.iter().filter(|a| a.received).count();
     let total: i64 = rows.iter().filter_map(|a| a.funding).sum();
+    let paid: Vec<i64> = rows
+        .iter()
+        .filter_map(|a| paid_total(&a.payments))
+        .collect();
+    let paid_text = match paid.len() {
+        0 => String::new(),
+        n => format!(
+            " ; versements enregistrés dans {} : {}",
+            counted(n, "bilan", "bilans"),
+            french::euros(paid.iter().sum())
+        ),
+    };
     md.push_str(&format!(
-        "**Programme :** {}  \n**Financeur :** {}\n\n{} convention(s) couvrant {year} ; {received} bilan(s) reçu(s) ; {with_alerts} association(s) en alerte ; financement {year} : {}.\n\n",
+        "**Programme :** {}  \n**Financeur :** {}\n\n{} convention(s) couvrant {year} ; {received} bilan(s) reçu(s) ; {with_alerts} association(s) en alerte ; subventions attribuées pour {year} : {}{paid_text}.\n\n",
         cell(&prog.file.programme.name),
         cell(&prog.file.funder.name),
         rows.len(),
@@ -803,7 +893,14 @@ pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> S
         md.push_str("Aucune convention ne couvre cette année.\n");
         return md;
     }
-    md.push_str(&format!("| Association | Financement {year} | Atteints | Partiels | Non atteints | Non renseignés | Alertes |\n|---|---:|---:|---:|---:|---:|---|\n"));
+    // « Versé » only when some review file records payments.
+    let with_paid = !paid.is_empty();
+    let (paid_head, paid_rule) = if with_paid {
+        (" Versé |", "---:|")
+    } else {
+        ("", "")
+    };
+    md.push_str(&format!("| Association | Subvention attribuée pour {year} |{paid_head} Atteints | Partiels | Non atteints | Non renseignés | Alertes |\n|---|---:|{paid_rule}---:|---:|---:|---:|---|\n"));
     for a in rows {
         let alerts = if a.alerts.is_empty() {
             "—".to_string()
@@ -814,8 +911,13 @@ pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> S
                 .collect::<Vec<_>>()
                 .join(" ; ")
         };
+        let paid_cell = match (with_paid, paid_total(&a.payments)) {
+            (false, _) => String::new(),
+            (true, Some(p)) => format!(" {} |", french::euros(p)),
+            (true, None) => " — |".to_string(),
+        };
         md.push_str(&format!(
-            "| **{}** {} | {} | {} | {} | {} | {} | {} |\n",
+            "| **{}** {} | {} |{paid_cell} {} | {} | {} | {} | {} |\n",
             cell(&a.id),
             cell(&a.name),
             a.funding.map(french::euros).unwrap_or_else(|| "—".into()),
@@ -825,6 +927,9 @@ pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> S
             a.count(Status::NonRenseigne),
             alerts
         ));
+    }
+    if with_paid {
+        md.push_str("\nVersé\u{a0}: total des versements de la subvention de l'année enregistrés dans le fichier de bilan (avance, solde)\u{202f}; «\u{a0}—\u{a0}»\u{a0}: aucun versement enregistré.\n");
     }
     md
 }

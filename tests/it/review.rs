@@ -430,7 +430,7 @@ fn synthesis_lists_alerts_first_then_by_id() {
         .skip(1)
         .map(|l| {
             let f: Vec<&str> = l.split(';').collect();
-            (f[0].to_string(), !f[8].is_empty())
+            (f[0].to_string(), !f[9].is_empty())
         })
         .collect();
     let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
@@ -456,7 +456,7 @@ fn synthesis_lists_alerts_first_then_by_id() {
     assert!(maison.contains("fonds propres négatifs"), "{maison}");
     assert!(maison.contains("trésorerie de 21 jours"), "{maison}");
     assert!(maison.contains("55,6 %"), "{maison}");
-    assert!(maison.contains(";45000;"), "{maison}");
+    assert!(maison.contains(";45000;22500;"), "{maison}");
     let md = std::fs::read_to_string(out.join("review-2026/synthese.md")).unwrap();
     assert!(md.find("maison-solidarites").unwrap() < md.find("atelier-velo").unwrap());
     // Per-association reports, Markdown only.
@@ -820,4 +820,236 @@ fn user_text_stays_text() {
         .unwrap_or_else(|e| panic!("{e}"));
     let text = pdf_extract::extract_text_from_mem(&pdf.pdf).expect("text");
     assert!(text.contains("pas gras"), "{text}");
+}
+
+/// A review of `year` with these payments (date, euros, kind).
+fn paid(
+    year: i32,
+    payments: &[((i32, u8, u8), i64, review::PaymentKind)],
+) -> BTreeMap<i32, Review> {
+    let r = Review {
+        payments: payments
+            .iter()
+            .map(|&(date, cents, kind)| review::Payment {
+                date,
+                amount: cents,
+                kind,
+            })
+            .collect(),
+        ..Review::default()
+    };
+    BTreeMap::from([(year, r)])
+}
+
+#[test]
+fn granted_is_the_years_amount_and_paid_only_what_the_review_records() {
+    use review::PaymentKind::{Avance, Solde};
+    let prog = example();
+    let d = data(&prog, "atelier-velo-thionvaux");
+    let (nb, th) = ('\u{a0}', '\u{202f}');
+    // Recorded: an advance and the balance, 18 000 + 12 000 = 30 000 €.
+    let reviews = paid(
+        2026,
+        &[
+            ((2026, 3, 16), 1_800_000, Avance),
+            ((2026, 12, 15), 1_200_000, Solde),
+        ],
+    );
+    let a = review::assess("atelier-velo-thionvaux", &d, 2026, &reviews, &cfg());
+    let md = review::report_markdown(&prog, &a);
+    for want in [
+        format!("**Subvention attribuée pour 2026 :** 30{th}000{nb}€"),
+        "### Versements de la subvention 2026".to_string(),
+        format!("| Avance versée le 16 mars 2026 | 18{th}000{nb}€ |"),
+        format!("| Solde versé le 15 décembre 2026 | 12{th}000{nb}€ |"),
+        format!("| **Total versé** | **30{th}000{nb}€** |"),
+        format!("| Subvention attribuée pour 2026 | 30{th}000{nb}€ |"),
+        "| Subvention de la Région comptée dans les produits (déclarée par l'association) |"
+            .to_string(),
+    ] {
+        assert!(md.contains(&want), "{want} in {md}");
+    }
+    assert!(!md.contains("Financement"), "{md}");
+    let text = report_pdf_text(&prog, &a);
+    for want in [
+        "Subvention attribuée pour 2026 : 30 000 €",
+        "Versements de la subvention 2026",
+        "Avance versée le 16 mars 2026 18 000 €",
+        "Solde versé le 15 décembre 2026 12 000 €",
+        "Total versé 30 000 €",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    // Nothing recorded: nothing said of what was paid, in either format.
+    let a = review::assess("atelier-velo-thionvaux", &d, 2026, &paid(2026, &[]), &cfg());
+    let md = review::report_markdown(&prog, &a);
+    assert!(md.contains(&format!(
+        "**Subvention attribuée pour 2026 :** 30{th}000{nb}€"
+    )));
+    let text = report_pdf_text(&prog, &a);
+    for t in [md.as_str(), text.as_str()] {
+        let lower = t.to_lowercase();
+        assert!(
+            !lower.contains("versé") && !lower.contains("versement"),
+            "{t}"
+        );
+    }
+}
+
+#[test]
+fn payments_above_the_amount_granted_raise_an_alert_from_one_cent() {
+    use review::PaymentKind::{Avance, Solde};
+    let prog = example();
+    let d = data(&prog, "atelier-velo-thionvaux");
+    let over = |cents: i64| {
+        let reviews = paid(
+            2026,
+            &[
+                ((2026, 3, 16), 1_800_000, Avance),
+                ((2026, 12, 15), cents, Solde),
+            ],
+        );
+        review::assess("atelier-velo-thionvaux", &d, 2026, &reviews, &cfg()).alerts
+    };
+    // 18 000 + 12 000 = 30 000 €: the amount granted, no alert.
+    assert!(over(1_200_000).is_empty());
+    // One cent more: an alert that states both amounts.
+    let alerts = over(1_200_001);
+    assert_eq!(
+        alerts,
+        vec![Alert::OverPaid {
+            paid: 3_000_001,
+            granted: Some(3_000_000)
+        }]
+    );
+    assert_eq!(
+        alerts[0].message(2026),
+        "versements enregistrés (30\u{202f}000,01\u{a0}€) supérieurs à la subvention attribuée pour 2026 (30\u{202f}000\u{a0}€)"
+    );
+}
+
+#[test]
+fn the_synthesis_has_a_paid_column_only_when_payments_are_recorded() {
+    let tmp = example_with_reviews();
+    let dir = tmp.path().join("out/review-2026");
+    // The example records Montvalon's advance: 22 500 €.
+    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2026"]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(dir.join("synthese.md")).unwrap();
+    assert!(
+        md.contains("| Association | Subvention attribuée pour 2026 | Versé | Atteints |"),
+        "{md}"
+    );
+    let (nb, th) = ('\u{a0}', '\u{202f}');
+    assert!(
+        md.contains(&format!("Montvalon | 45{th}000{nb}€ | 22{th}500{nb}€ |")),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!("Thionvaux | 30{th}000{nb}€ | — |")),
+        "{md}"
+    );
+    assert!(md.contains(&format!(
+        "versements enregistrés dans 1 bilan : 22{th}500{nb}€"
+    )));
+    let csv = std::fs::read_to_string(dir.join("synthese.csv")).unwrap();
+    assert!(csv.starts_with("id;association;reference;subvention_attribuee;total_verse;atteints;partiels;non_atteints;non_renseignes;alertes\n"), "{csv}");
+    assert!(csv.contains(";RVM-ESS-2026-001;45000;22500;"), "{csv}");
+    assert!(csv.contains(";RVM-ESS-2026-005;30000;;"), "{csv}");
+    let pdf = std::fs::read(dir.join("synthese.pdf")).unwrap();
+    let text = flat(&pdf_extract::extract_text_from_mem(&pdf).expect("text"));
+    assert!(text.contains("Versé"), "{text}");
+    assert!(text.contains("45 000 € 22 500 €"), "{text}");
+    // Without the payment: no column, an empty CSV field.
+    edit_json(
+        &tmp.path()
+            .join("reviews/2026/maison-solidarites-montvalon.json"),
+        |v| {
+            v.as_object_mut().unwrap().remove("payments");
+        },
+    );
+    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2026"]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(dir.join("synthese.md")).unwrap();
+    assert!(!md.contains("Versé") && !md.contains("versement"), "{md}");
+    let csv = std::fs::read_to_string(dir.join("synthese.csv")).unwrap();
+    assert!(csv.contains(";RVM-ESS-2026-001;45000;;"), "{csv}");
+    let pdf = std::fs::read(dir.join("synthese.pdf")).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&pdf).expect("text");
+    assert!(!text.contains("Versé"), "{text}");
+}
+
+#[test]
+fn payments_are_checked_at_their_json_path() {
+    let tmp = example_with_reviews();
+    let f = tmp.path().join("reviews/2026/atelier-velo-thionvaux.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("finances");
+    let mut text = serde_json::to_string(&v).unwrap();
+    text.pop();
+    text.push_str(concat!(
+        ",\n\"payments\": [\n",
+        "  { \"date\": \"2026-03-16\", \"amount\": 18000, \"kind\": \"avance\" },\n",
+        "  { \"date\": \"2026-02-30\", \"amount\": 0, \"kind\": \"solde\" },\n",
+        "  { \"date\": \"2026-12-15\", \"amount\": 12000.005, \"kind\": \"sold\" },\n",
+        "  { \"amount\": \"12000\", \"kind\": \"solde\", \"note\": 1 },\n",
+        "  \"18000\"\n",
+        "]}\n"
+    ));
+    std::fs::write(&f, &text).unwrap();
+    let (code, out, err) = charta(&["check", s(tmp.path()), "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let diags: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"].as_str().is_some_and(|f| f.contains("reviews/")))
+        .collect();
+    let find = |code: &str, path: &str| {
+        diags
+            .iter()
+            .find(|d| d["code"] == code && d["path"] == path)
+            .unwrap_or_else(|| panic!("no {code} at {path}: {diags:#?}"))
+    };
+    let first = text
+        .lines()
+        .position(|l| l.starts_with("\"payments\""))
+        .unwrap()
+        + 1;
+    let d = find("BIL-030", "payments[1].date");
+    assert_eq!(d["line"], first + 2);
+    assert!(d["message"].as_str().unwrap().contains("2026-02-30"), "{d}");
+    let d = find("BIL-031", "payments[1].amount");
+    assert_eq!(d["line"], first + 2);
+    find("BIL-031", "payments[2].amount");
+    let d = find("BIL-032", "payments[2].kind");
+    assert!(d["hint"].as_str().unwrap().contains("solde"), "{d}");
+    assert_eq!(d["line"], first + 3);
+    let d = find("BIL-029", "payments[3]");
+    assert!(d["message"].as_str().unwrap().contains("`date`"), "{d}");
+    find("BIL-031", "payments[3].amount");
+    find("BIL-004", "payments[3].note");
+    let d = find("BIL-033", "payments[3].kind");
+    assert!(
+        d["message"].as_str().unwrap().contains("payments[1]"),
+        "{d}"
+    );
+    find("BIL-028", "payments[4]");
+    // The valid first payment raises nothing.
+    assert!(
+        diags
+            .iter()
+            .all(|d| !d["path"].as_str().unwrap_or("").starts_with("payments[0]"))
+    );
+    // Not a list.
+    std::fs::write(&f, "{ \"payments\": { \"date\": \"2026-03-16\" } }").unwrap();
+    let (code, out, _) = charta(&["check", s(tmp.path()), "--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("\"BIL-027\""), "{out}");
+    // `review` refuses and writes nothing.
+    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2026", "--format", "md"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!tmp.path().join("out/review-2026").exists());
 }
