@@ -14,6 +14,7 @@
 //! read has passed its checks.
 
 pub mod data;
+pub mod in_force;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -332,6 +333,9 @@ pub struct Assessment {
     pub payments: Vec<Payment>,
     /// Whether a review file was received for the year.
     pub received: bool,
+    /// The text the targets and the amount come from (`None`: not said,
+    /// when the caller assessed data of its own).
+    pub basis: Option<in_force::Basis>,
     pub date: (i32, u8, u8),
     pub lines: Vec<Line>,
     pub finances: Finances,
@@ -395,6 +399,7 @@ pub fn assess(
         funding,
         payments: review.payments.clone(),
         received: this.is_some(),
+        basis: None,
         date: review.date.unwrap_or((year, 12, 31)),
         lines,
         finances: review.finances.clone(),
@@ -534,6 +539,12 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
             .map(french::euros)
             .unwrap_or_else(|| "aucune (convention sans engagement financier)".to_string()),
     ));
+    if let Some(b) = &a.basis {
+        md.push_str(&format!(
+            "**Cibles et subvention\u{a0}:** {}.\n\n",
+            cell(&in_force::describe(b))
+        ));
+    }
     if !a.received {
         md.push_str(&format!(
             "Aucun bilan n'a été reçu pour {y} : tous les indicateurs sont non renseignés.\n\n"
@@ -1060,8 +1071,6 @@ pub enum ReviewError {
 pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, ReviewError> {
     let year = opts.year;
     let (reviews, mut diags) = load_reviews(prog, year).map_err(ReviewError::Input)?;
-    let cfg = &prog.file.review;
-    let empty = BTreeMap::new();
     for e in &prog.associations {
         if e.data.is_none() {
             diags.push(
@@ -1075,13 +1084,11 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Revie
             );
         }
     }
-    let mut rows: Vec<Assessment> = prog
-        .associations
-        .iter()
-        .filter_map(|e| e.data.as_ref().map(|d| (e, d)))
-        .filter(|(_, d)| d.convention.years.contains(&year))
-        .map(|(e, d)| assess(&e.id, d, year, reviews.get(&e.id).unwrap_or(&empty), cfg))
-        .collect();
+    let mut rows = assess_all(prog, year, &reviews).map_err(|errors| {
+        diags.extend(errors);
+        crate::check::sort(&mut diags);
+        ReviewError::Input(std::mem::take(&mut diags))
+    })?;
     synthesis_order(&mut rows);
     let dir = opts.out.join(format!("review-{year}"));
     std::fs::create_dir_all(&dir).map_err(|e| ReviewError::Fault(vec![io_error(&dir, e)]))?;
@@ -1193,6 +1200,51 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Revie
     })
 }
 
+/// The text in force of every association whose convention in force covers
+/// `year`, by id in the programme's order; `Err` with every convention (of
+/// those whose data covers the year) whose text in force cannot be established.
+pub fn in_force_all(
+    prog: &Programme,
+    year: i32,
+) -> Result<Vec<(String, in_force::InForce)>, Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for e in &prog.associations {
+        let Some(d) = e.data.as_deref() else { continue };
+        match in_force::in_force(&prog.root, &e.id, &e.path, d) {
+            Ok(f) if f.data.convention.years.contains(&year) => out.push((e.id.clone(), f)),
+            Ok(_) => {}
+            Err(err) if d.convention.years.contains(&year) => errors.push(err),
+            Err(_) => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Assesses every association whose convention in force covers `year`,
+/// against its text in force.
+fn assess_all(
+    prog: &Programme,
+    year: i32,
+    reviews: &Reviews,
+) -> Result<Vec<Assessment>, Vec<Diagnostic>> {
+    let empty = BTreeMap::new();
+    let rows = in_force_all(prog, year)?
+        .into_iter()
+        .map(|(id, f)| {
+            let r = reviews.get(&id).unwrap_or(&empty);
+            let mut a = assess(&id, &f.data, year, r, &prog.file.review);
+            a.basis = Some(f.basis);
+            a
+        })
+        .collect();
+    Ok(rows)
+}
+
 /// What `charta review --template` did for one association.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateOutcome {
@@ -1241,37 +1293,36 @@ pub fn template_json(data: &AssociationFile, year: i32) -> serde_json::Value {
 pub fn write_templates(
     prog: &Programme,
     year: i32,
-) -> Result<Vec<(String, TemplateOutcome)>, Diagnostic> {
+) -> Result<Vec<(String, TemplateOutcome)>, ReviewError> {
     let dir = prog.root.join("reviews").join(year.to_string());
     let mut out = Vec::new();
-    for e in &prog.associations {
-        let Some(d) = &e.data else { continue };
-        if !d.convention.years.contains(&year) {
-            continue;
-        }
-        let path = data::review_path(&prog.root, year, &e.id);
+    let fault = |d| ReviewError::Fault(vec![d]);
+    // The targets recalled are those of the text in force, never a draft avenant's.
+    for (id, f) in in_force_all(prog, year).map_err(ReviewError::Input)? {
+        let path = data::review_path(&prog.root, year, &id);
         if path.exists() {
-            out.push((e.id.clone(), TemplateOutcome::Exists(path)));
+            out.push((id, TemplateOutcome::Exists(path)));
             continue;
         }
-        std::fs::create_dir_all(&dir).map_err(|err| io_error(&dir, err))?;
-        let mut text = serde_json::to_string_pretty(&template_json(d, year)).expect("serialises");
+        std::fs::create_dir_all(&dir).map_err(|err| fault(io_error(&dir, err)))?;
+        let mut text =
+            serde_json::to_string_pretty(&template_json(&f.data, year)).expect("serialises");
         text.push('\n');
         // Never overwrite: create_new fails if the file appeared meanwhile.
-        let tmp = dir.join(format!(".charta-tmp-{}.json", e.id));
-        std::fs::write(&tmp, text.as_bytes()).map_err(|err| io_error(&tmp, err))?;
+        let tmp = dir.join(format!(".charta-tmp-{id}.json"));
+        std::fs::write(&tmp, text.as_bytes()).map_err(|err| fault(io_error(&tmp, err)))?;
         match std::fs::hard_link(&tmp, &path) {
             Ok(()) => {
                 let _ = std::fs::remove_file(&tmp);
-                out.push((e.id.clone(), TemplateOutcome::Written(path)));
+                out.push((id, TemplateOutcome::Written(path)));
             }
             Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
                 let _ = std::fs::remove_file(&tmp);
-                out.push((e.id.clone(), TemplateOutcome::Exists(path)));
+                out.push((id, TemplateOutcome::Exists(path)));
             }
             Err(err) => {
                 let _ = std::fs::remove_file(&tmp);
-                return Err(io_error(&path, err));
+                return Err(fault(io_error(&path, err)));
             }
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::common::{charta, copy_programme, data, edit_json, example, example_dir};
+use crate::common::{SIGNED_ID, charta, copy_programme, data, edit_json, example, example_dir};
 use charta::model::{Direction, ReviewConfig};
 use charta::review::{
     self, Alert, Finances, NoRate, QualStatus, Reported, Review, Status, progression,
@@ -1052,4 +1052,176 @@ fn payments_are_checked_at_their_json_path() {
     let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2026", "--format", "md"]);
     assert_eq!(code, 1, "{err}");
     assert!(!tmp.path().join("out/review-2026").exists());
+}
+
+/// The example with a 2027 review of its signed convention (Montvalon), whose
+/// draft avenant n° 1 raises the 2027 target of O1-I1 from 720 to 740 and the
+/// 2027 amount from 45 000 € to 48 000 €.
+fn signed_with_a_2027_review() -> tempfile::TempDir {
+    let tmp = example_with_reviews();
+    let y27 = tmp.path().join("reviews/2027");
+    std::fs::create_dir_all(&y27).unwrap();
+    std::fs::write(
+        y27.join(format!("{SIGNED_ID}.json")),
+        r#"{ "date": "2028-03-20", "indicators": { "O1-I1": { "value": 730 },
+            "O1-I2": { "status": "atteint" }, "O2-I1": { "value": 100 }, "O2-I2": { "value": 48 } } }"#,
+    )
+    .unwrap();
+    tmp
+}
+
+fn montvalon_2027(tmp: &Path, pdf: bool) -> (String, Option<String>) {
+    let mut args = vec!["review", s(tmp), "--year", "2027"];
+    if !pdf {
+        args.extend(["--format", "md"]);
+    }
+    let (code, _, err) = charta(&args);
+    assert_eq!(code, 0, "{err}");
+    let dir = tmp.join("out/review-2027");
+    let md = std::fs::read_to_string(dir.join(format!("{SIGNED_ID}.md"))).unwrap();
+    let text = pdf.then(|| {
+        let bytes = std::fs::read(dir.join(format!("{SIGNED_ID}.pdf"))).unwrap();
+        flat(&pdf_extract::extract_text_from_mem(&bytes).expect("text"))
+    });
+    (md, text)
+}
+
+#[test]
+fn a_draft_avenants_targets_and_amount_are_not_used_before_it_is_signed() {
+    let tmp = signed_with_a_2027_review();
+    // Today's data carries the draft's 740 and 48 000 €: the archive has 720 and 45 000 €.
+    let today = data(
+        &charta::load::load_programme(tmp.path()).unwrap().0,
+        SIGNED_ID,
+    );
+    assert_eq!(
+        today.dashboard.objectives[0].indicators[0].targets["2027"],
+        charta::model::Target::Number(740.0)
+    );
+    let (md, text) = montvalon_2027(tmp.path(), true);
+    let text = text.unwrap();
+    let (nb, th) = ('\u{a0}', '\u{202f}');
+    // O1-I1 against the signed 720: gap +10, rate 730 / 720 = 101,38… % → 101,3 %,
+    // progression (730 − 640) / (720 − 640) = 112,5 %, atteint.
+    assert!(
+        row(&md, "O1-I1").contains(&format!(
+            "| 640{nb}personnes | 720{nb}personnes | 730{nb}personnes | +10{nb}personnes | 101,3{nb}% | 112,5{nb}% | atteint |"
+        )),
+        "{md}"
+    );
+    assert!(md.contains(&format!(
+        "**Subvention attribuée pour 2027 :** 45{th}000{nb}€"
+    )));
+    assert!(md.contains(&format!(
+        "**Cibles et subvention{nb}:** celles de la convention signée le 10 février 2026{th}; le projet d'avenant n°{nb}1, non signé, n'est pas pris en compte."
+    )), "{md}");
+    // The draft's figures appear nowhere, trajectory included.
+    assert!(
+        !md.contains("740") && !md.contains(&format!("48{th}000")),
+        "{md}"
+    );
+    assert!(md.contains("| 680 / 655 | 720 / 730 | 760 / … |"), "{md}");
+    for want in [
+        "720 personnes 730 personnes +10 personnes 101,3 % 112,5 % atteint",
+        "Subvention attribuée pour 2027 : 45 000 €",
+        "celles de la convention signée le 10 février 2026 ; le projet d'avenant n° 1, non signé, n'est pas pris en compte",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    assert!(!text.contains("740") && !text.contains("48 000"), "{text}");
+    // The template recalls the signed target too.
+    std::fs::remove_file(tmp.path().join(format!("reviews/2027/{SIGNED_ID}.json"))).unwrap();
+    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2027", "--template"]);
+    assert_eq!(code, 0, "{err}");
+    let t: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join(format!("reviews/2027/{SIGNED_ID}.json")))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(t["indicators"]["O1-I1"]["target"], 720.0);
+}
+
+/// Archives avenant n° 1 of the example as signed on 2027-04-15: its text and
+/// the data it was signed with (today's, with the date), and sets the date in
+/// the association file.
+fn sign_avenant_1(tmp: &Path) {
+    let file = tmp.join(format!("associations/{SIGNED_ID}.json"));
+    edit_json(&file, |v| {
+        v["convention"]["amendments"][0]["signature"]["date"] = "2027-04-15".into();
+    });
+    let archive = tmp.join("signed").join(SIGNED_ID);
+    std::fs::copy(&file, archive.join("avenant-1.data.json")).unwrap();
+    std::fs::write(archive.join("avenant-1.md"), "# Avenant n° 1\n").unwrap();
+}
+
+#[test]
+fn once_signed_the_avenants_targets_and_amount_are_in_force() {
+    let tmp = signed_with_a_2027_review();
+    sign_avenant_1(tmp.path());
+    let (md, _) = montvalon_2027(tmp.path(), false);
+    let (nb, th) = ('\u{a0}', '\u{202f}');
+    // Against 740: gap −10, rate 730 / 740 = 98,64… % → 98,6 %,
+    // progression (730 − 640) / (740 − 640) = 90 %, partiellement atteint.
+    assert!(
+        row(&md, "O1-I1").contains(&format!(
+            "| 740{nb}personnes | 730{nb}personnes | -10{nb}personnes | 98,6{nb}% | 90{nb}% | partiellement atteint |"
+        )),
+        "{md}"
+    );
+    assert!(md.contains(&format!(
+        "**Subvention attribuée pour 2027 :** 48{th}000{nb}€"
+    )));
+    assert!(md.contains(&format!(
+        "celles de la convention signée le 10 février 2026, modifiée par l'avenant n°{nb}1 (signé le 15 avril 2027)."
+    )), "{md}");
+    assert!(!md.contains("projet d'avenant"), "{md}");
+    // A later edit of today's data, not signed, changes nothing: the archive is read.
+    edit_json(
+        &tmp.path().join(format!("associations/{SIGNED_ID}.json")),
+        |v| {
+            v["dashboard"]["objectives"][0]["indicators"][0]["targets"]["2027"] = 999.into();
+        },
+    );
+    let (again, _) = montvalon_2027(tmp.path(), false);
+    assert_eq!(again, md);
+}
+
+#[test]
+fn a_text_in_force_that_cannot_be_established_is_refused() {
+    // An avenant signed in the data but not archived.
+    let tmp = signed_with_a_2027_review();
+    let file = tmp.path().join(format!("associations/{SIGNED_ID}.json"));
+    edit_json(&file, |v| {
+        v["convention"]["amendments"][0]["signature"]["date"] = "2027-04-15".into();
+    });
+    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2027", "--format", "md"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("BIL-034") && err.contains("avenant n°\u{a0}1"),
+        "{err}"
+    );
+    assert!(err.contains("charta build"), "{err}");
+    assert!(!tmp.path().join("out/review-2027").exists());
+    // A signed convention with a draft avenant and no archive.
+    let tmp = signed_with_a_2027_review();
+    std::fs::remove_dir_all(tmp.path().join("signed")).unwrap();
+    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2027", "--format", "md"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("BIL-034") && err.contains("n'est pas archivé"),
+        "{err}"
+    );
+    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2027", "--template"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("BIL-034"), "{err}");
+    // Signed, no amendments, not archived yet: today's data is the signed text.
+    let tmp = crate::common::example_copy_at_signature();
+    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2026", "--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(tmp.path().join(format!("out/review-2026/{SIGNED_ID}.md")))
+        .unwrap();
+    assert!(
+        md.contains("celles de la convention signée le 10 février 2026."),
+        "{md}"
+    );
 }
