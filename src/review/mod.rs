@@ -185,8 +185,14 @@ pub fn quantitative_status(
 /// An early warning on the association's situation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Alert {
-    /// No review file for the year.
-    ReviewMissing,
+    /// No review file for the year, at the date of the review (`date`); it
+    /// was due by `deadline`, six months after the end of the exercice
+    /// (`exercice_end`).
+    ReviewMissing {
+        date: (i32, u8, u8),
+        deadline: (i32, u8, u8),
+        exercice_end: (i32, u8, u8),
+    },
     /// A negative result this year and the year before.
     ConsecutiveDeficits { previous: f64, current: f64 },
     /// Negative fonds propres.
@@ -203,7 +209,21 @@ impl Alert {
     /// The alert in French, for the report and the synthesis.
     pub fn message(&self, year: i32) -> String {
         match self {
-            Alert::ReviewMissing => format!("bilan {year} non remis"),
+            Alert::ReviewMissing {
+                date,
+                deadline,
+                exercice_end,
+            } => format!(
+                "bilan {year} non remis à la date du bilan, le {} (date limite de remise\u{a0}: {}, six mois après la clôture de l'exercice le {}, délai {})",
+                date_text(*date),
+                date_text(*deadline),
+                date_text(*exercice_end),
+                if date > deadline {
+                    "expiré"
+                } else {
+                    "non expiré"
+                }
+            ),
             Alert::ConsecutiveDeficits { previous, current } => format!(
                 "deux exercices déficitaires consécutifs ({} : {} ; {year} : {})",
                 year - 1,
@@ -372,9 +392,15 @@ pub fn assess(
         .as_ref()
         .and_then(|f| f.get(&y))
         .map(|a| a.cents());
+    let date = review.date.unwrap_or((year, 12, 31));
     let mut alerts = Vec::new();
     if this.is_none() {
-        alerts.push(Alert::ReviewMissing);
+        let exercice_end = exercice_end(data, year);
+        alerts.push(Alert::ReviewMissing {
+            date,
+            deadline: review_deadline(exercice_end),
+            exercice_end,
+        });
     }
     alerts.extend(self::alerts(
         &review.finances,
@@ -400,12 +426,40 @@ pub fn assess(
         payments: review.payments.clone(),
         received: this.is_some(),
         basis: None,
-        date: review.date.unwrap_or((year, 12, 31)),
+        date,
         lines,
         finances: review.finances.clone(),
         alerts,
         narrative: review.narrative.clone(),
     }
+}
+
+/// The last day of the association's exercice `year`. For now the exercice
+/// is the calendar year (31 December); an association's own closing date
+/// (`association.fiscal_year_end`) is to be read here.
+pub fn exercice_end(_data: &AssociationFile, year: i32) -> (i32, u8, u8) {
+    (year, 12, 31)
+}
+
+/// The date by which the review of an exercice ending on `end` is due: six
+/// months later (loi n° 2000-321, art. 10, and arrêté du 11 octobre 2006:
+/// « dans les six mois suivant la fin de l'exercice »), on the last day of
+/// the month when `end` is the last day of its own (31 December → 30 June).
+pub fn review_deadline(end: (i32, u8, u8)) -> (i32, u8, u8) {
+    let (y, m, d) = end;
+    let months = i32::from(m) - 1 + 6;
+    let (ny, nm) = (y + months / 12, (months % 12 + 1) as u8);
+    let last = days_in_month(ny, nm);
+    let day = if d == days_in_month(y, m) {
+        last
+    } else {
+        d.min(last)
+    };
+    (ny, nm, day)
+}
+
+fn days_in_month(y: i32, m: u8) -> u8 {
+    time::Month::try_from(m).map_or(31, |m| time::util::days_in_month(m, y))
 }
 
 /// The total of the payments recorded, in cents; `None` when none is.
@@ -547,7 +601,8 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
     }
     if !a.received {
         md.push_str(&format!(
-            "Aucun bilan n'a été reçu pour {y} : tous les indicateurs sont non renseignés.\n\n"
+            "Aucun bilan n'a été reçu pour {y} : tous les indicateurs sont non renseignés. Faute de fichier de bilan daté, le présent bilan est daté du {}, fin de l'année examinée.\n\n",
+            date_text(a.date)
         ));
     }
     md.push_str(&format!(
@@ -1360,6 +1415,15 @@ mod tests {
             "non calculable (valeur négative)"
         );
         assert_eq!(rate_cell(None), "—");
+    }
+
+    #[test]
+    fn six_months_after_a_month_end_is_a_month_end() {
+        assert_eq!(review_deadline((2026, 12, 31)), (2027, 6, 30));
+        assert_eq!(review_deadline((2027, 8, 31)), (2028, 2, 29));
+        assert_eq!(review_deadline((2026, 2, 28)), (2026, 8, 31));
+        assert_eq!(review_deadline((2026, 1, 30)), (2026, 7, 30));
+        assert_eq!(days_in_month(2028, 2), 29);
     }
 
     #[test]

@@ -1225,3 +1225,88 @@ fn a_text_in_force_that_cannot_be_established_is_refused() {
         "{md}"
     );
 }
+
+#[test]
+fn the_deadline_is_six_months_after_the_end_of_the_exercice() {
+    use review::review_deadline as due;
+    // The calendar year: 31 December → 30 June (the last day of the month).
+    assert_eq!(due((2026, 12, 31)), (2027, 6, 30));
+    // Other closing dates, for when the exercice is the association's own.
+    assert_eq!(due((2026, 6, 30)), (2026, 12, 31));
+    assert_eq!(due((2026, 8, 31)), (2027, 2, 28));
+    assert_eq!(due((2027, 8, 31)), (2028, 2, 29));
+    assert_eq!(due((2026, 3, 15)), (2026, 9, 15));
+    assert_eq!(due((2026, 9, 30)), (2027, 3, 31));
+    let prog = example();
+    let d = data(&prog, "atelier-velo-thionvaux");
+    assert_eq!(review::exercice_end(&d, 2026), (2026, 12, 31));
+}
+
+#[test]
+fn a_missing_review_states_the_date_of_the_review_and_the_deadline() {
+    let missing = |date| Alert::ReviewMissing {
+        date,
+        deadline: (2027, 6, 30),
+        exercice_end: (2026, 12, 31),
+    };
+    let nb = '\u{a0}';
+    assert_eq!(
+        missing((2026, 12, 31)).message(2026),
+        format!(
+            "bilan 2026 non remis à la date du bilan, le 31 décembre 2026 (date limite de remise{nb}: 30 juin 2027, six mois après la clôture de l'exercice le 31 décembre 2026, délai non expiré)"
+        )
+    );
+    // On the deadline itself: not expired yet; the day after: expired.
+    assert!(missing((2027, 6, 30)).message(2026).ends_with("le 30 juin 2027 (date limite de remise\u{a0}: 30 juin 2027, six mois après la clôture de l'exercice le 31 décembre 2026, délai non expiré)"));
+    assert!(
+        missing((2027, 7, 1))
+            .message(2026)
+            .ends_with("délai expiré)")
+    );
+
+    // In the documents: the example has no 2026 review of the Collectif.
+    let tmp = example_with_reviews();
+    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2026"]);
+    assert_eq!(code, 0, "{err}");
+    let dir = tmp.path().join("out/review-2026");
+    let want = "bilan 2026 non remis à la date du bilan, le 31 décembre 2026 (date limite de remise : 30 juin 2027, six mois après la clôture de l'exercice le 31 décembre 2026, délai non expiré)";
+    let md = std::fs::read_to_string(dir.join("collectif-ess-val-de-meuse.md")).unwrap();
+    assert!(
+        md.contains(&format!(
+            "- **Alerte :** {}",
+            want.replace(" : 30", &format!("{nb}: 30"))
+        )),
+        "{md}"
+    );
+    assert!(md.contains("Faute de fichier de bilan daté, le présent bilan est daté du 31 décembre 2026, fin de l'année examinée."), "{md}");
+    let pdf = |name: &str| {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        flat(&pdf_extract::extract_text_from_mem(&bytes).expect("text"))
+    };
+    let text = pdf("collectif-ess-val-de-meuse.pdf");
+    assert!(text.contains(want), "{text}");
+    assert!(
+        text.contains("le présent bilan est daté du 31 décembre 2026"),
+        "{text}"
+    );
+    let synthesis = pdf("synthese.pdf");
+    assert!(
+        synthesis.contains("bilan 2026 non remis à la date du bilan, le 31 décembre 2026"),
+        "{synthesis}"
+    );
+    let csv = std::fs::read_to_string(dir.join("synthese.csv")).unwrap();
+    assert!(csv.contains(&format!(";{want}\n")), "{csv}");
+    // A review received: neither the alert nor the deadline.
+    let md = std::fs::read_to_string(dir.join("atelier-velo-thionvaux.md")).unwrap();
+    assert!(
+        !md.contains("non remis")
+            && !md.contains("date limite")
+            && !md.contains("Faute de fichier"),
+        "{md}"
+    );
+    let text = pdf("atelier-velo-thionvaux.pdf");
+    assert!(
+        !text.contains("non remis") && !text.contains("date limite"),
+        "{text}"
+    );
+}
