@@ -606,11 +606,19 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
         ));
     }
     md.push_str(&format!(
-        "Indicateurs : {} atteint(s), {} partiellement atteint(s), {} non atteint(s), {} non renseigné(s).\n\n",
-        a.count(Status::Atteint),
-        a.count(Status::Partiel),
-        a.count(Status::NonAtteint),
-        a.count(Status::NonRenseigne),
+        "Indicateurs : {}, {}, {}, {}.\n\n",
+        counted(a.count(Status::Atteint), "atteint", "atteints"),
+        counted(
+            a.count(Status::Partiel),
+            "partiellement atteint",
+            "partiellement atteints"
+        ),
+        counted(a.count(Status::NonAtteint), "non atteint", "non atteints"),
+        counted(
+            a.count(Status::NonRenseigne),
+            "non renseigné",
+            "non renseignés"
+        ),
     ));
 
     md.push_str("<!-- part:indicateurs kind=block -->\n\n## Indicateurs quantitatifs\n\n");
@@ -949,10 +957,12 @@ pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> S
         ),
     };
     md.push_str(&format!(
-        "**Programme :** {}  \n**Financeur :** {}\n\n{} convention(s) couvrant {year} ; {received} bilan(s) reçu(s) ; {with_alerts} association(s) en alerte ; subventions attribuées pour {year} : {}{paid_text}.\n\n",
+        "**Programme :** {}  \n**Financeur :** {}\n\n{} couvrant {year} ; {} ; {} en alerte ; subventions attribuées pour {year} : {}{paid_text}.\n\n",
         cell(&prog.file.programme.name),
         cell(&prog.file.funder.name),
-        rows.len(),
+        counted(rows.len(), "convention", "conventions"),
+        counted(received, "bilan reçu", "bilans reçus"),
+        counted(with_alerts, "association", "associations"),
         french::euros(total),
     ));
     if rows.is_empty() {

@@ -459,6 +459,20 @@ fn synthesis_lists_alerts_first_then_by_id() {
     assert!(maison.contains(";45000;22500;"), "{maison}");
     let md = std::fs::read_to_string(out.join("review-2026/synthese.md")).unwrap();
     assert!(md.find("maison-solidarites").unwrap() < md.find("atelier-velo").unwrap());
+    // Real plurals, never « (s) ».
+    assert!(
+        md.contains("8 conventions couvrant 2026 ; 6 bilans reçus ; 3 associations en alerte ;"),
+        "{md}"
+    );
+    let report =
+        std::fs::read_to_string(out.join("review-2026/maison-solidarites-montvalon.md")).unwrap();
+    assert!(
+        report.contains(
+            "Indicateurs : 0 atteint, 4 partiellement atteints, 0 non atteint, 0 non renseigné."
+        ),
+        "{report}"
+    );
+    assert!(!md.contains("(s)") && !report.contains("(s)"));
     // Per-association reports, Markdown only.
     assert!(out.join("review-2026/atelier-velo-thionvaux.md").is_file());
     assert!(!out.join("review-2026/atelier-velo-thionvaux.pdf").exists());
@@ -604,7 +618,10 @@ fn template_prefills_targets_and_never_overwrites() {
             .join("out/review-2026/mobilite-solidaire-rurale.md"),
     )
     .unwrap();
-    assert!(md.contains("4 non renseigné(s)"), "{md}");
+    assert!(
+        md.contains("0 atteint, 0 partiellement atteint, 0 non atteint, 4 non renseignés."),
+        "{md}"
+    );
     // 2030 is outside every convention: nothing to write.
     let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2030", "--template"]);
     assert_eq!(code, 0, "{err}");
