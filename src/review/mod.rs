@@ -581,6 +581,51 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
     let y = a.year;
     let mut md = String::new();
     md.push_str(&format!("# Bilan annuel {y}\n\n"));
+    identification(&mut md, prog, a);
+    md.push_str("<!-- part:indicateurs kind=block -->\n\n## Indicateurs quantitatifs\n\n");
+    let quant: Vec<&Line> = a
+        .lines
+        .iter()
+        .filter(|l| l.kind == IndicatorType::Quantitative)
+        .collect();
+    if quant.is_empty() {
+        md.push_str("La convention n'a pas d'indicateur quantitatif.\n\n");
+    } else {
+        quantitative_table(&mut md, y, &quant);
+        md.push_str(&rate_note(&prog.file.review));
+    }
+    qualitative_table(&mut md, a);
+    let comments: Vec<&Line> = a.lines.iter().filter(|l| l.comment.is_some()).collect();
+    if !comments.is_empty() {
+        md.push_str("## Commentaires de l'association\n\n");
+        for l in comments {
+            md.push_str(&format!(
+                "- **{}** : {}\n",
+                cell(&l.id),
+                cell(l.comment.as_deref().unwrap_or_default())
+            ));
+        }
+        md.push('\n');
+    }
+    if !quant.is_empty() {
+        trajectories(&mut md, a, &quant);
+    }
+    finances_part(&mut md, prog, a);
+    md.push_str("<!-- part:recit kind=block -->\n\n## Récit de l'association\n\n");
+    match &a.narrative {
+        Some(n) => {
+            md.push_str(&escape_markdown(n));
+            md.push('\n');
+        }
+        None => md.push_str("*Non renseigné.*\n"),
+    }
+    md
+}
+
+/// The part « identification »: the parties, the convention, the year's
+/// subsidy and the text in force, whether a review was received.
+fn identification(md: &mut String, prog: &Programme, a: &Assessment) {
+    let y = a.year;
     md.push_str("<!-- part:identification kind=block -->\n\n");
     md.push_str(&format!(
         "**Association :** {}  \n**Financeur :** {}  \n**Convention :** {} (période {})  \n**Programme :** {}  \n**Subvention attribuée pour {y} :** {}\n\n",
@@ -620,19 +665,10 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
             "non renseignés"
         ),
     ));
+}
 
-    md.push_str("<!-- part:indicateurs kind=block -->\n\n## Indicateurs quantitatifs\n\n");
-    let quant: Vec<&Line> = a
-        .lines
-        .iter()
-        .filter(|l| l.kind == IndicatorType::Quantitative)
-        .collect();
-    if quant.is_empty() {
-        md.push_str("La convention n'a pas d'indicateur quantitatif.\n\n");
-    } else {
-        quantitative_table(&mut md, y, &quant);
-        md.push_str(&rate_note(&prog.file.review));
-    }
+/// The qualitative indicators and the status the association declared.
+fn qualitative_table(md: &mut String, a: &Assessment) {
     md.push_str("## Indicateurs qualitatifs\n\n");
     let qual: Vec<&Line> = a
         .lines
@@ -641,70 +677,63 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
         .collect();
     if qual.is_empty() {
         md.push_str("La convention n'a pas d'indicateur qualitatif.\n\n");
-    } else {
+        return;
+    }
+    md.push_str(&format!(
+        "| Indicateur | Cible {} | Statut déclaré |\n|---|---|---|\n",
+        a.year
+    ));
+    for l in &qual {
         md.push_str(&format!(
-            "| Indicateur | Cible {y} | Statut déclaré |\n|---|---|---|\n"
+            "| **{}** {} | {} | {} |\n",
+            cell(&l.id),
+            cell(&l.label),
+            target_text(&l.target, ""),
+            status_cell(l.status)
         ));
-        for l in &qual {
-            md.push_str(&format!(
-                "| **{}** {} | {} | {} |\n",
-                cell(&l.id),
-                cell(&l.label),
-                target_text(&l.target, ""),
-                status_cell(l.status)
-            ));
-        }
-        md.push('\n');
     }
-    let comments: Vec<&Line> = a.lines.iter().filter(|l| l.comment.is_some()).collect();
-    if !comments.is_empty() {
-        md.push_str("## Commentaires de l'association\n\n");
-        for l in comments {
-            md.push_str(&format!(
-                "- **{}** : {}\n",
-                cell(&l.id),
-                cell(l.comment.as_deref().unwrap_or_default())
-            ));
-        }
-        md.push('\n');
-    }
+    md.push('\n');
+}
 
-    if !quant.is_empty() {
-        md.push_str("<!-- part:trajectoires kind=block -->\n\n## Trajectoires\n\n");
-        md.push_str(
-            "Cible / réalisé par année (réalisé : bilans reçus jusqu'à l'année examinée).\n\n",
-        );
-        md.push_str("| Indicateur | Référence |");
-        for yy in &a.years {
-            md.push_str(&format!(" {yy} |"));
-        }
-        md.push_str("\n|---|---:|");
-        for _ in &a.years {
-            md.push_str("---:|");
+/// The part « trajectoires »: target and actual of each year of the convention.
+fn trajectories(md: &mut String, a: &Assessment, quant: &[&Line]) {
+    md.push_str("<!-- part:trajectoires kind=block -->\n\n## Trajectoires\n\n");
+    md.push_str("Cible / réalisé par année (réalisé : bilans reçus jusqu'à l'année examinée).\n\n");
+    md.push_str("| Indicateur | Référence |");
+    for yy in &a.years {
+        md.push_str(&format!(" {yy} |"));
+    }
+    md.push_str("\n|---|---:|");
+    for _ in &a.years {
+        md.push_str("---:|");
+    }
+    md.push('\n');
+    for l in quant {
+        md.push_str(&format!(
+            "| **{}** | {} |",
+            cell(&l.id),
+            target_text(&l.baseline, &l.unit)
+        ));
+        for (yy, t, act) in &l.trajectory {
+            let t = t
+                .map(|v| french::decimal(v, 2))
+                .unwrap_or_else(|| "—".into());
+            let act = match act {
+                Some(v) => french::decimal(*v, 2),
+                None if *yy <= a.year => "n. r.".to_string(),
+                None => "…".to_string(),
+            };
+            md.push_str(&format!(" {t} / {act} |"));
         }
         md.push('\n');
-        for l in &quant {
-            md.push_str(&format!(
-                "| **{}** | {} |",
-                cell(&l.id),
-                target_text(&l.baseline, &l.unit)
-            ));
-            for (yy, t, act) in &l.trajectory {
-                let t = t
-                    .map(|v| french::decimal(v, 2))
-                    .unwrap_or_else(|| "—".into());
-                let act = match act {
-                    Some(v) => french::decimal(*v, 2),
-                    None if *yy <= y => "n. r.".to_string(),
-                    None => "…".to_string(),
-                };
-                md.push_str(&format!(" {t} / {act} |"));
-            }
-            md.push('\n');
-        }
-        md.push_str("\nn. r. : non renseigné ; … : année à venir.\n\n");
     }
+    md.push_str("\nn. r. : non renseigné ; … : année à venir.\n\n");
+}
 
+/// The part « finances »: the figures of the year, the payments recorded,
+/// the alerts and their thresholds.
+fn finances_part(md: &mut String, prog: &Programme, a: &Assessment) {
+    let y = a.year;
     md.push_str("<!-- part:finances kind=block -->\n\n## Situation financière\n\n");
     let f = &a.finances;
     md.push_str(&format!("| Poste | {y} |\n|---|---:|\n"));
@@ -739,7 +768,7 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
             .map(|s| french::percent(round1(s)))
             .unwrap_or_else(|| "non calculable".to_string())
     ));
-    payments_table(&mut md, a);
+    payments_table(md, a);
     md.push_str("### Alertes\n\n");
     if a.alerts.is_empty() {
         md.push_str("Aucune alerte.\n\n");
@@ -756,16 +785,6 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
         cell(&funder_le(prog)),
         french::percent(c.funder_share_max_percent),
     ));
-
-    md.push_str("<!-- part:recit kind=block -->\n\n## Récit de l'association\n\n");
-    match &a.narrative {
-        Some(n) => {
-            md.push_str(&escape_markdown(n));
-            md.push('\n');
-        }
-        None => md.push_str("*Non renseigné.*\n"),
-    }
-    md
 }
 
 /// The table of quantitative indicators of year `y`.
