@@ -369,8 +369,12 @@ fn review(a: cli::ReviewArgs) -> Exit {
                 }
                 Exit::Ok
             }
-            Err(d) => {
-                print_diagnostics(&[d]);
+            Err(review::ReviewError::Input(d)) => {
+                print_diagnostics(&d);
+                Exit::Problemes
+            }
+            Err(review::ReviewError::Fault(d)) => {
+                print_diagnostics(&d);
                 Exit::Erreur
             }
         };
