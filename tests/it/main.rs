@@ -19,6 +19,7 @@ mod escaping;
 mod faults;
 mod french;
 mod legal;
+mod legal_reading;
 mod library;
 mod pdf_render;
 mod render;
