@@ -185,3 +185,224 @@ fn an_article_of_the_convention_cited_near_a_law_says_so() {
         "dont l'article 10 de la présente convention précise la portée",
     );
 }
+
+// 1. SIEG: the reasonable surplus never takes the compensation above net cost
+// plus the reasonable profit of the compensation article, which prevails; the
+// checks of overcompensation (each year, at the end) refer to that article.
+
+#[test]
+fn a_sieg_surplus_is_capped_by_the_compensation_article() {
+    let prog = example();
+    let t = text(&prog, RESEAU, no_change);
+    let contribution = between(&t, "Article 4 – Contribution financière", "Article 5 –");
+    has(
+        contribution,
+        "l'excédent que l'association conserve ne peut porter cette compensation au-delà du coût net de l'exécution de ces obligations augmenté du bénéfice raisonnable fixé à l'article 11 de la présente convention. En cas de contradiction, les stipulations de cet article prévalent sur celles du présent article.",
+    );
+    let state_aid = between(&t, "Article 11 –", "Article 12 –");
+    has(
+        state_aid,
+        "Chaque année, au vu des documents mentionnés à l'article 6 de la présente convention, et au terme du mandat, la Région vérifie que la compensation versée n'excède pas le coût net du service augmenté du bénéfice raisonnable, tels qu'ils sont fixés à l'article 11 de la présente convention et à l'annexe II, l'excédent que l'association conserve en application de l'article 4 de la présente convention étant compris dans ce calcul.",
+    );
+    lacks(
+        state_aid,
+        "n'excède pas le coût net du service. Toute surcompensation",
+    );
+    has(
+        &t,
+        "compte tenu de l'excédent que l'association peut conserver en application de l'article 4 dans la limite fixée à l'article 11",
+    );
+    // Not SIEG: no cap of a compensation.
+    let other = text(&prog, TIERS, no_change);
+    lacks(&other, "compensation au-delà du coût net");
+    lacks(&other, "dans la limite fixée à l'article");
+    // SIEG with repayment of any unspent part: no surplus to count.
+    let repay = text(&prog, RESEAU, |v| {
+        v["convention"]["unspent"] = json!("repay")
+    });
+    lacks(&repay, "l'excédent que l'association conserve");
+    has(
+        &repay,
+        "n'excède pas le coût net du service augmenté du bénéfice raisonnable",
+    );
+    let p = pdf(&prog, RESEAU, no_change);
+    pdf_has(
+        &p,
+        "les stipulations de cet article prévalent sur celles du présent article",
+    );
+}
+
+// 2. SIEG: the association may ask for termination, never terminate alone
+// (CE, 8 octobre 2014, Grenke Location); the project stays its own initiative;
+// each action states its public-service obligations, printed in the mandate.
+
+#[test]
+fn a_sieg_convention_is_never_terminated_by_the_association_alone() {
+    let prog = example();
+    let t = text(&prog, RESEAU, no_change);
+    let termination = between(&t, "Article 18 – Résiliation", "Article 19 –");
+    has(
+        termination,
+        "En cas de non-respect par l'association de l'une de ses obligations résultant de la présente convention, la Région peut la résilier de plein droit",
+    );
+    has(
+        termination,
+        "La présente convention ayant pour objet l'exécution d'un service d'intérêt économique général, l'association ne peut la résilier de sa propre initiative.",
+    );
+    has(
+        termination,
+        "l'association peut, après une mise en demeure restée sans effet pendant deux mois, lui demander de résilier la convention. La Région ne peut rejeter cette demande que pour un motif d'intérêt général, tenant notamment à la continuité du service",
+    );
+    lacks(
+        termination,
+        "l'autre partie peut la résilier de plein droit",
+    );
+    let other = text(&prog, TIERS, no_change);
+    has(&other, "l'autre partie peut la résilier de plein droit");
+    lacks(&other, "ne peut rejeter cette demande");
+    let p = pdf(&prog, RESEAU, no_change);
+    pdf_has(
+        &p,
+        "l'association ne peut la résilier de sa propre initiative",
+    );
+    pdf_lacks(&p, "l'autre partie peut la résilier de plein droit");
+}
+
+#[test]
+fn a_sieg_project_is_the_associations_and_states_its_obligations() {
+    let prog = example();
+    // The example says the association designed the service: no warning.
+    let d = check(&prog, RESEAU, no_change);
+    assert!(
+        !d.iter().any(|d| d.code == "DON-130" || d.code == "DON-131"),
+        "{d:#?}"
+    );
+    // « La Région le charge »: the funder's order, a warning at the summary.
+    let d = check(&prog, RESEAU, |v| {
+        v["project"]["summary"] =
+            json!("La Région le charge d'une mission de service d'intérêt économique général.")
+    });
+    let w = at(&d, Severity::Warning, "project.summary");
+    assert_eq!(w.code, "DON-130");
+    assert!(w.message.contains("Région le charge"), "{w:?}");
+    for ordered in [
+        "L'association est chargée par la Région d'un service.",
+        "L'association est chargée d'une mission de service public.",
+        "La Région confie à l'association la gestion du service.",
+    ] {
+        let d = check(&prog, RESEAU, |v| v["project"]["summary"] = json!(ordered));
+        at(&d, Severity::Warning, "project.summary");
+    }
+    // « prise en charge », « à la charge de »: not an order.
+    let d = check(&prog, RESEAU, |v| {
+        v["project"]["summary"] = json!(
+            "L'association assure la prise en charge des personnes orientées ; les frais restent à la charge de l'association."
+        )
+    });
+    assert!(!d.iter().any(|d| d.code == "DON-130"), "{d:#?}");
+    // Outside SIEG the rule does not apply.
+    let d = check(&prog, TIERS, |v| {
+        v["project"]["summary"] = json!("La Région le charge d'une mission.")
+    });
+    assert!(!d.iter().any(|d| d.code == "DON-130"), "{d:#?}");
+
+    // The obligations, printed in the mandate and in annex I.
+    let t = text(&prog, RESEAU, no_change);
+    let mandate = between(&t, "Article 11 –", "Article 12 –");
+    has(
+        mandate,
+        "Les obligations de service public que l'association s'engage à assurer sont, pour chaque action :",
+    );
+    has(
+        mandate,
+        "pour l'action « Collecte et valorisation des textiles et des encombrants » : collecter au moins une fois par mois dans chaque commune adhérente",
+    );
+    has(
+        &t,
+        "Obligations de service public : Collecter au moins une fois par mois dans chaque commune adhérente",
+    );
+    // An action without its obligations: a warning at its path, and nothing invented.
+    let without = |v: &mut Value| {
+        v["project"]["actions"][1]
+            .as_object_mut()
+            .unwrap()
+            .remove("public_service_obligations");
+    };
+    let d = check(&prog, RESEAU, without);
+    let w = at(
+        &d,
+        Severity::Warning,
+        "project.actions[1].public_service_obligations",
+    );
+    assert_eq!(w.code, "DON-131");
+    lacks(
+        &text(&prog, RESEAU, without),
+        "pour l'action « Collecte et valorisation",
+    );
+    // Outside SIEG: not printed, and check says it is not read.
+    let pso = |v: &mut Value| {
+        v["project"]["actions"][0]["public_service_obligations"] =
+            json!("Accueillir tout le monde.")
+    };
+    lacks(&text(&prog, TIERS, pso), "Accueillir tout le monde");
+    let d = check(&prog, TIERS, pso);
+    let w = at(
+        &d,
+        Severity::Warning,
+        "project.actions[0].public_service_obligations",
+    );
+    assert_eq!(w.code, "DON-132");
+    let p = pdf(&prog, RESEAU, no_change);
+    pdf_has(
+        &p,
+        "Obligations de service public : Collecter au moins une fois par mois",
+    );
+}
+
+#[test]
+fn the_workbook_carries_the_public_service_obligations() {
+    use charta::exchange::sheet;
+    let prog = example();
+    let list = charta::exchange::associations(&prog).unwrap();
+    let tables = charta::exchange::workbook::to_tables(&list);
+    let actions = tables.iter().find(|t| t.name == "Actions").unwrap();
+    let col = actions
+        .headers
+        .iter()
+        .position(|(h, _)| h == "Obligations de service public")
+        .expect("the column is written");
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |dir: &std::path::Path, drop_column: bool| {
+        std::fs::create_dir_all(dir).unwrap();
+        for t in &tables {
+            let mut t = t.clone();
+            if drop_column && t.name == "Actions" {
+                t.headers.remove(col);
+                for r in &mut t.rows {
+                    r.remove(col);
+                }
+            }
+            std::fs::write(dir.join(format!("{}.csv", t.name)), sheet::to_csv(&t)).unwrap();
+        }
+    };
+    let imported = |dir: &std::path::Path| -> Value {
+        let plan = charta::exchange::import(dir, &prog).unwrap_or_else(|d| panic!("{d:#?}"));
+        let (_, _, _, text) = plan.iter().find(|(id, ..)| id == RESEAU).unwrap();
+        serde_json::from_str(text).unwrap()
+    };
+    let with = tmp.path().join("with");
+    write(&with, false);
+    assert_eq!(
+        imported(&with)["project"]["actions"][1]["public_service_obligations"],
+        json!(
+            "Collecter au moins une fois par mois dans chaque commune adhérente, y compris les moins peuplées, et accepter tout apport des déchetteries partenaires."
+        )
+    );
+    // A workbook written before the column existed still imports, without it.
+    let without = tmp.path().join("without");
+    write(&without, true);
+    assert_eq!(
+        imported(&without)["project"]["actions"][1].get("public_service_obligations"),
+        None
+    );
+}
