@@ -406,3 +406,110 @@ fn the_workbook_carries_the_public_service_obligations() {
         None
     );
 }
+
+// 3. EPCI: principe de spécialité — the statutes and the competence, and the
+// local public interest, or no convention.
+
+/// The example programme as an EPCI of Moselle would hold it.
+fn epci(prog: &Programme) -> Programme {
+    use charta::model::{FunderKind, Person};
+    let mut p = prog.clone();
+    let f = &mut p.file.funder;
+    f.kind = FunderKind::Epci;
+    f.name = "Communauté d'agglomération du Val de Moselle".into();
+    f.designation = None;
+    f.feminine = None;
+    f.representative = Person {
+        civility: "Mme".into(),
+        name: "Odile Schaeffer".into(),
+        role: "Présidente de la Communauté d'agglomération du Val de Moselle".into(),
+    };
+    f.court = "Tribunal administratif de Strasbourg".into();
+    p.file.programme.legal_basis = vec![
+        "l'arrêté préfectoral du 12 décembre 2016 portant statuts de la Communauté d'agglomération du Val de Moselle, notamment son article 6 (politique de la ville)".into(),
+    ];
+    p
+}
+
+fn codes(d: &[charta::diagnostic::Diagnostic]) -> Vec<&'static str> {
+    d.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn an_epci_acts_only_within_its_statutes() {
+    let prog = epci(&example());
+    let ok = check(&prog, VELO, no_change);
+    assert!(
+        !codes(&ok).iter().any(|c| c.starts_with("PRG-02")),
+        "{ok:#?}"
+    );
+    let t = text(&prog, VELO, no_change);
+    has(
+        &t,
+        "Vu l'arrêté préfectoral du 12 décembre 2016 portant statuts de la Communauté d'agglomération du Val de Moselle, notamment son article 6 (politique de la ville)",
+    );
+    // Without its statutes or its public interest: errors, that refuse every convention.
+    let mut bare = prog.clone();
+    bare.file.programme.legal_basis.clear();
+    bare.file.programme.public_interest = None;
+    for id in [VELO, TIERS, CADRE] {
+        let d = check(&bare, id, no_change);
+        for code in ["PRG-020", "PRG-021"] {
+            let e = d
+                .iter()
+                .find(|d| d.code == code)
+                .unwrap_or_else(|| panic!("{id}: no {code} in {d:#?}"));
+            assert_eq!(e.severity, Severity::Error);
+            assert!(e.file.as_ref().unwrap().ends_with("charta.toml"), "{e:?}");
+            assert_eq!(e.path.as_deref(), Some("programme"));
+        }
+    }
+    // Said once by `charta check`, however many associations repeat it.
+    let all = charta::check::check_programme(&bare);
+    assert_eq!(
+        all.iter().filter(|d| d.code == "PRG-020").count(),
+        1,
+        "{all:#?}"
+    );
+    // A basis that does not cite the statutes: a warning.
+    let mut vague = prog.clone();
+    vague.file.programme.legal_basis =
+        vec!["l'article L. 5216-5 du code général des collectivités territoriales".into()];
+    let all = charta::check::check_programme(&vague);
+    let w = all.iter().find(|d| d.code == "PRG-022").expect("PRG-022");
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(!codes(&check(&vague, VELO, no_change)).contains(&"PRG-022"));
+    // A Région without them keeps the warnings it had, and its conventions.
+    let mut region = example();
+    region.file.programme.legal_basis.clear();
+    region.file.programme.public_interest = None;
+    let d = check(&region, TIERS, no_change);
+    assert!(!d.iter().any(|d| d.is_error()), "{d:#?}");
+    let all = charta::check::check_programme(&region);
+    for code in ["PRG-005", "PRG-006"] {
+        let w = all.iter().find(|d| d.code == code).expect(code);
+        assert_eq!(w.severity, Severity::Warning);
+    }
+}
+
+#[test]
+fn charta_build_refuses_the_conventions_of_an_epci_without_its_statutes() {
+    let dir = crate::common::example_copy();
+    let toml = dir.path().join("charta.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let start = text.find("legal_basis = [").unwrap();
+    let end = start + text[start..].find("]\n").unwrap() + 2;
+    let text = format!("{}{}", &text[..start], &text[end..])
+        .replace("kind = \"region\"", "kind = \"epci\"");
+    std::fs::write(&toml, text).unwrap();
+    let r = crate::common::charta_build(dir.path(), &["--format", "md", "--only", TIERS], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.with("refused").len() + r.with("failed").len(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("PRG-020"), "{}", r.stderr);
+    assert!(!dir.path().join(format!("out/{TIERS}.md")).exists());
+}
