@@ -513,3 +513,48 @@ fn charta_build_refuses_the_conventions_of_an_epci_without_its_statutes() {
     assert!(r.stderr.contains("PRG-020"), "{}", r.stderr);
     assert!(!dir.path().join(format!("out/{TIERS}.md")).exists());
 }
+
+// 4. Alsace-Moselle: the register of the tribunal judiciaire, never the RNA.
+
+#[test]
+fn an_alsace_moselle_association_is_never_given_an_rna_number() {
+    let prog = example();
+    let t = text(&prog, VELO, no_change);
+    let parties = between(&t, "Rayons Libres", "ci-après dénommée");
+    has(
+        parties,
+        "dont l'inscription figure au registre des associations du tribunal judiciaire de Thionvaux, volume XLII, folio 117",
+    );
+    lacks(parties, "répertoire national des associations");
+    // Local law by its legal form, and an RNA number: an error.
+    let rna = |v: &mut Value| v["association"]["rna"] = json!("W573004218");
+    let d = check(&prog, VELO, rna);
+    let e = at(&d, Severity::Error, "association.rna");
+    assert_eq!(e.code, "DON-133");
+    // Even so, the act never says it is in the RNA.
+    lacks(
+        &text(&prog, VELO, rna),
+        "répertoire national des associations",
+    );
+    // Only the seat says Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle): a warning.
+    for postcode in ["67000", "68100", "57000"] {
+        let d = check(&prog, TIERS, |v| {
+            v["association"]["address"]["postcode"] = json!(postcode)
+        });
+        let w = at(&d, Severity::Warning, "association.rna");
+        assert_eq!(w.code, "DON-134", "{postcode}");
+    }
+    for postcode in ["55340", "54000", "88000"] {
+        let d = check(&prog, TIERS, |v| {
+            v["association"]["address"]["postcode"] = json!(postcode)
+        });
+        assert!(!codes(&d).contains(&"DON-134"), "{postcode}: {d:#?}");
+    }
+    none_at(&check(&prog, VELO, no_change), "association.rna");
+    let p = pdf(&prog, VELO, no_change);
+    pdf_has(
+        &p,
+        "au registre des associations du tribunal judiciaire de Thionvaux, volume XLII, folio 117",
+    );
+    pdf_lacks(&p, "répertoire national des associations");
+}
