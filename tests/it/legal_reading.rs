@@ -558,3 +558,68 @@ fn an_alsace_moselle_association_is_never_given_an_rna_number() {
     );
     pdf_lacks(&p, "répertoire national des associations");
 }
+
+// 5. The auditor's report for the exercices over 153 000 € only, named; at
+// 153 000 € exactly the threshold is not crossed (« dépasse »).
+
+#[test]
+fn the_auditor_is_asked_for_the_exercices_over_the_threshold_only() {
+    let prog = example();
+    // 45 000 € + 108 000 € = 153 000 € (not over); 45 000 € + 108 000,01 € =
+    // 153 000,01 € (over); 47 500,50 € + 105 499,49 € = 152 999,99 € (under).
+    let with = |a: f64, b: f64, c: f64| {
+        move |v: &mut Value| {
+            v["convention"]["funding"] = json!({"2026": 45000, "2027": 45000, "2028": 47500.5});
+            v["association"]["other_public_subsidies"] = json!({"2026": a, "2027": b, "2028": c});
+        }
+    };
+    let t = text(&prog, MAISON, with(108_000.0, 108_000.01, 105_499.49));
+    let certified = between(
+        &t,
+        "Le montant total des subventions publiques",
+        "Article 8 –",
+    );
+    has(
+        certified,
+        "dépasse 153 000 € pour l'année 2027. L'article L. 612-4 du code de commerce s'applique donc à l'association au titre de l'exercice 2027",
+    );
+    has(certified, "Pour cet exercice, elle est tenue");
+    has(
+        certified,
+        "le rapport du commissaire aux comptes de l'exercice 2027",
+    );
+    lacks(certified, "2026");
+    lacks(certified, "2028");
+    has(
+        &t,
+        "approuvés par l'organe statutaire compétent et, pour l'exercice 2027, accompagnés du rapport du commissaire aux comptes",
+    );
+    // Two years over: both named.
+    let t = text(&prog, MAISON, with(108_000.01, 108_000.01, 105_499.49));
+    has(&t, "dépasse 153 000 € pour les années 2026 et 2027");
+    has(&t, "au titre des exercices 2026 et 2027");
+    has(
+        &t,
+        "et, pour les exercices 2026 et 2027, accompagnés du rapport du commissaire aux comptes",
+    );
+    // Every year over: every exercice.
+    let t = text(&prog, MAISON, with(110_000.0, 110_000.0, 110_000.0));
+    has(
+        &t,
+        "dépasse 153 000 € pour chacune des années de la convention",
+    );
+    has(
+        &t,
+        "approuvés par l'organe statutaire compétent et accompagnés du rapport du commissaire aux comptes",
+    );
+    // At the threshold or under it, every year: no auditor at all.
+    let t = text(&prog, MAISON, with(108_000.0, 108_000.0, 105_499.49));
+    lacks(&t, "commissaire aux comptes");
+    lacks(&t, "L. 612-4");
+    let p = pdf(&prog, MAISON, with(108_000.0, 108_000.01, 105_499.49));
+    pdf_has(&p, "au titre de l'exercice 2027");
+    pdf_has(
+        &p,
+        "pour l'exercice 2027, accompagnés du rapport du commissaire aux comptes",
+    );
+}
