@@ -623,3 +623,43 @@ fn the_auditor_is_asked_for_the_exercices_over_the_threshold_only() {
         "pour l'exercice 2027, accompagnés du rapport du commissaire aux comptes",
     );
 }
+
+// 6. The contrat d'engagement républicain: the annex recalls its commitments,
+// it does not pretend to be the signed contract, which was produced with the
+// request (a PDF cannot be embedded in a PDF/A-2b: see the report).
+
+#[test]
+fn the_cer_annex_recalls_the_contract_and_says_where_it_is() {
+    let prog = example();
+    let t = text(&prog, TIERS, no_change);
+    let annex = between(
+        &t,
+        "Annexe IV – Contrat d'engagement républicain",
+        "respect des symboles",
+    );
+    has(
+        annex,
+        "Le contrat souscrit, signé par son représentant légal, a été produit à l'appui de la demande de subvention de l'association et est conservé avec celle-ci ; il n'est pas reproduit dans la présente convention.",
+    );
+    has(annex, "La présente annexe en rappelle les engagements.");
+    lacks(&t, "est annexé à la présente convention");
+    has(
+        &t,
+        "Annexe IV : rappel des engagements du contrat d'engagement républicain souscrit par l'association",
+    );
+    has(
+        &t,
+        "le 14 novembre 2025 ; ses engagements sont rappelés à l'annexe IV",
+    );
+    lacks(&t, "ce contrat figure à l'annexe");
+    // A framework convention has no request for a subsidy.
+    let c = text(&prog, CADRE, no_change);
+    has(
+        &c,
+        "Le contrat souscrit n'est pas reproduit dans la présente convention.",
+    );
+    lacks(&c, "demande de subvention de l'association et est conservé");
+    let p = pdf(&prog, TIERS, no_change);
+    pdf_has(&p, "il n'est pas reproduit dans la présente convention");
+    pdf_lacks(&p, "est annexé à la présente convention");
+}
