@@ -663,3 +663,60 @@ fn the_cer_annex_recalls_the_contract_and_says_where_it_is() {
     pdf_has(&p, "il n'est pas reproduit dans la présente convention");
     pdf_lacks(&p, "est annexé à la présente convention");
 }
+
+// 10. The court: « tribunal administratif » in lower case, and a warning when
+// the seat is outside the district of a court the table knows.
+
+#[test]
+fn the_court_is_written_in_lower_case_and_its_district_is_checked() {
+    let prog = example();
+    let t = text(&prog, TIERS, no_change);
+    has(
+        &t,
+        "le litige est porté devant le tribunal administratif de Montvalon-sur-Meuse.",
+    );
+    assert!(!t.contains("Tribunal administratif"), "{t}");
+    let nancy = text(&prog, TIERS, |v| {
+        v["convention"]["court"] = json!("TRIBUNAL ADMINISTRATIF de Nancy")
+    });
+    has(&nancy, "devant le tribunal administratif de Nancy.");
+    // A known court: the seat (Meuse, 55) is in Nancy's district, not Strasbourg's.
+    let mut p = prog.clone();
+    p.file.funder.court = "Tribunal administratif de Nancy".into();
+    assert!(!codes(&check(&p, TIERS, no_change)).contains(&"DON-135"));
+    p.file.funder.court = "Tribunal administratif de Strasbourg".into();
+    let d = check(&p, TIERS, no_change);
+    let w = at(&d, Severity::Warning, "association.address.postcode");
+    assert_eq!(w.code, "DON-135");
+    assert!(
+        w.message.contains("tribunal administratif de Nancy"),
+        "{w:?}"
+    );
+    assert!(
+        w.hint
+            .as_deref()
+            .unwrap()
+            .contains("\"court\": \"Tribunal administratif de Nancy\""),
+        "{w:?}"
+    );
+    // The convention names its own court, in the seat's district: no warning.
+    let d = check(&p, TIERS, |v| {
+        v["convention"]["court"] = json!("Tribunal administratif de Nancy")
+    });
+    assert!(!codes(&d).contains(&"DON-135"), "{d:#?}");
+    // …or outside it: the warning points at the convention's court.
+    let d = check(&prog, TIERS, |v| {
+        v["convention"]["court"] = json!("Tribunal administratif de Châlons-en-Champagne")
+    });
+    at(&d, Severity::Warning, "convention.court");
+    // A court the table does not know (the example's): never judged.
+    for id in [TIERS, VELO, MAISON] {
+        assert!(!codes(&check(&prog, id, no_change)).contains(&"DON-135"));
+    }
+    let pdf_text = pdf(&prog, TIERS, no_change);
+    pdf_has(
+        &pdf_text,
+        "devant le tribunal administratif de Montvalon-sur-Meuse",
+    );
+    pdf_lacks(&pdf_text, "Tribunal administratif");
+}
