@@ -720,3 +720,56 @@ fn the_court_is_written_in_lower_case_and_its_district_is_checked() {
     );
     pdf_lacks(&pdf_text, "Tribunal administratif");
 }
+
+// 11. The consolidated version has no legal value: nobody signs or initials it.
+
+#[test]
+fn the_consolidated_version_has_no_signature_table_and_no_initials() {
+    use charta::batch::{self, BuildOptions};
+    let tmp = crate::common::example_copy();
+    let dir = tmp.path();
+    let (p, _) = charta::load::load_programme(dir).expect("loads");
+    let opts = BuildOptions {
+        out: dir.join("out"),
+        formats: vec!["md".into(), "pdf".into()],
+        only: vec![MAISON.into(), TIERS.into()],
+        jobs: 2,
+        force: false,
+        keep_typst: false,
+        shard: None,
+    };
+    let r = batch::build(&p, &opts, &()).expect("build runs");
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let read = |name: &str| std::fs::read_to_string(dir.join("out").join(name)).unwrap();
+    let cons = read(&format!("{MAISON}.consolidee.md"));
+    let signature = between(&cons, "<!-- part:signature", "<!-- part:annexe-actions");
+    assert!(
+        signature.contains("Fait à Montvalon-sur-Meuse, le 10 février 2026"),
+        "{signature}"
+    );
+    assert!(!signature.contains("| Pour la Région"), "{signature}");
+    assert!(!signature.contains('|'), "{signature}");
+    has(&cons, "sans valeur juridique");
+    // The convention itself keeps its table.
+    assert!(
+        read(&format!("{TIERS}.md"))
+            .contains("| Pour la Région, le Président du Conseil régional |")
+    );
+    let pdf_text = |name: &str| {
+        let bytes = std::fs::read(dir.join("out").join(name)).unwrap();
+        normalise_extracted(&pdf_extract::extract_text_from_mem(&bytes).unwrap())
+    };
+    let cons_pdf = pdf_text(&format!("{MAISON}.consolidee.pdf"));
+    pdf_lacks(&cons_pdf, "Paraphes");
+    pdf_lacks(
+        &cons_pdf,
+        "Pour la Région, le Président du Conseil régional",
+    );
+    pdf_has(&cons_pdf, "Fait à Montvalon-sur-Meuse, le 10 février 2026");
+    let conv_pdf = pdf_text(&format!("{TIERS}.pdf"));
+    pdf_has(&conv_pdf, "Paraphes");
+    pdf_has(
+        &conv_pdf,
+        "Pour la Région, le Président du Conseil régional",
+    );
+}
