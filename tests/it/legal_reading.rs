@@ -773,3 +773,148 @@ fn the_consolidated_version_has_no_signature_table_and_no_initials() {
         "Pour la Région, le Président du Conseil régional",
     );
 }
+
+// 12. Typography: figures of the clauses bound, French spacing of the data
+// when typeset, nested quotes, one number of decimals per programme, a
+// signature block that names the funder once.
+
+#[test]
+fn thresholds_and_percentages_of_the_clauses_are_unbreakable() {
+    let prog = example();
+    let sieg = crate::common::render(&prog, RESEAU, &crate::common::data(&prog, RESEAU)).markdown;
+    assert!(
+        sieg.contains("dépasse 153\u{202f}000\u{a0}€ pour"),
+        "153 000 €"
+    );
+    assert!(
+        sieg.contains("lorsqu'elle n'excède pas 10\u{a0}% du montant"),
+        "10 %"
+    );
+    assert!(!sieg.contains("153 000"), "a breakable space in 153 000");
+    assert!(!sieg.contains("10 %"), "a breakable space before %");
+    let maison = crate::common::render(&prog, MAISON, &crate::common::data(&prog, MAISON)).markdown;
+    assert!(
+        maison.contains("seuil de 23\u{202f}000\u{a0}€ par an"),
+        "23 000 €"
+    );
+    // Years and references are never grouped.
+    assert!(sieg.contains("n°\u{a0}2000-321 du 12 avril 2000"));
+    assert!(sieg.contains("du 1er janvier 2026 au 31 décembre 2029"));
+}
+
+#[test]
+fn data_text_gets_french_spacing_and_nested_quotes_when_typeset() {
+    let prog = example();
+    let change = |v: &mut Value| {
+        v["project"]["summary"] = json!("Objectif : «accès aux droits» ; pour tous !");
+        v["project"]["title"] = json!("L'atelier « Vélo pour tous »");
+    };
+    let t = text(&prog, TIERS, change);
+    assert!(
+        t.contains("Objectif\u{a0}: «\u{a0}accès aux droits\u{a0}»\u{202f}; pour tous\u{202f}!"),
+        "{t}"
+    );
+    assert!(
+        t.contains("le projet «\u{a0}L'atelier “Vélo pour tous”\u{a0}»"),
+        "{t}"
+    );
+    assert!(!t.contains("« Vélo"), "{t}");
+    // A title without inner quotes keeps its « » alone.
+    let plain_title = text(&prog, TIERS, no_change);
+    assert!(!plain_title.contains('“'));
+    // The data file is not touched: what is typeset is a copy.
+    let v = changed(&prog, TIERS, change);
+    assert_eq!(
+        v["project"]["summary"],
+        json!("Objectif : «accès aux droits» ; pour tous !")
+    );
+    let p = pdf(&prog, TIERS, change);
+    pdf_has(&p, "L'atelier “Vélo pour tous”");
+}
+
+/// The number of decimals of every percentage written in `md`.
+fn percent_decimals(md: &str) -> Vec<usize> {
+    regex::Regex::new(r"\d(?:,(\d+))?\u{a0}%")
+        .unwrap()
+        .captures_iter(md)
+        .map(|c| c.get(1).map_or(0, |m| m.as_str().len()))
+        .collect()
+}
+
+#[test]
+fn every_convention_of_a_programme_writes_percentages_alike() {
+    let prog = example();
+    let mut all = Vec::new();
+    for id in [TIERS, MAISON, RESEAU, VELO, MOBILITE] {
+        let md = crate::common::render(&prog, id, &crate::common::data(&prog, id)).markdown;
+        all.extend(percent_decimals(&md));
+    }
+    assert!(all.len() > 30, "{all:?}");
+    // The clauses' own « 10 % » is a legal constant, not a computed share.
+    assert!(all.iter().filter(|n| **n != 2).count() <= 1, "{all:?}");
+    // Whole shares still get the programme's two decimals (« 30,00 % »).
+    let whole = text(&prog, TIERS, |v| {
+        v["convention"]["funding"] = json!({"2026": 30000, "2027": 30000, "2028": 30000});
+        v["convention"]["eligible_cost"] = json!({"2026": 100000, "2027": 100000, "2028": 100000});
+    });
+    has(&whole, "soit 30,00 % du coût éligible de l'année");
+    // A programme of whole percentages: « 30 % », and a warning where a share is rounded.
+    let mut p = prog.clone();
+    p.file.programme.percent_decimals = Some(0);
+    let md = crate::common::render(&p, TIERS, &crate::common::data(&p, TIERS)).markdown;
+    assert!(percent_decimals(&md).iter().all(|n| *n == 0), "{md}");
+    let d = check(&p, TIERS, no_change);
+    assert!(codes(&d).contains(&"DON-136"), "{d:#?}");
+    let d = check(&p, TIERS, |v| {
+        v["convention"]["funding"] = json!({"2026": 30000, "2027": 30000, "2028": 30000});
+        v["convention"]["eligible_cost"] = json!({"2026": 100000, "2027": 100000, "2028": 100000});
+    });
+    assert!(!codes(&d).contains(&"DON-136"), "{d:#?}");
+    // An advance the programme's decimals would misstate: an error.
+    let d = check(&p, TIERS, |v| {
+        v["convention"]["payment"]["advance_percent"] = json!(12.5)
+    });
+    let e = at(&d, Severity::Error, "convention.payment.advance_percent");
+    assert_eq!(e.code, "DON-138");
+    p.file.programme.percent_decimals = Some(1);
+    none_at(
+        &check(&p, TIERS, |v| {
+            v["convention"]["payment"]["advance_percent"] = json!(12.5)
+        }),
+        "convention.payment.advance_percent",
+    );
+    // More than two decimals: charta.toml is wrong.
+    p.file.programme.percent_decimals = Some(3);
+    let all = charta::check::check_programme(&p);
+    assert!(
+        all.iter().any(|d| d.code == "PRG-024" && d.is_error()),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn the_signature_block_names_the_funder_once() {
+    let prog = epci(&example());
+    let t = text(&prog, VELO, no_change);
+    has(&t, "Pour la Communauté d'agglomération, la Présidente");
+    lacks(
+        &t,
+        "Pour la Communauté d'agglomération, la Présidente de la Communauté",
+    );
+    // The parties keep the full role.
+    has(
+        &t,
+        "représentée par Mme Odile Schaeffer, Présidente de la Communauté d'agglomération du Val de Moselle",
+    );
+    // A Région's president presides its assembly, not « the Région »: kept.
+    has(
+        &text(&example(), TIERS, no_change),
+        "Pour la Région, le Président du Conseil régional",
+    );
+    let p = pdf(&prog, VELO, no_change);
+    pdf_has(&p, "Pour la Communauté d'agglomération, la Présidente");
+    pdf_lacks(
+        &p,
+        "la Présidente de la Communauté d'agglomération du Val de Moselle Mme",
+    );
+}
