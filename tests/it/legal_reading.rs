@@ -918,3 +918,44 @@ fn the_signature_block_names_the_funder_once() {
         "la Présidente de la Communauté d'agglomération du Val de Moselle Mme",
     );
 }
+
+// 13. The same IBAN in two association files: a warning, as the same SIRET is.
+
+#[test]
+fn a_duplicate_iban_is_a_warning() {
+    let tmp = crate::common::example_copy();
+    let dir = tmp.path();
+    let maison_iban = "FR7642559100000801357924652";
+    crate::common::edit_json(&dir.join(format!("associations/{TIERS}.json")), |v| {
+        v["association"]["bank"]["iban"] = json!(maison_iban)
+    });
+    let (p, _) = charta::load::load_programme(dir).expect("loads");
+    let all = charta::check::check_programme(&p);
+    let w: Vec<_> = all.iter().filter(|d| d.code == "PRG-023").collect();
+    assert_eq!(w.len(), 1, "{all:#?}");
+    assert_eq!(w[0].severity, Severity::Warning);
+    assert_eq!(w[0].path.as_deref(), Some("association.bank.iban"));
+    assert!(
+        w[0].file
+            .as_ref()
+            .unwrap()
+            .ends_with(format!("{TIERS}.json"))
+    );
+    assert!(
+        w[0].message.contains("FR76 4255 9100 0008 0135 7924 652"),
+        "{:?}",
+        w[0]
+    );
+    assert!(w[0].message.contains(MAISON), "{:?}", w[0]);
+    // The build (programme loaded lazily, through its index) says it too.
+    let r = crate::common::charta_build(dir, &["--format", "md", "--only", TIERS], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("PRG-023"), "{}", r.stderr);
+    // Different IBANs: nothing.
+    let (p, _) = charta::load::load_programme(&crate::common::example_dir()).expect("loads");
+    assert!(
+        !charta::check::check_programme(&p)
+            .iter()
+            .any(|d| d.code == "PRG-023")
+    );
+}
