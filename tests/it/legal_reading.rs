@@ -959,3 +959,56 @@ fn a_duplicate_iban_is_a_warning() {
             .any(|d| d.code == "PRG-023")
     );
 }
+
+// 14. The example's avenant: its motive is the parties' (« À la demande de
+// l'association »), and agrees with the yearly review of the same year.
+
+#[test]
+fn the_example_avenant_states_the_parties_motive_and_agrees_with_the_review() {
+    let tmp = crate::common::example_copy();
+    let dir = tmp.path();
+    let r = crate::common::charta_build(dir, &["--format", "md", "--only", MAISON], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let av = plain(&crate::common::markdown_text(
+        &std::fs::read_to_string(dir.join(format!("out/{MAISON}.avenant-1.md"))).unwrap(),
+    ));
+    let preamble = between(&av, "Préambule", "Il est convenu");
+    has(
+        preamble,
+        "À la demande de l'association, dont les permanences d'accès aux droits n'ont pu recevoir en 2026 que 655 personnes pour une cible de 680",
+    );
+    has(preamble, "les parties sont convenues de porter");
+    lacks(preamble, "supérieure à la trajectoire");
+    // The figures are the review's and the signed dashboard's.
+    let review: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            crate::common::example_dir().join(format!("reviews/2026/{MAISON}.json")),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let actual = review["indicators"]["O1-I1"]["value"].as_f64().unwrap();
+    let signed: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(format!("signed/{MAISON}/convention.data.json")))
+            .unwrap(),
+    )
+    .unwrap();
+    let target = signed["dashboard"]["objectives"][0]["indicators"][0]["targets"]["2026"]
+        .as_f64()
+        .unwrap();
+    assert!(actual < target, "the review reports the target missed");
+    has(
+        preamble,
+        &format!("que {actual} personnes pour une cible de {target}"),
+    );
+    // A motive that names no request: a warning at its path.
+    let prog = example();
+    let d = check(&prog, MAISON, |v| {
+        v["convention"]["amendments"][0]["summary"] = json!(
+            "Au vu de l'état de réalisation du tableau de bord pour l'année 2026, qui fait apparaître une fréquentation supérieure à la trajectoire prévue,"
+        )
+    });
+    let w = at(&d, Severity::Warning, "convention.amendments[0].summary");
+    assert_eq!(w.code, "DON-137");
+    assert!(!codes(&check(&prog, MAISON, no_change)).contains(&"DON-137"));
+}
