@@ -652,6 +652,19 @@ fn charta_toml_rules() {
             "priorities[1].id",
         ),
         (
+            "epci-sans-interet-public",
+            "l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`)\u{a0}: \
+             un EPCI ne peut subventionner qu'un projet d'intérêt public local relevant de ses compétences",
+            "3:1",
+            "programme",
+        ),
+        (
+            "pourcentages-trois-decimales",
+            "`percent_decimals = 3`\u{a0}: un pourcentage s'écrit avec au plus deux décimales",
+            "8:20",
+            "programme.percent_decimals",
+        ),
+        (
             "titre-sans-glyphe",
             "le caractère «\u{a0}🌱\u{a0}» (U+1F331, caractère 31 du texte) n'est dans aucune police embarquée\u{a0}: \
              le PDF ne peut pas l'afficher",
