@@ -67,6 +67,11 @@ pub struct ProgrammeInfo {
     /// collectivité's conventions (« le maintien de services de proximité … »).
     #[serde(default)]
     pub public_interest: Option<String>,
+    /// The number of decimals (0 to 2) of every percentage the programme's
+    /// conventions write (« 30,00 % » beside « 31,25 % »): one number for the
+    /// whole programme, 2 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_decimals: Option<u8>,
 }
 
 /// Sort de la part de subvention non consommée (loi n° 2000-321, art. 10, al. 3).
@@ -429,11 +434,11 @@ pub struct Amendment {
     pub decision: Decision,
     /// Lieu et date de signature de l'avenant (date null tant qu'il est un projet).
     pub signature: Signature,
-    /// Le motif de l'avenant, pour son préambule. Terminé par une virgule
-    /// (« Au vu de l'état de réalisation du tableau de bord pour l'année 2026,
-    /// qui fait apparaître une fréquentation supérieure à la trajectoire
-    /// prévue, »), il introduit « les parties sont convenues … » ; sinon il
-    /// forme sa propre phrase. Les changements « de X à Y » (contribution,
+    /// Le motif de l'avenant, pour son préambule : celui des parties, qui dit
+    /// laquelle a demandé la modification. Terminé par une virgule (« À la
+    /// demande de l'association, qui ouvre une permanence supplémentaire, »),
+    /// il introduit « les parties sont convenues … » ; sinon il forme sa
+    /// propre phrase. Les changements « de X à Y » (contribution,
     /// cibles) sont déduits des données : le motif ne les répète pas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -543,6 +548,10 @@ pub struct Action {
     /// Territoire.
     #[serde(default)]
     pub territory: Option<String>,
+    /// Obligations de service public de l'action (régime sieg) : ce que l'association
+    /// s'engage à assurer (accès, continuité, tarifs), reprises dans l'acte de mandat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_service_obligations: Option<String>,
 }
 
 /// Tableau de bord pluriannuel.

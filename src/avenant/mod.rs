@@ -747,9 +747,19 @@ pub fn render_consolidated(
             let note = history_note(p.part_kind(), acts, draft);
             part = part.replacen(&format!("## {h}\n"), &format!("## {h} {note}\n"), 1);
         }
-        md.push_str(&part);
         if p.id == "signature" {
+            // Signed by no one: the place and date of the signed act, never
+            // its signature table (nor, in the PDF, room to sign or initials).
+            part = part
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('|'))
+                .collect::<Vec<_>>()
+                .join("\n");
+            md.push_str(part.trim_end());
+            md.push_str("\n\n");
             md.push_str(&acts_after_signature(base, spec));
+        } else {
+            md.push_str(&part);
         }
     }
     for a in pending {

@@ -97,7 +97,15 @@ const ACTION_COLS: &[(&str, Kind)] = &[
     ("Description", Kind::Text),
     ("Public", Kind::Text),
     ("Territoire", Kind::Text),
+    (PSO, Kind::Text),
 ];
+
+/// The public-service obligations of an action (SIEG): a column a workbook
+/// written before it existed may lack.
+const PSO: &str = "Obligations de service public";
+
+/// Columns added after the first version of the workbook: optional on import.
+const OPTIONAL_COLUMNS: &[&str] = &[PSO];
 
 const OBJ_COLS: &[(&str, Kind)] = &[
     (ID, Kind::Id),
@@ -323,6 +331,7 @@ pub fn to_tables(assocs: &[(String, AssociationFile)]) -> Vec<Table> {
                 text(&x.description),
                 opt(&x.public),
                 opt(&x.territory),
+                opt(&x.public_service_obligations),
             ]);
         }
         for o in &d.dashboard.objectives {
@@ -473,7 +482,12 @@ impl<'s, 't> RowRef<'s, 't> {
         cell_ref(&self.s.t.name, self.col(h), self.n)
     }
     fn cell(&self, h: &str) -> &'t Cell {
-        self.cells.get(self.col(h)).unwrap_or(&Cell::Empty)
+        // An optional column may be absent from the sheet: its cells are empty.
+        self.s
+            .cols
+            .get(h)
+            .and_then(|&i| self.cells.get(i))
+            .unwrap_or(&Cell::Empty)
     }
     /// Free text as written (`None` when empty).
     fn opt_text(&self, h: &str) -> Option<String> {
@@ -647,7 +661,7 @@ fn find_sheet<'t>(
     }
     let mut ok = true;
     for (h, _) in cols {
-        if !map.contains_key(*h) {
+        if !map.contains_key(*h) && !OPTIONAL_COLUMNS.contains(h) {
             ok = false;
             e.push(
                 cell_ref(name, t.headers.len(), 1),
@@ -1126,6 +1140,7 @@ pub fn from_tables(
             description: r.required("Description", &mut e, "la description de l'action"),
             public: r.opt_text("Public"),
             territory: r.opt_text("Territoire"),
+            public_service_obligations: r.opt_text(PSO),
         };
         if let Some(id) = id {
             out.get_mut(&id).expect("known").1.project.actions.push(a);

@@ -702,14 +702,17 @@ fn an_added_annex_is_listed_by_the_same_avenant() {
         "{av}"
     );
     assert!(
-        av.contains("- Annexe III : tableau de bord des priorités, objectifs, indicateurs et cibles\n- Annexe III bis : contrat d'engagement républicain souscrit par l'association\n"),
+        av.contains("- Annexe III : tableau de bord des priorités, objectifs, indicateurs et cibles\n- Annexe III bis : rappel des engagements du contrat d'engagement républicain souscrit par l'association\n"),
         "{av}"
     );
     assert!(
         av.contains("Il est ajouté à la convention une annexe III bis, intitulée « Contrat d'engagement républicain », jointe au présent avenant."),
         "{av}"
     );
-    assert!(av.contains("ce contrat figure à l'annexe III bis"), "{av}");
+    assert!(
+        av.contains("ses engagements sont rappelés à l'annexe III bis"),
+        "{av}"
+    );
     // The annex itself is attached with its number, as added by this avenant.
     assert!(
         av.contains("## Annexe III bis de la convention (ajoutée par l'avenant n° 1) – Contrat d'engagement républicain"),
@@ -727,7 +730,9 @@ fn an_added_annex_is_listed_by_the_same_avenant() {
         Some("IIIbis")
     );
     assert!(
-        flat(&cons_md).contains("- Annexe III bis : contrat d'engagement républicain"),
+        flat(&cons_md).contains(
+            "- Annexe III bis : rappel des engagements du contrat d'engagement républicain"
+        ),
         "{cons_md}"
     );
 }

@@ -13,25 +13,29 @@ use serde_json::{Value, json};
 use crate::common::{example, markdown_text};
 
 /// The example association `id` with `change` applied to its JSON.
-fn changed(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> Value {
+pub(crate) fn changed(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> Value {
     let mut v = serde_json::to_value(crate::common::data(prog, id)).expect("to json");
     change(&mut v);
     v
 }
 
-fn parse(v: &Value) -> AssociationFile {
+pub(crate) fn parse(v: &Value) -> AssociationFile {
     serde_json::from_value(v.clone()).expect("fits the model")
 }
 
 /// The convention's plain text (Markdown read back), for `id` changed by `change`.
-fn text(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> String {
+pub(crate) fn text(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> String {
     let v = changed(prog, id, change);
     let r = crate::common::render(prog, id, &parse(&v));
     markdown_text(&r.markdown)
 }
 
 /// The diagnostics of `charta check` for `id` changed by `change`.
-fn check(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> Vec<Diagnostic> {
+pub(crate) fn check(
+    prog: &Programme,
+    id: &str,
+    change: impl FnOnce(&mut Value),
+) -> Vec<Diagnostic> {
     let v = changed(prog, id, change);
     let text = serde_json::to_string_pretty(&v).expect("json");
     let entry = AssociationEntry {
@@ -45,7 +49,7 @@ fn check(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> Vec<Dia
 }
 
 /// The diagnostic at `path` with `severity`, or a panic listing what there is.
-fn at<'d>(diags: &'d [Diagnostic], severity: Severity, path: &str) -> &'d Diagnostic {
+pub(crate) fn at<'d>(diags: &'d [Diagnostic], severity: Severity, path: &str) -> &'d Diagnostic {
     diags
         .iter()
         .find(|d| d.severity == severity && d.path.as_deref() == Some(path))
@@ -53,7 +57,7 @@ fn at<'d>(diags: &'d [Diagnostic], severity: Severity, path: &str) -> &'d Diagno
 }
 
 /// No error at `path`.
-fn none_at(diags: &[Diagnostic], path: &str) {
+pub(crate) fn none_at(diags: &[Diagnostic], path: &str) {
     assert!(
         !diags
             .iter()
@@ -63,15 +67,15 @@ fn none_at(diags: &[Diagnostic], path: &str) {
 }
 
 /// French typography puts no-break spaces where the needles have plain ones.
-fn plain(t: &str) -> String {
+pub(crate) fn plain(t: &str) -> String {
     t.replace(['\u{a0}', '\u{202f}'], " ")
 }
 
-fn has(t: &str, needle: &str) {
+pub(crate) fn has(t: &str, needle: &str) {
     assert!(plain(t).contains(needle), "missing « {needle} » in:\n{t}");
 }
 
-fn lacks(t: &str, needle: &str) {
+pub(crate) fn lacks(t: &str, needle: &str) {
     assert!(
         !plain(t).contains(needle),
         "unexpected « {needle} » in:\n{t}"
@@ -79,7 +83,7 @@ fn lacks(t: &str, needle: &str) {
 }
 
 /// The text between two markers (the first after `from`, up to `to`).
-fn between<'t>(t: &'t str, from: &str, to: &str) -> &'t str {
+pub(crate) fn between<'t>(t: &'t str, from: &str, to: &str) -> &'t str {
     let i = t.find(from).unwrap_or_else(|| panic!("no « {from} »"));
     let rest = &t[i..];
     &rest[..rest[from.len()..]
@@ -87,12 +91,12 @@ fn between<'t>(t: &'t str, from: &str, to: &str) -> &'t str {
         .map_or(rest.len(), |j| j + from.len())]
 }
 
-const MAISON: &str = "maison-solidarites-montvalon";
-const TIERS: &str = "tiers-lieu-les-communs";
-const CADRE: &str = "collectif-ess-val-de-meuse";
-const VELO: &str = "atelier-velo-thionvaux";
-const RESEAU: &str = "reseau-insertion-emploi";
-const MOBILITE: &str = "mobilite-solidaire-rurale";
+pub(crate) const MAISON: &str = "maison-solidarites-montvalon";
+pub(crate) const TIERS: &str = "tiers-lieu-les-communs";
+pub(crate) const CADRE: &str = "collectif-ess-val-de-meuse";
+pub(crate) const VELO: &str = "atelier-velo-thionvaux";
+pub(crate) const RESEAU: &str = "reseau-insertion-emploi";
+pub(crate) const MOBILITE: &str = "mobilite-solidaire-rurale";
 
 // 1. Unspent subsidy: one variant in every funded convention, never none.
 
@@ -292,7 +296,10 @@ fn sieg_states_one_basis_and_its_parameters() {
         &decision,
         "Le bénéfice raisonnable admis est fixé à 2,00 % des charges du service",
     );
-    has(&decision, "Toute surcompensation est remboursée");
+    has(
+        &decision,
+        "Toute compensation versée au-delà de ce montant constitue une surcompensation, qui est remboursée par l'association",
+    );
     lacks(&decision, "confie à l'association");
     lacks(
         &decision,
@@ -608,7 +615,7 @@ fn competence_public_interest_and_court_come_from_the_data() {
     );
     has(
         &t,
-        "le litige est porté devant le Tribunal administratif de Montvalon-sur-Meuse",
+        "le litige est porté devant le tribunal administratif de Montvalon-sur-Meuse",
     );
     let mut bare = prog.clone();
     bare.file.programme.legal_basis.clear();
@@ -628,7 +635,7 @@ fn competence_public_interest_and_court_come_from_the_data() {
     });
     has(
         &court,
-        "le litige est porté devant le Tribunal administratif de Nancy",
+        "le litige est porté devant le tribunal administratif de Nancy",
     );
 }
 

@@ -20,6 +20,7 @@ mod faults;
 mod french;
 mod guide;
 mod legal;
+mod legal_reading;
 mod library;
 mod pdf_render;
 mod render;
