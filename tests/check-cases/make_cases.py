@@ -111,11 +111,17 @@ def siret(n):
 # Cross-file cases keep the good file's reference or SIRET on purpose.
 cases["reference-en-double"] = lambda t: t
 cases["siret-en-double"] = lambda t: t
-for n, (name, f) in enumerate(sorted(cases.items()), start=2):
+# Cases added later, numbered after the others so that their references and
+# SIRETs do not move.
+later = {
+  "de-minimis-sans-declaration": rep('"regime": "non-economic"', '"regime": "de-minimis"'),
+}
+numbered = sorted(cases.items()) + sorted(later.items())
+for n, (name, f) in enumerate(numbered, start=2):
     t = f(good)
     if name != "reference-en-double":
         t = t.replace('"RVM-TEST-2026-001"', '"RVM-TEST-2026-%03d"' % n)
     if name != "siret-en-double":
         t = t.replace('"80214763700028"', '"%s"' % siret(n))
     open(os.path.join(out, name + ".json"), "w").write(t)
-print(len(cases), "cases")
+print(len(numbered), "cases")
