@@ -21,7 +21,7 @@ use crate::manifest::{JOURNAL, Journal, Store};
 use crate::out::{self, remove_stale_temporaries};
 use crate::render::Engine;
 use crate::signed::Act;
-use crate::signed::printed::{Draft, not_as_printed};
+use crate::signed::printed::{Draft, beyond_signature, dated_text_differs, not_as_printed};
 use crate::tr;
 
 // The manifest and the output folder belong to `out`; re-exported here for
@@ -848,24 +848,9 @@ fn signed_text(
     // entry: is it the draft today's data print?
     if previous.is_none_or(|p| !p.signed)
         && let Some(draft) = Draft::recorded(out, previous, "md", &md_file)
+        && as_printed(ctx, job, data, markdown, &draft)?
     {
-        let mut blank = data.clone();
-        blank.convention.signature.date = None;
-        let draft_form = ctx
-            .engine
-            .render(&ctx.prog.file, id, &blank, &job.entry.path)
-            .map_err(|d| (Status::Failed, d))?
-            .markdown;
-        match draft.difference(&draft_form) {
-            None => return Ok(None),
-            Some(what) if previous.is_some() => {
-                let at = (job.entry.path.as_path(), "convention.signature.date".into());
-                let d = not_as_printed(id, Act::Convention, &what, at, data);
-                return Err((Status::Refused, vec![d]));
-            }
-            // No entry: the file in OUT is the signed text, if anything.
-            Some(_) => {}
-        }
+        return Ok(None);
     }
     let recorded = previous
         .and_then(|p| p.output("md"))
@@ -913,6 +898,41 @@ fn signed_text(
         ));
     }
     Ok(recorded)
+}
+
+/// Whether signed convention `job`, whose text with its date is `markdown`,
+/// is `draft`, the draft printed: today's data with the date blank give it
+/// byte for byte, and the date changes nothing but the signature block
+/// (`Ok(true)`: it is archived as signed). A draft that differs is refused;
+/// a file found in OUT without a manifest entry that differs may be the
+/// signed text itself (`Ok(false)`).
+fn as_printed(
+    ctx: &JobContext,
+    job: &Job,
+    data: &crate::model::AssociationFile,
+    markdown: &str,
+    draft: &Draft,
+) -> Result<bool, (Status, Vec<Diagnostic>)> {
+    let id = &job.entry.id;
+    let mut blank = data.clone();
+    blank.convention.signature.date = None;
+    let draft_form = ctx
+        .engine
+        .render(&ctx.prog.file, id, &blank, &job.entry.path)
+        .map_err(|d| (Status::Failed, d))?
+        .markdown;
+    let at = (job.entry.path.as_path(), "convention.signature.date".into());
+    let refusal = match draft.difference(&draft_form) {
+        None => match beyond_signature(&draft_form, markdown) {
+            None => return Ok(true),
+            Some(what) => dated_text_differs(id, Act::Convention, &what, at, data),
+        },
+        Some(what) if job.previous.is_some() => {
+            not_as_printed(id, Act::Convention, &what, at, data)
+        }
+        Some(_) => return Ok(false),
+    };
+    Err((Status::Refused, vec![refusal]))
 }
 
 /// The manifest (or its journal) at `file` cannot be written.

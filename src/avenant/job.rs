@@ -15,7 +15,9 @@ use crate::model::AssociationFile;
 use crate::out::{self, Entry, Inputs, OutputFile, Status};
 use crate::pdf::PdfMeta;
 use crate::render::{Engine, Plan};
-use crate::signed::printed::{Draft, never_drafted, not_as_printed};
+use crate::signed::printed::{
+    Draft, beyond_signature, dated_text_differs, never_drafted, not_as_printed,
+};
 use crate::signed::{Act, Archive};
 use crate::tr;
 
@@ -526,13 +528,19 @@ fn check_printed(job: &SignedJob, k: usize, drafting: &Drafting) -> Result<(), O
     let draft_form = avenant_markdown(job, &blank, k, drafting, &changes, &current)?;
     let file = out::file_name(&out::avenant_stem(id, k), "md");
     let key = format!("avenant-{k}.md");
+    let at = format!("convention.amendments[{}].signature.date", k - 1);
+    let at = (job.entry.path.as_path(), at);
     let refusal = match Draft::recorded(job.out, job.previous, &key, &file) {
         None => never_drafted(id, k, &file, job.data, &job.entry.path),
         Some(draft) => match draft.difference(&draft_form) {
-            None => return Ok(()),
-            Some(what) => {
-                let at = format!("convention.amendments[{}].signature.date", k - 1);
-                not_as_printed(id, Act::Avenant(k), &what, (&job.entry.path, at), job.data)
+            Some(what) => not_as_printed(id, Act::Avenant(k), &what, at, job.data),
+            None => {
+                let (_, current, changes) = today(job, job.data, clone_plan(job), drafting)?;
+                let dated = avenant_markdown(job, job.data, k, drafting, &changes, &current)?;
+                match beyond_signature(&draft_form, &dated) {
+                    None => return Ok(()),
+                    Some(what) => dated_text_differs(id, Act::Avenant(k), &what, at, job.data),
+                }
             }
         },
     };

@@ -65,6 +65,62 @@ impl Draft {
     }
 }
 
+/// What dating the act changes beyond its signature block: the changes
+/// from `draft_form` (the act, its date blank) to `dated` (the act with its
+/// date) outside the part `signature`, summarised; `None` when the date
+/// changes nothing else (the act archived is then the draft printed, its
+/// date filled in). A clause whose text depends on the date (the three years
+/// before the grant of a de minimis aid) would make the archived act say
+/// what the paper does not.
+pub fn beyond_signature(draft_form: &str, dated: &str) -> Option<Text> {
+    use crate::diagnostic::Lang;
+    let Ok(mut d) = crate::diff::diff_markdown(draft_form, dated) else {
+        return (draft_form != dated).then(|| Text::new("son texte diffère", "its text differs"));
+    };
+    d.changes
+        .retain(|c| c.part.as_deref() != Some(crate::anchor::SIGNATURE_PART));
+    d.versions.clear();
+    d.data.clear();
+    (!d.is_empty()).then(|| Text::new(d.summary_in(Lang::Fr), d.summary_in(Lang::En)))
+}
+
+/// The refusal of `act`'s signature when its date changes more than its
+/// signature block (`what`, from [`beyond_signature`]): the text archived
+/// would not be the paper signed.
+pub fn dated_text_differs(
+    id: &str,
+    act: Act,
+    what: &Text,
+    (file, at): (&Path, String),
+    data: &AssociationFile,
+) -> Diagnostic {
+    let name = act_dated(act);
+    let date = signature_date(act, data);
+    let (fr, en, wfr, wen) = (&name.fr, &name.en, &what.fr, &what.en);
+    Diagnostic::error(tr!(
+        "{id}\u{a0}: {fr} du {date} ne serait plus, hors de sa date, le projet imprimé pour signature\u{a0}: la date change aussi le reste du texte ({wfr})\u{a0}; rien n'est archivé, fichiers laissés intacts",
+        "{id}: {en} {date} would no longer be, but for its date, the draft printed for signature: the date also changes the rest of the text ({wen}); nothing is archived, files left untouched"
+    ))
+    .code("GEN-030")
+    .in_file(file)
+    .at_path(at)
+    .with_hint(tr!(
+        "le texte dépend de la date de signature (par exemple les trois années qui précèdent l'octroi d'une aide de minimis), et le projet a été établi avec une autre date\u{a0}: faites établir le projet avec les données exactes à la date de signature, vérifiez-le, faites-le signer, puis renseignez la date",
+        "the text depends on the signature date (for instance the three years before a de minimis aid is granted), and the draft was made with another date: make the draft with the data as they stand at the signature date, check it, have it signed, then set the date"
+    ))
+}
+
+/// The signature date of `act` in `data`, as written there.
+fn signature_date(act: Act, data: &AssociationFile) -> &str {
+    match act {
+        Act::Convention => data.convention.signature.date.as_deref(),
+        Act::Avenant(k) => {
+            (data.convention.amendments.get(k - 1)).and_then(|a| a.signature.date.as_deref())
+        }
+    }
+    .unwrap_or("?")
+}
+
 /// « la convention datée », « l'avenant n° 2 daté »: the act, as a message names it.
 fn act_dated(act: Act) -> Text {
     match act {
@@ -84,15 +140,7 @@ pub fn not_as_printed(
     data: &AssociationFile,
 ) -> Diagnostic {
     let (next, entry) = crate::avenant::entry_json(data);
-    let date = match act {
-        Act::Convention => data.convention.signature.date.as_deref(),
-        Act::Avenant(k) => data
-            .convention
-            .amendments
-            .get(k - 1)
-            .and_then(|a| a.signature.date.as_deref()),
-    }
-    .unwrap_or("?");
+    let date = signature_date(act, data);
     let name = act_dated(act);
     let (fr, en, wfr, wen) = (&name.fr, &name.en, &what.fr, &what.en);
     Diagnostic::error(tr!(

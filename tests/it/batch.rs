@@ -608,3 +608,66 @@ fn a_draft_found_in_out_without_its_manifest_is_the_text_printed() {
     );
     assert!(!dir.join("signed").exists());
 }
+
+#[test]
+fn a_text_that_the_signature_date_changes_beyond_its_signature_block_is_refused() {
+    // A de minimis aid: the declared aid counted are those of the three years
+    // before the grant, the decision date (23 January 2026) while a draft,
+    // the signature date once signed.
+    let velo = "atelier-velo-thionvaux";
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let file = dir.join(format!("associations/{velo}.json"));
+    edit_json(&file, |v| {
+        v["association"]["de_minimis_declared"] = serde_json::json!([
+            {"grantor": "Commune de Thionvaux", "granted_on": "2023-02-01", "amount": 10000}
+        ]);
+    });
+    assert!(!build(dir, false).has_errors());
+    let draft = std::fs::read_to_string(dir.join(format!("out/{velo}.md"))).unwrap();
+    assert!(
+        draft.contains("une aide de minimis de 10\u{202f}000\u{a0}€"),
+        "{draft}"
+    );
+    let before = out_files(&dir.join("out"));
+    // Signed on 10 February 2026: that aid is more than three years old then,
+    // and the text with its date would not state it. The paper does.
+    edit_json(&file, |v| {
+        v["convention"]["signature"]["date"] = serde_json::json!("2026-02-10");
+    });
+    let r = build(dir, false);
+    assert_eq!(
+        with_status(&r, Status::Refused),
+        BTreeSet::from([velo.to_string()])
+    );
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "GEN-030")
+        .expect("GEN-030");
+    assert_eq!(d.path.as_deref(), Some("convention.signature.date"));
+    assert!(
+        d.message
+            .contains("la date change aussi le reste du texte (1 clause modifiée (de-minimis))"),
+        "{}",
+        d.message
+    );
+    assert_eq!(out_files(&dir.join("out")), before, "OUT untouched");
+    assert!(
+        !dir.join(format!("signed/{velo}")).exists(),
+        "nothing archived"
+    );
+
+    // An aid within both periods: the date changes the signature block only.
+    edit_json(&file, |v| {
+        v["convention"]["signature"]["date"] = serde_json::Value::Null;
+        v["association"]["de_minimis_declared"][0]["granted_on"] = serde_json::json!("2024-02-01");
+    });
+    assert!(!build(dir, false).has_errors());
+    edit_json(&file, |v| {
+        v["convention"]["signature"]["date"] = serde_json::json!("2026-02-10");
+    });
+    let r = build(dir, false);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    assert!(dir.join(format!("signed/{velo}/convention.md")).is_file());
+}
