@@ -369,6 +369,7 @@ pub fn build(
         .unwrap_or(0);
     ctx.insert("above_23k".into(), json!(max_aid > 2_300_000));
     ctx.insert("aid_total".into(), amount_to_json(tot_f + kind_total));
+    ctx.insert("de_minimis".into(), crate::de_minimis::context(prog, data));
 
     // Code de commerce L. 612-4: all public cash subsidies of a year, from every funder.
     let other = data.association.other_public_subsidies.as_ref();

@@ -109,6 +109,12 @@ pub struct Funder {
     /// Grammatical gender of the designation when it starts with « l' » (« l'Agglomération »).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feminine: Option<bool>,
+    /// The funder records the de minimis aid it grants in the national register
+    /// (« plateforme des aides d'État », décret n° 2025-1361 du 26 décembre
+    /// 2025): the de minimis clauses say so. The State must from 2026; a
+    /// collectivité may.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub de_minimis_register: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -202,8 +208,10 @@ pub struct Association {
     pub other_public_subsidies: Option<PerYear<Amount>>,
     /// Aides de minimis reçues d'autres autorités, déclarées par l'association
     /// (plafond apprécié sur trois années glissantes à la date d'octroi).
-    #[serde(default)]
-    pub de_minimis_declared: Vec<DeclaredAid>,
+    /// Requise pour un régime de minimis ; `[]` : l'association a déclaré n'en
+    /// avoir reçu aucune.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub de_minimis_declared: Option<Vec<DeclaredAid>>,
 }
 
 /// Fondement de la présomption de souscription du contrat d'engagement républicain.

@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 
 use crate::model::AssociationFile;
 
+pub mod printed;
+
 /// The archive folder's name inside the programme folder.
 pub const FOLDER: &str = "signed";
 

@@ -923,15 +923,22 @@ pub fn summary(
     lines
 }
 
-/// The entry to add to `convention.amendments` for the next avenant, as JSON
-/// (the hint of a refused build).
-pub fn entry_hint(data: &AssociationFile) -> crate::diagnostic::Text {
+/// The number of the next avenant and the entry to add to
+/// `convention.amendments` for it, as JSON.
+pub fn entry_json(data: &AssociationFile) -> (usize, String) {
     let k = data.convention.amendments.len() + 1;
     let entry = format!(
         "{{\"decision\": {{\"body\": \"Commission permanente\", \"date\": \"AAAA-MM-JJ\", \"number\": \"…\"}}, \
          \"signature\": {{\"place\": \"{}\", \"date\": null}}, \"summary\": \"…\"}}",
         data.convention.signature.place.replace('"', "\\\"")
     );
+    (k, entry)
+}
+
+/// The entry to add to `convention.amendments` for the next avenant, as JSON
+/// (the hint of a refused build).
+pub fn entry_hint(data: &AssociationFile) -> crate::diagnostic::Text {
+    let (k, entry) = entry_json(data);
     crate::diagnostic::Text::new(
         format!(
             "une convention signée ne change que par avenant\u{a0}: ajoutez l'avenant n°\u{a0}{k} à `convention.amendments`, \

@@ -123,7 +123,13 @@ def siret(n):
 cases["reference-en-double"] = lambda t: t
 cases["siret-en-double"] = lambda t: t
 cases["iban-en-double"] = lambda t: t
-for n, (name, f) in enumerate(sorted(cases.items()), start=2):
+# Cases added later, numbered after the others so that their references and
+# SIRETs do not move.
+later = {
+  "de-minimis-sans-declaration": rep('"regime": "non-economic"', '"regime": "de-minimis"'),
+}
+numbered = sorted(cases.items()) + sorted(later.items())
+for n, (name, f) in enumerate(numbered, start=2):
     t = f(good)
     if name != "reference-en-double":
         t = t.replace('"RVM-TEST-2026-001"', '"RVM-TEST-2026-%03d"' % n)
@@ -132,4 +138,4 @@ for n, (name, f) in enumerate(sorted(cases.items()), start=2):
     if name != "iban-en-double":
         t = t.replace('FR7642559100000801357924652', iban(n))
     open(os.path.join(out, name + ".json"), "w").write(t)
-print(len(cases), "cases")
+print(len(numbered), "cases")

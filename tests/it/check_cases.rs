@@ -363,6 +363,9 @@ cases! {
     date_decision_invalide: "date-decision-invalide" => [
         E("la date de décision `2026-02-30` n'est pas une date valide", "22:59", "convention.decision.date"),
     ];
+    de_minimis_sans_declaration: "de-minimis-sans-declaration" => [
+        E("aide de minimis (règlement (UE) 2023/2831) sans déclaration des aides de minimis reçues par l'association\u{a0}: la convention ne peut affirmer ni leur montant ni le respect du plafond de 300\u{202f}000\u{a0}€", "3:3", "association.de_minimis_declared"),
+    ];
     date_signature_invalide: "date-signature-invalide" => [
         E("la date de signature `10 février 2026` n'est pas une date valide", "23:59", "convention.signature.date"),
     ];
