@@ -169,7 +169,7 @@ fn association(rng: &mut Rng, n: usize) -> Value {
         .iter()
         .map(|y| (y.to_string(), json!(10_000)))
         .collect();
-    json!({
+    let mut file = json!({
         "association": {
             "name": format!("{} {} de {place} n° {n}", rng.pick(NAMES), rng.pick(TOPICS)),
             "legal_form": "association déclarée (loi du 1er juillet 1901)",
@@ -203,7 +203,12 @@ fn association(rng: &mut Rng, n: usize) -> Value {
             ]
         },
         "dashboard": {"objectives": objectives}
-    })
+    });
+    // A de minimis aid states the association's declaration: none received.
+    if regime == "de-minimis" {
+        file["association"]["de_minimis_declared"] = json!([]);
+    }
+    file
 }
 
 /// The association's representative: « représentée par la présidente, Mme … ».

@@ -12,12 +12,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
+use crate::avenant::printed::{Draft, beyond_signature, dated_text_differs, not_as_printed};
 use crate::diagnostic::{Diagnostic, Text, has_errors};
 use crate::emit::{self, Document, EmitOptions, Emitted, Emitter, Format};
 use crate::load::{AssociationEntry, Programme};
 use crate::out::manifest::{JOURNAL, Journal, Store};
+use crate::out::signed::Act;
 use crate::out::{self, remove_stale_temporaries};
 use crate::render::Engine;
 use crate::tr;
@@ -65,7 +66,6 @@ pub struct BuildReport {
     pub outcomes: Vec<(String, Status)>,
     /// Every problem, association by association (in id order).
     pub diagnostics: Vec<Diagnostic>,
-    pub elapsed: Duration,
     /// Conventions that failed on a fault that is not their data's: a bug (a
     /// panic) or a write that failed (a full disk).
     pub internal_errors: usize,
@@ -127,7 +127,6 @@ pub fn run(
     opts: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<BuildReport, Diagnostic> {
-    let started = Instant::now();
     std::fs::create_dir_all(&opts.out).map_err(|e| {
         Diagnostic::error(tr!(
             "impossible de créer le dossier de sortie\u{a0}: {e}",
@@ -301,7 +300,6 @@ pub fn run(
         .expect("workers finished")
         .write(&opts.out)
         .map_err(|e| manifest_unwritable(e, opts.out.join(MANIFEST)))?;
-    report.elapsed = started.elapsed();
     Ok(report)
 }
 
@@ -647,75 +645,18 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
         Ok(r) => r,
         Err(d) => return fail(d),
     };
-    let md_bytes = rendered.markdown.as_bytes();
-    let md_hash = sha256_hex(md_bytes);
+    let md_hash = sha256_hex(rendered.markdown.as_bytes());
     // A signed convention keeps its text: a change needs an amendment (avenant).
-    // Its signed text is the Markdown the manifest records or, when the
-    // manifest is gone or records none, the Markdown found in OUT.
-    let md_file = out::file_name(&id, "md");
-    let signed_text = signed
-        .then(|| {
-            previous
-                .and_then(|p| p.output("md"))
-                .map(|md| md.sha256.clone())
-                .or_else(|| {
-                    std::fs::read(out.join(&md_file))
-                        .ok()
-                        .map(|b| sha256_hex(&b))
-                })
-        })
-        .flatten();
-    let refuse = |what: Text, warnings: Vec<Diagnostic>| {
-        let mut d = vec![
-            Diagnostic::error({
-                let on = data.convention.signature.date.as_deref().unwrap_or("?");
-                Text::new(format!("{id}\u{a0}: la convention signée le {on} changerait ({})\u{a0}; fichiers laissés intacts", what.fr), format!("{id}: convention signed on {on} would change ({}); files left untouched", what.en))
-            })
-            .code("GEN-006")
-            .in_file(&entry.path)
-            .at_path("convention.signature.date")
-            .with_hint(crate::avenant::entry_hint(data)),
-        ];
-        d.extend(warnings);
-        JobResult {
-            id: id.clone(),
-            status: Status::Refused,
-            entry: None,
-            diagnostics: d,
-            internal: false,
+    let signed_text = match signed
+        .then(|| signed_text(ctx, job, data, &rendered.markdown, &inputs_sha256))
+        .transpose()
+    {
+        Ok(t) => t.flatten(),
+        Err((status, mut d)) => {
+            d.extend(warnings);
+            return JobResult { status, ..fail(d) };
         }
     };
-    if let Some(signed_hash) = &signed_text
-        && *signed_hash != md_hash
-    {
-        let old = std::fs::read_to_string(out.join(&md_file)).ok();
-        let what = old
-            .map(|o| crate::diff::summary_line(&o, &rendered.markdown))
-            .unwrap_or_else(|| {
-                Text::new(
-                    "son texte diffère de la version signée",
-                    "its text differs from the signed version",
-                )
-            });
-        return refuse(what, warnings);
-    }
-    // Its PDF is in OUT but its text is recorded nowhere (a PDF-only build):
-    // unless its inputs are those the PDF was made from, nothing shows that
-    // the text is the same.
-    if signed
-        && signed_text.is_none()
-        && out.join(out::file_name(&id, "pdf")).is_file()
-        && previous.is_none_or(|p| p.inputs_sha256 != inputs_sha256)
-    {
-        return refuse(
-            Text::new(
-                "ses données ont changé et OUT n'a pas le Markdown de la version signée pour comparer",
-                "its inputs changed and OUT has no Markdown of the signed version to compare \
-                 with",
-            ),
-            warnings,
-        );
-    }
     // Same text: the signed files stay byte for byte, even if the layout,
     // a template or charta changed (its pages could move) and under
     // `--force`. Its entry keeps the inputs it was made from; without an
@@ -878,6 +819,113 @@ fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
         diagnostics: warnings,
         internal: false,
     }
+}
+
+/// What the build of signed convention `job` keeps (see
+/// [`crate::avenant::printed`]): `Ok(Some(hash))`, the signed text recorded
+/// (by the manifest, else found in OUT), which today's text `markdown` must
+/// equal; `Ok(None)`, no text recorded, or the draft printed for this
+/// signature (today's data with the date blank give it byte for byte: the
+/// convention is built with its date, then archived). `Err`: the refusal
+/// (or the failure) and its status.
+fn signed_text(
+    ctx: &JobContext,
+    job: &Job,
+    data: &crate::model::AssociationFile,
+    markdown: &str,
+    inputs_sha256: &str,
+) -> Result<Option<String>, (Status, Vec<Diagnostic>)> {
+    let (id, out, previous) = (&job.entry.id, &ctx.opts.out, job.previous.as_ref());
+    let md_file = out::file_name(id, "md");
+    // A draft recorded (an entry not signed), or a file in OUT without an
+    // entry: is it the draft today's data print?
+    if previous.is_none_or(|p| !p.signed)
+        && let Some(draft) = Draft::recorded(out, previous, "md", &md_file)
+        && as_printed(ctx, job, data, markdown, &draft)?
+    {
+        return Ok(None);
+    }
+    let recorded = previous
+        .and_then(|p| p.output("md"))
+        .map(|md| md.sha256.clone())
+        .or_else(|| {
+            std::fs::read(out.join(&md_file))
+                .ok()
+                .map(|b| sha256_hex(&b))
+        });
+    let refuse = |what: Text| {
+        let on = data.convention.signature.date.as_deref().unwrap_or("?");
+        let d = Diagnostic::error(Text::new(
+            format!("{id}\u{a0}: la convention signée le {on} changerait ({})\u{a0}; fichiers laissés intacts", what.fr),
+            format!("{id}: convention signed on {on} would change ({}); files left untouched", what.en),
+        ))
+        .code("GEN-006")
+        .in_file(&job.entry.path)
+        .at_path("convention.signature.date")
+        .with_hint(crate::avenant::entry_hint(data));
+        Err((Status::Refused, vec![d]))
+    };
+    if let Some(hash) = &recorded
+        && *hash != sha256_hex(markdown.as_bytes())
+    {
+        let what = std::fs::read_to_string(out.join(&md_file))
+            .map(|old| crate::diff::summary_line(&old, markdown))
+            .unwrap_or_else(|_| {
+                Text::new(
+                    "son texte diffère de la version signée",
+                    "its text differs from the signed version",
+                )
+            });
+        return refuse(what);
+    }
+    // Its PDF is in OUT but its text is recorded nowhere (a PDF-only build):
+    // unless its inputs are those the PDF was made from, nothing shows that
+    // the text is the same.
+    if recorded.is_none()
+        && out.join(out::file_name(id, "pdf")).is_file()
+        && previous.is_none_or(|p| p.inputs_sha256 != inputs_sha256)
+    {
+        return refuse(Text::new(
+            "ses données ont changé et OUT n'a pas le Markdown de la version signée pour comparer",
+            "its inputs changed and OUT has no Markdown of the signed version to compare with",
+        ));
+    }
+    Ok(recorded)
+}
+
+/// Whether signed convention `job`, whose text with its date is `markdown`,
+/// is `draft`, the draft printed: today's data with the date blank give it
+/// byte for byte, and the date changes nothing but the signature block
+/// (`Ok(true)`: it is archived as signed). A draft that differs is refused;
+/// a file found in OUT without a manifest entry that differs may be the
+/// signed text itself (`Ok(false)`).
+fn as_printed(
+    ctx: &JobContext,
+    job: &Job,
+    data: &crate::model::AssociationFile,
+    markdown: &str,
+    draft: &Draft,
+) -> Result<bool, (Status, Vec<Diagnostic>)> {
+    let id = &job.entry.id;
+    let mut blank = data.clone();
+    blank.convention.signature.date = None;
+    let draft_form = ctx
+        .engine
+        .render(&ctx.prog.file, id, &blank, &job.entry.path)
+        .map_err(|d| (Status::Failed, d))?
+        .markdown;
+    let at = (job.entry.path.as_path(), "convention.signature.date".into());
+    let refusal = match draft.difference(&draft_form) {
+        None => match beyond_signature(&draft_form, markdown) {
+            None => return Ok(true),
+            Some(what) => dated_text_differs(id, Act::Convention, &what, at, data),
+        },
+        Some(what) if job.previous.is_some() => {
+            not_as_printed(id, Act::Convention, &what, at, data)
+        }
+        Some(_) => return Ok(false),
+    };
+    Err((Status::Refused, vec![refusal]))
 }
 
 /// The manifest (or its journal) at `file` cannot be written.

@@ -120,6 +120,93 @@ fn with_article(civility: &str, role: &str) -> String {
     format!("{art} {}", role.trim())
 }
 
+/// « tribunal administratif de Nancy » in running text, however the data
+/// capitalises its first words (Lexique des règles typographiques).
+fn court_in_text(name: &str) -> String {
+    let name = name.trim();
+    let head = "tribunal administratif";
+    match name.get(..head.len()) {
+        Some(h) if h.eq_ignore_ascii_case(head) => format!("{head}{}", &name[head.len()..]),
+        _ => name.to_string(),
+    }
+}
+
+/// `name` without a leading designation (« Communauté d'agglomération du Val
+/// de Moselle » → « Val de Moselle »), for matching the role against it.
+fn strip_designation<'a>(name: &'a str, nom: &str) -> &'a str {
+    let n = name.trim();
+    if nom.is_empty() || !n.to_lowercase().starts_with(&nom.to_lowercase()) {
+        return "";
+    }
+    let rest = n[nom.len()..].trim_start();
+    ["de la ", "de l'", "de l’", "du ", "des ", "de ", "d'", "d’"]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+        .unwrap_or(rest)
+        .trim()
+}
+
+/// The role cut before a complement that names the funder again
+/// (« Présidente de la Communauté d'agglomération du Val de Moselle » →
+/// « Présidente »); a role whose complement names something else, such as
+/// its assembly (« Président du Conseil régional »), is kept whole. Names
+/// are matched as whole words, ignoring case.
+pub fn role_without_funder(role: &str, names: &[&str]) -> String {
+    let role = role.trim();
+    let lower = role.to_lowercase();
+    if lower.len() != role.len() {
+        // Offsets in the lower-case text would not be offsets in the role.
+        return role.to_string();
+    }
+    let is_word_char = |c: char| c.is_alphanumeric() || c == '-';
+    let mut cut: Option<usize> = None;
+    for name in names.iter().map(|n| n.trim().to_lowercase()) {
+        if name.chars().count() < 3 {
+            continue;
+        }
+        for (i, _) in lower.match_indices(&name) {
+            let before_ok = lower[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_word_char(c));
+            let after_ok = lower[i + name.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !is_word_char(c));
+            if before_ok && after_ok {
+                cut = Some(cut.map_or(i, |c| c.min(i)));
+            }
+        }
+    }
+    let Some(at) = cut else {
+        return role.to_string();
+    };
+    // Back to the preposition that opens the complement.
+    let head = &role[..at];
+    let trimmed = [
+        " de la ", " de l'", " de l’", " du ", " des ", " de ", " d'", " d’",
+    ]
+    .iter()
+    .filter_map(|p| head.to_lowercase().rfind(p).map(|j| (j, p.len())))
+    .filter(|(j, len)| j + len == head.len() || head[j + len..].trim().is_empty())
+    .map(|(j, _)| j)
+    .max();
+    match trimmed {
+        Some(j) if !role[..j].trim().is_empty() => role[..j].trim().to_string(),
+        _ => role.to_string(),
+    }
+}
+
+/// « 2026 », « 2026 et 2028 », « 2026, 2027 et 2029 ».
+fn french_list(items: &[i32]) -> String {
+    let words: Vec<String> = items.iter().map(i32::to_string).collect();
+    match words.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} et {last}", rest.join(", ")),
+    }
+}
+
 fn amount_to_json(cents: i64) -> Value {
     if cents % 100 == 0 {
         json!(cents / 100)
@@ -144,6 +231,12 @@ fn target_json(t: Option<&Target>) -> Value {
     }
 }
 
+/// The number of decimals of every percentage of the programme's conventions
+/// (`[programme] percent_decimals`, 2 when absent, at most 2).
+pub fn programme_percent_decimals(prog: &ProgrammeFile) -> usize {
+    usize::from(prog.programme.percent_decimals.unwrap_or(2).min(2))
+}
+
 /// The whole context of one convention.
 pub fn build(
     prog: &ProgrammeFile,
@@ -162,10 +255,22 @@ pub fn build(
     ctx.insert("dashboard".into(), json!(data.dashboard));
     ctx.insert("f".into(), funder_designation(prog));
     let rep = &prog.funder.representative;
+    let designation = funder_designation(prog);
+    let signing_role = role_without_funder(
+        &rep.role,
+        &[
+            designation["nom"].as_str().unwrap_or(""),
+            &prog.funder.name,
+            strip_designation(&prog.funder.name, designation["nom"].as_str().unwrap_or("")),
+        ],
+    );
     ctx.insert(
         "funder_rep".into(),
         json!({
             "le": with_article(&rep.civility, &rep.role),
+            // The signature block already says « Pour la Communauté
+            // d'agglomération »: the role without the funder's name again.
+            "signature_le": with_article(&rep.civility, &signing_role),
             "civility": rep.civility,
             "name": rep.name,
             "role": rep.role,
@@ -181,7 +286,7 @@ pub fn build(
                 Some(ac) if !ac.trim().is_empty() => format!("{} ({})", a.name, ac),
                 _ => a.name.clone(),
             },
-            "droit_local": legal.contains("inscrite") || legal.contains("droit local"),
+            "droit_local": crate::model::says_local_law(&legal),
             "rep_le": with_article(&a.representative.civility, &a.representative.role),
             "rep_feminine": is_feminine_civility(&a.representative.civility),
         }),
@@ -218,34 +323,17 @@ pub fn build(
             "share": share(fu, el),
         }));
     }
-    // One number of decimals for every percentage of the document (« 30,00 % »
-    // beside « 31,25 % »): the most any of them needs, at most two.
-    let mut percents: Vec<f64> = Vec::new();
-    for b in &budget {
-        percents.extend(b["share"].as_f64());
-    }
     ctx.insert("budget".into(), Value::Array(budget));
     ctx.insert(
         "budget_total".into(),
         json!({ "funding": amount_to_json(tot_f), "eligible_cost": amount_to_json(tot_e), "share": share(tot_f, tot_e) }),
     );
-    percents.extend(share(tot_f, tot_e).as_f64());
-    if c.kind != ConventionKind::Cadre
-        && let Some(p) = &c.payment
-    {
-        percents.push(p.advance_percent);
-    }
-    if c.kind != ConventionKind::Cadre
-        && let Some(t) = &c.sieg
-    {
-        percents.push(t.reasonable_profit_percent);
-    }
-    let percent_decimals = percents
-        .iter()
-        .map(|v| crate::french::decimals_needed(*v, 2))
-        .max()
-        .unwrap_or(0);
-    ctx.insert("percent_decimals".into(), json!(percent_decimals));
+    // One number of decimals for every percentage of every convention of the
+    // programme (« 30,00 % » beside « 31,25 % »), whatever this one's shares need.
+    ctx.insert(
+        "percent_decimals".into(),
+        json!(programme_percent_decimals(prog)),
+    );
     ctx.insert("max_funding_year".into(), amount_to_json(max_f));
 
     // Aid in kind: a subsidy too (loi n° 2000-321, art. 9-1), stated in figures
@@ -281,6 +369,7 @@ pub fn build(
         .unwrap_or(0);
     ctx.insert("above_23k".into(), json!(max_aid > 2_300_000));
     ctx.insert("aid_total".into(), amount_to_json(tot_f + kind_total));
+    ctx.insert("de_minimis".into(), crate::de_minimis::context(prog, data));
 
     // Code de commerce L. 612-4: all public cash subsidies of a year, from every funder.
     let other = data.association.other_public_subsidies.as_ref();
@@ -297,6 +386,23 @@ pub fn build(
         "above_153k_alone".into(),
         json!(funded && max_f > 15_300_000),
     );
+    // The years whose public cash subsidies are above the threshold: the
+    // auditor's report is due for those exercices only.
+    let years_above: Vec<i32> = years
+        .iter()
+        .zip(&public_cash)
+        .filter(|(_, cents)| funded && **cents > 15_300_000)
+        .map(|(y, _)| *y)
+        .collect();
+    ctx.insert(
+        "years_above_153k_text".into(),
+        json!(french_list(&years_above)),
+    );
+    ctx.insert("years_above_153k".into(), json!(years_above));
+    ctx.insert(
+        "every_year_above_153k".into(),
+        json!(!years_above.is_empty() && years_above.len() == years.len()),
+    );
     ctx.insert("other_public_known".into(), json!(other.is_some()));
 
     // What happens to an unspent subsidy: the convention's choice, else the programme's.
@@ -307,7 +413,9 @@ pub fn build(
     ctx.insert("unspent".into(), json!(unspent));
     ctx.insert(
         "court".into(),
-        json!(c.court.as_deref().unwrap_or(&prog.funder.court)),
+        json!(court_in_text(
+            c.court.as_deref().unwrap_or(&prog.funder.court)
+        )),
     );
     ctx.insert(
         "collectivite".into(),
@@ -487,6 +595,39 @@ mod tests {
         let f = funder_designation(&prog);
         assert_eq!(f["du"], "du Syndicat mixte");
         assert_eq!(f["au"], "au Syndicat mixte");
+    }
+
+    #[test]
+    fn the_signing_role_does_not_name_the_funder_again() {
+        let epci = [
+            "Communauté d'agglomération",
+            "Communauté d'agglomération du Val de Moselle",
+            "Val de Moselle",
+        ];
+        assert_eq!(
+            super::role_without_funder(
+                "Présidente de la Communauté d'agglomération du Val de Moselle",
+                &epci
+            ),
+            "Présidente"
+        );
+        assert_eq!(
+            super::role_without_funder(
+                "Maire de Saint-Aubry",
+                &["Commune", "Commune de Saint-Aubry", "Saint-Aubry"]
+            ),
+            "Maire"
+        );
+        // The assembly is not the funder: kept (« régional » is not « Région »).
+        let region = ["Région", "Région Val-de-Meuse", "Val-de-Meuse"];
+        assert_eq!(
+            super::role_without_funder("Président du Conseil régional", &region),
+            "Président du Conseil régional"
+        );
+        assert_eq!(
+            super::role_without_funder("Présidente", &epci),
+            "Présidente"
+        );
     }
 
     #[test]

@@ -247,6 +247,137 @@ pub fn punctuation(text: &str) -> String {
     out
 }
 
+/// No-break spaces in figures written as text: the groups of a number
+/// (« 153 000 » → U+202F between them) and the space before « € » or « % »
+/// after a figure (« 10 % » → U+00A0). A group is 1 to 3 digits that do not
+/// follow a digit or a letter, then groups of exactly 3: years, article
+/// numbers and references (« 2026 », « n° 2000-321 ») are never grouped.
+pub fn bind_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let starts_number = c.is_ascii_digit()
+            && (i == 0
+                || !(chars[i - 1].is_alphanumeric()
+                    || matches!(chars[i - 1], ',' | '.' | '-' | '/')));
+        if starts_number {
+            let lead = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            out.extend(&chars[i..i + lead]);
+            i += lead;
+            while lead <= 3 && group_follows(&chars, i) {
+                out.push(NNBSP);
+                out.extend(&chars[i + 1..i + 4]);
+                i += 4;
+            }
+            continue;
+        }
+        let unit_follows = matches!(chars.get(i + 1), Some('€') | Some('%'))
+            && chars
+                .get(i + 2)
+                .is_none_or(|c| !c.is_alphanumeric() && *c != '-');
+        if c == ' ' && i > 0 && chars[i - 1].is_ascii_digit() && unit_follows {
+            out.push(NBSP);
+        } else {
+            out.push(c);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A space (plain, or already U+202F) then exactly three digits at `i`.
+fn group_follows(chars: &[char], i: usize) -> bool {
+    matches!(chars.get(i).copied(), Some(' ' | NNBSP))
+        && chars
+            .get(i + 1..i + 4)
+            .is_some_and(|g| g.iter().all(char::is_ascii_digit))
+        && chars.get(i + 4).is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// French spacing of a text that comes from the data, when it is typeset:
+/// the spacing of [`punctuation`], numbers bound by [`bind_numbers`], and a
+/// no-break space inside « » where the text has none (« «oui» » → « « oui » »).
+/// The data file itself is never changed.
+pub fn typeset_data(text: &str) -> String {
+    let spaced = punctuation(&bind_numbers(text));
+    let chars: Vec<char> = spaced.chars().collect();
+    let mut out = String::with_capacity(spaced.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '»' && i > 0 && !chars[i - 1].is_whitespace() {
+            out.push(NBSP);
+        }
+        out.push(c);
+        if c == '«' && chars.get(i + 1).is_some_and(|n| !n.is_whitespace()) {
+            out.push(NBSP);
+        }
+    }
+    out
+}
+
+/// The first letter in lower case when the second is a lower-case letter
+/// too (« Accueillir toute personne » → « accueillir toute personne »; « RSA »
+/// and « É » alone are kept).
+pub fn lower_initial(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.clone().next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().collect::<String>() + chars.as_str()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// Quotes inside quotes as “ ” (« le projet “Vélo pour tous” »), line by
+/// line (a paragraph of the act): the outer level keeps « », every level
+/// below uses “ ” without inner spaces. An unbalanced « or » never carries
+/// over to the next line.
+pub fn nest_quotes(text: &str) -> String {
+    if !text.contains('«') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let mut depth = 0usize;
+        let mut skip_space = false;
+        for c in line.chars() {
+            if skip_space && (c == NBSP || c == ' ' || c == NNBSP) {
+                skip_space = false;
+                continue;
+            }
+            skip_space = false;
+            match c {
+                '«' if depth >= 1 => {
+                    out.push('“');
+                    depth += 1;
+                    skip_space = true;
+                }
+                '«' => {
+                    out.push(c);
+                    depth = 1;
+                }
+                '»' if depth >= 2 => {
+                    while out.ends_with([NBSP, ' ', NNBSP]) {
+                        out.pop();
+                    }
+                    out.push('”');
+                    depth -= 1;
+                }
+                '»' => {
+                    out.push(c);
+                    depth = 0;
+                }
+                _ => out.push(c),
+            }
+        }
+    }
+    out
+}
+
 /// Abbreviations bound to the word that follows by a no-break space
 /// (« n° 2000-321 », « M. Dupuis », « Mme Martin », « article L. 1611-4 »,
 /// « art. 10 »): each is recognised only as a whole word.
@@ -594,6 +725,53 @@ mod tests {
         assert_eq!(percent_fixed(31.25, 2), "31,25\u{a0}%");
         assert_eq!(percent_fixed(12.6, 0), "13\u{a0}%");
         assert_eq!(percent_fixed(1234.5, 1), "1\u{202f}234,5\u{a0}%");
+    }
+
+    #[test]
+    fn numbers_bound_in_text() {
+        assert_eq!(
+            bind_numbers("au-delà de 153 000 € et 300 000 €, soit 10 % ou 1 250 000 €"),
+            "au-delà de 153\u{202f}000\u{a0}€ et 300\u{202f}000\u{a0}€, soit 10\u{a0}% ou 1\u{202f}250\u{202f}000\u{a0}€"
+        );
+        // Years, references, article numbers: never grouped.
+        for s in [
+            "les années 2026 2027",
+            "loi n° 2000-321 du 12 avril 2000",
+            "article 10 000x",
+            "règlement 2023/2831 300",
+            "W553001247 123",
+        ] {
+            assert_eq!(bind_numbers(s), s, "{s}");
+        }
+        assert_eq!(bind_numbers("0,35 € par km"), "0,35\u{a0}€ par km");
+        assert_eq!(bind_numbers("10 %-ile"), "10 %-ile");
+    }
+
+    #[test]
+    fn lower_initial_keeps_acronyms() {
+        assert_eq!(lower_initial("Accueillir tous"), "accueillir tous");
+        assert_eq!(lower_initial("RSA et emploi"), "RSA et emploi");
+        assert_eq!(lower_initial("Échanger"), "échanger");
+        assert_eq!(lower_initial(""), "");
+    }
+
+    #[test]
+    fn data_spacing_and_nested_quotes() {
+        assert_eq!(
+            typeset_data("Objectif : «accès» ; oui !"),
+            "Objectif\u{a0}: «\u{a0}accès\u{a0}»\u{202f}; oui\u{202f}!"
+        );
+        assert_eq!(
+            nest_quotes("le projet «\u{a0}Atelier «\u{a0}Vélo\u{a0}» pour tous\u{a0}» est"),
+            "le projet «\u{a0}Atelier “Vélo” pour tous\u{a0}» est"
+        );
+        // One level only: untouched; an unbalanced quote stops at the line.
+        let one = "l'indicateur «\u{a0}Taux\u{a0}» et «\u{a0}Part\u{a0}»";
+        assert_eq!(nest_quotes(one), one);
+        assert_eq!(
+            nest_quotes("«\u{a0}a «\u{a0}b\n«\u{a0}c\u{a0}»"),
+            "«\u{a0}a “b\n«\u{a0}c\u{a0}»"
+        );
     }
 
     #[test]

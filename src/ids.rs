@@ -224,6 +224,12 @@ pub fn bic_ok(s: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
+/// `iban` compacted and in capitals, when it is a valid IBAN.
+pub fn valid_iban(iban: &str) -> Option<String> {
+    check_iban(iban).ok()?;
+    Some(compact(iban).to_ascii_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ pub mod avenant;
 pub mod build;
 pub mod check;
 pub mod context;
+pub mod de_minimis;
 pub mod diagnostic;
 pub mod diff;
 pub mod digest;

@@ -175,6 +175,7 @@ pub struct CrossIndex {
     position: HashMap<String, u32>,
     first_reference: HashMap<String, u32>,
     first_siret: HashMap<String, u32>,
+    first_iban: HashMap<String, u32>,
 }
 
 impl CrossIndex {
@@ -192,6 +193,14 @@ impl CrossIndex {
             self.first_siret
                 .entry(crate::ids::compact(&d.association.siret))
                 .or_insert(at);
+            if let Some(iban) = d
+                .association
+                .bank
+                .as_ref()
+                .and_then(|b| crate::ids::valid_iban(&b.iban))
+            {
+                self.first_iban.entry(iban).or_insert(at);
+            }
         }
     }
 
@@ -205,6 +214,12 @@ impl CrossIndex {
     /// (spaces aside), if any.
     pub fn earlier_siret(&self, id: &str, siret: &str) -> Option<usize> {
         self.earlier(id, self.first_siret.get(&crate::ids::compact(siret)))
+    }
+
+    /// The position of an association before `id` whose (valid) IBAN is this
+    /// one, compacted and in capitals, if any.
+    pub fn earlier_iban(&self, id: &str, iban: &str) -> Option<usize> {
+        self.earlier(id, self.first_iban.get(iban))
     }
 
     fn earlier(&self, id: &str, first: Option<&u32>) -> Option<usize> {
@@ -697,6 +712,12 @@ fn add_clause(
     Some(id)
 }
 
+/// French spacing of a clause's own words: punctuation, and figures
+/// (« 153 000 € », « 10 % ») bound by no-break spaces.
+fn typeset_literal(text: &str) -> String {
+    crate::french::punctuation(&crate::french::bind_numbers(text))
+}
+
 /// Applies French punctuation spacing to the literal text of a Tera template,
 /// leaving `{{ }}`, `{% %}`, `{# #}` and HTML comments untouched.
 pub fn typeset_literal_text(src: &str) -> String {
@@ -709,11 +730,11 @@ pub fn typeset_literal_text(src: &str) -> String {
             .min_by_key(|(i, _)| *i);
         match next {
             None => {
-                out.push_str(&crate::french::punctuation(rest));
+                out.push_str(&typeset_literal(rest));
                 return out;
             }
             Some((i, open)) => {
-                out.push_str(&crate::french::punctuation(&rest[..i]));
+                out.push_str(&typeset_literal(&rest[..i]));
                 let close = match open {
                     "{{" => "}}",
                     "{%" => "%}",

@@ -67,6 +67,11 @@ pub struct ProgrammeInfo {
     /// collectivité's conventions (« le maintien de services de proximité … »).
     #[serde(default)]
     pub public_interest: Option<String>,
+    /// The number of decimals (0 to 2) of every percentage the programme's
+    /// conventions write (« 30,00 % » beside « 31,25 % »): one number for the
+    /// whole programme, 2 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_decimals: Option<u8>,
 }
 
 /// Sort de la part de subvention non consommée (loi n° 2000-321, art. 10, al. 3).
@@ -104,6 +109,12 @@ pub struct Funder {
     /// Grammatical gender of the designation when it starts with « l' » (« l'Agglomération »).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feminine: Option<bool>,
+    /// The funder records the de minimis aid it grants in the national register
+    /// (« plateforme des aides d'État », décret n° 2025-1361 du 26 décembre
+    /// 2025): the de minimis clauses say so. The State must from 2026; a
+    /// collectivité may.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub de_minimis_register: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -197,8 +208,10 @@ pub struct Association {
     pub other_public_subsidies: Option<PerYear<Amount>>,
     /// Aides de minimis reçues d'autres autorités, déclarées par l'association
     /// (plafond apprécié sur trois années glissantes à la date d'octroi).
-    #[serde(default)]
-    pub de_minimis_declared: Vec<DeclaredAid>,
+    /// Requise pour un régime de minimis ; `[]` : l'association a déclaré n'en
+    /// avoir reçu aucune.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub de_minimis_declared: Option<Vec<DeclaredAid>>,
 }
 
 /// Fondement de la présomption de souscription du contrat d'engagement républicain.
@@ -429,11 +442,11 @@ pub struct Amendment {
     pub decision: Decision,
     /// Lieu et date de signature de l'avenant (date null tant qu'il est un projet).
     pub signature: Signature,
-    /// Le motif de l'avenant, pour son préambule. Terminé par une virgule
-    /// (« Au vu de l'état de réalisation du tableau de bord pour l'année 2026,
-    /// qui fait apparaître une fréquentation supérieure à la trajectoire
-    /// prévue, »), il introduit « les parties sont convenues … » ; sinon il
-    /// forme sa propre phrase. Les changements « de X à Y » (contribution,
+    /// Le motif de l'avenant, pour son préambule : celui des parties, qui dit
+    /// laquelle a demandé la modification. Terminé par une virgule (« À la
+    /// demande de l'association, qui ouvre une permanence supplémentaire, »),
+    /// il introduit « les parties sont convenues … » ; sinon il forme sa
+    /// propre phrase. Les changements « de X à Y » (contribution,
     /// cibles) sont déduits des données : le motif ne les répète pas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -543,6 +556,10 @@ pub struct Action {
     /// Territoire.
     #[serde(default)]
     pub territory: Option<String>,
+    /// Obligations de service public de l'action (régime sieg) : ce que l'association
+    /// s'engage à assurer (accès, continuité, tarifs), reprises dans l'acte de mandat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_service_obligations: Option<String>,
 }
 
 /// Tableau de bord pluriannuel.
@@ -652,4 +669,11 @@ impl Target {
             Target::Text(_) => None,
         }
     }
+}
+
+/// Whether a `legal_form` says the association is of Alsace-Moselle local law
+/// (« association inscrite de droit local »).
+pub fn says_local_law(legal_form: &str) -> bool {
+    let l = legal_form.to_lowercase();
+    l.contains("inscrite") || l.contains("droit local") || l.contains("code civil local")
 }

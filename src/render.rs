@@ -108,7 +108,7 @@ impl Engine {
     pub fn new(library: &Library) -> (Engine, Vec<Diagnostic>) {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".md"]);
-        tera.set_escape_fn(escape_markdown);
+        tera.set_escape_fn(escape_data);
         register_filters(&mut tera);
         let mut diags = Vec::new();
         let mut lib = library.clone();
@@ -182,7 +182,8 @@ impl Engine {
             .tera
             .render(&body_name(id), &ctx)
             .map_err(|e| template_diag(clause, &e, clause.body_line))?;
-        Ok(french::bind_abbreviations(&tidy(&body)).trim().to_string())
+        let body = french::nest_quotes(&tidy(&body));
+        Ok(french::bind_abbreviations(&body).trim().to_string())
     }
 
     /// The clause `id` of the library, if any.
@@ -468,7 +469,7 @@ impl Engine {
                 md.push_str(&anchor::clause(&m.id, &m.version));
                 // The one place for no-break spaces after « n° », « M. »…: the
                 // rendered clause, literal text and data alike.
-                let body = tidy(&body);
+                let body = french::nest_quotes(&tidy(&body));
                 md.push_str(french::bind_abbreviations(&body).trim());
                 md.push_str("\n\n");
                 uses.push(ClauseUse {
@@ -698,6 +699,13 @@ fn tidy(text: &str) -> String {
     out
 }
 
+/// The escape of every value a clause prints (`{{ … }}`): French spacing of
+/// the text ([`french::typeset_data`]: no-break spaces before « : ; ! ? », inside
+/// « », in figures), then escaped for Markdown. The data file is unchanged.
+pub fn escape_data(input: &str) -> String {
+    escape_markdown(&french::typeset_data(input))
+}
+
 /// Escapes text so that CommonMark reads it back literally: ASCII punctuation
 /// that can start markup is backslash-escaped, and characters that only matter at
 /// the start of a line are escaped there. Every line break becomes a space, a
@@ -840,6 +848,14 @@ fn register_filters(tera: &mut Tera) {
     });
     tera.register_filter("a", |v: &Value, _: &FilterArgs| {
         Ok(Value::String(french::with_a(str_arg(v, "a")?)))
+    });
+    // A sentence from the data continued after « : »: its first letter in
+    // lower case, unless the word is an acronym (« RSA »).
+    tera.register_filter("minuscule_initiale", |v: &Value, _: &FilterArgs| {
+        Ok(Value::String(french::lower_initial(str_arg(
+            v,
+            "minuscule_initiale",
+        )?)))
     });
     tera.register_function("article", |args: &FilterArgs| citation(args, 'a'));
     tera.register_function("annexe", |args: &FilterArgs| citation(args, 'x'));

@@ -7,6 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::avenant::printed::{
+    Draft, beyond_signature, dated_text_differs, never_drafted, not_as_printed,
+};
 use crate::diagnostic::Diagnostic;
 use crate::document::Convention;
 use crate::document::Meta;
@@ -139,25 +142,8 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
     let amendments = &data.convention.amendments;
     let mut warnings = Vec::new();
     let fail = |d: Vec<Diagnostic>| Outcome::failed(d);
-    let parse = |text: &str, what: &str| {
-        Convention::parse(text).map_err(|e| {
-            let what_en = match what {
-                "la convention signée" => "the signed convention",
-                "le texte en vigueur" => "the text in force",
-                _ => "the rendered text",
-            };
-            fail(vec![
-                Diagnostic::error(tr!(
-                    "{id}\u{a0}: {what} de l'archive est illisible\u{a0}: {e}",
-                    "{id}: {what_en} in the archive is unreadable: {e}"
-                ))
-                .code("GEN-011")
-                .in_file(&archive.dir),
-            ])
-        })
-    };
     let convention_md = archive.read_text(Act::Convention, "md").unwrap_or_default();
-    let convention_doc = parse(&convention_md, "la convention signée")?;
+    let convention_doc = parse(job, &convention_md, "la convention signée")?;
 
     // The texts in force after each archived avenant, and what each changed.
     let mut history = History::new();
@@ -174,7 +160,7 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
                 .in_file(archive.path(Act::Avenant(k), "texte.md")),
             ]));
         };
-        let next = parse(&text, "le texte en vigueur")?;
+        let next = parse(job, &text, "le texte en vigueur")?;
         let changes = super::compare(&in_force, &next);
         super::record(&mut history, k, &changes);
         abrogated.retain(|a| next.part(&a.id).is_none());
@@ -183,13 +169,8 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
     }
 
     // Today's data, with the numbers of the text in force.
-    let fixed = super::numbering(&in_force);
-    let rendered = job
-        .engine
-        .render_plan_numbered(&prog.file, data, clone_plan(job), Some(&fixed))
-        .map_err(fail)?;
-    let current = parse(&rendered.markdown, "le texte rendu")?;
-    let changes = super::compare(&in_force, &current);
+    let drafting = Drafting::new(job, &convention_doc, &in_force, archived);
+    let (rendered, current, changes) = today(job, data, clone_plan(job), &drafting)?;
 
     // Which avenant this build writes, if any.
     let k_new = archived.len() + 1;
@@ -252,6 +233,10 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
         });
     }
 
+    if just_signed {
+        check_printed(job, k_new, &drafting)?;
+    }
+
     let mut files: Vec<File> = Vec::new();
     let mut to_archive: Vec<(String, Vec<u8>)> = Vec::new();
     let mut avenants_written: Vec<usize> = archived.to_vec();
@@ -296,43 +281,11 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
     }
 
     // The avenant this build writes: just signed (then archived) or a draft.
-    let convention_title = convention_doc.heading().to_string();
-    let cited = super::cited_articles(&convention_doc);
-    // The data of the text in force (the last signed avenant's, else the
-    // convention's): what the préambule states « de X à Y ».
-    let in_force_data = archived
-        .last()
-        .and_then(|&k| archive.read_text(Act::Avenant(k), "data.json"))
-        .or_else(|| archive.read_text(Act::Convention, "data.json"))
-        .and_then(|t| crate::load::parse_association(&t, &archive.dir).ok());
-    let facts = in_force_data
-        .as_ref()
-        .map(|old| super::facts(old, data))
-        .unwrap_or_default();
-    let new_visas = super::new_visas(&in_force, &current);
     let base = crate::context::build(&prog.file, id, data, &[]);
     let mut all_abrogated = abrogated.clone();
     if !changes.is_empty() && (just_signed || draft) {
-        let spec = AvenantSpec {
-            id,
-            number: k_new,
-            amendment: &amendments[k_new - 1],
-            earlier: &amendments[..k_new - 1],
-            convention_title: &convention_title,
-            cited: cited.clone(),
-            facts: facts.clone(),
-            new_visas: new_visas.clone(),
-        };
-        let md = super::render_avenant(
-            job.engine,
-            &base,
-            &spec,
-            &changes,
-            &current,
-            &data.convention.reference,
-        )
-        .map_err(fail)?;
-        let meta = avenant_meta(&rendered.pdf_meta, k_new, data, Some(spec.amendment));
+        let md = avenant_markdown(job, data, k_new, &drafting, &changes, &current)?;
+        let meta = avenant_meta(&rendered.pdf_meta, k_new, data, amendments.get(k_new - 1));
         let stem = out::avenant_stem(id, k_new);
         let made = emit_all(job, &stem, &md, &meta, &format!("avenant-{k_new}."))?;
         if just_signed {
@@ -362,8 +315,8 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
             number: last,
             amendment: &amendments[last - 1],
             earlier: &amendments[..last - 1],
-            convention_title: &convention_title,
-            cited: cited.clone(),
+            convention_title: &drafting.convention_title,
+            cited: drafting.cited.clone(),
             facts: Vec::new(),
             new_visas: Vec::new(),
         };
@@ -379,7 +332,7 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
         )
         .map_err(fail)?;
         let mut meta = rendered.pdf_meta.clone();
-        meta.title = format!("{convention_title} — version consolidée");
+        meta.title = format!("{} — version consolidée", drafting.convention_title);
         let stem = out::consolidated_stem(id);
         files.extend(emit_all(job, &stem, &md, &meta, "consolidee.")?);
     }
@@ -453,6 +406,148 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
         status: entry.status,
         entry: Some(entry),
         diagnostics: warnings,
+        internal: false,
+    })
+}
+
+/// `text` read as a convention or an avenant; `what` names it in the error
+/// (« la convention signée », « le texte en vigueur », « le texte rendu »).
+fn parse(job: &SignedJob, text: &str, what: &str) -> Result<Convention, Outcome> {
+    let id = job.entry.id.as_str();
+    Convention::parse(text).map_err(|e| {
+        let what_en = match what {
+            "la convention signée" => "the signed convention",
+            "le texte en vigueur" => "the text in force",
+            _ => "the rendered text",
+        };
+        Outcome::failed(vec![
+            Diagnostic::error(tr!(
+                "{id}\u{a0}: {what} de l'archive est illisible\u{a0}: {e}",
+                "{id}: {what_en} in the archive is unreadable: {e}"
+            ))
+            .code("GEN-011")
+            .in_file(&job.archive.dir),
+        ])
+    })
+}
+
+/// What an avenant is drafted from, besides the data: the text in force
+/// and its numbers, the signed convention's title and the articles its
+/// visas cite, and the data of the text in force.
+struct Drafting<'a> {
+    in_force: &'a Convention,
+    fixed: BTreeMap<String, String>,
+    convention_title: String,
+    cited: Vec<String>,
+    /// The last signed avenant's data, else the convention's: what the
+    /// préambule states « de X à Y ».
+    in_force_data: Option<AssociationFile>,
+}
+
+impl<'a> Drafting<'a> {
+    fn new(
+        job: &SignedJob,
+        convention: &Convention,
+        in_force: &'a Convention,
+        archived: &[usize],
+    ) -> Drafting<'a> {
+        let archive = &job.archive;
+        let in_force_data = archived
+            .last()
+            .and_then(|&k| archive.read_text(Act::Avenant(k), "data.json"))
+            .or_else(|| archive.read_text(Act::Convention, "data.json"))
+            .and_then(|t| crate::load::parse_association(&t, &archive.dir).ok());
+        Drafting {
+            in_force,
+            fixed: super::numbering(in_force),
+            convention_title: convention.heading().to_string(),
+            cited: super::cited_articles(convention),
+            in_force_data,
+        }
+    }
+}
+
+/// The convention as `data` write it (planned by `plan`), with the numbers
+/// of the text in force, and what it changes in that text.
+fn today(
+    job: &SignedJob,
+    data: &AssociationFile,
+    plan: Plan,
+    drafting: &Drafting,
+) -> Result<(crate::render::Rendered, Convention, Vec<Change>), Outcome> {
+    let rendered = job
+        .engine
+        .render_plan_numbered(&job.prog.file, data, plan, Some(&drafting.fixed))
+        .map_err(Outcome::failed)?;
+    let current = parse(job, &rendered.markdown, "le texte rendu")?;
+    let changes = super::compare(drafting.in_force, &current);
+    Ok((rendered, current, changes))
+}
+
+/// Avenant `k`'s Markdown as `data` write it, `current` being the
+/// convention they give and `changes` what it changes in the text in force.
+fn avenant_markdown(
+    job: &SignedJob,
+    data: &AssociationFile,
+    k: usize,
+    drafting: &Drafting,
+    changes: &[Change],
+    current: &Convention,
+) -> Result<String, Outcome> {
+    let amendments = &data.convention.amendments;
+    let spec = AvenantSpec {
+        id: job.entry.id.as_str(),
+        number: k,
+        amendment: &amendments[k - 1],
+        earlier: &amendments[..k - 1],
+        convention_title: &drafting.convention_title,
+        cited: drafting.cited.clone(),
+        facts: (drafting.in_force_data.as_ref())
+            .map(|old| super::facts(old, data))
+            .unwrap_or_default(),
+        new_visas: super::new_visas(drafting.in_force, current),
+    };
+    let base = crate::context::build(&job.prog.file, spec.id, data, &[]);
+    let reference = &data.convention.reference;
+    super::render_avenant(job.engine, &base, &spec, changes, current, reference)
+        .map_err(Outcome::failed)
+}
+
+/// Avenant `k`, just dated, is the draft that was printed (see
+/// [`crate::avenant::printed`]): today's data with its date blank give, as a
+/// draft build gives it, the draft avenant the last build wrote, byte for
+/// byte. Else it is refused, and nothing is written or archived.
+fn check_printed(job: &SignedJob, k: usize, drafting: &Drafting) -> Result<(), Outcome> {
+    let id = job.entry.id.as_str();
+    let mut blank = job.data.clone();
+    blank.convention.amendments[k - 1].signature.date = None;
+    let plan = (job.engine)
+        .plan(&job.prog.file, id, &blank, &job.entry.path)
+        .map_err(Outcome::failed)?;
+    let (_, current, changes) = today(job, &blank, plan, drafting)?;
+    let draft_form = avenant_markdown(job, &blank, k, drafting, &changes, &current)?;
+    let file = out::file_name(&out::avenant_stem(id, k), "md");
+    let key = format!("avenant-{k}.md");
+    let at = format!("convention.amendments[{}].signature.date", k - 1);
+    let at = (job.entry.path.as_path(), at);
+    let refusal = match Draft::recorded(job.out, job.previous, &key, &file) {
+        None => never_drafted(id, k, &file, job.data, &job.entry.path),
+        Some(draft) => match draft.difference(&draft_form) {
+            Some(what) => not_as_printed(id, Act::Avenant(k), &what, at, job.data),
+            None => {
+                let (_, current, changes) = today(job, job.data, clone_plan(job), drafting)?;
+                let dated = avenant_markdown(job, job.data, k, drafting, &changes, &current)?;
+                match beyond_signature(&draft_form, &dated) {
+                    None => return Ok(()),
+                    Some(what) => dated_text_differs(id, Act::Avenant(k), &what, at, job.data),
+                }
+            }
+        },
+    };
+    Err(Outcome {
+        status: Status::Refused,
+        entry: None,
+        diagnostics: vec![refusal],
         internal: false,
     })
 }

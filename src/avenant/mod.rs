@@ -11,6 +11,7 @@
 //! article is « 6 bis » and no article of the convention is renumbered.
 
 pub mod job;
+pub mod printed;
 
 use std::collections::BTreeMap;
 
@@ -706,9 +707,19 @@ pub fn render_consolidated(
             let note = history_note(p.part_kind(), acts, draft);
             part = part.replacen(&format!("## {h}\n"), &format!("## {h} {note}\n"), 1);
         }
-        md.push_str(&part);
         if p.id == "signature" {
+            // Signed by no one: the place and date of the signed act, never
+            // its signature table (nor, in the PDF, room to sign or initials).
+            part = part
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('|'))
+                .collect::<Vec<_>>()
+                .join("\n");
+            md.push_str(part.trim_end());
+            md.push_str("\n\n");
             md.push_str(&acts_after_signature(base, spec));
+        } else {
+            md.push_str(&part);
         }
     }
     for a in pending {
@@ -872,15 +883,22 @@ pub fn summary(
     lines
 }
 
-/// The entry to add to `convention.amendments` for the next avenant, as JSON
-/// (the hint of a refused build).
-pub fn entry_hint(data: &AssociationFile) -> crate::diagnostic::Text {
+/// The number of the next avenant and the entry to add to
+/// `convention.amendments` for it, as JSON.
+pub fn entry_json(data: &AssociationFile) -> (usize, String) {
     let k = data.convention.amendments.len() + 1;
     let entry = format!(
         "{{\"decision\": {{\"body\": \"Commission permanente\", \"date\": \"AAAA-MM-JJ\", \"number\": \"…\"}}, \
          \"signature\": {{\"place\": \"{}\", \"date\": null}}, \"summary\": \"…\"}}",
         data.convention.signature.place.replace('"', "\\\"")
     );
+    (k, entry)
+}
+
+/// The entry to add to `convention.amendments` for the next avenant, as JSON
+/// (the hint of a refused build).
+pub fn entry_hint(data: &AssociationFile) -> crate::diagnostic::Text {
+    let (k, entry) = entry_json(data);
     crate::diagnostic::Text::new(
         format!(
             "une convention signée ne change que par avenant\u{a0}: ajoutez l'avenant n°\u{a0}{k} à `convention.amendments`, \

@@ -9,12 +9,9 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::Text;
-use crate::french::parse_date;
 use crate::load::Programme;
 use crate::locate::JsonPath;
-use crate::model::{
-    Amount, AssociationFile, ConventionKind, DeMinimisKind, PerYear, Regime, SiegBasis,
-};
+use crate::model::{AssociationFile, ConventionKind, Regime};
 use crate::tr;
 
 use super::Sink;
@@ -41,10 +38,6 @@ pub fn rules(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
 
 fn euros(cents: i64) -> String {
     crate::french::euros(cents).replace(['\u{202f}', '\u{a0}'], " ")
-}
-
-fn per_year_total(m: Option<&PerYear<Amount>>) -> i64 {
-    m.map(|m| m.values().map(|a| a.cents()).sum()).unwrap_or(0)
 }
 
 fn cer(data: &AssociationFile, funded: bool, s: &mut Sink) {
@@ -327,18 +320,8 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
     }
 }
 
-/// The ceiling and the period of a de minimis regulation.
-fn ceiling(kind: DeMinimisKind) -> (i64, &'static str) {
-    match kind {
-        DeMinimisKind::General => (30_000_000, "règlement (UE) 2023/2831"),
-        DeMinimisKind::Agricole => (5_000_000, "règlement (UE) n° 1408/2013"),
-        DeMinimisKind::Sieg => (75_000_000, "règlement (UE) 2023/2832"),
-    }
-}
-
 fn de_minimis(data: &AssociationFile, s: &mut Sink) {
     let c = &data.convention;
-    let a = &data.association;
     let base = JsonPath::root().key("convention");
     if c.primary_agriculture && c.regime == Regime::DeMinimis {
         s.error("DON-072", 
@@ -356,48 +339,12 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
             Text::new("ajoutez `\"primary_agriculture\": true` si l'aide finance une telle activité ; sinon le régime est `de-minimis`", "add `\"primary_agriculture\": true` if the aid finances such an activity; otherwise the regime is `de-minimis`"),
         );
     }
-    for (i, d) in a.de_minimis_declared.iter().enumerate() {
-        if let Some((m, h)) = date_problem(("`granted_on`", "`granted_on`"), &d.granted_on) {
-            s.error(
-                "DON-074",
-                JsonPath::root()
-                    .key("association")
-                    .key("de_minimis_declared")
-                    .index(i)
-                    .key("granted_on"),
-                Point::Value,
-                m,
-                h,
-            );
-        }
-    }
-    let kind = match (c.regime, c.sieg.as_ref().map(|t| t.basis)) {
-        (Regime::DeMinimis, _) => DeMinimisKind::General,
-        (Regime::DeMinimisAgricole, _) => DeMinimisKind::Agricole,
-        (Regime::Sieg, Some(SiegBasis::Reglement20232832)) => DeMinimisKind::Sieg,
-        _ => return,
-    };
-    // The aid is granted, in full, when the right arises: at signature (the
-    // decision date while the act is a draft).
-    let grant_text = c.signature.date.as_deref().unwrap_or(&c.decision.date);
-    let Some(grant) = parse_date(grant_text) else {
+    declared_aids(data, s);
+    let Some(p) = crate::de_minimis::position(data) else {
         return;
     };
-    let three_years_before = (grant.0 - 3, grant.1, grant.2);
-    let this_aid = per_year_total(c.funding.as_ref())
-        + c.in_kind
-            .iter()
-            .map(|k| per_year_total(Some(&k.values)))
-            .sum::<i64>();
-    let declared: i64 = a
-        .de_minimis_declared
-        .iter()
-        .filter(|d| d.regulation == kind)
-        .filter_map(|d| parse_date(&d.granted_on).map(|g| (g, d.amount.cents())))
-        .filter(|(g, _)| *g > three_years_before && *g <= grant)
-        .map(|(_, v)| v)
-        .sum();
-    let (max, reg) = ceiling(kind);
+    let (this_aid, declared, grant_text) = (p.this_aid, p.declared, &p.granted_on);
+    let (max, reg) = crate::de_minimis::ceiling(p.kind);
     if this_aid + declared > max {
         s.error("DON-075", 
             base.key("funding"),
@@ -410,5 +357,45 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
             ),
             Text::new("l'aide de minimis compte pour son montant total à la naissance du droit : réduisez-la, ou relevez-la d'un autre régime (décision 2012/21/UE pour un SIEG, régime exempté)", "de minimis aid counts for its full amount when the right arises: lower it, or grant it under another regime (decision 2012/21/EU for an SGEI, an exempted scheme)"),
         );
+    }
+}
+
+/// The declaration of prior de minimis aid: required for a de minimis aid
+/// (the act states it and the ceiling rests on it; `[]` declares none), each
+/// date valid.
+fn declared_aids(data: &AssociationFile, s: &mut Sink) {
+    let path = JsonPath::root()
+        .key("association")
+        .key("de_minimis_declared");
+    let Some(declared) = &data.association.de_minimis_declared else {
+        if let Some(kind) = crate::de_minimis::kind(data) {
+            let (max, reg) = crate::de_minimis::ceiling(kind);
+            let max = crate::french::euros(max);
+            s.error(
+                "DON-150",
+                path,
+                Point::Key,
+                tr!(
+                    "aide de minimis ({reg}) sans déclaration des aides de minimis reçues par l'association\u{a0}: la convention ne peut affirmer ni leur montant ni le respect du plafond de {max}",
+                    "de minimis aid ({reg}) without the association's declaration of the de minimis aid it received: the convention can state neither their amount nor that the ceiling of {max} is respected"
+                ),
+                Text::new(
+                    "ajoutez à `association` la déclaration de l'association, `\"de_minimis_declared\"`\u{a0}: `[]` si elle a déclaré n'avoir reçu aucune aide de minimis au cours des trois années précédentes, sinon une entrée par aide, `{\"grantor\": \"…\", \"granted_on\": \"AAAA-MM-JJ\", \"amount\": …, \"regulation\": \"general\"}` (`agricole`, `sieg`)",
+                    "add to `association` the association's declaration, `\"de_minimis_declared\"`: `[]` if it declared it received no de minimis aid over the three previous years, otherwise one entry per aid, `{\"grantor\": \"…\", \"granted_on\": \"YYYY-MM-DD\", \"amount\": …, \"regulation\": \"general\"}` (`agricole`, `sieg`)",
+                ),
+            );
+        }
+        return;
+    };
+    for (i, d) in declared.iter().enumerate() {
+        if let Some((m, h)) = date_problem(("`granted_on`", "`granted_on`"), &d.granted_on) {
+            s.error(
+                "DON-074",
+                path.clone().index(i).key("granted_on"),
+                Point::Value,
+                m,
+                h,
+            );
+        }
     }
 }

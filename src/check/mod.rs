@@ -20,10 +20,12 @@
 
 pub mod amendments;
 pub mod association;
+pub mod courts;
 pub mod glyphs;
 pub mod legal;
 pub mod library;
 pub mod programme;
+pub mod public_law;
 pub mod review;
 pub mod structure;
 
@@ -201,10 +203,14 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
     if let Some(data) = data {
         association::rules(prog, data, &mut sink);
         legal::rules(prog, data, &mut sink);
+        public_law::rules(prog, data, &mut sink);
         amendments::rules(data, &mut sink);
         programme::duplicates(prog, entry, data, &mut sink);
     }
     out.extend(sink.out);
+    // A programme whose act would be outside the funder's competence refuses
+    // every convention (told against charta.toml).
+    out.extend(programme::competence(prog, true));
     if entry.data.is_none() && !has_errors(&out) {
         // Never let a file that does not parse pass.
         if let Err(d) = crate::load::parse_association(&entry.text, &entry.path) {
@@ -332,7 +338,24 @@ pub fn check_programme(prog: &Programme) -> Vec<Diagnostic> {
     out.extend(per_file.into_iter().flatten());
     out.extend(crate::check::review::check_reviews(prog));
     sort(&mut out);
+    dedup(&mut out);
     out
+}
+
+/// Drops a diagnostic told twice (a rule on charta.toml that every
+/// association file repeats), keeping the first.
+fn dedup(diags: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| {
+        seen.insert((
+            d.code,
+            d.file.clone(),
+            d.line,
+            d.column,
+            d.path.clone(),
+            d.message.fr.clone(),
+        ))
+    });
 }
 
 /// Groups diagnostics by file (files in order, then by line, column, severity).

@@ -1,6 +1,6 @@
 //! Rules on `charta.toml` (the funder's SIRET, the charter date, the
-//! priorities, characters no embedded font has) and across association files (a convention reference or a
-//! SIRET used twice, checked with each file so that `build` refuses it too). Located by line and column in charta.toml through the
+//! priorities, the competence basis, characters no embedded font has) and across association files (a convention reference,
+//! a SIRET or an IBAN used twice, checked with each file so that `build` refuses it too). Located by line and column in charta.toml through the
 //! spans of the TOML parser. Reads only; never renders.
 
 use std::collections::BTreeMap;
@@ -11,7 +11,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::{Diagnostic, Text, line_col};
 use crate::load::{AssociationEntry, Programme};
 use crate::locate::{JsonPath, Seg};
-use crate::model::AssociationFile;
+use crate::model::{AssociationFile, FunderKind};
 use crate::tr;
 
 use super::Sink;
@@ -105,36 +105,8 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
             ));
         }
     }
-    // Competence after loi NOTRe: a collectivité cites the specific basis of the
-    // programme and states the local public interest it serves.
-    if p.funder.kind != crate::model::FunderKind::Etat {
-        if p.programme.legal_basis.is_empty() {
-            out.push(diag_at(
-                Diagnostic::warning(
-                    Text::new("aucun fondement de compétence propre au programme (`[programme] legal_basis`) : les conventions ne visent que l'article général du CGCT", "no competence basis of the programme's own (`[programme] legal_basis`): the conventions cite only the general article of the CGCT"),
-                ).code("PRG-005")
-            .with_hint(
-                    Text::new("depuis la loi NOTRe, la clause générale de compétence ne suffit plus : ajoutez `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, un « Vu » par texte", "since the loi NOTRe, the general competence clause is no longer enough: add `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, one « Vu » per text"),
-                ),
-            &file,
-            text,
-            &path("programme"),
-            ));
-        }
-        if p.programme.public_interest.is_none() {
-            out.push(diag_at(
-                Diagnostic::warning(
-                    Text::new("l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`) : le préambule des conventions ne l'énonce pas", "the local public interest the programme serves is not defined (`[programme] public_interest`): the preamble of the conventions does not state it"),
-                ).code("PRG-006")
-                .with_hint(
-                    Text::new("ajoutez `public_interest = \"…\"`, la phrase qui dit en quoi le programme sert un intérêt public local", "add `public_interest = \"…\"`, the sentence that says how the programme serves a local public interest"),
-                ),
-                &file,
-                text,
-                &path("programme"),
-            ));
-        }
-    }
+    out.extend(competence(prog, false));
+    out.extend(percent_decimals_range(prog));
     for (i, basis) in p.programme.legal_basis.iter().enumerate() {
         if basis.trim().is_empty() {
             out.push(diag_at(
@@ -181,8 +153,86 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
     out
 }
 
+/// `[programme] percent_decimals` above 2: an error.
+fn percent_decimals_range(prog: &Programme) -> Option<Diagnostic> {
+    let n = prog.file.programme.percent_decimals.filter(|n| *n > 2)?;
+    Some(diag_at(
+        Diagnostic::error(tr!(
+            "`percent_decimals = {n}`\u{a0}: un pourcentage s'écrit avec au plus deux décimales",
+            "`percent_decimals = {n}`: a percentage is written with at most two decimals"
+        ))
+        .code("PRG-024")
+        .with_hint(Text::new(
+            "choisissez 0, 1 ou 2 (2 par défaut)\u{a0}: toutes les conventions du programme écrivent leurs pourcentages avec ce nombre de décimales",
+            "choose 0, 1 or 2 (2 by default): every convention of the programme writes its percentages with that many decimals",
+        )),
+        &prog.root.join("charta.toml"),
+        &prog.toml_text,
+        &JsonPath::parse("programme.percent_decimals").expect("valid path"),
+    ))
+}
+
+/// Competence after loi NOTRe: a collectivité cites the specific basis of the
+/// programme and states the local public interest it serves (warnings). An
+/// EPCI acts only within the competences its statutes give it (principe de
+/// spécialité): without them the act is outside its competence (errors), and
+/// its bases should cite its statutes. `errors_only`: the errors alone (what
+/// refuses every convention), without building the warnings.
+pub fn competence(prog: &Programme, errors_only: bool) -> Vec<Diagnostic> {
+    let p = &prog.file;
+    let mut out = Vec::new();
+    if p.funder.kind == FunderKind::Etat || (errors_only && p.funder.kind != FunderKind::Epci) {
+        return out;
+    }
+    let epci = p.funder.kind == FunderKind::Epci;
+    let file = prog.root.join("charta.toml");
+    let at = JsonPath::root().key("programme");
+    let mut push = |d: Diagnostic| out.push(diag_at(d, &file, &prog.toml_text, &at));
+    let basis = &p.programme.legal_basis;
+    if basis.is_empty() && epci {
+        push(Diagnostic::error(Text::new(
+            "un EPCI n'agit que dans les compétences que ses statuts lui donnent, or le programme ne cite aucun fondement (`[programme] legal_basis`)\u{a0}: les conventions seraient hors de sa compétence",
+            "an EPCI acts only within the competences its statutes give it, yet the programme cites no basis (`[programme] legal_basis`): the conventions would be outside its competence",
+        )).code("PRG-020").with_hint(Text::new(
+            "ajoutez `legal_basis = [\"l'arrêté préfectoral du … portant statuts de la communauté, notamment son article … (compétence …)\", …]`\u{a0}: les statuts et la compétence exercée, un «\u{a0}Vu\u{a0}» par texte",
+            "add `legal_basis = [\"l'arrêté préfectoral du … portant statuts de la communauté, notamment son article … (compétence …)\", …]`: the statutes and the competence exercised, one « Vu » per text",
+        )));
+    } else if basis.is_empty() && !errors_only {
+        push(Diagnostic::warning(
+            Text::new("aucun fondement de compétence propre au programme (`[programme] legal_basis`) : les conventions ne visent que l'article général du CGCT", "no competence basis of the programme's own (`[programme] legal_basis`): the conventions cite only the general article of the CGCT"),
+        ).code("PRG-005").with_hint(
+            Text::new("depuis la loi NOTRe, la clause générale de compétence ne suffit plus : ajoutez `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, un « Vu » par texte", "since the loi NOTRe, the general competence clause is no longer enough: add `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, one « Vu » per text"),
+        ));
+    } else if epci && !errors_only && !basis.iter().any(|b| b.to_lowercase().contains("statuts")) {
+        push(Diagnostic::warning(Text::new(
+            "aucun fondement de compétence ne cite les statuts de l'EPCI\u{a0}: le principe de spécialité veut que l'acte nomme la compétence statutaire qu'il exerce",
+            "no competence basis cites the EPCI's statutes: the principle of speciality wants the act to name the statutory competence it exercises",
+        )).code("PRG-022").with_hint(Text::new(
+            "ajoutez à `legal_basis` l'arrêté préfectoral portant statuts et l'article ou la rubrique de la compétence («\u{a0}… portant statuts de la communauté, notamment son article 6 (politique de la ville)\u{a0}»)",
+            "add to `legal_basis` the prefectoral order on the statutes and the article or item of the competence (« … portant statuts de la communauté, notamment son article 6 (politique de la ville) »)",
+        )));
+    }
+    let interest = p.programme.public_interest.as_deref().map(str::trim);
+    if interest.is_none_or(str::is_empty) && epci {
+        push(Diagnostic::error(Text::new(
+            "l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`)\u{a0}: un EPCI ne peut subventionner qu'un projet d'intérêt public local relevant de ses compétences",
+            "the local public interest the programme serves is not defined (`[programme] public_interest`): an EPCI may fund only a project of local public interest within its competences",
+        )).code("PRG-021").with_hint(Text::new(
+            "ajoutez `public_interest = \"…\"`, la phrase qui dit en quoi le programme sert un intérêt public local du territoire communautaire",
+            "add `public_interest = \"…\"`, the sentence that says how the programme serves a local public interest of the community's territory",
+        )));
+    } else if interest.is_none() && !errors_only {
+        push(Diagnostic::warning(
+            Text::new("l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`) : le préambule des conventions ne l'énonce pas", "the local public interest the programme serves is not defined (`[programme] public_interest`): the preamble of the conventions does not state it"),
+        ).code("PRG-006").with_hint(
+            Text::new("ajoutez `public_interest = \"…\"`, la phrase qui dit en quoi le programme sert un intérêt public local", "add `public_interest = \"…\"`, the sentence that says how the programme serves a local public interest"),
+        ));
+    }
+    out
+}
+
 /// Whether an earlier association file of the programme has the same convention
-/// reference or the same SIRET: warnings (a copied file is the usual cause, and
+/// reference, the same SIRET or the same IBAN: warnings (a copied file is the usual cause, and
 /// the act can still be rendered), told on the later file.
 pub fn duplicates(
     prog: &Programme,
@@ -204,7 +254,8 @@ pub fn duplicates(
             || ((other.contains(char::is_whitespace) || siret.contains(char::is_whitespace))
                 && crate::ids::compact(other) == crate::ids::compact(siret))
     };
-    let (mut same_ref, mut same_siret) = (None, None);
+    let iban = valid_iban(&data.association);
+    let (mut same_ref, mut same_siret, mut same_iban) = (None, None, None);
     if let Some(index) = &prog.index {
         // A programme loaded for a build keeps an index, not the files.
         if !reference.is_empty() {
@@ -214,6 +265,10 @@ pub fn duplicates(
         }
         same_siret = index
             .earlier_siret(&entry.id, siret)
+            .map(|i| short(&prog.associations[i].path));
+        same_iban = iban
+            .as_deref()
+            .and_then(|b| index.earlier_iban(&entry.id, b))
             .map(|i| short(&prog.associations[i].path));
     } else {
         let earlier = prog
@@ -230,6 +285,9 @@ pub fn duplicates(
             }
             if same_siret.is_none() && same_siret_as(&d.association.siret) {
                 same_siret = Some(short(&e.path));
+            }
+            if same_iban.is_none() && iban.is_some() && valid_iban(&d.association) == iban {
+                same_iban = Some(short(&e.path));
             }
         }
     }
@@ -258,6 +316,33 @@ pub fn duplicates(
             Text::new("une association, un fichier\u{a0}: fusionnez les deux conventions, ou corrigez le SIRET", "one association, one file: merge the two conventions, or correct the SIRET"),
         );
     }
+    if let (Some(other), Some(iban)) = (same_iban, iban) {
+        iban_twice(&iban, &other, s);
+    }
+}
+
+/// The warning for an IBAN an earlier association file has too.
+fn iban_twice(iban: &str, other: &str, s: &mut Sink) {
+    let shown = crate::french::iban(iban).replace('\u{a0}', " ");
+    s.warning(
+        "PRG-023",
+        JsonPath::root().key("association").key("bank").key("iban"),
+        Point::Value,
+        tr!(
+            "l'IBAN {shown} est aussi celui de {other}\u{a0}: deux associations recevraient leurs versements sur le même compte",
+            "IBAN {shown} is also the IBAN of {other}: two associations would be paid into the same account"
+        ),
+        Text::new(
+            "vérifiez le RIB de chaque association\u{a0}: un IBAN recopié d'un autre fichier est la cause habituelle",
+            "check each association's RIB: an IBAN copied from another file is the usual cause",
+        ),
+    );
+}
+
+/// The association's IBAN, compacted and in capitals, when it is a valid one
+/// (an invalid IBAN has its own error and is not compared).
+pub fn valid_iban(a: &crate::model::Association) -> Option<String> {
+    crate::ids::valid_iban(&a.bank.as_ref()?.iban)
 }
 
 #[cfg(test)]

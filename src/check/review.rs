@@ -71,6 +71,45 @@ pub const FINANCE_KEYS: [&str; 6] = [
     "subvention_versee",
 ];
 
+/// What a payment of the year's subsidy was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentKind {
+    /// `avance`: paid before the year's review.
+    Avance,
+    /// `solde`: the balance, the last payment of the year's subsidy.
+    Solde,
+}
+
+impl PaymentKind {
+    pub const WORDS: [&'static str; 2] = ["avance", "solde"];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "avance" => Some(PaymentKind::Avance),
+            "solde" => Some(PaymentKind::Solde),
+            _ => None,
+        }
+    }
+
+    /// « Avance », « Solde ».
+    pub fn label(self) -> &'static str {
+        match self {
+            PaymentKind::Avance => "Avance",
+            PaymentKind::Solde => "Solde",
+        }
+    }
+}
+
+/// One payment of the year's subsidy the funder made, as the review file
+/// records it (`payments`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Payment {
+    pub date: (i32, u8, u8),
+    /// In cents.
+    pub amount: i64,
+    pub kind: PaymentKind,
+}
+
 /// One association's review of one year, validated.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Review {
@@ -79,6 +118,9 @@ pub struct Review {
     /// By indicator id; an indicator absent from the file is absent here.
     pub indicators: BTreeMap<String, Reported>,
     pub finances: Finances,
+    /// The payments of the year's subsidy, as recorded (none: nothing is said
+    /// of what was paid).
+    pub payments: Vec<Payment>,
     pub narrative: Option<String>,
 }
 
@@ -97,8 +139,16 @@ pub fn indicators(data: &AssociationFile) -> impl Iterator<Item = &Indicator> {
         .flat_map(|o| o.indicators.iter())
 }
 
-const ROOT_KEYS: [&str; 5] = ["$schema", "date", "indicators", "finances", "narrative"];
+const ROOT_KEYS: [&str; 6] = [
+    "$schema",
+    "date",
+    "indicators",
+    "finances",
+    "payments",
+    "narrative",
+];
 const ENTRY_KEYS: [&str; 4] = ["value", "status", "comment", "target"];
+const PAYMENT_KEYS: [&str; 3] = ["date", "amount", "kind"];
 
 fn unknown_key(s: &mut Sink, path: JsonPath, key: &str, allowed: &[&str]) {
     let hint = match closest(key, allowed.iter().copied()) {
@@ -248,6 +298,7 @@ pub fn validate(
             }
             "narrative" => review.narrative = text_or_null(&mut s, p, v, "`narrative`"),
             "finances" => review.finances = finances(&mut s, p, v),
+            "payments" => review.payments = payments(&mut s, p, v),
             "indicators" => {}
             _ => unknown_key(&mut s, p, k, &ROOT_KEYS),
         }
@@ -355,6 +406,197 @@ fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
         }
     }
     f
+}
+
+/// `payments`: a list of `{ "date", "amount", "kind" }`, every member
+/// required; every problem is reported at its JSON path.
+fn payments(s: &mut Sink, path: JsonPath, v: &Value) -> Vec<Payment> {
+    let list = match v {
+        Value::Null => return Vec::new(),
+        Value::Array(list) => list,
+        other => {
+            s.error(
+                "BIL-027",
+                path,
+                Point::Value,
+                tr!(
+                    "`payments` doit être une liste, pas {}",
+                    "`payments` must be a list, not {}",
+                    type_name(other)
+                ),
+                Text::new(
+                    "écrivez [{ \"date\": \"2026-03-15\", \"amount\": 15000, \"kind\": \"avance\" }], ou [] si aucun versement n'est enregistré",
+                    "write [{ \"date\": \"2026-03-15\", \"amount\": 15000, \"kind\": \"avance\" }], or [] when no payment is recorded",
+                ),
+            );
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, v) in list.iter().enumerate() {
+        if let Some(p) = payment(s, path.index(i), v) {
+            out.push(p);
+        }
+    }
+    let soldes: Vec<usize> = (0..list.len())
+        .filter(|i| list[*i].get("kind").and_then(Value::as_str) == Some("solde"))
+        .collect();
+    for i in soldes.iter().skip(1) {
+        s.error(
+            "BIL-033",
+            path.index(*i).key("kind"),
+            Point::Value,
+            tr!(
+                "un deuxième solde pour l'année (le premier est `payments[{}]`)",
+                "a second balance for the year (the first is `payments[{}]`)",
+                soldes[0]
+            ),
+            Text::new(
+                "le solde est le dernier versement de la subvention de l'année\u{a0}: écrivez les autres versements comme «\u{a0}avance\u{a0}»",
+                "the balance is the last payment of the year's subsidy: write the other payments as «\u{a0}avance\u{a0}»",
+            ),
+        );
+    }
+    out
+}
+
+/// One entry of `payments`.
+fn payment(s: &mut Sink, path: JsonPath, v: &Value) -> Option<Payment> {
+    let Value::Object(m) = v else {
+        s.error(
+            "BIL-028",
+            path,
+            Point::Value,
+            tr!(
+                "un versement est un objet, pas {}",
+                "a payment is an object, not {}",
+                type_name(v)
+            ),
+            Text::new(
+                "écrivez { \"date\": \"2026-03-15\", \"amount\": 15000, \"kind\": \"avance\" }",
+                "write { \"date\": \"2026-03-15\", \"amount\": 15000, \"kind\": \"avance\" }",
+            ),
+        );
+        return None;
+    };
+    for k in m.keys().filter(|k| !PAYMENT_KEYS.contains(&k.as_str())) {
+        unknown_key(s, path.key(k), k, &PAYMENT_KEYS);
+    }
+    for k in PAYMENT_KEYS.iter().filter(|k| !m.contains_key(**k)) {
+        s.error(
+            "BIL-029",
+            path.clone(),
+            Point::Value,
+            tr!(
+                "le versement n'a pas de `{k}`",
+                "the payment has no `{k}`"
+            ),
+            Text::new(
+                "un versement donne sa date (`date`, AAAA-MM-JJ), son montant (`amount`, en euros) et sa nature (`kind`\u{a0}: «\u{a0}avance\u{a0}» ou «\u{a0}solde\u{a0}»)",
+                "a payment gives its date (`date`, YYYY-MM-DD), its amount (`amount`, in euros) and its kind (`kind`: «\u{a0}avance\u{a0}» or «\u{a0}solde\u{a0}»)",
+            ),
+        );
+    }
+    let date = m
+        .get("date")
+        .and_then(|v| payment_date(s, path.key("date"), v));
+    let amount = m
+        .get("amount")
+        .and_then(|v| payment_amount(s, path.key("amount"), v));
+    let kind = m
+        .get("kind")
+        .and_then(|v| payment_kind(s, path.key("kind"), v));
+    Some(Payment {
+        date: date?,
+        amount: amount?,
+        kind: kind?,
+    })
+}
+
+fn payment_date(s: &mut Sink, path: JsonPath, v: &Value) -> Option<(i32, u8, u8)> {
+    let parsed = v.as_str().and_then(crate::french::parse_date);
+    if parsed.is_none() {
+        let shown = match v {
+            Value::String(t) => format!("«\u{a0}{t}\u{a0}»"),
+            other => type_name(other).to_string(),
+        };
+        s.error(
+            "BIL-030",
+            path,
+            Point::Value,
+            tr!(
+                "la date du versement ({shown}) n'est pas une date valide",
+                "the payment's date ({shown}) is not a valid date"
+            ),
+            Text::new(
+                "écrivez la date du versement entre guillemets au format AAAA-MM-JJ, par exemple \"2026-03-15\"",
+                "write the payment's date in quotes as YYYY-MM-DD, e.g. \"2026-03-15\"",
+            ),
+        );
+    }
+    parsed
+}
+
+fn payment_amount(s: &mut Sink, path: JsonPath, v: &Value) -> Option<i64> {
+    let x = v.as_f64().filter(|x| x.is_finite());
+    let cents = x.map(|x| x * 100.0);
+    match (x, cents) {
+        (Some(x), Some(c)) if x > 0.0 && (c - c.round()).abs() <= 1e-6 => Some(c.round() as i64),
+        _ => {
+            let shown = match v {
+                Value::Number(n) => n.to_string(),
+                other => type_name(other).to_string(),
+            };
+            s.error(
+                "BIL-031",
+                path,
+                Point::Value,
+                tr!(
+                    "le montant du versement ({shown}) n'est pas un montant en euros positif",
+                    "the payment's amount ({shown}) is not a positive amount in euros"
+                ),
+                Text::new(
+                    "écrivez le montant versé en euros, sans guillemets ni symbole, au plus deux décimales (12345.67)",
+                    "write the amount paid in euros, without quotes or symbol, at most two decimals (12345.67)",
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn payment_kind(s: &mut Sink, path: JsonPath, v: &Value) -> Option<PaymentKind> {
+    let parsed = v.as_str().and_then(PaymentKind::parse);
+    if parsed.is_none() {
+        let (shown, hint) = match v {
+            Value::String(t) => (
+                format!("«\u{a0}{t}\u{a0}»"),
+                closest(t, PaymentKind::WORDS).map(|c| {
+                    tr!(
+                        "vouliez-vous dire «\u{a0}{c}\u{a0}»\u{202f}?",
+                        "did you mean «\u{a0}{c}\u{a0}»?"
+                    )
+                }),
+            ),
+            other => (type_name(other).to_string(), None),
+        };
+        s.error(
+            "BIL-032",
+            path,
+            Point::Value,
+            tr!(
+                "nature de versement inconnue ({shown})",
+                "unknown kind of payment ({shown})"
+            ),
+            hint.unwrap_or_else(|| {
+                Text::new(
+                    "natures possibles\u{a0}: «\u{a0}avance\u{a0}», «\u{a0}solde\u{a0}»",
+                    "possible kinds: «\u{a0}avance\u{a0}», «\u{a0}solde\u{a0}»",
+                )
+            }),
+        );
+    }
+    parsed
 }
 
 fn entries(

@@ -61,8 +61,12 @@ pub fn run(a: ReviewArgs, ui: &Ui) -> Exit {
 fn templates(prog: &Programme, year: i32, ui: &Ui) -> Exit {
     let done = match review::write_templates(prog, year) {
         Ok(done) => done,
-        Err(d) => {
-            ui.diagnostics(&[d]);
+        Err(review::ReviewError::Input(d)) => {
+            ui.diagnostics(&d);
+            return Exit::Problems;
+        }
+        Err(review::ReviewError::Fault(d)) => {
+            ui.diagnostics(&d);
             return Exit::Fault;
         }
     };

@@ -66,10 +66,9 @@ pub fn diff_edited(
     let conv = Convention::parse(&read(md)?).map_err(|e| format!("{}: {e}", md.display()))?;
     let bytes =
         std::fs::read(edited).map_err(|e| format!("cannot read {}: {e}", edited.display()))?;
-    let ids: Vec<String> = conv.clauses.iter().map(|c| c.id.clone()).collect();
-    let found = office::read_clauses(&bytes, format, &ids)
+    let found = office::read_edited(&bytes, format, &conv)
         .map_err(|e| format!("{}: {e}", edited.display()))?;
-    if found.is_empty() && !ids.is_empty() {
+    if found.clauses.is_empty() && !conv.clauses.is_empty() {
         return Err(format!(
             "{}: none of the clauses of {} is marked in it (no section `clause:…` nor \
              bookmark `c_…`): is it a copy of that convention written by charta?",

@@ -48,15 +48,26 @@ const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2
 /// and underscores, starting with a letter. `c_` + the id with `_` for `-`
 /// (and `#`), shortened with a hash of the id when too long.
 pub fn bookmark_name(clause_id: &str) -> String {
-    let base: String = clause_id
+    mark_name("c_", clause_id)
+}
+
+/// The bookmark of a part's heading in a DOCX (read back by `charta diff`,
+/// which finds an edited heading's part by it): `p_` + the part id, as
+/// [`bookmark_name`] writes a clause's.
+pub fn part_bookmark_name(part_id: &str) -> String {
+    mark_name("p_", part_id)
+}
+
+fn mark_name(prefix: &str, id: &str) -> String {
+    let base: String = id
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    let name = format!("c_{base}");
+    let name = format!("{prefix}{base}");
     if name.len() <= 40 {
         return name;
     }
-    let hash = crate::digest::sha256_hex(clause_id.as_bytes());
+    let hash = crate::digest::sha256_hex(id.as_bytes());
     format!("{}_{}", &name[..31], &hash[..8])
 }
 
@@ -181,6 +192,8 @@ struct Writer<'a> {
     bookmark_open: Option<usize>,
     /// Where the last `</w:p>` written starts.
     last_paragraph_end: Option<usize>,
+    /// The bookmark of the part just opened, for its heading.
+    part_mark: Option<String>,
 }
 
 fn document_xml(blocks: &[Block], revision: &Revision) -> String {
@@ -195,6 +208,7 @@ fn document_xml(blocks: &[Block], revision: &Revision) -> String {
         bookmark_start: None,
         bookmark_open: None,
         last_paragraph_end: None,
+        part_mark: None,
     };
     let ids = blocks::unique_clause_ids(blocks);
     let mut ids = ids.iter();
@@ -214,16 +228,19 @@ fn document_xml(blocks: &[Block], revision: &Revision) -> String {
                 w.page_break = *kind == PartKind::Annex && !dashboard && !w.landscape;
                 w.landscape = dashboard;
                 w.part = id.clone();
+                w.part_mark = Some(part_bookmark_name(id));
             }
             Block::Clause { .. } => {
                 w.close_bookmark();
+                w.part_mark = None;
                 let id = ids.next().map(String::as_str).unwrap_or_default();
                 w.next_id += 1;
                 w.bookmark_start = Some((w.next_id, bookmark_name(id)));
             }
             Block::Heading { level, content } => {
                 let style = if *level <= 1 { "Heading1" } else { "Heading2" };
-                w.paragraph(style, content, None);
+                let mark = w.part_mark.take().filter(|_| *level <= 1);
+                w.heading(style, content, mark);
             }
             Block::Paragraph {
                 content,
@@ -317,6 +334,22 @@ impl Writer<'_> {
     fn close_paragraph(&mut self) {
         self.last_paragraph_end = Some(self.body.len());
         self.body.push_str("</w:p>");
+    }
+
+    /// A heading; a part's carries the part's bookmark (`mark`), an empty
+    /// one at its start.
+    fn heading(&mut self, style: &str, line: &Line, mark: Option<String>) {
+        self.open_paragraph(style, None);
+        if let Some(name) = mark {
+            self.next_id += 1;
+            let id = self.next_id;
+            let _ = write!(
+                self.body,
+                r#"<w:bookmarkStart w:id="{id}" w:name="{name}"/><w:bookmarkEnd w:id="{id}"/>"#
+            );
+        }
+        self.inlines(line);
+        self.close_paragraph();
     }
 
     fn paragraph(&mut self, style: &str, line: &Line, label: Option<&str>) {
@@ -528,6 +561,7 @@ mod tests {
             bookmark_start: None,
             bookmark_open: None,
             last_paragraph_end: None,
+            part_mark: None,
         };
         w.run("a\tb\n<c>", Style::default());
         assert_eq!(

@@ -163,6 +163,12 @@ pub fn section_name(clause_id: &str) -> String {
     format!("clause:{clause_id}")
 }
 
+/// The bookmark at the start of a part's heading in an ODT (read back by
+/// `charta diff`, which finds an edited heading's part by it).
+pub fn part_bookmark_name(part_id: &str) -> String {
+    format!("part:{part_id}")
+}
+
 /// What the next heading or paragraph must also do.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Break {
@@ -183,6 +189,8 @@ struct Writer<'a> {
     table_count: usize,
     in_title_block: bool,
     part: String,
+    /// The bookmark of the part just opened, for its heading.
+    part_mark: Option<String>,
     section_open: bool,
     landscape: bool,
     pending: Option<Break>,
@@ -200,6 +208,7 @@ fn content_xml(blocks: &[Block], revision: &Revision) -> String {
         table_count: 0,
         in_title_block: true,
         part: String::new(),
+        part_mark: None,
         section_open: false,
         landscape: false,
         pending: None,
@@ -225,9 +234,11 @@ fn content_xml(blocks: &[Block], revision: &Revision) -> String {
                 };
                 w.landscape = dashboard;
                 w.part = id.clone();
+                w.part_mark = Some(part_bookmark_name(id));
             }
             Block::Clause { .. } => {
                 w.close_section();
+                w.part_mark = None;
                 let name = section_name(ids.next().map(String::as_str).unwrap_or_default());
                 w.body.push_str(r#"<text:section text:name=""#);
                 escape_into(&mut w.body, &name);
@@ -247,6 +258,11 @@ fn content_xml(blocks: &[Block], revision: &Revision) -> String {
                     w.body,
                     r#"<text:h text:style-name="{style}" text:outline-level="{level}">"#
                 );
+                if let Some(mark) = w.part_mark.take().filter(|_| level == 1) {
+                    w.body.push_str(r#"<text:bookmark text:name=""#);
+                    escape_into(&mut w.body, &mark);
+                    w.body.push_str(r#""/>"#);
+                }
                 w.inlines(content);
                 w.body.push_str("</text:h>");
             }
@@ -529,7 +545,9 @@ mod tests {
             String::from_utf8(super::super::zip::read(&a, "content.xml").unwrap().unwrap())
                 .unwrap();
         assert!(content.contains(r#"<text:section text:name="clause:objet">"#));
-        assert!(content.contains(r#"text:outline-level="1">Article 1er – Objet</text:h>"#));
+        assert!(content.contains(
+            r#"text:outline-level="1"><text:bookmark text:name="part:objet"/>Article 1er – Objet</text:h>"#
+        ));
         assert!(content.contains("<text:insertion><office:change-info><dc:creator>Région &quot;X&quot;</dc:creator><dc:date>2026-01-23T00:00:00</dc:date>"));
         assert!(content.contains("<text:deletion>"));
         let meta_xml =

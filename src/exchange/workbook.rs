@@ -83,6 +83,10 @@ const INKIND_COLS: &[(&str, Kind)] = &[
     ("Valeur (€)", Kind::Number),
 ];
 
+/// « Autorité » of the one row of « Aides de minimis » that says the
+/// association declared it received none (no row: nothing declared).
+pub const NONE_DECLARED: &str = "aucune";
+
 const DEMIN_COLS: &[(&str, Kind)] = &[
     (ID, Kind::Id),
     ("Autorité", Kind::Text),
@@ -97,7 +101,15 @@ const ACTION_COLS: &[(&str, Kind)] = &[
     ("Description", Kind::Text),
     ("Public", Kind::Text),
     ("Territoire", Kind::Text),
+    (PSO, Kind::Text),
 ];
+
+/// The public-service obligations of an action (SIEG): a column a workbook
+/// written before it existed may lack.
+const PSO: &str = "Obligations de service public";
+
+/// Columns added after the first version of the workbook: optional on import.
+const OPTIONAL_COLUMNS: &[&str] = &[PSO];
 
 const OBJ_COLS: &[(&str, Kind)] = &[
     (ID, Kind::Id),
@@ -307,7 +319,17 @@ pub fn to_tables(assocs: &[(String, AssociationFile)]) -> Vec<Table> {
                 ]);
             }
         }
-        for m in &a.de_minimis_declared {
+        // No row: no declaration; one row « aucune »: none declared.
+        if a.de_minimis_declared.as_ref().is_some_and(Vec::is_empty) {
+            m_rows.push(vec![
+                text(id),
+                text(NONE_DECLARED),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+            ]);
+        }
+        for m in a.de_minimis_declared.iter().flatten() {
             m_rows.push(vec![
                 text(id),
                 text(&m.grantor),
@@ -323,6 +345,7 @@ pub fn to_tables(assocs: &[(String, AssociationFile)]) -> Vec<Table> {
                 text(&x.description),
                 opt(&x.public),
                 opt(&x.territory),
+                opt(&x.public_service_obligations),
             ]);
         }
         for o in &d.dashboard.objectives {
@@ -415,6 +438,54 @@ pub fn to_tables(assocs: &[(String, AssociationFile)]) -> Vec<Table> {
 
 // ---------------------------------------------------------------- import
 
+/// A row « aucune » of « Aides de minimis » (see [`NONE_DECLARED`]): its id,
+/// if it says nothing else.
+fn declared_none(r: &RowRef, id: Option<String>, e: &mut Errors) -> Option<String> {
+    for h in ["Date d'octroi", "Montant (€)", "Règlement"] {
+        if let Some(v) = r.opt_text(h) {
+            e.push(
+                r.at(h),
+                &v,
+                "une ligne « aucune » déclare qu'aucune aide de minimis n'a été reçue : elle n'a ni date, ni montant, ni règlement",
+                "videz cette cellule, ou écrivez l'autorité qui a octroyé l'aide à la place de « aucune »",
+            );
+        }
+    }
+    id
+}
+
+/// One declared de minimis aid of « Aides de minimis », every error pushed.
+fn declared_aid(r: &RowRef, e: &mut Errors) -> Option<DeclaredAid> {
+    let grantor = r.required("Autorité", e, "l'autorité qui a octroyé l'aide");
+    let granted_on = r.date("Date d'octroi", e);
+    if granted_on.is_none() && r.opt_id("Date d'octroi").is_none() {
+        e.push(
+            r.at("Date d'octroi"),
+            "",
+            "la date d'octroi manque",
+            "saisissez la date d'octroi de l'aide",
+        );
+    }
+    let amount = r.amount("Montant (€)", e);
+    if amount.is_none() && r.opt_text("Montant (€)").is_none() {
+        e.push(
+            r.at("Montant (€)"),
+            "",
+            "le montant manque",
+            "saisissez le montant en équivalent-subvention brut",
+        );
+    }
+    let regulation = r
+        .choice::<DeMinimisKind>("Règlement", e, &["general", "agricole", "sieg"])
+        .unwrap_or_default();
+    Some(DeclaredAid {
+        grantor,
+        granted_on: granted_on?,
+        amount: amount?,
+        regulation,
+    })
+}
+
 /// Collects located errors while reading the tables.
 struct Errors<'a> {
     file: &'a Path,
@@ -473,7 +544,12 @@ impl<'s, 't> RowRef<'s, 't> {
         cell_ref(&self.s.t.name, self.col(h), self.n)
     }
     fn cell(&self, h: &str) -> &'t Cell {
-        self.cells.get(self.col(h)).unwrap_or(&Cell::Empty)
+        // An optional column may be absent from the sheet: its cells are empty.
+        self.s
+            .cols
+            .get(h)
+            .and_then(|&i| self.cells.get(i))
+            .unwrap_or(&Cell::Empty)
     }
     /// Free text as written (`None` when empty).
     fn opt_text(&self, h: &str) -> Option<String> {
@@ -647,7 +723,7 @@ fn find_sheet<'t>(
     }
     let mut ok = true;
     for (h, _) in cols {
-        if !map.contains_key(*h) {
+        if !map.contains_key(*h) && !OPTIONAL_COLUMNS.contains(h) {
             ok = false;
             e.push(
                 cell_ref(name, t.headers.len(), 1),
@@ -891,7 +967,7 @@ pub fn from_tables(
                 cer_deemed,
                 register,
                 other_public_subsidies: None,
-                de_minimis_declared: Vec::new(),
+                de_minimis_declared: None,
             },
             convention: Convention {
                 kind: kind.unwrap_or(ConventionKind::Cpo),
@@ -1080,43 +1156,37 @@ pub fn from_tables(
         }
     }
     if let Some(m) = &demin {
+        let mut declared: BTreeMap<String, Vec<DeclaredAid>> = BTreeMap::new();
+        let mut none_at: BTreeMap<String, String> = BTreeMap::new();
         for r in m.rows() {
             let id = known(&r, &mut e);
-            let grantor = r.required("Autorité", &mut e, "l'autorité qui a octroyé l'aide");
-            let granted_on = r.date("Date d'octroi", &mut e);
-            if granted_on.is_none() && r.opt_id("Date d'octroi").is_none() {
+            if r.opt_id("Autorité")
+                .is_some_and(|a| a.eq_ignore_ascii_case(NONE_DECLARED))
+            {
+                if let Some(id) = declared_none(&r, id, &mut e) {
+                    none_at.insert(id.clone(), r.at("Autorité"));
+                    declared.entry(id).or_default();
+                }
+                continue;
+            }
+            if let (Some(id), Some(aid)) = (id, declared_aid(&r, &mut e)) {
+                declared.entry(id).or_default().push(aid);
+            }
+        }
+        for (id, aids) in declared {
+            if let Some(at) = none_at.get(&id).filter(|_| !aids.is_empty()) {
                 e.push(
-                    r.at("Date d'octroi"),
-                    "",
-                    "la date d'octroi manque",
-                    "saisissez la date d'octroi de l'aide",
+                    at.clone(),
+                    NONE_DECLARED,
+                    "l'association a déclaré à la fois aucune aide de minimis et des aides sur d'autres lignes",
+                    "gardez la ligne « aucune » seule, ou supprimez-la et gardez une ligne par aide",
                 );
             }
-            let amount = r.amount("Montant (€)", &mut e);
-            if amount.is_none() && r.opt_text("Montant (€)").is_none() {
-                e.push(
-                    r.at("Montant (€)"),
-                    "",
-                    "le montant manque",
-                    "saisissez le montant en équivalent-subvention brut",
-                );
-            }
-            let regulation = r
-                .choice::<DeMinimisKind>("Règlement", &mut e, &["general", "agricole", "sieg"])
-                .unwrap_or_default();
-            if let (Some(id), Some(granted_on), Some(amount)) = (id, granted_on, amount) {
-                out.get_mut(&id)
-                    .expect("known")
-                    .1
-                    .association
-                    .de_minimis_declared
-                    .push(DeclaredAid {
-                        grantor,
-                        granted_on,
-                        amount,
-                        regulation,
-                    });
-            }
+            out.get_mut(&id)
+                .expect("known")
+                .1
+                .association
+                .de_minimis_declared = Some(aids);
         }
     }
     for r in act.rows() {
@@ -1126,6 +1196,7 @@ pub fn from_tables(
             description: r.required("Description", &mut e, "la description de l'action"),
             public: r.opt_text("Public"),
             territory: r.opt_text("Territoire"),
+            public_service_obligations: r.opt_text(PSO),
         };
         if let Some(id) = id {
             out.get_mut(&id).expect("known").1.project.actions.push(a);

@@ -308,6 +308,7 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
     opts.formats = crate::emit::names().iter().map(|s| s.to_string()).collect();
     opts.only = only;
     let shared = state.build.clone();
+    let started = std::time::Instant::now();
     std::thread::spawn(move || {
         let live = Live(shared.clone());
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -325,7 +326,7 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
                     .collect();
                 s.message = format!(
                     "Génération terminée en {:.1} s : {} produite(s), {} inchangée(s), {} refusée(s), {} en échec.",
-                    report.elapsed.as_secs_f64(),
+                    started.elapsed().as_secs_f64(),
                     report.count(Status::Rendered),
                     report.count(Status::Unchanged),
                     report.count(Status::Refused),

@@ -39,6 +39,8 @@ cases = {
   "siren-luhn": rep('"siret": "80214763700028"', '"siret": "10000000000008"'),
   "rna-format": rep('"rna": "W553001247"', '"rna": "553001247"'),
   "rna-absent": rep('"rna": "W553001247"', '"rna": null'),
+  "rna-droit-local": rep('"legal_form": "association déclarée (loi du 1er juillet 1901)"', '"legal_form": "association inscrite de droit local"'),
+  "rna-alsace-moselle": rep('"postcode": "55900"', '"postcode": "57000"'),
   "iban-mod97": rep('FR7642559100000801357924652', 'FR7642559100000801357924653'),
   "iban-longueur": rep('FR7642559100000801357924652', 'FR764255910000080135792465'),
   "iban-cle-rib": rep('FR7642559100000801357924652', 'FR6842559100000801357924699'),
@@ -85,6 +87,7 @@ cases = {
   "annee-reference-apres": rep('"2028": 50}, "baseline_year": 2025', '"2028": 50}, "baseline_year": 2027'),
   "indicateur-sans-definition": rep(', "definition": "Sorties vers un emploi ou une formation rapportées à l\'ensemble des sorties de l\'année"', ''),
   "indicateur-sans-nature": rep(', "measure": "flow"},', '},'),
+  "obligations-hors-sieg": rep('"territory": "Montvalon"}', '"territory": "Montvalon", "public_service_obligations": "Accueillir toute personne sans rendez-vous."}'),
   # several problems in one file: all reported in one run
   "plusieurs-problemes": chain(
       rep('"legal_form"', '"legal_from"'),
@@ -104,18 +107,35 @@ def luhn_ok(s):
         t += d - 9 if d > 9 else d
     return t % 10 == 0
 
+def iban(n):
+    # Bank 42559, branch 10000, account 0801357924 then two digits: RIB key, then the IBAN check.
+    bank, branch, account = "42559", "10000", "0801357%04d" % n
+    key = 97 - ((89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97)
+    bban = bank + branch + account + "%02d" % key
+    check = 98 - int(bban + "152700") % 97
+    return "FR%02d" % check + bban
+
 def siret(n):
     prefix = "802147637%04d" % (n + 1)
     return next(prefix + str(d) for d in range(10) if luhn_ok(prefix + str(d)))
 
-# Cross-file cases keep the good file's reference or SIRET on purpose.
+# Cross-file cases keep the good file's reference, SIRET or IBAN on purpose.
 cases["reference-en-double"] = lambda t: t
 cases["siret-en-double"] = lambda t: t
-for n, (name, f) in enumerate(sorted(cases.items()), start=2):
+cases["iban-en-double"] = lambda t: t
+# Cases added later, numbered after the others so that their references and
+# SIRETs do not move.
+later = {
+  "de-minimis-sans-declaration": rep('"regime": "non-economic"', '"regime": "de-minimis"'),
+}
+numbered = sorted(cases.items()) + sorted(later.items())
+for n, (name, f) in enumerate(numbered, start=2):
     t = f(good)
     if name != "reference-en-double":
         t = t.replace('"RVM-TEST-2026-001"', '"RVM-TEST-2026-%03d"' % n)
     if name != "siret-en-double":
         t = t.replace('"80214763700028"', '"%s"' % siret(n))
+    if name != "iban-en-double":
+        t = t.replace('FR7642559100000801357924652', iban(n))
     open(os.path.join(out, name + ".json"), "w").write(t)
-print(len(cases), "cases")
+print(len(numbered), "cases")

@@ -703,14 +703,17 @@ fn an_added_annex_is_listed_by_the_same_avenant() {
         "{av}"
     );
     assert!(
-        av.contains("- Annexe III : tableau de bord des priorités, objectifs, indicateurs et cibles\n- Annexe III bis : contrat d'engagement républicain souscrit par l'association\n"),
+        av.contains("- Annexe III : tableau de bord des priorités, objectifs, indicateurs et cibles\n- Annexe III bis : rappel des engagements du contrat d'engagement républicain souscrit par l'association\n"),
         "{av}"
     );
     assert!(
         av.contains("Il est ajouté à la convention une annexe III bis, intitulée « Contrat d'engagement républicain », jointe au présent avenant."),
         "{av}"
     );
-    assert!(av.contains("ce contrat figure à l'annexe III bis"), "{av}");
+    assert!(
+        av.contains("ses engagements sont rappelés à l'annexe III bis"),
+        "{av}"
+    );
     // The annex itself is attached with its number, as added by this avenant.
     assert!(
         av.contains("## Annexe III bis de la convention (ajoutée par l'avenant n° 1) – Contrat d'engagement républicain"),
@@ -728,7 +731,136 @@ fn an_added_annex_is_listed_by_the_same_avenant() {
         Some("IIIbis")
     );
     assert!(
-        flat(&cons_md).contains("- Annexe III bis : contrat d'engagement républicain"),
+        flat(&cons_md).contains(
+            "- Annexe III bis : rappel des engagements du contrat d'engagement républicain"
+        ),
         "{cons_md}"
+    );
+}
+
+/// The signature line of an act: « Fait à …, le …, en … ».
+fn signature_line(md: &str) -> &str {
+    md.lines()
+        .find(|l| l.starts_with("Fait à"))
+        .expect("a signature line")
+}
+
+#[test]
+fn a_draft_avenant_dated_is_archived_as_printed_with_its_date() {
+    let tmp = signed_and_built();
+    let dir = tmp.path();
+    draft(dir, |v| {
+        v["convention"]["funding"]["2027"] = serde_json::json!(52000)
+    });
+    assert!(!build(dir).has_errors());
+    let printed = avenant(dir, 1);
+    assert_eq!(
+        signature_line(&printed),
+        "Fait à Montvalon-sur-Meuse, le ………………, en deux exemplaires originaux."
+    );
+    sign_last(dir, "2027-03-20");
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let archived = read(dir.join(format!("signed/{SIGNED_ID}/avenant-1.md")));
+    assert_eq!(
+        signature_line(&archived),
+        "Fait à Montvalon-sur-Meuse, le 20 mars 2027, en deux exemplaires originaux."
+    );
+    assert_eq!(
+        archived.replacen("le 20 mars 2027,", "le ………………,", 1),
+        printed,
+        "the archived avenant is the draft printed, its date filled in"
+    );
+    assert_eq!(avenant(dir, 1), archived);
+}
+
+#[test]
+fn a_draft_avenant_dated_with_another_change_in_the_same_edit_is_refused() {
+    let tmp = signed_and_built();
+    let dir = tmp.path();
+    draft(dir, |v| {
+        v["convention"]["funding"]["2027"] = serde_json::json!(52000)
+    });
+    assert!(!build(dir).has_errors());
+    let (out_before, signed_before) = (out_files(&dir.join("out")), tree(&dir.join("signed")));
+    // Dated, and the 2028 amount changed in the same edit.
+    sign_last(dir, "2027-03-20");
+    edit_json(&data_path(dir), |v| {
+        v["convention"]["funding"]["2028"] = serde_json::json!(49000)
+    });
+    let r = charta_build(dir, &["--format", "md"], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.with("refused"), BTreeSet::from([SIGNED_ID.to_string()]));
+    let stderr = flat(&r.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "erreur [GEN-028] : {SIGNED_ID} : l'avenant n° 1 daté du 2027-03-20 n'est pas le projet établi par la dernière génération ("
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("(3 clauses modifiées (avenant-preambule, avenant-changement-contribution, budget-previsionnel))"),
+        "names the change: {stderr}"
+    );
+    assert!(
+        stderr.contains("= à : convention.amendments[0].signature.date"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("la modification passe ensuite par l'avenant n° 2"),
+        "{stderr}"
+    );
+    assert!(out_files(&dir.join("out")) == out_before, "OUT untouched");
+    assert!(
+        tree(&dir.join("signed")) == signed_before,
+        "nothing archived"
+    );
+    assert!(
+        !dir.join(format!("signed/{SIGNED_ID}/avenant-1.md"))
+            .exists()
+    );
+}
+
+#[test]
+fn an_avenant_dated_without_a_draft_ever_built_is_refused() {
+    let tmp = signed_and_built();
+    let dir = tmp.path();
+    // The entry, its change and its date in one edit: charta never drafted it.
+    draft(dir, |v| {
+        v["convention"]["funding"]["2027"] = serde_json::json!(52000)
+    });
+    sign_last(dir, "2027-03-20");
+    let (out_before, signed_before) = (out_files(&dir.join("out")), tree(&dir.join("signed")));
+    let r = charta_build(dir, &["--format", "md"], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.with("refused"), BTreeSet::from([SIGNED_ID.to_string()]));
+    let stderr = flat(&r.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "erreur [GEN-029] : {SIGNED_ID} : l'avenant n° 1 est daté du 2027-03-20, mais le dossier de sortie n'a aucun projet de cet avenant établi par charta (`{SIGNED_ID}.avenant-1.md`)"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("remettez `convention.amendments[0].signature.date` à null et générez"),
+        "{stderr}"
+    );
+    assert!(out_files(&dir.join("out")) == out_before, "OUT untouched");
+    assert!(
+        tree(&dir.join("signed")) == signed_before,
+        "nothing archived"
+    );
+
+    // The workflow the hint gives: draft, check, date.
+    edit_json(&data_path(dir), |v| {
+        v["convention"]["amendments"][0]["signature"]["date"] = serde_json::Value::Null
+    });
+    assert!(!build(dir).has_errors());
+    sign_last(dir, "2027-03-20");
+    let r = build(dir);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    assert!(
+        dir.join(format!("signed/{SIGNED_ID}/avenant-1.md"))
+            .is_file()
     );
 }

@@ -472,3 +472,203 @@ fn a_template_or_programme_change_reaching_a_signed_text_is_refused() {
     assert!(signed_files(&out) == before);
     assert_manifest_true(&out);
 }
+
+/// The example's signed convention as a draft: its signature date blank.
+fn as_draft(dir: &Path) {
+    edit_json(&dir.join(format!("associations/{SIGNED}.json")), |v| {
+        v["convention"]["signature"]["date"] = serde_json::Value::Null;
+    });
+}
+
+/// Dates the signed convention, 10 February 2026.
+fn date_it(dir: &Path) {
+    edit_json(&dir.join(format!("associations/{SIGNED}.json")), |v| {
+        v["convention"]["signature"]["date"] = serde_json::json!("2026-02-10");
+    });
+}
+
+/// The signature line of a convention: « Fait à …, le …, en … ».
+fn signature_line(md: &str) -> &str {
+    md.lines()
+        .find(|l| l.starts_with("Fait à"))
+        .expect("a signature line")
+}
+
+#[test]
+fn a_draft_built_then_dated_is_archived_as_printed_with_its_date() {
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    as_draft(dir);
+    let r = build(dir, false);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let draft = std::fs::read_to_string(dir.join(format!("out/{SIGNED}.md"))).unwrap();
+    assert_eq!(
+        signature_line(&draft),
+        "Fait à Montvalon-sur-Meuse, le ………………, en deux exemplaires originaux."
+    );
+    assert!(!dir.join("signed").exists(), "a draft is not archived");
+
+    // Printed, signed on paper on 10 February 2026: the date alone is set.
+    date_it(dir);
+    let r = build(dir, false);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    assert_eq!(
+        with_status(&r, Status::Rendered),
+        BTreeSet::from([SIGNED.to_string()])
+    );
+    let archived =
+        std::fs::read_to_string(dir.join(format!("signed/{SIGNED}/convention.md"))).unwrap();
+    assert_eq!(
+        signature_line(&archived),
+        "Fait à Montvalon-sur-Meuse, le 10 février 2026, en deux exemplaires originaux."
+    );
+    assert_eq!(
+        archived.replacen("le 10 février 2026,", "le ………………,", 1),
+        draft,
+        "the archived text is the draft printed, its date filled in"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join(format!("out/{SIGNED}.md"))).unwrap(),
+        archived
+    );
+    // From now on it is built from its archive.
+    let again = build(dir, false);
+    assert_eq!(with_status(&again, Status::Unchanged), association_ids(dir));
+}
+
+#[test]
+fn a_draft_dated_with_another_change_in_the_same_edit_is_refused() {
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    as_draft(dir);
+    let first = charta_build(dir, &["--format", "md,pdf"], None);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let out_before = out_files(&dir.join("out"));
+    // Dated, and the 2028 amount changed in the same edit: that amount was
+    // not on the paper signed.
+    date_it(dir);
+    change_signed_text(dir);
+    let r = charta_build(dir, &["--format", "md,pdf"], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.with("refused"), BTreeSet::from([SIGNED.to_string()]));
+    let flat = r.stderr.replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(
+        flat.contains(&format!(
+            "erreur [GEN-028] : {SIGNED} : la convention datée du 2026-02-10 n'est pas le projet établi par la dernière génération (2 clauses modifiées (contribution-financiere, budget-previsionnel)), qui est le texte imprimé pour signature ; rien n'est archivé, fichiers laissés intacts"
+        )),
+        "names the change: {}",
+        r.stderr
+    );
+    assert!(flat.contains("= à : convention.signature.date"), "{flat}");
+    assert!(
+        flat.contains(
+            "la modification passe ensuite par l'avenant n° 1, à ajouter à `convention.amendments`"
+        ),
+        "{flat}"
+    );
+    assert_eq!(out_files(&dir.join("out")), out_before, "OUT untouched");
+    assert!(!dir.join("signed").exists(), "nothing archived");
+
+    // The amount as printed: the convention is archived as signed.
+    edit_json(&dir.join(format!("associations/{SIGNED}.json")), |v| {
+        v["convention"]["funding"]["2028"] = serde_json::json!(47500.5);
+    });
+    let r = charta_build(dir, &["--format", "md,pdf"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        dir.join(format!("signed/{SIGNED}/convention.pdf"))
+            .is_file()
+    );
+}
+
+#[test]
+fn a_draft_found_in_out_without_its_manifest_is_the_text_printed() {
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    as_draft(dir);
+    assert!(!build(dir, false).has_errors());
+    std::fs::remove_file(dir.join("out/manifest.json")).unwrap();
+    date_it(dir);
+    let r = build(dir, false);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    assert!(dir.join(format!("signed/{SIGNED}/convention.md")).is_file());
+
+    // Dated with a change, the manifest gone again: the draft in OUT is
+    // not the signed text, and today's is neither.
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    as_draft(dir);
+    assert!(!build(dir, false).has_errors());
+    std::fs::remove_file(dir.join("out/manifest.json")).unwrap();
+    date_it(dir);
+    change_signed_text(dir);
+    let r = build(dir, false);
+    assert_eq!(
+        with_status(&r, Status::Refused),
+        BTreeSet::from([SIGNED.to_string()])
+    );
+    assert!(!dir.join("signed").exists());
+}
+
+#[test]
+fn a_text_that_the_signature_date_changes_beyond_its_signature_block_is_refused() {
+    // A de minimis aid: the declared aid counted are those of the three years
+    // before the grant, the decision date (23 January 2026) while a draft,
+    // the signature date once signed.
+    let velo = "atelier-velo-thionvaux";
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let file = dir.join(format!("associations/{velo}.json"));
+    edit_json(&file, |v| {
+        v["association"]["de_minimis_declared"] = serde_json::json!([
+            {"grantor": "Commune de Thionvaux", "granted_on": "2023-02-01", "amount": 10000}
+        ]);
+    });
+    assert!(!build(dir, false).has_errors());
+    let draft = std::fs::read_to_string(dir.join(format!("out/{velo}.md"))).unwrap();
+    assert!(
+        draft.contains("une aide de minimis de 10\u{202f}000\u{a0}€"),
+        "{draft}"
+    );
+    let before = out_files(&dir.join("out"));
+    // Signed on 10 February 2026: that aid is more than three years old then,
+    // and the text with its date would not state it. The paper does.
+    edit_json(&file, |v| {
+        v["convention"]["signature"]["date"] = serde_json::json!("2026-02-10");
+    });
+    let r = build(dir, false);
+    assert_eq!(
+        with_status(&r, Status::Refused),
+        BTreeSet::from([velo.to_string()])
+    );
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "GEN-030")
+        .expect("GEN-030");
+    assert_eq!(d.path.as_deref(), Some("convention.signature.date"));
+    assert!(
+        d.message
+            .contains("la date change aussi le reste du texte (1 clause modifiée (de-minimis))"),
+        "{}",
+        d.message
+    );
+    assert_eq!(out_files(&dir.join("out")), before, "OUT untouched");
+    assert!(
+        !dir.join(format!("signed/{velo}")).exists(),
+        "nothing archived"
+    );
+
+    // An aid within both periods: the date changes the signature block only.
+    edit_json(&file, |v| {
+        v["convention"]["signature"]["date"] = serde_json::Value::Null;
+        v["association"]["de_minimis_declared"][0]["granted_on"] = serde_json::json!("2024-02-01");
+    });
+    assert!(!build(dir, false).has_errors());
+    edit_json(&file, |v| {
+        v["convention"]["signature"]["date"] = serde_json::json!("2026-02-10");
+    });
+    let r = build(dir, false);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    assert!(dir.join(format!("signed/{velo}/convention.md")).is_file());
+}

@@ -363,6 +363,9 @@ cases! {
     date_decision_invalide: "date-decision-invalide" => [
         E("la date de décision `2026-02-30` n'est pas une date valide", "22:59", "convention.decision.date"),
     ];
+    de_minimis_sans_declaration: "de-minimis-sans-declaration" => [
+        E("aide de minimis (règlement (UE) 2023/2831) sans déclaration des aides de minimis reçues par l'association\u{a0}: la convention ne peut affirmer ni leur montant ni le respect du plafond de 300\u{202f}000\u{a0}€", "3:3", "association.de_minimis_declared"),
+    ];
     date_signature_invalide: "date-signature-invalide" => [
         E("la date de signature `10 février 2026` n'est pas une date valide", "23:59", "convention.signature.date"),
     ];
@@ -371,6 +374,9 @@ cases! {
     ];
     financement_superieur: "financement-superieur" => [
         E("le financement de 2027 (45000 €) dépasse le coût éligible (42000 €)", "19:40", "convention.funding.2027"),
+    ];
+    iban_en_double: "iban-en-double" => [
+        W("l'IBAN FR76 4255 9100 0008 0135 7924 652 est aussi celui de associations/bonne-association.json\u{a0}: deux associations recevraient leurs versements sur le même compte", "11:22", "association.bank.iban"),
     ];
     iban_cle_rib: "iban-cle-rib" => [
         E("IBAN FR6842559100000801357924699\u{a0}: la clé RIB 99 ne correspond pas aux codes banque, guichet et numéro de compte", "11:22", "association.bank.iban"),
@@ -418,8 +424,17 @@ cases! {
     reference_en_double: "reference-en-double" => [
         W("la référence de convention `RVM-TEST-2026-001` est aussi employée par associations/bonne-association.json", "16:18", "convention.reference"),
     ];
+    obligations_hors_sieg: "obligations-hors-sieg" => [
+        W("l'action n°\u{a0}1 a des obligations de service public, qui ne sont lues qu'en régime sieg", "30:201", "project.actions[0].public_service_obligations"),
+    ];
     reference_sans_annee: "reference-sans-annee" => [
         W("l'indicateur `O1-I1` a une valeur de départ mais pas de `baseline_year`", "40:11", "dashboard.objectives[0].indicators[0].baseline_year"),
+    ];
+    rna_alsace_moselle: "rna-alsace-moselle" => [
+        W("le siège (57000) est en Alsace-Moselle (département 57)\u{a0}: une association qui y a son siège est en principe de droit local, inscrite au tribunal judiciaire et non au RNA", "7:12", "association.rna"),
+    ];
+    rna_droit_local: "rna-droit-local" => [
+        E("une association de droit local (`legal_form`) n'est pas inscrite au répertoire national des associations, or un numéro RNA (W553001247) est donné", "7:12", "association.rna"),
     ];
     rna_absent: "rna-absent" => [
         E("le numéro RNA manque", "7:5", "association.rna"),
@@ -638,6 +653,19 @@ fn charta_toml_rules() {
             "l'identifiant de priorité `P1` est employé deux fois (aussi priorities[0])",
             "24:6",
             "priorities[1].id",
+        ),
+        (
+            "epci-sans-interet-public",
+            "l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`)\u{a0}: \
+             un EPCI ne peut subventionner qu'un projet d'intérêt public local relevant de ses compétences",
+            "3:1",
+            "programme",
+        ),
+        (
+            "pourcentages-trois-decimales",
+            "`percent_decimals = 3`\u{a0}: un pourcentage s'écrit avec au plus deux décimales",
+            "8:20",
+            "programme.percent_decimals",
         ),
         (
             "titre-sans-glyphe",

@@ -264,6 +264,31 @@ pub fn out_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Every file under `dir` (recursively): path → bytes; empty if absent.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return files;
+    };
+    for e in rd {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            for (k, v) in tree(&p) {
+                files.insert(
+                    format!("{}/{k}", p.file_name().unwrap().to_string_lossy()),
+                    v,
+                );
+            }
+        } else {
+            files.insert(
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            );
+        }
+    }
+    files
+}
+
 /// The hidden temporary files left in OUT.
 pub fn temporaries(out: &Path) -> Vec<String> {
     std::fs::read_dir(out)

@@ -644,3 +644,105 @@ fn import_never_changes_a_signed_convention_but_writes_the_others() {
         "Thionvaux-Plage"
     );
 }
+
+#[test]
+fn a_de_minimis_declaration_of_none_is_a_row_aucune_and_no_declaration_no_row() {
+    let (tmp, prog_dir) = example_copy();
+    let prog = load(&prog_dir);
+    let list = charta::exchange::associations(&prog).unwrap();
+    let mut tables = workbook::to_tables(&list);
+    let rows_of = |tables: &[sheet::Table], id: &str| -> Vec<Vec<Cell>> {
+        let t = tables
+            .iter()
+            .find(|t| t.name == workbook::DE_MINIMIS)
+            .unwrap();
+        t.rows
+            .iter()
+            .filter(|r| r[0] == Cell::Text(id.into()))
+            .cloned()
+            .collect()
+    };
+    // Declared none: one row « aucune »; no declaration: no row; one aid: its row.
+    assert_eq!(
+        rows_of(&tables, "atelier-velo-thionvaux"),
+        [vec![
+            Cell::Text("atelier-velo-thionvaux".into()),
+            Cell::Text("aucune".into()),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+        ]]
+    );
+    assert!(rows_of(&tables, "maison-solidarites-montvalon").is_empty());
+    assert_eq!(rows_of(&tables, "recyclerie-vaudrecourt").len(), 1);
+    // Read back as written: `[]`, absent, one aid.
+    let xlsx = tmp.path().join("p.xlsx");
+    std::fs::write(&xlsx, sheet::to_xlsx(&tables).unwrap()).unwrap();
+    let plan = charta::exchange::import(&xlsx, &prog).unwrap_or_else(|d| panic!("{d:#?}"));
+    let declared = |id: &str| {
+        let (_, _, _, text) = plan.iter().find(|(i, ..)| i == id).unwrap();
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        v["association"].get("de_minimis_declared").cloned()
+    };
+    assert_eq!(
+        declared("atelier-velo-thionvaux"),
+        Some(serde_json::json!([]))
+    );
+    assert_eq!(declared("maison-solidarites-montvalon"), None);
+    assert_eq!(
+        declared("recyclerie-vaudrecourt")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // « aucune » says nothing else, and is never beside an aid.
+    let t = tables
+        .iter_mut()
+        .find(|t| t.name == workbook::DE_MINIMIS)
+        .unwrap();
+    let aucune = t
+        .rows
+        .iter()
+        .position(|r| r[0] == Cell::Text("atelier-velo-thionvaux".into()))
+        .unwrap();
+    t.rows[aucune][3] = Cell::Number(1000.0);
+    t.rows.push(vec![
+        Cell::Text("mobilite-solidaire-rurale".into()),
+        Cell::Text("Commune de Vaudrecourt".into()),
+        Cell::Date("2025-04-01".into()),
+        Cell::Number(5000.0),
+        Cell::Text("sieg".into()),
+    ]);
+    let bad = tmp.path().join("bad.xlsx");
+    std::fs::write(&bad, sheet::to_xlsx(&tables).unwrap()).unwrap();
+    let errors = charta::exchange::import(&bad, &prog).expect_err("refused");
+    let messages: Vec<String> = errors.iter().map(|d| d.message.fr.clone()).collect();
+    let cell = |col: &str, row: usize| format!("{}!{col}{row}", workbook::DE_MINIMIS);
+    assert!(
+        messages.iter().any(|m| m.starts_with(&format!(
+            "{} : « 1000 » : une ligne « aucune »",
+            cell("D", aucune + 2)
+        ))),
+        "{messages:#?}"
+    );
+    let mobilite = t_row(&tables, "mobilite-solidaire-rurale", "aucune");
+    assert!(
+        messages.iter().any(|m| m.starts_with(&format!("{} : « aucune » : l'association a déclaré à la fois aucune aide de minimis et des aides", cell("B", mobilite + 2)))),
+        "{messages:#?}"
+    );
+}
+
+/// The data row (0-based) of `id` in « Aides de minimis » whose « Autorité » is `grantor`.
+fn t_row(tables: &[sheet::Table], id: &str, grantor: &str) -> usize {
+    tables
+        .iter()
+        .find(|t| t.name == workbook::DE_MINIMIS)
+        .unwrap()
+        .rows
+        .iter()
+        .position(|r| r[0] == Cell::Text(id.into()) && r[1] == Cell::Text(grantor.into()))
+        .unwrap()
+}

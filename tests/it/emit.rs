@@ -138,6 +138,17 @@ fn amounts_in_letters(md: &str) -> Vec<String> {
     re.captures_iter(md).map(|c| c[1].to_string()).collect()
 }
 
+/// The ids of the parts that have a heading, in order.
+fn headed_parts(md: &str) -> Vec<String> {
+    charta::diff::Convention::parse(md)
+        .unwrap()
+        .parts
+        .into_iter()
+        .filter(|p| p.heading.is_some())
+        .map(|p| p.id)
+        .collect()
+}
+
 fn clause_ids(md: &str) -> Vec<String> {
     md.lines()
         .filter_map(|l| match anchor::parse(l)? {
@@ -291,6 +302,17 @@ fn structure_properties_and_clause_ids() {
         })
         .count();
     assert_eq!(h1, heads.len());
+    let part_marks: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("bookmark"))
+        .filter(|n| n.parent().is_some_and(|h| h.has_tag_name("h")))
+        .filter_map(|n| n.attribute(("urn:oasis:names:tc:opendocument:xmlns:text:1.0", "name")))
+        .collect();
+    let expected: Vec<String> = headed_parts(&md)
+        .iter()
+        .map(|p| charta::emit::odt::part_bookmark_name(p))
+        .collect();
+    assert_eq!(part_marks, expected);
     assert!(content.contains("style:master-page-name=\"Paysage\""));
     assert_eq!(
         doc.descendants()
@@ -336,7 +358,25 @@ fn structure_properties_and_clause_ids() {
         .iter()
         .map(|c| charta::emit::docx::bookmark_name(c))
         .collect();
-    assert_eq!(bookmarks, expected);
+    let of_clauses: Vec<&str> = bookmarks
+        .iter()
+        .copied()
+        .filter(|b| b.starts_with("c_"))
+        .collect();
+    assert_eq!(of_clauses, expected);
+    // And one at the start of each part's heading, so that `charta diff`
+    // finds an edited heading's part.
+    let of_parts: Vec<&str> = bookmarks
+        .iter()
+        .copied()
+        .filter(|b| b.starts_with("p_"))
+        .collect();
+    let expected: Vec<String> = headed_parts(&md)
+        .iter()
+        .map(|p| charta::emit::docx::part_bookmark_name(p))
+        .collect();
+    assert_eq!(of_parts, expected);
+    assert_eq!(of_parts.len() + of_clauses.len(), bookmarks.len());
     assert_eq!(
         document.matches("<w:pStyle w:val=\"Heading1\"/>").count(),
         heads.len()
@@ -542,8 +582,20 @@ fn an_edited_copy_saved_by_libreoffice_is_compared_back_clause_by_clause() {
         assert_eq!(code, 1, "{ext}: {err}");
         assert_eq!(
             clause_changes(&stdout),
-            [(fin, "removed".to_string())],
+            [(fin.clone(), "removed".to_string())],
             "{ext}"
+        );
+        // Its text, left in the document without its mark, does not vanish:
+        // it is text of its part, before any clause.
+        let fin_part = conv.clauses.last().unwrap().part.clone();
+        let first_words: String = conv.clauses.last().unwrap().text.chars().take(20).collect();
+        assert!(
+            changes_read(&stdout)
+                .iter()
+                .any(|(t, at, ins, _)| t == "heading"
+                    && *at == fin_part
+                    && ins.contains(&first_words)),
+            "{ext}: {stdout}"
         );
     }
     // Not a copy of a convention: a clear error, exit 2.
@@ -660,5 +712,279 @@ fn a_redline_as_tracked_changes_reads_back_in_libreoffice() {
             code, 0,
             "{ext}: accepted changes differ from the new version: {out}{err}"
         );
+    }
+}
+
+/// The Basic macro that edits a document in LibreOffice as a person would:
+/// `Edit(path, ops)` opens it hidden, applies each operation of `ops`
+/// (`~`-separated, fields `|`-separated, each on the first match of its
+/// text, case-sensitive), and saves it in its own format. Operations:
+/// `replace|text|new`, `after|text|new paragraph` (a paragraph of the
+/// default style after the one holding text), `delete|text` (the paragraph
+/// holding it), `bold|text`, `italic|text`.
+const EDIT_MACRO: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub Edit(path As String, ops As String)
+  Dim args(0) As New com.sun.star.beans.PropertyValue
+  args(0).Name = &quot;Hidden&quot;
+  args(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(path), &quot;_blank&quot;, 0, args())
+  If ops &lt;&gt; &quot;&quot; Then
+    For Each op In Split(ops, &quot;~&quot;)
+      f = Split(op, &quot;|&quot;)
+      sd = doc.createSearchDescriptor()
+      sd.SearchString = f(1)
+      sd.SearchCaseSensitive = True
+      found = doc.findFirst(sd)
+      Select Case f(0)
+        Case &quot;replace&quot;
+          found.setString(f(2))
+        Case &quot;after&quot;
+          t = found.getText()
+          c = t.createTextCursorByRange(found.getEnd())
+          c.gotoEndOfParagraph(False)
+          t.insertControlCharacter(c, com.sun.star.text.ControlCharacter.PARAGRAPH_BREAK, False)
+          c.ParaStyleName = &quot;Standard&quot;
+          c.OutlineLevel = 0
+          t.insertString(c, f(2), False)
+        Case &quot;delete&quot;
+          e = found.getText().createTextCursorByRange(found).createEnumeration()
+          e.nextElement().dispose()
+        Case &quot;bold&quot;
+          found.CharWeight = com.sun.star.awt.FontWeight.BOLD
+        Case &quot;italic&quot;
+          found.CharPosture = com.sun.star.awt.FontSlant.ITALIC
+      End Select
+    Next
+  End If
+  doc.store()
+  doc.close(True)
+End Sub
+</script:module>
+"#;
+
+/// A LibreOffice profile with [`EDIT_MACRO`] as `Standard.Module1` (the
+/// profile is made by a first start, which writes a default module, then
+/// the module is replaced).
+fn macro_profile() -> tempfile::TempDir {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let status = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--norestore", "--terminate_after_init"])
+        .output()
+        .expect("soffice starts");
+    assert!(status.status.success(), "{status:?}");
+    let module = profile.path().join("user/basic/Standard/Module1.xba");
+    assert!(module.is_file(), "the profile has its Basic library");
+    std::fs::write(module, EDIT_MACRO).unwrap();
+    profile
+}
+
+/// Edits `file` in place in LibreOffice with [`EDIT_MACRO`] (`ops`: see it).
+fn edit_in_libreoffice(profile: &Path, file: &Path, ops: &[&str]) {
+    let before = std::fs::read(file).unwrap();
+    let call = format!(
+        "macro:///Standard.Module1.Edit(\"{}\",\"{}\")",
+        file.display(),
+        ops.join("~")
+    );
+    let out = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--norestore", &call])
+        .output()
+        .expect("soffice runs");
+    assert!(out.status.success(), "{out:?}");
+    assert_ne!(
+        std::fs::read(file).unwrap(),
+        before,
+        "LibreOffice saved {}",
+        file.display()
+    );
+}
+
+/// `(target, clause or part, inserted words, deleted words)` of each change
+/// of a `charta diff --format json` report.
+fn changes_read(json: &str) -> Vec<(String, String, String, String)> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let words = |c: &serde_json::Value, op: &str| -> String {
+        c["redline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["op"] == op)
+            .map(|s| s["text"].as_str().unwrap().trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let at = c["clause"].as_str().or(c["part"].as_str()).unwrap_or("");
+            (
+                c["target"].as_str().unwrap().to_string(),
+                at.to_string(),
+                words(c, "insert"),
+                words(c, "delete"),
+            )
+        })
+        .collect()
+}
+
+/// `saved` (a copy of the document of `md`) opened and saved in LibreOffice
+/// unedited, and `formatted` with formatting changed only (bold, italic, a
+/// heading too): `charta diff` finds no difference in either.
+fn no_difference_once_saved_or_formatted(
+    profile: &Path,
+    md: &Path,
+    saved: &Path,
+    formatted: &Path,
+) {
+    let diff = |file: &Path| charta(&["diff", s(md), s(file), "--format", "json"]);
+    edit_in_libreoffice(profile, saved, &[]);
+    let (code, stdout, err) = diff(saved);
+    assert_eq!(
+        (code, changes_read(&stdout)),
+        (0, vec![]),
+        "{}: {err}",
+        saved.display()
+    );
+    edit_in_libreoffice(
+        profile,
+        formatted,
+        &[
+            "bold|financièrement",
+            "italic|Durée de la convention",
+            "bold|Budget prévisionnel",
+            "italic|Fiches de suivi",
+        ],
+    );
+    let (code, stdout, err) = diff(formatted);
+    assert_eq!(
+        (code, changes_read(&stdout)),
+        (0, vec![]),
+        "{}: {err}",
+        formatted.display()
+    );
+}
+
+#[test]
+fn every_edit_made_in_libreoffice_is_reported_and_formatting_is_not() {
+    let prog = example_copy();
+    let out = prog.path().join("out");
+    let id = "maison-solidarites-montvalon";
+    build(prog.path(), &out, &["md", "odt", "docx"], &[id]);
+    let md_path = out.join(format!("{id}.md"));
+    let conv =
+        charta::diff::Convention::parse(&std::fs::read_to_string(&md_path).unwrap()).unwrap();
+    let part_headed = |title: &str| {
+        conv.parts
+            .iter()
+            .find(|p| p.heading.as_deref().is_some_and(|h| h.ends_with(title)))
+            .unwrap()
+            .id
+            .clone()
+    };
+    let clause_with = |text: &str| {
+        conv.clauses
+            .iter()
+            .find(|c| c.text.contains(text))
+            .unwrap()
+            .id
+            .clone()
+    };
+    let profile = macro_profile();
+    let work = tempfile::tempdir().unwrap();
+    for ext in ["odt", "docx"] {
+        let copy = |name: &str| {
+            let to = work.path().join(format!("{name}.{ext}"));
+            std::fs::copy(out.join(format!("{id}.{ext}")), &to).unwrap();
+            to
+        };
+
+        no_difference_once_saved_or_formatted(
+            profile.path(),
+            &md_path,
+            &copy("saved"),
+            &copy("formatted"),
+        );
+
+        // The title, an article's and an annex's title, a table cell, a
+        // paragraph added right after a heading (before the article's first
+        // clause), a paragraph deleted: each is reported.
+        let edited = copy("edited");
+        edit_in_libreoffice(
+            profile.path(),
+            &edited,
+            &[
+                "replace|Convention pluriannuelle d'objectifs|Convention pluriannuelle d'objectifs et de moyens",
+                "replace|Contribution financière|Contribution de la Région au projet",
+                "replace|Budget prévisionnel|Budget prévisionnel de l'action",
+                "replace|Fiches de suivi individuel|Fiches de suivi individuelles",
+                "after|Durée de la convention|Les parties conviennent d'un calendrier indicatif.",
+                "delete|une part,",
+            ],
+        );
+        let (code, stdout, err) = charta(&["diff", s(&md_path), s(&edited), "--format", "json"]);
+        assert_eq!(code, 1, "{ext}: {stdout}{err}");
+        let mut got = changes_read(&stdout);
+        got.sort();
+        let c = |t: &str, at: String, ins: &str, del: &str| {
+            (t.to_string(), at, ins.to_string(), del.to_string())
+        };
+        let mut expected = vec![
+            c("title", String::new(), "et de moyens", ""),
+            c(
+                "clause",
+                clause_with("d'une part"),
+                "",
+                "ci-après dénommée «\u{a0}la Région\u{a0}», d'une part,",
+            ),
+            c(
+                "heading",
+                part_headed("Durée de la convention"),
+                "Les parties conviennent d'un calendrier indicatif.",
+                "",
+            ),
+            c(
+                "heading",
+                part_headed("Contribution financière"),
+                "de la Région au projet",
+                "financière",
+            ),
+            c(
+                "heading",
+                part_headed("Budget prévisionnel"),
+                "de l'action",
+                "",
+            ),
+            c(
+                "clause",
+                clause_with("Fiches de suivi individuel"),
+                "individuelles",
+                "individuel",
+            ),
+        ];
+        expected.sort();
+        assert_eq!(got, expected, "{ext}: {stdout}");
+        // The text report names them, in French.
+        let (_, text, _) = charta(&["diff", s(&md_path), s(&edited)]);
+        for said in [
+            "bloc de titre modifié",
+            "intitulé de article 4 modifié",
+            "intitulé de annexe II modifié",
+            "intitulé de article 2 modifié",
+            "{+Les parties conviennent d'un calendrier indicatif.+}",
+        ] {
+            assert!(text.contains(said), "{ext}: {said}: {text}");
+        }
     }
 }

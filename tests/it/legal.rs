@@ -13,25 +13,29 @@ use serde_json::{Value, json};
 use crate::common::{example, markdown_text};
 
 /// The example association `id` with `change` applied to its JSON.
-fn changed(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> Value {
+pub(crate) fn changed(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> Value {
     let mut v = serde_json::to_value(crate::common::data(prog, id)).expect("to json");
     change(&mut v);
     v
 }
 
-fn parse(v: &Value) -> AssociationFile {
+pub(crate) fn parse(v: &Value) -> AssociationFile {
     serde_json::from_value(v.clone()).expect("fits the model")
 }
 
 /// The convention's plain text (Markdown read back), for `id` changed by `change`.
-fn text(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> String {
+pub(crate) fn text(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> String {
     let v = changed(prog, id, change);
     let r = crate::common::render(prog, id, &parse(&v));
     markdown_text(&r.markdown)
 }
 
 /// The diagnostics of `charta check` for `id` changed by `change`.
-fn check(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> Vec<Diagnostic> {
+pub(crate) fn check(
+    prog: &Programme,
+    id: &str,
+    change: impl FnOnce(&mut Value),
+) -> Vec<Diagnostic> {
     let v = changed(prog, id, change);
     let text = serde_json::to_string_pretty(&v).expect("json");
     let entry = AssociationEntry {
@@ -45,7 +49,7 @@ fn check(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> Vec<Dia
 }
 
 /// The diagnostic at `path` with `severity`, or a panic listing what there is.
-fn at<'d>(diags: &'d [Diagnostic], severity: Severity, path: &str) -> &'d Diagnostic {
+pub(crate) fn at<'d>(diags: &'d [Diagnostic], severity: Severity, path: &str) -> &'d Diagnostic {
     diags
         .iter()
         .find(|d| d.severity == severity && d.path.as_deref() == Some(path))
@@ -53,7 +57,7 @@ fn at<'d>(diags: &'d [Diagnostic], severity: Severity, path: &str) -> &'d Diagno
 }
 
 /// No error at `path`.
-fn none_at(diags: &[Diagnostic], path: &str) {
+pub(crate) fn none_at(diags: &[Diagnostic], path: &str) {
     assert!(
         !diags
             .iter()
@@ -63,15 +67,15 @@ fn none_at(diags: &[Diagnostic], path: &str) {
 }
 
 /// French typography puts no-break spaces where the needles have plain ones.
-fn plain(t: &str) -> String {
+pub(crate) fn plain(t: &str) -> String {
     t.replace(['\u{a0}', '\u{202f}'], " ")
 }
 
-fn has(t: &str, needle: &str) {
+pub(crate) fn has(t: &str, needle: &str) {
     assert!(plain(t).contains(needle), "missing « {needle} » in:\n{t}");
 }
 
-fn lacks(t: &str, needle: &str) {
+pub(crate) fn lacks(t: &str, needle: &str) {
     assert!(
         !plain(t).contains(needle),
         "unexpected « {needle} » in:\n{t}"
@@ -79,7 +83,7 @@ fn lacks(t: &str, needle: &str) {
 }
 
 /// The text between two markers (the first after `from`, up to `to`).
-fn between<'t>(t: &'t str, from: &str, to: &str) -> &'t str {
+pub(crate) fn between<'t>(t: &'t str, from: &str, to: &str) -> &'t str {
     let i = t.find(from).unwrap_or_else(|| panic!("no « {from} »"));
     let rest = &t[i..];
     &rest[..rest[from.len()..]
@@ -87,12 +91,12 @@ fn between<'t>(t: &'t str, from: &str, to: &str) -> &'t str {
         .map_or(rest.len(), |j| j + from.len())]
 }
 
-const MAISON: &str = "maison-solidarites-montvalon";
-const TIERS: &str = "tiers-lieu-les-communs";
-const CADRE: &str = "collectif-ess-val-de-meuse";
-const VELO: &str = "atelier-velo-thionvaux";
-const RESEAU: &str = "reseau-insertion-emploi";
-const MOBILITE: &str = "mobilite-solidaire-rurale";
+pub(crate) const MAISON: &str = "maison-solidarites-montvalon";
+pub(crate) const TIERS: &str = "tiers-lieu-les-communs";
+pub(crate) const CADRE: &str = "collectif-ess-val-de-meuse";
+pub(crate) const VELO: &str = "atelier-velo-thionvaux";
+pub(crate) const RESEAU: &str = "reseau-insertion-emploi";
+pub(crate) const MOBILITE: &str = "mobilite-solidaire-rurale";
 
 // 1. Unspent subsidy: one variant in every funded convention, never none.
 
@@ -292,7 +296,10 @@ fn sieg_states_one_basis_and_its_parameters() {
         &decision,
         "Le bénéfice raisonnable admis est fixé à 2,00 % des charges du service",
     );
-    has(&decision, "Toute surcompensation est remboursée");
+    has(
+        &decision,
+        "Toute compensation versée au-delà de ce montant constitue une surcompensation, qui est remboursée par l'association",
+    );
     lacks(&decision, "confie à l'association");
     lacks(
         &decision,
@@ -304,7 +311,7 @@ fn sieg_states_one_basis_and_its_parameters() {
     lacks(&reglement, "surcompensation");
     has(
         &reglement,
-        "n'excède pas 750 000 € sur la période de trois ans qui s'achève à la date d'octroi",
+        "il n'excède pas le plafond de 750 000 € prévu à l'article 3 du règlement (UE) 2023/2832",
     );
     // A non-SIEG convention keeps the association's right to terminate.
     has(
@@ -391,8 +398,208 @@ fn de_minimis_ceilings_are_checked_at_grant_over_three_years() {
         "Vu le règlement (UE) n° 1408/2013 de la Commission du 18 décembre 2013",
     );
     has(&t, "modifié par le règlement (UE) 2024/3118");
-    has(&t, "n'excède pas 50 000 €");
+    has(
+        &t,
+        "il n'excède pas le plafond de 50 000 € prévu à l'article 3 du règlement (UE) n° 1408/2013",
+    );
     lacks(&t, "2023/2831");
+}
+
+// 7 bis. De minimis: the act states only the declaration the data records.
+
+/// The de minimis paragraph of `id`'s convention changed by `change`, as
+/// rendered (Markdown, French typography kept).
+fn declaration(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> String {
+    let v = changed(prog, id, change);
+    let md = crate::common::render(prog, id, &parse(&v)).markdown;
+    md.lines()
+        .filter(|l| l.contains("L'association a déclaré"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn de_minimis_without_a_declaration_is_an_error_and_certifies_nothing() {
+    let prog = example();
+    let undeclared = |v: &mut Value| {
+        v["association"]
+            .as_object_mut()
+            .unwrap()
+            .remove("de_minimis_declared");
+    };
+    // The general, the agricultural and the SIEG de minimis regimes.
+    let agricultural = |v: &mut Value| {
+        undeclared(v);
+        v["convention"]["primary_agriculture"] = json!(true);
+        v["convention"]["regime"] = json!("de-minimis-agricole");
+    };
+    for (id, d) in [
+        (VELO, check(&prog, VELO, undeclared)),
+        (VELO, check(&prog, VELO, agricultural)),
+        (MOBILITE, check(&prog, MOBILITE, undeclared)),
+    ] {
+        let e = at(&d, Severity::Error, "association.de_minimis_declared");
+        assert_eq!(e.code, "DON-150", "{id}");
+        assert!(
+            plain(&e.message)
+                .contains("sans déclaration des aides de minimis reçues par l'association"),
+            "{e:?}"
+        );
+        assert!(e.hint.as_deref().unwrap().contains("`[]`"), "{e:?}");
+        assert!(e.line.is_some(), "located in the file: {e:?}");
+    }
+    // An explicit empty list is a declaration; an aid that is not de minimis needs none.
+    none_at(
+        &check(&prog, VELO, |_| {}),
+        "association.de_minimis_declared",
+    );
+    none_at(
+        &check(&prog, MAISON, undeclared),
+        "association.de_minimis_declared",
+    );
+    none_at(
+        &check(&prog, RESEAU, undeclared),
+        "association.de_minimis_declared",
+    );
+    // Rendered anyway (the build refuses it), the act states no declaration
+    // and no respect of the ceiling.
+    let t = text(&prog, VELO, undeclared);
+    lacks(&t, "L'association a déclaré");
+    lacks(&t, "n'excède pas le plafond");
+    lacks(&t, "a vérifié");
+    has(&t, "(JO L, 2023/2831, 15.12.2023)");
+}
+
+#[test]
+fn de_minimis_declared_none_makes_this_aid_the_cumulative_amount() {
+    let prog = example();
+    // 30 000 € a year for three years: 90 000 €.
+    assert_eq!(
+        declaration(&prog, VELO, |_| {}),
+        "L'association a déclaré à la Région, avant la signature de la présente convention, n'avoir reçu aucune aide de minimis au titre de ce règlement au cours des trois années qui précèdent la date d'octroi. Le montant total des aides de minimis octroyées à l'entreprise unique qu'elle constitue sur cette période, y compris la présente aide, est ainsi de 90\u{202f}000\u{a0}€\u{202f}; il n'excède pas le plafond de 300\u{202f}000\u{a0}€ prévu à l'article 3 du règlement (UE) 2023/2831. L'association conserve pendant dix ans à compter de la date d'octroi les pièces permettant de vérifier le respect de ces conditions."
+    );
+    // The SIEG de minimis regime: its own ceiling and words.
+    let t = declaration(&prog, MOBILITE, |_| {});
+    has(
+        &t,
+        "n'avoir reçu aucune aide de minimis au titre de services d'intérêt économique général au cours des trois années qui précèdent la date d'octroi. Le montant total des aides de minimis octroyées à l'entreprise unique qu'elle constitue sur cette période, y compris la présente aide, est ainsi de 210 000 € ; il n'excède pas le plafond de 750 000 € prévu à l'article 3 du règlement (UE) 2023/2832.",
+    );
+}
+
+#[test]
+fn de_minimis_declared_aids_are_totalled_and_cumulated_with_this_aid() {
+    let prog = example();
+    let t = declaration(&prog, VELO, |v| {
+        v["association"]["de_minimis_declared"] = json!([
+            {"grantor": "Commune de Thionvaux", "granted_on": "2024-05-02", "amount": 12500.5},
+            {"grantor": "Département de la Moselle", "granted_on": "2025-01-15", "amount": 7250.25, "regulation": "general"},
+            // Three years to the day before the grant (the decision date, 23
+            // January 2026, while the act is a draft): out of the period.
+            {"grantor": "Commune de Thionvaux", "granted_on": "2023-01-23", "amount": 40000},
+            // Another regulation: not counted against this one's ceiling.
+            {"grantor": "Chambre d'agriculture", "granted_on": "2025-03-01", "amount": 9000, "regulation": "agricole"}
+        ]);
+    });
+    // 12 500,50 + 7 250,25 = 19 750,75 €; with this aid's 90 000 €: 109 750,75 €.
+    assert_eq!(
+        t,
+        "L'association a déclaré à la Région, avant la signature de la présente convention, avoir reçu au titre de ce règlement, au cours des trois années qui précèdent la date d'octroi, deux aides de minimis d'un montant total de 19\u{202f}750,75\u{a0}€ (Commune de Thionvaux, 2 mai 2024\u{a0}: 12\u{202f}500,50\u{a0}€\u{202f}; Département de la Moselle, 15 janvier 2025\u{a0}: 7\u{202f}250,25\u{a0}€). Le montant total des aides de minimis octroyées à l'entreprise unique qu'elle constitue sur cette période, y compris la présente aide, est ainsi de 109\u{202f}750,75\u{a0}€\u{202f}; il n'excède pas le plafond de 300\u{202f}000\u{a0}€ prévu à l'article 3 du règlement (UE) 2023/2831. L'association conserve pendant dix ans à compter de la date d'octroi les pièces permettant de vérifier le respect de ces conditions."
+    );
+    // One aid: « une aide », its amount once.
+    let t = declaration(&prog, VELO, |v| {
+        v["association"]["de_minimis_declared"] = json!([{"grantor": "Commune de Thionvaux", "granted_on": "2024-05-02", "amount": 15000}]);
+    });
+    has(
+        &t,
+        "une aide de minimis de 15 000 € (Commune de Thionvaux, 2 mai 2024). Le montant total",
+    );
+    has(&t, "est ainsi de 105 000 € ;");
+    // Six aids: the count and the total, no list.
+    let t = declaration(&prog, VELO, |v| {
+        let six: Vec<Value> = (1..=6)
+            .map(|m| json!({"grantor": "Commune", "granted_on": format!("2025-0{m}-01"), "amount": 1000}))
+            .collect();
+        v["association"]["de_minimis_declared"] = json!(six);
+    });
+    has(
+        &t,
+        "six aides de minimis d'un montant total de 6 000 €. Le montant total",
+    );
+    has(&t, "est ainsi de 96 000 € ;");
+}
+
+#[test]
+fn the_national_register_is_mentioned_only_when_the_funder_records_there() {
+    let mut prog = example();
+    let register = "registre national des aides de minimis";
+    lacks(&text(&prog, VELO, |_| {}), register);
+    prog.file.funder.de_minimis_register = true;
+    for id in [VELO, MOBILITE] {
+        has(
+            &text(&prog, id, |_| {}),
+            "La Région inscrit la présente aide au registre national des aides de minimis, la plateforme des aides d'État désignée par le décret n° 2025-1361 du 26 décembre 2025 relatif au registre national sur les aides de minimis.",
+        );
+    }
+    // Never in a convention that grants no de minimis aid.
+    lacks(&text(&prog, MAISON, |_| {}), register);
+}
+
+#[test]
+fn de_minimis_ceiling_at_the_value_one_cent_over_one_under() {
+    let prog = example();
+    // This aid: 90 000 €; the general ceiling: 300 000 €.
+    let declared = |amount: f64| {
+        move |v: &mut Value| {
+            v["association"]["de_minimis_declared"] =
+                json!([{"grantor": "Département", "granted_on": "2024-03-01", "amount": amount}]);
+        }
+    };
+    none_at(
+        &check(&prog, VELO, declared(210000.0)),
+        "convention.funding",
+    );
+    has(
+        &declaration(&prog, VELO, declared(210000.0)),
+        "est ainsi de 300 000 € ; il n'excède pas le plafond de 300 000 €",
+    );
+    let over = check(&prog, VELO, declared(210000.01));
+    let e = at(&over, Severity::Error, "convention.funding");
+    assert!(e.message.contains("300 000,01"), "{e:?}");
+    none_at(
+        &check(&prog, VELO, declared(209999.99)),
+        "convention.funding",
+    );
+    has(
+        &declaration(&prog, VELO, declared(209999.99)),
+        "est ainsi de 299 999,99 € ;",
+    );
+    // The agricultural ceiling, 50 000 €: 45 000 € of this aid.
+    let agricultural = |amount: f64| {
+        move |v: &mut Value| {
+            declared(amount)(v);
+            v["association"]["de_minimis_declared"][0]["regulation"] = json!("agricole");
+            v["convention"]["primary_agriculture"] = json!(true);
+            v["convention"]["regime"] = json!("de-minimis-agricole");
+            v["convention"]["funding"] = json!({"2026": 15000, "2027": 15000, "2028": 15000});
+        }
+    };
+    none_at(
+        &check(&prog, VELO, agricultural(5000.0)),
+        "convention.funding",
+    );
+    has(
+        &declaration(&prog, VELO, agricultural(5000.0)),
+        "est ainsi de 50 000 € ; il n'excède pas le plafond de 50 000 € prévu à l'article 3 du règlement (UE) n° 1408/2013",
+    );
+    at(
+        &check(&prog, VELO, agricultural(5000.01)),
+        Severity::Error,
+        "convention.funding",
+    );
+    none_at(
+        &check(&prog, VELO, agricultural(4999.99)),
+        "convention.funding",
+    );
 }
 
 // 8. Auditor: the 153 000 € threshold counts every public cash subsidy.
@@ -608,7 +815,7 @@ fn competence_public_interest_and_court_come_from_the_data() {
     );
     has(
         &t,
-        "le litige est porté devant le Tribunal administratif de Montvalon-sur-Meuse",
+        "le litige est porté devant le tribunal administratif de Montvalon-sur-Meuse",
     );
     let mut bare = prog.clone();
     bare.file.programme.legal_basis.clear();
@@ -628,7 +835,7 @@ fn competence_public_interest_and_court_come_from_the_data() {
     });
     has(
         &court,
-        "le litige est porté devant le Tribunal administratif de Nancy",
+        "le litige est porté devant le tribunal administratif de Nancy",
     );
 }
 

@@ -235,7 +235,8 @@ fn percentages_of_a_document_share_one_number_of_decimals() {
         assert!(md.contains(p), "{p} missing");
     }
 
-    // Every share whole: no decimals anywhere, not « 30,00 % ».
+    // Every share whole: still the programme's number of decimals (two by
+    // default), so that every convention of the programme writes them alike.
     with_budget(
         &mut d,
         &[
@@ -247,10 +248,20 @@ fn percentages_of_a_document_share_one_number_of_decimals() {
     );
     let md = render(&prog, ID, &d).markdown;
     let found = percent_decimals(&md);
+    assert!(found.iter().all(|(_, n)| *n == 2), "{found:?}");
+    assert!(md.contains("30,00\u{a0}%") && md.contains("50,00\u{a0}%"));
+    // A programme that writes whole percentages (`percent_decimals = 0`):
+    // « 30 % », not « 30,00 % ».
+    let mut whole = prog.clone();
+    whole.file.programme.percent_decimals = Some(0);
+    let md = render(&whole, ID, &d).markdown;
+    let found = percent_decimals(&md);
     assert!(found.iter().all(|(_, n)| *n == 0), "{found:?}");
     assert!(md.contains("30\u{a0}%") && md.contains("50\u{a0}%"));
 
-    // One share needs one decimal: all have one (« 12,5 % », « 50,0 % »).
+    // A programme of one decimal: all have one (« 12,5 % », « 50,0 % »).
+    let mut prog = prog.clone();
+    prog.file.programme.percent_decimals = Some(1);
     with_budget(
         &mut d,
         &[
