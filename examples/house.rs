@@ -19,7 +19,10 @@ fn main() {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let sources = house::sources(&src);
     let graph = house::graph(&sources);
-    println!("# Imports between top-level modules ({} modules)\n", graph.len());
+    println!(
+        "# Imports between top-level modules ({} modules)\n",
+        graph.len()
+    );
     for (module, imports) in &graph {
         let list: Vec<&str> = imports.iter().map(String::as_str).collect();
         println!("{module} → {}", list.join(", "));

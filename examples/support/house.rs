@@ -89,7 +89,10 @@ pub fn blank(text: &str) -> String {
     while i < b.len() {
         let rest = &b[i..];
         if rest.starts_with(b"//") {
-            let end = rest.iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p);
+            let end = rest
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(b.len(), |p| i + p);
             wipe(&mut out, i, end);
             i = end;
         } else if rest.starts_with(b"/*") {
