@@ -605,3 +605,237 @@ mod tests {
         assert_eq!(lang_of(&args(&["charta", "--lang=fr", "check"])), Lang::Fr);
     }
 }
+
+/// `docs/cli.md`, the command-line reference, generated from the French
+/// command line ([`command`]`(Lang::Fr)`) so that it cannot drift; and
+/// `docs/interface.md`'s list of commands checked against it.
+/// `CHARTA_UPDATE_DOCS=1 cargo test --bin charta reference` rewrites the file.
+#[cfg(test)]
+mod reference {
+    use std::fmt::Write as _;
+    use std::path::Path;
+
+    use super::*;
+
+    const HEADER: &str = "# Référence des commandes\n\n\
+        <!-- Générée à partir de src/cli.rs par un test : ne pas modifier à la main. \
+        CHARTA_UPDATE_DOCS=1 cargo test --bin charta reference la récrit. -->\n\n";
+
+    /// The whole reference: `charta`, its options, a table of contents, then
+    /// every command.
+    fn markdown() -> String {
+        let mut root = command(Lang::Fr);
+        root.build();
+        let mut out = String::from(HEADER);
+        let about = root.get_about().map(|a| a.to_string()).unwrap_or_default();
+        let _ = writeln!(out, "{}\n", escape(&about));
+        out.push_str(
+            "Options de `charta`\u{a0}; `--lang` et `--help` valent pour toutes les commandes\u{a0}:\n\n",
+        );
+        for a in root.get_arguments().filter(|a| !a.is_hide_set()) {
+            out.push_str(&argument(a));
+        }
+        out.push_str("\nCommandes\u{a0}:\n\n");
+        contents(&root, &mut out);
+        out.push('\n');
+        for sub in root.get_subcommands() {
+            section(sub, 2, &mut out);
+        }
+        out
+    }
+
+    /// A link to every command, nested as the commands are.
+    fn contents(cmd: &clap::Command, out: &mut String) {
+        for sub in cmd.get_subcommands() {
+            let name = sub.get_bin_name().unwrap_or(sub.get_name());
+            let depth = name.split(' ').count() - 2;
+            let anchor = name.replace(' ', "-");
+            let _ = writeln!(out, "{}- [`{name}`](#{anchor})", "  ".repeat(depth));
+            contents(sub, out);
+        }
+    }
+
+    /// One command: heading, about, usage, arguments and options (the common
+    /// ones are at the top), or its subcommands one level down.
+    fn section(cmd: &clap::Command, level: usize, out: &mut String) {
+        let name = cmd.get_bin_name().unwrap_or(cmd.get_name());
+        let about = cmd.get_about().map(|a| a.to_string()).unwrap_or_default();
+        let _ = write!(
+            out,
+            "{} `{name}`\n\n{}\n\n",
+            "#".repeat(level),
+            escape(&about)
+        );
+        if cmd.has_subcommands() {
+            for sub in cmd.get_subcommands() {
+                section(sub, level + 1, out);
+            }
+            return;
+        }
+        let usage = cmd.clone().render_usage().to_string();
+        let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage);
+        let _ = write!(out, "```text\n{usage}\n```\n\n");
+        let own = |a: &&clap::Arg| !a.is_hide_set() && !a.is_global_set() && a.get_id() != "aide";
+        let mut positionals: Vec<_> = cmd
+            .get_arguments()
+            .filter(own)
+            .filter(|a| a.is_positional())
+            .collect();
+        positionals.sort_by_key(|a| a.get_index());
+        let options: Vec<_> = cmd
+            .get_arguments()
+            .filter(own)
+            .filter(|a| !a.is_positional())
+            .collect();
+        for (title, args) in [("Arguments", positionals), ("Options", options)] {
+            if !args.is_empty() {
+                let _ = write!(out, "{title}\u{a0}:\n\n");
+                args.iter().for_each(|a| out.push_str(&argument(a)));
+                out.push('\n');
+            }
+        }
+    }
+
+    /// `- `--format <FORMAT>` : help. Valeurs : … Par défaut : ….`
+    fn argument(a: &clap::Arg) -> String {
+        let value = a
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map(|v| v.to_string());
+        let value = value.unwrap_or_else(|| a.get_id().to_string().to_uppercase());
+        let takes_values = a.get_action().takes_values();
+        let mut name = match (a.get_short(), a.get_long()) {
+            _ if a.is_positional() && a.is_required_set() => format!("<{value}>"),
+            _ if a.is_positional() => format!("[{value}]"),
+            (Some(s), Some(l)) => format!("-{s}, --{l}"),
+            (None, Some(l)) => format!("--{l}"),
+            (Some(s), None) => format!("-{s}"),
+            (None, None) => value.clone(),
+        };
+        if !a.is_positional() && takes_values {
+            let _ = write!(name, " <{value}>");
+        }
+        if a.get_num_args().is_some_and(|n| n.max_values() > 1) {
+            name.push_str("...");
+        }
+        let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+        let mut line = format!("- `{name}`\u{a0}: {}", escape(&help));
+        let values: Vec<String> = a
+            .get_possible_values()
+            .iter()
+            .filter(|v| !v.is_hide_set())
+            .map(|v| match v.get_help() {
+                Some(h) => format!("`{}` ({})", v.get_name(), escape(&h.to_string())),
+                None => format!("`{}`", v.get_name()),
+            })
+            .collect();
+        if !values.is_empty() {
+            let _ = write!(line, " Valeurs\u{a0}: {}.", values.join(", "));
+        }
+        let defaults: Vec<_> = a
+            .get_default_values()
+            .iter()
+            .map(|d| d.to_string_lossy())
+            .collect();
+        if !defaults.is_empty() && takes_values {
+            let _ = write!(line, " Par défaut\u{a0}: `{}`.", defaults.join(","));
+        }
+        line + "\n"
+    }
+
+    /// Help text as Markdown: `<` and `>` outside code spans would be read as HTML.
+    fn escape(text: &str) -> String {
+        text.split('`')
+            .enumerate()
+            .map(|(i, part)| match i % 2 {
+                0 => part.replace('<', "&lt;").replace('>', "&gt;"),
+                _ => part.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("`")
+    }
+
+    /// Each leaf command of the command line, by path (`export scdl`), with its
+    /// long options (not the common ones).
+    fn options(cmd: &clap::Command, path: &str, out: &mut Vec<(String, Vec<String>)>) {
+        for sub in cmd.get_subcommands() {
+            let p = format!("{path} {}", sub.get_name()).trim().to_string();
+            if sub.has_subcommands() {
+                options(sub, &p, out);
+                continue;
+            }
+            let mut longs: Vec<String> = sub
+                .get_arguments()
+                .filter(|a| !a.is_global_set() && !a.is_hide_set())
+                .filter_map(|a| a.get_long().map(str::to_string))
+                .filter(|l| l != "help")
+                .collect();
+            longs.sort();
+            out.push((p, longs));
+        }
+    }
+
+    /// The same, read from the block under « Commands » in docs/interface.md:
+    /// a line `charta sub [ARGS] --opt …   description` starts a command, an
+    /// indented line `--opt …` adds an option.
+    fn interface_options() -> Vec<(String, Vec<String>)> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/interface.md");
+        let text = std::fs::read_to_string(path).unwrap();
+        let block = text
+            .split("## Commands")
+            .nth(1)
+            .unwrap()
+            .split("```")
+            .nth(1)
+            .unwrap();
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for line in block.lines() {
+            let syntax = line.trim_start().split("  ").next().unwrap_or("");
+            if let Some(rest) = syntax.strip_prefix("charta ") {
+                let words = rest
+                    .split(' ')
+                    .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase()));
+                out.push((words.collect::<Vec<_>>().join(" "), Vec::new()));
+            }
+            let longs = syntax
+                .split(' ')
+                .filter_map(|w| w.strip_prefix("--"))
+                .map(str::to_string);
+            if let Some((_, opts)) = out.last_mut() {
+                opts.extend(longs);
+            }
+        }
+        for (_, opts) in &mut out {
+            opts.sort();
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn interface_md_lists_the_commands_and_options_of_the_command_line() {
+        let mut cli = Vec::new();
+        options(&command(Lang::Fr), "", &mut cli);
+        cli.sort();
+        assert_eq!(
+            interface_options(),
+            cli,
+            "docs/interface.md, « Commands »: the commands and options of src/cli.rs"
+        );
+    }
+
+    #[test]
+    fn docs_cli_md_is_the_command_line_in_french() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli.md");
+        let want = markdown();
+        if std::env::var_os("CHARTA_UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/cli.md is not the command line of src/cli.rs: \
+             run `CHARTA_UPDATE_DOCS=1 cargo test --bin charta reference` and read the diff"
+        );
+    }
+}

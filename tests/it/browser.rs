@@ -6,7 +6,7 @@
 //!
 //! Needs `chromium` and `chromium-driver` (Debian; `.ci/run` installs them).
 //! With `CHARTA_SCREENSHOTS=DIR`, the main pages are saved there as PNG (the
-//! README's screenshots: `CHARTA_SCREENSHOTS=docs/img cargo test browser`).
+//! guide's screenshots: `CHARTA_SCREENSHOTS=docs/guide/src/img cargo test browser`).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -18,6 +18,7 @@ mod emit;
 mod escaping;
 mod faults;
 mod french;
+mod guide;
 mod legal;
 mod library;
 mod pdf_render;
