@@ -86,7 +86,7 @@ fn diags_json(diags: &[Diagnostic]) -> Value {
 /// SHA-256 of the file's bytes (sent back on save), signed or not, its
 /// diagnostics.
 pub fn convention(state: &State, id: &str) -> Reply {
-    state.refresh();
+    state.refresh_one(id);
     if !state.knows(id) {
         return Reply::not_found();
     }
@@ -271,7 +271,7 @@ pub fn save(state: &State, id: &str, body: &[u8]) -> Reply {
     if let Err(e) = crate::out::write_atomic(&path, text.as_bytes()) {
         return Reply::error(500, &format!("Impossible d'écrire le fichier\u{a0}: {e}"));
     }
-    state.refresh();
+    state.refresh_one(id);
     Reply::json(
         200,
         &json!({
@@ -334,11 +334,15 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
             Err(r) => return r,
         }
     };
-    state.refresh();
     let only: Vec<String> = match req.get("seulement").and_then(Value::as_str) {
         Some("") | None => Vec::new(),
-        Some(id) if state.knows(id) => vec![id.to_string()],
-        Some(_) => return Reply::not_found(),
+        Some(id) => {
+            state.refresh_one(id);
+            if !state.knows(id) {
+                return Reply::not_found();
+            }
+            vec![id.to_string()]
+        }
     };
     {
         let mut s = state.build.lock().expect("lock");

@@ -6,8 +6,9 @@
 //! [`Options::header_timeout`], a body within [`Options::body_timeout`] or
 //! 408, at most [`MAX_CONNECTIONS`] at once); the work (checking, rendering,
 //! reading files) runs on a pool of [`WORKERS`] threads. The programme is
-//! loaded once at start; each request reads the association files again and
-//! parses those whose bytes changed (`state`). Pages are HTML written here
+//! loaded once at start; the programme page reads the association files
+//! again, a convention's requests its own file, and a file is parsed again
+//! when its bytes changed (`state`). Pages are HTML written here
 //! (`pages`), with one plain script and one style sheet embedded in the
 //! binary (`assets`); the script talks to the JSON endpoints of `api` (live
 //! check, save, build, progress).

@@ -147,13 +147,12 @@ pub fn programme(state: &State) -> Reply {
         let _ = writeln!(
             b,
             "<tr data-statut=\"{sk}\" data-nature=\"{kind}\" data-texte=\"{search}\">\
-             <td data-tri=\"{key}\"><a href=\"/convention/{id}\">{name}</a><div class=\"id\">{id}</div></td>\
+             <td><a href=\"/convention/{id}\">{name}</a><div class=\"id\">{id}</div></td>\
              <td>{kl}</td><td>{years}</td><td class=\"nombre\" data-tri=\"{cents}\">{total}</td>\
-             <td data-tri=\"{sl}\"><span class=\"statut {sk}\">{sl}</span></td><td class=\"nombre\" data-tri=\"{errors}\">{err}</td></tr>",
+             <td><span class=\"statut {sk}\">{sl}</span></td><td class=\"nombre\" data-tri=\"{errors}\">{err}</td></tr>",
             sk = r.status.key(),
             kind = escape(&r.kind),
             search = escape(&sort_key(&format!("{} {}", r.name, r.id))),
-            key = escape(&sort_key(shown)),
             id = escape(&r.id),
             name = escape(shown),
             kl = escape(kind_label(&r.kind)),
@@ -180,31 +179,29 @@ pub fn programme(state: &State) -> Reply {
 /// Lower case without accents (« Économie » → « economie »): what the
 /// search and the sort compare, so that « eco » finds « Économie ».
 pub fn sort_key(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' | 'õ' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ÿ' => 'y',
-            'ç' => 'c',
-            'ñ' => 'n',
-            '\u{a0}' | '\u{202f}' => ' ',
-            other => other,
-        })
-        .flat_map(|c| match c {
-            'œ' => vec!['o', 'e'],
-            'æ' => vec!['a', 'e'],
-            c => vec![c],
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => out.push('a'),
+            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+            'î' | 'ï' | 'í' => out.push('i'),
+            'ô' | 'ö' | 'ó' | 'õ' => out.push('o'),
+            'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
+            'ÿ' => out.push('y'),
+            'ç' => out.push('c'),
+            'ñ' => out.push('n'),
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            '\u{a0}' | '\u{202f}' => out.push(' '),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The page of one convention.
 pub fn convention(state: &State, id: &str) -> Reply {
-    state.refresh();
+    state.refresh_one(id);
     if !state.knows(id) {
         return Reply::not_found();
     }

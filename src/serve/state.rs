@@ -1,7 +1,8 @@
-//! What the desk holds between requests: the programme (loaded once; at
-//! each request every association file is read again, and parsed again only
-//! when its bytes changed: size and modification time are not trusted, a
-//! rewrite can keep both), one summary row per convention, the rendering
+//! What the desk holds between requests: the programme (loaded once; the
+//! programme page reads every association file again, a convention's page,
+//! data, save or build read its own file again, and a file is parsed again
+//! only when its bytes changed: size and modification time are not trusted,
+//! a rewrite can keep both), one summary row per convention, the rendering
 //! engine, the secrets, a lock per association file for saves, and the state
 //! of the running build.
 
@@ -245,6 +246,40 @@ impl State {
             if let Some(e) = prog.associations.iter().find(|e| e.id == id) {
                 rows.insert(id, Cached::new(&prog, e, raw));
             }
+        }
+    }
+
+    /// Reads the file of association `id` again and parses it if its bytes
+    /// changed: what a convention's page, its data, a save or a build of it
+    /// need, without reading the whole programme. An id the desk does not
+    /// hold, or a file that cannot be read, makes it a whole [`State::refresh`]
+    /// (a file added or removed).
+    pub fn refresh_one(&self, id: &str) {
+        let path = self.with_programme(|p| {
+            p.associations
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.path.clone())
+        });
+        let Some(path) = path else {
+            return self.refresh();
+        };
+        let bytes = std::fs::read(&path);
+        if bytes.is_err() {
+            return self.refresh();
+        }
+        let mut rows = self.rows.lock().expect("lock");
+        if rows.get(id).is_some_and(|c| c.holds(&bytes)) {
+            return;
+        }
+        let raw = bytes.as_ref().ok().cloned();
+        let entry = load::association_from(id, &path, bytes);
+        let mut prog = self.prog.write().expect("lock");
+        if let Some(slot) = prog.associations.iter_mut().find(|e| e.id == id) {
+            *slot = entry;
+        }
+        if let Some(e) = prog.associations.iter().find(|e| e.id == id) {
+            rows.insert(id.to_string(), Cached::new(&prog, e, raw));
         }
     }
 

@@ -54,6 +54,11 @@ impl Driver {
         let port = free_port();
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            // Chromium on Linux takes its locale (the order of a date in the
+            // form) from the environment, if its French files are installed
+            // (Debian: chromium-l10n); without them, dates show as in the US.
+            .env("LANG", "fr_FR.UTF-8")
+            .env("LANGUAGE", "fr")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -782,6 +782,14 @@ fn a_change_on_disk_that_keeps_size_and_mtime_is_seen_and_built() {
     // Another tool changes the name and an amount, same size, same time.
     rewrite_keeping_size_and_mtime(&path, "Rayons Libres, atelier", "Rayons Clairs, atelier");
     rewrite_keeping_size_and_mtime(&path, "\"2027\": 30000", "\"2027\": 39000");
+    // And the programme's own file: a build reads it from disk too.
+    let toml = tmp.path().join("charta.toml");
+    let t = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        t.replace("Jean-Baptiste Aubertin", "Jeanne-Baptiste Aubertin"),
+    )
+    .unwrap();
     // « Générer » builds what is on disk.
     let r = desk.post("/api/build", &json!({ "seulement": ID }));
     assert_eq!(r.status, 202, "{}", r.text());
@@ -793,6 +801,10 @@ fn a_change_on_disk_that_keeps_size_and_mtime_is_seen_and_built() {
     let md = std::fs::read_to_string(tmp.path().join("out").join(format!("{ID}.md"))).unwrap();
     assert!(md.contains("Rayons Clairs"), "the build read the disk");
     assert!(md.contains("trente-neuf mille euros"), "the amount on disk");
+    assert!(
+        md.contains("Jeanne-Baptiste Aubertin"),
+        "charta.toml on disk"
+    );
     // The desk shows it, and a save from the new version is accepted.
     assert!(desk.get("/").text().contains("Rayons Clairs"));
     let (new_hash, mut data) = opened(&desk, ID);
