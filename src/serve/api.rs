@@ -83,7 +83,7 @@ fn diags_json(diags: &[Diagnostic]) -> Value {
 }
 
 /// The data of one association as the form starts from it: the JSON, the
-/// SHA-256 of the file's bytes (sent back on save), signed or not, its
+/// sha256 of the file's bytes (sent back on save), signed or not, its
 /// diagnostics.
 pub fn convention(state: &State, id: &str) -> Reply {
     state.refresh_one(id);
@@ -183,7 +183,7 @@ fn conflict(current: &[u8]) -> Reply {
     )
 }
 
-/// Save: `{"empreinte": <SHA-256 of the file as opened>, "donnees": <data>,
+/// Save: `{"empreinte": <sha256 of the file as opened>, "donnees": <data>,
 /// "confirmer_signature": true|false}`. Under the file's lock, so that the
 /// check of the fingerprint and the write are one step: refuses a file
 /// changed since it was opened (409, with the file as it is now), a signed
@@ -193,20 +193,10 @@ pub fn save(state: &State, id: &str, body: &[u8]) -> Reply {
     if !state.knows(id) {
         return Reply::not_found();
     }
-    let req = match parse_body(body) {
-        Ok(v) => v,
+    let (hash, data, confirmed) = match save_request(body) {
+        Ok(r) => r,
         Err(r) => return r,
     };
-    let (Some(hash), Some(data)) = (
-        req.get("empreinte").and_then(Value::as_str),
-        req.get("donnees"),
-    ) else {
-        return Reply::error(
-            400,
-            "Requête incomplète\u{a0}: il faut l'empreinte du fichier ouvert et les données.",
-        );
-    };
-    let confirmed = req.get("confirmer_signature") == Some(&Value::Bool(true));
     let Some(path) = state.with_programme(|p| {
         p.associations
             .iter()
@@ -227,47 +217,16 @@ pub fn save(state: &State, id: &str, body: &[u8]) -> Reply {
             );
         }
     };
-    if !super::constant_time_eq(
-        crate::digest::sha256_hex(&current).as_bytes(),
-        hash.as_bytes(),
-    ) {
-        return conflict(&current);
+    if let Some(refusal) = refused_over(&current, &hash, &data, confirmed) {
+        return refusal;
     }
-    if serde_json::from_slice::<Value>(&current)
-        .ok()
-        .is_some_and(|v| signed_in(&v))
-    {
-        return Reply::json(
-            403,
-            &json!({ "erreur": "Convention signée\u{a0}: ses données ne se modifient plus. Rien n'a été enregistré. \
-                                Pour la changer, préparez un avenant." }),
-        );
-    }
-    if signed_in(data) && !confirmed {
-        return Reply::json(
-            428,
-            &json!({ "erreur": "Rien n'a été enregistré\u{a0}: une date de signature rend la convention définitive. \
-                                Confirmez la signature pour l'enregistrer.", "confirmation": "signature" }),
-        );
-    }
-    let Some(diags) = check_data(state, id, data) else {
+    let Some(diags) = check_data(state, id, &data) else {
         return Reply::not_found();
     };
     if has_errors(&diags) {
-        let n = diags.iter().filter(|d| d.is_error()).count();
-        let message = if n > 1 {
-            format!(
-                "Rien n'a été enregistré\u{a0}: les données ont {n}\u{a0}erreurs, signalées à côté des champs concernés."
-            )
-        } else {
-            "Rien n'a été enregistré\u{a0}: les données ont une erreur, signalée à côté du champ concerné.".to_string()
-        };
-        return Reply::json(
-            422,
-            &json!({ "erreur": message, "diagnostics": diags_json(&diags) }),
-        );
+        return with_errors(&diags);
     }
-    let text = file_text(data);
+    let text = file_text(&data);
     if let Err(e) = crate::out::write_atomic(&path, text.as_bytes()) {
         return Reply::error(500, &format!("Impossible d'écrire le fichier\u{a0}: {e}"));
     }
@@ -275,11 +234,72 @@ pub fn save(state: &State, id: &str, body: &[u8]) -> Reply {
     Reply::json(
         200,
         &json!({
-            "message": if signed_in(data) { "Enregistré\u{a0}: la convention est signée." } else { "Enregistré." },
+            "message": if signed_in(&data) { "Enregistré\u{a0}: la convention est signée." } else { "Enregistré." },
             "empreinte": crate::digest::sha256_hex(text.as_bytes()),
-            "signee": signed_in(data),
+            "signee": signed_in(&data),
             "diagnostics": diags_json(&diags),
         }),
+    )
+}
+
+/// The fingerprint, the data and the confirmation of a signature that a save sends.
+fn save_request(body: &[u8]) -> Result<(String, Value, bool), Reply> {
+    let mut req = parse_body(body)?;
+    let confirmed = req.get("confirmer_signature") == Some(&Value::Bool(true));
+    match (
+        req.get("empreinte")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        req.get_mut("donnees").map(Value::take),
+    ) {
+        (Some(hash), Some(data)) => Ok((hash, data, confirmed)),
+        _ => Err(Reply::error(
+            400,
+            "Requête incomplète\u{a0}: il faut l'empreinte du fichier ouvert et les données.",
+        )),
+    }
+}
+
+/// Why a save may not write over the file that holds `current`: another
+/// version (409), a signed convention (403), a signature not confirmed (428).
+fn refused_over(current: &[u8], hash: &str, data: &Value, confirmed: bool) -> Option<Reply> {
+    let current_hash = crate::digest::sha256_hex(current);
+    if !super::constant_time_eq(current_hash.as_bytes(), hash.as_bytes()) {
+        return Some(conflict(current));
+    }
+    if serde_json::from_slice::<Value>(current)
+        .ok()
+        .is_some_and(|v| signed_in(&v))
+    {
+        return Some(Reply::json(
+            403,
+            &json!({ "erreur": "Convention signée\u{a0}: ses données ne se modifient plus. Rien n'a été enregistré. \
+                                Pour la changer, préparez un avenant." }),
+        ));
+    }
+    if signed_in(data) && !confirmed {
+        return Some(Reply::json(
+            428,
+            &json!({ "erreur": "Rien n'a été enregistré\u{a0}: une date de signature rend la convention définitive. \
+                                Confirmez la signature pour l'enregistrer.", "confirmation": "signature" }),
+        ));
+    }
+    None
+}
+
+/// The 422 of a save: how many errors, each next to its field.
+fn with_errors(diags: &[Diagnostic]) -> Reply {
+    let n = diags.iter().filter(|d| d.is_error()).count();
+    let message = if n > 1 {
+        format!(
+            "Rien n'a été enregistré\u{a0}: les données ont {n}\u{a0}erreurs, signalées à côté des champs concernés."
+        )
+    } else {
+        "Rien n'a été enregistré\u{a0}: les données ont une erreur, signalée à côté du champ concerné.".to_string()
+    };
+    Reply::json(
+        422,
+        &json!({ "erreur": message, "diagnostics": diags_json(diags) }),
     )
 }
 

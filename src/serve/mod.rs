@@ -26,7 +26,7 @@
 //!   request is ever opened;
 //! - request bodies are limited to [`MAX_BODY`], URLs to [`MAX_URL`];
 //! - two saves of one file are one after the other (a lock per file), and a
-//!   save writes only over the file it was opened from (its SHA-256).
+//!   save writes only over the file it was opened from (its sha256).
 //!
 //! The library prints nothing: what the terminal shows (the address, a
 //! browser opening the desk, the end of a build) is told to the caller as

@@ -210,31 +210,11 @@ pub fn convention(state: &State, id: &str) -> Reply {
     };
     let rendered = api::render_markdown(state, id);
     let name = if row.name.is_empty() { id } else { &row.name };
-    let mut b = String::new();
-    let lock = if row.signed {
-        "<span class=\"verrou\" id=\"verrou\" title=\"Convention signée\u{a0}: ses données ne se modifient plus, sauf par avenant.\">Signée, verrouillée</span>"
-    } else {
-        ""
-    };
-    let _ = write!(
-        b,
-        "<header class=\"bandeau\"><div><p class=\"sur\"><a href=\"/\">← Programme</a></p>\
-         <h1>{name}</h1><p class=\"sur\">{id} · {kind} · {years} · <span class=\"statut {sk}\">{sl}</span> {lock}</p></div>\
-         <div class=\"actions\"><button id=\"generer\" class=\"principal\" data-only=\"{id}\">Générer cette convention</button></div></header>\n\
-         <section id=\"progression\" class=\"progression\" hidden><progress id=\"barre\" value=\"0\" max=\"1\"></progress> <span id=\"etat-generation\"></span></section>\n\
-         <div class=\"convention\" id=\"page-convention\" data-id=\"{id}\" data-signee=\"{signed}\">\n",
-        name = escape(name),
-        id = escape(id),
-        kind = escape(kind_label(&row.kind)),
-        years = escape(&row.years),
-        sk = row.status.key(),
-        sl = row.status.label(),
-        signed = if row.signed { "oui" } else { "non" },
-    );
     let (text_html, nav) = match &rendered {
         Ok(md) => convention_html(md),
         Err(_) => (String::new(), Vec::new()),
     };
+    let mut b = convention_header(&row, name);
     b.push_str(
         "<nav class=\"sommaire\" aria-label=\"Sommaire\"><h2>Sommaire</h2><ul>\
                 <li><a href=\"#telechargements\">Téléchargements</a></li>\
@@ -278,6 +258,30 @@ pub fn convention(state: &State, id: &str) -> Reply {
         &format!("{name} — charta"),
         &b,
     ))
+}
+
+/// The band at the top of a convention's page: its name, id, nature, years,
+/// status, the lock of a signed convention, the build button.
+fn convention_header(row: &super::state::Row, name: &str) -> String {
+    let lock = if row.signed {
+        "<span class=\"verrou\" id=\"verrou\" title=\"Convention signée\u{a0}: ses données ne se modifient plus, sauf par avenant.\">Signée, verrouillée</span>"
+    } else {
+        ""
+    };
+    format!(
+        "<header class=\"bandeau\"><div><p class=\"sur\"><a href=\"/\">← Programme</a></p>\
+         <h1>{name}</h1><p class=\"sur\">{id} · {kind} · {years} · <span class=\"statut {sk}\">{sl}</span> {lock}</p></div>\
+         <div class=\"actions\"><button id=\"generer\" class=\"principal\" data-only=\"{id}\">Générer cette convention</button></div></header>\n\
+         <section id=\"progression\" class=\"progression\" hidden><progress id=\"barre\" value=\"0\" max=\"1\"></progress> <span id=\"etat-generation\"></span></section>\n\
+         <div class=\"convention\" id=\"page-convention\" data-id=\"{id}\" data-signee=\"{signed}\">\n",
+        name = escape(name),
+        id = escape(&row.id),
+        kind = escape(kind_label(&row.kind)),
+        years = escape(&row.years),
+        sk = row.status.key(),
+        sl = row.status.label(),
+        signed = if row.signed { "oui" } else { "non" },
+    )
 }
 
 fn downloads_html(state: &State, id: &str) -> String {

@@ -64,7 +64,7 @@ pub struct Row {
 }
 
 /// An association file as last read: its bytes (to see a change), their
-/// SHA-256 (the fingerprint a save must show), its row.
+/// sha256 (the fingerprint a save must show), its row.
 struct Cached {
     raw: Option<Vec<u8>>,
     hash: String,
