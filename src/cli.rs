@@ -69,6 +69,13 @@ pub struct ServeArgs {
     /// Output folder of builds (default: PROG/out).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// No secret in the address, no cookie: anyone who can reach 127.0.0.1 on this
+    /// machine can read and change the data. Only on a machine with a single user.
+    #[arg(long)]
+    pub no_token: bool,
+    /// Milliseconds a client may take to send a request's head or body (tests).
+    #[arg(long, hide = true)]
+    pub client_timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -450,6 +457,16 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
         "serve",
         "out",
         "Dossier des générations (par défaut\u{a0}: PROG/out).",
+    ),
+    (
+        "serve",
+        "no_token",
+        "Sans secret dans l'adresse ni cookie\u{a0}: toute personne qui peut joindre 127.0.0.1 sur cette machine peut lire et modifier les données. Seulement sur une machine à un seul utilisateur.",
+    ),
+    (
+        "serve",
+        "client_timeout_ms",
+        "Millisecondes accordées à un client pour envoyer l'en-tête ou le corps d'une requête (tests).",
     ),
     (
         "manifest",

@@ -381,6 +381,17 @@ fn association_paths(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, Pa
 
 /// Reads and parses one association file.
 pub fn load_association(id: &str, path: &Path) -> AssociationEntry {
+    association_from(id, path, std::fs::read(path))
+}
+
+/// [`load_association`] from the bytes of the file already read (or the
+/// error of reading them): the desk compares what it read with what it holds
+/// and parses those very bytes.
+pub fn association_from(
+    id: &str,
+    path: &Path,
+    bytes: std::io::Result<Vec<u8>>,
+) -> AssociationEntry {
     let mut diagnostics = Vec::new();
     if !is_slug(id) {
         diagnostics.push(
@@ -396,7 +407,10 @@ pub fn load_association(id: &str, path: &Path) -> AssociationEntry {
             )),
         );
     }
-    let text = match encoding::read_text(path) {
+    let text = bytes
+        .map_err(|e| encoding::read_error(path, &e))
+        .and_then(|b| encoding::decode(b, path));
+    let text = match text {
         Ok(t) => t,
         Err(d) => {
             diagnostics.push(d);

@@ -4,7 +4,9 @@ use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use charta::diagnostic::Diagnostic;
+use charta::diagnostic::{Diagnostic, Lang};
+use charta::serve::{BuildSummary, Event};
+use charta::tr;
 
 use super::{Exit, Ui, prog_dir};
 use crate::cli::ServeArgs;
@@ -14,27 +16,29 @@ pub fn run(a: ServeArgs, ui: &Ui) -> Exit {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
-            ui.diagnostics(&[
-                Diagnostic::error(format!("impossible d'intercepter Ctrl-C : {e}")).code("BUR-001"),
-            ]);
+            ui.diagnostics(&[Diagnostic::error(tr!(
+                "impossible d'intercepter Ctrl-C\u{a0}: {e}",
+                "cannot catch Ctrl-C: {e}"
+            ))
+            .code("BUR-001")]);
             return Exit::Fault;
         }
     }
-    let opts = charta::serve::Options {
-        out: a.out.unwrap_or_else(|| dir.join("out")),
-        root: dir,
-        port: a.port,
-    };
-    let result = charta::serve::run(&opts, stop, |addr| {
-        ui.out(format!("http://{addr}/"));
-        ui.line(format!(
-            "bureau charta ouvert sur http://{addr}/ (127.0.0.1 seulement) ; Ctrl-C pour l'arrêter"
-        ));
-        let _ = std::io::stdout().flush();
-    });
+    let mut opts = charta::serve::Options::new(
+        dir.clone(),
+        a.out.unwrap_or_else(|| dir.join("out")),
+        a.port,
+    );
+    opts.token = !a.no_token;
+    if let Some(ms) = a.client_timeout_ms {
+        opts.header_timeout = std::time::Duration::from_millis(ms);
+        opts.body_timeout = std::time::Duration::from_millis(ms);
+    }
+    let lang = ui.lang();
+    let result = charta::serve::run(&opts, stop, Arc::new(move |e| event(e, lang)));
     match result {
         Ok(()) => {
-            ui.line("bureau arrêté");
+            ui.line(lang.pick("bureau arrêté", "desk stopped"));
             Exit::Ok
         }
         Err(charta::serve::ServeError::Input(d)) => {
@@ -45,5 +49,76 @@ pub fn run(a: ServeArgs, ui: &Ui) -> Exit {
             ui.diagnostics(&d);
             Exit::Fault
         }
+    }
+}
+
+/// « génération terminée : 1 convention produite, 3 inchangées ».
+fn build_ended(s: &BuildSummary, lang: Lang) -> String {
+    let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k > 1 { many } else { one });
+    let mut parts = match lang {
+        Lang::Fr => vec![
+            n(s.rendered, "convention produite", "conventions produites"),
+            n(s.unchanged, "inchangée", "inchangées"),
+        ],
+        Lang::En => vec![
+            n(s.rendered, "convention rendered", "conventions rendered"),
+            format!("{} unchanged", s.unchanged),
+        ],
+    };
+    if s.refused > 0 {
+        parts.push(match lang {
+            Lang::Fr => n(s.refused, "refusée", "refusées"),
+            Lang::En => format!("{} refused", s.refused),
+        });
+    }
+    if s.failed > 0 {
+        parts.push(format!("{} {}", s.failed, lang.pick("en échec", "failed")));
+    }
+    format!(
+        "{}{}",
+        lang.pick("génération terminée\u{a0}: ", "build done: "),
+        parts.join(", ")
+    )
+}
+
+/// What the terminal shows of the desk: the address on stdout (one line, for
+/// scripts), the rest on stderr.
+fn event(event: Event, lang: Lang) {
+    let say = |fr: &str, en: &str| eprintln!("{}", lang.pick(fr, en));
+    match event {
+        Event::Ready { url, token, .. } => {
+            println!("{url}");
+            let _ = std::io::stdout().flush();
+            if token {
+                eprintln!("{}", tr!(
+                    "bureau charta ouvert sur {url} (127.0.0.1 seulement)\u{202f}; ouvrez cette adresse dans votre navigateur\u{a0}: elle ne sert qu'une fois. Ctrl-C pour l'arrêter",
+                    "charta desk open on {url} (127.0.0.1 only); open this address in your browser: it works once. Ctrl-C to stop it"
+                ).get(lang));
+            } else {
+                say(
+                    "ATTENTION\u{a0}: bureau SANS JETON (--no-token). Toute personne ou tout programme de cette machine peut lire et modifier les données des associations (IBAN, SIRET) et lancer des générations.",
+                    "WARNING: desk WITHOUT TOKEN (--no-token). Anyone or any program on this machine can read and change the associations' data (IBAN, SIRET) and start builds.",
+                );
+                eprintln!("{}", tr!(
+                    "bureau charta ouvert sur {url} (127.0.0.1 seulement)\u{202f}; Ctrl-C pour l'arrêter",
+                    "charta desk open on {url} (127.0.0.1 only); Ctrl-C to stop it"
+                ).get(lang));
+            }
+        }
+        Event::Opened => say(
+            "un navigateur a ouvert le bureau\u{a0}: l'adresse affichée ne servira plus",
+            "a browser opened the desk: the printed address will not work again",
+        ),
+        Event::SecretRefused => say(
+            "adresse refusée\u{a0}: elle a déjà servi, ou ce n'est pas celle de ce bureau (pour un autre navigateur, relancez le bureau)",
+            "address refused: it was used already, or it is not this desk's (for another browser, restart the desk)",
+        ),
+        Event::BuildEnded(s) => match &s.problem {
+            Some(p) => eprintln!(
+                "{}",
+                tr!("génération arrêtée\u{a0}: {p}", "build stopped: {p}").get(lang)
+            ),
+            None => eprintln!("{}", build_ended(&s, lang)),
+        },
     }
 }

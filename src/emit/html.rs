@@ -1,12 +1,11 @@
 //! HTML out of user data: one escaping function for every text and attribute
 //! value, the rendered convention as HTML (its anchors become the side
-//! navigation, any other HTML in it stays text), and a redline as
-//! `<del>`/`<ins>`.
+//! navigation, any other HTML in it stays text), and a redline as the text
+//! it marks, with `<del>`/`<ins>`.
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::anchor::{self, Anchor};
-use crate::document::redline::{Op, Segment};
 
 /// Escapes text for HTML element content and double- or single-quoted
 /// attribute values: `&`, `<`, `>`, `"`, `'`. Every piece of user data on a
@@ -113,26 +112,39 @@ pub fn convention_html(markdown: &str) -> (String, Vec<NavEntry>) {
     (html, nav)
 }
 
-/// A redline as HTML: deletions in `<del>`, insertions in `<ins>`, all text escaped.
-pub fn redline_html(segments: &[Segment]) -> String {
-    let mut out = String::new();
-    for s in segments {
-        let t = escape(&s.text).replace('\n', "<br>");
-        match s.op {
-            Op::Equal => out.push_str(&t),
-            Op::Delete => {
-                out.push_str("<del>");
-                out.push_str(&t);
-                out.push_str("</del>");
-            }
-            Op::Insert => {
-                out.push_str("<ins>");
-                out.push_str(&t);
-                out.push_str("</ins>");
-            }
-        }
+/// The marks a redline may carry through [`redline_html`]: these four tags,
+/// exactly, and nothing else.
+const MARKS: [&str; 4] = ["<del>", "</del>", "<ins>", "</ins>"];
+
+/// Raw HTML of a redline's Markdown as text, its `<del>` and `<ins>` marks kept.
+fn marks_only(html: &str) -> String {
+    let mut out = escape(html);
+    for m in MARKS {
+        out = out.replace(&escape(m), m);
     }
     out
+}
+
+/// A redline as the reader sees the text: the Markdown of
+/// [`crate::diff::markdown_redline`] (its structure kept, deletions in
+/// `<del>`, insertions in `<ins>`) rendered as HTML, so that lists, bold and
+/// tables read as in the convention and no Markdown sign shows. Any other
+/// HTML in it is text, and charta's anchors are dropped.
+pub fn redline_html(markdown: &str) -> String {
+    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).filter_map(|ev| match ev {
+        Event::Html(t) | Event::InlineHtml(t) => {
+            let kept: String = t
+                .lines()
+                .filter(|l| anchor::parse(l).is_none())
+                .collect::<Vec<_>>()
+                .join("\n");
+            (!kept.trim().is_empty()).then(|| Event::InlineHtml(CowStr::from(marks_only(&kept))))
+        }
+        other => Some(other),
+    });
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
 }
 
 /// Euros from cents, French style: « 90 000,00 € » (narrow no-break spaces).
@@ -203,21 +215,27 @@ mod tests {
     }
 
     #[test]
-    fn redline_is_escaped() {
-        let segs = vec![
-            Segment {
-                op: Op::Delete,
-                text: "<i>".into(),
-            },
-            Segment {
-                op: Op::Insert,
-                text: "\"x\"".into(),
-            },
-        ];
-        assert_eq!(
-            redline_html(&segs),
-            "<del>&lt;i&gt;</del><ins>&quot;x&quot;</ins>"
+    fn redline_reads_as_text_with_its_marks_only() {
+        let md = "La Région verse **<del>30 000 €</del><ins>31 000 €</ins>** par an\u{a0}:\n\n- <ins>pour 2029</ins>\n- pour <del>2027</del>\n\n<del onclick=\"x\">y</del> <script>alert(1)</script> &lt;ins&gt;\n";
+        let html = redline_html(md);
+        assert!(
+            html.contains("<strong><del>30 000 €</del><ins>31 000 €</ins></strong>"),
+            "{html}"
         );
+        assert!(html.contains("<li><ins>pour 2029</ins></li>"), "{html}");
+        assert!(html.contains("<li>pour <del>2027</del></li>"), "{html}");
+        assert!(
+            !html.contains("**") && !html.contains("- "),
+            "no Markdown sign: {html}"
+        );
+        assert!(
+            !html.contains("<script") && !html.contains("<del onclick"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;del onclick=&quot;x&quot;&gt;"), "{html}");
+        // An escaped tag in the text stays text.
+        assert!(html.contains(" &lt;ins&gt;"), "{html}");
+        assert_eq!(html.matches("<ins>").count(), 2, "{html}");
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
-use super::Reply;
 use super::state::{BuildState, State, signed_in};
+use super::{BuildSummary, Reply};
 use crate::build::{self, BuildOptions, Progress};
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::load::AssociationEntry;
@@ -23,7 +23,7 @@ pub fn render_markdown(state: &State, id: &str) -> Result<String, Vec<String>> {
         };
         let Some(data) = &entry.data else {
             return Err(vec![
-                "le fichier de l'association ne se lit pas : voyez les contrôles des données"
+                "le fichier de l'association ne se lit pas\u{a0}: voyez les contrôles des données"
                     .to_string(),
             ]);
         };
@@ -46,21 +46,19 @@ pub fn download(state: &State, id: &str, format: &str) -> Reply {
     let Ok(bytes) = std::fs::read(state.out.join(&name)) else {
         return Reply::error(
             404,
-            "Ce fichier n'a pas encore été généré : lancez la génération de la convention.",
+            "Ce fichier n'a pas encore été généré\u{a0}: lancez la génération de la convention.",
         );
     };
-    Reply {
-        status: 200,
-        content_type: match f.name {
-            "pdf" => "application/pdf",
-            "md" => "text/markdown; charset=utf-8",
-            "odt" => "application/vnd.oasis.opendocument.text",
-            "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            _ => "application/octet-stream",
-        },
-        body: bytes,
-        attachment: Some(name),
-    }
+    let content_type = match f.name {
+        "pdf" => "application/pdf",
+        "md" => "text/markdown; charset=utf-8",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    };
+    let mut r = Reply::with(200, content_type, bytes);
+    r.attachment = Some(name);
+    r
 }
 
 pub fn schema() -> Reply {
@@ -85,30 +83,30 @@ fn diags_json(diags: &[Diagnostic]) -> Value {
 }
 
 /// The data of one association as the form starts from it: the JSON, the
-/// hash of the file (sent back on save), signed or not, its diagnostics.
+/// sha256 of the file's bytes (sent back on save), signed or not, its
+/// diagnostics.
 pub fn convention(state: &State, id: &str) -> Reply {
-    state.refresh();
+    state.refresh_one(id);
     if !state.knows(id) {
         return Reply::not_found();
     }
-    state.with_programme(|prog| {
-        let Some(entry) = prog.associations.iter().find(|e| e.id == id) else {
-            return Reply::not_found();
-        };
-        let diags = crate::check::check_one(prog, &state.engine, entry);
-        let data: Option<Value> = serde_json::from_str(&entry.text).ok();
-        Reply::json(
-            200,
-            &json!({
-                "id": id,
-                "donnees": data,
-                "texte": if data.is_none() { Some(&entry.text) } else { None },
-                "empreinte": crate::digest::sha256_hex(entry.text.as_bytes()),
-                "signee": data.as_ref().is_some_and(signed_in),
-                "diagnostics": diags_json(&diags),
-            }),
-        )
-    })
+    state
+        .with_entry(id, |prog, entry, hash| {
+            let diags = crate::check::check_one(prog, &state.engine, entry);
+            let data: Option<Value> = serde_json::from_str(&entry.text).ok();
+            Reply::json(
+                200,
+                &json!({
+                    "id": id,
+                    "donnees": data,
+                    "texte": if data.is_none() { Some(&entry.text) } else { None },
+                    "empreinte": hash,
+                    "signee": data.as_ref().is_some_and(signed_in),
+                    "diagnostics": diags_json(&diags),
+                }),
+            )
+        })
+        .unwrap_or_else(Reply::not_found)
 }
 
 /// The text a save writes: pretty JSON (keys in the order given), a final newline.
@@ -142,9 +140,14 @@ fn parse_body(body: &[u8]) -> Result<Value, Reply> {
     serde_json::from_slice(body).map_err(|e| {
         Reply::error(
             400,
-            &format!("Le corps de la requête n'est pas du JSON valide : {e}"),
+            &format!("Le corps de la requête n'est pas du JSON valide\u{a0}: {e}"),
         )
     })
+}
+
+/// « 1 erreur », « 2 erreurs » (French: 0 and 1 take the singular).
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n}\u{a0}{}", if n > 1 { many } else { one })
 }
 
 /// Live check: the edited data, checked as `charta check` would check the file.
@@ -165,26 +168,34 @@ pub fn check(state: &State, id: &str, body: &[u8]) -> Reply {
     }
 }
 
-/// Save: `{"empreinte": <hash of the file as opened>, "donnees": <data>}`.
-/// Refuses a file changed since it was opened (409), a signed convention
-/// (403), data with errors (422, with the diagnostics); writes atomically.
+/// The 409 of a save: the file as it is now, for the page to reload.
+fn conflict(current: &[u8]) -> Reply {
+    let data: Option<Value> = serde_json::from_slice(current).ok();
+    Reply::json(
+        409,
+        &json!({
+            "erreur": "Le fichier a changé sur le disque depuis que vous l'avez ouvert (par une autre personne, un autre onglet ou un autre outil). \
+                       Rien n'a été enregistré\u{a0}: rechargez la version actuelle, puis refaites vos modifications.",
+            "empreinte": crate::digest::sha256_hex(current),
+            "donnees": data,
+            "signee": data.as_ref().is_some_and(signed_in),
+        }),
+    )
+}
+
+/// Save: `{"empreinte": <sha256 of the file as opened>, "donnees": <data>,
+/// "confirmer_signature": true|false}`. Under the file's lock, so that the
+/// check of the fingerprint and the write are one step: refuses a file
+/// changed since it was opened (409, with the file as it is now), a signed
+/// convention (403), a signature date set without `confirmer_signature`
+/// (428), data with errors (422, with the diagnostics); writes atomically.
 pub fn save(state: &State, id: &str, body: &[u8]) -> Reply {
-    state.refresh();
     if !state.knows(id) {
         return Reply::not_found();
     }
-    let req = match parse_body(body) {
-        Ok(v) => v,
+    let (hash, data, confirmed) = match save_request(body) {
+        Ok(r) => r,
         Err(r) => return r,
-    };
-    let (Some(hash), Some(data)) = (
-        req.get("empreinte").and_then(Value::as_str),
-        req.get("donnees"),
-    ) else {
-        return Reply::error(
-            400,
-            "Requête incomplète : il faut l'empreinte du fichier ouvert et les données.",
-        );
     };
     let Some(path) = state.with_programme(|p| {
         p.associations
@@ -194,61 +205,101 @@ pub fn save(state: &State, id: &str, body: &[u8]) -> Reply {
     }) else {
         return Reply::not_found();
     };
+    let lock = state.save_lock(id);
+    let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
     // The file as it is now on disk, not as the desk last saw it.
     let current = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) => {
             return Reply::error(
                 500,
-                &format!("Impossible de relire le fichier de l'association : {e}"),
+                &format!("Impossible de relire le fichier de l'association\u{a0}: {e}"),
             );
         }
     };
-    if !super::constant_time_eq(
-        crate::digest::sha256_hex(&current).as_bytes(),
-        hash.as_bytes(),
-    ) {
-        return Reply::json(
-            409,
-            &json!({ "erreur": "Le fichier a changé sur le disque depuis que vous l'avez ouvert (par une autre personne ou un autre outil). \
-                                Rien n'a été enregistré : rechargez la page pour repartir de la version actuelle, puis refaites vos modifications." }),
-        );
+    if let Some(refusal) = refused_over(&current, &hash, &data, confirmed) {
+        return refusal;
     }
-    if serde_json::from_slice::<Value>(&current)
-        .ok()
-        .is_some_and(|v| signed_in(&v))
-    {
-        return Reply::json(
-            403,
-            &json!({ "erreur": "Convention signée : ses données ne se modifient plus. Rien n'a été enregistré. \
-                                Pour la changer, préparez un avenant (convention.amendments)." }),
-        );
-    }
-    let Some(diags) = check_data(state, id, data) else {
+    let Some(diags) = check_data(state, id, &data) else {
         return Reply::not_found();
     };
     if has_errors(&diags) {
-        let n = diags.iter().filter(|d| d.is_error()).count();
-        return Reply::json(
-            422,
-            &json!({
-                "erreur": format!("Rien n'a été enregistré : les données ont {n} erreur(s), signalée(s) à côté des champs concernés."),
-                "diagnostics": diags_json(&diags),
-            }),
-        );
+        return with_errors(&diags);
     }
-    let text = file_text(data);
+    let text = file_text(&data);
     if let Err(e) = crate::out::write_atomic(&path, text.as_bytes()) {
-        return Reply::error(500, &format!("Impossible d'écrire le fichier : {e}"));
+        return Reply::error(500, &format!("Impossible d'écrire le fichier\u{a0}: {e}"));
     }
-    state.refresh();
+    state.refresh_one(id);
     Reply::json(
         200,
         &json!({
-            "message": "Enregistré.",
+            "message": if signed_in(&data) { "Enregistré\u{a0}: la convention est signée." } else { "Enregistré." },
             "empreinte": crate::digest::sha256_hex(text.as_bytes()),
+            "signee": signed_in(&data),
             "diagnostics": diags_json(&diags),
         }),
+    )
+}
+
+/// The fingerprint, the data and the confirmation of a signature that a save sends.
+fn save_request(body: &[u8]) -> Result<(String, Value, bool), Reply> {
+    let mut req = parse_body(body)?;
+    let confirmed = req.get("confirmer_signature") == Some(&Value::Bool(true));
+    match (
+        req.get("empreinte")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        req.get_mut("donnees").map(Value::take),
+    ) {
+        (Some(hash), Some(data)) => Ok((hash, data, confirmed)),
+        _ => Err(Reply::error(
+            400,
+            "Requête incomplète\u{a0}: il faut l'empreinte du fichier ouvert et les données.",
+        )),
+    }
+}
+
+/// Why a save may not write over the file that holds `current`: another
+/// version (409), a signed convention (403), a signature not confirmed (428).
+fn refused_over(current: &[u8], hash: &str, data: &Value, confirmed: bool) -> Option<Reply> {
+    let current_hash = crate::digest::sha256_hex(current);
+    if !super::constant_time_eq(current_hash.as_bytes(), hash.as_bytes()) {
+        return Some(conflict(current));
+    }
+    if serde_json::from_slice::<Value>(current)
+        .ok()
+        .is_some_and(|v| signed_in(&v))
+    {
+        return Some(Reply::json(
+            403,
+            &json!({ "erreur": "Convention signée\u{a0}: ses données ne se modifient plus. Rien n'a été enregistré. \
+                                Pour la changer, préparez un avenant." }),
+        ));
+    }
+    if signed_in(data) && !confirmed {
+        return Some(Reply::json(
+            428,
+            &json!({ "erreur": "Rien n'a été enregistré\u{a0}: une date de signature rend la convention définitive. \
+                                Confirmez la signature pour l'enregistrer.", "confirmation": "signature" }),
+        ));
+    }
+    None
+}
+
+/// The 422 of a save: how many errors, each next to its field.
+fn with_errors(diags: &[Diagnostic]) -> Reply {
+    let n = diags.iter().filter(|d| d.is_error()).count();
+    let message = if n > 1 {
+        format!(
+            "Rien n'a été enregistré\u{a0}: les données ont {n}\u{a0}erreurs, signalées à côté des champs concernés."
+        )
+    } else {
+        "Rien n'a été enregistré\u{a0}: les données ont une erreur, signalée à côté du champ concerné.".to_string()
+    };
+    Reply::json(
+        422,
+        &json!({ "erreur": message, "diagnostics": diags_json(diags) }),
     )
 }
 
@@ -271,8 +322,29 @@ impl Progress for Live {
     }
 }
 
+/// « Génération terminée en 1,2 s : 1 convention produite, 3 inchangées. »
+fn closing_sentence(secs: f64, s: &BuildSummary) -> String {
+    let mut parts = vec![
+        plural(s.rendered, "convention produite", "conventions produites"),
+        plural(s.unchanged, "inchangée", "inchangées"),
+    ];
+    if s.refused > 0 {
+        parts.push(plural(s.refused, "refusée", "refusées"));
+    }
+    if s.failed > 0 {
+        parts.push(format!("{}\u{a0}en échec", s.failed));
+    }
+    format!(
+        "Génération terminée en {}\u{a0}s\u{a0}: {}.",
+        format!("{secs:.1}").replace('.', ","),
+        parts.join(", ")
+    )
+}
+
 /// Starts a build (`{"seulement": "<id>"}` for one convention, every output
-/// format) in a thread; 409 if one is running.
+/// format) in a thread; 409 if one is running. The build loads the
+/// programme from disk when it starts (charta.toml, the clauses, every
+/// association file): it builds what is on disk, never what the desk holds.
 pub fn build(state: &State, body: &[u8]) -> Reply {
     let req = if body.is_empty() {
         json!({})
@@ -282,18 +354,22 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
             Err(r) => return r,
         }
     };
-    state.refresh();
     let only: Vec<String> = match req.get("seulement").and_then(Value::as_str) {
         Some("") | None => Vec::new(),
-        Some(id) if state.knows(id) => vec![id.to_string()],
-        Some(_) => return Reply::not_found(),
+        Some(id) => {
+            state.refresh_one(id);
+            if !state.knows(id) {
+                return Reply::not_found();
+            }
+            vec![id.to_string()]
+        }
     };
     {
         let mut s = state.build.lock().expect("lock");
         if s.running {
             return Reply::error(
                 409,
-                "Une génération est déjà en cours : attendez qu'elle se termine.",
+                "Une génération est déjà en cours\u{a0}: attendez qu'elle se termine.",
             );
         }
         *s = BuildState {
@@ -303,41 +379,71 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
             ..BuildState::default()
         };
     }
-    let prog = state.with_programme(Clone::clone);
+    let root = state.root();
     let mut opts = BuildOptions::new(state.out.clone());
     opts.formats = crate::emit::names().iter().map(|s| s.to_string()).collect();
     opts.only = only;
-    let shared = state.build.clone();
-    let started = std::time::Instant::now();
+    let (shared, events) = (state.build.clone(), state.events.clone());
     std::thread::spawn(move || {
+        // The desk, a front end, times its builds (the library reads no clock).
+        let started = std::time::Instant::now();
         let live = Live(shared.clone());
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            build::run(&prog, &opts, &live)
+            let (prog, _) = crate::load::load_programme_lazy(&root).map_err(|d| {
+                d.into_iter()
+                    .next()
+                    .map(|d| d.message.fr)
+                    .unwrap_or_default()
+            })?;
+            build::run(&prog, &opts, &live).map_err(|d| d.message.fr)
         }));
-        let mut s = shared.lock().expect("lock");
-        s.running = false;
-        match result {
-            Ok(Ok(report)) => {
-                s.problems = report
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.is_error())
-                    .map(|d| d.message.fr.clone())
-                    .collect();
-                s.message = format!(
-                    "Génération terminée en {:.1} s : {} produite(s), {} inchangée(s), {} refusée(s), {} en échec.",
-                    started.elapsed().as_secs_f64(),
-                    report.count(Status::Rendered),
-                    report.count(Status::Unchanged),
-                    report.count(Status::Refused),
-                    report.count(Status::Failed),
-                );
-            }
-            Ok(Err(d)) => s.message = format!("La génération n'a pas pu commencer : {}", d.message),
-            Err(_) => s.message = "La génération s'est arrêtée sur une erreur interne.".to_string(),
-        }
+        let summary = finish(&shared, result, started.elapsed().as_secs_f64());
+        events(super::Event::BuildEnded(summary));
     });
     Reply::json(202, &json!({ "message": "Génération lancée." }))
+}
+
+/// Records the end of a build in the shared state; its summary for the terminal.
+fn finish(
+    shared: &Mutex<BuildState>,
+    result: std::thread::Result<Result<build::BuildReport, String>>,
+    seconds: f64,
+) -> BuildSummary {
+    let mut s = shared.lock().expect("lock");
+    s.running = false;
+    match result {
+        Ok(Ok(report)) => {
+            s.problems = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.message.fr.clone())
+                .collect();
+            let summary = BuildSummary {
+                rendered: report.count(Status::Rendered),
+                unchanged: report.count(Status::Unchanged),
+                refused: report.count(Status::Refused),
+                failed: report.count(Status::Failed),
+                problem: None,
+            };
+            s.message = closing_sentence(seconds, &summary);
+            summary
+        }
+        Ok(Err(why)) => {
+            s.message = format!("La génération n'a pas pu commencer\u{a0}: {why}");
+            BuildSummary {
+                problem: Some(why),
+                ..BuildSummary::default()
+            }
+        }
+        Err(_) => {
+            s.message = "La génération s'est arrêtée sur une erreur interne.".to_string();
+            BuildSummary {
+                problem: Some(s.message.clone()),
+                ..BuildSummary::default()
+            }
+        }
+    }
 }
 
 pub fn build_status(state: &State) -> Reply {

@@ -1,4 +1,5 @@
 //! The page's script and style sheet, embedded in the binary (no build step).
+//! They hold no data: they are the only answers given without the cookie.
 
 use super::Reply;
 
@@ -12,10 +13,5 @@ pub fn get(name: &str) -> Reply {
         "style.css" => ("text/css; charset=utf-8", STYLE_CSS),
         _ => return Reply::not_found(),
     };
-    Reply {
-        status: 200,
-        content_type,
-        body: body.as_bytes().to_vec(),
-        attachment: None,
-    }
+    Reply::with(200, content_type, body.as_bytes().to_vec())
 }

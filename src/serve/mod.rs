@@ -1,50 +1,66 @@
 //! `charta serve`: the legal service's desk in a browser, in French.
 //!
-//! A small synchronous HTTP server (`tiny_http`, a few worker threads) bound
-//! to 127.0.0.1 only. The programme is loaded once at start; each request
-//! re-reads only the association files whose size or modification time
-//! changed (`state`). Pages are HTML written here (`pages`), with one plain
-//! script and one style sheet embedded in the binary (`assets`); the script
-//! talks to the JSON endpoints of `api` (live check, save, build, progress).
+//! An HTTP/1.1 server (`hyper` on a one-thread `tokio` runtime, `server`)
+//! bound to 127.0.0.1 only: the sockets are served by one thread, where a
+//! slow client costs a timer and never a thread (the head within
+//! [`Options::header_timeout`], a body within [`Options::body_timeout`] or
+//! 408, at most [`MAX_CONNECTIONS`] at once); the work (checking, rendering,
+//! reading files) runs on a pool of [`WORKERS`] threads. The programme is
+//! loaded once at start; the programme page reads the association files
+//! again, a convention's requests its own file, and a file is parsed again
+//! when its bytes changed (`state`). Pages are HTML written here
+//! (`pages`), with one plain script and one style sheet embedded in the
+//! binary (`assets`); the script talks to the JSON endpoints of `api` (live
+//! check, save, build, progress).
 //!
-//! Safety rules (see docs/interface.md):
-//! - only `127.0.0.1` is bound, and a request whose `Host` is not this
-//!   address is refused (a page of another site cannot reach the desk through
-//!   DNS rebinding);
-//! - every request that changes something (POST) carries the token drawn
-//!   from the OS at start (`X-Charta-Jeton` header), compared in constant
-//!   time; the token is only in the desk's own pages;
+//! Safety rules (`access`, and docs/interface.md):
+//! - only `127.0.0.1` is bound, and a request whose `Host` is not the printed
+//!   address is refused (no DNS rebinding);
+//! - the printed address carries a one-time secret, exchanged at the first
+//!   visit for an `HttpOnly`, `SameSite=Strict` cookie that every request,
+//!   reads included, must carry (`--no-token` turns this off);
+//! - every request that changes something (POST) also carries the pages'
+//!   token (`X-Charta-Jeton`); secrets are compared in constant time;
 //! - a request names an association by its id, looked up in the programme's
 //!   own listing, and a format by its name in `emit::FORMATS`: no path from a
 //!   request is ever opened;
-//! - request bodies are limited to [`MAX_BODY`], URLs to [`MAX_URL`].
+//! - request bodies are limited to [`MAX_BODY`], URLs to [`MAX_URL`];
+//! - two saves of one file are one after the other (a lock per file), and a
+//!   save writes only over the file it was opened from (its sha256).
+//!
+//! The library prints nothing: what the terminal shows (the address, a
+//! browser opening the desk, the end of a build) is told to the caller as
+//! [`Event`]s.
 
+mod access;
 mod api;
 mod assets;
+mod labels;
 mod pages;
+mod server;
 mod state;
 
-use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::diagnostic::Diagnostic;
 
+pub use access::constant_time_eq;
 pub use state::State;
 
 /// The largest request body accepted (an association file is a few kB).
 pub const MAX_BODY: usize = 1024 * 1024;
 /// The longest URL accepted.
 pub const MAX_URL: usize = 2048;
-/// The header that carries the token.
+/// The header that carries the pages' token on writes.
 pub const TOKEN_HEADER: &str = "X-Charta-Jeton";
-/// Worker threads answering requests.
-const WORKERS: usize = 4;
+/// Threads doing the work of requests (checks, pages, saves).
+pub const WORKERS: usize = 4;
+/// Connections served at once; one more is answered 503 and closed.
+pub const MAX_CONNECTIONS: usize = 128;
 
 /// What `charta serve` is given.
 #[derive(Debug, Clone)]
@@ -54,7 +70,61 @@ pub struct Options {
     pub out: PathBuf,
     /// 0: any free port (the address is printed).
     pub port: u16,
+    /// `false` (`--no-token`): no one-time secret, no cookie; anyone on the
+    /// machine can read and change the data.
+    pub token: bool,
+    /// How long a client may take to send a request's head (idle kept-alive
+    /// connections included), after which the connection is closed.
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's body, after which it gets 408.
+    pub body_timeout: Duration,
 }
+
+impl Options {
+    /// The defaults: a secret, 10 s for a head, 5 s for a body.
+    pub fn new(root: PathBuf, out: PathBuf, port: u16) -> Options {
+        Options {
+            root,
+            out,
+            port,
+            token: true,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What the desk tells its caller, for the terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Listening. `url` is the address to open: with the one-time secret
+    /// (`http://127.0.0.1:PORT/?jeton=…`), or without when `token` is false.
+    Ready {
+        addr: SocketAddr,
+        url: String,
+        token: bool,
+    },
+    /// A browser exchanged the one-time secret: the desk is open to it alone.
+    Opened,
+    /// The secret was shown again after it was exchanged, or a wrong one.
+    SecretRefused,
+    /// A build started from the desk ended.
+    BuildEnded(BuildSummary),
+}
+
+/// The counts of a build started from the desk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildSummary {
+    pub rendered: usize,
+    pub unchanged: usize,
+    pub refused: usize,
+    pub failed: usize,
+    /// Why it did not run or stopped, if so (French).
+    pub problem: Option<String>,
+}
+
+/// Where the desk's events go.
+pub type Events = Arc<dyn Fn(Event) + Send + Sync>;
 
 /// An HTTP answer before it is sent.
 pub struct Reply {
@@ -63,46 +133,104 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// `Content-Disposition` of a download.
     pub attachment: Option<String>,
+    /// Other headers (`Location`, `Set-Cookie`).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Reply {
     pub fn html(body: String) -> Reply {
+        Reply::with(200, "text/html; charset=utf-8", body.into_bytes())
+    }
+
+    pub fn with(status: u16, content_type: &'static str, body: Vec<u8>) -> Reply {
         Reply {
-            status: 200,
-            content_type: "text/html; charset=utf-8",
-            body: body.into_bytes(),
+            status,
+            content_type,
+            body,
             attachment: None,
+            headers: Vec::new(),
         }
+    }
+
+    pub fn empty(status: u16) -> Reply {
+        Reply::with(status, "text/plain; charset=utf-8", Vec::new())
     }
 
     pub fn json(status: u16, v: &serde_json::Value) -> Reply {
-        Reply {
+        Reply::with(
             status,
-            content_type: "application/json; charset=utf-8",
-            body: serde_json::to_vec(v).expect("JSON serialises"),
-            attachment: None,
-        }
+            "application/json; charset=utf-8",
+            serde_json::to_vec(v).expect("JSON serialises"),
+        )
     }
 
-    /// A refusal: a French message, as JSON for the script and readable as text.
+    /// A refusal with a French message: JSON for the script (`{"erreur": …}`).
     pub fn error(status: u16, message: &str) -> Reply {
         Reply::json(status, &serde_json::json!({ "erreur": message }))
+    }
+
+    /// A refusal as the client reads it: JSON for the API (`api`), else a page.
+    pub fn refusal(status: u16, message: &str, api: bool) -> Reply {
+        if api {
+            Reply::error(status, message)
+        } else {
+            pages::error_page(status, message)
+        }
     }
 
     pub fn not_found() -> Reply {
         Reply::error(
             404,
-            "Page introuvable : cette adresse ne désigne rien dans ce programme.",
+            "Page introuvable\u{a0}: cette adresse ne désigne rien dans ce programme.",
         )
     }
 }
 
-/// A request as the handlers see it: method, path, token check done, body read.
-pub struct Incoming {
-    pub method: Method,
-    pub path: String,
-    pub token_ok: bool,
-    pub body: Vec<u8>,
+/// The answer to a request that passed the checks of `access`. An error of a
+/// page (not `/api/…`) is shown as a French page, not as JSON.
+fn route(state: &State, method: &hyper::Method, path: &str, body: &[u8]) -> Reply {
+    use hyper::Method;
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let reply = match (method, segs.as_slice()) {
+        (&Method::GET, []) => pages::programme(state),
+        (&Method::GET, ["convention", id]) => pages::convention(state, id),
+        (&Method::GET, ["assets", name]) => assets::get(name),
+        (&Method::GET, ["telecharger", id, format]) => api::download(state, id, format),
+        (&Method::GET, ["api", "schema"]) => api::schema(),
+        (&Method::GET, ["api", "libelles"]) => labels::reply(),
+        (&Method::GET, ["api", "convention", id]) => api::convention(state, id),
+        (&Method::POST, ["api", "check", id]) => api::check(state, id, body),
+        (&Method::POST, ["api", "save", id]) => api::save(state, id, body),
+        (&Method::POST, ["api", "build"]) => api::build(state, body),
+        (&Method::GET, ["api", "build"]) => api::build_status(state),
+        (&Method::GET | &Method::POST, _) => Reply::not_found(),
+        _ => {
+            let mut r = Reply::error(405, "Méthode non acceptée.");
+            r.headers.push(("Allow", "GET, HEAD, POST".to_string()));
+            r
+        }
+    };
+    let api = segs.first() == Some(&"api");
+    if reply.status >= 400 && !api && reply.content_type.starts_with("application/json") {
+        let message = serde_json::from_slice::<serde_json::Value>(&reply.body)
+            .ok()
+            .and_then(|v| v["erreur"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        let mut page = pages::error_page(reply.status, &message);
+        page.headers = reply.headers;
+        return page;
+    }
+    reply
+}
+
+fn too_large() -> Reply {
+    Reply::error(
+        413,
+        &format!(
+            "Requête trop volumineuse\u{a0}: le bureau accepte au plus {}\u{a0}Mio.",
+            MAX_BODY / (1024 * 1024)
+        ),
+    )
 }
 
 /// Why the desk could not start.
@@ -110,19 +238,15 @@ pub struct Incoming {
 pub enum ServeError {
     /// The programme cannot be loaded (`charta.toml`): the input's fault.
     Input(Vec<Diagnostic>),
-    /// The port is taken, the OS gave no random token: not the input's fault.
+    /// The port is taken, the OS gave no random secret: not the input's fault.
     Fault(Vec<Diagnostic>),
 }
 
-/// Starts the desk; `ready` is told the address once it listens. Returns when
-/// `stop` becomes true (Ctrl-C).
-pub fn run(
-    opts: &Options,
-    stop: Arc<AtomicBool>,
-    ready: impl FnOnce(SocketAddr),
-) -> Result<(), ServeError> {
-    let state = Arc::new(State::open(opts)?);
-    let server = Server::http(("127.0.0.1", opts.port)).map_err(|e| {
+/// Starts the desk; `events` is told the address once it listens, and what
+/// the terminal should show afterwards. Returns when `stop` becomes true
+/// (Ctrl-C).
+pub fn run(opts: &Options, stop: Arc<AtomicBool>, events: Events) -> Result<(), ServeError> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", opts.port)).map_err(|e| {
         ServeError::Fault(vec![
             Diagnostic::error(crate::tr!(
                 "impossible d'écouter sur 127.0.0.1:{}\u{a0}: {}",
@@ -137,160 +261,34 @@ pub fn run(
             )),
         ])
     })?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .expect("a TCP listener has an IP address");
-    state.set_port(addr.port());
-    ready(addr);
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (server, state, stop) = (server.clone(), state.clone(), stop.clone());
-            std::thread::spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    match server.recv_timeout(Duration::from_millis(200)) {
-                        Ok(Some(req)) => handle(&state, req),
-                        Ok(None) => {}
-                        Err(_) => break,
-                    }
-                }
-            })
-        })
-        .collect();
-    for w in workers {
-        let _ = w.join();
-    }
-    Ok(())
-}
-
-fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    req.headers()
-        .iter()
-        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-        .map(|h| h.value.as_str())
-}
-
-/// Compares two byte strings in time that depends on their length only.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn handle(state: &State, mut req: Request) {
-    let reply = screen(state, &mut req).unwrap_or_else(|incoming| route(state, &incoming));
-    send(req, reply);
-}
-
-/// The checks every request passes before routing: host, URL and body size,
-/// token. `Err` carries the request to route, `Ok` a refusal.
-fn screen(state: &State, req: &mut Request) -> Result<Reply, Incoming> {
-    let host_ok = header(req, "Host").is_some_and(|h| state.host_allowed(h));
-    if !host_ok {
-        return Ok(Reply::error(
-            421,
-            "Hôte refusé : le bureau ne répond qu'à l'adresse qu'il a affichée au démarrage.",
-        ));
-    }
-    if req.url().len() > MAX_URL {
-        return Ok(Reply::error(414, "Adresse trop longue."));
-    }
-    let method = req.method().clone();
-    let token_ok = header(req, TOKEN_HEADER)
-        .is_some_and(|t| constant_time_eq(t.as_bytes(), state.token().as_bytes()));
-    let changes = !matches!(method, Method::Get | Method::Head);
-    if changes && !token_ok {
-        return Ok(Reply::error(
-            403,
-            "Requête refusée : le jeton du bureau manque ou ne correspond pas. Rechargez la page.",
-        ));
-    }
-    if req.body_length().is_some_and(|n| n > MAX_BODY) {
-        return Ok(too_large());
-    }
-    let mut body = Vec::new();
-    if changes {
-        if req
-            .as_reader()
-            .take(MAX_BODY as u64 + 1)
-            .read_to_end(&mut body)
-            .is_err()
-        {
-            return Ok(Reply::error(400, "Corps de la requête illisible."));
-        }
-        if body.len() > MAX_BODY {
-            return Ok(too_large());
-        }
-    }
-    let path = req
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    Err(Incoming {
-        method,
-        path,
-        token_ok,
-        body,
+    let addr = listener.local_addr().map_err(|e| {
+        ServeError::Fault(vec![
+            Diagnostic::error(crate::tr!(
+                "impossible de lire l'adresse d'écoute\u{a0}: {}",
+                "cannot read the listening address: {}",
+                e
+            ))
+            .code("BUR-002"),
+        ])
+    })?;
+    let state = Arc::new(State::open(opts, addr.port(), events.clone())?);
+    let url = match state.access.secret() {
+        Some(s) => format!("http://{addr}/?{}={s}", access::SECRET_PARAM),
+        None => format!("http://{addr}/"),
+    };
+    events(Event::Ready {
+        addr,
+        url,
+        token: opts.token,
+    });
+    server::serve(listener, state, opts, stop).map_err(|e| {
+        ServeError::Fault(vec![
+            Diagnostic::error(crate::tr!(
+                "le bureau s'est arrêté sur une erreur\u{a0}: {}",
+                "the desk stopped on an error: {}",
+                e
+            ))
+            .code("BUR-003"),
+        ])
     })
-}
-
-fn too_large() -> Reply {
-    Reply::error(
-        413,
-        &format!(
-            "Requête trop volumineuse : le bureau accepte au plus {} Mio.",
-            MAX_BODY / (1024 * 1024)
-        ),
-    )
-}
-
-fn route(state: &State, req: &Incoming) -> Reply {
-    let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
-    match (&req.method, segs.as_slice()) {
-        (Method::Get, []) => pages::programme(state),
-        (Method::Get, ["convention", id]) => pages::convention(state, id),
-        (Method::Get, ["assets", name]) => assets::get(name),
-        (Method::Get, ["telecharger", id, format]) => api::download(state, id, format),
-        (Method::Get, ["api", "schema"]) => api::schema(),
-        (Method::Get, ["api", "convention", id]) => api::convention(state, id),
-        (Method::Post, ["api", "check", id]) => api::check(state, id, &req.body),
-        (Method::Post, ["api", "save", id]) => api::save(state, id, &req.body),
-        (Method::Post, ["api", "build"]) => api::build(state, &req.body),
-        (Method::Get, ["api", "build"]) => api::build_status(state),
-        (Method::Get | Method::Post, _) => Reply::not_found(),
-        _ => Reply::error(405, "Méthode non acceptée."),
-    }
-}
-
-fn send(req: Request, reply: Reply) {
-    let mut r = Response::from_data(reply.body).with_status_code(reply.status);
-    let mut headers = vec![
-        ("Content-Type", reply.content_type.to_string()),
-        ("Cache-Control", "no-store".to_string()),
-        ("X-Content-Type-Options", "nosniff".to_string()),
-        ("X-Frame-Options", "DENY".to_string()),
-        ("Referrer-Policy", "no-referrer".to_string()),
-        (
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-                .to_string(),
-        ),
-    ];
-    if let Some(name) = reply.attachment {
-        headers.push((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ));
-    }
-    for (k, v) in headers {
-        if let Ok(h) = Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-            r.add_header(h);
-        }
-    }
-    let _ = req.respond(r);
 }

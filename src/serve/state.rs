@@ -1,21 +1,23 @@
-//! What the desk holds between requests: the programme (loaded once, each
-//! association file re-read only when its size or modification time
-//! changed), one summary row per convention, the rendering engine, the token
-//! and the state of the running build.
+//! What the desk holds between requests: the programme (loaded once; the
+//! programme page reads every association file again, a convention's page,
+//! data, save or build read its own file again, and a file is parsed again
+//! only when its bytes changed: size and modification time are not trusted,
+//! a rewrite can keep both), one summary row per convention, the rendering
+//! engine, the secrets, a lock per association file for saves, and the state
+//! of the running build.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::SystemTime;
 
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::load::{self, AssociationEntry, Programme};
 use crate::render::Engine;
 
-use super::{Options, ServeError};
+use super::access::Access;
+use super::{Events, Options, ServeError};
 
 /// Where a convention stands, for the programme page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,24 +63,27 @@ pub struct Row {
     pub warnings: usize,
 }
 
-/// The file as last seen: to know when to read it again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
-}
-
-fn stamp(path: &Path) -> Option<Stamp> {
-    let m = std::fs::metadata(path).ok()?;
-    Some(Stamp {
-        len: m.len(),
-        modified: m.modified().ok(),
-    })
-}
-
+/// An association file as last read: its bytes (to see a change), their
+/// sha256 (the fingerprint a save must show), its row.
 struct Cached {
-    stamp: Option<Stamp>,
+    raw: Option<Vec<u8>>,
+    hash: String,
     row: Row,
+}
+
+impl Cached {
+    fn new(prog: &Programme, e: &AssociationEntry, raw: Option<Vec<u8>>) -> Cached {
+        Cached {
+            hash: crate::digest::sha256_hex(raw.as_deref().unwrap_or_default()),
+            raw,
+            row: row_of(prog, e),
+        }
+    }
+
+    /// Whether the file still holds these bytes (an unreadable file never does).
+    fn holds(&self, now: &std::io::Result<Vec<u8>>) -> bool {
+        matches!((&self.raw, now), (Some(a), Ok(b)) if a == b)
+    }
 }
 
 /// Progress of the build started from the desk.
@@ -105,40 +110,42 @@ pub struct State {
     prog: RwLock<Programme>,
     rows: Mutex<BTreeMap<String, Cached>>,
     pub engine: Engine,
-    token: String,
-    port: AtomicU16,
+    pub access: Access,
+    port: u16,
+    /// One lock per association id: a save checks the fingerprint and
+    /// writes under it, so two saves of one file are one after the other.
+    saving: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     pub build: Arc<Mutex<BuildState>>,
+    pub events: Events,
+}
+
+/// The `*.json` files of `dir`, as (id, path), in path order.
+fn listing(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut seen: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .filter_map(|p| Some((p.file_stem()?.to_string_lossy().into_owned(), p)))
+                .collect()
+        })
+        .unwrap_or_default();
+    seen.sort_by(|a, b| a.1.cmp(&b.1));
+    seen
 }
 
 impl State {
-    pub fn open(opts: &Options) -> Result<State, ServeError> {
+    pub fn open(opts: &Options, port: u16, events: Events) -> Result<State, ServeError> {
+        let access = Access::new(opts.token).map_err(|d| ServeError::Fault(vec![d]))?;
         let (prog, _) = load::load_programme(&opts.root).map_err(ServeError::Input)?;
         let (engine, _) = Engine::new(&prog.library);
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| {
-            ServeError::Fault(vec![
-                Diagnostic::error(crate::tr!(
-                    "impossible de tirer le jeton du bureau au hasard\u{a0}: {}",
-                    "cannot draw the desk's token at random: {}",
-                    e
-                ))
-                .code("BUR-001"),
-            ])
-        })?;
-        let token = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let rows = {
             use rayon::prelude::*;
             let computed: Vec<(String, Cached)> = prog
                 .associations
                 .par_iter()
                 .map(|e| {
-                    (
-                        e.id.clone(),
-                        Cached {
-                            stamp: stamp(&e.path),
-                            row: row_of(&prog, e),
-                        },
-                    )
+                    let raw = std::fs::read(&e.path).ok();
+                    (e.id.clone(), Cached::new(&prog, e, raw))
                 })
                 .collect();
             computed.into_iter().collect()
@@ -148,24 +155,17 @@ impl State {
             prog: RwLock::new(prog),
             rows: Mutex::new(rows),
             engine,
-            token,
-            port: AtomicU16::new(opts.port),
+            access,
+            port,
+            saving: Mutex::new(HashMap::new()),
             build: Arc::new(Mutex::new(BuildState::default())),
+            events,
         })
     }
 
-    pub fn token(&self) -> &str {
-        &self.token
-    }
-
-    pub fn set_port(&self, port: u16) {
-        self.port.store(port, Ordering::Relaxed);
-    }
-
-    /// The `Host` headers of the desk's own address.
-    pub fn host_allowed(&self, host: &str) -> bool {
-        let port = self.port.load(Ordering::Relaxed);
-        host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}")
+    /// The port the desk listens on.
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     pub fn root(&self) -> PathBuf {
@@ -177,29 +177,52 @@ impl State {
         f(&self.prog.read().expect("lock"))
     }
 
-    /// Re-reads the association files that changed on disk, new or gone ones
-    /// included. Cheap when nothing changed: one `stat` per file.
+    /// The entry of `id` and the fingerprint of the bytes it was parsed
+    /// from, read together (the same version of the file).
+    pub fn with_entry<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&Programme, &AssociationEntry, &str) -> T,
+    ) -> Option<T> {
+        let rows = self.rows.lock().expect("lock");
+        let hash = rows.get(id)?.hash.clone();
+        let prog = self.prog.read().expect("lock");
+        let entry = prog.associations.iter().find(|e| e.id == id)?;
+        Some(f(&prog, entry, &hash))
+    }
+
+    /// The lock that saves of association `id` take.
+    pub fn save_lock(&self, id: &str) -> Arc<Mutex<()>> {
+        self.saving
+            .lock()
+            .expect("lock")
+            .entry(id.to_string())
+            .or_default()
+            .clone()
+    }
+
+    /// Reads every association file again and parses those whose bytes
+    /// changed, new or gone ones included: a change is seen even when it
+    /// keeps the file's size and modification time. The files are read in
+    /// parallel; nothing is parsed when nothing changed.
     pub fn refresh(&self) {
+        use rayon::prelude::*;
         let dir = self.root().join("associations");
-        let mut seen: Vec<(String, PathBuf, Option<Stamp>)> = std::fs::read_dir(&dir)
-            .map(|rd| {
-                rd.filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|e| e == "json"))
-                    .filter_map(|p| {
-                        let id = p.file_stem()?.to_string_lossy().into_owned();
-                        let s = stamp(&p);
-                        Some((id, p, s))
-                    })
-                    .collect()
+        let read: Vec<(String, PathBuf, std::io::Result<Vec<u8>>)> = listing(&dir)
+            .into_par_iter()
+            .map(|(id, p)| {
+                let bytes = std::fs::read(&p);
+                (id, p, bytes)
             })
-            .unwrap_or_default();
-        seen.sort_by(|a, b| a.1.cmp(&b.1));
+            .collect();
         let mut rows = self.rows.lock().expect("lock");
         let same_ids =
-            rows.len() == seen.len() && seen.iter().all(|(id, _, _)| rows.contains_key(id));
-        let changed: Vec<&(String, PathBuf, Option<Stamp>)> = seen
-            .iter()
-            .filter(|(id, _, s)| rows.get(id).is_none_or(|c| c.stamp != *s || s.is_none()))
+            rows.len() == read.len() && read.iter().all(|(id, _, _)| rows.contains_key(id));
+        let present: std::collections::HashSet<String> =
+            read.iter().map(|(id, _, _)| id.clone()).collect();
+        let changed: Vec<(String, PathBuf, std::io::Result<Vec<u8>>)> = read
+            .into_iter()
+            .filter(|(id, _, b)| rows.get(id).is_none_or(|c| !c.holds(b)))
             .collect();
         if same_ids && changed.is_empty() {
             return;
@@ -209,24 +232,54 @@ impl State {
             .into_iter()
             .map(|e| (e.id.clone(), e))
             .collect();
-        by_id.retain(|id, _| seen.iter().any(|(s, _, _)| s == id));
-        rows.retain(|id, _| seen.iter().any(|(s, _, _)| s == id));
-        for (id, path, _) in &changed {
-            by_id.insert(id.clone(), load::load_association(id, path));
+        by_id.retain(|id, _| present.contains(id));
+        rows.retain(|id, _| by_id.contains_key(id));
+        let mut raws = Vec::new();
+        for (id, path, bytes) in changed {
+            raws.push((id.clone(), bytes.as_ref().ok().cloned()));
+            by_id.insert(id.clone(), load::association_from(&id, &path, bytes));
         }
         let mut entries: Vec<AssociationEntry> = by_id.into_values().collect();
         entries.sort_by(|a, b| a.path.cmp(&b.path));
         prog.associations = entries;
-        for (id, _, s) in &changed {
-            if let Some(e) = prog.associations.iter().find(|e| &e.id == id) {
-                rows.insert(
-                    id.clone(),
-                    Cached {
-                        stamp: *s,
-                        row: row_of(&prog, e),
-                    },
-                );
+        for (id, raw) in raws {
+            if let Some(e) = prog.associations.iter().find(|e| e.id == id) {
+                rows.insert(id, Cached::new(&prog, e, raw));
             }
+        }
+    }
+
+    /// Reads the file of association `id` again and parses it if its bytes
+    /// changed: what a convention's page, its data, a save or a build of it
+    /// need, without reading the whole programme. An id the desk does not
+    /// hold, or a file that cannot be read, makes it a whole [`State::refresh`]
+    /// (a file added or removed).
+    pub fn refresh_one(&self, id: &str) {
+        let path = self.with_programme(|p| {
+            p.associations
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.path.clone())
+        });
+        let Some(path) = path else {
+            return self.refresh();
+        };
+        let bytes = std::fs::read(&path);
+        if bytes.is_err() {
+            return self.refresh();
+        }
+        let mut rows = self.rows.lock().expect("lock");
+        if rows.get(id).is_some_and(|c| c.holds(&bytes)) {
+            return;
+        }
+        let raw = bytes.as_ref().ok().cloned();
+        let entry = load::association_from(id, &path, bytes);
+        let mut prog = self.prog.write().expect("lock");
+        if let Some(slot) = prog.associations.iter_mut().find(|e| e.id == id) {
+            *slot = entry;
+        }
+        if let Some(e) = prog.associations.iter().find(|e| e.id == id) {
+            rows.insert(id.to_string(), Cached::new(&prog, e, raw));
         }
     }
 

@@ -54,6 +54,11 @@ impl Driver {
         let port = free_port();
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            // Chromium on Linux takes its locale (the order of a date in the
+            // form) from the environment, if its French files are installed
+            // (Debian: chromium-l10n); without them, dates show as in the US.
+            .env("LANG", "fr_FR.UTF-8")
+            .env("LANGUAGE", "fr")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -233,30 +238,62 @@ fn the_desk_in_a_real_browser() {
     let (code, _, err) = charta(&["build", tmp.path().to_str().unwrap(), "--format", "md"]);
     assert_eq!(code, 0, "{err}");
     let downloads = tempfile::tempdir().unwrap();
-    let desk = Desk::start(tmp.path());
+    let desk = Desk::launch(tmp.path(), &[]);
     let b = Driver::start(downloads.path());
 
-    // The programme: one row per convention.
+    // Without the printed address, the desk shows nothing.
     b.go(&desk.url("/"));
+    b.wait_until(
+        "refused",
+        10,
+        "return document.body.innerText.includes('Accès refusé')",
+    );
+    assert_eq!(
+        b.js("return document.querySelectorAll('#conventions').length"),
+        json!(0)
+    );
+
+    // The printed address, with its one-time secret: the browser gets the
+    // cookie and is sent to the page, the secret gone from its address.
+    b.go(&desk.printed);
     let link = b.wait(&format!("a[href=\"/convention/{ID}\"]"), 20);
+    assert_eq!(b.js("return location.search"), json!(""));
+    assert_eq!(
+        b.js("return document.cookie"),
+        json!(""),
+        "the cookie is HttpOnly"
+    );
     assert_eq!(
         b.js("return document.querySelectorAll('#conventions tbody tr').length"),
         json!(association_ids(tmp.path()).len())
     );
-    // The filter hides what does not match.
+    // The filter hides what does not match, accents or not.
     let search = b.wait("#filtre-texte", 5);
-    b.type_into(&search, "vélo");
-    b.wait_until(
-        "filter",
-        5,
-        "return document.querySelectorAll('#conventions tbody tr:not([hidden])').length === 1",
-    );
+    for query in ["vélo", "VELO", "velo"] {
+        b.type_into(&search, query);
+        b.wait_until(
+            "filter",
+            5,
+            "return document.querySelectorAll('#conventions tbody tr:not([hidden])').length === 1",
+        );
+    }
     b.type_into(&search, "");
     b.wait_until(
         "filter cleared",
         5,
         "return document.querySelectorAll('#conventions tbody tr[hidden]').length === 0",
     );
+    // A click on « Total » sorts by amount, a second click the other way.
+    let totals = "return Array.from(document.querySelectorAll('#conventions tbody tr')).map(r => Number(r.cells[3].dataset.tri))";
+    let total_header = b.wait("#conventions thead th:nth-child(4) button", 5);
+    b.click(&total_header);
+    let up: Vec<i64> = serde_json::from_value(b.js(totals)).unwrap();
+    assert!(up.windows(2).all(|w| w[0] <= w[1]), "{up:?}");
+    b.click(&total_header);
+    let down: Vec<i64> = serde_json::from_value(b.js(totals)).unwrap();
+    assert!(down.windows(2).all(|w| w[0] >= w[1]), "{down:?}");
+    assert_ne!(up, down);
+    b.click(&b.wait("#conventions thead th:nth-child(1) button", 5));
     b.screenshot("programme.png");
 
     // A convention: its form from the schema, filled from the file.
@@ -268,9 +305,28 @@ fn the_desk_in_a_real_browser() {
     );
     b.screenshot("convention.png");
 
-    // Change an amount.
+    // French labels and choices, a date picker.
+    assert_eq!(
+        b.js("return document.querySelector('label[for=\"champ-association_siret\"]').firstChild.textContent"),
+        json!("Numéro SIRET")
+    );
+    assert_eq!(
+        b.js("return document.querySelector('select[data-chemin=\"convention.regime\"]').selectedOptions[0].textContent"),
+        json!("aide de minimis")
+    );
+    assert_eq!(
+        b.js(
+            "return document.querySelector('[data-chemin=\"convention.decision.date\"] input').type"
+        ),
+        json!("date")
+    );
+    let leaving = "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented";
+    assert_eq!(b.js(leaving), json!(false), "nothing to lose yet");
+
+    // Change an amount: leaving the page now would lose it, the browser warns.
     let amount = b.wait("input[data-chemin=\"convention.funding.2026\"]", 5);
     b.type_into(&amount, "31000");
+    assert_eq!(b.js(leaving), json!(true));
 
     // A wrong IBAN: the error appears next to its field, as the user types.
     let iban = b.wait("input[data-chemin=\"association.bank.iban\"]", 5);
@@ -316,6 +372,7 @@ fn the_desk_in_a_real_browser() {
     )
     .unwrap();
     assert_eq!(saved["convention"]["funding"]["2026"], json!(31000));
+    assert_eq!(b.js(leaving), json!(false), "saved: nothing to lose");
     assert_eq!(
         saved["association"]["bank"]["iban"],
         json!("FR7615629026000003692581443")
@@ -359,5 +416,55 @@ fn the_desk_in_a_real_browser() {
     assert!(
         text.contains("31 000") || text.contains("31\u{a0}000") || text.contains("31\u{202f}000"),
         "the new amount is in the PDF"
+    );
+
+    // A signature date: the desk asks before saving it, says what it does,
+    // and nothing is written on « Annuler ».
+    let file = tmp.path().join(format!("associations/{ID}.json"));
+    let before = std::fs::read(&file).unwrap();
+    b.js(
+        "const d = document.querySelector('input[data-chemin=\"convention.signature.date\"]'); \
+          d.value = '2026-03-02'; d.dispatchEvent(new Event('input', { bubbles: true })); \
+          d.dispatchEvent(new Event('change', { bubbles: true }))",
+    );
+    b.click(&b.wait("#enregistrer", 5));
+    b.wait_until(
+        "asked",
+        10,
+        "return document.getElementById('confirmer-signature').open",
+    );
+    let asked = b.js("return document.getElementById('confirmer-signature').textContent");
+    let asked = asked.as_str().unwrap();
+    assert!(
+        asked.contains("2\u{a0}mars\u{a0}2026") && asked.contains("acte signé"),
+        "{asked}"
+    );
+    b.screenshot("signature.png");
+    b.click(&b.wait("#annuler-signature", 5));
+    b.wait_until(
+        "closed",
+        10,
+        "return !document.getElementById('confirmer-signature').open",
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before, "nothing written");
+    // Confirmed: saved, and the page comes back locked.
+    b.click(&b.wait("#enregistrer", 5));
+    b.wait_until(
+        "asked again",
+        10,
+        "return document.getElementById('confirmer-signature').open",
+    );
+    b.click(&b.wait("#valider-signature", 5));
+    b.wait("#verrou", 30);
+    b.wait("#formulaire[data-pret=\"oui\"]", 30);
+    b.wait_until(
+        "read-only",
+        10,
+        "return Array.from(document.querySelectorAll('#formulaire input')).every(i => i.disabled) && document.getElementById('enregistrer').disabled",
+    );
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        saved["convention"]["signature"]["date"],
+        json!("2026-03-02")
     );
 }
