@@ -173,8 +173,16 @@ impl Writer {
             self.mark_item_loose();
         }
         self.before_child();
-        let frame = match tag {
-            Tag::Paragraph => return,
+        if let Some(frame) = self.open(tag) {
+            self.stack.push(frame);
+        }
+    }
+
+    /// Writes what opens `tag` and returns the frame that will close it
+    /// (`None` for a paragraph, which pushes none).
+    fn open(&mut self, tag: Tag<'_>) -> Option<Frame> {
+        Some(match tag {
+            Tag::Paragraph => return None,
             Tag::Heading { level, .. } => {
                 match level {
                     HeadingLevel::H1 => self.out.push_str("#convention-title["),
@@ -185,12 +193,8 @@ impl Writer {
                 }
                 Frame::Bracket
             }
-            Tag::BlockQuote(_) => {
-                self.out.push_str("#quote(block: true)[\n");
-                Frame::Bracket
-            }
-            Tag::CodeBlock(_) => Frame::Verbatim(String::new()),
-            Tag::HtmlBlock => Frame::Verbatim(String::new()),
+            Tag::BlockQuote(_) => self.bracket("#quote(block: true)[\n"),
+            Tag::CodeBlock(_) | Tag::HtmlBlock => Frame::Verbatim(String::new()),
             Tag::List(first) => {
                 match first {
                     None => self.out.push_str("#list("),
@@ -205,27 +209,7 @@ impl Writer {
                     blocks: false,
                 }
             }
-            Tag::Table(alignments) => {
-                let columns = alignments.len().max(1);
-                let align: Vec<&str> = alignments
-                    .iter()
-                    .map(|a| match a {
-                        Alignment::None => "auto",
-                        Alignment::Left => "left",
-                        Alignment::Center => "center",
-                        Alignment::Right => "right",
-                    })
-                    .collect();
-                // The trailing comma keeps a one-column array an array.
-                self.out.push_str(&format!(
-                    "#table(\n  columns: {columns},\n  align: ({},),\n",
-                    align.join(", ")
-                ));
-                Frame::Table {
-                    columns,
-                    cells_in_row: 0,
-                }
-            }
+            Tag::Table(alignments) => self.open_table(&alignments),
             Tag::TableHead => {
                 self.reset_row();
                 // Header rows repeat on every page the table spans.
@@ -243,42 +227,12 @@ impl Writer {
                 self.out.push_str("par[");
                 Frame::TableCell
             }
-            Tag::Emphasis => {
-                self.out.push_str("#emph[");
-                Frame::Bracket
-            }
-            Tag::Strong => {
-                self.out.push_str("#strong[");
-                Frame::Bracket
-            }
-            Tag::Strikethrough => {
-                self.out.push_str("#strike[");
-                Frame::Bracket
-            }
-            Tag::Superscript => {
-                self.out.push_str("#super[");
-                Frame::Bracket
-            }
-            Tag::Subscript => {
-                self.out.push_str("#sub[");
-                Frame::Bracket
-            }
-            Tag::Link { dest_url, .. } => {
-                // Only web and mail links become PDF links; anything else
-                // (relative paths, odd schemes) keeps its text only.
-                let url = dest_url.trim();
-                if url.starts_with("https://")
-                    || url.starts_with("http://")
-                    || url.starts_with("mailto:")
-                {
-                    self.out.push_str("#link(");
-                    self.out.push_str(&typst_string(url));
-                    self.out.push_str(")[");
-                    Frame::Bracket
-                } else {
-                    Frame::Transparent
-                }
-            }
+            Tag::Emphasis => self.bracket("#emph["),
+            Tag::Strong => self.bracket("#strong["),
+            Tag::Strikethrough => self.bracket("#strike["),
+            Tag::Superscript => self.bracket("#super["),
+            Tag::Subscript => self.bracket("#sub["),
+            Tag::Link { dest_url, .. } => self.open_link(&dest_url),
             // The build reads no file: an image is reduced to its alt text.
             Tag::Image { .. } => Frame::Transparent,
             Tag::FootnoteDefinition(_)
@@ -286,8 +240,49 @@ impl Writer {
             | Tag::DefinitionListTitle
             | Tag::DefinitionListDefinition
             | Tag::MetadataBlock(_) => Frame::Transparent,
-        };
-        self.stack.push(frame);
+        })
+    }
+
+    /// A content call closed by `]`.
+    fn bracket(&mut self, call: &str) -> Frame {
+        self.out.push_str(call);
+        Frame::Bracket
+    }
+
+    fn open_table(&mut self, alignments: &[Alignment]) -> Frame {
+        let columns = alignments.len().max(1);
+        let align: Vec<&str> = alignments
+            .iter()
+            .map(|a| match a {
+                Alignment::None => "auto",
+                Alignment::Left => "left",
+                Alignment::Center => "center",
+                Alignment::Right => "right",
+            })
+            .collect();
+        // The trailing comma keeps a one-column array an array.
+        self.out.push_str(&format!(
+            "#table(\n  columns: {columns},\n  align: ({},),\n",
+            align.join(", ")
+        ));
+        Frame::Table {
+            columns,
+            cells_in_row: 0,
+        }
+    }
+
+    /// Only web and mail links become PDF links; anything else (relative
+    /// paths, odd schemes) keeps its text only.
+    fn open_link(&mut self, dest_url: &str) -> Frame {
+        let url = dest_url.trim();
+        if url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:") {
+            self.out.push_str("#link(");
+            self.out.push_str(&typst_string(url));
+            self.out.push_str(")[");
+            Frame::Bracket
+        } else {
+            Frame::Transparent
+        }
     }
 
     /// `<del>`/`<ins>` and their end tags become marks (the redline of
