@@ -129,10 +129,16 @@ fn tracked_document(
         date: revision.date,
         charts: Vec::new(),
     };
-    let marked = tracked::redlined_markdown(&new_md, diff);
-    Ok(match format {
-        Format::Odt => crate::emit::odt::write(&marked, &meta, &revision),
-        _ => crate::emit::docx::write(&marked, &meta, &revision),
+    let name = match format {
+        Format::Odt => "odt",
+        _ => "docx",
+    };
+    tracked::document(name, &new_md, diff, &meta, &revision).ok_or_else(|| {
+        tr!(
+            "le format {} n'écrit pas de modifications suivies",
+            "the {} format writes no tracked changes",
+            name
+        )
     })
 }
 

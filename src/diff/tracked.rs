@@ -14,7 +14,27 @@ use std::path::Path;
 use super::report::markdown_redline;
 use super::{ChangeKind, ConventionDiff, Op, Target};
 use crate::anchor::{self, Anchor};
-use crate::emit::odt::Revision;
+use crate::document::Meta;
+use crate::emit::{Document, Revision};
+
+/// `new_md` with the clause changes of `diff` as tracked changes by
+/// `revision`, written by the emitter of format `name` (`odt`, `docx`);
+/// `None` if that format has no tracked changes.
+pub fn document(
+    name: &str,
+    new_md: &str,
+    diff: &ConventionDiff,
+    meta: &Meta,
+    revision: &Revision,
+) -> Option<Vec<u8>> {
+    let marked = redlined_markdown(new_md, diff);
+    let doc = Document {
+        id: meta.reference.as_str(),
+        markdown: &marked,
+        meta,
+    };
+    crate::emit::write_tracked(name, &doc, revision)
+}
 
 /// `new_md` with the clause changes of `diff` marked.
 pub fn redlined_markdown(new_md: &str, diff: &ConventionDiff) -> String {

@@ -14,10 +14,9 @@
 
 use std::fmt::Write as _;
 
-use super::odt::Revision;
 use super::xml::{escape, escape_into};
 use super::zip::{Method, ZipWriter};
-use super::{Document, EmitError, Emitted, Emitter, Format};
+use super::{Document, EmitError, Emitted, Emitter, Format, Revision, TrackedWriter};
 use crate::anchor::{DASHBOARD_PART, PartKind, SIGNATURE_PART};
 use crate::document::Meta;
 use crate::document::blocks::{self, Align, Block, Inline, Line, Mark, Style, Table};
@@ -26,6 +25,8 @@ pub(super) const FORMAT: Format = Format {
     name: "docx",
     extension: "docx",
     about: "Word document, to negotiate in Word (or LibreOffice)",
+    mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    label: "Word (.docx)",
     new: |_| Box::new(Docx),
 };
 
@@ -39,6 +40,16 @@ impl Emitter for Docx {
     fn emit(&self, doc: &Document) -> Result<Emitted, EmitError> {
         let revision = Revision::of(doc.meta);
         Ok(Emitted::bytes(write(doc.markdown, doc.meta, &revision)))
+    }
+
+    fn tracked(&self) -> Option<&dyn TrackedWriter> {
+        Some(self)
+    }
+}
+
+impl TrackedWriter for Docx {
+    fn write_tracked(&self, doc: &Document, revision: &Revision) -> Vec<u8> {
+        write(doc.markdown, doc.meta, revision)
     }
 }
 

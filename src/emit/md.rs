@@ -7,6 +7,8 @@ pub(super) const FORMAT: Format = Format {
     name: "md",
     extension: "md",
     about: "Markdown, with the anchors `charta diff` aligns on",
+    mime: "text/markdown; charset=utf-8",
+    label: "Markdown (.md)",
     new: |_| Box::new(Markdown),
 };
 

@@ -106,6 +106,50 @@ pub trait Emitter: Send + Sync {
 
     /// The file of one convention.
     fn emit(&self, doc: &Document) -> Result<Emitted, EmitError>;
+
+    /// The writer of this format's tracked changes, if it has them (ODT, DOCX).
+    fn tracked(&self) -> Option<&dyn TrackedWriter> {
+        None
+    }
+}
+
+/// A format that shows a redline as tracked changes: the document's
+/// `<del>`/`<ins>` marks (see [`crate::document::redline`]) become changes
+/// by `revision`'s author at its date, which the reader accepts or rejects
+/// one by one (`charta diff --format odt|docx`).
+pub trait TrackedWriter {
+    fn write_tracked(&self, doc: &Document, revision: &Revision) -> Vec<u8>;
+}
+
+/// Who made the changes of a redline, and when (from the data, never the clock).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub author: String,
+    /// `YYYY-MM-DD`.
+    pub date: (i32, u8, u8),
+}
+
+impl Revision {
+    /// The funder, on the document's date.
+    pub fn of(meta: &Meta) -> Revision {
+        Revision {
+            author: meta.funder.clone(),
+            date: meta.date,
+        }
+    }
+
+    /// `2026-01-23T00:00:00`.
+    pub fn datetime(&self) -> String {
+        let (y, m, d) = self.date;
+        format!("{y:04}-{m:02}-{d:02}T00:00:00")
+    }
+}
+
+/// The document `doc` (a redline's Markdown) written by format `name` with
+/// its marks as tracked changes; `None` if the format has none.
+pub fn write_tracked(name: &str, doc: &Document, revision: &Revision) -> Option<Vec<u8>> {
+    let emitter = (format(name)?.new)(&EmitOptions::default());
+    Some(emitter.tracked()?.write_tracked(doc, revision))
 }
 
 /// One registered format.
@@ -116,6 +160,10 @@ pub struct Format {
     pub extension: &'static str,
     /// One line for `--help` and the docs.
     pub about: &'static str,
+    /// The media type of the file (the desk's downloads).
+    pub mime: &'static str,
+    /// The file's name for a person, as the desk's download list shows it.
+    pub label: &'static str,
     /// Creates the emitter, once per build.
     pub new: fn(&EmitOptions) -> Box<dyn Emitter>,
 }

@@ -14,9 +14,10 @@
 
 use std::fmt::Write as _;
 
+pub use super::Revision;
 use super::xml::{escape, escape_into};
 use super::zip::{Method, ZipWriter};
-use super::{Document, EmitError, Emitted, Emitter, Format};
+use super::{Document, EmitError, Emitted, Emitter, Format, TrackedWriter};
 use crate::anchor::{DASHBOARD_PART, PartKind, SIGNATURE_PART};
 use crate::document::Meta;
 use crate::document::blocks::{self, Align, Block, Inline, Line, Mark, Style, Table};
@@ -25,6 +26,8 @@ pub(super) const FORMAT: Format = Format {
     name: "odt",
     extension: "odt",
     about: "OpenDocument text, to negotiate in LibreOffice (or Word)",
+    mime: MIMETYPE,
+    label: "OpenDocument (.odt)",
     new: |_| Box::new(Odt),
 };
 
@@ -39,33 +42,19 @@ impl Emitter for Odt {
         let revision = Revision::of(doc.meta);
         Ok(Emitted::bytes(write(doc.markdown, doc.meta, &revision)))
     }
+
+    fn tracked(&self) -> Option<&dyn TrackedWriter> {
+        Some(self)
+    }
+}
+
+impl TrackedWriter for Odt {
+    fn write_tracked(&self, doc: &Document, revision: &Revision) -> Vec<u8> {
+        write(doc.markdown, doc.meta, revision)
+    }
 }
 
 pub const MIMETYPE: &str = "application/vnd.oasis.opendocument.text";
-
-/// Who made the changes of a redline, and when (from the data, never the clock).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Revision {
-    pub author: String,
-    /// `YYYY-MM-DD`.
-    pub date: (i32, u8, u8),
-}
-
-impl Revision {
-    /// The funder, on the document's date.
-    pub fn of(meta: &Meta) -> Revision {
-        Revision {
-            author: meta.funder.clone(),
-            date: meta.date,
-        }
-    }
-
-    /// `2026-01-23T00:00:00`.
-    pub fn datetime(&self) -> String {
-        let (y, m, d) = self.date;
-        format!("{y:04}-{m:02}-{d:02}T00:00:00")
-    }
-}
 
 /// The ODT of a rendered convention (or of a redline: its `<del>`/`<ins>`
 /// marks become tracked changes by `revision`).
@@ -219,70 +208,16 @@ fn content_xml(blocks: &[Block], revision: &Revision) -> String {
     for b in blocks {
         match b {
             Block::Title(line) => w.paragraph("Title", line, None),
-            Block::Part { id, kind, .. } => {
-                w.close_section();
-                w.in_title_block = false;
-                let dashboard = id == DASHBOARD_PART;
-                w.pending = if dashboard {
-                    Some(Break::Landscape)
-                } else if w.landscape {
-                    Some(Break::Portrait)
-                } else if *kind == PartKind::Annex {
-                    Some(Break::Page)
-                } else {
-                    None
-                };
-                w.landscape = dashboard;
-                w.part = id.clone();
-                w.part_mark = Some(part_bookmark_name(id));
-            }
+            Block::Part { id, kind, .. } => w.open_part(id, *kind),
             Block::Clause { .. } => {
-                w.close_section();
-                w.part_mark = None;
-                let name = section_name(ids.next().map(String::as_str).unwrap_or_default());
-                w.body.push_str(r#"<text:section text:name=""#);
-                escape_into(&mut w.body, &name);
-                w.body.push_str(r#"">"#);
-                w.section_open = true;
+                w.open_clause(ids.next().map(String::as_str).unwrap_or_default())
             }
-            Block::Heading { level, content } => {
-                let style = match (level, w.pending.take()) {
-                    (_, Some(Break::Page)) => "HAnnexe",
-                    (_, Some(Break::Landscape)) => "HPaysage",
-                    (_, Some(Break::Portrait)) => "HPortrait",
-                    (1, None) => "Heading_20_1",
-                    _ => "Heading_20_2",
-                };
-                let level = (*level).clamp(1, 10);
-                let _ = write!(
-                    w.body,
-                    r#"<text:h text:style-name="{style}" text:outline-level="{level}">"#
-                );
-                if let Some(mark) = w.part_mark.take().filter(|_| level == 1) {
-                    w.body.push_str(r#"<text:bookmark text:name=""#);
-                    escape_into(&mut w.body, &mark);
-                    w.body.push_str(r#""/>"#);
-                }
-                w.inlines(content);
-                w.body.push_str("</text:h>");
-            }
+            Block::Heading { level, content } => w.heading(*level, content),
             Block::Paragraph {
                 content,
                 item,
                 code,
-            } => {
-                let style = if *code {
-                    "Preformatted_20_Text"
-                } else if let Some(item) = item {
-                    ["L1", "L2", "L3"][item.depth.clamp(1, 3) - 1]
-                } else if w.in_title_block {
-                    "Subtitle"
-                } else {
-                    "Text_20_body"
-                };
-                let label = item.as_ref().and_then(|i| i.label.clone());
-                w.paragraph(style, content, label.as_deref());
-            }
+            } => w.body_paragraph(content, item.as_ref(), *code),
             Block::Table(t) => w.table(t),
             Block::Rule => w
                 .body
@@ -308,6 +243,74 @@ fn content_xml(blocks: &[Block], revision: &Revision) -> String {
 }
 
 impl Writer<'_> {
+    /// A part opens: the page break its heading will carry (an annex starts
+    /// a page, the dashboard a landscape one, the part after it a portrait
+    /// one) and the bookmark of its heading.
+    fn open_part(&mut self, id: &str, kind: PartKind) {
+        self.close_section();
+        self.in_title_block = false;
+        let dashboard = id == DASHBOARD_PART;
+        self.pending = if dashboard {
+            Some(Break::Landscape)
+        } else if self.landscape {
+            Some(Break::Portrait)
+        } else if kind == PartKind::Annex {
+            Some(Break::Page)
+        } else {
+            None
+        };
+        self.landscape = dashboard;
+        self.part = id.to_string();
+        self.part_mark = Some(part_bookmark_name(id));
+    }
+
+    /// A clause opens a named section (`clause:<id>`, read back by `charta diff`).
+    fn open_clause(&mut self, id: &str) {
+        self.close_section();
+        self.part_mark = None;
+        let name = section_name(id);
+        self.body.push_str(r#"<text:section text:name=""#);
+        escape_into(&mut self.body, &name);
+        self.body.push_str(r#"">"#);
+        self.section_open = true;
+    }
+
+    fn heading(&mut self, level: u8, content: &Line) {
+        let style = match (level, self.pending.take()) {
+            (_, Some(Break::Page)) => "HAnnexe",
+            (_, Some(Break::Landscape)) => "HPaysage",
+            (_, Some(Break::Portrait)) => "HPortrait",
+            (1, None) => "Heading_20_1",
+            _ => "Heading_20_2",
+        };
+        let level = level.clamp(1, 10);
+        let _ = write!(
+            self.body,
+            r#"<text:h text:style-name="{style}" text:outline-level="{level}">"#
+        );
+        if let Some(mark) = self.part_mark.take().filter(|_| level == 1) {
+            self.body.push_str(r#"<text:bookmark text:name=""#);
+            escape_into(&mut self.body, &mark);
+            self.body.push_str(r#""/>"#);
+        }
+        self.inlines(content);
+        self.body.push_str("</text:h>");
+    }
+
+    fn body_paragraph(&mut self, content: &Line, item: Option<&blocks::Item>, code: bool) {
+        let style = if code {
+            "Preformatted_20_Text"
+        } else if let Some(item) = item {
+            ["L1", "L2", "L3"][item.depth.clamp(1, 3) - 1]
+        } else if self.in_title_block {
+            "Subtitle"
+        } else {
+            "Text_20_body"
+        };
+        let label = item.and_then(|i| i.label.clone());
+        self.paragraph(style, content, label.as_deref());
+    }
+
     fn close_section(&mut self) {
         if self.section_open {
             self.body.push_str("</text:section>");

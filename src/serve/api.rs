@@ -49,14 +49,7 @@ pub fn download(state: &State, id: &str, format: &str) -> Reply {
             "Ce fichier n'a pas encore été généré\u{a0}: lancez la génération de la convention.",
         );
     };
-    let content_type = match f.name {
-        "pdf" => "application/pdf",
-        "md" => "text/markdown; charset=utf-8",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _ => "application/octet-stream",
-    };
-    let mut r = Reply::with(200, content_type, bytes);
+    let mut r = Reply::with(200, f.mime, bytes);
     r.attachment = Some(name);
     r
 }

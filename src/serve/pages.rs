@@ -298,7 +298,7 @@ fn downloads_html(state: &State, id: &str) -> String {
                 "<li><a class=\"telecharger\" data-format=\"{n}\" href=\"/telecharger/{id}/{n}\" download>{label}</a></li>",
                 n = f.name,
                 id = escape(id),
-                label = format_label(f.name),
+                label = f.label,
             );
         }
     }
@@ -340,16 +340,6 @@ const SIGNATURE_DIALOG: &str = "<dialog id=\"confirmer-signature\" class=\"confi
      <div class=\"boutons\"><button type=\"button\" id=\"annuler-signature\">Annuler</button> \
      <button type=\"button\" id=\"valider-signature\" class=\"principal\">Confirmer la signature et enregistrer</button></div>\
      </dialog>\n";
-
-fn format_label(name: &str) -> &'static str {
-    match name {
-        "md" => "Markdown (.md)",
-        "pdf" => "PDF à signer (.pdf)",
-        "odt" => "OpenDocument (.odt)",
-        "docx" => "Word (.docx)",
-        _ => "fichier",
-    }
-}
 
 /// « Article 4 », « Annexe II », « Préambule ».
 fn place(kind: Option<&str>, number: Option<&str>, id: Option<&str>) -> String {

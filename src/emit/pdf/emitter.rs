@@ -8,6 +8,8 @@ pub(crate) const FORMAT: Format = Format {
     name: "pdf",
     extension: "pdf",
     about: "PDF/A-2b, to sign and to archive",
+    mime: "application/pdf",
+    label: "PDF à signer (.pdf)",
     new: |options| Box::new(Pdf::new(options)),
 };
 
