@@ -101,6 +101,103 @@ fn trim_block(s: &mut String) {
     s.drain(..start);
 }
 
+/// Where plain lines go while a convention is parsed: the title, a part's
+/// preface, or a clause.
+enum Sink {
+    Title,
+    Preface,
+    Clause,
+}
+
+/// The state of [`Convention::parse`] after the header.
+struct Parsing {
+    conv: Convention,
+    seen: HashMap<String, usize>,
+    sink: Sink,
+    expect_heading: bool,
+}
+
+impl Parsing {
+    /// A part or clause anchor opens its part or clause; `false` for any other line.
+    fn anchor(&mut self, line: &str) -> bool {
+        match anchor::parse(line) {
+            Some(Anchor::Part { id, kind, number }) => {
+                self.conv.parts.push(Part {
+                    id: id.to_string(),
+                    kind: kind.as_str().to_string(),
+                    number: number.map(str::to_string),
+                    heading: None,
+                    preface: String::new(),
+                });
+                self.sink = Sink::Preface;
+                self.expect_heading = true;
+                true
+            }
+            Some(Anchor::Clause { id, version }) => {
+                let mut id = id.to_string();
+                // Ids are unique in a convention; should one repeat, keep both apart.
+                let n = self.seen.entry(id.clone()).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    id = format!("{id}#{n}");
+                }
+                self.conv.clauses.push(Clause {
+                    id,
+                    version: version.to_string(),
+                    part: self
+                        .conv
+                        .parts
+                        .last()
+                        .map(|p| p.id.clone())
+                        .unwrap_or_default(),
+                    text: String::new(),
+                });
+                self.sink = Sink::Clause;
+                self.expect_heading = false;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The `## heading` of the part just opened (blank lines before it
+    /// skipped); `false` if `line` is not it.
+    fn heading(&mut self, line: &str) -> bool {
+        if !self.expect_heading {
+            return false;
+        }
+        if line.trim().is_empty() {
+            return true;
+        }
+        self.expect_heading = false;
+        let Some(h) = line.strip_prefix("## ") else {
+            return false;
+        };
+        if let Some(p) = self.conv.parts.last_mut() {
+            p.heading = Some(h.trim().to_string());
+        }
+        true
+    }
+
+    /// A line of text, to the title, the preface or the clause.
+    fn text(&mut self, line: &str) {
+        let conv = &mut self.conv;
+        let target = match self.sink {
+            Sink::Title => &mut conv.title,
+            Sink::Preface => match conv.parts.last_mut() {
+                Some(p) => &mut p.preface,
+                None => &mut conv.title,
+            },
+            Sink::Clause => match conv.clauses.last_mut() {
+                Some(c) => &mut c.text,
+                None => &mut conv.title,
+            },
+        };
+        target.push_str(line);
+        target.push('\n');
+    }
+}
+
 impl Convention {
     /// Parses a rendered convention; the error says why `markdown` is not one.
     pub fn parse(markdown: &str) -> Result<Convention, String> {
@@ -112,21 +209,17 @@ impl Convention {
                 "not a convention rendered by charta (its first line is not `{HEADER} … -->`)"
             ));
         }
-        let mut conv = Convention::default();
+        let mut p = Parsing {
+            conv: Convention::default(),
+            seen: HashMap::new(),
+            sink: Sink::Title,
+            expect_heading: false,
+        };
         let mut header_seen = false;
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        // Where plain lines go: the title, a part's preface, or a clause.
-        enum Sink {
-            Title,
-            Preface,
-            Clause,
-        }
-        let mut sink = Sink::Title;
-        let mut expect_heading = false;
         for line in markdown.trim_start_matches('\u{FEFF}').lines() {
             if !header_seen {
                 if let Some(Anchor::Convention(attrs)) = anchor::parse(line) {
-                    conv.attrs = attrs
+                    p.conv.attrs = attrs
                         .iter()
                         .map(|(k, v)| (k.to_string(), v.to_string()))
                         .collect();
@@ -134,65 +227,11 @@ impl Convention {
                 }
                 continue;
             }
-            match anchor::parse(line) {
-                Some(Anchor::Part { id, kind, number }) => {
-                    conv.parts.push(Part {
-                        id: id.to_string(),
-                        kind: kind.as_str().to_string(),
-                        number: number.map(str::to_string),
-                        heading: None,
-                        preface: String::new(),
-                    });
-                    sink = Sink::Preface;
-                    expect_heading = true;
-                    continue;
-                }
-                Some(Anchor::Clause { id, version }) => {
-                    let mut id = id.to_string();
-                    // Ids are unique in a convention; should one repeat, keep both apart.
-                    let n = seen.entry(id.clone()).or_insert(0);
-                    *n += 1;
-                    if *n > 1 {
-                        id = format!("{id}#{n}");
-                    }
-                    conv.clauses.push(Clause {
-                        id,
-                        version: version.to_string(),
-                        part: conv.parts.last().map(|p| p.id.clone()).unwrap_or_default(),
-                        text: String::new(),
-                    });
-                    sink = Sink::Clause;
-                    expect_heading = false;
-                    continue;
-                }
-                _ => {}
+            if !p.anchor(line) && !p.heading(line) {
+                p.text(line);
             }
-            if expect_heading {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                expect_heading = false;
-                if let Some(h) = line.strip_prefix("## ") {
-                    if let Some(p) = conv.parts.last_mut() {
-                        p.heading = Some(h.trim().to_string());
-                    }
-                    continue;
-                }
-            }
-            let target = match sink {
-                Sink::Title => &mut conv.title,
-                Sink::Preface => match conv.parts.last_mut() {
-                    Some(p) => &mut p.preface,
-                    None => &mut conv.title,
-                },
-                Sink::Clause => match conv.clauses.last_mut() {
-                    Some(c) => &mut c.text,
-                    None => &mut conv.title,
-                },
-            };
-            target.push_str(line);
-            target.push('\n');
         }
+        let mut conv = p.conv;
         trim_block(&mut conv.title);
         for p in &mut conv.parts {
             trim_block(&mut p.preface);

@@ -226,27 +226,9 @@ fn document_xml(blocks: &[Block], revision: &Revision) -> String {
     for b in blocks {
         match b {
             Block::Title(line) => w.paragraph("Title", line, None),
-            Block::Part { id, kind, .. } => {
-                w.close_bookmark();
-                w.in_title_block = false;
-                let dashboard = id == DASHBOARD_PART;
-                if dashboard && !w.landscape {
-                    // Ends the portrait section; the landscape one starts a page.
-                    w.section_break(false);
-                } else if w.landscape && !dashboard {
-                    w.section_break(true);
-                }
-                w.page_break = *kind == PartKind::Annex && !dashboard && !w.landscape;
-                w.landscape = dashboard;
-                w.part = id.clone();
-                w.part_mark = Some(part_bookmark_name(id));
-            }
+            Block::Part { id, kind, .. } => w.open_part(id, *kind),
             Block::Clause { .. } => {
-                w.close_bookmark();
-                w.part_mark = None;
-                let id = ids.next().map(String::as_str).unwrap_or_default();
-                w.next_id += 1;
-                w.bookmark_start = Some((w.next_id, bookmark_name(id)));
+                w.open_clause(ids.next().map(String::as_str).unwrap_or_default())
             }
             Block::Heading { level, content } => {
                 let style = if *level <= 1 { "Heading1" } else { "Heading2" };
@@ -257,20 +239,7 @@ fn document_xml(blocks: &[Block], revision: &Revision) -> String {
                 content,
                 item,
                 code,
-            } => {
-                let style = if *code {
-                    "Code"
-                } else if let Some(item) = item {
-                    ["ListParagraph", "ListParagraph2", "ListParagraph3"]
-                        [item.depth.clamp(1, 3) - 1]
-                } else if w.in_title_block {
-                    "Subtitle"
-                } else {
-                    "Normal"
-                };
-                let label = item.as_ref().and_then(|i| i.label.clone());
-                w.paragraph(style, content, label.as_deref());
-            }
+            } => w.body_paragraph(content, item.as_ref(), *code),
             Block::Table(t) => w.table(t),
             Block::Rule => w.paragraph("Rule", &Vec::new(), None),
         }
@@ -293,6 +262,47 @@ fn document_xml(blocks: &[Block], revision: &Revision) -> String {
 }
 
 impl Writer<'_> {
+    /// A part opens: the section break around the landscape dashboard, the
+    /// page break before an annex, the bookmark of its heading.
+    fn open_part(&mut self, id: &str, kind: PartKind) {
+        self.close_bookmark();
+        self.in_title_block = false;
+        let dashboard = id == DASHBOARD_PART;
+        if dashboard && !self.landscape {
+            // Ends the portrait section; the landscape one starts a page.
+            self.section_break(false);
+        } else if self.landscape && !dashboard {
+            self.section_break(true);
+        }
+        self.page_break = kind == PartKind::Annex && !dashboard && !self.landscape;
+        self.landscape = dashboard;
+        self.part = id.to_string();
+        self.part_mark = Some(part_bookmark_name(id));
+    }
+
+    /// A clause opens: its bookmark (read back by `charta diff`) waits for
+    /// its first paragraph.
+    fn open_clause(&mut self, id: &str) {
+        self.close_bookmark();
+        self.part_mark = None;
+        self.next_id += 1;
+        self.bookmark_start = Some((self.next_id, bookmark_name(id)));
+    }
+
+    fn body_paragraph(&mut self, content: &Line, item: Option<&blocks::Item>, code: bool) {
+        let style = if code {
+            "Code"
+        } else if let Some(item) = item {
+            ["ListParagraph", "ListParagraph2", "ListParagraph3"][item.depth.clamp(1, 3) - 1]
+        } else if self.in_title_block {
+            "Subtitle"
+        } else {
+            "Normal"
+        };
+        let label = item.and_then(|i| i.label.clone());
+        self.paragraph(style, content, label.as_deref());
+    }
+
     /// An empty paragraph that ends the current section (portrait or landscape).
     fn section_break(&mut self, landscape: bool) {
         self.close_bookmark();

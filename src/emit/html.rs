@@ -3,9 +3,10 @@
 //! navigation, any other HTML in it stays text), and a redline as the text
 //! it marks, with `<del>`/`<ins>`.
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use crate::anchor::{self, Anchor};
+use crate::document::blocks;
 
 /// Escapes text for HTML element content and double- or single-quoted
 /// attribute values: `&`, `<`, `>`, `"`, `'`. Every piece of user data on a
@@ -41,23 +42,11 @@ pub fn convention_html(markdown: &str) -> (String, Vec<NavEntry>) {
     let mut pending: Option<String> = None;
     let mut in_heading: Option<(String, String)> = None;
     let mut events: Vec<Event> = Vec::new();
-    for ev in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+    for ev in blocks::events(markdown) {
         match ev {
             Event::Html(t) | Event::InlineHtml(t) => {
-                let mut rest = String::new();
-                for line in t.lines() {
-                    match anchor::parse(line) {
-                        Some(Anchor::Part { id, .. }) => pending = Some(id.to_string()),
-                        Some(_) => {}
-                        None if line.trim().is_empty() => {}
-                        None => {
-                            rest.push_str(line);
-                            rest.push('\n');
-                        }
-                    }
-                }
-                if !rest.is_empty() {
-                    events.push(Event::Text(CowStr::from(rest)));
+                if let Some(text) = html_as_text(&t, &mut pending) {
+                    events.push(text);
                 }
             }
             Event::Start(Tag::Heading {
@@ -86,30 +75,40 @@ pub fn convention_html(markdown: &str) -> (String, Vec<NavEntry>) {
                 }
                 events.push(Event::End(TagEnd::Heading(l)));
             }
-            Event::Text(t) => {
+            other => {
                 if let Some((_, title)) = in_heading.as_mut() {
-                    title.push_str(&t);
+                    match &other {
+                        Event::Text(t) | Event::Code(t) => title.push_str(t),
+                        Event::SoftBreak | Event::HardBreak => title.push(' '),
+                        _ => {}
+                    }
                 }
-                events.push(Event::Text(t));
+                events.push(other)
             }
-            Event::Code(t) => {
-                if let Some((_, title)) = in_heading.as_mut() {
-                    title.push_str(&t);
-                }
-                events.push(Event::Code(t));
-            }
-            Event::SoftBreak | Event::HardBreak if in_heading.is_some() => {
-                if let Some((_, title)) = in_heading.as_mut() {
-                    title.push(' ');
-                }
-                events.push(ev);
-            }
-            other => events.push(other),
         }
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     (html, nav)
+}
+
+/// Raw HTML in a convention: a part's anchor is noted in `pending` (its
+/// heading takes the id), charta's other anchors and blank lines are
+/// dropped, and what is left is text, never markup.
+fn html_as_text<'a>(html: &str, pending: &mut Option<String>) -> Option<Event<'a>> {
+    let mut rest = String::new();
+    for line in html.lines() {
+        match anchor::parse(line) {
+            Some(Anchor::Part { id, .. }) => *pending = Some(id.to_string()),
+            Some(_) => {}
+            None if line.trim().is_empty() => {}
+            None => {
+                rest.push_str(line);
+                rest.push('\n');
+            }
+        }
+    }
+    (!rest.is_empty()).then(|| Event::Text(CowStr::from(rest)))
 }
 
 /// The marks a redline may carry through [`redline_html`]: these four tags,
@@ -131,7 +130,7 @@ fn marks_only(html: &str) -> String {
 /// tables read as in the convention and no Markdown sign shows. Any other
 /// HTML in it is text, and charta's anchors are dropped.
 pub fn redline_html(markdown: &str) -> String {
-    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).filter_map(|ev| match ev {
+    let events = blocks::events(markdown).filter_map(|ev| match ev {
         Event::Html(t) | Event::InlineHtml(t) => {
             let kept: String = t
                 .lines()

@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Tag, TagEnd};
 
 use crate::anchor::{self, Anchor};
 
@@ -51,10 +51,7 @@ pub fn markdown_to_typst(markdown: &str) -> String {
 pub(crate) fn markdown_to_typst_blocks(markdown: &str) -> (String, Vec<Range<usize>>) {
     let mut writer = Writer::default();
     writer.out.push_str(PREAMBLE);
-    // Tables are the only extension charta's Markdown uses; strikethrough,
-    // footnotes, math… stay off so their markers remain plain text.
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES);
-    for event in parser {
+    for event in crate::document::blocks::events(markdown) {
         writer.event(event);
     }
     writer.finish();
