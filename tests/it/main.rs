@@ -10,6 +10,7 @@ mod browser;
 mod check_cases;
 mod check_schema;
 mod cli;
+mod clients;
 mod common;
 mod data_exchange;
 mod diff_build;
