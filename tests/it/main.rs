@@ -6,6 +6,7 @@
 mod amounts;
 mod avenant;
 mod batch;
+mod boundaries;
 mod browser;
 mod check_cases;
 mod check_schema;
