@@ -9,9 +9,9 @@ use charta::load;
 use charta::out::Status;
 use charta::tr;
 
-use super::runner::{self, ShardArg};
+use super::runner;
 use super::{Exit, Ui, jobs, prog_dir, report_load, seconds};
-use crate::cli::BuildArgs;
+use crate::cli::{BuildArgs, ShardArg};
 
 pub fn run(a: BuildArgs, ui: &Ui) -> Exit {
     let shard = match a.shard {

@@ -9,39 +9,9 @@
 //! | Slurm (`sbatch --array`) | `SLURM_ARRAY_TASK_ID` − `SLURM_ARRAY_TASK_MIN`, over `SLURM_ARRAY_TASK_STEP` | `SLURM_ARRAY_TASK_COUNT` |
 //! | GNU parallel | `PARALLEL_SEQ`, from 1 | `auto/N` or `CHARTA_SHARD_COUNT` |
 
-use std::str::FromStr;
-
 use charta::diagnostic::{Diagnostic, Text};
 use charta::out::shard::Shard;
 use charta::tr;
-
-/// The value of `--shard`: `i/n`, or `auto`, `auto/N`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShardArg {
-    Given(Shard),
-    Auto(Option<u32>),
-}
-
-impl FromStr for ShardArg {
-    type Err = String;
-    fn from_str(s: &str) -> Result<ShardArg, String> {
-        let Some(rest) = s.trim().strip_prefix("auto") else {
-            return s.parse().map(ShardArg::Given);
-        };
-        if rest.is_empty() {
-            return Ok(ShardArg::Auto(None));
-        }
-        rest.strip_prefix('/')
-            .and_then(|n| n.trim().parse::<u32>().ok())
-            .filter(|&n| n > 0)
-            .map(|n| ShardArg::Auto(Some(n)))
-            .ok_or_else(|| {
-                format!(
-                    "`{s}` n'est pas une part\u{a0}: écrivez `auto` ou `auto/N`, N le nombre de parts (par exemple `--shard auto/8`)"
-                )
-            })
-    }
-}
 
 /// The variable that gives the number of shares when the runner does not.
 pub const COUNT_VAR: &str = "CHARTA_SHARD_COUNT";

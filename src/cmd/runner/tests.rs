@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::cli::ShardArg;
 
 /// `resolve(count, env)` with `env` the given variables only.
 fn run(count: Option<u32>, vars: &[(&str, &str)]) -> Result<(u32, u32, String), String> {
