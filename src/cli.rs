@@ -151,9 +151,39 @@ pub struct BuildArgs {
     #[arg(long)]
     pub keep_typst: bool,
     /// Build only share i of n of the programme (split by association id), to spread
-    /// a programme over several machines; then `charta manifest merge`.
-    #[arg(long, value_name = "i/n")]
-    pub shard: Option<charta::out::shard::Shard>,
+    /// a programme over several machines; then `charta manifest merge`. `auto` or
+    /// `auto/N`: the share from the job runner (Kubernetes indexed Job, Slurm array,
+    /// GNU parallel), N shares (else CHARTA_SHARD_COUNT, or the Slurm array's size).
+    #[arg(long, value_name = "i/n|auto[/N]")]
+    pub shard: Option<ShardArg>,
+}
+
+/// The value of `--shard`: `i/n`, or `auto`, `auto/N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardArg {
+    Given(charta::out::shard::Shard),
+    Auto(Option<u32>),
+}
+
+impl std::str::FromStr for ShardArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<ShardArg, String> {
+        let Some(rest) = s.trim().strip_prefix("auto") else {
+            return s.parse().map(ShardArg::Given);
+        };
+        if rest.is_empty() {
+            return Ok(ShardArg::Auto(None));
+        }
+        rest.strip_prefix('/')
+            .and_then(|n| n.trim().parse::<u32>().ok())
+            .filter(|&n| n > 0)
+            .map(|n| ShardArg::Auto(Some(n)))
+            .ok_or_else(|| {
+                format!(
+                    "`{s}` n'est pas une part\u{a0}: écrivez `auto` ou `auto/N`, N le nombre de parts (par exemple `--shard auto/8`)"
+                )
+            })
+    }
 }
 
 /// The formats the emitters offer (`charta::emit::FORMATS`), with their help line.
@@ -436,7 +466,7 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
     (
         "build",
         "shard",
-        "Ne générer que la part i sur n du programme (répartie par identifiant d'association), pour répartir un programme sur plusieurs machines\u{a0}; puis `charta manifest merge`.",
+        "Ne générer que la part i sur n du programme (répartie par identifiant d'association), pour répartir un programme sur plusieurs machines\u{a0}; puis `charta manifest merge`. `auto` ou `auto/N`\u{a0}: la part donnée par l'ordonnanceur (tâche indexée Kubernetes, tableau Slurm, GNU parallel), sur N parts (sinon CHARTA_SHARD_COUNT, ou la taille du tableau Slurm).",
     ),
     (
         "serve",

@@ -9,10 +9,26 @@ use charta::load;
 use charta::out::Status;
 use charta::tr;
 
+use super::runner;
 use super::{Exit, Ui, jobs, prog_dir, report_load, seconds};
-use crate::cli::BuildArgs;
+use crate::cli::{BuildArgs, ShardArg};
 
 pub fn run(a: BuildArgs, ui: &Ui) -> Exit {
+    let shard = match a.shard {
+        None => None,
+        Some(ShardArg::Given(s)) => Some(s),
+        // `--shard auto`: the environment is read here, never by the library.
+        Some(ShardArg::Auto(count)) => match runner::resolve(count, &|k| std::env::var(k).ok()) {
+            Ok(found) => {
+                ui.say(&found.said);
+                Some(found.shard)
+            }
+            Err(d) => {
+                ui.diagnostics(&[d]);
+                return Exit::Fault;
+            }
+        },
+    };
     let dir = prog_dir(a.prog.as_deref());
     // Each association file is read when its convention is built, not all at
     // once: memory stays flat however large the programme.
@@ -27,7 +43,7 @@ pub fn run(a: BuildArgs, ui: &Ui) -> Exit {
         jobs: jobs(a.jobs),
         force: a.force,
         keep_typst: a.keep_typst,
-        shard: a.shard,
+        shard,
     };
     let progress = Bar::new(ui);
     let started = Instant::now();

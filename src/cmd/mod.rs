@@ -14,6 +14,7 @@ pub mod import;
 pub mod init;
 pub mod manifest;
 pub mod review;
+pub mod runner;
 pub mod schema;
 pub mod serve;
 

@@ -4,7 +4,8 @@
 //! amount, see an IBAN error appear next to its field, fix it, save, build,
 //! download the PDF.
 //!
-//! Needs `chromium` and `chromium-driver` (Debian; `.ci/run` installs them).
+//! Needs `chromium` and `chromium-driver` (Debian; `scripts/setup` installs them;
+//! without them the test is skipped, see `clients`).
 //! With `CHARTA_SCREENSHOTS=DIR`, the main pages are saved there as PNG (the
 //! guide's screenshots: `CHARTA_SCREENSHOTS=docs/guide/src/img cargo test browser`).
 
@@ -62,7 +63,7 @@ impl Driver {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("chromedriver runs (apt-get install chromium chromium-driver)");
+            .expect("chromedriver runs (scripts/setup installs chromium-driver)");
         let addr = format!("127.0.0.1:{port}");
         let t = Instant::now();
         while std::net::TcpStream::connect(&addr).is_err() {
@@ -75,7 +76,7 @@ impl Driver {
         let caps = json!({ "capabilities": { "alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
+                "binary": crate::clients::chromium().expect("chromium"),
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--window-size=1360,900", "--lang=fr-FR", "--force-device-scale-factor=1"],
                 "prefs": {
@@ -233,6 +234,9 @@ fn base64_decode(s: &str) -> Vec<u8> {
 
 #[test]
 fn the_desk_in_a_real_browser() {
+    if !crate::clients::present(crate::clients::Client::Chromium) {
+        return;
+    }
     let tmp = example_copy();
     // A previous build, so that the page shows the change as a redline.
     let (code, _, err) = charta(&["build", tmp.path().to_str().unwrap(), "--format", "md"]);

@@ -1,5 +1,5 @@
 //! The editable formats (ODT, DOCX) opened by a real office suite:
-//! LibreOffice, headless (`soffice`, installed by `.ci/run`). Each test
+//! LibreOffice, headless (`soffice`, installed by `scripts/setup`). Each test
 //! converts the generated files with its own LibreOffice profile, so tests
 //! run in parallel.
 
@@ -77,7 +77,7 @@ fn soffice(files: &[PathBuf], target: &str, outdir: &Path) -> Vec<PathBuf> {
         .unwrap_or_else(|e| {
             panic!(
                 "LibreOffice is needed by these tests (`soffice`: {e}); \
-                 `.ci/run` installs it, or `apt-get install libreoffice-writer-nogui`"
+                 `scripts/setup` installs it"
             )
         });
     assert!(
@@ -170,6 +170,9 @@ fn entry(file: &Path, name: &str) -> String {
 
 #[test]
 fn libreoffice_reads_the_articles_amounts_and_a_hostile_name_literally() {
+    if !crate::clients::present(crate::clients::Client::Writer) {
+        return;
+    }
     let prog = hostile_programme();
     let out = prog.path().join("out");
     let ids = [HOSTILE_ID, "tiers-lieu-les-communs"];
@@ -222,6 +225,9 @@ fn libreoffice_reads_the_articles_amounts_and_a_hostile_name_literally() {
 
 #[test]
 fn footer_fields_count_pages_and_the_dashboard_is_landscape() {
+    if !crate::clients::present(crate::clients::Client::Writer) {
+        return;
+    }
     let prog = example_copy();
     let out = prog.path().join("out");
     let id = "maison-solidarites-montvalon";
@@ -523,6 +529,9 @@ fn clause_changes(json: &str) -> Vec<(String, String)> {
 
 #[test]
 fn an_edited_copy_saved_by_libreoffice_is_compared_back_clause_by_clause() {
+    if !crate::clients::present(crate::clients::Client::Writer) {
+        return;
+    }
     let prog = example_copy();
     let out = prog.path().join("out");
     let id = "maison-solidarites-montvalon";
@@ -608,6 +617,9 @@ fn an_edited_copy_saved_by_libreoffice_is_compared_back_clause_by_clause() {
 
 #[test]
 fn a_redline_as_tracked_changes_reads_back_in_libreoffice() {
+    if !crate::clients::present(crate::clients::Client::Writer) {
+        return;
+    }
     let prog = example_copy();
     let (old, new) = (prog.path().join("old"), prog.path().join("new"));
     let id = "maison-solidarites-montvalon";
@@ -878,6 +890,9 @@ fn no_difference_once_saved_or_formatted(
 
 #[test]
 fn every_edit_made_in_libreoffice_is_reported_and_formatting_is_not() {
+    if !crate::clients::present(crate::clients::Client::Writer) {
+        return;
+    }
     let prog = example_copy();
     let out = prog.path().join("out");
     let id = "maison-solidarites-montvalon";

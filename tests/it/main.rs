@@ -6,10 +6,12 @@
 mod amounts;
 mod avenant;
 mod batch;
+mod boundaries;
 mod browser;
 mod check_cases;
 mod check_schema;
 mod cli;
+mod clients;
 mod common;
 mod data_exchange;
 mod diff_build;

@@ -243,3 +243,118 @@ fn a_build_keeps_no_association_file_and_still_sees_copies() {
     }
     assert_eq!(r.with("rendered"), ids, "{}", r.stderr);
 }
+
+/// `charta build DIR --format md ARGS…` with exactly the job runner's
+/// variables `vars` (those of the machine running the tests removed).
+fn build_under(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Run {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_charta"));
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
+        .env("NO_COLOR", "1");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("SLURM_") || k.starts_with("PARALLEL_") || k.starts_with("CHARTA_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env_remove("JOB_COMPLETION_INDEX")
+        .envs(vars.iter().copied());
+    let out = cmd
+        .arg("build")
+        .arg(dir)
+        .args(["--format", "md"])
+        .args(args)
+        .output()
+        .expect("charta runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    Run {
+        code: out.status.code().expect("exit status"),
+        statuses: statuses(&stderr),
+        stderr,
+    }
+}
+
+#[test]
+fn shard_auto_reads_kubernetes_slurm_and_gnu_parallel_and_says_which() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let out = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    // The last share of three, given by hand.
+    let fixed = build_under(dir, &["--shard", "3/3", "--out", &out("fixed")], &[]);
+    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
+    let last = fixed.with("rendered");
+    assert!(!last.is_empty());
+    for (name, args, vars, line) in [
+        (
+            "k8s",
+            "auto/3",
+            vec![("JOB_COMPLETION_INDEX", "2")],
+            "part 3/3 d'après Kubernetes (JOB_COMPLETION_INDEX=2, --shard auto/3)",
+        ),
+        (
+            "slurm",
+            "auto",
+            vec![
+                ("SLURM_ARRAY_TASK_ID", "3"),
+                ("SLURM_ARRAY_TASK_MIN", "1"),
+                ("SLURM_ARRAY_TASK_MAX", "3"),
+                ("SLURM_ARRAY_TASK_COUNT", "3"),
+            ],
+            "part 3/3 d'après Slurm (SLURM_ARRAY_TASK_ID=3, SLURM_ARRAY_TASK_MIN=1, SLURM_ARRAY_TASK_COUNT=3)",
+        ),
+        (
+            "parallel",
+            "auto",
+            vec![("PARALLEL_SEQ", "3"), ("CHARTA_SHARD_COUNT", "3")],
+            "part 3/3 d'après GNU parallel (PARALLEL_SEQ=3, CHARTA_SHARD_COUNT=3)",
+        ),
+    ] {
+        let r = build_under(dir, &["--shard", args, "--out", &out(name)], &vars);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(r.stderr.lines().any(|l| l == line), "{name}: {}", r.stderr);
+        assert_eq!(r.with("rendered"), last, "{name}: the same share as 3/3");
+    }
+}
+
+#[test]
+fn shard_auto_refuses_an_index_at_the_count_and_no_runner() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    let o = dir.join("out");
+    let o = o.to_str().unwrap();
+    for (vars, args, needle) in [
+        (
+            vec![("JOB_COMPLETION_INDEX", "3")],
+            "auto/3",
+            "JOB_COMPLETION_INDEX=3, or l'index compte à partir de 0\u{a0}: avec 3 parts il va de 0 à 2",
+        ),
+        (
+            vec![("PARALLEL_SEQ", "0")],
+            "auto/3",
+            "PARALLEL_SEQ=0, or le numéro de tâche compte à partir de 1",
+        ),
+        (
+            vec![("PARALLEL_SEQ", "4")],
+            "auto/3",
+            "PARALLEL_SEQ=4, or le numéro de tâche compte à partir de 1",
+        ),
+        (
+            vec![
+                ("SLURM_ARRAY_TASK_ID", "3"),
+                ("SLURM_ARRAY_TASK_MIN", "0"),
+                ("SLURM_ARRAY_TASK_COUNT", "3"),
+            ],
+            "auto",
+            "la tâche 3 n'a pas de place",
+        ),
+        (vec![], "auto/3", "CLI-020"),
+    ] {
+        let r = build_under(dir, &["--shard", args, "--out", o], &vars);
+        assert_eq!(r.code, 2, "{vars:?}: {}", r.stderr);
+        assert!(r.stderr.contains(needle), "{vars:?}: {}", r.stderr);
+        assert!(
+            r.statuses.is_empty() && !dir.join("out").exists(),
+            "nothing built"
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! The outside programs some tests drive (LibreOffice, Chromium and
+//! chromedriver, Python's `frictionless`), found once per process.
+//!
+//! A test calls [`present`] before it runs one. When the program is missing,
+//! the test (or the part of it that needs the program) is skipped with one
+//! line on stderr naming the program and `scripts/setup`, which installs it;
+//! with `CHARTA_REQUIRE_CLIENTS=1` (set by `.ci/run`) a missing program fails
+//! the test instead, so that a skip never hides in CI.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The variable that turns a skip into a failure.
+pub const REQUIRE: &str = "CHARTA_REQUIRE_CLIENTS";
+
+/// The set-up command named in every skip.
+pub const SETUP: &str = "scripts/setup";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Client {
+    /// LibreOffice Writer, headless (`soffice` and its Writer module).
+    Writer,
+    /// LibreOffice Calc, headless (`soffice` and its Calc module).
+    Calc,
+    /// Chromium and chromedriver.
+    Chromium,
+    /// A Python 3 that imports `frictionless`.
+    Frictionless,
+}
+
+impl Client {
+    fn name(self) -> &'static str {
+        match self {
+            Client::Writer => "LibreOffice Writer",
+            Client::Calc => "LibreOffice Calc",
+            Client::Chromium => "Chromium and chromedriver",
+            Client::Frictionless => "Python's frictionless",
+        }
+    }
+
+    /// Why the client is missing, or `None` when it is here.
+    fn missing(self) -> Option<String> {
+        match self {
+            Client::Writer => office_module("libswlo.so"),
+            Client::Calc => office_module("libsclo.so"),
+            Client::Chromium => match (chromium(), on_path("chromedriver")) {
+                (Some(_), Some(_)) => None,
+                (None, _) => Some("`chromium` is not on the PATH".into()),
+                (_, None) => Some("`chromedriver` is not on the PATH".into()),
+            },
+            Client::Frictionless => match python() {
+                Some(_) => None,
+                None => Some("no `python3` on the PATH imports `frictionless`".into()),
+            },
+        }
+    }
+}
+
+/// Whether `client` is installed. When it is not: with
+/// `CHARTA_REQUIRE_CLIENTS=1`, panics (the test fails, naming the program);
+/// otherwise writes one line on stderr — straight to the file descriptor, so
+/// that `cargo test` shows it even for a passing test — and returns `false`:
+/// the caller skips what needs the program.
+pub fn present(client: Client) -> bool {
+    let Some(why) = client.missing() else {
+        return true;
+    };
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    if std::env::var(REQUIRE).is_ok_and(|v| !v.is_empty() && v != "0") {
+        panic!(
+            "{test}: {} is required ({REQUIRE} is set) but missing: {why}; \
+             `{SETUP}` installs it",
+            client.name()
+        );
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test} (what needs {}): {why}; `{SETUP}` installs it \
+         ({REQUIRE}=1: a failure instead)",
+        client.name()
+    );
+    false
+}
+
+/// The first executable `name` in the directories of `PATH`.
+pub fn on_path(name: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// `None` when `soffice` is on the PATH with `module` beside it (the Writer
+/// or Calc part of the suite); otherwise what is missing.
+fn office_module(module: &str) -> Option<String> {
+    let Some(soffice) = on_path("soffice") else {
+        return Some("`soffice` is not on the PATH".into());
+    };
+    let program = std::fs::canonicalize(&soffice).unwrap_or(soffice);
+    let dir = program.parent().unwrap_or(Path::new("."));
+    (!dir.join(module).is_file()).then(|| format!("no {module} in {}", dir.display()))
+}
+
+/// Chromium's binary (`chromium`, else `chromium-browser`), for chromedriver.
+pub fn chromium() -> Option<PathBuf> {
+    static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FOUND
+        .get_or_init(|| on_path("chromium").or_else(|| on_path("chromium-browser")))
+        .clone()
+}
+
+/// A Python that imports `frictionless`: `python3` on the PATH, else the
+/// virtual environment `scripts/setup` makes when that Python cannot take
+/// packages (`~/.local/share/charta/python`).
+pub fn python() -> Option<PathBuf> {
+    static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let venv = std::env::var_os("HOME")
+                .map(|h| PathBuf::from(h).join(".local/share/charta/python/bin/python3"));
+            on_path("python3")
+                .into_iter()
+                .chain(venv.filter(|p| p.is_file()))
+                .find(|py| {
+                    Command::new(py)
+                        .args(["-c", "import frictionless"])
+                        .output()
+                        .is_ok_and(|o| o.status.success())
+                })
+        })
+        .clone()
+}
