@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::french::capitalise;
 use crate::model::{
     AssociationFile, ConventionKind, FunderKind, PerYear, ProgrammeFile, SiegBasis, Target, Unspent,
 };
@@ -95,14 +96,6 @@ fn split_article(designation: &str) -> (&'static str, &str) {
         ("l'", r)
     } else {
         ("", designation)
-    }
-}
-
-pub fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 

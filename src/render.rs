@@ -134,7 +134,7 @@ impl Engine {
                         "une condition est une expression Tera comme `convention.regime == 'sieg'` ou `above_153k`",
                         "a condition is a Tera expression such as `convention.regime == 'sieg'` or `above_153k`",
                     ));
-                    if let Some(line) = front_matter_line(&clause.raw, "condition") {
+                    if let Some(line) = clause.front_matter_line("condition") {
                         d = d.at(line, 1);
                     }
                     diags.push(d);
@@ -512,12 +512,6 @@ fn charter_wording(selected: &[(&Part, Vec<&Clause>)]) -> &'static str {
     } else {
         "builtin"
     }
-}
-
-fn front_matter_line(raw: &str, key: &str) -> Option<usize> {
-    raw.lines()
-        .position(|l| l.trim_start().starts_with(key) && l.contains('='))
-        .map(|i| i + 1)
 }
 
 fn template_diag(clause: &Clause, e: &tera::Error, body_line: usize) -> Diagnostic {

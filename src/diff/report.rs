@@ -20,6 +20,7 @@ use super::folder::{ConventionStatus, FolderDiff, FolderEntry};
 use super::redline::{Op, Segment};
 use crate::anchor;
 use crate::diagnostic::Lang;
+use crate::french::capitalise;
 use crate::render::escape_markdown;
 
 /// What is being reported: one pair of conventions, or two build folders.
@@ -771,14 +772,6 @@ fn md_sections(out: &mut String, d: &ConventionDiff, level: usize) {
         };
         out.push_str(body.trim_end());
         out.push_str("\n\n");
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 
