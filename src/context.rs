@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::french::capitalise;
 use crate::model::{
     AssociationFile, ConventionKind, FunderKind, PerYear, ProgrammeFile, SiegBasis, Target, Unspent,
 };
@@ -95,14 +96,6 @@ fn split_article(designation: &str) -> (&'static str, &str) {
         ("l'", r)
     } else {
         ("", designation)
-    }
-}
-
-pub fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 
@@ -253,6 +246,42 @@ pub fn build(
     ctx.insert("convention".into(), json!(data.convention));
     ctx.insert("project".into(), json!(data.project));
     ctx.insert("dashboard".into(), json!(data.dashboard));
+    parties(&mut ctx, prog, data);
+    let c = &data.convention;
+    let years = &c.years;
+    period(&mut ctx, years);
+    let (total_funding, max_funding) = budget(&mut ctx, prog, data);
+    aid_in_kind(&mut ctx, prog, data, total_funding);
+    public_subsidies(&mut ctx, data, max_funding);
+    terms(&mut ctx, prog, data);
+    ctx.insert("sieg_budget".into(), sieg_budget(data));
+    // Who wrote the charter commitments: set by the renderer once the clauses are chosen.
+    ctx.insert("charter_wording".into(), json!("builtin"));
+    ctx.insert(
+        "long_cpo".into(),
+        json!(c.kind == ConventionKind::Cpo && years.len() > 4),
+    );
+    ctx.insert("dashboard_groups".into(), dashboard_groups(prog, data));
+    ctx.insert("clauses_in_use".into(), json!(clauses_in_use));
+    ctx.insert("exemplaires".into(), json!(2));
+    Value::Object(ctx)
+}
+
+/// A per-year amount of `year`, in cents (0 when absent).
+fn cents_in(m: Option<&PerYear<crate::model::Amount>>, year: i32) -> i64 {
+    m.and_then(|m| m.get(&year.to_string()))
+        .map(|a| a.cents())
+        .unwrap_or(0)
+}
+
+/// Whether the convention funds anything (a framework convention does not).
+fn funded(data: &AssociationFile) -> bool {
+    data.convention.kind != ConventionKind::Cadre
+}
+
+/// The parties as the act names them: `f` (the funder's designation),
+/// `funder_rep` and `asso`.
+fn parties(ctx: &mut Map<String, Value>, prog: &ProgrammeFile, data: &AssociationFile) {
     ctx.insert("f".into(), funder_designation(prog));
     let rep = &prog.funder.representative;
     let designation = funder_designation(prog);
@@ -291,9 +320,10 @@ pub fn build(
             "rep_feminine": is_feminine_civility(&a.representative.civility),
         }),
     );
+}
 
-    let c = &data.convention;
-    let years: Vec<i32> = c.years.clone();
+/// The years of the convention and its first and last days.
+fn period(ctx: &mut Map<String, Value>, years: &[i32]) {
     let first = years.first().copied().unwrap_or(0);
     let last = years.last().copied().unwrap_or(0);
     ctx.insert("years".into(), json!(years));
@@ -303,16 +333,23 @@ pub fn build(
     ctx.insert("multi_year".into(), json!(years.len() > 1));
     ctx.insert("start_date".into(), json!(format!("{first:04}-01-01")));
     ctx.insert("end_date".into(), json!(format!("{last:04}-12-31")));
+}
 
-    let get = |m: Option<&PerYear<crate::model::Amount>>, y: i32| -> i64 {
-        m.and_then(|m| m.get(&y.to_string()))
-            .map(|a| a.cents())
-            .unwrap_or(0)
-    };
+/// The funding and eligible cost by year, their totals and shares; returns
+/// the total funding and the largest year's, in cents.
+fn budget(
+    ctx: &mut Map<String, Value>,
+    prog: &ProgrammeFile,
+    data: &AssociationFile,
+) -> (i64, i64) {
+    let c = &data.convention;
     let mut budget = Vec::new();
     let (mut tot_f, mut tot_e, mut max_f) = (0i64, 0i64, 0i64);
-    for &y in &years {
-        let (fu, el) = (get(c.funding.as_ref(), y), get(c.eligible_cost.as_ref(), y));
+    for &y in &c.years {
+        let (fu, el) = (
+            cents_in(c.funding.as_ref(), y),
+            cents_in(c.eligible_cost.as_ref(), y),
+        );
         tot_f += fu;
         tot_e += el;
         max_f = max_f.max(fu);
@@ -335,23 +372,32 @@ pub fn build(
         json!(programme_percent_decimals(prog)),
     );
     ctx.insert("max_funding_year".into(), amount_to_json(max_f));
+    (tot_f, max_f)
+}
 
-    // Aid in kind: a subsidy too (loi n° 2000-321, art. 9-1), stated in figures
-    // and letters, counted for the 23 000 € threshold and the de minimis ceilings.
-    let funded = c.kind != ConventionKind::Cadre;
+/// Aid in kind: a subsidy too (loi n° 2000-321, art. 9-1), stated in figures
+/// and letters, counted for the 23 000 € threshold and the de minimis ceilings.
+fn aid_in_kind(
+    ctx: &mut Map<String, Value>,
+    prog: &ProgrammeFile,
+    data: &AssociationFile,
+    total_funding: i64,
+) {
+    let c = &data.convention;
+    let years = &c.years;
     let mut in_kind = Vec::new();
     let mut kind_by_year = vec![0i64; years.len()];
-    for k in c.in_kind.iter().filter(|_| funded) {
+    for k in c.in_kind.iter().filter(|_| funded(data)) {
         let values: Vec<Value> = years
             .iter()
             .enumerate()
             .map(|(i, &y)| {
-                let v = get(Some(&k.values), y);
+                let v = cents_in(Some(&k.values), y);
                 kind_by_year[i] += v;
                 json!({ "year": y, "value": amount_to_json(v) })
             })
             .collect();
-        let total: i64 = years.iter().map(|&y| get(Some(&k.values), y)).sum();
+        let total: i64 = years.iter().map(|&y| cents_in(Some(&k.values), y)).sum();
         in_kind.push(json!({
             "description": k.description,
             "values": values,
@@ -364,18 +410,26 @@ pub fn build(
     let max_aid = years
         .iter()
         .enumerate()
-        .map(|(i, &y)| get(c.funding.as_ref(), y) + kind_by_year[i])
+        .map(|(i, &y)| cents_in(c.funding.as_ref(), y) + kind_by_year[i])
         .max()
         .unwrap_or(0);
     ctx.insert("above_23k".into(), json!(max_aid > 2_300_000));
-    ctx.insert("aid_total".into(), amount_to_json(tot_f + kind_total));
+    ctx.insert(
+        "aid_total".into(),
+        amount_to_json(total_funding + kind_total),
+    );
     ctx.insert("de_minimis".into(), crate::de_minimis::context(prog, data));
+}
 
-    // Code de commerce L. 612-4: all public cash subsidies of a year, from every funder.
+/// Code de commerce L. 612-4: all public cash subsidies of a year, from every
+/// funder, against the 153 000 € threshold of the statutory auditor.
+fn public_subsidies(ctx: &mut Map<String, Value>, data: &AssociationFile, max_funding: i64) {
+    let c = &data.convention;
+    let (years, funded) = (&c.years, funded(data));
     let other = data.association.other_public_subsidies.as_ref();
     let public_cash: Vec<i64> = years
         .iter()
-        .map(|&y| get(c.funding.as_ref(), y) + get(other, y))
+        .map(|&y| cents_in(c.funding.as_ref(), y) + cents_in(other, y))
         .collect();
     let max_public = public_cash.iter().copied().max().unwrap_or(0);
     ctx.insert(
@@ -384,7 +438,7 @@ pub fn build(
     );
     ctx.insert(
         "above_153k_alone".into(),
-        json!(funded && max_f > 15_300_000),
+        json!(funded && max_funding > 15_300_000),
     );
     // The years whose public cash subsidies are above the threshold: the
     // auditor's report is due for those exercices only.
@@ -404,8 +458,13 @@ pub fn build(
         json!(!years_above.is_empty() && years_above.len() == years.len()),
     );
     ctx.insert("other_public_known".into(), json!(other.is_some()));
+}
 
-    // What happens to an unspent subsidy: the convention's choice, else the programme's.
+/// The terms the data chooses: the fate of an unspent subsidy (the
+/// convention's choice, else the programme's), the court, the funder's
+/// nature, the SIEG basis.
+fn terms(ctx: &mut Map<String, Value>, prog: &ProgrammeFile, data: &AssociationFile) {
+    let c = &data.convention;
     let unspent = c.unspent.or(prog.programme.unspent).map(|u| match u {
         Unspent::KeepReasonable => "keep-reasonable",
         Unspent::Repay => "repay",
@@ -428,34 +487,36 @@ pub fn build(
             SiegBasis::Reglement20232832 => "reglement-2023-2832",
         })),
     );
-    let sieg_rows: Vec<Value> = match &c.sieg {
-        Some(t) if funded => years
+}
+
+/// The SIEG's costs, revenues and net cost by year (empty without a SIEG).
+fn sieg_budget(data: &AssociationFile) -> Value {
+    let c = &data.convention;
+    let rows: Vec<Value> = match &c.sieg {
+        Some(t) if funded(data) => c
+            .years
             .iter()
             .map(|&y| {
-                let costs = get(Some(&t.costs), y);
-                let revenues = get(Some(&t.revenues), y);
+                let costs = cents_in(Some(&t.costs), y);
+                let revenues = cents_in(Some(&t.revenues), y);
                 let net = costs - revenues;
                 json!({
                     "year": y,
                     "costs": amount_to_json(costs),
                     "revenues": amount_to_json(revenues),
                     "net_cost": amount_to_json(net.max(0)),
-                    "funding": amount_to_json(get(c.funding.as_ref(), y)),
+                    "funding": amount_to_json(cents_in(c.funding.as_ref(), y)),
                 })
             })
             .collect(),
         _ => Vec::new(),
     };
-    ctx.insert("sieg_budget".into(), Value::Array(sieg_rows));
-    // Who wrote the charter commitments: set by the renderer once the clauses are chosen.
-    ctx.insert("charter_wording".into(), json!("builtin"));
-    ctx.insert(
-        "long_cpo".into(),
-        json!(c.kind == ConventionKind::Cpo && years.len() > 4),
-    );
+    Value::Array(rows)
+}
 
-    // The dashboard, grouped by the funder's priorities in their declared order,
-    // objectives in the natural order of their ids (O2 before O10).
+/// The dashboard, grouped by the funder's priorities in their declared order,
+/// objectives in the natural order of their ids (O2 before O10).
+fn dashboard_groups(prog: &ProgrammeFile, data: &AssociationFile) -> Value {
     let mut groups = Vec::new();
     for p in &prog.priorities {
         let mut objectives: Vec<&crate::model::Objective> = data
@@ -467,16 +528,13 @@ pub fn build(
         objectives.sort_by(|a, b| natural_cmp(&a.id, &b.id));
         let objectives: Vec<Value> = objectives
             .into_iter()
-            .map(|o| objective_json(o, &years))
+            .map(|o| objective_json(o, &data.convention.years))
             .collect();
         if !objectives.is_empty() {
             groups.push(json!({ "priority": p, "objectives": objectives }));
         }
     }
-    ctx.insert("dashboard_groups".into(), Value::Array(groups));
-    ctx.insert("clauses_in_use".into(), json!(clauses_in_use));
-    ctx.insert("exemplaires".into(), json!(2));
-    Value::Object(ctx)
+    Value::Array(groups)
 }
 
 fn objective_json(o: &crate::model::Objective, years: &[i32]) -> Value {

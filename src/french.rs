@@ -63,6 +63,15 @@ pub fn cardinal(n: u64) -> String {
         .unwrap_or_else(|_| n.to_string())
 }
 
+/// The first letter in upper case (« le Département » → « Le Département »).
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// « quarante-sept mille cinq cents euros et cinquante centimes ».
 ///
 /// `million` and `milliard` are nouns: a count that ends on them takes « d'euros »

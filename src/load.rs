@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use serde::{Deserialize, Serialize};
 
+use crate::anchor::is_slug;
 use crate::diagnostic::{Diagnostic, Text, line_col};
 use crate::encoding;
 use crate::messages::parser_message;
@@ -74,6 +75,20 @@ pub struct Clause {
     /// The whole file, for hashing.
     #[serde(skip)]
     pub raw: String,
+}
+
+impl Clause {
+    /// 1-based line of `key = …` in the front matter, for a diagnostic.
+    pub fn front_matter_line(&self, key: &str) -> Option<usize> {
+        self.raw
+            .lines()
+            .position(|l| {
+                l.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+            })
+            .map(|i| i + 1)
+    }
 }
 
 /// What a part of a convention is.
@@ -481,13 +496,6 @@ fn json_error(e: &serde_json::Error, path: &Path, json_path: Option<String>) -> 
         ));
     }
     d
-}
-
-/// `[a-z0-9-]+`.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Loads the built-in library, then the programme's `clauses/` and `templates/` over it.

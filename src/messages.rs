@@ -14,116 +14,132 @@ pub fn parser_message(message: &str) -> Text {
     }
 }
 
-fn french(m: &str) -> Option<String> {
-    const FIXED: &[(&str, &str)] = &[
-        ("expected `,` or `}`", "`,` ou `}` attendu"),
-        ("expected `,` or `]`", "`,` ou `]` attendu"),
-        ("expected `:`", "`:` attendu"),
-        ("expected value", "une valeur est attendue"),
-        ("expected ident", "un mot-clé attendu (true, false ou null)"),
-        (
-            "EOF while parsing a value",
-            "fin du fichier au milieu d'une valeur",
-        ),
-        (
-            "EOF while parsing an object",
-            "fin du fichier au milieu d'un objet (une `}` manque)",
-        ),
-        (
-            "EOF while parsing a list",
-            "fin du fichier au milieu d'une liste (un `]` manque)",
-        ),
-        (
-            "EOF while parsing a string",
-            "fin du fichier au milieu d'un texte (un guillemet manque)",
-        ),
-        ("trailing comma", "virgule en trop avant la fermeture"),
-        (
-            "key must be a string",
-            "une clé doit être un texte entre guillemets",
-        ),
-        ("invalid number", "nombre invalide"),
-        ("number out of range", "nombre hors limites"),
-        (
-            "trailing characters",
-            "caractères en trop après la fin du document",
-        ),
-        ("invalid escape", "séquence d'échappement invalide"),
-        (
-            "invalid unicode code point",
-            "point de code Unicode invalide",
-        ),
-        (
-            "lone leading surrogate in hex escape",
-            "demi-codet isolé dans une séquence \\u",
-        ),
-        (
-            "control character (\\u0000-\\u001F) found while parsing a string",
-            "caractère de contrôle dans un texte (un retour à la ligne doit s'écrire \\n)",
-        ),
-        ("invalid table header", "en-tête de table invalide"),
-        ("invalid key", "clé invalide"),
-        ("invalid string", "texte invalide"),
-        ("invalid inline table", "table en ligne invalide"),
-        ("invalid array", "tableau invalide"),
-        ("invalid basic string", "texte invalide"),
-    ];
-    for (en, fr) in FIXED {
-        if m == *en {
-            return Some(fr.to_string());
-        }
-    }
-    if let Some(rest) = m.strip_prefix("unknown field `") {
-        let (field, tail) = rest.split_once('`')?;
-        return Some(match tail.strip_prefix(", expected one of ") {
-            Some(list) => format!("champ inconnu `{field}`, champs possibles\u{a0}: {list}"),
-            None => match tail.strip_prefix(", expected ") {
-                Some(one) => format!("champ inconnu `{field}`, champ possible\u{a0}: {one}"),
-                None => format!("champ inconnu `{field}`"),
-            },
-        });
-    }
-    if let Some(rest) = m.strip_prefix("unknown variant `") {
-        let (v, tail) = rest.split_once('`')?;
-        let list = tail
-            .strip_prefix(", expected one of ")
-            .or_else(|| tail.strip_prefix(", expected "))
-            .unwrap_or("");
-        return Some(format!(
-            "valeur inconnue `{v}`, valeurs possibles\u{a0}: {list}"
-        ));
-    }
-    if let Some(rest) = m.strip_prefix("missing field `") {
+/// Parser messages said the same way every time: English → French.
+const FIXED: &[(&str, &str)] = &[
+    ("expected `,` or `}`", "`,` ou `}` attendu"),
+    ("expected `,` or `]`", "`,` ou `]` attendu"),
+    ("expected `:`", "`:` attendu"),
+    ("expected value", "une valeur est attendue"),
+    ("expected ident", "un mot-clé attendu (true, false ou null)"),
+    (
+        "EOF while parsing a value",
+        "fin du fichier au milieu d'une valeur",
+    ),
+    (
+        "EOF while parsing an object",
+        "fin du fichier au milieu d'un objet (une `}` manque)",
+    ),
+    (
+        "EOF while parsing a list",
+        "fin du fichier au milieu d'une liste (un `]` manque)",
+    ),
+    (
+        "EOF while parsing a string",
+        "fin du fichier au milieu d'un texte (un guillemet manque)",
+    ),
+    ("trailing comma", "virgule en trop avant la fermeture"),
+    (
+        "key must be a string",
+        "une clé doit être un texte entre guillemets",
+    ),
+    ("invalid number", "nombre invalide"),
+    ("number out of range", "nombre hors limites"),
+    (
+        "trailing characters",
+        "caractères en trop après la fin du document",
+    ),
+    ("invalid escape", "séquence d'échappement invalide"),
+    (
+        "invalid unicode code point",
+        "point de code Unicode invalide",
+    ),
+    (
+        "lone leading surrogate in hex escape",
+        "demi-codet isolé dans une séquence \\u",
+    ),
+    (
+        "control character (\\u0000-\\u001F) found while parsing a string",
+        "caractère de contrôle dans un texte (un retour à la ligne doit s'écrire \\n)",
+    ),
+    ("invalid table header", "en-tête de table invalide"),
+    ("invalid key", "clé invalide"),
+    ("invalid string", "texte invalide"),
+    ("invalid inline table", "table en ligne invalide"),
+    ("invalid array", "tableau invalide"),
+    ("invalid basic string", "texte invalide"),
+];
+
+/// Parser messages that start the same way and carry a name or a value:
+/// their English prefix and how to say the rest in French.
+/// How to say in French what follows a message's prefix.
+type Say = fn(&str) -> Option<String>;
+
+const PATTERNS: &[(&str, Say)] = &[
+    ("unknown field `", unknown_field),
+    ("unknown variant `", unknown_variant),
+    ("missing field `", |rest| {
         let (field, _) = rest.split_once('`')?;
-        return Some(format!("champ `{field}` manquant"));
-    }
-    if let Some(rest) = m.strip_prefix("duplicate field `") {
+        Some(format!("champ `{field}` manquant"))
+    }),
+    ("duplicate field `", |rest| {
         let (field, _) = rest.split_once('`')?;
-        return Some(format!("champ `{field}` donné deux fois"));
-    }
-    if let Some(rest) = m.strip_prefix("duplicate key `") {
+        Some(format!("champ `{field}` donné deux fois"))
+    }),
+    ("duplicate key `", |rest| {
         let (field, _) = rest.split_once('`')?;
-        return Some(format!("clé `{field}` donnée deux fois"));
-    }
-    if let Some(rest) = m.strip_prefix("invalid type: ") {
+        Some(format!("clé `{field}` donnée deux fois"))
+    }),
+    ("invalid type: ", |rest| {
         let (found, expected) = rest.split_once(", expected ")?;
-        return Some(format!(
+        Some(format!(
             "type invalide\u{a0}: {} trouvé, {expected} attendu",
             found_fr(found)
-        ));
-    }
-    if let Some(rest) = m.strip_prefix("invalid value: ") {
+        ))
+    }),
+    ("invalid value: ", |rest| {
         let (found, expected) = rest.split_once(", expected ")?;
-        return Some(format!(
+        Some(format!(
             "valeur invalide\u{a0}: {} trouvé, {expected} attendu",
             found_fr(found)
-        ));
-    }
-    if let Some(rest) = m.strip_prefix("invalid length ") {
+        ))
+    }),
+    ("invalid length ", |rest| {
         let (n, expected) = rest.split_once(", expected ")?;
-        return Some(format!("longueur invalide {n}, {expected} attendu"));
+        Some(format!("longueur invalide {n}, {expected} attendu"))
+    }),
+];
+
+/// The French of a parser message, if this module knows it.
+fn french(m: &str) -> Option<String> {
+    if let Some((_, fr)) = FIXED.iter().find(|(en, _)| m == *en) {
+        return Some(fr.to_string());
     }
-    None
+    let (prefix, say) = PATTERNS.iter().find(|(p, _)| m.starts_with(p))?;
+    say(&m[prefix.len()..])
+}
+
+/// « unknown field `x`, expected one of `a`, `b` ».
+fn unknown_field(rest: &str) -> Option<String> {
+    let (field, tail) = rest.split_once('`')?;
+    Some(match tail.strip_prefix(", expected one of ") {
+        Some(list) => format!("champ inconnu `{field}`, champs possibles\u{a0}: {list}"),
+        None => match tail.strip_prefix(", expected ") {
+            Some(one) => format!("champ inconnu `{field}`, champ possible\u{a0}: {one}"),
+            None => format!("champ inconnu `{field}`"),
+        },
+    })
+}
+
+/// « unknown variant `x`, expected one of `a`, `b` ».
+fn unknown_variant(rest: &str) -> Option<String> {
+    let (v, tail) = rest.split_once('`')?;
+    let list = tail
+        .strip_prefix(", expected one of ")
+        .or_else(|| tail.strip_prefix(", expected "))
+        .unwrap_or("");
+    Some(format!(
+        "valeur inconnue `{v}`, valeurs possibles\u{a0}: {list}"
+    ))
 }
 
 /// serde's « string "x" », « integer `3` »… in French.

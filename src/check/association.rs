@@ -108,14 +108,6 @@ fn years_list(years: &[i32]) -> String {
     )
 }
 
-fn amount_words(cents: i64) -> String {
-    if cents % 100 == 0 {
-        format!("{} €", cents / 100)
-    } else {
-        format!("{}.{:02} €", cents / 100, cents % 100)
-    }
-}
-
 /// Every rule on the typed data of one association file.
 pub fn rules(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
     association(data, s);
@@ -401,8 +393,8 @@ fn convention(data: &AssociationFile, s: &mut Sink) {
                         base.key("funding").key(y),
                         Point::Value,
                         tr!("le financement de {y} ({}) dépasse le coût éligible ({})", "funding for {y} ({}) exceeds the eligible cost ({})",
-                            amount_words(a.cents()),
-                            amount_words(b.cents())
+                            crate::french::euros(a.cents()),
+                            crate::french::euros(b.cents())
                         ),
                         tr!("la contribution ne peut pas dépasser le coût éligible de l'action\u{a0}: diminuez-la ou corrigez `eligible_cost.{y}`", "the contribution cannot exceed the eligible cost of the action: lower it or correct `eligible_cost.{y}`"),
                     );
@@ -428,7 +420,7 @@ fn convention(data: &AssociationFile, s: &mut Sink) {
                     base.key("funding"),
                     Point::Key,
                     tr!("le financement ne dépasse jamais 23\u{a0}000\u{a0}€ par an (au plus {})\u{a0}: sous ce seuil, une convention n'est pas obligatoire", "the funding never exceeds 23 000 € a year (at most {}): below this threshold a convention is not compulsory",
-                        amount_words(max)
+                        crate::french::euros(max)
                     ),
                     Text::new("le décret n° 2001-495 impose une convention au-delà de 23\u{a0}000\u{a0}€ par an\u{a0}; en deçà, une convention est permise\u{a0}: vérifiez qu'elle est voulue", "décret n° 2001-495 requires a convention above 23 000 € a year; below it a convention is allowed: check that it is intended"),
                 );

@@ -174,7 +174,7 @@ pub fn seat(court: &Court) -> String {
         .split('-')
         .map(|w| match w {
             "en" | "de" | "et" | "sur" => w.to_string(),
-            _ => crate::context::capitalise(w),
+            _ => crate::french::capitalise(w),
         })
         .collect::<Vec<_>>()
         .join("-")

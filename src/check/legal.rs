@@ -36,10 +36,6 @@ pub fn rules(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
     }
 }
 
-fn euros(cents: i64) -> String {
-    crate::french::euros(cents).replace(['\u{202f}', '\u{a0}'], " ")
-}
-
 fn cer(data: &AssociationFile, funded: bool, s: &mut Sink) {
     let a = &data.association;
     let base = JsonPath::root().key("association");
@@ -311,8 +307,8 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
                 base.key("funding").key(&y),
                 Point::Value,
                 tr!("compensation de {y} ({}) supérieure au coût net du service augmenté du bénéfice raisonnable ({})", "compensation for {y} ({}) above the net cost of the service plus the reasonable profit ({})",
-                    euros(f.cents()),
-                    euros(allowed)
+                    crate::french::euros(f.cents()),
+                    crate::french::euros(allowed)
                 ),
                 Text::new("la compensation ne peut excéder le coût net (charges moins produits) et le bénéfice raisonnable : réduisez-la ou corrigez `sieg.costs`/`sieg.revenues`", "the compensation cannot exceed the net cost (costs minus revenues) plus the reasonable profit: lower it or correct `sieg.costs`/`sieg.revenues`"),
             );
@@ -350,10 +346,10 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
             base.key("funding"),
             Point::Key,
             tr!("plafond de minimis dépassé à l'octroi ({grant_text}) : cette aide ({}, aides en nature comprises) et les aides déclarées des trois années précédentes ({}) font {}, au-delà des {} du {reg}", "de minimis ceiling exceeded when granted ({grant_text}): this aid ({}, aid in kind included) and the aid declared for the three previous years ({}) make {}, above the {} of the {reg}",
-                euros(this_aid),
-                euros(declared),
-                euros(this_aid + declared),
-                euros(max)
+                crate::french::euros(this_aid),
+                crate::french::euros(declared),
+                crate::french::euros(this_aid + declared),
+                crate::french::euros(max)
             ),
             Text::new("l'aide de minimis compte pour son montant total à la naissance du droit : réduisez-la, ou relevez-la d'un autre régime (décision 2012/21/UE pour un SIEG, régime exempté)", "de minimis aid counts for its full amount when the right arises: lower it, or grant it under another regime (decision 2012/21/EU for an SGEI, an exempted scheme)"),
         );

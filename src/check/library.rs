@@ -471,19 +471,8 @@ fn body_position(c: &Clause, needle: &str) -> (usize, usize) {
     }
 }
 
-/// 1-based line of `key = …` in the front matter.
-fn front_matter_line(raw: &str, key: &str) -> Option<usize> {
-    raw.lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
-}
-
 fn at_front_matter(d: Diagnostic, c: &Clause, key: &str) -> Diagnostic {
-    match front_matter_line(&c.raw, key) {
+    match c.front_matter_line(key) {
         Some(l) => d.at(l, 1),
         None => d,
     }

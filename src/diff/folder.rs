@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use super::data::data_changes;
 use super::doc::{Convention, is_convention};
 use super::{ConventionDiff, version_changes};
-use crate::diagnostic::Lang;
+use crate::diagnostic::{Lang, Text};
 use crate::out;
+use crate::tr;
 
 /// The fate of one convention between two builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,11 +36,29 @@ pub enum ConventionStatus {
 pub struct FolderEntry {
     pub id: String,
     pub status: ConventionStatus,
-    /// One line: what changed, or « added: Convention pluriannuelle d'objectifs, 19 articles ».
-    pub summary: String,
+    /// One line: what changed, or « added: Convention pluriannuelle d'objectifs, 19 articles »
+    /// (the JSON report holds the English).
+    #[serde(with = "english")]
+    pub summary: Text,
     /// The changes, for a changed convention.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<ConventionDiff>,
+}
+
+/// A [`Text`] in JSON: its English (read back as the same in both languages).
+mod english {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::diagnostic::Text;
+
+    pub fn serialize<S: Serializer>(t: &Text, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.en)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(Text::new(s.clone(), s))
+    }
 }
 
 /// The comparison of two build folders.
@@ -174,7 +193,7 @@ fn one(
         old_dir.join(out::file_name(id, "md")),
         new_dir.join(out::file_name(id, "md")),
     );
-    let entry = |status, summary: String, diff| FolderEntry {
+    let entry = |status, summary: Text, diff| FolderEntry {
         id: id.to_string(),
         status,
         summary,
@@ -184,18 +203,20 @@ fn one(
         (false, true) => {
             let conv = Convention::parse(&read(&new_path)?)
                 .map_err(|e| format!("{}: {e}", new_path.display()))?;
+            let what = describe(&conv);
             return Ok(entry(
                 ConventionStatus::Added,
-                format!("added: {}", describe(&conv)),
+                tr!("ajoutée\u{a0}: {what}", "added: {what}"),
                 None,
             ));
         }
         (true, false) => {
             let conv = Convention::parse(&read(&old_path)?)
                 .map_err(|e| format!("{}: {e}", old_path.display()))?;
+            let what = describe(&conv);
             return Ok(entry(
                 ConventionStatus::Removed,
-                format!("removed: {}", describe(&conv)),
+                tr!("supprimée\u{a0}: {what}", "removed: {what}"),
                 None,
             ));
         }
@@ -210,7 +231,7 @@ fn one(
     if old_md == new_md && same_data {
         return Ok(entry(
             ConventionStatus::Unchanged,
-            "unchanged".to_string(),
+            Text::new("inchangée", "unchanged"),
             None,
         ));
     }
@@ -223,17 +244,25 @@ fn one(
     if diff.is_empty() {
         let versions = version_changes(&old, &new);
         let summary = if versions.is_empty() {
-            "unchanged (same wording; only spacing or anchors differ)".to_string()
+            Text::new(
+                "inchangée (même texte\u{a0}; seuls les espaces ou les ancres diffèrent)",
+                "unchanged (same wording; only spacing or anchors differ)",
+            )
         } else {
             let v: Vec<String> = versions
                 .iter()
                 .map(|v| format!("{} {} → {}", v.clause, v.old, v.new))
                 .collect();
-            format!("unchanged text; clause versions changed: {}", v.join(", "))
+            let v = v.join(", ");
+            tr!(
+                "texte inchangé\u{a0}; versions de clauses changées\u{a0}: {v}",
+                "unchanged text; clause versions changed: {v}"
+            )
         };
         return Ok(entry(ConventionStatus::Unchanged, summary, None));
     }
-    Ok(entry(ConventionStatus::Changed, diff.summary(), Some(diff)))
+    let summary = Text::new(diff.summary_in(Lang::Fr), diff.summary_in(Lang::En));
+    Ok(entry(ConventionStatus::Changed, summary, Some(diff)))
 }
 
 /// Compares every convention of two build folders.

@@ -103,7 +103,7 @@ impl ConventionDiff {
             .iter()
             .filter(|c| c.target == Target::Heading)
             .map(|c| {
-                report::part_label_in(
+                report::part_label(
                     c.part_kind.as_deref(),
                     c.new_number.as_deref(),
                     c.part.as_deref(),

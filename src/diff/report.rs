@@ -16,11 +16,13 @@ use serde::Serialize;
 
 use super::ConventionDiff;
 use super::compare::{Change, ChangeKind, Target};
-use super::folder::{ConventionStatus, FolderDiff, FolderEntry};
+use super::folder::{ConventionStatus, FolderDiff};
 use super::redline::{Op, Segment};
 use crate::anchor;
-use crate::diagnostic::Lang;
+use crate::diagnostic::{Lang, Text};
+use crate::french::capitalise;
 use crate::render::escape_markdown;
+use crate::tr;
 
 /// What is being reported: one pair of conventions, or two build folders.
 #[derive(Debug, Clone, Copy)]
@@ -42,13 +44,8 @@ impl Report<'_> {
     }
 }
 
-/// « article 5 », « annexe II », « block visas ».
-pub fn part_label(kind: Option<&str>, number: Option<&str>, id: Option<&str>) -> String {
-    part_label_in(kind, number, id, Lang::En)
-}
-
-/// [`part_label`] in `lang` (« bloc visas » in French).
-pub fn part_label_in(
+/// « article 5 », « annexe II », « bloc visas » (« block visas » in English).
+pub fn part_label(
     kind: Option<&str>,
     number: Option<&str>,
     id: Option<&str>,
@@ -148,10 +145,8 @@ fn lines(segments: &[Segment]) -> Vec<Vec<(Op, &str)>> {
     out
 }
 
+/// The title line of one change: « ~ modifiée : article 4 (id) », « ~ modified article 4 (id) ».
 fn change_title(c: &Change, lang: Lang) -> String {
-    if lang == Lang::Fr {
-        return change_title_fr(c);
-    }
     let place = part_label(
         c.part_kind.as_deref(),
         match c.kind {
@@ -159,141 +154,106 @@ fn change_title(c: &Change, lang: Lang) -> String {
             _ => c.new_number.as_deref(),
         },
         c.part.as_deref(),
+        lang,
     );
     let formerly = match (&c.old_number, &c.new_number, c.kind) {
-        (Some(o), Some(n), ChangeKind::Modified) if o != n => format!(", formerly {o}"),
+        (Some(o), Some(n), ChangeKind::Modified) if o != n => {
+            tr!(", anciennement {o}", ", formerly {o}")
+                .get(lang)
+                .to_string()
+        }
         _ => String::new(),
     };
     let id = c.clause.as_deref().unwrap_or("");
-    match (c.target, c.kind) {
-        (Target::Title, _) => "~ modified title block".to_string(),
-        (Target::Heading, _) => format!("~ modified heading of {place}{formerly}"),
-        (_, ChangeKind::Added) => format!("+ added {place} ({id}){}", whole(c, "a new")),
-        (_, ChangeKind::Removed) => format!("- removed {place} ({id}){}", whole(c, "the whole")),
-        (_, ChangeKind::Modified) => format!("~ modified {place}{formerly} ({id})"),
-        (_, ChangeKind::Moved) => {
-            let from_to = match &c.old_part {
-                Some(op) => {
-                    let from = part_label(
-                        c.old_part_kind.as_deref(),
-                        c.old_number.as_deref(),
-                        Some(op),
-                    );
-                    format!("from {from} to {place}")
-                }
-                None => format!("within {place}"),
-            };
-            let now = match &c.after {
-                Some(a) => format!(", now after {a}"),
-                None => ", now first".to_string(),
-            };
-            let text = if c.text_changed {
-                ", text modified"
-            } else {
-                ""
-            };
-            format!("> moved {id} {from_to}{now}{text}")
+    let title = match (c.target, c.kind) {
+        (Target::Title, _) => Text::new("~ bloc de titre modifié", "~ modified title block"),
+        (Target::Heading, _) => tr!(
+            "~ intitulé de {place} modifié{formerly}",
+            "~ modified heading of {place}{formerly}"
+        ),
+        (_, ChangeKind::Added) => {
+            let w = whole(c, true);
+            let w = w.get(lang);
+            tr!(
+                "+ ajoutée\u{a0}: {place} ({id}){w}",
+                "+ added {place} ({id}){w}"
+            )
         }
-    }
+        (_, ChangeKind::Removed) => {
+            let w = whole(c, false);
+            let w = w.get(lang);
+            tr!(
+                "- supprimée\u{a0}: {place} ({id}){w}",
+                "- removed {place} ({id}){w}"
+            )
+        }
+        (_, ChangeKind::Modified) => tr!(
+            "~ modifiée\u{a0}: {place}{formerly} ({id})",
+            "~ modified {place}{formerly} ({id})"
+        ),
+        (_, ChangeKind::Moved) => return moved_title(c, &place, lang),
+    };
+    title.get(lang).to_string()
 }
 
-/// The title line of one change in French: « ~ modifiée : article 4 (id) ».
-fn change_title_fr(c: &Change) -> String {
-    let place = part_label_in(
-        c.part_kind.as_deref(),
-        match c.kind {
-            ChangeKind::Removed => c.old_number.as_deref(),
-            _ => c.new_number.as_deref(),
-        },
-        c.part.as_deref(),
-        Lang::Fr,
-    );
-    let formerly = match (&c.old_number, &c.new_number, c.kind) {
-        (Some(o), Some(n), ChangeKind::Modified) if o != n => format!(", anciennement {o}"),
-        _ => String::new(),
-    };
+/// « > déplacée : id de l'article 4 à l'annexe II, désormais en tête ».
+fn moved_title(c: &Change, place: &str, lang: Lang) -> String {
     let id = c.clause.as_deref().unwrap_or("");
-    let whole = |added: bool| match (c.whole_part, c.part_kind.as_deref(), added) {
-        (true, Some("article"), true) => ", un nouvel article",
-        (true, Some("annex"), true) => ", une nouvelle annexe",
-        (true, _, true) => ", un nouveau bloc",
-        (true, Some("article"), false) => ", tout l'article",
-        (true, Some("annex"), false) => ", toute l'annexe",
-        (true, _, false) => ", tout le bloc",
-        _ => "",
-    };
-    match (c.target, c.kind) {
-        (Target::Title, _) => "~ bloc de titre modifié".to_string(),
-        (Target::Heading, _) => format!("~ intitulé de {place} modifié{formerly}"),
-        (_, ChangeKind::Added) => format!("+ ajoutée\u{a0}: {place} ({id}){}", whole(true)),
-        (_, ChangeKind::Removed) => format!("- supprimée\u{a0}: {place} ({id}){}", whole(false)),
-        (_, ChangeKind::Modified) => format!("~ modifiée\u{a0}: {place}{formerly} ({id})"),
-        (_, ChangeKind::Moved) => {
-            let from_to = match &c.old_part {
-                Some(op) => {
-                    let from = part_label_in(
-                        c.old_part_kind.as_deref(),
-                        c.old_number.as_deref(),
-                        Some(op),
-                        Lang::Fr,
-                    );
-                    format!("de {} à {}", the_fr(&from), the_fr(&place))
-                }
-                None => format!("dans {}", the_fr(&place)),
-            };
-            let now = match &c.after {
-                Some(a) => format!(", désormais après {a}"),
-                None => ", désormais en tête".to_string(),
-            };
-            let text = if c.text_changed {
-                ", texte modifié"
-            } else {
-                ""
-            };
-            format!("> déplacée\u{a0}: {id} {from_to}{now}{text}")
+    let to = the(place, lang);
+    let from_to = match &c.old_part {
+        Some(op) => {
+            let from = part_label(
+                c.old_part_kind.as_deref(),
+                c.old_number.as_deref(),
+                Some(op),
+                lang,
+            );
+            let from = the(&from, lang);
+            tr!("de {from} à {to}", "from {from} to {to}")
         }
-    }
-}
-
-/// « l'article 4 », « l'annexe II », « le bloc visas ».
-fn the_fr(place: &str) -> String {
-    if place.starts_with("article") || place.starts_with("annexe") {
-        format!("l'{place}")
+        None => tr!("dans {to}", "within {to}"),
+    };
+    let now = match &c.after {
+        Some(a) => tr!(", désormais après {a}", ", now after {a}"),
+        None => Text::new(", désormais en tête", ", now first"),
+    };
+    let text = if c.text_changed {
+        Text::new(", texte modifié", ", text modified")
     } else {
-        format!("le {place}")
+        Text::new("", "")
+    };
+    let (from_to, now, text) = (from_to.get(lang), now.get(lang), text.get(lang));
+    tr!(
+        "> déplacée\u{a0}: {id} {from_to}{now}{text}",
+        "> moved {id} {from_to}{now}{text}"
+    )
+    .get(lang)
+    .to_string()
+}
+
+/// « l'article 4 », « l'annexe II », « le bloc visas » (English: the place as it is).
+fn the(place: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => place.to_string(),
+        Lang::Fr if place.starts_with("article") || place.starts_with("annexe") => {
+            format!("l'{place}")
+        }
+        Lang::Fr => format!("le {place}"),
     }
 }
 
-/// The one-line summary of a folder entry in French (the entry keeps the English one
-/// for the JSON report).
-fn entry_summary_fr(e: &FolderEntry) -> String {
-    if let Some(d) = &e.diff {
-        return d.summary_in(Lang::Fr);
-    }
-    let s = e.summary.as_str();
-    if let Some(rest) = s.strip_prefix("added: ") {
-        format!("ajoutée\u{a0}: {rest}")
-    } else if let Some(rest) = s.strip_prefix("removed: ") {
-        format!("supprimée\u{a0}: {rest}")
-    } else if let Some(rest) = s.strip_prefix("unchanged text; clause versions changed: ") {
-        format!("texte inchangé\u{a0}; versions de clauses changées\u{a0}: {rest}")
-    } else if s.starts_with("unchanged (") {
-        "inchangée (même texte\u{a0}; seuls les espaces ou les ancres diffèrent)".to_string()
-    } else if s == "unchanged" {
-        "inchangée".to_string()
-    } else {
-        s.to_string()
-    }
-}
-
-/// « , the whole article » when a clause came or went with its part.
-fn whole(c: &Change, what: &str) -> String {
-    match (c.whole_part, c.part_kind.as_deref()) {
-        (true, Some("article")) => format!(", {what} article"),
-        (true, Some("annex")) => format!(", {what} annex"),
-        (true, _) => format!(", {what} block"),
-        _ => String::new(),
-    }
+/// « , tout l'article » when a clause came or went with its part.
+fn whole(c: &Change, added: bool) -> Text {
+    let (fr, en) = match (c.whole_part, c.part_kind.as_deref(), added) {
+        (true, Some("article"), true) => (", un nouvel article", ", a new article"),
+        (true, Some("annex"), true) => (", une nouvelle annexe", ", a new annex"),
+        (true, _, true) => (", un nouveau bloc", ", a new block"),
+        (true, Some("article"), false) => (", tout l'article", ", the whole article"),
+        (true, Some("annex"), false) => (", toute l'annexe", ", the whole annex"),
+        (true, _, false) => (", tout le bloc", ", the whole block"),
+        _ => ("", ""),
+    };
+    Text::new(fr, en)
 }
 
 fn text_change(out: &mut String, c: &Change, p: &Paint, lang: Lang) {
@@ -372,11 +332,7 @@ pub fn text(report: &Report, colour: bool, lang: Lang) -> String {
                     Some(k) => p.head(k, &head),
                     None => head,
                 };
-                let summary = match lang {
-                    Lang::En => e.summary.clone(),
-                    Lang::Fr => entry_summary_fr(e),
-                };
-                let _ = writeln!(out, "{head}{colon} {summary}");
+                let _ = writeln!(out, "{head}{colon} {}", e.summary.get(lang));
             }
             let _ = writeln!(out, "{}", f.totals_in(lang));
         }
@@ -460,7 +416,7 @@ pub fn json(report: &Report) -> String {
                 .map(|e| EntryJson {
                     id: &e.id,
                     status: e.status,
-                    summary: &e.summary,
+                    summary: &e.summary.en,
                     changes: e.diff.as_ref().map(|d| d.changes.as_slice()),
                     data: e.diff.as_ref().map(|d| d.data.as_slice()),
                 })
@@ -771,14 +727,6 @@ fn md_sections(out: &mut String, d: &ConventionDiff, level: usize) {
         };
         out.push_str(body.trim_end());
         out.push_str("\n\n");
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

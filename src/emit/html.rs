@@ -146,24 +146,6 @@ pub fn redline_html(markdown: &str) -> String {
     html
 }
 
-/// Euros from cents, French style: « 90 000,00 € » (narrow no-break spaces).
-pub fn euros(cents: i64) -> String {
-    let (neg, c) = (cents < 0, cents.unsigned_abs());
-    let units = (c / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i).is_multiple_of(3) {
-            grouped.push('\u{202f}');
-        }
-        grouped.push(ch);
-    }
-    format!(
-        "{}{grouped},{:02}\u{a0}€",
-        if neg { "−" } else { "" },
-        c % 100
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,11 +217,5 @@ mod tests {
         // An escaped tag in the text stays text.
         assert!(html.contains(" &lt;ins&gt;"), "{html}");
         assert_eq!(html.matches("<ins>").count(), 2, "{html}");
-    }
-
-    #[test]
-    fn euros_french() {
-        assert_eq!(euros(9_000_000), "90\u{202f}000,00\u{a0}€");
-        assert_eq!(euros(12_345), "123,45\u{a0}€");
     }
 }

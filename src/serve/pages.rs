@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 use super::state::{State, Status};
 use super::{Reply, api};
 use crate::diff::{self, Change, ChangeKind, Target};
-use crate::emit::html::{convention_html, escape, euros, redline_html};
+use crate::emit::html::{convention_html, escape, redline_html};
+use crate::french::euros;
 
 use api::plural;
 
@@ -476,6 +477,28 @@ mod tests {
             "economie « solidaire » ca oeuvre"
         );
         assert_eq!(sort_key("Vélo"), sort_key("velo"));
+    }
+
+    #[test]
+    fn summary_prints_amounts_as_the_acts_do() {
+        let row = |total_cents| super::super::state::Row {
+            id: "a".into(),
+            name: "A".into(),
+            kind: "cpo".into(),
+            years: "2026".into(),
+            total_cents,
+            status: Status::Draft,
+            signed: false,
+            errors: 0,
+            warnings: 0,
+        };
+        // Whole euros without decimals, cents when there are any: the form of
+        // the conventions (`french::euros`).
+        assert_eq!(
+            summary(&[row(9_000_000)], 9_000_000),
+            "1\u{a0}convention\u{a0}: 1\u{a0}brouillon. Total des contributions\u{a0}: 90\u{202f}000\u{a0}€."
+        );
+        assert!(summary(&[row(12_345)], 12_345).ends_with("\u{a0}: 123,45\u{a0}€."));
     }
 
     #[test]

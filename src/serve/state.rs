@@ -303,7 +303,7 @@ impl State {
 
     /// Whether `id` is an association of the programme (the only names a request may use).
     pub fn knows(&self, id: &str) -> bool {
-        load::is_slug(id) && self.rows.lock().expect("lock").contains_key(id)
+        crate::anchor::is_slug(id) && self.rows.lock().expect("lock").contains_key(id)
     }
 }
 

@@ -373,7 +373,7 @@ cases! {
         E("une convention cpo requiert `funding`", "14:3", "convention.funding"),
     ];
     financement_superieur: "financement-superieur" => [
-        E("le financement de 2027 (45000 €) dépasse le coût éligible (42000 €)", "19:40", "convention.funding.2027"),
+        E("le financement de 2027 (45\u{202f}000\u{a0}€) dépasse le coût éligible (42\u{202f}000\u{a0}€)", "19:40", "convention.funding.2027"),
     ];
     iban_en_double: "iban-en-double" => [
         W("l'IBAN FR76 4255 9100 0008 0135 7924 652 est aussi celui de associations/bonne-association.json\u{a0}: deux associations recevraient leurs versements sur le même compte", "11:22", "association.bank.iban"),
@@ -458,7 +458,7 @@ cases! {
         E("le SIRET 80214763700029 ne passe pas le contrôle de Luhn", "8:14", "association.siret"),
     ];
     sous_23000: "sous-23000" => [
-        W("le financement ne dépasse jamais 23\u{a0}000\u{a0}€ par an (au plus 23000 €)\u{a0}: sous ce seuil, une convention n'est pas obligatoire", "19:5", "convention.funding"),
+        W("le financement ne dépasse jamais 23\u{a0}000\u{a0}€ par an (au plus 23\u{202f}000\u{a0}€)\u{a0}: sous ce seuil, une convention n'est pas obligatoire", "19:5", "convention.funding"),
     ];
     syntaxe_json: "syntaxe-json" => [
         E("`,` ou `}` attendu", "6:5", "association"),

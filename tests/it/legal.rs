@@ -356,7 +356,7 @@ fn de_minimis_ceilings_are_checked_at_grant_over_three_years() {
         ]);
     });
     let e = at(&d, Severity::Error, "convention.funding");
-    assert!(e.message.contains("305 000"), "{e:?}");
+    assert!(e.message.contains("305\u{202f}000\u{a0}€"), "{e:?}");
     // Aid granted more than three years before the grant does not count.
     let d = check(&prog, VELO, |v| {
         v["association"]["de_minimis_declared"] = json!([
@@ -385,7 +385,7 @@ fn de_minimis_ceilings_are_checked_at_grant_over_three_years() {
         v["convention"]["regime"] = json!("de-minimis-agricole");
     });
     let e = at(&d, Severity::Error, "convention.funding");
-    assert!(e.message.contains("50 000"), "{e:?}");
+    assert!(e.message.contains("50\u{202f}000\u{a0}€"), "{e:?}");
     let small = |v: &mut Value| {
         v["convention"]["primary_agriculture"] = json!(true);
         v["convention"]["regime"] = json!("de-minimis-agricole");
@@ -564,7 +564,7 @@ fn de_minimis_ceiling_at_the_value_one_cent_over_one_under() {
     );
     let over = check(&prog, VELO, declared(210000.01));
     let e = at(&over, Severity::Error, "convention.funding");
-    assert!(e.message.contains("300 000,01"), "{e:?}");
+    assert!(e.message.contains("300\u{202f}000,01\u{a0}€"), "{e:?}");
     none_at(
         &check(&prog, VELO, declared(209999.99)),
         "convention.funding",
