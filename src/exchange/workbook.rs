@@ -2324,9 +2324,18 @@ pub fn plan(
             match old {
                 Err(err) => {
                     errors.push(
-                        Diagnostic::error(format!("{id} : le fichier existant ne se lit pas ({err}) ; l'import ne l'écrase pas")).code("ECH-008")
-                            .in_file(&path)
-                            .with_hint("corrigez ou déplacez ce fichier (`charta check`), puis relancez l'import"),
+                        Diagnostic::error(tr!(
+                            "{}\u{a0}: le fichier existant ne se lit pas ({})\u{202f}; l'import ne l'écrase pas",
+                            "{}: the existing file does not read ({}); the import does not overwrite it",
+                            id,
+                            err
+                        ))
+                        .code("ECH-008")
+                        .in_file(&path)
+                        .with_hint(tr!(
+                            "corrigez ou déplacez ce fichier (`charta check`), puis relancez l'import",
+                            "correct or move this file (`charta check`), then run the import again"
+                        )),
                     );
                     continue;
                 }

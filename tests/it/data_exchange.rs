@@ -293,9 +293,9 @@ fn scdl_export_refuses_a_row_that_would_not_validate_and_writes_nothing() {
     assert!(!out.exists(), "nothing written");
     let err = String::from_utf8_lossy(&o.stderr);
     for needle in [
-        "convention RVM-ESS-2026-001 (maison-solidarites-montvalon) : champ SCDL « idBeneficiaire » = « 80214763700029 »",
+        "convention RVM-ESS-2026-001 (maison-solidarites-montvalon)\u{a0}: champ SCDL «\u{a0}idBeneficiaire\u{a0}» = «\u{a0}80214763700029\u{a0}»",
         "clé de contrôle du SIRET",
-        "champ SCDL « dateConvention » = « 2026-02-30 »",
+        "champ SCDL «\u{a0}dateConvention\u{a0}» = «\u{a0}2026-02-30\u{a0}»",
         "à\u{a0}: association.siret",
         "à\u{a0}: convention.signature.date",
     ] {
