@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diagnostic::Text;
 use crate::load::Programme;
 use crate::locate::JsonPath;
-use crate::model::{AssociationFile, ConventionKind, Indicator, IndicatorType, Target};
+use crate::model::{
+    AssociationFile, Bank, ConventionKind, Indicator, IndicatorType, Objective, Target,
+};
 use crate::tr;
 
 use super::Sink;
@@ -116,15 +118,28 @@ pub fn rules(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
     dashboard(prog, data, s);
 }
 
+/// The rules on `association`, in order.
 fn association(data: &AssociationFile, s: &mut Sink) {
+    siret(data, s);
+    rna(data, s);
+    bank(data, s);
+    cer_signed_on(data, s);
+    postcode(data, s);
+}
+
+/// The SIRET is 14 digits with valid Luhn keys (DON-001).
+fn siret(data: &AssociationFile, s: &mut Sink) {
     let a = &data.association;
     let base = JsonPath::root().key("association");
-    let kind = data.convention.kind;
-
     if let Some((m, h)) = siret_problem(("le SIRET", "SIRET"), &a.siret) {
         s.error("DON-001", base.key("siret"), Point::Value, m, h);
     }
+}
 
+/// The RNA number is W and 9 digits, and is given unless the association is of local law (DON-002, 003).
+fn rna(data: &AssociationFile, s: &mut Sink) {
+    let a = &data.association;
+    let base = JsonPath::root().key("association");
     let legal = a.legal_form.to_lowercase();
     let droit_local = legal.contains("inscrite") || legal.contains("droit local");
     match &a.rna {
@@ -142,71 +157,17 @@ fn association(data: &AssociationFile, s: &mut Sink) {
         ),
         _ => {}
     }
+}
 
-    match &a.bank {
+/// Bank details: required unless the convention is a framework one; an IBAN
+/// and a BIC that can be right and agree (DON-004 to 011).
+fn bank(data: &AssociationFile, s: &mut Sink) {
+    let base = JsonPath::root().key("association");
+    let kind = data.convention.kind;
+    match &data.association.bank {
         Some(b) => {
-            let ib = base.key("bank").key("iban");
-            let compact = ids::compact(&b.iban).to_ascii_uppercase();
-            match ids::check_iban(&b.iban) {
-                Ok(()) => {}
-                Err(IbanProblem::Format) => s.error("DON-004", 
-                    ib.clone(),
-                    Point::Value,
-                    tr!("`{}` n'est pas un IBAN", "IBAN `{}` is not an IBAN", b.iban),
-                    Text::new("un IBAN est fait de deux lettres (le pays), deux chiffres de contrôle, puis le compte (par exemple FR76 3000 6000 0112 3456 7890 189)\u{a0}; recopiez-le depuis le RIB de l'association", "an IBAN is two letters (country), two check digits, then the account (e.g. FR76 3000 6000 0112 3456 7890 189); copy it from the association's RIB"),
-                ),
-                Err(IbanProblem::Length {
-                    country,
-                    expected,
-                    got,
-                }) => s.error("DON-005", 
-                    ib.clone(),
-                    Point::Value,
-                    tr!("l'IBAN {compact} compte {got} caractères\u{a0}; un IBAN {country} en compte {expected}", "IBAN {compact} has {got} characters; a {country} IBAN has {expected}"),
-                    Text::new("recopiez l'IBAN depuis le RIB de l'association\u{a0}: un caractère manque ou est en trop", "copy the IBAN from the association's RIB: a character is missing or extra"),
-                ),
-                Err(IbanProblem::GeneralLength(n)) => s.error("DON-006", 
-                    ib.clone(),
-                    Point::Value,
-                    tr!("l'IBAN {compact} compte {n} caractères\u{a0}; un IBAN en compte de 15 à 34", "IBAN {compact} has {n} characters; an IBAN has 15 to 34"),
-                    Text::new("recopiez l'IBAN depuis le RIB de l'association", "copy the IBAN from the association's RIB"),
-                ),
-                Err(IbanProblem::Mod97) => s.error("DON-007", 
-                    ib.clone(),
-                    Point::Value,
-                    tr!("l'IBAN {compact} ne passe pas le contrôle modulo 97", "IBAN {compact} fails the mod-97 check"),
-                    Text::new("recopiez l'IBAN depuis le RIB de l'association\u{a0}: un caractère est faux ou deux sont inversés", "copy the IBAN from the association's RIB: a character is wrong or two are swapped"),
-                ),
-                Err(IbanProblem::RibKey) => s.error("DON-008", 
-                    ib.clone(),
-                    Point::Value,
-                    tr!("IBAN {compact}\u{a0}: la clé RIB {} ne correspond pas aux codes banque, guichet et numéro de compte", "IBAN {compact}: the RIB key {} does not match the bank, branch and account numbers",
-                        &compact[compact.len() - 2..]
-                    ),
-                    Text::new("recopiez l'IBAN depuis le RIB de l'association\u{a0}: le code banque, le code guichet ou le numéro de compte est faux", "copy the IBAN from the association's RIB: the bank, branch or account number is wrong"),
-                ),
-            }
-            let bic = b.bic.trim();
-            let bp = base.key("bank").key("bic");
-            if !ids::bic_ok(bic) {
-                s.error("DON-009", 
-                    bp,
-                    Point::Value,
-                    tr!("le BIC `{}` n'est pas fait de 8 ou 11 majuscules et chiffres", "BIC `{}` is not 8 or 11 capital letters and digits", b.bic),
-                    Text::new("un BIC compte 4 lettres (la banque), 2 lettres (le pays), 2 caractères (la ville) et parfois 3 (l'agence), par exemple AGRIFRPP ou AGRIFRPP867\u{a0}; recopiez-le depuis le RIB", "a BIC is 4 letters (bank), 2 letters (country), 2 characters (place) and optionally 3 (branch), e.g. AGRIFRPP or AGRIFRPP867; copy it from the RIB"),
-                );
-            } else if compact.len() >= 2 && compact.is_ascii() {
-                let (ic, bc) = (&compact[..2], &bic[4..6]);
-                let french = ic == "FR" && FRENCH_BIC_COUNTRIES.contains(&bc);
-                if ic != bc && !french {
-                    s.warning("DON-010", 
-                        bp,
-                        Point::Value,
-                        tr!("le BIC {bic} est du pays {bc} mais l'IBAN est du pays {ic}", "BIC {bic} is from country {bc} but the IBAN is from {ic}"),
-                        Text::new("vérifiez que l'IBAN et le BIC viennent du même RIB", "check that the IBAN and the BIC come from the same RIB"),
-                    );
-                }
-            }
+            let compact = iban(b, &base, s);
+            bic(b, &compact, &base, s);
         }
         None if kind != ConventionKind::Cadre => s.error("DON-011", 
             base.key("bank"),
@@ -218,13 +179,101 @@ fn association(data: &AssociationFile, s: &mut Sink) {
         ),
         None => {}
     }
+}
 
+/// The IBAN passes its checks (DON-004 to 008); returns it compacted, in capitals.
+fn iban(b: &Bank, base: &JsonPath, s: &mut Sink) -> String {
+    let ib = base.key("bank").key("iban");
+    let compact = ids::compact(&b.iban).to_ascii_uppercase();
+    match ids::check_iban(&b.iban) {
+        Ok(()) => {}
+        Err(IbanProblem::Format) => s.error("DON-004", 
+            ib.clone(),
+            Point::Value,
+            tr!("`{}` n'est pas un IBAN", "IBAN `{}` is not an IBAN", b.iban),
+            Text::new("un IBAN est fait de deux lettres (le pays), deux chiffres de contrôle, puis le compte (par exemple FR76 3000 6000 0112 3456 7890 189)\u{a0}; recopiez-le depuis le RIB de l'association", "an IBAN is two letters (country), two check digits, then the account (e.g. FR76 3000 6000 0112 3456 7890 189); copy it from the association's RIB"),
+        ),
+        Err(IbanProblem::Length {
+            country,
+            expected,
+            got,
+        }) => s.error("DON-005", 
+            ib.clone(),
+            Point::Value,
+            tr!("l'IBAN {compact} compte {got} caractères\u{a0}; un IBAN {country} en compte {expected}", "IBAN {compact} has {got} characters; a {country} IBAN has {expected}"),
+            Text::new("recopiez l'IBAN depuis le RIB de l'association\u{a0}: un caractère manque ou est en trop", "copy the IBAN from the association's RIB: a character is missing or extra"),
+        ),
+        Err(IbanProblem::GeneralLength(n)) => s.error("DON-006", 
+            ib.clone(),
+            Point::Value,
+            tr!("l'IBAN {compact} compte {n} caractères\u{a0}; un IBAN en compte de 15 à 34", "IBAN {compact} has {n} characters; an IBAN has 15 to 34"),
+            Text::new("recopiez l'IBAN depuis le RIB de l'association", "copy the IBAN from the association's RIB"),
+        ),
+        Err(IbanProblem::Mod97) => s.error("DON-007", 
+            ib.clone(),
+            Point::Value,
+            tr!("l'IBAN {compact} ne passe pas le contrôle modulo 97", "IBAN {compact} fails the mod-97 check"),
+            Text::new("recopiez l'IBAN depuis le RIB de l'association\u{a0}: un caractère est faux ou deux sont inversés", "copy the IBAN from the association's RIB: a character is wrong or two are swapped"),
+        ),
+        Err(IbanProblem::RibKey) => s.error("DON-008", 
+            ib.clone(),
+            Point::Value,
+            tr!("IBAN {compact}\u{a0}: la clé RIB {} ne correspond pas aux codes banque, guichet et numéro de compte", "IBAN {compact}: the RIB key {} does not match the bank, branch and account numbers",
+                &compact[compact.len() - 2..]
+            ),
+            Text::new("recopiez l'IBAN depuis le RIB de l'association\u{a0}: le code banque, le code guichet ou le numéro de compte est faux", "copy the IBAN from the association's RIB: the bank, branch or account number is wrong"),
+        ),
+    }
+    compact
+}
+
+/// The BIC is well formed, and of the IBAN's country (DON-009, 010).
+fn bic(b: &Bank, compact: &str, base: &JsonPath, s: &mut Sink) {
+    let bic = b.bic.trim();
+    let bp = base.key("bank").key("bic");
+    if !ids::bic_ok(bic) {
+        s.error("DON-009", 
+            bp,
+            Point::Value,
+            tr!("le BIC `{}` n'est pas fait de 8 ou 11 majuscules et chiffres", "BIC `{}` is not 8 or 11 capital letters and digits", b.bic),
+            Text::new("un BIC compte 4 lettres (la banque), 2 lettres (le pays), 2 caractères (la ville) et parfois 3 (l'agence), par exemple AGRIFRPP ou AGRIFRPP867\u{a0}; recopiez-le depuis le RIB", "a BIC is 4 letters (bank), 2 letters (country), 2 characters (place) and optionally 3 (branch), e.g. AGRIFRPP or AGRIFRPP867; copy it from the RIB"),
+        );
+    } else if compact.len() >= 2 && compact.is_ascii() {
+        let (ic, bc) = (&compact[..2], &bic[4..6]);
+        let french = ic == "FR" && FRENCH_BIC_COUNTRIES.contains(&bc);
+        if ic != bc && !french {
+            s.warning(
+                "DON-010",
+                bp,
+                Point::Value,
+                tr!(
+                    "le BIC {bic} est du pays {bc} mais l'IBAN est du pays {ic}",
+                    "BIC {bic} is from country {bc} but the IBAN is from {ic}"
+                ),
+                Text::new(
+                    "vérifiez que l'IBAN et le BIC viennent du même RIB",
+                    "check that the IBAN and the BIC come from the same RIB",
+                ),
+            );
+        }
+    }
+}
+
+/// The date the CER was signed is a date (DON-012).
+fn cer_signed_on(data: &AssociationFile, s: &mut Sink) {
+    let a = &data.association;
+    let base = JsonPath::root().key("association");
     if let Some(d) = &a.cer_signed_on
         && let Some((m, h)) = date_problem(("`cer_signed_on`", "`cer_signed_on`"), d)
     {
         s.error("DON-012", base.key("cer_signed_on"), Point::Value, m, h);
     }
+}
 
+/// The postcode is 5 digits (DON-013).
+fn postcode(data: &AssociationFile, s: &mut Sink) {
+    let a = &data.association;
+    let base = JsonPath::root().key("association");
     let pc = a.address.postcode.trim();
     if pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit()) {
         s.error(
@@ -244,12 +293,27 @@ fn association(data: &AssociationFile, s: &mut Sink) {
     }
 }
 
+/// The rules on `convention`, in order.
 fn convention(data: &AssociationFile, s: &mut Sink) {
+    let years_ok = years_follow(data, s);
+    duration(data, s);
+    financial_parts(data, s);
+    if years_ok {
+        per_year_cover(data, s);
+    }
+    if data.convention.kind != ConventionKind::Cadre {
+        funding_within_cost(data, s);
+        above_threshold(data, s);
+        advance_percent(data, s);
+    }
+    dates(data, s);
+}
+
+/// Years: at least one, consecutive, in order (DON-014, 015); whether they are.
+fn years_follow(data: &AssociationFile, s: &mut Sink) -> bool {
     let c = &data.convention;
     let base = JsonPath::root().key("convention");
-    let kind = c.kind;
     let yp = base.key("years");
-
     // Years: at least one, consecutive, in order.
     let mut years_ok = true;
     if c.years.is_empty() {
@@ -279,6 +343,15 @@ fn convention(data: &AssociationFile, s: &mut Sink) {
             break;
         }
     }
+    years_ok
+}
+
+/// The duration fits the kind: a cpo two to four years, an annuelle one (DON-016 to 018).
+fn duration(data: &AssociationFile, s: &mut Sink) {
+    let c = &data.convention;
+    let base = JsonPath::root().key("convention");
+    let yp = base.key("years");
+    let kind = c.kind;
     let n = c.years.len();
     match kind {
         ConventionKind::Cpo if n < 2 => s.error("DON-016", 
@@ -306,7 +379,13 @@ fn convention(data: &AssociationFile, s: &mut Sink) {
         ),
         _ => {}
     }
+}
 
+/// Financial parts: required with funding, ignored in a framework convention (DON-019, 020).
+fn financial_parts(data: &AssociationFile, s: &mut Sink) {
+    let c = &data.convention;
+    let base = JsonPath::root().key("convention");
+    let kind = c.kind;
     // Financial parts: required with funding, ignored in a framework convention.
     let parts: [(&str, bool, Text); 3] = [
         (
@@ -352,93 +431,114 @@ fn convention(data: &AssociationFile, s: &mut Sink) {
             _ => {}
         }
     }
+}
 
-    // Per-year maps cover exactly the years.
-    if years_ok {
-        if let Some(m) = &c.funding {
-            cover(
-                s,
-                &c.years,
-                &base.key("funding"),
-                Text::new("`funding` n'a pas de montant", "`funding` has no amount"),
-                Text::new("`funding` a un montant", "`funding` has an amount"),
-                m.keys(),
-            );
-        }
-        if let Some(m) = &c.eligible_cost {
-            cover(
-                s,
-                &c.years,
-                &base.key("eligible_cost"),
-                Text::new(
-                    "`eligible_cost` n'a pas de montant",
-                    "`eligible_cost` has no amount",
-                ),
-                Text::new(
-                    "`eligible_cost` a un montant",
-                    "`eligible_cost` has an amount",
-                ),
-                m.keys(),
-            );
-        }
+/// Per-year maps (`funding`, `eligible_cost`) cover exactly the years (DON-027, 028).
+fn per_year_cover(data: &AssociationFile, s: &mut Sink) {
+    let c = &data.convention;
+    let base = JsonPath::root().key("convention");
+    if let Some(m) = &c.funding {
+        cover(
+            s,
+            &c.years,
+            &base.key("funding"),
+            Text::new("`funding` n'a pas de montant", "`funding` has no amount"),
+            Text::new("`funding` a un montant", "`funding` has an amount"),
+            m.keys(),
+        );
     }
+    if let Some(m) = &c.eligible_cost {
+        cover(
+            s,
+            &c.years,
+            &base.key("eligible_cost"),
+            Text::new(
+                "`eligible_cost` n'a pas de montant",
+                "`eligible_cost` has no amount",
+            ),
+            Text::new(
+                "`eligible_cost` a un montant",
+                "`eligible_cost` has an amount",
+            ),
+            m.keys(),
+        );
+    }
+}
 
-    if kind != ConventionKind::Cadre {
-        if let (Some(f), Some(e)) = (&c.funding, &c.eligible_cost) {
-            for (y, a) in f {
-                if let Some(b) = e.get(y)
-                    && a.cents() > b.cents()
-                {
-                    s.error("DON-021", 
-                        base.key("funding").key(y),
-                        Point::Value,
-                        tr!("le financement de {y} ({}) dépasse le coût éligible ({})", "funding for {y} ({}) exceeds the eligible cost ({})",
-                            crate::french::euros(a.cents()),
-                            crate::french::euros(b.cents())
-                        ),
-                        tr!("la contribution ne peut pas dépasser le coût éligible de l'action\u{a0}: diminuez-la ou corrigez `eligible_cost.{y}`", "the contribution cannot exceed the eligible cost of the action: lower it or correct `eligible_cost.{y}`"),
-                    );
-                }
-            }
-        }
-        if let Some(f) = &c.funding {
-            // Aid in kind is a subsidy too: it counts for the threshold.
-            let in_kind = |y: &String| -> i64 {
-                c.in_kind
-                    .iter()
-                    .filter_map(|k| k.values.get(y))
-                    .map(|a| a.cents())
-                    .sum()
-            };
-            let max = f
-                .iter()
-                .map(|(y, a)| a.cents() + in_kind(y))
-                .max()
-                .unwrap_or(0);
-            if !f.is_empty() && max <= 2_300_000 {
-                s.warning("DON-022", 
-                    base.key("funding"),
-                    Point::Key,
-                    tr!("le financement ne dépasse jamais 23\u{a0}000\u{a0}€ par an (au plus {})\u{a0}: sous ce seuil, une convention n'est pas obligatoire", "the funding never exceeds 23 000 € a year (at most {}): below this threshold a convention is not compulsory",
-                        crate::french::euros(max)
+/// The funding of a year does not exceed its eligible cost (DON-021).
+fn funding_within_cost(data: &AssociationFile, s: &mut Sink) {
+    let c = &data.convention;
+    let base = JsonPath::root().key("convention");
+    if let (Some(f), Some(e)) = (&c.funding, &c.eligible_cost) {
+        for (y, a) in f {
+            if let Some(b) = e.get(y)
+                && a.cents() > b.cents()
+            {
+                s.error("DON-021", 
+                    base.key("funding").key(y),
+                    Point::Value,
+                    tr!("le financement de {y} ({}) dépasse le coût éligible ({})", "funding for {y} ({}) exceeds the eligible cost ({})",
+                        crate::french::euros(a.cents()),
+                        crate::french::euros(b.cents())
                     ),
-                    Text::new("le décret n° 2001-495 impose une convention au-delà de 23\u{a0}000\u{a0}€ par an\u{a0}; en deçà, une convention est permise\u{a0}: vérifiez qu'elle est voulue", "décret n° 2001-495 requires a convention above 23 000 € a year; below it a convention is allowed: check that it is intended"),
+                    tr!("la contribution ne peut pas dépasser le coût éligible de l'action\u{a0}: diminuez-la ou corrigez `eligible_cost.{y}`", "the contribution cannot exceed the eligible cost of the action: lower it or correct `eligible_cost.{y}`"),
                 );
             }
         }
-        if let Some(p) = &c.payment
-            && !(0.0..=100.0).contains(&p.advance_percent)
-        {
-            s.error("DON-023", 
-                base.key("payment").key("advance_percent"),
-                Point::Value,
-                tr!("une avance de {}\u{a0}% n'est pas comprise entre 0 et 100\u{a0}%", "advance of {} % is not between 0 and 100 %", p.advance_percent),
-                Text::new("`advance_percent` est la part de la contribution de chaque année versée en avance, de 0 à 100", "`advance_percent` is the share of each year's contribution paid in advance, from 0 to 100"),
+    }
+}
+
+/// A warning when the funding never passes the 23,000 € a year that makes a convention compulsory (DON-022).
+fn above_threshold(data: &AssociationFile, s: &mut Sink) {
+    let c = &data.convention;
+    let base = JsonPath::root().key("convention");
+    if let Some(f) = &c.funding {
+        // Aid in kind is a subsidy too: it counts for the threshold.
+        let in_kind = |y: &String| -> i64 {
+            c.in_kind
+                .iter()
+                .filter_map(|k| k.values.get(y))
+                .map(|a| a.cents())
+                .sum()
+        };
+        let max = f
+            .iter()
+            .map(|(y, a)| a.cents() + in_kind(y))
+            .max()
+            .unwrap_or(0);
+        if !f.is_empty() && max <= 2_300_000 {
+            s.warning("DON-022", 
+                base.key("funding"),
+                Point::Key,
+                tr!("le financement ne dépasse jamais 23\u{a0}000\u{a0}€ par an (au plus {})\u{a0}: sous ce seuil, une convention n'est pas obligatoire", "the funding never exceeds 23 000 € a year (at most {}): below this threshold a convention is not compulsory",
+                    crate::french::euros(max)
+                ),
+                Text::new("le décret n° 2001-495 impose une convention au-delà de 23\u{a0}000\u{a0}€ par an\u{a0}; en deçà, une convention est permise\u{a0}: vérifiez qu'elle est voulue", "décret n° 2001-495 requires a convention above 23 000 € a year; below it a convention is allowed: check that it is intended"),
             );
         }
     }
+}
 
-    // Dates.
+/// The advance is a percentage from 0 to 100 (DON-023).
+fn advance_percent(data: &AssociationFile, s: &mut Sink) {
+    let c = &data.convention;
+    let base = JsonPath::root().key("convention");
+    if let Some(p) = &c.payment
+        && !(0.0..=100.0).contains(&p.advance_percent)
+    {
+        s.error("DON-023", 
+            base.key("payment").key("advance_percent"),
+            Point::Value,
+            tr!("une avance de {}\u{a0}% n'est pas comprise entre 0 et 100\u{a0}%", "advance of {} % is not between 0 and 100 %", p.advance_percent),
+            Text::new("`advance_percent` est la part de la contribution de chaque année versée en avance, de 0 à 100", "`advance_percent` is the share of each year's contribution paid in advance, from 0 to 100"),
+        );
+    }
+}
+
+/// The decision and signature dates are dates, the signature not before the decision (DON-024 to 026).
+fn dates(data: &AssociationFile, s: &mut Sink) {
+    let c = &data.convention;
+    let base = JsonPath::root().key("convention");
     let decision = crate::french::parse_date(&c.decision.date);
     if let Some((m, h)) = date_problem(("la date de décision", "decision date"), &c.decision.date)
     {
@@ -604,228 +704,318 @@ fn clause_choice(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
     }
 }
 
+/// The rules on `dashboard`, in order: some objective; for each objective its
+/// id, its priority, some indicator; for each indicator its id, its targets,
+/// its baseline, and the rules of its type.
 fn dashboard(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
     let base = JsonPath::root().key("dashboard").key("objectives");
     let objectives = &data.dashboard.objectives;
     let years = &data.convention.years;
+    let priorities = priorities(prog);
+    if objectives.is_empty() {
+        no_objective(&base, s);
+    }
+    let mut objective_ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut indicator_ids: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (i, o) in objectives.iter().enumerate() {
+        let op = base.index(i);
+        objective_id_unique(o, i, &op, &mut objective_ids, s);
+        priority_known(o, &op, &priorities, s);
+        has_indicators(o, &op, s);
+        for (j, ind) in o.indicators.iter().enumerate() {
+            let ip = op.key("indicators").index(j);
+            indicator_id_unique(ind, (i, j), &ip, &mut indicator_ids, s);
+            targets_cover_years(ind, &ip, years, s);
+            baseline_rules(ind, &ip, years.first().copied(), s);
+            match ind.kind {
+                IndicatorType::Quantitative => quantitative(ind, &ip, s),
+                IndicatorType::Qualitative => qualitative(ind, &ip, s),
+            }
+        }
+    }
+}
+
+/// The ids of the funder's priorities, each once, in order.
+fn priorities(prog: &Programme) -> Vec<&str> {
     let mut priorities: Vec<&str> = Vec::new();
     for p in &prog.file.priorities {
         if !priorities.contains(&p.id.as_str()) {
             priorities.push(&p.id);
         }
     }
-    if objectives.is_empty() {
-        s.warning(
-            "DON-033",
-            base.clone(),
+    priorities
+}
+
+/// A warning when the dashboard has no objective (DON-033).
+fn no_objective(base: &JsonPath, s: &mut Sink) {
+    s.warning(
+        "DON-033",
+        base.clone(),
+        Point::Value,
+        Text::new(
+            "le tableau de bord n'a aucun objectif",
+            "the dashboard has no objective",
+        ),
+        Text::new(
+            "ajoutez au moins un objectif rattaché à une priorité de charta.toml (annexe III)",
+            "add at least one objective hanging from a priority of charta.toml (annexe III)",
+        ),
+    );
+}
+
+/// An objective's id is used once (DON-034).
+fn objective_id_unique<'a>(
+    o: &'a Objective,
+    i: usize,
+    op: &JsonPath,
+    objective_ids: &mut BTreeMap<&'a str, usize>,
+    s: &mut Sink,
+) {
+    if let Some(first) = objective_ids.insert(o.id.as_str(), i) {
+        objective_ids.insert(o.id.as_str(), first);
+        s.error("DON-034", 
+            op.key("id"),
             Point::Value,
+            tr!("l'identifiant d'objectif `{}` est employé deux fois (aussi dashboard.objectives[{first}])", "objective id `{}` is used twice (also dashboard.objectives[{first}])",
+                o.id
+            ),
+            Text::new("donnez à chaque objectif son propre identifiant (O1, O2…)", "give each objective its own id (O1, O2…)"),
+        );
+    }
+}
+
+/// An objective hangs from a priority of charta.toml (DON-035).
+fn priority_known(o: &Objective, op: &JsonPath, priorities: &[&str], s: &mut Sink) {
+    if !priorities.contains(&o.priority.as_str()) {
+        let list = if priorities.is_empty() {
             Text::new(
-                "le tableau de bord n'a aucun objectif",
-                "the dashboard has no objective",
+                "charta.toml ne définit aucune [[priorities]]",
+                "charta.toml defines no [[priorities]]",
+            )
+        } else {
+            tr!(
+                "les priorités de charta.toml sont\u{a0}: {}",
+                "the priorities of charta.toml are: {}",
+                priorities.join(", ")
+            )
+        };
+        let hint = match closest(&o.priority, priorities.iter().copied()) {
+            Some(c) => tr!(
+                "vouliez-vous dire `{c}`\u{a0}? ({list})",
+                "did you mean `{c}`? ({list})"
+            ),
+            None => list,
+        };
+        s.error(
+            "DON-035",
+            op.key("priority"),
+            Point::Value,
+            tr!(
+                "l'objectif `{}` renvoie à la priorité `{}`, que charta.toml ne définit pas",
+                "objective `{}` refers to priority `{}`, which charta.toml does not define",
+                o.id,
+                o.priority
+            ),
+            hint,
+        );
+    }
+}
+
+/// A warning when an objective has no indicator (DON-036).
+fn has_indicators(o: &Objective, op: &JsonPath, s: &mut Sink) {
+    if o.indicators.is_empty() {
+        s.warning(
+            "DON-036",
+            op.key("indicators"),
+            Point::Value,
+            tr!(
+                "l'objectif `{}` n'a aucun indicateur",
+                "objective `{}` has no indicator",
+                o.id
             ),
             Text::new(
-                "ajoutez au moins un objectif rattaché à une priorité de charta.toml (annexe III)",
-                "add at least one objective hanging from a priority of charta.toml (annexe III)",
+                "ajoutez au moins un indicateur avec une cible pour chaque année",
+                "add at least one indicator with a target for each year",
             ),
         );
     }
-    let mut objective_ids: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut indicator_ids: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for (i, o) in objectives.iter().enumerate() {
-        let op = base.index(i);
-        if let Some(first) = objective_ids.insert(o.id.as_str(), i) {
-            objective_ids.insert(o.id.as_str(), first);
-            s.error("DON-034", 
-                op.key("id"),
-                Point::Value,
-                tr!("l'identifiant d'objectif `{}` est employé deux fois (aussi dashboard.objectives[{first}])", "objective id `{}` is used twice (also dashboard.objectives[{first}])",
-                    o.id
-                ),
-                Text::new("donnez à chaque objectif son propre identifiant (O1, O2…)", "give each objective its own id (O1, O2…)"),
-            );
-        }
-        if !priorities.contains(&o.priority.as_str()) {
-            let list = if priorities.is_empty() {
-                Text::new(
-                    "charta.toml ne définit aucune [[priorities]]",
-                    "charta.toml defines no [[priorities]]",
-                )
-            } else {
-                tr!(
-                    "les priorités de charta.toml sont\u{a0}: {}",
-                    "the priorities of charta.toml are: {}",
-                    priorities.join(", ")
-                )
-            };
-            let hint = match closest(&o.priority, priorities.iter().copied()) {
-                Some(c) => tr!(
-                    "vouliez-vous dire `{c}`\u{a0}? ({list})",
-                    "did you mean `{c}`? ({list})"
-                ),
-                None => list,
-            };
+}
+
+/// An indicator's id is used once in the dashboard (DON-037).
+fn indicator_id_unique<'a>(
+    ind: &'a Indicator,
+    (i, j): (usize, usize),
+    ip: &JsonPath,
+    indicator_ids: &mut BTreeMap<&'a str, (usize, usize)>,
+    s: &mut Sink,
+) {
+    if let Some((fi, fj)) = indicator_ids.insert(ind.id.as_str(), (i, j)) {
+        indicator_ids.insert(ind.id.as_str(), (fi, fj));
+        s.error("DON-037", 
+            ip.key("id"),
+            Point::Value,
+            tr!("l'identifiant d'indicateur `{}` est employé deux fois (aussi dashboard.objectives[{fi}].indicators[{fj}])", "indicator id `{}` is used twice (also dashboard.objectives[{fi}].indicators[{fj}])",
+                ind.id
+            ),
+            Text::new("donnez à chaque indicateur son propre identifiant (O1-I1, O1-I2…)", "give each indicator its own id (O1-I1, O1-I2…)"),
+        );
+    }
+}
+
+/// An indicator has a target for each year of the convention, and none
+/// other, when the years follow (DON-027, 028).
+fn targets_cover_years(ind: &Indicator, ip: &JsonPath, years: &[i32], s: &mut Sink) {
+    let tp = ip.key("targets");
+    if !years.is_empty() && years.windows(2).all(|w| w[1] == w[0] + 1) {
+        cover(
+            s,
+            years,
+            &tp,
+            tr!(
+                "l'indicateur `{}` n'a pas de cible",
+                "indicator `{}` has no target",
+                ind.id
+            ),
+            tr!(
+                "l'indicateur `{}` a une cible",
+                "indicator `{}` has a target",
+                ind.id
+            ),
+            ind.targets.keys(),
+        );
+    }
+}
+
+/// A quantitative indicator has a definition, a measure, a unit, and numbers
+/// for targets and baseline (DON-038 to 042).
+fn quantitative(ind: &Indicator, ip: &JsonPath, s: &mut Sink) {
+    let tp = ip.key("targets");
+    if ind
+        .definition
+        .as_deref()
+        .is_none_or(|d| d.trim().is_empty())
+    {
+        s.warning("DON-038", 
+            ip.key("definition"),
+            Point::Key,
+            tr!("l'indicateur quantitatif `{}` n'a pas de définition", "quantitative indicator `{}` has no definition", ind.id),
+            Text::new("ajoutez `\"definition\"`\u{a0}: ce qui est compté et comment (par exemple «\u{a0}nombre de personnes distinctes reçues au moins une fois dans l'année, d'après le registre d'accueil\u{a0}»), pour que les deux parties le mesurent de la même façon", "add `\"definition\"`: what is counted and how it is computed (e.g. « nombre de personnes distinctes reçues au moins une fois dans l'année, d'après le registre d'accueil »), so that both parties measure it the same way"),
+        );
+    }
+    if ind.measure.is_none() {
+        s.warning("DON-039", 
+            ip.key("measure"),
+            Point::Key,
+            tr!("l'indicateur quantitatif `{}` ne dit pas si ses cibles sont des flux annuels ou des stocks", "quantitative indicator `{}` does not say whether its targets are annual flows or stocks",
+                ind.id
+            ),
+            Text::new("ajoutez `\"measure\": \"flow\"` si la cible de chaque année compte ce qui est fait pendant l'année, ou `\"measure\": \"stock\"` si c'est une valeur cumulée atteinte en fin d'année", "add `\"measure\": \"flow\"` when each year's target counts what is done during that year, or `\"measure\": \"stock\"` when it is a cumulative value reached at the end of the year"),
+        );
+    }
+    if ind.unit.as_deref().is_none_or(|u| u.trim().is_empty()) {
+        s.error(
+            "DON-040",
+            ip.key("unit"),
+            Point::Key,
+            tr!(
+                "l'indicateur quantitatif `{}` n'a pas d'unité",
+                "quantitative indicator `{}` has no unit",
+                ind.id
+            ),
+            Text::new(
+                "ajoutez `\"unit\"`, par exemple \"personnes\", \"%\" ou \"tonnes\"",
+                "add `\"unit\"`, e.g. \"personnes\", \"%\" or \"tonnes\"",
+            ),
+        );
+    }
+    for (y, t) in &ind.targets {
+        if let Target::Text(_) = t {
             s.error(
-                "DON-035",
-                op.key("priority"),
+                "DON-041",
+                tp.key(y),
                 Point::Value,
                 tr!(
-                    "l'objectif `{}` renvoie à la priorité `{}`, que charta.toml ne définit pas",
-                    "objective `{}` refers to priority `{}`, which charta.toml does not define",
-                    o.id,
-                    o.priority
-                ),
-                hint,
-            );
-        }
-        if o.indicators.is_empty() {
-            s.warning(
-                "DON-036",
-                op.key("indicators"),
-                Point::Value,
-                tr!(
-                    "l'objectif `{}` n'a aucun indicateur",
-                    "objective `{}` has no indicator",
-                    o.id
+                    "l'indicateur quantitatif `{}` a une cible en texte pour {y}",
+                    "quantitative indicator `{}` has a text target for {y}",
+                    ind.id
                 ),
                 Text::new(
-                    "ajoutez au moins un indicateur avec une cible pour chaque année",
-                    "add at least one indicator with a target for each year",
+                    "écrivez un nombre, ou faites de l'indicateur un `\"type\": \"qualitative\"`",
+                    "write a number, or make the indicator `\"type\": \"qualitative\"`",
                 ),
             );
         }
-        for (j, ind) in o.indicators.iter().enumerate() {
-            let ip = op.key("indicators").index(j);
-            if let Some((fi, fj)) = indicator_ids.insert(ind.id.as_str(), (i, j)) {
-                indicator_ids.insert(ind.id.as_str(), (fi, fj));
-                s.error("DON-037", 
-                    ip.key("id"),
-                    Point::Value,
-                    tr!("l'identifiant d'indicateur `{}` est employé deux fois (aussi dashboard.objectives[{fi}].indicators[{fj}])", "indicator id `{}` is used twice (also dashboard.objectives[{fi}].indicators[{fj}])",
-                        ind.id
-                    ),
-                    Text::new("donnez à chaque indicateur son propre identifiant (O1-I1, O1-I2…)", "give each indicator its own id (O1-I1, O1-I2…)"),
-                );
-            }
-            let tp = ip.key("targets");
-            if !years.is_empty() && years.windows(2).all(|w| w[1] == w[0] + 1) {
-                cover(
-                    s,
-                    years,
-                    &tp,
-                    tr!(
-                        "l'indicateur `{}` n'a pas de cible",
-                        "indicator `{}` has no target",
-                        ind.id
-                    ),
-                    tr!(
-                        "l'indicateur `{}` a une cible",
-                        "indicator `{}` has a target",
-                        ind.id
-                    ),
-                    ind.targets.keys(),
-                );
-            }
-            baseline_rules(ind, &ip, years.first().copied(), s);
-            match ind.kind {
-                IndicatorType::Quantitative => {
-                    if ind
-                        .definition
-                        .as_deref()
-                        .is_none_or(|d| d.trim().is_empty())
-                    {
-                        s.warning("DON-038", 
-                            ip.key("definition"),
-                            Point::Key,
-                            tr!("l'indicateur quantitatif `{}` n'a pas de définition", "quantitative indicator `{}` has no definition", ind.id),
-                            Text::new("ajoutez `\"definition\"`\u{a0}: ce qui est compté et comment (par exemple «\u{a0}nombre de personnes distinctes reçues au moins une fois dans l'année, d'après le registre d'accueil\u{a0}»), pour que les deux parties le mesurent de la même façon", "add `\"definition\"`: what is counted and how it is computed (e.g. « nombre de personnes distinctes reçues au moins une fois dans l'année, d'après le registre d'accueil »), so that both parties measure it the same way"),
-                        );
-                    }
-                    if ind.measure.is_none() {
-                        s.warning("DON-039", 
-                            ip.key("measure"),
-                            Point::Key,
-                            tr!("l'indicateur quantitatif `{}` ne dit pas si ses cibles sont des flux annuels ou des stocks", "quantitative indicator `{}` does not say whether its targets are annual flows or stocks",
-                                ind.id
-                            ),
-                            Text::new("ajoutez `\"measure\": \"flow\"` si la cible de chaque année compte ce qui est fait pendant l'année, ou `\"measure\": \"stock\"` si c'est une valeur cumulée atteinte en fin d'année", "add `\"measure\": \"flow\"` when each year's target counts what is done during that year, or `\"measure\": \"stock\"` when it is a cumulative value reached at the end of the year"),
-                        );
-                    }
-                    if ind.unit.as_deref().is_none_or(|u| u.trim().is_empty()) {
-                        s.error("DON-040", 
-                            ip.key("unit"),
-                            Point::Key,
-                            tr!("l'indicateur quantitatif `{}` n'a pas d'unité", "quantitative indicator `{}` has no unit", ind.id),
-                            Text::new("ajoutez `\"unit\"`, par exemple \"personnes\", \"%\" ou \"tonnes\"", "add `\"unit\"`, e.g. \"personnes\", \"%\" or \"tonnes\""),
-                        );
-                    }
-                    for (y, t) in &ind.targets {
-                        if let Target::Text(_) = t {
-                            s.error("DON-041", 
-                                tp.key(y),
-                                Point::Value,
-                                tr!("l'indicateur quantitatif `{}` a une cible en texte pour {y}", "quantitative indicator `{}` has a text target for {y}",
-                                    ind.id
-                                ),
-                                Text::new("écrivez un nombre, ou faites de l'indicateur un `\"type\": \"qualitative\"`", "write a number, or make the indicator `\"type\": \"qualitative\"`"),
-                            );
-                        }
-                    }
-                    if let Some(Target::Text(_)) = &ind.baseline {
-                        s.error(
-                            "DON-042",
-                            ip.key("baseline"),
-                            Point::Value,
-                            tr!(
-                                "l'indicateur quantitatif `{}` a une valeur de départ en texte",
-                                "quantitative indicator `{}` has a text baseline",
-                                ind.id
-                            ),
-                            Text::new(
-                                "écrivez la valeur de départ comme un nombre",
-                                "write the starting value as a number",
-                            ),
-                        );
-                    }
-                }
-                IndicatorType::Qualitative => {
-                    if ind.measure.is_some() {
-                        s.warning("DON-043", 
-                            ip.key("measure"),
-                            Point::Key,
-                            tr!("`measure` est ignoré pour l'indicateur qualitatif `{}`", "`measure` is ignored for qualitative indicator `{}`",
-                                ind.id
-                            ),
-                            Text::new("retirez-le\u{a0}: seule une cible quantitative est un flux annuel ou un stock", "remove it: only a quantitative target is an annual flow or a stock"),
-                        );
-                    }
-                    for (y, t) in &ind.targets {
-                        match t {
-                            Target::Number(_) => s.error("DON-044", 
-                                tp.key(y),
-                                Point::Value,
-                                tr!("l'indicateur qualitatif `{}` a une cible en nombre pour {y}", "qualitative indicator `{}` has a number target for {y}", ind.id),
-                                Text::new("décrivez la cible en mots, ou faites de l'indicateur un `\"type\": \"quantitative\"` avec une unité", "describe the target in words, or make the indicator `\"type\": \"quantitative\"` with a unit"),
-                            ),
-                            Target::Text(t) if t.trim().is_empty() => s.error("DON-045", 
-                                tp.key(y),
-                                Point::Value,
-                                tr!("l'indicateur qualitatif `{}` a une cible vide pour {y}", "qualitative indicator `{}` has an empty target for {y}", ind.id),
-                                Text::new("décrivez ce que le partenariat doit atteindre cette année-là", "describe what the partnership should reach that year"),
-                            ),
-                            _ => {}
-                        }
-                    }
-                    if let Some(Target::Number(_)) = &ind.baseline {
-                        s.error("DON-046", 
-                            ip.key("baseline"),
-                            Point::Value,
-                            tr!("l'indicateur qualitatif `{}` a une valeur de départ en nombre", "qualitative indicator `{}` has a number baseline", ind.id),
-                            Text::new("décrivez la situation de départ en mots, ou rendez l'indicateur quantitatif", "describe the starting situation in words, or make the indicator quantitative"),
-                        );
-                    }
-                }
-            }
+    }
+    if let Some(Target::Text(_)) = &ind.baseline {
+        s.error(
+            "DON-042",
+            ip.key("baseline"),
+            Point::Value,
+            tr!(
+                "l'indicateur quantitatif `{}` a une valeur de départ en texte",
+                "quantitative indicator `{}` has a text baseline",
+                ind.id
+            ),
+            Text::new(
+                "écrivez la valeur de départ comme un nombre",
+                "write the starting value as a number",
+            ),
+        );
+    }
+}
+
+/// A qualitative indicator has no measure, and words for targets and
+/// baseline (DON-043 to 046).
+fn qualitative(ind: &Indicator, ip: &JsonPath, s: &mut Sink) {
+    let tp = ip.key("targets");
+    if ind.measure.is_some() {
+        s.warning(
+            "DON-043",
+            ip.key("measure"),
+            Point::Key,
+            tr!(
+                "`measure` est ignoré pour l'indicateur qualitatif `{}`",
+                "`measure` is ignored for qualitative indicator `{}`",
+                ind.id
+            ),
+            Text::new(
+                "retirez-le\u{a0}: seule une cible quantitative est un flux annuel ou un stock",
+                "remove it: only a quantitative target is an annual flow or a stock",
+            ),
+        );
+    }
+    for (y, t) in &ind.targets {
+        match t {
+            Target::Number(_) => s.error("DON-044", 
+                tp.key(y),
+                Point::Value,
+                tr!("l'indicateur qualitatif `{}` a une cible en nombre pour {y}", "qualitative indicator `{}` has a number target for {y}", ind.id),
+                Text::new("décrivez la cible en mots, ou faites de l'indicateur un `\"type\": \"quantitative\"` avec une unité", "describe the target in words, or make the indicator `\"type\": \"quantitative\"` with a unit"),
+            ),
+            Target::Text(t) if t.trim().is_empty() => s.error("DON-045", 
+                tp.key(y),
+                Point::Value,
+                tr!("l'indicateur qualitatif `{}` a une cible vide pour {y}", "qualitative indicator `{}` has an empty target for {y}", ind.id),
+                Text::new("décrivez ce que le partenariat doit atteindre cette année-là", "describe what the partnership should reach that year"),
+            ),
+            _ => {}
         }
+    }
+    if let Some(Target::Number(_)) = &ind.baseline {
+        s.error(
+            "DON-046",
+            ip.key("baseline"),
+            Point::Value,
+            tr!(
+                "l'indicateur qualitatif `{}` a une valeur de départ en nombre",
+                "qualitative indicator `{}` has a number baseline",
+                ind.id
+            ),
+            Text::new(
+                "décrivez la situation de départ en mots, ou rendez l'indicateur quantitatif",
+                "describe the starting situation in words, or make the indicator quantitative",
+            ),
+        );
     }
 }
 

@@ -644,6 +644,11 @@ fn implied(cond: &[Expr], known: &[Expr], kind: &str) -> bool {
         .all(|c| known.contains(c) || kind_atom(c, kind) == Some(true))
 }
 
+/// The citations of a clause (`article(id=…)`, `annexe(id=…)`), each checked
+/// against every template that can hold the clause: a cited id that exists
+/// (BIB-007), a part the convention has (BIB-008), cited with the right
+/// function (BIB-009), filled by some clause (BIB-010) whenever the citing
+/// clause applies (BIB-011). One diagnostic per cited id.
 fn citations(lib: &Library, clause: &Clause, out: &mut Vec<Diagnostic>) {
     let Some(facts) = body_facts(&clause.body) else {
         return;
@@ -651,9 +656,6 @@ fn citations(lib: &Library, clause: &Clause, out: &mut Vec<Diagnostic>) {
     if facts.citations.is_empty() {
         return;
     }
-    let a = &clause.meta;
-    let known = clause_conjuncts(clause);
-    let mut reported: BTreeSet<String> = BTreeSet::new();
     let all_ids: BTreeSet<&str> = lib
         .clauses
         .keys()
@@ -664,168 +666,227 @@ fn citations(lib: &Library, clause: &Clause, out: &mut Vec<Diagnostic>) {
                 .flat_map(|t| t.file.parts.iter().map(|p| p.id.as_str())),
         )
         .collect();
+    let mut c = Citing {
+        lib,
+        clause,
+        known: clause_conjuncts(clause),
+        at: (0, 0),
+        reported: BTreeSet::new(),
+    };
     for cit in &facts.citations {
         let needle = format!("id=\"{}\"", cit.id);
-        let (l, col) = body_position(clause, &needle);
-        let here = |d: Diagnostic| d.in_file(&clause.path).at(l, col);
+        c.at = body_position(clause, &needle);
         if !all_ids.contains(cit.id.as_str()) {
-            if reported.insert(cit.id.clone()) {
-                out.push(here(
-                    Diagnostic::error(tr!("la clause `{}` cite `{}`, qui n'est ni une clause ni une partie", "clause `{}` cites `{}`, which is neither a clause nor a part",
-                        a.id, cit.id
-                    )).code("BIB-007")
-                    .with_hint(match closest(&cit.id, all_ids.iter().copied()) {
-                        Some(c) => tr!("vouliez-vous dire `{c}`\u{a0}?", "did you mean `{c}`?"),
-                        None => Text::new("citez l'identifiant d'une partie du gabarit (par exemple `versement`) ou d'une clause", "cite the id of a part of the template (e.g. `versement`) or of a clause"),
-                    }),
-                ));
+            if c.reported.insert(cit.id.clone()) {
+                out.push(c.here(cited_id_unknown(clause, cit, &all_ids)));
             }
             continue;
         }
-        let want = if cit.function == "article" {
-            PartKind::Article
-        } else {
-            PartKind::Annex
-        };
         for t in lib.templates.values() {
-            if !t.file.parts.iter().any(|p| p.id == a.part) {
-                continue;
-            }
-            let kind = t.file.kind.as_str();
-            if known.iter().any(|c| kind_atom(c, kind) == Some(false)) || !cit.reachable(kind) {
-                continue;
-            }
-            let guards = cit.guards();
-            let mut known_here = known.clone();
-            known_here.extend(cit.known().cloned());
-            let (target_part, fillers): (Option<&crate::load::Part>, Vec<&Clause>) =
-                match lib.clauses.get(&cit.id) {
-                    Some(b) => (part_of(t, &b.meta.part), vec![b]),
-                    None => (
-                        part_of(t, &cit.id),
-                        lib.clauses
-                            .values()
-                            .filter(|c| c.meta.part == cit.id)
-                            .collect(),
-                    ),
-                };
-            let guarded = guards
-                .iter()
-                .any(|g| g == &cit.id || fillers.iter().any(|f| &f.meta.id == g));
-            let Some(target) = target_part else {
-                if guarded {
-                    continue;
-                }
-                if reported.insert(cit.id.clone()) {
-                    out.push(here(
-                        Diagnostic::error(tr!("la clause `{}` cite `{}`, qu'une convention `{kind}` ne comporte jamais", "clause `{}` cites `{}`, which a `{kind}` convention never has",
-                            a.id, cit.id
-                        )).code("BIB-008")
-                        .with_hint(tr!("ajoutez la partie à templates/{kind}.toml, ou donnez à `{}` une condition qui exclut les conventions {kind}", "add the part to templates/{kind}.toml, or give `{}` a condition that excludes {kind} conventions",
-                            a.id
-                        )),
-                    ));
-                }
-                continue;
-            };
-            if target.kind != want {
-                if reported.insert(cit.id.clone()) {
-                    let (right, wfr, wen) = match target.kind {
-                        PartKind::Article => ("article", "un article", "an article"),
-                        PartKind::Annex => ("annexe", "une annexe", "an annex"),
-                        PartKind::Block => (
-                            "",
-                            "un bloc, qui n'a pas de numéro",
-                            "a block, which has no number",
-                        ),
-                    };
-                    let hint = if right.is_empty() {
-                        Text::new(
-                            "citez un article ou une annexe",
-                            "cite an article or an annex",
-                        )
-                    } else {
-                        tr!(
-                            "écrivez `{right}(id=\"{}\")`",
-                            "write `{right}(id=\"{}\")`",
-                            cit.id
-                        )
-                    };
-                    out.push(here(
-                        Diagnostic::error(tr!(
-                            "la clause `{}` cite `{}` avec `{}()`, mais c'est {wfr}",
-                            "clause `{}` cites `{}` with `{}()`, but it is {wen}",
-                            a.id,
-                            cit.id,
-                            cit.function
-                        ))
-                        .code("BIB-009")
-                        .with_hint(hint),
-                    ));
-                }
-                continue;
-            }
-            let safe = guarded
-                || fillers
-                    .iter()
-                    .any(|f| !f.meta.optional && implied(&clause_conjuncts(f), &known_here, kind));
-            if safe {
-                continue;
-            }
-            if fillers.is_empty() {
-                if reported.insert(cit.id.clone()) {
-                    out.push(here(
-                        Diagnostic::error(tr!(
-                            "la clause `{}` cite la partie `{}`, qu'aucune clause ne remplit",
-                            "clause `{}` cites part `{}`, which no clause fills",
-                            a.id,
-                            cit.id
-                        ))
-                        .code("BIB-010")
-                        .with_hint(Text::new(
-                            "ajoutez une clause avec cette `part`, ou retirez la citation",
-                            "add a clause with this `part`, or remove the citation",
-                        )),
-                    ));
-                }
-                continue;
-            }
-            if !reported.insert(cit.id.clone()) {
-                continue;
-            }
-            let b = fillers
-                .iter()
-                .find(|f| !f.meta.optional)
-                .unwrap_or(&fillers[0]);
-            let bid = &b.meta.id;
-            let why = match (&b.meta.condition, b.meta.optional) {
-                (_, true) => tr!("`{bid}` est facultative", "`{bid}` is optional"),
-                (Some(c), false) => tr!(
-                    "`{bid}` a la condition `{c}`",
-                    "`{bid}` has the condition `{c}`"
-                ),
-                (None, false) => tr!("`{bid}` peut manquer", "`{bid}` may be absent"),
-            };
-            let cited = if cit.id == b.meta.id {
-                Text::from(format!("`{}`", cit.id))
-            } else {
-                tr!(
-                    "`{}` (remplie par `{bid}`)",
-                    "`{}` (filled by `{bid}`)",
-                    cit.id
-                )
-            };
-            let aid = &a.id;
-            out.push(here(
-                Diagnostic::warning(Text::new(format!("la clause `{aid}` cite {}, qui peut manquer quand `{aid}` s'applique\u{a0}: {}", cited.fr, why.fr), format!("clause `{aid}` cites {}, which can be absent when `{aid}` applies: {}", cited.en, why.en)))
-                .code("BIB-011")
-                .with_hint(tr!(
-                    "protégez la citation par `{{% if '{bid}' in clauses_in_use %}}…{{% endif %}}`, ou donnez à `{aid}` une condition qui implique celle de `{bid}`",
-                    "guard the citation with `{{% if '{bid}' in clauses_in_use %}}…{{% endif %}}`, or give `{aid}` a condition that implies the one of `{bid}`"
-                )),
-            ));
+            citation_in_template(&mut c, cit, t, out);
         }
     }
+}
+
+/// A clause whose citations are checked: what its condition says, where the
+/// citation at hand is, and the cited ids already reported.
+struct Citing<'a> {
+    lib: &'a Library,
+    clause: &'a Clause,
+    known: Vec<Expr>,
+    at: (usize, usize),
+    reported: BTreeSet<String>,
+}
+
+impl Citing<'_> {
+    /// The diagnostic, at the citation.
+    fn here(&self, d: Diagnostic) -> Diagnostic {
+        d.in_file(&self.clause.path).at(self.at.0, self.at.1)
+    }
+    /// Whether `id` is reported for the first time (and now marked reported).
+    fn first(&mut self, id: &str) -> bool {
+        self.reported.insert(id.to_string())
+    }
+}
+
+/// The cited id is neither a clause nor a part (BIB-007).
+fn cited_id_unknown(clause: &Clause, cit: &Citation, all_ids: &BTreeSet<&str>) -> Diagnostic {
+    let a = &clause.meta;
+    Diagnostic::error(tr!(
+        "la clause `{}` cite `{}`, qui n'est ni une clause ni une partie",
+        "clause `{}` cites `{}`, which is neither a clause nor a part",
+        a.id,
+        cit.id
+    ))
+    .code("BIB-007")
+    .with_hint(match closest(&cit.id, all_ids.iter().copied()) {
+        Some(c) => tr!("vouliez-vous dire `{c}`\u{a0}?", "did you mean `{c}`?"),
+        None => Text::new(
+            "citez l'identifiant d'une partie du gabarit (par exemple `versement`) ou d'une clause",
+            "cite the id of a part of the template (e.g. `versement`) or of a clause",
+        ),
+    })
+}
+
+/// One citation in one template that can hold the clause: the part is
+/// there, of the kind cited, and filled whenever the clause applies.
+fn citation_in_template(c: &mut Citing, cit: &Citation, t: &Template, out: &mut Vec<Diagnostic>) {
+    let a = &c.clause.meta;
+    let want = if cit.function == "article" {
+        PartKind::Article
+    } else {
+        PartKind::Annex
+    };
+    if !t.file.parts.iter().any(|p| p.id == a.part) {
+        return;
+    }
+    let kind = t.file.kind.as_str();
+    if c.known.iter().any(|x| kind_atom(x, kind) == Some(false)) || !cit.reachable(kind) {
+        return;
+    }
+    let guards = cit.guards();
+    let mut known_here = c.known.clone();
+    known_here.extend(cit.known().cloned());
+    let (target_part, fillers): (Option<&crate::load::Part>, Vec<&Clause>) =
+        match c.lib.clauses.get(&cit.id) {
+            Some(b) => (part_of(t, &b.meta.part), vec![b]),
+            None => (
+                part_of(t, &cit.id),
+                c.lib
+                    .clauses
+                    .values()
+                    .filter(|x| x.meta.part == cit.id)
+                    .collect(),
+            ),
+        };
+    let guarded = guards
+        .iter()
+        .any(|g| g == &cit.id || fillers.iter().any(|f| &f.meta.id == g));
+    let Some(target) = target_part else {
+        if !guarded && c.first(&cit.id) {
+            out.push(c.here(part_never_there(c.clause, cit, kind)));
+        }
+        return;
+    };
+    if target.kind != want {
+        if c.first(&cit.id) {
+            out.push(c.here(wrong_function(c.clause, cit, target.kind)));
+        }
+        return;
+    }
+    let safe = guarded
+        || fillers
+            .iter()
+            .any(|f| !f.meta.optional && implied(&clause_conjuncts(f), &known_here, kind));
+    if safe {
+        return;
+    }
+    if fillers.is_empty() {
+        if c.first(&cit.id) {
+            out.push(c.here(part_unfilled(c.clause, cit)));
+        }
+        return;
+    }
+    if c.first(&cit.id) {
+        out.push(c.here(may_be_absent(c.clause, cit, &fillers)));
+    }
+}
+
+/// The cited part is not in a convention of this kind (BIB-008).
+fn part_never_there(clause: &Clause, cit: &Citation, kind: &str) -> Diagnostic {
+    let a = &clause.meta;
+    Diagnostic::error(tr!("la clause `{}` cite `{}`, qu'une convention `{kind}` ne comporte jamais", "clause `{}` cites `{}`, which a `{kind}` convention never has",
+        a.id, cit.id
+    )).code("BIB-008")
+    .with_hint(tr!("ajoutez la partie à templates/{kind}.toml, ou donnez à `{}` une condition qui exclut les conventions {kind}", "add the part to templates/{kind}.toml, or give `{}` a condition that excludes {kind} conventions",
+        a.id
+    ))
+}
+
+/// The part is cited with `article()` but is an annex, or the reverse, or is
+/// a block (BIB-009).
+fn wrong_function(clause: &Clause, cit: &Citation, target: PartKind) -> Diagnostic {
+    let a = &clause.meta;
+    let (right, wfr, wen) = match target {
+        PartKind::Article => ("article", "un article", "an article"),
+        PartKind::Annex => ("annexe", "une annexe", "an annex"),
+        PartKind::Block => (
+            "",
+            "un bloc, qui n'a pas de numéro",
+            "a block, which has no number",
+        ),
+    };
+    let hint = if right.is_empty() {
+        Text::new(
+            "citez un article ou une annexe",
+            "cite an article or an annex",
+        )
+    } else {
+        tr!(
+            "écrivez `{right}(id=\"{}\")`",
+            "write `{right}(id=\"{}\")`",
+            cit.id
+        )
+    };
+    Diagnostic::error(tr!(
+        "la clause `{}` cite `{}` avec `{}()`, mais c'est {wfr}",
+        "clause `{}` cites `{}` with `{}()`, but it is {wen}",
+        a.id,
+        cit.id,
+        cit.function
+    ))
+    .code("BIB-009")
+    .with_hint(hint)
+}
+
+/// No clause fills the cited part (BIB-010).
+fn part_unfilled(clause: &Clause, cit: &Citation) -> Diagnostic {
+    let a = &clause.meta;
+    Diagnostic::error(tr!(
+        "la clause `{}` cite la partie `{}`, qu'aucune clause ne remplit",
+        "clause `{}` cites part `{}`, which no clause fills",
+        a.id,
+        cit.id
+    ))
+    .code("BIB-010")
+    .with_hint(Text::new(
+        "ajoutez une clause avec cette `part`, ou retirez la citation",
+        "add a clause with this `part`, or remove the citation",
+    ))
+}
+
+/// A warning when the part cited may be absent when the citing clause applies (BIB-011).
+fn may_be_absent(clause: &Clause, cit: &Citation, fillers: &[&Clause]) -> Diagnostic {
+    let a = &clause.meta;
+    let b = fillers
+        .iter()
+        .find(|f| !f.meta.optional)
+        .unwrap_or(&fillers[0]);
+    let bid = &b.meta.id;
+    let why = match (&b.meta.condition, b.meta.optional) {
+        (_, true) => tr!("`{bid}` est facultative", "`{bid}` is optional"),
+        (Some(c), false) => tr!(
+            "`{bid}` a la condition `{c}`",
+            "`{bid}` has the condition `{c}`"
+        ),
+        (None, false) => tr!("`{bid}` peut manquer", "`{bid}` may be absent"),
+    };
+    let cited = if cit.id == b.meta.id {
+        Text::from(format!("`{}`", cit.id))
+    } else {
+        tr!(
+            "`{}` (remplie par `{bid}`)",
+            "`{}` (filled by `{bid}`)",
+            cit.id
+        )
+    };
+    let aid = &a.id;
+    Diagnostic::warning(Text::new(format!("la clause `{aid}` cite {}, qui peut manquer quand `{aid}` s'applique\u{a0}: {}", cited.fr, why.fr), format!("clause `{aid}` cites {}, which can be absent when `{aid}` applies: {}", cited.en, why.en)))
+    .code("BIB-011")
+    .with_hint(tr!(
+        "protégez la citation par `{{% if '{bid}' in clauses_in_use %}}…{{% endif %}}`, ou donnez à `{aid}` une condition qui implique celle de `{bid}`",
+        "guard the citation with `{{% if '{bid}' in clauses_in_use %}}…{{% endif %}}`, or give `{aid}` a condition that implies the one of `{bid}`"
+    ))
 }
 
 fn part_of<'t>(t: &'t Template, id: &str) -> Option<&'t crate::load::Part> {

@@ -23,13 +23,17 @@ pub fn associations(prog: &Programme) -> Result<Vec<(String, AssociationFile)>, 
             Some(d) => out.push((e.id.clone(), AssociationFile::clone(d))),
             None => {
                 errors.push(
-                    Diagnostic::error(format!(
-                        "{} ne se lit pas : l'export serait incomplet",
+                    Diagnostic::error(crate::tr!(
+                        "{} ne se lit pas\u{a0}: l'export serait incomplet",
+                        "{} does not read: the export would be incomplete",
                         e.path.display()
                     ))
                     .code("ECH-001")
                     .in_file(&e.path)
-                    .with_hint("corrigez ce fichier (`charta check`) puis relancez l'export"),
+                    .with_hint(crate::tr!(
+                        "corrigez ce fichier (`charta check`) puis relancez l'export",
+                        "correct this file (`charta check`) then run the export again"
+                    )),
                 );
                 errors.extend(e.diagnostics.iter().cloned());
             }
@@ -47,7 +51,14 @@ pub fn associations(prog: &Programme) -> Result<Vec<(String, AssociationFile)>, 
 pub fn export_xlsx(prog: &Programme) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let list = associations(prog)?;
     sheet::to_xlsx(&workbook::to_tables(&list)).map_err(|e| {
-        vec![Diagnostic::error(format!("le classeur ne s'écrit pas : {e}")).code("ECH-002")]
+        vec![
+            Diagnostic::error(crate::tr!(
+                "le classeur ne s'écrit pas\u{a0}: {}",
+                "the workbook cannot be written: {}",
+                e
+            ))
+            .code("ECH-002"),
+        ]
     })
 }
 
@@ -59,12 +70,18 @@ pub fn read_tables(path: &Path) -> Result<Vec<sheet::ReadTable>, Diagnostic> {
         sheet::read_workbook(path)
     };
     r.map_err(|e| {
-        Diagnostic::error(format!("{} ne se lit pas : {e}", path.display()))
-            .code("ECH-003")
-            .in_file(path)
-            .with_hint(
-                "donnez un classeur .xlsx ou .ods, ou un dossier de fichiers .csv (un par feuille)",
-            )
+        Diagnostic::error(crate::tr!(
+            "{} ne se lit pas\u{a0}: {}",
+            "{} does not read: {}",
+            path.display(),
+            e
+        ))
+        .code("ECH-003")
+        .in_file(path)
+        .with_hint(crate::tr!(
+            "donnez un classeur .xlsx ou .ods, ou un dossier de fichiers .csv (un par feuille)",
+            "give an .xlsx or .ods workbook, or a folder of .csv files (one per sheet)"
+        ))
     })
 }
 

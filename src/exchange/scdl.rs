@@ -37,10 +37,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Text};
 use crate::ids;
 use crate::load::Programme;
 use crate::model::{Amount, AssociationFile, ProgrammeFile};
+use crate::tr;
 
 /// The SCDL subventions 2.1.1 Table Schema, as published (a copy of
 /// `docs/scdl/scdl-subventions-2.1.1.schema.json`).
@@ -249,13 +250,18 @@ fn row(
             Some(_) => "échelonné".to_string(),
             None => {
                 errors.push(
-                    Diagnostic::error(format!(
-                        "convention {} ({id}) : les modalités de versement manquent, le champ SCDL « conditionsVersement » ne peut pas être déduit",
-                        c.reference
+                    Diagnostic::error(crate::tr!(
+                        "convention {} ({})\u{a0}: les modalités de versement manquent, le champ SCDL «\u{a0}conditionsVersement\u{a0}» ne peut pas être déduit",
+                        "convention {} ({}): the payment terms are missing, the SCDL field \"conditionsVersement\" cannot be derived",
+                        c.reference,
+                        id
                     )).code("ECH-004")
                     .in_file(file)
                     .at_path("convention.payment")
-                    .with_hint("ajoutez `\"payment\": {\"advance_percent\": …}` à la convention, comme elle a été signée"),
+                    .with_hint(crate::tr!(
+                        "ajoutez `\"payment\": {{\"advance_percent\": …}}` à la convention, comme elle a été signée",
+                        "add `\"payment\": {{\"advance_percent\": …}}` to the convention, as it was signed"
+                    )),
                 );
                 String::new()
             }
@@ -467,32 +473,56 @@ fn is_date(s: &str) -> bool {
     s.len() == 10 && time::Date::parse(s, &fmt).is_ok()
 }
 
+/// Values in French quotes, separated by commas.
+fn quoted(values: &[&String]) -> String {
+    let q: Vec<String> = values
+        .iter()
+        .map(|v| format!("«\u{a0}{v}\u{a0}»"))
+        .collect();
+    q.join(", ")
+}
+
 /// What is wrong with `value` for `field`, if anything.
-pub fn field_problem(field: &Field, value: &str) -> Option<String> {
+pub fn field_problem(field: &Field, value: &str) -> Option<Text> {
     if value.is_empty() {
-        return field
-            .required
-            .then(|| "le champ est obligatoire et il est vide".to_string());
+        return field.required.then(|| {
+            tr!(
+                "le champ est obligatoire et il est vide",
+                "the field is required and it is empty"
+            )
+        });
     }
     match field.kind.as_str() {
         "number" => {
             if !is_number(value) {
-                return Some("ce n'est pas un nombre décimal avec un point".to_string());
+                return Some(tr!(
+                    "ce n'est pas un nombre décimal avec un point",
+                    "this is not a decimal number with a point"
+                ));
             }
             let n: f64 = value.parse().unwrap_or(f64::NAN);
             if let Some(min) = field.minimum
                 && n < min
             {
-                return Some(format!("la valeur est inférieure au minimum {min}"));
+                return Some(tr!(
+                    "la valeur est inférieure au minimum {min}",
+                    "the value is below the minimum {min}"
+                ));
             }
             if let Some(max) = field.maximum
                 && n > max
             {
-                return Some(format!("la valeur est supérieure au maximum {max}"));
+                return Some(tr!(
+                    "la valeur est supérieure au maximum {max}",
+                    "the value is above the maximum {max}"
+                ));
             }
         }
         "date" if !is_date(value) => {
-            return Some("ce n'est pas une date AAAA-MM-JJ existante".to_string());
+            return Some(tr!(
+                "ce n'est pas une date AAAA-MM-JJ existante",
+                "this is not an existing YYYY-MM-DD date"
+            ));
         }
         "boolean"
             if !field
@@ -501,15 +531,15 @@ pub fn field_problem(field: &Field, value: &str) -> Option<String> {
                 .chain(&field.false_values)
                 .any(|v| v == value) =>
         {
-            return Some(format!(
+            let values: Vec<&String> = field
+                .true_values
+                .iter()
+                .chain(&field.false_values)
+                .collect();
+            return Some(tr!(
                 "valeur booléenne attendue parmi {}",
-                field
-                    .true_values
-                    .iter()
-                    .chain(&field.false_values)
-                    .map(|v| format!("« {v} »"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "a boolean value expected among {}",
+                quoted(&values)
             ));
         }
         _ => {}
@@ -517,29 +547,29 @@ pub fn field_problem(field: &Field, value: &str) -> Option<String> {
     if let Some(max) = field.max_length
         && value.chars().count() > max
     {
-        return Some(format!(
+        return Some(tr!(
             "{} caractères, au-delà du maximum de {max}",
+            "{} characters, beyond the maximum of {max}",
             value.chars().count()
         ));
     }
     if let Some(p) = &field.pattern
         && !p.is_match(value)
     {
-        return Some(format!(
+        return Some(tr!(
             "la valeur ne suit pas le motif {}",
+            "the value does not follow the pattern {}",
             field.pattern_text.as_deref().unwrap_or("")
         ));
     }
     if let Some(allowed) = &field.allowed
         && !allowed.iter().any(|a| a == value)
     {
-        return Some(format!(
+        let values: Vec<&String> = allowed.iter().collect();
+        return Some(tr!(
             "valeur hors de la liste autorisée ({})",
-            allowed
-                .iter()
-                .map(|v| format!("« {v} »"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "a value outside the allowed list ({})",
+            quoted(&values)
         ));
     }
     None
@@ -548,15 +578,23 @@ pub fn field_problem(field: &Field, value: &str) -> Option<String> {
 /// Every problem of `row` against `schema`, each naming the convention and the field.
 pub fn check_row(schema: &Schema, row: &Row) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let diag = |field: &str, value: &str, what: String| {
-        Diagnostic::error(format!(
-            "convention {} ({}) : champ SCDL « {field} » = « {value} » : {what}",
-            row.reference, row.id
-        )).code("ECH-005")
+    let diag = |field: &str, value: &str, what: Text| {
+        Diagnostic::error(Text::new(
+            format!(
+                "convention {} ({})\u{a0}: champ SCDL «\u{a0}{field}\u{a0}» = «\u{a0}{value}\u{a0}»\u{a0}: {}",
+                row.reference, row.id, what.fr
+            ),
+            format!(
+                "convention {} ({}): SCDL field \"{field}\" = \"{value}\": {}",
+                row.reference, row.id, what.en
+            ),
+        ))
+        .code("ECH-005")
         .in_file(&row.file)
         .at_path(source_of(field))
-        .with_hint(format!(
-            "corrigez {} : un fichier SCDL qui ne valide pas contre le schéma subventions 2.1.1 n'est pas écrit",
+        .with_hint(tr!(
+            "corrigez {}\u{a0}: un fichier SCDL qui ne valide pas contre le schéma subventions 2.1.1 n'est pas écrit",
+            "correct {}: an SCDL file that does not validate against the subventions 2.1.1 schema is not written",
             source_of(field)
         ))
     };
@@ -565,7 +603,10 @@ pub fn check_row(schema: &Schema, row: &Row) -> Vec<Diagnostic> {
             out.push(diag(
                 key,
                 "",
-                "ce champ n'existe pas dans le schéma".to_string(),
+                tr!(
+                    "ce champ n'existe pas dans le schéma",
+                    "this field is not in the schema"
+                ),
             ));
         }
     }
@@ -590,15 +631,22 @@ pub fn check_row(schema: &Schema, row: &Row) -> Vec<Diagnostic> {
         }
         if let Err(p) = ids::check_siret(v) {
             let what = match p {
-                ids::SiretProblem::NotDigits => "un SIRET ne contient que des chiffres".to_string(),
-                ids::SiretProblem::Length(n) => format!("un SIRET a 14 chiffres, pas {n}"),
-                ids::SiretProblem::Luhn => {
-                    "la clé de contrôle du SIRET est fausse (Luhn)".to_string()
-                }
-                ids::SiretProblem::SirenLuhn => {
-                    "la clé de contrôle du SIREN (9 premiers chiffres) est fausse (Luhn)"
-                        .to_string()
-                }
+                ids::SiretProblem::NotDigits => tr!(
+                    "un SIRET ne contient que des chiffres",
+                    "a SIRET has only digits"
+                ),
+                ids::SiretProblem::Length(n) => tr!(
+                    "un SIRET a 14 chiffres, pas {n}",
+                    "a SIRET has 14 digits, not {n}"
+                ),
+                ids::SiretProblem::Luhn => tr!(
+                    "la clé de contrôle du SIRET est fausse (Luhn)",
+                    "the SIRET's check digit is wrong (Luhn)"
+                ),
+                ids::SiretProblem::SirenLuhn => tr!(
+                    "la clé de contrôle du SIREN (9 premiers chiffres) est fausse (Luhn)",
+                    "the SIREN's check digit (first 9 digits) is wrong (Luhn)"
+                ),
             };
             out.push(diag(col, v, what));
         }
@@ -609,7 +657,10 @@ pub fn check_row(schema: &Schema, row: &Row) -> Vec<Diagnostic> {
             out.push(diag(
                 a,
                 "",
-                format!("« {a} » ou « {b} » doit être renseigné"),
+                tr!(
+                    "«\u{a0}{a}\u{a0}» ou «\u{a0}{b}\u{a0}» doit être renseigné",
+                    "\"{a}\" or \"{b}\" must be filled in"
+                ),
             ));
         }
     }
@@ -626,13 +677,17 @@ pub fn rows(prog: &Programme) -> Result<Vec<Row>, Vec<Diagnostic>> {
     for e in &prog.associations {
         let Some(data) = &e.data else {
             errors.push(
-                Diagnostic::error(format!(
-                    "{} ne se lit pas : impossible de savoir si sa convention est à publier",
+                Diagnostic::error(tr!(
+                    "{} ne se lit pas\u{a0}: impossible de savoir si sa convention est à publier",
+                    "{} does not read: whether its convention is to be published cannot be told",
                     e.path.display()
                 ))
                 .code("ECH-006")
                 .in_file(&e.path)
-                .with_hint("corrigez ce fichier (`charta check`) puis relancez l'export"),
+                .with_hint(tr!(
+                    "corrigez ce fichier (`charta check`) puis relancez l'export",
+                    "correct this file (`charta check`) then run the export again"
+                )),
             );
             errors.extend(e.diagnostics.iter().cloned());
             continue;

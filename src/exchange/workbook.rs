@@ -9,9 +9,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::sheet::{Cell, Kind, ReadTable, Table, cell_ref};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Text};
 use crate::ids;
 use crate::model::*;
+use crate::tr;
 
 pub const ASSOCIATIONS: &str = "Associations";
 pub const FINANCEMENTS: &str = "Financements";
@@ -24,85 +25,227 @@ pub const CLAUSES: &str = "Clauses";
 
 const ID: &str = "Identifiant";
 
-const ASSOC_COLS: &[(&str, Kind)] = &[
-    (ID, Kind::Id),
-    ("Nom", Kind::Text),
-    ("Sigle", Kind::Text),
-    ("Forme juridique", Kind::Text),
-    ("RNA", Kind::Id),
-    ("SIRET", Kind::Id),
-    ("Adresse", Kind::Text),
-    ("Code postal", Kind::Id),
-    ("Commune", Kind::Text),
-    ("Représentant : civilité", Kind::Text),
-    ("Représentant : nom", Kind::Text),
-    ("Représentant : qualité", Kind::Text),
-    ("IBAN", Kind::Id),
-    ("BIC", Kind::Id),
-    ("CER souscrit le", Kind::Date),
-    ("CER présumé : fondement", Kind::Id),
-    ("CER présumé : acte", Kind::Text),
-    ("Registre : tribunal", Kind::Text),
-    ("Registre : volume", Kind::Id),
-    ("Registre : folio", Kind::Id),
-    ("Registre : numéro", Kind::Id),
-    ("Convention : nature", Kind::Id),
-    ("Convention : référence", Kind::Id),
-    ("Convention : années", Kind::Id),
-    ("Régime", Kind::Id),
-    ("Avance (%)", Kind::Number),
-    ("Décision : instance", Kind::Text),
-    ("Décision : date", Kind::Date),
-    ("Décision : numéro", Kind::Id),
-    ("Signature : lieu", Kind::Text),
-    ("Signature : date", Kind::Date),
-    ("Part non consommée", Kind::Id),
-    ("Juridiction", Kind::Text),
-    ("Production agricole primaire", Kind::Id),
-    ("SIEG : fondement", Kind::Id),
-    ("SIEG : bénéfice raisonnable (%)", Kind::Number),
-    ("Projet : intitulé", Kind::Text),
-    ("Projet : présentation", Kind::Text),
+/// One column of a sheet after « Identifiant »: its header, how its cells are
+/// written (text, identifier, number, date), and the cell of one row of an
+/// association file. `R` says which row: `()` for the one row of an
+/// association, a year, an index into a list… The import reads the same
+/// headers ([`find_sheet`] requires them all, save [`OPTIONAL_COLUMNS`]).
+struct Col<R> {
+    header: &'static str,
+    kind: Kind,
+    write: fn(&AssociationFile, &R) -> Cell,
+}
+
+const fn col<R>(
+    header: &'static str,
+    kind: Kind,
+    write: fn(&AssociationFile, &R) -> Cell,
+) -> Col<R> {
+    Col {
+        header,
+        kind,
+        write,
+    }
+}
+
+/// « Associations »: one row per association.
+const ASSOC_COLS: &[Col<()>] = &[
+    col("Nom", Kind::Text, |d, _| text(&d.association.name)),
+    col("Sigle", Kind::Text, |d, _| opt(&d.association.acronym)),
+    col("Forme juridique", Kind::Text, |d, _| {
+        text(&d.association.legal_form)
+    }),
+    col("RNA", Kind::Id, |d, _| opt(&d.association.rna)),
+    col("SIRET", Kind::Id, |d, _| text(&d.association.siret)),
+    col("Adresse", Kind::Text, |d, _| {
+        text(&d.association.address.street)
+    }),
+    col("Code postal", Kind::Id, |d, _| {
+        text(&d.association.address.postcode)
+    }),
+    col("Commune", Kind::Text, |d, _| {
+        text(&d.association.address.city)
+    }),
+    col("Représentant : civilité", Kind::Text, |d, _| {
+        text(&d.association.representative.civility)
+    }),
+    col("Représentant : nom", Kind::Text, |d, _| {
+        text(&d.association.representative.name)
+    }),
+    col("Représentant : qualité", Kind::Text, |d, _| {
+        text(&d.association.representative.role)
+    }),
+    col("IBAN", Kind::Id, |d, _| {
+        some(d.association.bank.as_ref(), |b| text(&b.iban))
+    }),
+    col("BIC", Kind::Id, |d, _| {
+        some(d.association.bank.as_ref(), |b| text(&b.bic))
+    }),
+    col("CER souscrit le", Kind::Date, |d, _| {
+        date(&d.association.cer_signed_on)
+    }),
+    col("CER présumé : fondement", Kind::Id, |d, _| {
+        some(d.association.cer_deemed.as_ref(), |x| {
+            text(&enum_str(&x.basis))
+        })
+    }),
+    col("CER présumé : acte", Kind::Text, |d, _| {
+        some(d.association.cer_deemed.as_ref(), |x| text(&x.reference))
+    }),
+    col("Registre : tribunal", Kind::Text, |d, _| {
+        some(d.association.register.as_ref(), |r| text(&r.court))
+    }),
+    col("Registre : volume", Kind::Id, |d, _| {
+        some(d.association.register.as_ref(), |r| opt(&r.volume))
+    }),
+    col("Registre : folio", Kind::Id, |d, _| {
+        some(d.association.register.as_ref(), |r| opt(&r.folio))
+    }),
+    col("Registre : numéro", Kind::Id, |d, _| {
+        some(d.association.register.as_ref(), |r| opt(&r.number))
+    }),
+    col("Convention : nature", Kind::Id, |d, _| {
+        text(d.convention.kind.as_str())
+    }),
+    col("Convention : référence", Kind::Id, |d, _| {
+        text(&d.convention.reference)
+    }),
+    col("Convention : années", Kind::Id, |d, _| {
+        let years: Vec<String> = d.convention.years.iter().map(i32::to_string).collect();
+        text(&years.join(", "))
+    }),
+    col("Régime", Kind::Id, |d, _| {
+        text(&enum_str(&d.convention.regime))
+    }),
+    col("Avance (%)", Kind::Number, |d, _| {
+        some(d.convention.payment.as_ref(), |p| {
+            Cell::Number(p.advance_percent)
+        })
+    }),
+    col("Décision : instance", Kind::Text, |d, _| {
+        text(&d.convention.decision.body)
+    }),
+    col("Décision : date", Kind::Date, |d, _| {
+        Cell::Date(d.convention.decision.date.clone())
+    }),
+    col("Décision : numéro", Kind::Id, |d, _| {
+        text(&d.convention.decision.number)
+    }),
+    col("Signature : lieu", Kind::Text, |d, _| {
+        text(&d.convention.signature.place)
+    }),
+    col("Signature : date", Kind::Date, |d, _| {
+        date(&d.convention.signature.date)
+    }),
+    col("Part non consommée", Kind::Id, |d, _| {
+        some(d.convention.unspent.as_ref(), |u| text(&enum_str(u)))
+    }),
+    col("Juridiction", Kind::Text, |d, _| opt(&d.convention.court)),
+    col("Production agricole primaire", Kind::Id, |d, _| {
+        text(if d.convention.primary_agriculture {
+            "oui"
+        } else {
+            "non"
+        })
+    }),
+    col("SIEG : fondement", Kind::Id, |d, _| {
+        some(d.convention.sieg.as_ref(), |s| text(&enum_str(&s.basis)))
+    }),
+    col("SIEG : bénéfice raisonnable (%)", Kind::Number, |d, _| {
+        some(d.convention.sieg.as_ref(), |s| {
+            Cell::Number(s.reasonable_profit_percent)
+        })
+    }),
+    col("Projet : intitulé", Kind::Text, |d, _| {
+        text(&d.project.title)
+    }),
+    col("Projet : présentation", Kind::Text, |d, _| {
+        text(&d.project.summary)
+    }),
 ];
 
-const FIN_COLS: &[(&str, Kind)] = &[
-    (ID, Kind::Id),
-    ("Année", Kind::Number),
-    ("Contribution (€)", Kind::Number),
-    ("Coût éligible (€)", Kind::Number),
-    ("Autres subventions publiques (€)", Kind::Number),
-    ("SIEG : charges (€)", Kind::Number),
-    ("SIEG : produits (€)", Kind::Number),
+/// « Financements »: one row per year that any per-year amount mentions.
+const FIN_COLS: &[Col<String>] = &[
+    col("Année", Kind::Number, |_, y| year_cell(y)),
+    col("Contribution (€)", Kind::Number, |d, y| {
+        amount(d.convention.funding.as_ref().and_then(|m| m.get(y)))
+    }),
+    col("Coût éligible (€)", Kind::Number, |d, y| {
+        amount(d.convention.eligible_cost.as_ref().and_then(|m| m.get(y)))
+    }),
+    col(
+        "Autres subventions publiques (€)",
+        Kind::Number,
+        |d, y| {
+            amount(
+                d.association
+                    .other_public_subsidies
+                    .as_ref()
+                    .and_then(|m| m.get(y)),
+            )
+        },
+    ),
+    col("SIEG : charges (€)", Kind::Number, |d, y| {
+        amount(d.convention.sieg.as_ref().and_then(|s| s.costs.get(y)))
+    }),
+    col("SIEG : produits (€)", Kind::Number, |d, y| {
+        amount(d.convention.sieg.as_ref().and_then(|s| s.revenues.get(y)))
+    }),
 ];
 
-const INKIND_COLS: &[(&str, Kind)] = &[
-    (ID, Kind::Id),
-    ("N°", Kind::Number),
-    ("Description", Kind::Text),
-    ("Année", Kind::Number),
-    ("Valeur (€)", Kind::Number),
+/// The amount columns of « Financements », in the order of [`Funding`].
+const FIN_AMOUNTS: [&str; 5] = [
+    "Contribution (€)",
+    "Coût éligible (€)",
+    "Autres subventions publiques (€)",
+    "SIEG : charges (€)",
+    "SIEG : produits (€)",
+];
+
+/// « Aides en nature »: one row per aid (its index) and year.
+const INKIND_COLS: &[Col<(usize, String)>] = &[
+    col("N°", Kind::Number, |_, (n, _)| {
+        Cell::Number((n + 1) as f64)
+    }),
+    col("Description", Kind::Text, |d, (n, _)| {
+        text(&d.convention.in_kind[*n].description)
+    }),
+    col("Année", Kind::Number, |_, (_, y)| year_cell(y)),
+    col("Valeur (€)", Kind::Number, |d, (n, y)| {
+        amount(d.convention.in_kind[*n].values.get(y))
+    }),
 ];
 
 /// « Autorité » of the one row of « Aides de minimis » that says the
 /// association declared it received none (no row: nothing declared).
 pub const NONE_DECLARED: &str = "aucune";
 
-const DEMIN_COLS: &[(&str, Kind)] = &[
-    (ID, Kind::Id),
-    ("Autorité", Kind::Text),
-    ("Date d'octroi", Kind::Date),
-    ("Montant (€)", Kind::Number),
-    ("Règlement", Kind::Id),
+/// « Aides de minimis »: one row per declared aid (its index), or one row
+/// « aucune » (`None`) when the association declared none.
+const DEMIN_COLS: &[Col<Option<usize>>] = &[
+    col("Autorité", Kind::Text, |d, i| match i {
+        Some(i) => text(&declared(d)[*i].grantor),
+        None => text(NONE_DECLARED),
+    }),
+    col("Date d'octroi", Kind::Date, |d, i| {
+        some(i.as_ref(), |i| {
+            Cell::Date(declared(d)[*i].granted_on.clone())
+        })
+    }),
+    col("Montant (€)", Kind::Number, |d, i| {
+        some(i.as_ref(), |i| {
+            Cell::Number(declared(d)[*i].amount.euros_f64())
+        })
+    }),
+    col("Règlement", Kind::Id, |d, i| {
+        some(i.as_ref(), |i| text(&enum_str(&declared(d)[*i].regulation)))
+    }),
 ];
 
-const ACTION_COLS: &[(&str, Kind)] = &[
-    (ID, Kind::Id),
-    ("Intitulé", Kind::Text),
-    ("Description", Kind::Text),
-    ("Public", Kind::Text),
-    ("Territoire", Kind::Text),
-    (PSO, Kind::Text),
-];
+/// The de minimis aids an association declared (none when it declared nothing).
+fn declared(d: &AssociationFile) -> &[DeclaredAid] {
+    d.association.de_minimis_declared.as_deref().unwrap_or(&[])
+}
 
 /// The public-service obligations of an action (SIEG): a column a workbook
 /// written before it existed may lack.
@@ -111,36 +254,105 @@ const PSO: &str = "Obligations de service public";
 /// Columns added after the first version of the workbook: optional on import.
 const OPTIONAL_COLUMNS: &[&str] = &[PSO];
 
-const OBJ_COLS: &[(&str, Kind)] = &[
-    (ID, Kind::Id),
-    ("Objectif", Kind::Id),
-    ("Priorité", Kind::Id),
-    ("Intitulé", Kind::Text),
+/// « Actions »: one row per action (its index).
+const ACTION_COLS: &[Col<usize>] = &[
+    col("Intitulé", Kind::Text, |d, i| {
+        text(&d.project.actions[*i].title)
+    }),
+    col("Description", Kind::Text, |d, i| {
+        text(&d.project.actions[*i].description)
+    }),
+    col("Public", Kind::Text, |d, i| {
+        opt(&d.project.actions[*i].public)
+    }),
+    col("Territoire", Kind::Text, |d, i| {
+        opt(&d.project.actions[*i].territory)
+    }),
+    col(PSO, Kind::Text, |d, i| {
+        opt(&d.project.actions[*i].public_service_obligations)
+    }),
 ];
 
-const IND_COLS: &[(&str, Kind)] = &[
-    (ID, Kind::Id),
-    ("Objectif", Kind::Id),
-    ("Indicateur", Kind::Id),
-    ("Libellé", Kind::Text),
-    ("Type", Kind::Id),
-    ("Unité", Kind::Text),
-    ("Valeur de référence", Kind::Text),
-    ("Source", Kind::Text),
-    ("Définition", Kind::Text),
-    ("Nature de la cible", Kind::Id),
-    ("Année de référence", Kind::Number),
-    ("Sens", Kind::Id),
+/// « Objectifs »: one row per objective (its index).
+const OBJ_COLS: &[Col<usize>] = &[
+    col("Objectif", Kind::Id, |d, o| {
+        text(&d.dashboard.objectives[*o].id)
+    }),
+    col("Priorité", Kind::Id, |d, o| {
+        text(&d.dashboard.objectives[*o].priority)
+    }),
+    col("Intitulé", Kind::Text, |d, o| {
+        text(&d.dashboard.objectives[*o].title)
+    }),
 ];
 
-const CLAUSE_COLS: &[(&str, Kind)] = &[(ID, Kind::Id), ("Clause", Kind::Id), ("Choix", Kind::Id)];
+/// « Indicateurs »: one row per indicator (objective and indicator indexes),
+/// then one column « Cible <année> » per year of any convention or target.
+const IND_COLS: &[Col<(usize, usize)>] = &[
+    col("Objectif", Kind::Id, |d, (o, _)| {
+        text(&d.dashboard.objectives[*o].id)
+    }),
+    col("Indicateur", Kind::Id, |d, oi| text(&indicator(d, oi).id)),
+    col("Libellé", Kind::Text, |d, oi| {
+        text(&indicator(d, oi).label)
+    }),
+    col("Type", Kind::Id, |d, oi| {
+        text(&enum_str(&indicator(d, oi).kind))
+    }),
+    col("Unité", Kind::Text, |d, oi| opt(&indicator(d, oi).unit)),
+    col("Valeur de référence", Kind::Text, |d, oi| {
+        some(indicator(d, oi).baseline.as_ref(), target_cell)
+    }),
+    col("Source", Kind::Text, |d, oi| opt(&indicator(d, oi).source)),
+    col("Définition", Kind::Text, |d, oi| {
+        opt(&indicator(d, oi).definition)
+    }),
+    col("Nature de la cible", Kind::Id, |d, oi| {
+        some(indicator(d, oi).measure.as_ref(), |m| text(&enum_str(m)))
+    }),
+    col("Année de référence", Kind::Number, |d, oi| {
+        some(indicator(d, oi).baseline_year, |y| {
+            Cell::Number(f64::from(y))
+        })
+    }),
+    col("Sens", Kind::Id, |d, oi| {
+        some(indicator(d, oi).direction.as_ref(), |x| text(&enum_str(x)))
+    }),
+];
+
+fn indicator<'d>(d: &'d AssociationFile, (o, i): &(usize, usize)) -> &'d Indicator {
+    &d.dashboard.objectives[*o].indicators[*i]
+}
+
+/// « Clauses »: one row per clause added or removed, with the choice.
+const CLAUSE_COLS: &[Col<(String, &'static str)>] = &[
+    col("Clause", Kind::Id, |_, (cl, _)| text(cl)),
+    col("Choix", Kind::Id, |_, (_, choice)| text(choice)),
+];
 
 const ADDED: &str = "ajoutée";
 const REMOVED: &str = "retirée";
 const TARGET_PREFIX: &str = "Cible ";
 
-fn headers(cols: &[(&str, Kind)]) -> Vec<(String, Kind)> {
-    cols.iter().map(|(h, k)| (h.to_string(), *k)).collect()
+/// The headers of a sheet: « Identifiant », then its columns.
+fn headers<R>(cols: &[Col<R>]) -> Vec<(String, Kind)> {
+    std::iter::once((ID.to_string(), Kind::Id))
+        .chain(cols.iter().map(|c| (c.header.to_string(), c.kind)))
+        .collect()
+}
+
+/// The header names of a sheet, as the import requires them.
+fn names<R>(cols: &[Col<R>]) -> Vec<&'static str> {
+    std::iter::once(ID)
+        .chain(cols.iter().map(|c| c.header))
+        .collect()
+}
+
+/// The cells of one row: the association's id, then each column.
+fn row<R>(cols: &[Col<R>], id: &str, d: &AssociationFile, r: &R) -> Vec<Cell> {
+    std::iter::once(text(id))
+        .chain(cols.iter().map(|c| (c.write)(d, r)))
+        .collect()
 }
 
 fn text(s: &str) -> Cell {
@@ -155,6 +367,11 @@ fn opt(s: &Option<String>) -> Cell {
     s.as_deref().map(text).unwrap_or(Cell::Empty)
 }
 
+/// The cell of an optional value, empty when there is none.
+fn some<T>(v: Option<T>, cell: impl FnOnce(T) -> Cell) -> Cell {
+    v.map(cell).unwrap_or(Cell::Empty)
+}
+
 fn date(s: &Option<String>) -> Cell {
     match s.as_deref() {
         Some(d) if !d.is_empty() => Cell::Date(d.to_string()),
@@ -165,6 +382,13 @@ fn date(s: &Option<String>) -> Cell {
 fn amount(a: Option<&Amount>) -> Cell {
     a.map(|a| Cell::Number(a.euros_f64()))
         .unwrap_or(Cell::Empty)
+}
+
+/// A year key as a number cell (as text if it is not a number).
+fn year_cell(y: &str) -> Cell {
+    y.parse::<f64>()
+        .map(Cell::Number)
+        .unwrap_or_else(|_| text(y))
 }
 
 /// The JSON spelling of a unit enum value (`non-economic`).
@@ -182,330 +406,194 @@ fn target_cell(t: &Target) -> Cell {
     }
 }
 
+/// Every year of a set of association files: of a convention or of a target.
+fn all_years(assocs: &[(String, AssociationFile)]) -> Vec<String> {
+    let mut all: BTreeSet<String> = BTreeSet::new();
+    for (_, d) in assocs {
+        all.extend(d.convention.years.iter().map(i32::to_string));
+        for o in &d.dashboard.objectives {
+            for i in &o.indicators {
+                all.extend(i.targets.keys().cloned());
+            }
+        }
+    }
+    all.into_iter().collect()
+}
+
+/// The years of « Financements » for one association: every year any per-year
+/// amount mentions.
+fn funding_years(d: &AssociationFile) -> BTreeSet<String> {
+    let (a, c) = (&d.association, &d.convention);
+    let mut years: BTreeSet<String> = BTreeSet::new();
+    years.extend(c.funding.iter().flat_map(|m| m.keys().cloned()));
+    years.extend(c.eligible_cost.iter().flat_map(|m| m.keys().cloned()));
+    years.extend(
+        a.other_public_subsidies
+            .iter()
+            .flat_map(|m| m.keys().cloned()),
+    );
+    if let Some(s) = &c.sieg {
+        years.extend(s.costs.keys().cloned());
+        years.extend(s.revenues.keys().cloned());
+    }
+    years
+}
+
+/// The rows of « Aides de minimis »: no row, no declaration; one row
+/// « aucune », none declared; else one row per aid.
+fn de_minimis_rows(d: &AssociationFile) -> Vec<Option<usize>> {
+    match &d.association.de_minimis_declared {
+        Some(list) if list.is_empty() => vec![None],
+        Some(list) => (0..list.len()).map(Some).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// The rows of « Aides en nature »: each aid, each of its years.
+fn in_kind_rows(d: &AssociationFile) -> Vec<(usize, String)> {
+    let aids = d.convention.in_kind.iter().enumerate();
+    aids.flat_map(|(n, k)| k.values.keys().map(move |y| (n, y.clone())))
+        .collect()
+}
+
+/// The rows of « Clauses »: the clauses added, then those removed.
+fn clause_rows(d: &AssociationFile) -> Vec<(String, &'static str)> {
+    let c = &d.convention.clauses;
+    let added = c.add.iter().map(|cl| (cl.clone(), ADDED));
+    added
+        .chain(c.remove.iter().map(|cl| (cl.clone(), REMOVED)))
+        .collect()
+}
+
+/// The rows of « Indicateurs »: the columns, then the target of each year.
+fn indicator_rows(id: &str, d: &AssociationFile, years: &[String]) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
+    for (o, obj) in d.dashboard.objectives.iter().enumerate() {
+        for (i, ind) in obj.indicators.iter().enumerate() {
+            let mut cells = row(IND_COLS, id, d, &(o, i));
+            cells.extend(years.iter().map(|y| some(ind.targets.get(y), target_cell)));
+            rows.push(cells);
+        }
+    }
+    rows
+}
+
+/// One sheet: its rows for every association, from the rows of each.
+fn sheet<R>(
+    name: &str,
+    cols: &[Col<R>],
+    assocs: &[(String, AssociationFile)],
+    rows_of: impl Fn(&AssociationFile) -> Vec<R>,
+) -> Table {
+    let rows = assocs
+        .iter()
+        .flat_map(|(id, d)| {
+            rows_of(d)
+                .into_iter()
+                .map(|r| row(cols, id, d, &r))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Table {
+        name: name.into(),
+        headers: headers(cols),
+        rows,
+    }
+}
+
 /// The tables of a set of association files, in the order given.
 pub fn to_tables(assocs: &[(String, AssociationFile)]) -> Vec<Table> {
-    let mut a_rows = Vec::new();
-    let mut f_rows = Vec::new();
-    let mut k_rows = Vec::new();
-    let mut m_rows = Vec::new();
-    let mut act_rows = Vec::new();
-    let mut o_rows = Vec::new();
-    let mut i_rows = Vec::new();
-    let mut c_rows = Vec::new();
-    let mut all_years: BTreeSet<String> = BTreeSet::new();
-    for (_, d) in assocs {
-        all_years.extend(d.convention.years.iter().map(i32::to_string));
-        for o in &d.dashboard.objectives {
-            for i in &o.indicators {
-                all_years.extend(i.targets.keys().cloned());
-            }
-        }
-    }
-    let all_years: Vec<String> = all_years.into_iter().collect();
-    for (id, d) in assocs {
-        let a = &d.association;
-        let c = &d.convention;
-        a_rows.push(vec![
-            text(id),
-            text(&a.name),
-            opt(&a.acronym),
-            text(&a.legal_form),
-            opt(&a.rna),
-            text(&a.siret),
-            text(&a.address.street),
-            text(&a.address.postcode),
-            text(&a.address.city),
-            text(&a.representative.civility),
-            text(&a.representative.name),
-            text(&a.representative.role),
-            a.bank
-                .as_ref()
-                .map(|b| text(&b.iban))
-                .unwrap_or(Cell::Empty),
-            a.bank.as_ref().map(|b| text(&b.bic)).unwrap_or(Cell::Empty),
-            date(&a.cer_signed_on),
-            a.cer_deemed
-                .as_ref()
-                .map(|x| text(&enum_str(&x.basis)))
-                .unwrap_or(Cell::Empty),
-            a.cer_deemed
-                .as_ref()
-                .map(|x| text(&x.reference))
-                .unwrap_or(Cell::Empty),
-            a.register
-                .as_ref()
-                .map(|r| text(&r.court))
-                .unwrap_or(Cell::Empty),
-            a.register
-                .as_ref()
-                .map(|r| opt(&r.volume))
-                .unwrap_or(Cell::Empty),
-            a.register
-                .as_ref()
-                .map(|r| opt(&r.folio))
-                .unwrap_or(Cell::Empty),
-            a.register
-                .as_ref()
-                .map(|r| opt(&r.number))
-                .unwrap_or(Cell::Empty),
-            text(c.kind.as_str()),
-            text(&c.reference),
-            text(
-                &c.years
-                    .iter()
-                    .map(i32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-            text(&enum_str(&c.regime)),
-            c.payment
-                .as_ref()
-                .map(|p| Cell::Number(p.advance_percent))
-                .unwrap_or(Cell::Empty),
-            text(&c.decision.body),
-            Cell::Date(c.decision.date.clone()),
-            text(&c.decision.number),
-            text(&c.signature.place),
-            date(&c.signature.date),
-            c.unspent
-                .as_ref()
-                .map(|u| text(&enum_str(u)))
-                .unwrap_or(Cell::Empty),
-            opt(&c.court),
-            text(if c.primary_agriculture { "oui" } else { "non" }),
-            c.sieg
-                .as_ref()
-                .map(|s| text(&enum_str(&s.basis)))
-                .unwrap_or(Cell::Empty),
-            c.sieg
-                .as_ref()
-                .map(|s| Cell::Number(s.reasonable_profit_percent))
-                .unwrap_or(Cell::Empty),
-            text(&d.project.title),
-            text(&d.project.summary),
-        ]);
-        // Financements: every year any per-year amount mentions.
-        let mut years: BTreeSet<&String> = BTreeSet::new();
-        years.extend(c.funding.iter().flat_map(|m| m.keys()));
-        years.extend(c.eligible_cost.iter().flat_map(|m| m.keys()));
-        years.extend(a.other_public_subsidies.iter().flat_map(|m| m.keys()));
-        if let Some(s) = &c.sieg {
-            years.extend(s.costs.keys());
-            years.extend(s.revenues.keys());
-        }
-        for y in years {
-            f_rows.push(vec![
-                text(id),
-                y.parse::<f64>()
-                    .map(Cell::Number)
-                    .unwrap_or_else(|_| text(y)),
-                amount(c.funding.as_ref().and_then(|m| m.get(y))),
-                amount(c.eligible_cost.as_ref().and_then(|m| m.get(y))),
-                amount(a.other_public_subsidies.as_ref().and_then(|m| m.get(y))),
-                amount(c.sieg.as_ref().and_then(|s| s.costs.get(y))),
-                amount(c.sieg.as_ref().and_then(|s| s.revenues.get(y))),
-            ]);
-        }
-        for (n, k) in c.in_kind.iter().enumerate() {
-            for (y, v) in &k.values {
-                k_rows.push(vec![
-                    text(id),
-                    Cell::Number((n + 1) as f64),
-                    text(&k.description),
-                    y.parse::<f64>()
-                        .map(Cell::Number)
-                        .unwrap_or_else(|_| text(y)),
-                    Cell::Number(v.euros_f64()),
-                ]);
-            }
-        }
-        // No row: no declaration; one row « aucune »: none declared.
-        if a.de_minimis_declared.as_ref().is_some_and(Vec::is_empty) {
-            m_rows.push(vec![
-                text(id),
-                text(NONE_DECLARED),
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-            ]);
-        }
-        for m in a.de_minimis_declared.iter().flatten() {
-            m_rows.push(vec![
-                text(id),
-                text(&m.grantor),
-                Cell::Date(m.granted_on.clone()),
-                Cell::Number(m.amount.euros_f64()),
-                text(&enum_str(&m.regulation)),
-            ]);
-        }
-        for x in &d.project.actions {
-            act_rows.push(vec![
-                text(id),
-                text(&x.title),
-                text(&x.description),
-                opt(&x.public),
-                opt(&x.territory),
-                opt(&x.public_service_obligations),
-            ]);
-        }
-        for o in &d.dashboard.objectives {
-            o_rows.push(vec![
-                text(id),
-                text(&o.id),
-                text(&o.priority),
-                text(&o.title),
-            ]);
-            for i in &o.indicators {
-                let mut row = vec![
-                    text(id),
-                    text(&o.id),
-                    text(&i.id),
-                    text(&i.label),
-                    text(&enum_str(&i.kind)),
-                    opt(&i.unit),
-                    i.baseline.as_ref().map(target_cell).unwrap_or(Cell::Empty),
-                    opt(&i.source),
-                    opt(&i.definition),
-                    i.measure
-                        .map(|m| text(&enum_str(&m)))
-                        .unwrap_or(Cell::Empty),
-                    i.baseline_year
-                        .map(|y| Cell::Number(f64::from(y)))
-                        .unwrap_or(Cell::Empty),
-                    i.direction
-                        .map(|d| text(&enum_str(&d)))
-                        .unwrap_or(Cell::Empty),
-                ];
-                for y in &all_years {
-                    row.push(i.targets.get(y).map(target_cell).unwrap_or(Cell::Empty));
-                }
-                i_rows.push(row);
-            }
-        }
-        for (list, choice) in [(&c.clauses.add, ADDED), (&c.clauses.remove, REMOVED)] {
-            for cl in list {
-                c_rows.push(vec![text(id), text(cl), text(choice)]);
-            }
-        }
-    }
+    let years = all_years(assocs);
     let mut ind_headers = headers(IND_COLS);
-    for y in &all_years {
+    for y in &years {
         ind_headers.push((format!("{TARGET_PREFIX}{y}"), Kind::Text));
     }
+    let indicators = Table {
+        name: INDICATEURS.into(),
+        headers: ind_headers,
+        rows: assocs
+            .iter()
+            .flat_map(|(id, d)| indicator_rows(id, d, &years))
+            .collect(),
+    };
     vec![
-        Table {
-            name: ASSOCIATIONS.into(),
-            headers: headers(ASSOC_COLS),
-            rows: a_rows,
-        },
-        Table {
-            name: FINANCEMENTS.into(),
-            headers: headers(FIN_COLS),
-            rows: f_rows,
-        },
-        Table {
-            name: EN_NATURE.into(),
-            headers: headers(INKIND_COLS),
-            rows: k_rows,
-        },
-        Table {
-            name: DE_MINIMIS.into(),
-            headers: headers(DEMIN_COLS),
-            rows: m_rows,
-        },
-        Table {
-            name: ACTIONS.into(),
-            headers: headers(ACTION_COLS),
-            rows: act_rows,
-        },
-        Table {
-            name: OBJECTIFS.into(),
-            headers: headers(OBJ_COLS),
-            rows: o_rows,
-        },
-        Table {
-            name: INDICATEURS.into(),
-            headers: ind_headers,
-            rows: i_rows,
-        },
-        Table {
-            name: CLAUSES.into(),
-            headers: headers(CLAUSE_COLS),
-            rows: c_rows,
-        },
+        sheet(ASSOCIATIONS, ASSOC_COLS, assocs, |_| vec![()]),
+        sheet(FINANCEMENTS, FIN_COLS, assocs, |d| {
+            funding_years(d).into_iter().collect()
+        }),
+        sheet(EN_NATURE, INKIND_COLS, assocs, in_kind_rows),
+        sheet(DE_MINIMIS, DEMIN_COLS, assocs, de_minimis_rows),
+        sheet(ACTIONS, ACTION_COLS, assocs, |d| {
+            (0..d.project.actions.len()).collect()
+        }),
+        sheet(OBJECTIFS, OBJ_COLS, assocs, |d| {
+            (0..d.dashboard.objectives.len()).collect()
+        }),
+        indicators,
+        sheet(CLAUSES, CLAUSE_COLS, assocs, clause_rows),
     ]
 }
-
 // ---------------------------------------------------------------- import
 
-/// A row « aucune » of « Aides de minimis » (see [`NONE_DECLARED`]): its id,
-/// if it says nothing else.
-fn declared_none(r: &RowRef, id: Option<String>, e: &mut Errors) -> Option<String> {
-    for h in ["Date d'octroi", "Montant (€)", "Règlement"] {
-        if let Some(v) = r.opt_text(h) {
-            e.push(
-                r.at(h),
-                &v,
-                "une ligne « aucune » déclare qu'aucune aide de minimis n'a été reçue : elle n'a ni date, ni montant, ni règlement",
-                "videz cette cellule, ou écrivez l'autorité qui a octroyé l'aide à la place de « aucune »",
-            );
-        }
-    }
-    id
-}
-
-/// One declared de minimis aid of « Aides de minimis », every error pushed.
-fn declared_aid(r: &RowRef, e: &mut Errors) -> Option<DeclaredAid> {
-    let grantor = r.required("Autorité", e, "l'autorité qui a octroyé l'aide");
-    let granted_on = r.date("Date d'octroi", e);
-    if granted_on.is_none() && r.opt_id("Date d'octroi").is_none() {
-        e.push(
-            r.at("Date d'octroi"),
-            "",
-            "la date d'octroi manque",
-            "saisissez la date d'octroi de l'aide",
-        );
-    }
-    let amount = r.amount("Montant (€)", e);
-    if amount.is_none() && r.opt_text("Montant (€)").is_none() {
-        e.push(
-            r.at("Montant (€)"),
-            "",
-            "le montant manque",
-            "saisissez le montant en équivalent-subvention brut",
-        );
-    }
-    let regulation = r
-        .choice::<DeMinimisKind>("Règlement", e, &["general", "agricole", "sieg"])
-        .unwrap_or_default();
-    Some(DeclaredAid {
-        grantor,
-        granted_on: granted_on?,
-        amount: amount?,
-        regulation,
-    })
-}
-
-/// Collects located errors while reading the tables.
+/// Collects located errors while reading the tables. Each kind of problem has
+/// its code (see `docs/diagnostics.md`, ECH).
 struct Errors<'a> {
     file: &'a Path,
     list: Vec<Diagnostic>,
 }
 
 impl Errors<'_> {
-    fn push(&mut self, at: String, value: &str, what: &str, fix: &str) {
+    fn push(&mut self, code: &'static str, at: String, value: &str, what: Text, fix: Text) {
         let msg = if value.is_empty() {
-            format!("{at} : {what}")
+            Text::new(
+                format!("{at}\u{a0}: {}", what.fr),
+                format!("{at}: {}", what.en),
+            )
         } else {
-            format!("{at} : « {value} » : {what}")
+            Text::new(
+                format!("{at}\u{a0}: «\u{a0}{value}\u{a0}»\u{a0}: {}", what.fr),
+                format!("{at}: \"{value}\": {}", what.en),
+            )
         };
         self.list.push(
             Diagnostic::error(msg)
-                .code("ECH-007")
+                .code(code)
                 .in_file(self.file)
                 .at_path(at)
-                .with_hint(fix.to_string()),
+                .with_hint(fix),
         );
+    }
+    /// A cell whose value does not read: not a number, a date, a known choice…
+    fn invalid(&mut self, at: String, value: &str, what: Text, fix: Text) {
+        self.push("ECH-007", at, value, what, fix);
+    }
+    /// A required cell left empty.
+    fn missing(&mut self, at: String, what: Text, fix: Text) {
+        self.push("ECH-020", at, "", what, fix);
+    }
+    /// A sheet, a column or a header the workbook lacks or misspells.
+    fn structure(&mut self, at: String, value: &str, what: Text, fix: Text) {
+        self.push("ECH-021", at, value, what, fix);
+    }
+    /// A SIRET, RNA number or postcode that cannot be right.
+    fn bad_id(&mut self, at: String, value: &str, what: Text, fix: Text) {
+        self.push("ECH-022", at, value, what, fix);
+    }
+    /// The same association, year, objective or indicator on two rows.
+    fn duplicate(&mut self, at: String, value: &str, what: Text, fix: Text) {
+        self.push("ECH-023", at, value, what, fix);
+    }
+    /// A row that names an association, objective or clause that does not exist.
+    fn unknown(&mut self, at: String, value: &str, what: Text, fix: Text) {
+        self.push("ECH-024", at, value, what, fix);
+    }
+    /// Cells that contradict each other.
+    fn inconsistent(&mut self, at: String, value: &str, what: Text, fix: Text) {
+        self.push("ECH-025", at, value, what, fix);
+    }
+    /// A year of the convention without its contribution or target.
+    fn uncovered(&mut self, at: String, value: &str, what: Text, fix: Text) {
+        self.push("ECH-026", at, value, what, fix);
     }
 }
 
@@ -536,6 +624,36 @@ fn cell_text(c: &Cell) -> String {
     }
 }
 
+/// A number written as text: spaces dropped, a decimal comma read as a point.
+fn parse_number(raw: &str) -> Option<f64> {
+    let norm: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect::<String>()
+        .replace(',', ".");
+    norm.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// A date written `2026-02-10` or `10/02/2026`, as ISO.
+fn parse_date(raw: &str) -> Option<String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    let fr = time::macros::format_description!("[day]/[month]/[year]");
+    let d = time::Date::parse(raw, &fmt)
+        .or_else(|_| time::Date::parse(raw, &fr))
+        .ok()?;
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        d.year(),
+        u8::from(d.month()),
+        d.day()
+    ))
+}
+
+const YEAR_FIX: (&str, &str) = (
+    "saisissez l'année sur quatre chiffres (2026)",
+    "enter the year in four digits (2026)",
+);
+
 impl<'s, 't> RowRef<'s, 't> {
     fn col(&self, h: &str) -> usize {
         self.s.cols[h]
@@ -564,55 +682,89 @@ impl<'s, 't> RowRef<'s, 't> {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     }
-    fn required(&self, h: &str, e: &mut Errors, what: &str) -> String {
+    /// A cell that must be filled in; `what` says with what (French, English).
+    fn required(&self, h: &str, e: &mut Errors, what: (&str, &str)) -> String {
         match self.opt_text(h) {
             Some(s) => s,
             None => {
-                e.push(
+                e.missing(
                     self.at(h),
-                    "",
-                    &format!("la cellule « {h} » est vide"),
-                    &format!("saisissez {what} : charta n'invente pas une donnée absente"),
+                    tr!(
+                        "la cellule «\u{a0}{}\u{a0}» est vide",
+                        "cell \"{}\" is empty",
+                        h
+                    ),
+                    Text::new(
+                        format!(
+                            "saisissez {}\u{a0}: charta n'invente pas une donnée absente",
+                            what.0
+                        ),
+                        format!("enter {}: charta does not make up missing data", what.1),
+                    ),
                 );
                 String::new()
             }
         }
     }
-    fn number(&self, h: &str, e: &mut Errors, what: &str) -> Option<f64> {
+    /// A cell whose absence is reported by `missing` (what, fix) when its value
+    /// did not read either (a value that does not read is already reported).
+    fn present<T>(
+        &self,
+        h: &str,
+        v: Option<T>,
+        e: &mut Errors,
+        missing: (Text, Text),
+    ) -> Option<T> {
+        if v.is_none() && self.opt_id(h).is_none() {
+            e.missing(self.at(h), missing.0, missing.1);
+        }
+        v
+    }
+    /// An amount that must be given: `missing` (what, fix) when the cell is empty.
+    fn required_amount(&self, h: &str, e: &mut Errors, missing: (Text, Text)) -> Option<Amount> {
+        let v = self.amount(h, e);
+        if v.is_none() && self.opt_text(h).is_none() {
+            e.missing(self.at(h), missing.0, missing.1);
+        }
+        v
+    }
+    fn number(&self, h: &str, e: &mut Errors, what: (&str, &str)) -> Option<f64> {
         match self.cell(h) {
             Cell::Empty => None,
             Cell::Number(n) => Some(*n),
             c => {
                 let raw = cell_text(c);
-                let norm: String = raw
-                    .chars()
-                    .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-                    .collect::<String>()
-                    .replace(',', ".");
-                match norm.parse::<f64>() {
-                    Ok(n) if n.is_finite() => Some(n),
-                    _ => {
-                        e.push(
-                            self.at(h),
-                            &raw,
-                            &format!("{what} attendu, ce n'est pas un nombre"),
+                let n = parse_number(&raw);
+                if n.is_none() {
+                    e.invalid(
+                        self.at(h),
+                        &raw,
+                        Text::new(
+                            format!("{} attendu, ce n'est pas un nombre", what.0),
+                            format!("{} expected, this is not a number", what.1),
+                        ),
+                        tr!(
                             "saisissez un nombre seul (45000 ou 45000,50), sans texte ni symbole €",
-                        );
-                        None
-                    }
+                            "enter a number alone (45000 or 45000,50), without text or € sign"
+                        ),
+                    );
                 }
+                n
             }
         }
     }
     fn amount(&self, h: &str, e: &mut Errors) -> Option<Amount> {
-        let n = self.number(h, e, "un montant en euros")?;
+        let n = self.number(h, e, ("un montant en euros", "an amount in euros"))?;
         let cents = n * 100.0;
         if n < 0.0 || (cents - cents.round()).abs() > 1e-6 {
-            e.push(
+            e.invalid(
                 self.at(h),
                 &cell_text(self.cell(h)),
-                "un montant est positif, en euros et centimes (deux décimales au plus)",
-                "arrondissez au centime",
+                tr!(
+                    "un montant est positif, en euros et centimes (deux décimales au plus)",
+                    "an amount is positive, in euros and cents (two decimals at most)"
+                ),
+                tr!("arrondissez au centime", "round to the cent"),
             );
             return None;
         }
@@ -623,20 +775,19 @@ impl<'s, 't> RowRef<'s, 't> {
         match raw.as_deref().map(str::parse::<i32>) {
             Some(Ok(y)) if (1900..=2200).contains(&y) => Some(y.to_string()),
             None => {
-                e.push(
+                e.missing(
                     self.at(h),
-                    "",
-                    "l'année manque",
-                    "saisissez l'année sur quatre chiffres (2026)",
+                    tr!("l'année manque", "the year is missing"),
+                    Text::new(YEAR_FIX.0, YEAR_FIX.1),
                 );
                 None
             }
             _ => {
-                e.push(
+                e.invalid(
                     self.at(h),
                     raw.as_deref().unwrap_or(""),
-                    "ce n'est pas une année",
-                    "saisissez l'année sur quatre chiffres (2026)",
+                    tr!("ce n'est pas une année", "this is not a year"),
+                    Text::new(YEAR_FIX.0, YEAR_FIX.1),
                 );
                 None
             }
@@ -644,47 +795,55 @@ impl<'s, 't> RowRef<'s, 't> {
     }
     fn date(&self, h: &str, e: &mut Errors) -> Option<String> {
         let raw = self.opt_id(h)?;
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        let fr = time::macros::format_description!("[day]/[month]/[year]");
-        if let Ok(d) = time::Date::parse(&raw, &fmt) {
-            return Some(format!(
-                "{:04}-{:02}-{:02}",
-                d.year(),
-                u8::from(d.month()),
-                d.day()
-            ));
+        let d = parse_date(&raw);
+        if d.is_none() {
+            e.invalid(
+                self.at(h),
+                &raw,
+                tr!(
+                    "ce n'est pas une date existante",
+                    "this is not an existing date"
+                ),
+                tr!(
+                    "saisissez une date (2026-02-10 ou 10/02/2026)",
+                    "enter a date (2026-02-10 or 10/02/2026)"
+                ),
+            );
         }
-        if let Ok(d) = time::Date::parse(&raw, &fr) {
-            return Some(format!(
-                "{:04}-{:02}-{:02}",
-                d.year(),
-                u8::from(d.month()),
-                d.day()
-            ));
-        }
-        e.push(
-            self.at(h),
-            &raw,
-            "ce n'est pas une date existante",
-            "saisissez une date (2026-02-10 ou 10/02/2026)",
-        );
-        None
+        d
     }
     fn choice<T: DeserializeOwned>(&self, h: &str, e: &mut Errors, allowed: &[&str]) -> Option<T> {
         let raw = self.opt_id(h)?;
         match serde_json::from_value(serde_json::Value::String(raw.clone())) {
             Ok(v) => Some(v),
             Err(_) => {
-                e.push(
+                e.invalid(
                     self.at(h),
                     &raw,
-                    "valeur inconnue",
-                    &format!("choisissez parmi : {}", allowed.join(", ")),
+                    tr!("valeur inconnue", "unknown value"),
+                    choose(allowed),
                 );
                 None
             }
         }
     }
+    /// A choice that must be made: `missing` says what is missing.
+    fn required_choice<T: DeserializeOwned>(
+        &self,
+        h: &str,
+        e: &mut Errors,
+        allowed: &[&str],
+        missing: Text,
+    ) -> Option<T> {
+        let v = self.choice(h, e, allowed);
+        self.present(h, v, e, (missing, choose(allowed)))
+    }
+}
+
+/// « choisissez parmi : … » the allowed values.
+fn choose(allowed: &[&str]) -> Text {
+    let list = allowed.join(", ");
+    tr!("choisissez parmi\u{a0}: {}", "choose among: {}", list)
 }
 
 impl<'t> Sheet<'t> {
@@ -697,20 +856,29 @@ impl<'t> Sheet<'t> {
     }
 }
 
+/// The sheet `name` with every header of `cols`; `None` when it lacks one, or
+/// when it is absent (an error if it is `required`).
 fn find_sheet<'t>(
     tables: &'t [ReadTable],
     name: &str,
-    cols: &[(&str, Kind)],
+    cols: &[&str],
     required: bool,
     e: &mut Errors,
 ) -> Option<Sheet<'t>> {
     let Some(t) = tables.iter().find(|t| t.name == name) else {
         if required {
-            e.push(
+            e.structure(
                 format!("{name}!A1"),
                 "",
-                &format!("la feuille « {name} » manque"),
-                "repartez d'un classeur écrit par `charta export xlsx`",
+                tr!(
+                    "la feuille «\u{a0}{}\u{a0}» manque",
+                    "sheet \"{}\" is missing",
+                    name
+                ),
+                tr!(
+                    "repartez d'un classeur écrit par `charta export xlsx`",
+                    "start again from a workbook written by `charta export xlsx`"
+                ),
             );
         }
         return None;
@@ -722,18 +890,60 @@ fn find_sheet<'t>(
         }
     }
     let mut ok = true;
-    for (h, _) in cols {
+    for h in cols {
         if !map.contains_key(*h) && !OPTIONAL_COLUMNS.contains(h) {
             ok = false;
-            e.push(
+            e.structure(
                 cell_ref(name, t.headers.len(), 1),
                 "",
-                &format!("la colonne « {h} » manque"),
-                "rétablissez l'en-tête exact en ligne 1 (celui de `charta export xlsx`)",
+                tr!(
+                    "la colonne «\u{a0}{}\u{a0}» manque",
+                    "column \"{}\" is missing",
+                    h
+                ),
+                tr!(
+                    "rétablissez l'en-tête exact en ligne 1 (celui de `charta export xlsx`)",
+                    "restore the exact header in row 1 (as written by `charta export xlsx`)"
+                ),
             );
         }
     }
     ok.then_some(Sheet { t, cols: map })
+}
+
+/// The sheets of a workbook, each with its required columns.
+struct Sheets<'t> {
+    assoc: Sheet<'t>,
+    fin: Sheet<'t>,
+    in_kind: Option<Sheet<'t>>,
+    de_minimis: Option<Sheet<'t>>,
+    actions: Sheet<'t>,
+    objectives: Sheet<'t>,
+    indicators: Sheet<'t>,
+    clauses: Option<Sheet<'t>>,
+}
+
+/// Every sheet, or `None` when a required one is missing or lacks a column
+/// (every such error is pushed).
+fn open_sheets<'t>(tables: &'t [ReadTable], e: &mut Errors) -> Option<Sheets<'t>> {
+    let assoc = find_sheet(tables, ASSOCIATIONS, &names(ASSOC_COLS), true, e);
+    let fin = find_sheet(tables, FINANCEMENTS, &names(FIN_COLS), true, e);
+    let in_kind = find_sheet(tables, EN_NATURE, &names(INKIND_COLS), false, e);
+    let de_minimis = find_sheet(tables, DE_MINIMIS, &names(DEMIN_COLS), false, e);
+    let actions = find_sheet(tables, ACTIONS, &names(ACTION_COLS), true, e);
+    let objectives = find_sheet(tables, OBJECTIFS, &names(OBJ_COLS), true, e);
+    let indicators = find_sheet(tables, INDICATEURS, &names(IND_COLS), true, e);
+    let clauses = find_sheet(tables, CLAUSES, &names(CLAUSE_COLS), false, e);
+    Some(Sheets {
+        assoc: assoc?,
+        fin: fin?,
+        in_kind,
+        de_minimis,
+        actions: actions?,
+        objectives: objectives?,
+        indicators: indicators?,
+        clauses,
+    })
 }
 
 /// Reads the tables back into association files, keyed by id, with every error.
@@ -746,471 +956,909 @@ pub fn from_tables(
         file,
         list: Vec::new(),
     };
-    let assoc = find_sheet(tables, ASSOCIATIONS, ASSOC_COLS, true, &mut e);
-    let fin = find_sheet(tables, FINANCEMENTS, FIN_COLS, true, &mut e);
-    let kind = find_sheet(tables, EN_NATURE, INKIND_COLS, false, &mut e);
-    let demin = find_sheet(tables, DE_MINIMIS, DEMIN_COLS, false, &mut e);
-    let act = find_sheet(tables, ACTIONS, ACTION_COLS, true, &mut e);
-    let obj = find_sheet(tables, OBJECTIFS, OBJ_COLS, true, &mut e);
-    let ind = find_sheet(tables, INDICATEURS, IND_COLS, true, &mut e);
-    let cla = find_sheet(tables, CLAUSES, CLAUSE_COLS, false, &mut e);
-    let (Some(assoc), Some(fin), Some(act), Some(obj), Some(ind)) = (assoc, fin, act, obj, ind)
-    else {
+    let Some(s) = open_sheets(tables, &mut e) else {
         return Err(e.list);
     };
-
-    // Associations, with the row of each (for errors about the whole association).
-    let mut out: BTreeMap<String, (usize, AssociationFile)> = BTreeMap::new();
-    let mut years_of: BTreeMap<String, (String, Vec<i32>)> = BTreeMap::new();
-    for r in assoc.rows() {
-        let Some(id) = r.opt_id(ID) else {
-            e.push(
-                r.at(ID),
-                "",
-                "l'identifiant manque",
-                "saisissez l'identifiant de l'association (le nom de son fichier, sans .json)",
-            );
-            continue;
-        };
-        if out.contains_key(&id) {
-            e.push(
-                r.at(ID),
-                &id,
-                "cet identifiant est déjà sur une autre ligne",
-                "une association par ligne : supprimez le doublon",
-            );
-            continue;
-        }
-        let siret = r.required("SIRET", &mut e, "le SIRET (14 chiffres)");
-        if !siret.is_empty()
-            && let Err(p) = ids::check_siret(&siret)
-        {
-            let what = match p {
-                ids::SiretProblem::NotDigits => "un SIRET ne contient que des chiffres".to_string(),
-                ids::SiretProblem::Length(n) => format!("un SIRET a 14 chiffres, celui-ci en a {n}"),
-                ids::SiretProblem::Luhn | ids::SiretProblem::SirenLuhn => {
-                    "la clé de contrôle du SIRET est fausse (Luhn) : un chiffre est erroné ou inversé".to_string()
-                }
-            };
-            e.push(r.at("SIRET"), &siret, &what, "recopiez le SIRET depuis l'avis de situation INSEE ou annuaire-entreprises.data.gouv.fr");
-        }
-        let rna = r.opt_id("RNA");
-        if let Some(x) = &rna
-            && !ids::rna_ok(x)
-        {
-            e.push(r.at("RNA"), x, "un numéro RNA est W suivi de 9 chiffres", "recopiez-le du récépissé de déclaration, ou laissez la cellule vide (association de droit local)");
-        }
-        let postcode = r.required("Code postal", &mut e, "le code postal");
-        let postcode_ok = postcode.len() == 5 && postcode.bytes().all(|b| b.is_ascii_digit());
-        if !postcode.is_empty() && !postcode_ok {
-            e.push(
-                r.at("Code postal"),
-                &postcode,
-                "un code postal a cinq chiffres",
-                "saisissez-le comme texte (01000, pas 1000)",
-            );
-        }
-        let years_raw = r.opt_id("Convention : années").unwrap_or_default();
-        let mut years = Vec::new();
-        for y in years_raw.split([',', ';', ' ']).filter(|s| !s.is_empty()) {
-            match y.parse::<i32>() {
-                Ok(v) => years.push(v),
-                Err(_) => e.push(
-                    r.at("Convention : années"),
-                    &years_raw,
-                    "liste d'années attendue",
-                    "saisissez les années séparées par des virgules (2026, 2027, 2028)",
-                ),
-            }
-        }
-        if years.is_empty() && years_raw.is_empty() {
-            e.push(
-                r.at("Convention : années"),
-                "",
-                "les années de la convention manquent",
-                "saisissez les années séparées par des virgules (2026, 2027, 2028)",
-            );
-        }
-        let iban = r.opt_id("IBAN");
-        let bic = r.opt_id("BIC");
-        let bank = match (iban, bic) {
-            (Some(iban), Some(bic)) => Some(Bank { iban, bic }),
-            (None, None) => None,
-            (Some(_), None) => {
-                e.push(
-                    r.at("BIC"),
-                    "",
-                    "l'IBAN est saisi mais pas le BIC",
-                    "saisissez les deux, ou aucun",
-                );
-                None
-            }
-            (None, Some(_)) => {
-                e.push(
-                    r.at("IBAN"),
-                    "",
-                    "le BIC est saisi mais pas l'IBAN",
-                    "saisissez les deux, ou aucun",
-                );
-                None
-            }
-        };
-        let cer_deemed = r
-            .choice::<CerBasis>("CER présumé : fondement", &mut e, &["rup", "agrement"])
-            .map(|basis| CerDeemed {
-                basis,
-                reference: r.required(
-                    "CER présumé : acte",
-                    &mut e,
-                    "l'acte qui fonde la présomption",
-                ),
-            });
-        let register = r
-            .opt_text("Registre : tribunal")
-            .map(|court| LocalRegister {
-                court,
-                volume: r.opt_id("Registre : volume"),
-                folio: r.opt_id("Registre : folio"),
-                number: r.opt_id("Registre : numéro"),
-            });
-        let kind = r.choice::<ConventionKind>(
-            "Convention : nature",
-            &mut e,
-            &["cpo", "annuelle", "cadre"],
-        );
-        if kind.is_none() && r.opt_id("Convention : nature").is_none() {
-            e.push(
-                r.at("Convention : nature"),
-                "",
-                "la nature de la convention manque",
-                "choisissez parmi : cpo, annuelle, cadre",
-            );
-        }
-        let regime = r.choice::<Regime>(
-            "Régime",
-            &mut e,
-            &["non-economic", "de-minimis", "de-minimis-agricole", "sieg"],
-        );
-        if regime.is_none() && r.opt_id("Régime").is_none() {
-            e.push(
-                r.at("Régime"),
-                "",
-                "le régime d'aides d'État manque",
-                "choisissez parmi : non-economic, de-minimis, de-minimis-agricole, sieg",
-            );
-        }
-        let payment = r
-            .number("Avance (%)", &mut e, "un pourcentage")
-            .map(|advance_percent| Payment { advance_percent });
-        let decision_date = r.date("Décision : date", &mut e);
-        if decision_date.is_none() && r.opt_id("Décision : date").is_none() {
-            e.push(
-                r.at("Décision : date"),
-                "",
-                "la date de la délibération manque",
-                "saisissez la date de la décision qui autorise la signature",
-            );
-        }
-        let agri = match r.opt_id("Production agricole primaire").as_deref() {
-            None | Some("non") => false,
-            Some("oui") => true,
-            Some(x) => {
-                e.push(
-                    r.at("Production agricole primaire"),
-                    x,
-                    "valeur inconnue",
-                    "saisissez oui ou non",
-                );
-                false
-            }
-        };
-        let sieg_basis = r.choice::<SiegBasis>(
-            "SIEG : fondement",
-            &mut e,
-            &["decision-2012-21", "reglement-2023-2832"],
-        );
-        let sieg_profit = r.number("SIEG : bénéfice raisonnable (%)", &mut e, "un pourcentage");
-        let sieg = sieg_basis.map(|basis| SiegTerms {
-            basis,
-            costs: PerYear::new(),
-            revenues: PerYear::new(),
-            reasonable_profit_percent: sieg_profit.unwrap_or_else(|| {
-                e.push(
-                    r.at("SIEG : bénéfice raisonnable (%)"),
-                    "",
-                    "le bénéfice raisonnable manque",
-                    "saisissez 0 si aucun bénéfice n'est admis",
-                );
-                0.0
-            }),
-        });
-        let data = AssociationFile {
-            schema: None,
-            association: Association {
-                name: r.required("Nom", &mut e, "la dénomination statutaire"),
-                acronym: r.opt_text("Sigle"),
-                legal_form: r.required("Forme juridique", &mut e, "la forme juridique"),
-                rna,
-                siret,
-                address: Address {
-                    street: r.required("Adresse", &mut e, "le numéro et la voie"),
-                    postcode,
-                    city: r.required("Commune", &mut e, "la commune"),
-                },
-                representative: Person {
-                    civility: r.required("Représentant : civilité", &mut e, "« M. » ou « Mme »"),
-                    name: r.required("Représentant : nom", &mut e, "le prénom et le nom"),
-                    role: r.required("Représentant : qualité", &mut e, "la qualité (présidente…)"),
-                },
-                bank,
-                cer_signed_on: r.date("CER souscrit le", &mut e),
-                cer_deemed,
-                register,
-                other_public_subsidies: None,
-                de_minimis_declared: None,
-            },
-            convention: Convention {
-                kind: kind.unwrap_or(ConventionKind::Cpo),
-                reference: r.required(
-                    "Convention : référence",
-                    &mut e,
-                    "la référence de la convention",
-                ),
-                years: years.clone(),
-                regime: regime.unwrap_or(Regime::NonEconomic),
-                funding: None,
-                eligible_cost: None,
-                payment,
-                decision: Decision {
-                    body: r.required("Décision : instance", &mut e, "l'instance qui a délibéré"),
-                    date: decision_date.unwrap_or_default(),
-                    number: r.required("Décision : numéro", &mut e, "le numéro de la délibération"),
-                },
-                signature: Signature {
-                    place: r.required("Signature : lieu", &mut e, "le lieu de signature"),
-                    date: r.date("Signature : date", &mut e),
-                },
-                clauses: ClauseChoice::default(),
-                unspent: r.choice::<Unspent>(
-                    "Part non consommée",
-                    &mut e,
-                    &["keep-reasonable", "repay"],
-                ),
-                in_kind: Vec::new(),
-                court: r.opt_text("Juridiction"),
-                sieg,
-                primary_agriculture: agri,
-                amendments: Vec::new(),
-            },
-            project: Project {
-                title: r.required("Projet : intitulé", &mut e, "l'intitulé du projet"),
-                summary: r.required("Projet : présentation", &mut e, "la présentation du projet"),
-                actions: Vec::new(),
-            },
-            dashboard: Dashboard {
-                objectives: Vec::new(),
-            },
-        };
-        years_of.insert(id.clone(), (r.at("Convention : années"), years));
-        out.insert(id, (r.n, data));
+    let mut read = read_associations(&s.assoc, &mut e);
+    let known = Known(read.out.keys().cloned().collect());
+    read_funding(&s, &known, &mut read, &mut e);
+    if let Some(k) = &s.in_kind {
+        read_in_kind(k, &known, &mut read, &mut e);
     }
+    if let Some(m) = &s.de_minimis {
+        read_de_minimis(m, &known, &mut read, &mut e);
+    }
+    read_actions(&s.actions, &known, &mut read, &mut e);
+    read_objectives(&s.objectives, &known, &mut read, &mut e);
+    read_indicators(&s.indicators, &known, &mut read, &mut e);
+    if let Some(c) = &s.clauses {
+        read_clauses(c, &known, known_clauses, &mut read, &mut e);
+    }
+    if e.list.is_empty() {
+        Ok(read.out.into_iter().map(|(k, (_, d))| (k, d)).collect())
+    } else {
+        Err(e.list)
+    }
+}
 
-    // A row of another sheet must name an association of the first sheet.
-    let ids: BTreeSet<String> = out.keys().cloned().collect();
-    let known = |r: &RowRef, e: &mut Errors| -> Option<String> {
-        let id = r.opt_id(ID);
-        match id {
-            Some(id) if ids.contains(&id) => Some(id),
+/// What the import has read so far: each association with its row in
+/// « Associations », and the years of its convention with the cell that gives them.
+struct Read {
+    out: BTreeMap<String, (usize, AssociationFile)>,
+    years_of: BTreeMap<String, (String, Vec<i32>)>,
+}
+
+impl Read {
+    fn data(&mut self, id: &str) -> &mut AssociationFile {
+        &mut self.out.get_mut(id).expect("known").1
+    }
+}
+
+/// « Associations »: one association file per row, every error pushed.
+fn read_associations(sheet: &Sheet, e: &mut Errors) -> Read {
+    let mut read = Read {
+        out: BTreeMap::new(),
+        years_of: BTreeMap::new(),
+    };
+    for r in sheet.rows() {
+        let Some(id) = new_id(&r, &read, e) else {
+            continue;
+        };
+        let (data, years) = association_row(&r, e);
+        read.years_of
+            .insert(id.clone(), (r.at("Convention : années"), years));
+        read.out.insert(id, (r.n, data));
+    }
+    read
+}
+
+/// The id of a row of « Associations », if it is given and not already read.
+fn new_id(r: &RowRef, read: &Read, e: &mut Errors) -> Option<String> {
+    let Some(id) = r.opt_id(ID) else {
+        e.missing(
+            r.at(ID),
+            tr!("l'identifiant manque", "the identifier is missing"),
+            tr!(
+                "saisissez l'identifiant de l'association (le nom de son fichier, sans .json)",
+                "enter the association's identifier (its file name, without .json)"
+            ),
+        );
+        return None;
+    };
+    if read.out.contains_key(&id) {
+        e.duplicate(
+            r.at(ID),
+            &id,
+            tr!(
+                "cet identifiant est déjà sur une autre ligne",
+                "this identifier is already on another row"
+            ),
+            tr!(
+                "une association par ligne\u{a0}: supprimez le doublon",
+                "one association per row: delete the duplicate"
+            ),
+        );
+        return None;
+    }
+    Some(id)
+}
+
+/// One association file from its row, and the years of its convention (the
+/// cells are read, and their errors pushed, in a fixed order).
+fn association_row(r: &RowRef, e: &mut Errors) -> (AssociationFile, Vec<i32>) {
+    let ids = identifiers(r, e);
+    let years = convention_years(r, e);
+    let bank = bank(r, e);
+    let cer_deemed = r
+        .choice::<CerBasis>("CER présumé : fondement", e, &["rup", "agrement"])
+        .map(|basis| CerDeemed {
+            basis,
+            reference: r.required(
+                "CER présumé : acte",
+                e,
+                (
+                    "l'acte qui fonde la présomption",
+                    "the act the presumption rests on",
+                ),
+            ),
+        });
+    let register = r
+        .opt_text("Registre : tribunal")
+        .map(|court| LocalRegister {
+            court,
+            volume: r.opt_id("Registre : volume"),
+            folio: r.opt_id("Registre : folio"),
+            number: r.opt_id("Registre : numéro"),
+        });
+    let terms = terms(r, e, years.clone());
+    let association = association(r, e, ids, bank, cer_deemed, register);
+    let convention = convention(r, e, terms);
+    let project = Project {
+        title: r.required(
+            "Projet : intitulé",
+            e,
+            ("l'intitulé du projet", "the project's title"),
+        ),
+        summary: r.required(
+            "Projet : présentation",
+            e,
+            ("la présentation du projet", "the project's presentation"),
+        ),
+        actions: Vec::new(),
+    };
+    let data = AssociationFile {
+        schema: None,
+        association,
+        convention,
+        project,
+        dashboard: Dashboard {
+            objectives: Vec::new(),
+        },
+    };
+    (data, years)
+}
+
+/// The SIRET, RNA number and postcode of a row, each checked.
+struct Identifiers {
+    siret: String,
+    rna: Option<String>,
+    postcode: String,
+}
+
+fn identifiers(r: &RowRef, e: &mut Errors) -> Identifiers {
+    let siret = r.required(
+        "SIRET",
+        e,
+        ("le SIRET (14 chiffres)", "the SIRET (14 digits)"),
+    );
+    if !siret.is_empty()
+        && let Err(p) = ids::check_siret(&siret)
+    {
+        let what = match p {
+            ids::SiretProblem::NotDigits => tr!(
+                "un SIRET ne contient que des chiffres",
+                "a SIRET has only digits"
+            ),
+            ids::SiretProblem::Length(n) => tr!(
+                "un SIRET a 14 chiffres, celui-ci en a {}",
+                "a SIRET has 14 digits, this one has {}",
+                n
+            ),
+            ids::SiretProblem::Luhn | ids::SiretProblem::SirenLuhn => tr!(
+                "la clé de contrôle du SIRET est fausse (Luhn)\u{a0}: un chiffre est erroné ou inversé",
+                "the SIRET's check digit is wrong (Luhn): a digit is wrong or swapped"
+            ),
+        };
+        e.bad_id(
+            r.at("SIRET"),
+            &siret,
+            what,
+            tr!(
+                "recopiez le SIRET depuis l'avis de situation INSEE ou annuaire-entreprises.data.gouv.fr",
+                "copy the SIRET from the INSEE notice or annuaire-entreprises.data.gouv.fr"
+            ),
+        );
+    }
+    let rna = r.opt_id("RNA");
+    if let Some(x) = &rna
+        && !ids::rna_ok(x)
+    {
+        e.bad_id(
+            r.at("RNA"),
+            x,
+            tr!(
+                "un numéro RNA est W suivi de 9 chiffres",
+                "an RNA number is W followed by 9 digits"
+            ),
+            tr!(
+                "recopiez-le du récépissé de déclaration, ou laissez la cellule vide (association de droit local)",
+                "copy it from the declaration receipt, or leave the cell empty (local-law association)"
+            ),
+        );
+    }
+    let postcode = r.required("Code postal", e, ("le code postal", "the postcode"));
+    let postcode_ok = postcode.len() == 5 && postcode.bytes().all(|b| b.is_ascii_digit());
+    if !postcode.is_empty() && !postcode_ok {
+        e.bad_id(
+            r.at("Code postal"),
+            &postcode,
+            tr!(
+                "un code postal a cinq chiffres",
+                "a postcode has five digits"
+            ),
+            tr!(
+                "saisissez-le comme texte (01000, pas 1000)",
+                "enter it as text (01000, not 1000)"
+            ),
+        );
+    }
+    Identifiers {
+        siret,
+        rna,
+        postcode,
+    }
+}
+
+/// « Convention : années »: a list of years, separated by commas.
+fn convention_years(r: &RowRef, e: &mut Errors) -> Vec<i32> {
+    const H: &str = "Convention : années";
+    let fix = || {
+        tr!(
+            "saisissez les années séparées par des virgules (2026, 2027, 2028)",
+            "enter the years separated by commas (2026, 2027, 2028)"
+        )
+    };
+    let years_raw = r.opt_id(H).unwrap_or_default();
+    let mut years = Vec::new();
+    for y in years_raw.split([',', ';', ' ']).filter(|s| !s.is_empty()) {
+        match y.parse::<i32>() {
+            Ok(v) => years.push(v),
+            Err(_) => e.invalid(
+                r.at(H),
+                &years_raw,
+                tr!("liste d'années attendue", "a list of years expected"),
+                fix(),
+            ),
+        }
+    }
+    if years.is_empty() && years_raw.is_empty() {
+        e.missing(
+            r.at(H),
+            tr!(
+                "les années de la convention manquent",
+                "the convention's years are missing"
+            ),
+            fix(),
+        );
+    }
+    years
+}
+
+/// IBAN and BIC: both or neither.
+fn bank(r: &RowRef, e: &mut Errors) -> Option<Bank> {
+    let both = || tr!("saisissez les deux, ou aucun", "enter both, or neither");
+    match (r.opt_id("IBAN"), r.opt_id("BIC")) {
+        (Some(iban), Some(bic)) => Some(Bank { iban, bic }),
+        (None, None) => None,
+        (Some(_), None) => {
+            e.inconsistent(
+                r.at("BIC"),
+                "",
+                tr!(
+                    "l'IBAN est saisi mais pas le BIC",
+                    "the IBAN is given but not the BIC"
+                ),
+                both(),
+            );
+            None
+        }
+        (None, Some(_)) => {
+            e.inconsistent(
+                r.at("IBAN"),
+                "",
+                tr!(
+                    "le BIC est saisi mais pas l'IBAN",
+                    "the BIC is given but not the IBAN"
+                ),
+                both(),
+            );
+            None
+        }
+    }
+}
+
+/// The terms of a convention read before the rest of its row.
+struct Terms {
+    kind: Option<ConventionKind>,
+    years: Vec<i32>,
+    regime: Option<Regime>,
+    payment: Option<Payment>,
+    decision_date: Option<String>,
+    primary_agriculture: bool,
+    sieg: Option<SiegTerms>,
+}
+
+fn terms(r: &RowRef, e: &mut Errors, years: Vec<i32>) -> Terms {
+    let kind = r.required_choice::<ConventionKind>(
+        "Convention : nature",
+        e,
+        &["cpo", "annuelle", "cadre"],
+        tr!(
+            "la nature de la convention manque",
+            "the kind of convention is missing"
+        ),
+    );
+    let regime = r.required_choice::<Regime>(
+        "Régime",
+        e,
+        &["non-economic", "de-minimis", "de-minimis-agricole", "sieg"],
+        tr!(
+            "le régime d'aides d'État manque",
+            "the State aid regime is missing"
+        ),
+    );
+    let payment = r
+        .number("Avance (%)", e, ("un pourcentage", "a percentage"))
+        .map(|advance_percent| Payment { advance_percent });
+    let decision_date = r.date("Décision : date", e);
+    let decision_date = r.present(
+        "Décision : date",
+        decision_date,
+        e,
+        (
+            tr!(
+                "la date de la délibération manque",
+                "the date of the decision is missing"
+            ),
+            tr!(
+                "saisissez la date de la décision qui autorise la signature",
+                "enter the date of the decision that authorises the signature"
+            ),
+        ),
+    );
+    Terms {
+        kind,
+        years,
+        regime,
+        payment,
+        decision_date,
+        primary_agriculture: primary_agriculture(r, e),
+        sieg: sieg(r, e),
+    }
+}
+
+/// « Production agricole primaire »: oui or non (empty: non).
+fn primary_agriculture(r: &RowRef, e: &mut Errors) -> bool {
+    const H: &str = "Production agricole primaire";
+    match r.opt_id(H).as_deref() {
+        None | Some("non") => false,
+        Some("oui") => true,
+        Some(x) => {
+            e.invalid(
+                r.at(H),
+                x,
+                tr!("valeur inconnue", "unknown value"),
+                tr!("saisissez oui ou non", "enter oui (yes) or non (no)"),
+            );
+            false
+        }
+    }
+}
+
+/// The SIEG terms: a basis, and then a reasonable profit.
+fn sieg(r: &RowRef, e: &mut Errors) -> Option<SiegTerms> {
+    const PROFIT: &str = "SIEG : bénéfice raisonnable (%)";
+    let basis = r.choice::<SiegBasis>(
+        "SIEG : fondement",
+        e,
+        &["decision-2012-21", "reglement-2023-2832"],
+    );
+    let profit = r.number(PROFIT, e, ("un pourcentage", "a percentage"));
+    let basis = basis?;
+    let reasonable_profit_percent = profit.unwrap_or_else(|| {
+        e.missing(
+            r.at(PROFIT),
+            tr!(
+                "le bénéfice raisonnable manque",
+                "the reasonable profit is missing"
+            ),
+            tr!(
+                "saisissez 0 si aucun bénéfice n'est admis",
+                "enter 0 if no profit is allowed"
+            ),
+        );
+        0.0
+    });
+    Some(SiegTerms {
+        basis,
+        costs: PerYear::new(),
+        revenues: PerYear::new(),
+        reasonable_profit_percent,
+    })
+}
+
+fn association(
+    r: &RowRef,
+    e: &mut Errors,
+    ids: Identifiers,
+    bank: Option<Bank>,
+    cer_deemed: Option<CerDeemed>,
+    register: Option<LocalRegister>,
+) -> Association {
+    Association {
+        name: r.required(
+            "Nom",
+            e,
+            ("la dénomination statutaire", "the statutory name"),
+        ),
+        acronym: r.opt_text("Sigle"),
+        legal_form: r.required(
+            "Forme juridique",
+            e,
+            ("la forme juridique", "the legal form"),
+        ),
+        rna: ids.rna,
+        siret: ids.siret,
+        address: Address {
+            street: r.required(
+                "Adresse",
+                e,
+                ("le numéro et la voie", "the number and street"),
+            ),
+            postcode: ids.postcode,
+            city: r.required("Commune", e, ("la commune", "the town")),
+        },
+        representative: Person {
+            civility: r.required(
+                "Représentant : civilité",
+                e,
+                ("«\u{a0}M.\u{a0}» ou «\u{a0}Mme\u{a0}»", "\"M.\" or \"Mme\""),
+            ),
+            name: r.required(
+                "Représentant : nom",
+                e,
+                ("le prénom et le nom", "the first name and name"),
+            ),
+            role: r.required(
+                "Représentant : qualité",
+                e,
+                ("la qualité (présidente…)", "the capacity (présidente…)"),
+            ),
+        },
+        bank,
+        cer_signed_on: r.date("CER souscrit le", e),
+        cer_deemed,
+        register,
+        other_public_subsidies: None,
+        de_minimis_declared: None,
+    }
+}
+
+fn convention(r: &RowRef, e: &mut Errors, t: Terms) -> Convention {
+    Convention {
+        kind: t.kind.unwrap_or(ConventionKind::Cpo),
+        reference: r.required(
+            "Convention : référence",
+            e,
+            (
+                "la référence de la convention",
+                "the convention's reference",
+            ),
+        ),
+        years: t.years,
+        regime: t.regime.unwrap_or(Regime::NonEconomic),
+        funding: None,
+        eligible_cost: None,
+        payment: t.payment,
+        decision: Decision {
+            body: r.required(
+                "Décision : instance",
+                e,
+                ("l'instance qui a délibéré", "the body that decided"),
+            ),
+            date: t.decision_date.unwrap_or_default(),
+            number: r.required(
+                "Décision : numéro",
+                e,
+                ("le numéro de la délibération", "the decision's number"),
+            ),
+        },
+        signature: Signature {
+            place: r.required(
+                "Signature : lieu",
+                e,
+                ("le lieu de signature", "the place of signature"),
+            ),
+            date: r.date("Signature : date", e),
+        },
+        clauses: ClauseChoice::default(),
+        unspent: r.choice::<Unspent>("Part non consommée", e, &["keep-reasonable", "repay"]),
+        in_kind: Vec::new(),
+        court: r.opt_text("Juridiction"),
+        sieg: t.sieg,
+        primary_agriculture: t.primary_agriculture,
+        amendments: Vec::new(),
+    }
+}
+
+/// The ids of « Associations »: a row of another sheet must name one of them.
+struct Known(BTreeSet<String>);
+
+impl Known {
+    /// The association a row names, if it is one of « Associations ».
+    fn id(&self, r: &RowRef, e: &mut Errors) -> Option<String> {
+        match r.opt_id(ID) {
+            Some(id) if self.0.contains(&id) => Some(id),
             Some(id) => {
-                e.push(
+                e.unknown(
                     r.at(ID),
                     &id,
-                    "aucune association de ce nom dans la feuille « Associations »",
-                    "corrigez l'identifiant, ou ajoutez l'association dans « Associations »",
+                    tr!(
+                        "aucune association de ce nom dans la feuille «\u{a0}Associations\u{a0}»",
+                        "no association of this name in sheet \"Associations\""
+                    ),
+                    tr!(
+                        "corrigez l'identifiant, ou ajoutez l'association dans «\u{a0}Associations\u{a0}»",
+                        "correct the identifier, or add the association to \"Associations\""
+                    ),
                 );
                 None
             }
             None => {
-                e.push(
+                e.missing(
                     r.at(ID),
-                    "",
-                    "l'identifiant manque",
-                    "saisissez l'identifiant de l'association",
+                    tr!("l'identifiant manque", "the identifier is missing"),
+                    tr!(
+                        "saisissez l'identifiant de l'association",
+                        "enter the association's identifier"
+                    ),
                 );
                 None
             }
         }
-    };
-    let mut maps: BTreeMap<String, [PerYear<Amount>; 5]> = BTreeMap::new();
-    let mut seen_year: BTreeMap<(String, String), String> = BTreeMap::new();
-    let mut contribution_at: BTreeMap<(String, String), String> = BTreeMap::new();
-    let errors_before_fin = e.list.len();
-    for r in fin.rows() {
-        let id = known(&r, &mut e);
-        let year = r.year("Année", &mut e);
-        let (Some(id), Some(year)) = (id, year) else {
-            continue;
-        };
-        if let Some(first) = seen_year.insert((id.clone(), year.clone()), r.at("Année")) {
-            e.push(
-                r.at("Année"),
-                &year,
-                &format!("l'année {year} de {id} est déjà sur la ligne de {first}"),
-                "une ligne par association et par année : fusionnez-les",
-            );
-            continue;
-        }
-        contribution_at.insert((id.clone(), year.clone()), r.at("Contribution (€)"));
-        let m = maps.entry(id).or_default();
-        for (i, h) in [
-            "Contribution (€)",
-            "Coût éligible (€)",
-            "Autres subventions publiques (€)",
-            "SIEG : charges (€)",
-            "SIEG : produits (€)",
-        ]
-        .iter()
-        .enumerate()
-        {
-            if let Some(a) = r.amount(h, &mut e) {
-                m[i].insert(year.clone(), a);
-            }
-        }
     }
-    let fin_errors = e.list.len() > errors_before_fin;
-    for (id, (row, data)) in out.iter_mut() {
+}
+
+/// The amounts of « Financements » of one association, in the order of
+/// [`FIN_AMOUNTS`]: funding, eligible cost, other public subsidies, SIEG costs
+/// and revenues.
+type Funding = [PerYear<Amount>; 5];
+
+/// « Financements », then each association's per-year amounts, checked
+/// against the years of its convention.
+fn read_funding(sheets: &Sheets, known: &Known, read: &mut Read, e: &mut Errors) {
+    let errors_before = e.list.len();
+    let (mut maps, contribution_at) = funding_rows(&sheets.fin, known, e);
+    let fin_errors = e.list.len() > errors_before;
+    for (id, (row, data)) in read.out.iter_mut() {
         let m = maps.remove(id).unwrap_or_default();
         let [funding, eligible, other, costs, revenues] = m;
-        let (years_at, years) = &years_of[id];
         if !funding.is_empty() {
-            for y in years {
-                let key = (id.clone(), y.to_string());
-                if funding.contains_key(&key.1) {
-                    continue;
-                }
-                match contribution_at.get(&key) {
-                    // A cell that does not read is already reported.
-                    Some(_) if fin_errors => {}
-                    Some(at) => e.push(at.clone(), "", &format!("la contribution de l'année {y}, année de la convention, manque"), &format!("saisissez la contribution {y} de {id}")),
-                    None => e.push(years_at.clone(), &y.to_string(), &format!("l'année {y} de la convention n'a pas de ligne dans « {FINANCEMENTS} »"), &format!("ajoutez dans « {FINANCEMENTS} » une ligne {id}, {y} avec sa contribution, ou retirez {y} des années")),
-                }
-            }
+            let (years_at, years) = &read.years_of[id];
+            let cells = Cells {
+                years_at,
+                contribution_at: &contribution_at,
+                fin_errors,
+            };
+            funding_covers_years(id, &funding, years, &cells, e);
         }
-        data.convention.funding = (!funding.is_empty()).then_some(funding);
-        data.convention.eligible_cost = (!eligible.is_empty()).then_some(eligible);
+        let c = &mut data.convention;
+        c.funding = (!funding.is_empty()).then_some(funding);
+        c.eligible_cost = (!eligible.is_empty()).then_some(eligible);
         data.association.other_public_subsidies = (!other.is_empty()).then_some(other);
         match &mut data.convention.sieg {
             Some(s) => {
                 s.costs = costs;
                 s.revenues = revenues;
             }
-            None if !costs.is_empty() || !revenues.is_empty() => {
-                e.push(
-                    cell_ref(ASSOCIATIONS, assoc.cols["SIEG : fondement"], *row),
-                    "",
+            None if !costs.is_empty() || !revenues.is_empty() => e.inconsistent(
+                cell_ref(ASSOCIATIONS, sheets.assoc.cols["SIEG : fondement"], *row),
+                "",
+                tr!(
                     "des charges ou produits SIEG sont saisis mais pas le fondement",
+                    "SIEG costs or revenues are given but not the basis"
+                ),
+                tr!(
                     "choisissez decision-2012-21 ou reglement-2023-2832",
-                );
-            }
+                    "choose decision-2012-21 or reglement-2023-2832"
+                ),
+            ),
             None => {}
         }
     }
+}
 
-    if let Some(k) = &kind {
-        let mut groups: BTreeMap<(String, i64), InKind> = BTreeMap::new();
-        for r in k.rows() {
-            let id = known(&r, &mut e);
-            let n = r.number("N°", &mut e, "un numéro d'aide");
-            let year = r.year("Année", &mut e);
-            let value = r.amount("Valeur (€)", &mut e);
-            let desc = r.required("Description", &mut e, "ce qui est mis à disposition");
-            if value.is_none() && r.opt_text("Valeur (€)").is_none() {
-                e.push(
-                    r.at("Valeur (€)"),
-                    "",
-                    "la valeur manque",
+/// The rows of « Financements »: the amounts of each association, and the
+/// cell of each (association, year) contribution.
+fn funding_rows(
+    fin: &Sheet,
+    known: &Known,
+    e: &mut Errors,
+) -> (
+    BTreeMap<String, Funding>,
+    BTreeMap<(String, String), String>,
+) {
+    let mut maps: BTreeMap<String, Funding> = BTreeMap::new();
+    let mut seen_year: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut contribution_at: BTreeMap<(String, String), String> = BTreeMap::new();
+    for r in fin.rows() {
+        let id = known.id(&r, e);
+        let year = r.year("Année", e);
+        let (Some(id), Some(year)) = (id, year) else {
+            continue;
+        };
+        if let Some(first) = seen_year.insert((id.clone(), year.clone()), r.at("Année")) {
+            e.duplicate(
+                r.at("Année"),
+                &year,
+                tr!(
+                    "l'année {} de {} est déjà sur la ligne de {}",
+                    "year {} of {} is already on the row of {}",
+                    year,
+                    id,
+                    first
+                ),
+                tr!(
+                    "une ligne par association et par année\u{a0}: fusionnez-les",
+                    "one row per association and year: merge them"
+                ),
+            );
+            continue;
+        }
+        contribution_at.insert((id.clone(), year.clone()), r.at("Contribution (€)"));
+        let m = maps.entry(id).or_default();
+        for (i, h) in FIN_AMOUNTS.iter().enumerate() {
+            if let Some(a) = r.amount(h, e) {
+                m[i].insert(year.clone(), a);
+            }
+        }
+    }
+    (maps, contribution_at)
+}
+
+/// Where to report a year without its contribution: the years of the
+/// convention, the contribution cell of each (association, year) row; nothing
+/// about an empty cell when a cell of « Financements » did not read.
+struct Cells<'a> {
+    years_at: &'a str,
+    contribution_at: &'a BTreeMap<(String, String), String>,
+    fin_errors: bool,
+}
+
+/// Each year of a convention with a funding has its contribution.
+fn funding_covers_years(
+    id: &str,
+    funding: &PerYear<Amount>,
+    years: &[i32],
+    cells: &Cells,
+    e: &mut Errors,
+) {
+    let (years_at, contribution_at) = (cells.years_at, cells.contribution_at);
+    for y in years {
+        let key = (id.to_string(), y.to_string());
+        if funding.contains_key(&key.1) {
+            continue;
+        }
+        match contribution_at.get(&key) {
+            // A cell that does not read is already reported.
+            Some(_) if cells.fin_errors => {}
+            Some(at) => e.uncovered(
+                at.clone(),
+                "",
+                tr!(
+                    "la contribution de l'année {}, année de la convention, manque",
+                    "the contribution of {}, a year of the convention, is missing",
+                    y
+                ),
+                tr!(
+                    "saisissez la contribution {} de {}",
+                    "enter the {} contribution of {}",
+                    y,
+                    id
+                ),
+            ),
+            None => e.uncovered(
+                years_at.to_string(),
+                &y.to_string(),
+                tr!(
+                    "l'année {} de la convention n'a pas de ligne dans «\u{a0}{}\u{a0}»",
+                    "year {} of the convention has no row in \"{}\"",
+                    y,
+                    FINANCEMENTS
+                ),
+                tr!(
+                    "ajoutez dans «\u{a0}{}\u{a0}» une ligne {}, {} avec sa contribution, ou retirez {} des années",
+                    "add to \"{}\" a row {}, {} with its contribution, or remove {} from the years",
+                    FINANCEMENTS,
+                    id,
+                    y,
+                    y
+                ),
+            ),
+        }
+    }
+}
+
+/// « Aides en nature »: the rows of one aid (same N°) grouped, one value a year.
+fn read_in_kind(k: &Sheet, known: &Known, read: &mut Read, e: &mut Errors) {
+    let mut groups: BTreeMap<(String, i64), InKind> = BTreeMap::new();
+    for r in k.rows() {
+        let id = known.id(&r, e);
+        let n = r.number("N°", e, ("un numéro d'aide", "an aid number"));
+        let year = r.year("Année", e);
+        let value = r.amount("Valeur (€)", e);
+        let desc = r.required(
+            "Description",
+            e,
+            ("ce qui est mis à disposition", "what is made available"),
+        );
+        if value.is_none() && r.opt_text("Valeur (€)").is_none() {
+            e.missing(
+                r.at("Valeur (€)"),
+                tr!("la valeur manque", "the value is missing"),
+                tr!(
                     "saisissez la valeur de l'aide en nature pour cette année",
-                );
-            }
-            let (Some(id), Some(n), Some(year), Some(value)) = (id, n, year, value) else {
-                continue;
-            };
-            let g = groups.entry((id, n as i64)).or_insert_with(|| InKind {
-                description: desc.clone(),
-                values: PerYear::new(),
-            });
-            if g.description != desc {
-                e.push(
-                    r.at("Description"),
-                    &desc,
-                    &format!("l'aide n° {n} a une autre description sur une ligne précédente"),
-                    "une même aide garde la même description ; changez le N° pour une autre aide",
-                );
-            }
-            g.values.insert(year, value);
+                    "enter the value of the aid in kind for this year"
+                ),
+            );
         }
-        for ((id, _), g) in groups {
-            if let Some((_, d)) = out.get_mut(&id) {
-                d.convention.in_kind.push(g);
-            }
+        let (Some(id), Some(n), Some(year), Some(value)) = (id, n, year, value) else {
+            continue;
+        };
+        let g = groups.entry((id, n as i64)).or_insert_with(|| InKind {
+            description: desc.clone(),
+            values: PerYear::new(),
+        });
+        if g.description != desc {
+            e.inconsistent(
+                r.at("Description"),
+                &desc,
+                tr!(
+                    "l'aide n°\u{a0}{} a une autre description sur une ligne précédente",
+                    "aid no. {} has another description on a previous row",
+                    n
+                ),
+                tr!(
+                    "une même aide garde la même description\u{a0}; changez le N° pour une autre aide",
+                    "an aid keeps the same description; change the N° for another aid"
+                ),
+            );
+        }
+        g.values.insert(year, value);
+    }
+    for ((id, _), g) in groups {
+        if let Some((_, d)) = read.out.get_mut(&id) {
+            d.convention.in_kind.push(g);
         }
     }
-    if let Some(m) = &demin {
-        let mut declared: BTreeMap<String, Vec<DeclaredAid>> = BTreeMap::new();
-        let mut none_at: BTreeMap<String, String> = BTreeMap::new();
-        for r in m.rows() {
-            let id = known(&r, &mut e);
-            if r.opt_id("Autorité")
-                .is_some_and(|a| a.eq_ignore_ascii_case(NONE_DECLARED))
-            {
-                if let Some(id) = declared_none(&r, id, &mut e) {
-                    none_at.insert(id.clone(), r.at("Autorité"));
-                    declared.entry(id).or_default();
-                }
-                continue;
+}
+
+/// « Aides de minimis »: the aids each association declared, or « aucune ».
+fn read_de_minimis(m: &Sheet, known: &Known, read: &mut Read, e: &mut Errors) {
+    let mut declared: BTreeMap<String, Vec<DeclaredAid>> = BTreeMap::new();
+    let mut none_at: BTreeMap<String, String> = BTreeMap::new();
+    for r in m.rows() {
+        let id = known.id(&r, e);
+        if r.opt_id("Autorité")
+            .is_some_and(|a| a.eq_ignore_ascii_case(NONE_DECLARED))
+        {
+            if let Some(id) = declared_none(&r, id, e) {
+                none_at.insert(id.clone(), r.at("Autorité"));
+                declared.entry(id).or_default();
             }
-            if let (Some(id), Some(aid)) = (id, declared_aid(&r, &mut e)) {
-                declared.entry(id).or_default().push(aid);
-            }
+            continue;
         }
-        for (id, aids) in declared {
-            if let Some(at) = none_at.get(&id).filter(|_| !aids.is_empty()) {
-                e.push(
-                    at.clone(),
-                    NONE_DECLARED,
+        if let (Some(id), Some(aid)) = (id, declared_aid(&r, e)) {
+            declared.entry(id).or_default().push(aid);
+        }
+    }
+    for (id, aids) in declared {
+        if let Some(at) = none_at.get(&id).filter(|_| !aids.is_empty()) {
+            e.inconsistent(
+                at.clone(),
+                NONE_DECLARED,
+                tr!(
                     "l'association a déclaré à la fois aucune aide de minimis et des aides sur d'autres lignes",
-                    "gardez la ligne « aucune » seule, ou supprimez-la et gardez une ligne par aide",
-                );
-            }
-            out.get_mut(&id)
-                .expect("known")
-                .1
-                .association
-                .de_minimis_declared = Some(aids);
+                    "the association declared both no de minimis aid and aids on other rows"
+                ),
+                tr!(
+                    "gardez la ligne «\u{a0}aucune\u{a0}» seule, ou supprimez-la et gardez une ligne par aide",
+                    "keep the row \"aucune\" alone, or delete it and keep one row per aid"
+                ),
+            );
+        }
+        read.data(&id).association.de_minimis_declared = Some(aids);
+    }
+}
+
+/// A row « aucune » of « Aides de minimis » (see [`NONE_DECLARED`]): its id,
+/// if it says nothing else.
+fn declared_none(r: &RowRef, id: Option<String>, e: &mut Errors) -> Option<String> {
+    for h in ["Date d'octroi", "Montant (€)", "Règlement"] {
+        if let Some(v) = r.opt_text(h) {
+            e.inconsistent(
+                r.at(h),
+                &v,
+                tr!(
+                    "une ligne «\u{a0}aucune\u{a0}» déclare qu'aucune aide de minimis n'a été reçue\u{a0}: elle n'a ni date, ni montant, ni règlement",
+                    "a row \"aucune\" declares that no de minimis aid was received: it has no date, amount or regulation"
+                ),
+                tr!(
+                    "videz cette cellule, ou écrivez l'autorité qui a octroyé l'aide à la place de «\u{a0}aucune\u{a0}»",
+                    "empty this cell, or write the authority that granted the aid instead of \"aucune\""
+                ),
+            );
         }
     }
-    for r in act.rows() {
-        let id = known(&r, &mut e);
+    id
+}
+
+/// One declared de minimis aid of « Aides de minimis », every error pushed.
+fn declared_aid(r: &RowRef, e: &mut Errors) -> Option<DeclaredAid> {
+    let grantor = r.required(
+        "Autorité",
+        e,
+        (
+            "l'autorité qui a octroyé l'aide",
+            "the authority that granted the aid",
+        ),
+    );
+    let granted_on = r.date("Date d'octroi", e);
+    let granted_on = r.present(
+        "Date d'octroi",
+        granted_on,
+        e,
+        (
+            tr!("la date d'octroi manque", "the date of grant is missing"),
+            tr!(
+                "saisissez la date d'octroi de l'aide",
+                "enter the date the aid was granted"
+            ),
+        ),
+    );
+    let amount = r.required_amount(
+        "Montant (€)",
+        e,
+        (
+            tr!("le montant manque", "the amount is missing"),
+            tr!(
+                "saisissez le montant en équivalent-subvention brut",
+                "enter the amount in gross grant equivalent"
+            ),
+        ),
+    );
+    let regulation = r
+        .choice::<DeMinimisKind>("Règlement", e, &["general", "agricole", "sieg"])
+        .unwrap_or_default();
+    Some(DeclaredAid {
+        grantor,
+        granted_on: granted_on?,
+        amount: amount?,
+        regulation,
+    })
+}
+
+/// « Actions »: the actions of each project, in row order.
+fn read_actions(sheet: &Sheet, known: &Known, read: &mut Read, e: &mut Errors) {
+    for r in sheet.rows() {
+        let id = known.id(&r, e);
         let a = Action {
-            title: r.required("Intitulé", &mut e, "l'intitulé de l'action"),
-            description: r.required("Description", &mut e, "la description de l'action"),
+            title: r.required(
+                "Intitulé",
+                e,
+                ("l'intitulé de l'action", "the action's title"),
+            ),
+            description: r.required(
+                "Description",
+                e,
+                ("la description de l'action", "the action's description"),
+            ),
             public: r.opt_text("Public"),
             territory: r.opt_text("Territoire"),
             public_service_obligations: r.opt_text(PSO),
         };
         if let Some(id) = id {
-            out.get_mut(&id).expect("known").1.project.actions.push(a);
+            read.data(&id).project.actions.push(a);
         }
     }
-    for r in obj.rows() {
-        let id = known(&r, &mut e);
+}
+
+/// « Objectifs »: the objectives of each dashboard, each id once.
+fn read_objectives(sheet: &Sheet, known: &Known, read: &mut Read, e: &mut Errors) {
+    for r in sheet.rows() {
+        let id = known.id(&r, e);
         let oid = r.opt_id("Objectif");
         if oid.is_none() {
-            e.push(
+            e.missing(
                 r.at("Objectif"),
-                "",
-                "l'identifiant de l'objectif manque",
-                "saisissez un identifiant (O1, O2…)",
+                tr!(
+                    "l'identifiant de l'objectif manque",
+                    "the objective's identifier is missing"
+                ),
+                tr!(
+                    "saisissez un identifiant (O1, O2…)",
+                    "enter an identifier (O1, O2…)"
+                ),
             );
         }
         let o = Objective {
@@ -1218,28 +1866,48 @@ pub fn from_tables(
             priority: r
                 .required(
                     "Priorité",
-                    &mut e,
-                    "l'identifiant de la priorité du financeur (P1…)",
+                    e,
+                    (
+                        "l'identifiant de la priorité du financeur (P1…)",
+                        "the identifier of the funder's priority (P1…)",
+                    ),
                 )
                 .trim()
                 .to_string(),
-            title: r.required("Intitulé", &mut e, "l'intitulé de l'objectif"),
+            title: r.required(
+                "Intitulé",
+                e,
+                ("l'intitulé de l'objectif", "the objective's title"),
+            ),
             indicators: Vec::new(),
         };
-        if let (Some(id), Some(oid)) = (id, oid) {
-            let d = &mut out.get_mut(&id).expect("known").1;
-            if d.dashboard.objectives.iter().any(|x| x.id == oid) {
-                e.push(
-                    r.at("Objectif"),
-                    &oid,
-                    &format!("l'objectif {oid} de {id} est déjà sur une autre ligne"),
+        let (Some(id), Some(oid)) = (id, oid) else {
+            continue;
+        };
+        let d = read.data(&id);
+        if d.dashboard.objectives.iter().any(|x| x.id == oid) {
+            e.duplicate(
+                r.at("Objectif"),
+                &oid,
+                tr!(
+                    "l'objectif {} de {} est déjà sur une autre ligne",
+                    "objective {} of {} is already on another row",
+                    oid,
+                    id
+                ),
+                tr!(
                     "donnez à chaque objectif son identifiant",
-                );
-                continue;
-            }
-            d.dashboard.objectives.push(o);
+                    "give each objective its own identifier"
+                ),
+            );
+            continue;
         }
+        d.dashboard.objectives.push(o);
     }
+}
+
+/// The target columns of « Indicateurs »: (year, column), each header checked.
+fn target_columns(ind: &Sheet, e: &mut Errors) -> Vec<(String, usize)> {
     let target_cols: Vec<(String, usize)> = ind
         .t
         .headers
@@ -1252,185 +1920,335 @@ pub fn from_tables(
         .collect();
     for (y, i) in &target_cols {
         if y.parse::<i32>().is_err() {
-            e.push(
+            e.structure(
                 cell_ref(INDICATEURS, *i, 1),
                 &format!("{TARGET_PREFIX}{y}"),
-                "l'en-tête d'une colonne de cibles est « Cible » suivi de l'année",
-                "corrigez l'en-tête (Cible 2026)",
+                tr!(
+                    "l'en-tête d'une colonne de cibles est «\u{a0}Cible\u{a0}» suivi de l'année",
+                    "the header of a target column is \"Cible\" followed by the year"
+                ),
+                tr!(
+                    "corrigez l'en-tête (Cible 2026)",
+                    "correct the header (Cible 2026)"
+                ),
             );
         }
     }
+    target_cols
+}
+
+/// A target or baseline cell: a number for a quantitative indicator, else text.
+fn read_target(
+    c: &Cell,
+    kind: Option<IndicatorType>,
+    at: String,
+    e: &mut Errors,
+) -> Option<Target> {
+    match (c, kind) {
+        (Cell::Empty, _) => None,
+        (Cell::Number(n), _) => Some(Target::Number(*n)),
+        (c, Some(IndicatorType::Quantitative)) => {
+            let raw = cell_text(c);
+            let n = parse_number(&raw);
+            if n.is_none() {
+                e.invalid(
+                    at,
+                    &raw,
+                    tr!(
+                        "un indicateur quantitatif a une cible chiffrée",
+                        "a quantitative indicator has a numeric target"
+                    ),
+                    tr!(
+                        "saisissez un nombre, ou passez l'indicateur en qualitative",
+                        "enter a number, or make the indicator qualitative"
+                    ),
+                );
+            }
+            n.map(Target::Number)
+        }
+        (c, _) => Some(Target::Text(cell_text(c))),
+    }
+}
+
+/// « Indicateurs »: the indicators of each objective, with a target for every
+/// year of the convention.
+fn read_indicators(ind: &Sheet, known: &Known, read: &mut Read, e: &mut Errors) {
+    let target_cols = target_columns(ind, e);
     let mut ind_ids: BTreeMap<(String, String), String> = BTreeMap::new();
     for r in ind.rows() {
-        let id = known(&r, &mut e);
-        let oid = r.opt_id("Objectif");
-        let iid = r.opt_id("Indicateur");
-        if iid.is_none() {
-            e.push(
-                r.at("Indicateur"),
-                "",
-                "l'identifiant de l'indicateur manque",
-                "saisissez un identifiant (O1-I1…)",
-            );
-        }
-        let kind = r.choice::<IndicatorType>("Type", &mut e, &["quantitative", "qualitative"]);
-        if kind.is_none() && r.opt_id("Type").is_none() {
-            e.push(
-                r.at("Type"),
-                "",
-                "le type de l'indicateur manque",
-                "choisissez parmi : quantitative, qualitative",
-            );
-        }
-        let read_target = |c: &Cell, at: String, e: &mut Errors| -> Option<Target> {
-            match (c, kind) {
-                (Cell::Empty, _) => None,
-                (Cell::Number(n), _) => Some(Target::Number(*n)),
-                (c, Some(IndicatorType::Quantitative)) => {
-                    let raw = cell_text(c);
-                    let norm: String = raw
-                        .chars()
-                        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-                        .collect::<String>()
-                        .replace(',', ".");
-                    match norm.parse::<f64>() {
-                        Ok(n) if n.is_finite() => Some(Target::Number(n)),
-                        _ => {
-                            e.push(
-                                at,
-                                &raw,
-                                "un indicateur quantitatif a une cible chiffrée",
-                                "saisissez un nombre, ou passez l'indicateur en qualitative",
-                            );
-                            None
-                        }
-                    }
-                }
-                (c, _) => Some(Target::Text(cell_text(c))),
-            }
-        };
-        let measure = r.choice::<Measure>("Nature de la cible", &mut e, &["flow", "stock"]);
-        let direction = r.choice::<Direction>("Sens", &mut e, &["up", "down"]);
-        let baseline_year = r
-            .opt_id("Année de référence")
-            .and_then(|_| r.year("Année de référence", &mut e))
-            .and_then(|y| y.parse::<i32>().ok());
-        let baseline = read_target(
-            r.cell("Valeur de référence"),
-            r.at("Valeur de référence"),
-            &mut e,
-        );
-        let mut targets = PerYear::new();
-        for (y, i) in &target_cols {
-            let c = r.cells.get(*i).unwrap_or(&Cell::Empty);
-            if let Some(t) = read_target(c, cell_ref(INDICATEURS, *i, r.n), &mut e) {
-                targets.insert(y.clone(), t);
-            }
-        }
-        let (Some(id), Some(oid), Some(iid), Some(kind)) = (id, oid.clone(), iid, kind) else {
-            if oid.is_none() {
-                e.push(
-                    r.at("Objectif"),
-                    "",
-                    "l'objectif de l'indicateur manque",
-                    "saisissez l'identifiant d'un objectif de la feuille « Objectifs » (O1…)",
-                );
-            }
+        let id = known.id(&r, e);
+        let Some((oid, indicator)) = indicator_row(&r, &target_cols, e) else {
             continue;
         };
+        let Some(id) = id else {
+            continue;
+        };
+        let iid = indicator.id.clone();
         if let Some(first) = ind_ids.insert((id.clone(), iid.clone()), r.at("Indicateur")) {
-            e.push(
+            e.duplicate(
                 r.at("Indicateur"),
                 &iid,
-                &format!("l'indicateur {iid} de {id} est déjà en {first}"),
-                "donnez à chaque indicateur son identifiant",
+                tr!(
+                    "l'indicateur {} de {} est déjà en {}",
+                    "indicator {} of {} is already at {}",
+                    iid,
+                    id,
+                    first
+                ),
+                tr!(
+                    "donnez à chaque indicateur son identifiant",
+                    "give each indicator its own identifier"
+                ),
             );
             continue;
         }
-        let (_, years) = &years_of[&id];
-        for y in years {
-            let ys = y.to_string();
-            if !targets.contains_key(&ys) {
-                let at = match target_cols.iter().find(|(cy, _)| *cy == ys) {
-                    Some((_, i)) => cell_ref(INDICATEURS, *i, r.n),
-                    None => cell_ref(INDICATEURS, ind.t.headers.len(), 1),
-                };
-                e.push(at, "", &format!("la cible de l'indicateur {iid} pour {y}, année de la convention, manque"), &format!("saisissez la cible {y} (ajoutez la colonne « {TARGET_PREFIX}{y} » s'il n'y en a pas)"));
-            }
+        let (_, years) = &read.years_of[&id];
+        targets_cover_years(&r, &indicator, years, &target_cols, e);
+        attach_indicator(&r, &id, &oid, indicator, read, e);
+    }
+}
+
+/// One indicator of « Indicateurs » with its objective; `None` when its id,
+/// objective or type is missing (every error pushed). The label is read later,
+/// once the indicator is attached.
+fn indicator_row(
+    r: &RowRef,
+    target_cols: &[(String, usize)],
+    e: &mut Errors,
+) -> Option<(String, Indicator)> {
+    let oid = r.opt_id("Objectif");
+    let iid = r.opt_id("Indicateur");
+    if iid.is_none() {
+        e.missing(
+            r.at("Indicateur"),
+            tr!(
+                "l'identifiant de l'indicateur manque",
+                "the indicator's identifier is missing"
+            ),
+            tr!(
+                "saisissez un identifiant (O1-I1…)",
+                "enter an identifier (O1-I1…)"
+            ),
+        );
+    }
+    let kind = r.required_choice::<IndicatorType>(
+        "Type",
+        e,
+        &["quantitative", "qualitative"],
+        tr!(
+            "le type de l'indicateur manque",
+            "the indicator's type is missing"
+        ),
+    );
+    let measure = r.choice::<Measure>("Nature de la cible", e, &["flow", "stock"]);
+    let direction = r.choice::<Direction>("Sens", e, &["up", "down"]);
+    let baseline_year = r
+        .opt_id("Année de référence")
+        .and_then(|_| r.year("Année de référence", e))
+        .and_then(|y| y.parse::<i32>().ok());
+    let baseline = read_target(
+        r.cell("Valeur de référence"),
+        kind,
+        r.at("Valeur de référence"),
+        e,
+    );
+    let mut targets = PerYear::new();
+    for (y, i) in target_cols {
+        let c = r.cells.get(*i).unwrap_or(&Cell::Empty);
+        if let Some(t) = read_target(c, kind, cell_ref(INDICATEURS, *i, r.n), e) {
+            targets.insert(y.clone(), t);
         }
-        let d = &mut out.get_mut(&id).expect("known").1;
-        let Some(o) = d.dashboard.objectives.iter_mut().find(|o| o.id == oid) else {
-            e.push(r.at("Objectif"), &oid, &format!("l'indicateur {iid} renvoie à un objectif inconnu : {id} n'a pas d'objectif {oid} dans « {OBJECTIFS} »"), &format!("corrigez l'objectif, ou ajoutez l'objectif {oid} dans « {OBJECTIFS} »"));
+    }
+    if oid.is_none() {
+        e.missing(
+            r.at("Objectif"),
+            tr!(
+                "l'objectif de l'indicateur manque",
+                "the indicator's objective is missing"
+            ),
+            tr!(
+                "saisissez l'identifiant d'un objectif de la feuille «\u{a0}Objectifs\u{a0}» (O1…)",
+                "enter the identifier of an objective of sheet \"Objectifs\" (O1…)"
+            ),
+        );
+    }
+    let indicator = Indicator {
+        id: iid?,
+        label: String::new(),
+        kind: kind?,
+        unit: None,
+        definition: None,
+        measure,
+        baseline,
+        baseline_year,
+        targets,
+        source: None,
+        direction,
+    };
+    Some((oid?, indicator))
+}
+
+/// An indicator has a target for each year of its convention.
+fn targets_cover_years(
+    r: &RowRef,
+    indicator: &Indicator,
+    years: &[i32],
+    target_cols: &[(String, usize)],
+    e: &mut Errors,
+) {
+    let iid = &indicator.id;
+    for y in years {
+        let ys = y.to_string();
+        if indicator.targets.contains_key(&ys) {
+            continue;
+        }
+        let at = match target_cols.iter().find(|(cy, _)| *cy == ys) {
+            Some((_, i)) => cell_ref(INDICATEURS, *i, r.n),
+            None => cell_ref(INDICATEURS, r.s.t.headers.len(), 1),
+        };
+        e.uncovered(
+            at,
+            "",
+            tr!(
+                "la cible de l'indicateur {} pour {}, année de la convention, manque",
+                "the target of indicator {} for {}, a year of the convention, is missing",
+                iid,
+                y
+            ),
+            tr!(
+                "saisissez la cible {} (ajoutez la colonne «\u{a0}{}{}\u{a0}» s'il n'y en a pas)",
+                "enter the {} target (add column \"{}{}\" if there is none)",
+                y,
+                TARGET_PREFIX,
+                y
+            ),
+        );
+    }
+}
+
+/// Puts an indicator under its objective, with the cells read last.
+fn attach_indicator(
+    r: &RowRef,
+    id: &str,
+    oid: &str,
+    mut indicator: Indicator,
+    read: &mut Read,
+    e: &mut Errors,
+) {
+    let d = read.data(id);
+    let Some(o) = d.dashboard.objectives.iter_mut().find(|o| o.id == oid) else {
+        let iid = &indicator.id;
+        e.unknown(
+            r.at("Objectif"),
+            oid,
+            tr!(
+                "l'indicateur {} renvoie à un objectif inconnu\u{a0}: {} n'a pas d'objectif {} dans «\u{a0}{}\u{a0}»",
+                "indicator {} refers to an unknown objective: {} has no objective {} in \"{}\"",
+                iid,
+                id,
+                oid,
+                OBJECTIFS
+            ),
+            tr!(
+                "corrigez l'objectif, ou ajoutez l'objectif {} dans «\u{a0}{}\u{a0}»",
+                "correct the objective, or add objective {} to \"{}\"",
+                oid,
+                OBJECTIFS
+            ),
+        );
+        return;
+    };
+    indicator.label = r.required(
+        "Libellé",
+        e,
+        ("le libellé de l'indicateur", "the indicator's label"),
+    );
+    indicator.unit = r.opt_text("Unité");
+    indicator.definition = r.opt_text("Définition");
+    indicator.source = r.opt_text("Source");
+    o.indicators.push(indicator);
+}
+
+/// « Clauses »: the clauses each convention adds or removes, each known to
+/// the library.
+fn read_clauses(
+    c: &Sheet,
+    known: &Known,
+    known_clauses: &BTreeSet<String>,
+    read: &mut Read,
+    e: &mut Errors,
+) {
+    for r in c.rows() {
+        let id = known.id(&r, e);
+        let clause = r.opt_id("Clause");
+        let choice = r.opt_id("Choix");
+        if let Some(cl) = &clause
+            && !known_clauses.is_empty()
+            && !known_clauses.contains(cl)
+        {
+            unknown_clause(&r, cl, known_clauses, e);
+            continue;
+        }
+        if clause.is_none() {
+            e.missing(
+                r.at("Clause"),
+                tr!(
+                    "l'identifiant de la clause manque",
+                    "the clause's identifier is missing"
+                ),
+                tr!(
+                    "`charta clauses` liste les clauses",
+                    "`charta clauses` lists the clauses"
+                ),
+            );
+        }
+        let (Some(id), Some(cl)) = (id, clause) else {
             continue;
         };
-        o.indicators.push(Indicator {
-            id: iid,
-            label: r.required("Libellé", &mut e, "le libellé de l'indicateur"),
-            kind,
-            unit: r.opt_text("Unité"),
-            definition: r.opt_text("Définition"),
-            measure,
-            baseline,
-            baseline_year,
-            targets,
-            source: r.opt_text("Source"),
-            direction,
-        });
-    }
-    if let Some(c) = &cla {
-        for r in c.rows() {
-            let id = known(&r, &mut e);
-            let clause = r.opt_id("Clause");
-            let choice = r.opt_id("Choix");
-            if let Some(cl) = &clause
-                && !known_clauses.is_empty()
-                && !known_clauses.contains(cl)
-            {
-                let near = known_clauses.iter().max_by(|a, b| {
-                    strsim::jaro_winkler(cl, a).total_cmp(&strsim::jaro_winkler(cl, b))
-                });
-                e.push(
-                    r.at("Clause"),
-                    cl,
-                    "aucune clause de ce nom dans la bibliothèque",
-                    &match near {
-                        Some(n) => {
-                            format!("vouliez-vous dire « {n} » ? (`charta clauses` les liste)")
-                        }
-                        None => "`charta clauses` liste les clauses".to_string(),
-                    },
-                );
-                continue;
-            }
-            if clause.is_none() {
-                e.push(
-                    r.at("Clause"),
-                    "",
-                    "l'identifiant de la clause manque",
-                    "`charta clauses` liste les clauses",
-                );
-            }
-            let (Some(id), Some(cl)) = (id, clause) else {
-                continue;
-            };
-            let d = &mut out.get_mut(&id).expect("known").1;
-            match choice.as_deref() {
-                Some(ADDED) => d.convention.clauses.add.push(cl),
-                Some(REMOVED) => d.convention.clauses.remove.push(cl),
-                other => e.push(
-                    r.at("Choix"),
-                    other.unwrap_or(""),
-                    "choix inconnu",
-                    &format!("saisissez {ADDED} ou {REMOVED}"),
+        let d = read.data(&id);
+        match choice.as_deref() {
+            Some(ADDED) => d.convention.clauses.add.push(cl),
+            Some(REMOVED) => d.convention.clauses.remove.push(cl),
+            other => e.invalid(
+                r.at("Choix"),
+                other.unwrap_or(""),
+                tr!("choix inconnu", "unknown choice"),
+                tr!(
+                    "saisissez {} ou {}",
+                    "enter {} (added) or {} (removed)",
+                    ADDED,
+                    REMOVED
                 ),
-            }
+            ),
         }
     }
-    if e.list.is_empty() {
-        Ok(out.into_iter().map(|(k, (_, d))| (k, d)).collect())
-    } else {
-        Err(e.list)
-    }
+}
+
+/// A clause the library does not have, with the nearest name.
+fn unknown_clause(r: &RowRef, cl: &str, known_clauses: &BTreeSet<String>, e: &mut Errors) {
+    let near = known_clauses
+        .iter()
+        .max_by(|a, b| strsim::jaro_winkler(cl, a).total_cmp(&strsim::jaro_winkler(cl, b)));
+    let fix = match near {
+        Some(n) => tr!(
+            "vouliez-vous dire «\u{a0}{}\u{a0}»\u{202f}? (`charta clauses` les liste)",
+            "did you mean \"{}\"? (`charta clauses` lists them)",
+            n
+        ),
+        None => tr!(
+            "`charta clauses` liste les clauses",
+            "`charta clauses` lists the clauses"
+        ),
+    };
+    e.unknown(
+        r.at("Clause"),
+        cl,
+        tr!(
+            "aucune clause de ce nom dans la bibliothèque",
+            "no clause of this name in the library"
+        ),
+        fix,
+    );
 }
 
 /// For each association of a workbook: id, file, change, new JSON text.
@@ -1506,9 +2324,18 @@ pub fn plan(
             match old {
                 Err(err) => {
                     errors.push(
-                        Diagnostic::error(format!("{id} : le fichier existant ne se lit pas ({err}) ; l'import ne l'écrase pas")).code("ECH-008")
-                            .in_file(&path)
-                            .with_hint("corrigez ou déplacez ce fichier (`charta check`), puis relancez l'import"),
+                        Diagnostic::error(tr!(
+                            "{}\u{a0}: le fichier existant ne se lit pas ({})\u{202f}; l'import ne l'écrase pas",
+                            "{}: the existing file does not read ({}); the import does not overwrite it",
+                            id,
+                            err
+                        ))
+                        .code("ECH-008")
+                        .in_file(&path)
+                        .with_hint(tr!(
+                            "corrigez ou déplacez ce fichier (`charta check`), puis relancez l'import",
+                            "correct or move this file (`charta check`), then run the import again"
+                        )),
                     );
                     continue;
                 }

@@ -303,9 +303,9 @@ fn scdl_export_refuses_a_row_that_would_not_validate_and_writes_nothing() {
     assert!(!out.exists(), "nothing written");
     let err = String::from_utf8_lossy(&o.stderr);
     for needle in [
-        "convention RVM-ESS-2026-001 (maison-solidarites-montvalon) : champ SCDL « idBeneficiaire » = « 80214763700029 »",
+        "convention RVM-ESS-2026-001 (maison-solidarites-montvalon)\u{a0}: champ SCDL «\u{a0}idBeneficiaire\u{a0}» = «\u{a0}80214763700029\u{a0}»",
         "clé de contrôle du SIRET",
-        "champ SCDL « dateConvention » = « 2026-02-30 »",
+        "champ SCDL «\u{a0}dateConvention\u{a0}» = «\u{a0}2026-02-30\u{a0}»",
         "à\u{a0}: association.siret",
         "à\u{a0}: convention.signature.date",
     ] {
@@ -582,11 +582,13 @@ fn import_errors_are_located_all_at_once_and_nothing_is_written() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     for needle in [
-        format!("{siret} : « 80214763700029 » : la clé de contrôle du SIRET est fausse"),
-        format!("{amount} : « environ 45000 » : un montant en euros attendu"),
-        format!("{objective} : « O9 » : l'indicateur"),
+        format!(
+            "{siret}\u{a0}: «\u{a0}80214763700029\u{a0}»\u{a0}: la clé de contrôle du SIRET est fausse"
+        ),
+        format!("{amount}\u{a0}: «\u{a0}environ 45000\u{a0}»\u{a0}: un montant en euros attendu"),
+        format!("{objective}\u{a0}: «\u{a0}O9\u{a0}»\u{a0}: l'indicateur"),
         "objectif inconnu".to_string(),
-        format!("{target} : la cible de l'indicateur"),
+        format!("{target}\u{a0}: la cible de l'indicateur"),
         "pour 2027, année de la convention, manque".to_string(),
         "4 erreur(s)\u{a0}: aucun fichier n'a été écrit".to_string(),
         "aide\u{a0}: saisissez un nombre seul".to_string(),
@@ -736,14 +738,14 @@ fn a_de_minimis_declaration_of_none_is_a_row_aucune_and_no_declaration_no_row() 
     let cell = |col: &str, row: usize| format!("{}!{col}{row}", workbook::DE_MINIMIS);
     assert!(
         messages.iter().any(|m| m.starts_with(&format!(
-            "{} : « 1000 » : une ligne « aucune »",
+            "{}\u{a0}: «\u{a0}1000\u{a0}»\u{a0}: une ligne «\u{a0}aucune\u{a0}»",
             cell("D", aucune + 2)
         ))),
         "{messages:#?}"
     );
     let mobilite = t_row(&tables, "mobilite-solidaire-rurale", "aucune");
     assert!(
-        messages.iter().any(|m| m.starts_with(&format!("{} : « aucune » : l'association a déclaré à la fois aucune aide de minimis et des aides", cell("B", mobilite + 2)))),
+        messages.iter().any(|m| m.starts_with(&format!("{}\u{a0}: «\u{a0}aucune\u{a0}»\u{a0}: l'association a déclaré à la fois aucune aide de minimis et des aides", cell("B", mobilite + 2)))),
         "{messages:#?}"
     );
 }
