@@ -41,10 +41,36 @@ fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     ))
 }
 
+/// A panic while writing one report (a bug of charta or of Typst, never a
+/// fault of the data) fails that report only: the other reports and the
+/// synthesis are written, and its previous files stay in place (every write
+/// goes through a temporary file).
+fn report_panicked(a: &Assessment, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let id = &a.id;
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    Diagnostic::error(tr!(
+        "{id}\u{a0}: erreur interne en établissant le bilan de cette association ({what})\u{a0}; \
+         ses fichiers précédents restent en place",
+        "{id}: internal error while writing the review of this association ({what}); \
+         its previous files are left in place"
+    ))
+    .code("BIL-036")
+    .with_hint(Text::new(
+        "c'est un défaut de charta ou de Typst, pas une faute des données\u{a0}: \
+         signalez-le avec ce fichier de bilan\u{a0}; les autres bilans et la synthèse ont été écrits",
+        "this is a bug of charta or of Typst, not a fault of the data: please \
+         report it with this review file; the other reports and the synthesis were written",
+    ))
+}
+
 /// The codes of the errors that are no fault of the data (exit status 2):
 /// a file that cannot be written, a PDF that cannot be typeset, worker
-/// threads that cannot start. Every other error is the data's.
-pub const FAULT_CODES: &[&str] = &["FIC-003", "BIL-025", "BIL-026"];
+/// threads that cannot start, a report that panicked. Every other error is the data's.
+pub const FAULT_CODES: &[&str] = &["FIC-003", "BIL-025", "BIL-026", "BIL-036"];
 
 /// Whether `diags` hold a fault (see [`FAULT_CODES`]) rather than errors
 /// of the data only.
@@ -175,6 +201,8 @@ impl Writer<'_> {
 
     /// One association's report; the number of files written.
     fn report(&self, a: &Assessment) -> Result<usize, Diagnostic> {
+        let _failpoint = crate::failpoint::convention(&a.id);
+        crate::failpoint::stage(crate::failpoint::Stage::Render);
         let md = report_markdown(self.prog, a);
         let pdf = self.typeset(&md, &report_meta(self.prog, a), &a.id)?;
         self.write(format!("{}.md", a.id), md.as_bytes())?;
@@ -194,7 +222,8 @@ impl Writer<'_> {
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(a) = rows.get(i) else { break };
-                let r = self.report(a);
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.report(a)))
+                    .unwrap_or_else(|panic| Err(report_panicked(a, panic.as_ref())));
                 results
                     .lock()
                     .expect("no panic while holding the lock")
