@@ -13,18 +13,19 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::avenant::printed::{Draft, beyond_signature, dated_text_differs, not_as_printed};
 use crate::diagnostic::{Diagnostic, Text, has_errors};
-use crate::emit::{self, Document, EmitOptions, Emitted, Emitter, Format};
+use crate::emit::{self, EmitOptions, Emitter, Format};
 use crate::load::{AssociationEntry, Programme};
 use crate::out::manifest::{JOURNAL, Journal, Store};
-use crate::out::signed::Act;
-use crate::out::{self, remove_stale_temporaries};
+use crate::out::remove_stale_temporaries;
 use crate::render::Engine;
 use crate::tr;
 
+mod job;
+use job::run_job;
+
 use crate::digest::sha256_hex;
-use crate::out::{ClauseInput, Entry, Inputs, MANIFEST, OutputFile, Status, write_atomic};
+use crate::out::{Entry, MANIFEST, Status};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -127,47 +128,15 @@ pub fn run(
     opts: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<BuildReport, Diagnostic> {
-    std::fs::create_dir_all(&opts.out).map_err(|e| {
-        Diagnostic::error(tr!(
-            "impossible de créer le dossier de sortie\u{a0}: {e}",
-            "cannot create the output folder: {e}"
-        ))
-        .code("FIC-007")
-        .in_file(&opts.out)
-    })?;
-    remove_stale_temporaries(&opts.out);
-    let emitters = emitters(prog, opts)?;
-    // The previous manifest, either format, with the journal of a killed
-    // build replayed and compacted now (this build starts its own journal).
-    let mut store = Store::read(&opts.out).unwrap_or_default();
-    if opts.out.join(JOURNAL).is_file() {
-        store
-            .write(&opts.out)
-            .map_err(|e| manifest_unwritable(e, opts.out.join(MANIFEST)))?;
-    }
-
+    let emitters = prepare_out(prog, opts)?;
+    let mut store = previous_store(&opts.out)?;
     let mut report = BuildReport::default();
     let (engine, lib_diags) = Engine::new(&prog.library);
     report.diagnostics.extend(lib_diags);
     report
         .diagnostics
         .extend(crate::check::check_library(prog, &engine));
-
-    let mut unknown_only = Vec::new();
-    for id in &opts.only {
-        if !prog.associations.iter().any(|a| &a.id == id) {
-            unknown_only.push(
-                Diagnostic::error(tr!(
-                    "--only {id}\u{a0}: aucun fichier d'association `associations/{id}.json`",
-                    "--only {id}: no association file `associations/{id}.json`"
-                ))
-                .code("GEN-002")
-                .in_file(prog.root.join("associations")),
-            );
-        }
-    }
-    report.diagnostics.extend(unknown_only);
-
+    report.diagnostics.extend(unknown_only(prog, opts));
     let jobs: Vec<&AssociationEntry> = prog
         .associations
         .iter()
@@ -175,53 +144,10 @@ pub fn run(
         .filter(|a| opts.shard.is_none_or(|s| s.selects(&a.id)))
         .collect();
     progress.start(jobs.len());
-
-    let programme_hash = sha256_hex(prog.toml_text.as_bytes());
-    let layouts: Vec<String> = emitters
-        .iter()
-        .filter_map(|(_, e)| e.layout_hash())
-        .collect();
-    let ctx = JobContext {
-        prog,
-        opts,
-        engine: &engine,
-        emitters: &emitters,
-        programme_hash,
-        layout_hash: (!layouts.is_empty()).then(|| layouts.join("+")),
-        clause_hashes: engine
-            .library()
-            .clauses
-            .iter()
-            .map(|(id, c)| (id.clone(), sha256_hex(c.raw.as_bytes())))
-            .collect(),
-    };
-
-    // The manifest under construction: previous entries of associations that still
-    // exist (their files are untouched until re-rendered), replaced as jobs finish.
-    // Each finished convention is appended to the journal (`manifest.journal`),
-    // so a killed build loses nothing it finished; the manifest is compacted at
-    // the end. An entry always describes files fully written before it.
-    //
-    // An entry whose association left the programme keeps its place while its
-    // files are in OUT (the manifest tells the truth about the folder, and a
-    // withdrawn convention is never deleted behind the user's back); each
-    // build warns about it until its files are removed.
-    let known: std::collections::HashSet<&str> =
-        prog.associations.iter().map(|a| a.id.as_str()).collect();
-    let gone: Vec<String> = store
-        .ids()
-        .filter(|id| !known.contains(id))
-        .map(str::to_string)
-        .collect();
-    for id in gone {
-        if let Some(e) = store.get(&id)
-            && let Some(d) = orphan_warning(&opts.out, &e)
-        {
-            report.diagnostics.push(d);
-        } else {
-            store.remove(&id);
-        }
-    }
+    let ctx = JobContext::new(prog, opts, &engine, &emitters);
+    report
+        .diagnostics
+        .extend(keep_orphans(prog, &opts.out, &mut store));
     store.charta = env!("CARGO_PKG_VERSION").to_string();
     store.programme = prog.file.programme.name.clone();
     let journal = Journal::create(&opts.out, &store.charta, &store.programme)
@@ -229,63 +155,7 @@ pub fn run(
     // The store is read by the workers (each job's previous entry) and
     // written by the collector only (see [`collect`]).
     let store = Mutex::new(store);
-    // One long-lived job per thread of a dedicated rayon pool, each taking the
-    // next convention from a shared counter. Conventions are never rayon jobs:
-    // an outer `par_iter` would let a thread that waits inside Typst (which uses
-    // rayon within one document) steal and start other conventions, nesting
-    // them on its stack (stack overflows, gigabytes of half-finished
-    // documents). But Typst's own parallel work does run in this pool: a worker
-    // that waits for it helps instead of sleeping, and the pool's threads are
-    // the only ones competing for the cores (about 5 % faster than plain
-    // threads handing that work to rayon's global pool).
-    let next = AtomicUsize::new(0);
-    let worker = |finished: &std::sync::mpsc::Sender<JobResult>| {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&stub) = jobs.get(i) else { break };
-            // Read now (a programme loaded for a build keeps no file) and
-            // dropped when the convention is done.
-            let loaded = prog.entry(stub);
-            let entry: &AssociationEntry = &loaded;
-            let previous = store
-                .lock()
-                .expect("no panic while holding the lock")
-                .get(&entry.id);
-            let job = &Job { entry, previous };
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_job(&ctx, job)))
-                .unwrap_or_else(|panic| panicked(job, panic.as_ref()));
-            progress.done(&job.entry.id, r.status);
-            // The collector outlives every worker: a send cannot fail.
-            let _ = finished.send(r);
-        }
-    };
-    // As many threads as `--jobs`, even with fewer conventions: a thread that
-    // finds no convention left stays in the pool and takes part in Typst's
-    // work on the others (one convention alone still uses every core).
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
-        // Typst's layout recurses deeply (nested tables, grids): a spawned
-        // thread's default 2 MiB is not enough.
-        .stack_size(16 * 1024 * 1024)
-        .thread_name(|n| format!("charta-{n}"))
-        .build()
-        .map_err(threads_failed)?;
-    let collected = std::thread::scope(|scope| {
-        let (finished, received) = std::sync::mpsc::channel::<JobResult>();
-        let collector = std::thread::Builder::new()
-            .name("charta-manifest".into())
-            .spawn_scoped(scope, || {
-                collect(received, &store, journal, opts, jobs.len())
-            })
-            .map_err(threads_failed)?;
-        // Runs `worker` once on each thread of the pool; a panic is raised again here.
-        pool.broadcast(|_| worker(&finished));
-        drop(finished);
-        Ok(collector
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    })?;
-    let (mut outcomes, flush_error) = collected;
+    let (mut outcomes, flush_error) = schedule(&ctx, &jobs, &store, journal, progress)?;
     outcomes.sort_by(|a, b| a.id.cmp(&b.id));
     for r in outcomes {
         report.outcomes.push((r.id, r.status));
@@ -301,6 +171,158 @@ pub fn run(
         .write(&opts.out)
         .map_err(|e| manifest_unwritable(e, opts.out.join(MANIFEST)))?;
     Ok(report)
+}
+
+/// Creates OUT, removes the temporaries a killed build left, and returns
+/// the emitters of the formats asked for.
+fn prepare_out(prog: &Programme, opts: &BuildOptions) -> Result<Vec<Registered>, Diagnostic> {
+    std::fs::create_dir_all(&opts.out).map_err(|e| {
+        Diagnostic::error(tr!(
+            "impossible de créer le dossier de sortie\u{a0}: {e}",
+            "cannot create the output folder: {e}"
+        ))
+        .code("FIC-007")
+        .in_file(&opts.out)
+    })?;
+    remove_stale_temporaries(&opts.out);
+    emitters(prog, opts)
+}
+
+/// The previous manifest, either format, with the journal of a killed
+/// build replayed and compacted now (this build starts its own journal).
+fn previous_store(out: &Path) -> Result<Store, Diagnostic> {
+    let store = Store::read(out).unwrap_or_default();
+    if out.join(JOURNAL).is_file() {
+        store
+            .write(out)
+            .map_err(|e| manifest_unwritable(e, out.join(MANIFEST)))?;
+    }
+    Ok(store)
+}
+
+/// GEN-002 for each `--only` id that names no association.
+fn unknown_only(prog: &Programme, opts: &BuildOptions) -> Vec<Diagnostic> {
+    opts.only
+        .iter()
+        .filter(|id| !prog.associations.iter().any(|a| &a.id == *id))
+        .map(|id| {
+            Diagnostic::error(tr!(
+                "--only {id}\u{a0}: aucun fichier d'association `associations/{id}.json`",
+                "--only {id}: no association file `associations/{id}.json`"
+            ))
+            .code("GEN-002")
+            .in_file(prog.root.join("associations"))
+        })
+        .collect()
+}
+
+/// The manifest under construction: previous entries of associations that still
+/// exist (their files are untouched until re-rendered), replaced as jobs finish.
+/// Each finished convention is appended to the journal (`manifest.journal`),
+/// so a killed build loses nothing it finished; the manifest is compacted at
+/// the end. An entry always describes files fully written before it.
+///
+/// An entry whose association left the programme keeps its place while its
+/// files are in OUT (the manifest tells the truth about the folder, and a
+/// withdrawn convention is never deleted behind the user's back); each
+/// build warns about it (returned) until its files are removed.
+fn keep_orphans(prog: &Programme, out: &Path, store: &mut Store) -> Vec<Diagnostic> {
+    let known: std::collections::HashSet<&str> =
+        prog.associations.iter().map(|a| a.id.as_str()).collect();
+    let gone: Vec<String> = store
+        .ids()
+        .filter(|id| !known.contains(id))
+        .map(str::to_string)
+        .collect();
+    let mut warnings = Vec::new();
+    for id in gone {
+        if let Some(e) = store.get(&id)
+            && let Some(d) = orphan_warning(out, &e)
+        {
+            warnings.push(d);
+        } else {
+            store.remove(&id);
+        }
+    }
+    warnings
+}
+
+/// Runs `jobs` on the pool of `--jobs` threads, the collector beside them;
+/// returns what [`collect`] returns.
+///
+/// One long-lived job per thread of a dedicated rayon pool, each taking the
+/// next convention from a shared counter. Conventions are never rayon jobs:
+/// an outer `par_iter` would let a thread that waits inside Typst (which uses
+/// rayon within one document) steal and start other conventions, nesting
+/// them on its stack (stack overflows, gigabytes of half-finished
+/// documents). But Typst's own parallel work does run in this pool: a worker
+/// that waits for it helps instead of sleeping, and the pool's threads are
+/// the only ones competing for the cores (about 5 % faster than plain
+/// threads handing that work to rayon's global pool).
+fn schedule(
+    ctx: &JobContext,
+    jobs: &[&AssociationEntry],
+    store: &Mutex<Store>,
+    journal: Journal,
+    progress: &dyn Progress,
+) -> Result<(Vec<Outcome>, Option<Diagnostic>), Diagnostic> {
+    let next = AtomicUsize::new(0);
+    // As many threads as `--jobs`, even with fewer conventions: a thread that
+    // finds no convention left stays in the pool and takes part in Typst's
+    // work on the others (one convention alone still uses every core).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(ctx.opts.jobs.max(1))
+        // Typst's layout recurses deeply (nested tables, grids): a spawned
+        // thread's default 2 MiB is not enough.
+        .stack_size(16 * 1024 * 1024)
+        .thread_name(|n| format!("charta-{n}"))
+        .build()
+        .map_err(threads_failed)?;
+    std::thread::scope(|scope| {
+        let (finished, received) = std::sync::mpsc::channel::<JobResult>();
+        let collector = std::thread::Builder::new()
+            .name("charta-manifest".into())
+            .spawn_scoped(scope, || {
+                collect(received, store, journal, ctx.opts, jobs.len())
+            })
+            .map_err(threads_failed)?;
+        // Runs `work` once on each thread of the pool; a panic is raised again here.
+        pool.broadcast(|_| work(ctx, jobs, &next, store, progress, &finished));
+        drop(finished);
+        Ok(collector
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
+/// A worker: takes the next convention until none is left, builds it, and
+/// sends its result to the collector.
+fn work(
+    ctx: &JobContext,
+    jobs: &[&AssociationEntry],
+    next: &AtomicUsize,
+    store: &Mutex<Store>,
+    progress: &dyn Progress,
+    finished: &std::sync::mpsc::Sender<JobResult>,
+) {
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(&stub) = jobs.get(i) else { break };
+        // Read now (a programme loaded for a build keeps no file) and
+        // dropped when the convention is done.
+        let loaded = ctx.prog.entry(stub);
+        let entry: &AssociationEntry = &loaded;
+        let previous = store
+            .lock()
+            .expect("no panic while holding the lock")
+            .get(&entry.id);
+        let job = &Job { entry, previous };
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_job(ctx, job)))
+            .unwrap_or_else(|panic| panicked(job, panic.as_ref()));
+        progress.done(&job.entry.id, r.status);
+        // The collector outlives every worker: a send cannot fail.
+        let _ = finished.send(r);
+    }
 }
 
 /// The warning for a manifest entry whose association file is gone, or
@@ -435,6 +457,34 @@ struct JobContext<'a> {
     clause_hashes: BTreeMap<String, String>,
 }
 
+impl<'a> JobContext<'a> {
+    fn new(
+        prog: &'a Programme,
+        opts: &'a BuildOptions,
+        engine: &'a Engine,
+        emitters: &'a [Registered],
+    ) -> JobContext<'a> {
+        let layouts: Vec<String> = emitters
+            .iter()
+            .filter_map(|(_, e)| e.layout_hash())
+            .collect();
+        JobContext {
+            prog,
+            opts,
+            engine,
+            emitters,
+            programme_hash: sha256_hex(prog.toml_text.as_bytes()),
+            layout_hash: (!layouts.is_empty()).then(|| layouts.join("+")),
+            clause_hashes: engine
+                .library()
+                .clauses
+                .iter()
+                .map(|(id, c)| (id.clone(), sha256_hex(c.raw.as_bytes())))
+                .collect(),
+        }
+    }
+}
+
 struct JobResult {
     id: String,
     status: Status,
@@ -477,455 +527,6 @@ fn panicked(job: &Job, panic: &(dyn std::any::Any + Send)) -> JobResult {
         entry: None,
         internal: true,
     }
-}
-
-/// One convention; a signed one is archived in `PROG/signed/<id>/` once
-/// built (see [`crate::out::signed`]).
-fn run_job(ctx: &JobContext, job: &Job) -> JobResult {
-    let mut r = run_job_inner(ctx, job);
-    if matches!(r.status, Status::Rendered | Status::Unchanged)
-        && let Some(e) = r.entry.as_mut()
-        && e.signed
-        && e.signed_archive.is_none()
-    {
-        match crate::out::signed::archive_from_out(&ctx.prog.root, &ctx.opts.out, e) {
-            Ok(true) => e.signed_archive = Some(crate::out::signed::relative_dir(&e.id)),
-            Ok(false) => {}
-            Err(err) => r.diagnostics.push(
-                Diagnostic::warning(tr!(
-                    "{}\u{a0}: la convention signée n'a pas pu être archivée\u{a0}: {}",
-                    "{}: the signed convention could not be archived: {}",
-                    e.id,
-                    err
-                ))
-                .code("GEN-020")
-                .in_file(crate::out::signed::dir(&ctx.prog.root, &e.id))
-                .with_hint(tr!(
-                    "la prochaine construction réessaiera\u{202f}; vérifiez les droits d'écriture du dossier du programme",
-                    "the next build will try again; check write permissions on the programme folder"
-                )),
-            ),
-        }
-    }
-    r
-}
-
-fn run_job_inner(ctx: &JobContext, job: &Job) -> JobResult {
-    let entry = job.entry;
-    let previous = job.previous.as_ref();
-    let id = entry.id.clone();
-    let _failpoint = crate::failpoint::convention(&id);
-    let fail = |diagnostics: Vec<Diagnostic>| JobResult {
-        id: id.clone(),
-        status: Status::Failed,
-        entry: None,
-        diagnostics,
-        internal: false,
-    };
-    let mut diags = crate::check::check_association(ctx.prog, entry);
-    let (errors, warnings): (Vec<_>, Vec<_>) = diags.drain(..).partition(Diagnostic::is_error);
-    if !errors.is_empty() {
-        let mut all = errors;
-        all.extend(warnings);
-        return fail(all);
-    }
-    let data = entry.data.as_ref().expect("checked: parsed");
-    let plan = match ctx.engine.plan(&ctx.prog.file, &id, data, &entry.path) {
-        Ok(p) => p,
-        Err(d) => return fail(d),
-    };
-    let inputs = Inputs {
-        data: sha256_hex(entry.text.as_bytes()),
-        programme: ctx.programme_hash.clone(),
-        template: sha256_hex(plan.template.raw.as_bytes()),
-        layout: ctx.layout_hash.clone(),
-        engine: env!("CARGO_PKG_VERSION").to_string(),
-        clauses: plan
-            .clauses()
-            .into_iter()
-            .map(|c| ClauseInput {
-                sha256: ctx.clause_hashes[&c.id].clone(),
-                id: c.id,
-                version: c.version,
-                origin: c.origin,
-            })
-            .collect(),
-    };
-    let inputs_sha256 = sha256_hex(&serde_json::to_vec(&inputs).expect("inputs serialise"));
-    let signed = data.convention.signature.date.is_some();
-    let out = &ctx.opts.out;
-
-    // A signed convention whose signed text is archived: its acts come from
-    // the archive, a change of its data is an avenant (crate::avenant).
-    if signed {
-        let root = &ctx.prog.root;
-        let mut archive = crate::out::signed::Archive::open(root, &id);
-        // Amendments before any archive: the signed text is the one in OUT.
-        if archive.is_none()
-            && !data.convention.amendments.is_empty()
-            && let Some(prev) = job
-                .previous
-                .as_ref()
-                .filter(|p| p.signed && p.intact(out, "md"))
-        {
-            let _ = crate::out::signed::archive_from_out(root, out, prev);
-            archive = crate::out::signed::Archive::open(root, &id);
-        }
-        if archive.is_none() && !data.convention.amendments.is_empty() {
-            return fail(vec![
-                Diagnostic::error(tr!(
-                    "{}\u{a0}: la convention a des avenants (`convention.amendments`), mais son texte signé n'est ni archivé (signed/{}/) ni dans le dossier de sortie\u{a0}: rien ne dit ce qui a été signé",
-                    "{}: the convention has amendments (`convention.amendments`) but its signed text is neither archived (signed/{}/) nor in the output folder: nothing says what was signed",
-                    id,
-                    id
-                ))
-                .code("GEN-008")
-                .in_file(&entry.path)
-                .at_path("convention.amendments")
-                .with_hint(tr!(
-                    "rétablissez le dossier signed/{}/ du programme (gardez-le sous gestion de versions), ou les données telles que signées, sans `amendments`, pour une première génération qui l'archive",
-                    "restore the programme's signed/{}/ folder (keep it under version control), or the data as signed, without `amendments`, for a first build that archives it",
-                    id
-                )),
-            ]);
-        }
-        if let Some(archive) = archive {
-            let o = crate::avenant::job::run(crate::avenant::job::SignedJob {
-                prog: ctx.prog,
-                engine: ctx.engine,
-                emitters: ctx.emitters,
-                out,
-                force: ctx.opts.force,
-                entry,
-                data,
-                plan,
-                inputs,
-                inputs_sha256,
-                previous: job.previous.as_ref(),
-                archive,
-            });
-            let mut diagnostics = o.diagnostics;
-            diagnostics.extend(warnings);
-            return JobResult {
-                id,
-                status: o.status,
-                entry: o.entry,
-                diagnostics,
-                internal: o.internal,
-            };
-        }
-    }
-
-    // The previous files stand for this build: nothing to write.
-    let kept = |prev: &Entry, warnings: Vec<Diagnostic>| JobResult {
-        id: id.clone(),
-        status: Status::Unchanged,
-        entry: Some(prev.clone()),
-        diagnostics: warnings,
-        internal: false,
-    };
-    let intact = |prev: &Entry| {
-        prev.status != Status::Failed && ctx.emitters.iter().all(|(f, _)| prev.intact(out, f.name))
-    };
-    if let Some(prev) = previous
-        && !ctx.opts.force
-        && prev.inputs_sha256 == inputs_sha256
-        && intact(prev)
-    {
-        return kept(prev, warnings);
-    }
-    // Same inputs, but a format was added or a file is missing or altered:
-    // only those are made again, the intact files stand.
-    let reusable = previous.filter(|p| {
-        !ctx.opts.force && p.inputs_sha256 == inputs_sha256 && p.status != Status::Failed
-    });
-
-    crate::failpoint::stage(crate::failpoint::Stage::Render);
-    let rendered = match ctx.engine.render_plan(&ctx.prog.file, data, plan) {
-        Ok(r) => r,
-        Err(d) => return fail(d),
-    };
-    let md_hash = sha256_hex(rendered.markdown.as_bytes());
-    // A signed convention keeps its text: a change needs an amendment (avenant).
-    let signed_text = match signed
-        .then(|| signed_text(ctx, job, data, &rendered.markdown, &inputs_sha256))
-        .transpose()
-    {
-        Ok(t) => t.flatten(),
-        Err((status, mut d)) => {
-            d.extend(warnings);
-            return JobResult { status, ..fail(d) };
-        }
-    };
-    // Same text: the signed files stay byte for byte, even if the layout,
-    // a template or charta changed (its pages could move) and under
-    // `--force`. Its entry keeps the inputs it was made from; without an
-    // entry, the files found in OUT stand for these inputs. Only a format
-    // that has no file yet is made.
-    let same_signed_text = signed_text.as_ref() == Some(&md_hash);
-    if same_signed_text
-        && let Some(prev) = previous
-        && prev.output("md").is_some()
-        && intact(prev)
-    {
-        return kept(prev, warnings);
-    }
-    let reusable = reusable.or(previous.filter(|_| same_signed_text));
-    // A file already in OUT that this build may keep as it is.
-    let keep_file = |format: &Format| -> Option<(OutputFile, Option<usize>)> {
-        if let Some(prev) = reusable
-            && let Some(file) = prev.output(format.name)
-            && file.intact(out)
-        {
-            return Some((file.clone(), prev.pages.filter(|_| format.name == "pdf")));
-        }
-        if same_signed_text && previous.is_none_or(|p| p.output("md").is_none()) {
-            let file = out::file_name(&id, format.extension);
-            let bytes = std::fs::read(out.join(&file)).ok()?;
-            return Some((OutputFile::written(out, file, &bytes), None));
-        }
-        None
-    };
-    // Every file of the signed version is in OUT but its entry is gone: they
-    // stand for these inputs, unchanged.
-    if same_signed_text && previous.is_none_or(|p| p.output("md").is_none()) {
-        let found: Option<BTreeMap<String, OutputFile>> = ctx
-            .emitters
-            .iter()
-            .map(|(f, _)| keep_file(f).map(|(file, _)| (f.name.to_string(), file)))
-            .collect();
-        if let Some(outputs) = found {
-            let in_out = Entry {
-                id: id.clone(),
-                status: Status::Rendered,
-                signed,
-                inputs: inputs.clone(),
-                inputs_sha256: inputs_sha256.clone(),
-                outputs,
-                pages: None,
-                signed_archive: None,
-                avenants: Vec::new(),
-            };
-            return kept(&in_out, warnings);
-        }
-    }
-
-    let mut new_entry = Entry {
-        id: id.clone(),
-        status: Status::Rendered,
-        signed,
-        inputs,
-        inputs_sha256,
-        outputs: BTreeMap::new(),
-        pages: None,
-        signed_archive: None,
-        avenants: Vec::new(),
-    };
-    // A write that fails is no fault of the data (exit status 2).
-    let io_fail = |file: &Path, e: std::io::Error| JobResult {
-        id: id.clone(),
-        status: Status::Failed,
-        entry: None,
-        diagnostics: vec![
-            Diagnostic::error(tr!(
-                "{id}\u{a0}: impossible d'écrire le fichier de sortie\u{a0}: {e}",
-                "{id}: cannot write the output: {e}"
-            ))
-            .code("FIC-009")
-            .in_file(file),
-        ],
-        internal: true,
-    };
-    // Every format is made before anything is written, so that an error
-    // (a typesetting error) leaves the previous files in place.
-    let doc = Document {
-        id: &id,
-        markdown: &rendered.markdown,
-        meta: &rendered.pdf_meta,
-    };
-    let mut made: Vec<(&Format, Emitted)> = Vec::with_capacity(ctx.emitters.len());
-    for (format, emitter) in ctx.emitters {
-        if let Some((file, pages)) = keep_file(format) {
-            new_entry.outputs.insert(format.name.to_string(), file);
-            if pages.is_some() {
-                new_entry.pages = pages;
-            }
-            continue;
-        }
-        match emitter.emit(&doc) {
-            Ok(e) => made.push((*format, e)),
-            Err(e) => {
-                for (ext, bytes) in &e.extra {
-                    let _ = write_atomic(&out.join(out::file_name(&id, ext)), bytes);
-                }
-                let file = out::file_name(&id, e.source_extension.unwrap_or(format.extension));
-                let mut d = Diagnostic::error(e.message.map(|m| format!("{id}: {m}")))
-                    .code("GEN-007")
-                    .in_file(out.join(file));
-                if let (Some(l), Some(c)) = (e.line, e.column) {
-                    d = d.at(l, c);
-                }
-                if let Some(h) = e.hint {
-                    d = d.with_hint(h);
-                }
-                return fail(vec![d]);
-            }
-        }
-    }
-    // Every file goes to its temporary file first, then all are renamed: a
-    // failure or a panic before the renames leaves the previous files, all of
-    // them (never a new Markdown beside an old PDF).
-    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
-    for (format, emitted) in &made {
-        files.push((
-            out.join(out::file_name(&id, format.extension)),
-            &emitted.bytes,
-        ));
-        if format.name == "md" {
-            // The data the convention was rendered from, so that `charta diff` of two
-            // build folders can tell data changes field by field.
-            files.push((out.join(out::data_file(&id)), entry.text.as_bytes()));
-        }
-    }
-    let mut staged = Vec::with_capacity(files.len());
-    for (path, bytes) in &files {
-        match out::stage_atomic(path, bytes) {
-            Ok(tmp) => staged.push((path, tmp)),
-            Err(e) => return io_fail(path, e),
-        }
-    }
-    for (path, tmp) in staged {
-        if let Err(e) = tmp.persist(path) {
-            return io_fail(path, e.error);
-        }
-    }
-    for (format, emitted) in made {
-        for (ext, bytes) in &emitted.extra {
-            let _ = write_atomic(&out.join(out::file_name(&id, ext)), bytes);
-        }
-        if emitted.pages.is_some() {
-            new_entry.pages = emitted.pages;
-        }
-        let file = out::file_name(&id, format.extension);
-        new_entry.outputs.insert(
-            format.name.to_string(),
-            OutputFile::written(out, file, &emitted.bytes),
-        );
-    }
-    JobResult {
-        id,
-        status: Status::Rendered,
-        entry: Some(new_entry),
-        diagnostics: warnings,
-        internal: false,
-    }
-}
-
-/// What the build of signed convention `job` keeps (see
-/// [`crate::avenant::printed`]): `Ok(Some(hash))`, the signed text recorded
-/// (by the manifest, else found in OUT), which today's text `markdown` must
-/// equal; `Ok(None)`, no text recorded, or the draft printed for this
-/// signature (today's data with the date blank give it byte for byte: the
-/// convention is built with its date, then archived). `Err`: the refusal
-/// (or the failure) and its status.
-fn signed_text(
-    ctx: &JobContext,
-    job: &Job,
-    data: &crate::model::AssociationFile,
-    markdown: &str,
-    inputs_sha256: &str,
-) -> Result<Option<String>, (Status, Vec<Diagnostic>)> {
-    let (id, out, previous) = (&job.entry.id, &ctx.opts.out, job.previous.as_ref());
-    let md_file = out::file_name(id, "md");
-    // A draft recorded (an entry not signed), or a file in OUT without an
-    // entry: is it the draft today's data print?
-    if previous.is_none_or(|p| !p.signed)
-        && let Some(draft) = Draft::recorded(out, previous, "md", &md_file)
-        && as_printed(ctx, job, data, markdown, &draft)?
-    {
-        return Ok(None);
-    }
-    let recorded = previous
-        .and_then(|p| p.output("md"))
-        .map(|md| md.sha256.clone())
-        .or_else(|| {
-            std::fs::read(out.join(&md_file))
-                .ok()
-                .map(|b| sha256_hex(&b))
-        });
-    let refuse = |what: Text| {
-        let on = data.convention.signature.date.as_deref().unwrap_or("?");
-        let d = Diagnostic::error(Text::new(
-            format!("{id}\u{a0}: la convention signée le {on} changerait ({})\u{a0}; fichiers laissés intacts", what.fr),
-            format!("{id}: convention signed on {on} would change ({}); files left untouched", what.en),
-        ))
-        .code("GEN-006")
-        .in_file(&job.entry.path)
-        .at_path("convention.signature.date")
-        .with_hint(crate::avenant::entry_hint(data));
-        Err((Status::Refused, vec![d]))
-    };
-    if let Some(hash) = &recorded
-        && *hash != sha256_hex(markdown.as_bytes())
-    {
-        let what = std::fs::read_to_string(out.join(&md_file))
-            .map(|old| crate::diff::summary_line(&old, markdown))
-            .unwrap_or_else(|_| {
-                Text::new(
-                    "son texte diffère de la version signée",
-                    "its text differs from the signed version",
-                )
-            });
-        return refuse(what);
-    }
-    // Its PDF is in OUT but its text is recorded nowhere (a PDF-only build):
-    // unless its inputs are those the PDF was made from, nothing shows that
-    // the text is the same.
-    if recorded.is_none()
-        && out.join(out::file_name(id, "pdf")).is_file()
-        && previous.is_none_or(|p| p.inputs_sha256 != inputs_sha256)
-    {
-        return refuse(Text::new(
-            "ses données ont changé et OUT n'a pas le Markdown de la version signée pour comparer",
-            "its inputs changed and OUT has no Markdown of the signed version to compare with",
-        ));
-    }
-    Ok(recorded)
-}
-
-/// Whether signed convention `job`, whose text with its date is `markdown`,
-/// is `draft`, the draft printed: today's data with the date blank give it
-/// byte for byte, and the date changes nothing but the signature block
-/// (`Ok(true)`: it is archived as signed). A draft that differs is refused;
-/// a file found in OUT without a manifest entry that differs may be the
-/// signed text itself (`Ok(false)`).
-fn as_printed(
-    ctx: &JobContext,
-    job: &Job,
-    data: &crate::model::AssociationFile,
-    markdown: &str,
-    draft: &Draft,
-) -> Result<bool, (Status, Vec<Diagnostic>)> {
-    let id = &job.entry.id;
-    let mut blank = data.clone();
-    blank.convention.signature.date = None;
-    let draft_form = ctx
-        .engine
-        .render(&ctx.prog.file, id, &blank, &job.entry.path)
-        .map_err(|d| (Status::Failed, d))?
-        .markdown;
-    let at = (job.entry.path.as_path(), "convention.signature.date".into());
-    let refusal = match draft.difference(&draft_form) {
-        None => match beyond_signature(&draft_form, markdown) {
-            None => return Ok(true),
-            Some(what) => dated_text_differs(id, Act::Convention, &what, at, data),
-        },
-        Some(what) if job.previous.is_some() => {
-            not_as_printed(id, Act::Convention, &what, at, data)
-        }
-        Some(_) => return Ok(false),
-    };
-    Err((Status::Refused, vec![refusal]))
 }
 
 /// The manifest (or its journal) at `file` cannot be written.

@@ -128,30 +128,37 @@ pub fn run(job: SignedJob) -> Outcome {
         };
     }
 
-    match build(&job, &archived, signed_in_data) {
-        Ok(o) => o,
-        Err(o) => o,
+    match make(&job, &archived, signed_in_data) {
+        Ok(made) => write_out(&job, made),
+        Err(stop) => stop,
     }
 }
 
-fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<Outcome, Outcome> {
-    let id = job.entry.id.as_str();
-    let data = job.data;
-    let prog = job.prog;
-    let archive = &job.archive;
-    let amendments = &data.convention.amendments;
-    let mut warnings = Vec::new();
-    let fail = |d: Vec<Diagnostic>| Outcome::failed(d);
-    let convention_md = archive.read_text(Act::Convention, "md").unwrap_or_default();
-    let convention_doc = parse(job, &convention_md, "la convention signée")?;
+/// The signed acts as the archive has them, and what its avenants changed.
+struct Past {
+    convention_md: String,
+    convention: Convention,
+    /// The text in force after the last archived avenant.
+    in_force: Convention,
+    history: History,
+    /// The parts the archived avenants deleted and that are still gone.
+    abrogated: Vec<Change>,
+}
 
-    // The texts in force after each archived avenant, and what each changed.
+/// Reads the archive: the signed convention, and the text in force after
+/// each archived avenant with what each changed. `Err`: the outcome (a
+/// failure), the build stops.
+fn past(job: &SignedJob, archived: &[usize]) -> Result<Past, Outcome> {
+    let id = job.entry.id.as_str();
+    let archive = &job.archive;
+    let convention_md = archive.read_text(Act::Convention, "md").unwrap_or_default();
+    let convention = parse(job, &convention_md, "la convention signée")?;
     let mut history = History::new();
-    let mut in_force = convention_doc.clone();
+    let mut in_force = convention.clone();
     let mut abrogated: Vec<Change> = Vec::new();
     for &k in archived {
         let Some(text) = archive.read_text(Act::Avenant(k), "texte.md") else {
-            return Err(fail(vec![
+            return Err(Outcome::failed(vec![
                 Diagnostic::error(tr!(
                     "{id}\u{a0}: l'archive n'a pas le texte en vigueur après l'avenant n°\u{a0}{k}",
                     "{id}: the archive lacks the text in force after amendment no. {k}"
@@ -167,34 +174,53 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
         abrogated.extend(changes.into_iter().filter(|c| c.action == Action::Delete));
         in_force = next;
     }
+    Ok(Past {
+        convention_md,
+        convention,
+        in_force,
+        history,
+        abrogated,
+    })
+}
 
-    // Today's data, with the numbers of the text in force.
-    let drafting = Drafting::new(job, &convention_doc, &in_force, archived);
-    let (rendered, current, changes) = today(job, data, clone_plan(job), &drafting)?;
+/// The avenant this build writes, if any.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum New {
+    /// None: the data give the text in force.
+    Nothing,
+    /// Avenant `k`, a draft to sign.
+    Draft(usize),
+    /// Avenant `k`, signed since the last build: written, then archived.
+    Signed(usize),
+}
 
-    // Which avenant this build writes, if any.
+impl New {
+    fn number(self) -> Option<usize> {
+        match self {
+            New::Nothing => None,
+            New::Draft(k) | New::Signed(k) => Some(k),
+        }
+    }
+}
+
+/// Which avenant today's data ask for (`changes`: today's text against the
+/// text in force), with its warnings; `Err`: the outcome that stops the
+/// build (a signed avenant that changes nothing, a change with no
+/// `amendments` entry for it).
+fn decide(
+    job: &SignedJob,
+    archived: &[usize],
+    signed_in_data: usize,
+    changes: &[Change],
+) -> Result<(New, Vec<Diagnostic>), Outcome> {
     let k_new = archived.len() + 1;
     let just_signed = signed_in_data == k_new;
-    let draft = amendments.len() == k_new && !just_signed;
+    let draft = job.data.convention.amendments.len() == k_new && !just_signed;
+    let mut warnings = Vec::new();
     if changes.is_empty() && (just_signed || draft) {
-        let (what, what_en) = if just_signed {
-            ("signé", "signed")
-        } else {
-            ("en projet", "draft")
-        };
-        let d = Diagnostic::warning(tr!(
-            "{id}\u{a0}: l'avenant n°\u{a0}{k_new} ({what}) ne modifie rien\u{a0}: les données donnent le texte en vigueur\u{202f}; aucun avenant n'est écrit",
-            "{id}: amendment no. {k_new} ({what_en}) changes nothing: the data gives the text in force; no amendment is written"
-        ))
-.code("GEN-019")
-        .in_file(&job.entry.path)
-        .at_path(format!("convention.amendments[{}]", k_new - 1))
-        .with_hint(tr!(
-            "modifiez les données que l'avenant doit changer (montant, cible, clause…), ou retirez cette entrée",
-            "change the data the amendment is to change (amount, target, clause…), or remove this entry"
-        ));
+        let d = changes_nothing(job, k_new, just_signed);
         if just_signed {
-            return Err(fail(vec![d.with_hint(tr!(
+            return Err(Outcome::failed(vec![d.with_hint(tr!(
                 "un avenant signé modifie la convention\u{a0}: rétablissez les données modifiées qu'il a signées",
                 "a signed amendment changes the convention: restore the changed data it signed",
             ))]));
@@ -202,59 +228,160 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
         warnings.push(d);
     }
     if !changes.is_empty() && !just_signed && !draft {
-        let what = changes
-            .iter()
-            .map(|c| c.label())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let (after, after_en) = match archived.last() {
-            Some(k) => (
-                format!(" et de son avenant n°\u{a0}{k}"),
-                format!(" and its amendment no. {k}"),
-            ),
-            None => (String::new(), String::new()),
-        };
-        let date = data.convention.signature.date.as_deref().unwrap_or("?");
-        let d = Diagnostic::error(tr!(
-            "{id}\u{a0}: la convention signée le {date}{after} changerait ({what})\u{202f}; fichiers laissés intacts",
-            "{id}: the convention signed on {date}{after_en} would change ({what}); files left untouched"
-        ))
-.code("GEN-006")
-        .in_file(&job.entry.path)
-        .at_path("convention.amendments")
-        .with_hint(super::entry_hint(data));
-        let mut all = vec![d];
+        let mut all = vec![unamended(job, archived, changes)];
         all.extend(warnings);
-        return Ok(Outcome {
+        return Err(Outcome {
             status: Status::Refused,
             entry: None,
             diagnostics: all,
             internal: false,
         });
     }
+    let new = match (changes.is_empty(), just_signed) {
+        (true, _) => New::Nothing,
+        (false, true) => New::Signed(k_new),
+        (false, false) => New::Draft(k_new),
+    };
+    Ok((new, warnings))
+}
 
-    if just_signed {
-        check_printed(job, k_new, &drafting)?;
+/// GEN-019: avenant `k` (`signed` or a draft) changes nothing.
+fn changes_nothing(job: &SignedJob, k: usize, signed: bool) -> Diagnostic {
+    let id = job.entry.id.as_str();
+    let (what, what_en) = if signed {
+        ("signé", "signed")
+    } else {
+        ("en projet", "draft")
+    };
+    Diagnostic::warning(tr!(
+        "{id}\u{a0}: l'avenant n°\u{a0}{k} ({what}) ne modifie rien\u{a0}: les données donnent le texte en vigueur\u{202f}; aucun avenant n'est écrit",
+        "{id}: amendment no. {k} ({what_en}) changes nothing: the data gives the text in force; no amendment is written"
+    ))
+    .code("GEN-019")
+    .in_file(&job.entry.path)
+    .at_path(format!("convention.amendments[{}]", k - 1))
+    .with_hint(tr!(
+        "modifiez les données que l'avenant doit changer (montant, cible, clause…), ou retirez cette entrée",
+        "change the data the amendment is to change (amount, target, clause…), or remove this entry"
+    ))
+}
+
+/// GEN-006: the data change the signed text, with no `amendments` entry for it.
+fn unamended(job: &SignedJob, archived: &[usize], changes: &[Change]) -> Diagnostic {
+    let (id, data) = (job.entry.id.as_str(), job.data);
+    let what = changes
+        .iter()
+        .map(|c| c.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (after, after_en) = match archived.last() {
+        Some(k) => (
+            format!(" et de son avenant n°\u{a0}{k}"),
+            format!(" and its amendment no. {k}"),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let date = data.convention.signature.date.as_deref().unwrap_or("?");
+    Diagnostic::error(tr!(
+        "{id}\u{a0}: la convention signée le {date}{after} changerait ({what})\u{202f}; fichiers laissés intacts",
+        "{id}: the convention signed on {date}{after_en} would change ({what}); files left untouched"
+    ))
+    .code("GEN-006")
+    .in_file(&job.entry.path)
+    .at_path("convention.amendments")
+    .with_hint(super::entry_hint(data))
+}
+
+/// What this build has in OUT and adds to the archive.
+struct Made {
+    files: Vec<File>,
+    /// The files of the avenant just signed, by extension.
+    to_archive: Vec<(String, Vec<u8>)>,
+    new: New,
+    avenants: Vec<usize>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Everything this build has in OUT for the signed convention: its signed
+/// acts from the archive, the avenant the data ask for, the consolidated
+/// version. `Err`: the outcome that stops the build, nothing written.
+fn make(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<Made, Outcome> {
+    let past = past(job, archived)?;
+    // Today's data, with the numbers of the text in force.
+    let drafting = Drafting::new(job, &past.convention, &past.in_force, archived);
+    let (rendered, current, changes) = today(job, job.data, clone_plan(job), &drafting)?;
+    let (new, warnings) = decide(job, archived, signed_in_data, &changes)?;
+    if let New::Signed(k) = new {
+        check_printed(job, k, &drafting)?;
     }
+    let mut made = Made {
+        files: signed_acts(job, archived, &past, &rendered.pdf_meta)?,
+        to_archive: Vec::new(),
+        new,
+        avenants: archived.to_vec(),
+        warnings,
+    };
+    let mut history = past.history.clone();
+    let mut abrogated = past.abrogated.clone();
+    if let Some(k) = new.number() {
+        let md = avenant_markdown(job, job.data, k, &drafting, &changes, &current)?;
+        made.new_avenant(job, k, &md, &rendered)?;
+        super::record(&mut history, k, &changes);
+        abrogated.retain(|a| current.part(&a.id).is_none());
+        abrogated.extend(
+            changes
+                .iter()
+                .filter(|c| c.action == Action::Delete)
+                .cloned(),
+        );
+    }
+    // The consolidated version, once there is an avenant.
+    if let Some(&last) = made.avenants.last() {
+        let text = if Some(last) == new.number() {
+            &current
+        } else {
+            &past.in_force
+        };
+        let consolidated = Consolidated {
+            past: &past,
+            text,
+            abrogated: &abrogated,
+            history: &history,
+        };
+        let md = consolidated.markdown(job, last, &drafting)?;
+        let mut meta = rendered.pdf_meta.clone();
+        meta.title = format!("{} — version consolidée", drafting.convention_title);
+        let stem = out::consolidated_stem(&job.entry.id);
+        (made.files).extend(emit_all(job, &stem, &md, &meta, "consolidee.")?);
+    }
+    Ok(made)
+}
 
+/// The signed convention and each archived avenant, from the archive
+/// (`meta`: today's PDF metadata, for what the archive lacks).
+fn signed_acts(
+    job: &SignedJob,
+    archived: &[usize],
+    past: &Past,
+    meta: &Meta,
+) -> Result<Vec<File>, Outcome> {
+    let (id, archive, data) = (job.entry.id.as_str(), &job.archive, job.data);
     let mut files: Vec<File> = Vec::new();
-    let mut to_archive: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut avenants_written: Vec<usize> = archived.to_vec();
-
-    // The signed convention, from the archive.
     let convention_data = archive
         .read_text(Act::Convention, "data.json")
         .unwrap_or_else(|| job.entry.text.clone());
     let convention_meta = match crate::load::parse_association(&convention_data, &archive.dir) {
-        Ok(old) => crate::render::pdf_meta(&prog.file, &old, &rendered.pdf_meta.title),
-        Err(_) => rendered.pdf_meta.clone(),
+        Ok(old) => crate::render::pdf_meta(&job.prog.file, &old, &meta.title),
+        Err(_) => meta.clone(),
     };
+    let md = &past.convention_md;
+    let stem = id.to_string();
     restore(
         job,
         Act::Convention,
-        id.to_string(),
+        stem,
         "",
-        &convention_md,
+        md,
         &convention_meta,
         &mut files,
     )?;
@@ -264,52 +391,75 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
         bytes: convention_data.into_bytes(),
         pages: None,
     });
-
-    // Each archived avenant, from the archive.
     for &k in archived {
         let md = archive.read_text(Act::Avenant(k), "md").unwrap_or_default();
-        let meta = avenant_meta(&rendered.pdf_meta, k, data, amendments.get(k - 1));
+        let meta = avenant_meta(meta, k, data, data.convention.amendments.get(k - 1));
+        let (act, stem) = (Act::Avenant(k), out::avenant_stem(id, k));
         restore(
             job,
-            Act::Avenant(k),
-            out::avenant_stem(id, k),
+            act,
+            stem,
             &format!("avenant-{k}."),
             &md,
             &meta,
             &mut files,
         )?;
     }
+    Ok(files)
+}
 
-    // The avenant this build writes: just signed (then archived) or a draft.
-    let base = crate::context::build(&prog.file, id, data, &[]);
-    let mut all_abrogated = abrogated.clone();
-    if !changes.is_empty() && (just_signed || draft) {
-        let md = avenant_markdown(job, data, k_new, &drafting, &changes, &current)?;
-        let meta = avenant_meta(&rendered.pdf_meta, k_new, data, amendments.get(k_new - 1));
-        let stem = out::avenant_stem(id, k_new);
-        let made = emit_all(job, &stem, &md, &meta, &format!("avenant-{k_new}."))?;
-        if just_signed {
+impl Made {
+    /// Avenant `k` (Markdown `md`) in every format; a signed one is also to archive.
+    fn new_avenant(
+        &mut self,
+        job: &SignedJob,
+        k: usize,
+        md: &str,
+        rendered: &crate::render::Rendered,
+    ) -> Result<(), Outcome> {
+        let data = job.data;
+        let meta = avenant_meta(
+            &rendered.pdf_meta,
+            k,
+            data,
+            data.convention.amendments.get(k - 1),
+        );
+        let stem = out::avenant_stem(&job.entry.id, k);
+        let made = emit_all(job, &stem, md, &meta, &format!("avenant-{k}."))?;
+        if let New::Signed(_) = self.new {
             for f in &made {
                 let ext = f.name.strip_prefix(&format!("{stem}.")).unwrap_or(&f.name);
-                to_archive.push((ext.to_string(), f.bytes.clone()));
+                self.to_archive.push((ext.to_string(), f.bytes.clone()));
             }
-            to_archive.push(("data.json".into(), job.entry.text.clone().into_bytes()));
-            to_archive.push(("texte.md".into(), rendered.markdown.clone().into_bytes()));
+            (self.to_archive).push(("data.json".into(), job.entry.text.clone().into_bytes()));
+            (self.to_archive).push(("texte.md".into(), rendered.markdown.clone().into_bytes()));
         }
-        files.extend(made);
-        avenants_written.push(k_new);
-        super::record(&mut history, k_new, &changes);
-        all_abrogated.retain(|a| current.part(&a.id).is_none());
-        all_abrogated.extend(
-            changes
-                .iter()
-                .filter(|c| c.action == Action::Delete)
-                .cloned(),
-        );
+        self.files.extend(made);
+        self.avenants.push(k);
+        Ok(())
     }
+}
 
-    // The consolidated version, once there is an avenant.
-    if let Some(&last) = avenants_written.last() {
+/// What the consolidated version integrates.
+struct Consolidated<'a> {
+    past: &'a Past,
+    /// The text in force it shows.
+    text: &'a Convention,
+    abrogated: &'a [Change],
+    history: &'a History,
+}
+
+impl Consolidated<'_> {
+    /// Its Markdown, after avenant `last`.
+    fn markdown(
+        &self,
+        job: &SignedJob,
+        last: usize,
+        drafting: &Drafting,
+    ) -> Result<String, Outcome> {
+        let (id, data) = (job.entry.id.as_str(), job.data);
+        let amendments = &data.convention.amendments;
+        let base = crate::context::build(&job.prog.file, id, data, &[]);
         let spec = AvenantSpec {
             id,
             number: last,
@@ -320,44 +470,28 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
             facts: Vec::new(),
             new_visas: Vec::new(),
         };
-        let text = if last == k_new { &current } else { &in_force };
-        let md = super::render_consolidated(
+        super::render_consolidated(
             job.engine,
             &base,
             &spec,
-            text,
-            &convention_doc,
-            &all_abrogated,
-            &history,
+            self.text,
+            &self.past.convention,
+            self.abrogated,
+            self.history,
         )
-        .map_err(fail)?;
-        let mut meta = rendered.pdf_meta.clone();
-        meta.title = format!("{} — version consolidée", drafting.convention_title);
-        let stem = out::consolidated_stem(id);
-        files.extend(emit_all(job, &stem, &md, &meta, "consolidee.")?);
+        .map_err(Outcome::failed)
     }
+}
 
-    // Archive first (an avenant just signed), then OUT: the archive is the reference.
-    if !to_archive.is_empty() {
-        let refs: Vec<(&str, &[u8])> = to_archive
-            .iter()
-            .map(|(e, b)| (e.as_str(), b.as_slice()))
-            .collect();
-        archive
-            .add(Act::Avenant(k_new), &refs)
-            .map_err(|e| Outcome {
-                status: Status::Failed,
-                entry: None,
-                diagnostics: vec![
-                    Diagnostic::error(tr!(
-                        "{id}\u{a0}: impossible d'archiver l'avenant signé\u{a0}: {e}",
-                        "{id}: cannot archive the signed amendment: {e}"
-                    ))
-                    .code("GEN-014")
-                    .in_file(&archive.dir),
-                ],
-                internal: true,
-            })?;
+/// Writes `made`: the avenant just signed to the archive first (the archive
+/// is the reference), then every file to OUT that is not there byte for
+/// byte; the entry says `Unchanged` when nothing was written.
+fn write_out(job: &SignedJob, made: Made) -> Outcome {
+    let id = job.entry.id.as_str();
+    if let (Some(k), false) = (made.new.number(), made.to_archive.is_empty())
+        && let Err(e) = archive_signed(job, k, &made.to_archive)
+    {
+        return e;
     }
     let mut entry = Entry {
         id: id.to_string(),
@@ -368,27 +502,13 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
         outputs: BTreeMap::new(),
         pages: None,
         signed_archive: Some(crate::out::signed::relative_dir(id)),
-        avenants: avenants_written,
+        avenants: made.avenants,
     };
-    let mut wrote = false;
-    let mut staged = Vec::new();
-    for f in &files {
-        let path = job.out.join(&f.name);
-        let same = std::fs::read(&path).is_ok_and(|b| b == f.bytes);
-        if !same {
-            match out::stage_atomic(&path, &f.bytes) {
-                Ok(tmp) => staged.push((path.clone(), tmp)),
-                Err(e) => return Err(io_fail(id, &path, e)),
-            }
-        }
-    }
-    for (path, tmp) in staged {
-        if let Err(e) = tmp.persist(&path) {
-            return Err(io_fail(id, &path, e.error));
-        }
-        wrote = true;
-    }
-    for f in files {
+    let wrote = match persist_changed(job, &made.files) {
+        Ok(wrote) => wrote,
+        Err(stop) => return stop,
+    };
+    for f in made.files {
         if f.key.is_empty() {
             continue;
         }
@@ -402,12 +522,59 @@ fn build(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<O
     if !wrote {
         entry.status = Status::Unchanged;
     }
-    Ok(Outcome {
+    Outcome {
         status: entry.status,
         entry: Some(entry),
-        diagnostics: warnings,
+        diagnostics: made.warnings,
         internal: false,
+    }
+}
+
+/// Adds avenant `k`, just signed, to the archive (`files`, by extension).
+fn archive_signed(job: &SignedJob, k: usize, files: &[(String, Vec<u8>)]) -> Result<(), Outcome> {
+    let (id, archive) = (job.entry.id.as_str(), &job.archive);
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(e, b)| (e.as_str(), b.as_slice()))
+        .collect();
+    archive.add(Act::Avenant(k), &refs).map_err(|e| Outcome {
+        status: Status::Failed,
+        entry: None,
+        diagnostics: vec![
+            Diagnostic::error(tr!(
+                "{id}\u{a0}: impossible d'archiver l'avenant signé\u{a0}: {e}",
+                "{id}: cannot archive the signed amendment: {e}"
+            ))
+            .code("GEN-014")
+            .in_file(&archive.dir),
+        ],
+        internal: true,
     })
+}
+
+/// Writes to OUT each file that is not there byte for byte, all staged
+/// before any is renamed; whether any was written.
+fn persist_changed(job: &SignedJob, files: &[File]) -> Result<bool, Outcome> {
+    let id = job.entry.id.as_str();
+    let mut staged = Vec::new();
+    for f in files {
+        let path = job.out.join(&f.name);
+        let same = std::fs::read(&path).is_ok_and(|b| b == f.bytes);
+        if !same {
+            match out::stage_atomic(&path, &f.bytes) {
+                Ok(tmp) => staged.push((path.clone(), tmp)),
+                Err(e) => return Err(io_fail(id, &path, e)),
+            }
+        }
+    }
+    let mut wrote = false;
+    for (path, tmp) in staged {
+        if let Err(e) = tmp.persist(&path) {
+            return Err(io_fail(id, &path, e.error));
+        }
+        wrote = true;
+    }
+    Ok(wrote)
 }
 
 /// `text` read as a convention or an avenant; `what` names it in the error

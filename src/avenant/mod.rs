@@ -453,63 +453,99 @@ pub fn render_avenant(
     current: &Convention,
     reference: &str,
 ) -> Result<String, Vec<Diagnostic>> {
-    let ctx = context(base, spec, changes);
-    let diags = std::cell::RefCell::new(Vec::new());
-    let clause = |id: &str, ctx: &Value| -> String {
-        match engine.render_clause(id, ctx) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.borrow_mut().push(d);
-                String::new()
-            }
-        }
-    };
-    let version = |id: &str| {
-        engine
-            .clause(id)
-            .map(|c| c.meta.version.clone())
-            .unwrap_or_else(|| "0".to_string())
+    let mut w = AvenantWriter {
+        engine,
+        ctx: context(base, spec, changes),
+        diags: Vec::new(),
+        md: String::new(),
     };
     let k = spec.number;
-    let mut md = String::new();
-    md.push_str(&anchor::convention(
+    w.md.push_str(&anchor::convention(
         &format!("{}-avenant-{k}", spec.id),
         "avenant",
         "avenant",
     ));
-    md.push_str(&format!(
+    w.md.push_str(&format!(
         "# Avenant n°{nb}{k} à la {} n°{nb}{}\n\n",
         escape_markdown(&lower_first(spec.convention_title)),
         escape_markdown(reference),
         nb = french::NBSP
     ));
-    let block = |md: &mut String, part: &str, heading: Option<&str>, ids: &[&str]| {
-        md.push_str(&anchor::part(part, PartKind::Block, None));
-        if let Some(h) = heading {
-            md.push_str(&format!("## {h}\n\n"));
-        }
-        for id in ids {
-            let text = clause(id, &ctx);
-            md.push_str(&anchor::clause(id, &version(id)));
-            md.push_str(&text);
-            md.push_str("\n\n");
-        }
-    };
-    block(
-        &mut md,
+    w.block(
         "parties",
         Some("Entre les soussignés"),
         &[CLAUSE_PARTIES_FINANCEUR, "parties-association"],
     );
-    block(&mut md, "visas", None, &[CLAUSE_VISAS]);
-    block(&mut md, "preambule", Some("Préambule"), &[CLAUSE_PREAMBULE]);
-    block(&mut md, "convenu", None, &[CLAUSE_CONVENU]);
-    let mut n = 0;
-    for c in changes {
-        n += 1;
+    w.block("visas", None, &[CLAUSE_VISAS]);
+    w.block("preambule", Some("Préambule"), &[CLAUSE_PREAMBULE]);
+    w.block("convenu", None, &[CLAUSE_CONVENU]);
+    for (i, c) in changes.iter().enumerate() {
+        w.modification(i + 1, c);
+    }
+    w.final_article(changes.len() + 1);
+    w.block("signature", None, &[CLAUSE_SIGNATURE]);
+    // Annexes replaced or added: attached as rendered, with their numbers.
+    for c in changes
+        .iter()
+        .filter(|c| c.kind == PartKind::Annex && c.action != Action::Delete)
+    {
+        w.md.push_str(&attached_annex(current, c, k));
+    }
+    if !w.diags.is_empty() {
+        return Err(w.diags);
+    }
+    Ok(w.md.trim_end().to_string() + "\n")
+}
+
+/// An avenant being written: its clauses' context, their errors, its Markdown.
+struct AvenantWriter<'a> {
+    engine: &'a Engine,
+    ctx: Value,
+    diags: Vec<Diagnostic>,
+    md: String,
+}
+
+impl AvenantWriter<'_> {
+    /// Clause `id` rendered with `ctx`; an error is kept and gives no text.
+    fn clause(&mut self, id: &str, ctx: &Value) -> String {
+        match self.engine.render_clause(id, ctx) {
+            Ok(t) => t,
+            Err(d) => {
+                self.diags.push(d);
+                String::new()
+            }
+        }
+    }
+
+    fn version(&self, id: &str) -> String {
+        self.engine
+            .clause(id)
+            .map(|c| c.meta.version.clone())
+            .unwrap_or_else(|| "0".to_string())
+    }
+
+    /// A part of clauses `ids`, under `heading` if any.
+    fn block(&mut self, part: &str, heading: Option<&str>, ids: &[&str]) {
+        self.md.push_str(&anchor::part(part, PartKind::Block, None));
+        if let Some(h) = heading {
+            self.md.push_str(&format!("## {h}\n\n"));
+        }
+        let ctx = self.ctx.clone();
+        for id in ids {
+            let text = self.clause(id, &ctx);
+            let version = self.version(id);
+            self.md.push_str(&anchor::clause(id, &version));
+            self.md.push_str(&text);
+            self.md.push_str("\n\n");
+        }
+    }
+
+    /// Article `n`: what change `c` does, and the whole new text quoted (an
+    /// annex is attached instead).
+    fn modification(&mut self, n: usize, c: &Change) {
         let number = french::article_number(n);
         let part_id = format!("modification-{}", c.id);
-        md.push_str(&anchor::part(&part_id, PartKind::Article, Some(&number)));
+        (self.md).push_str(&anchor::part(&part_id, PartKind::Article, Some(&number)));
         let title = match (c.action, c.kind) {
             (Action::Delete, _) => format!("Suppression de {}", c.label()),
             (Action::Insert, PartKind::Annex) => format!("Ajout de {}", c.label()),
@@ -517,72 +553,68 @@ pub fn render_avenant(
             (Action::Replace, PartKind::Annex) => format!("Remplacement de {}", c.label()),
             (Action::Replace, _) => format!("Modification de {}", c.label()),
         };
-        md.push_str(&format!(
+        self.md.push_str(&format!(
             "## Article {number} – {}\n\n",
             french::bind_abbreviations(&title)
         ));
-        let mut one = ctx.clone();
+        let mut one = self.ctx.clone();
         one["change"] = change_json(c);
-        let text = clause(CLAUSE_MODIFICATION, &one);
-        md.push_str(&anchor::clause(
+        let text = self.clause(CLAUSE_MODIFICATION, &one);
+        let version = self.version(CLAUSE_MODIFICATION);
+        self.md.push_str(&anchor::clause(
             &format!("{CLAUSE_MODIFICATION}-{}", c.id),
-            &version(CLAUSE_MODIFICATION),
+            &version,
         ));
-        md.push_str(&text);
-        md.push_str("\n\n");
-        // The whole new text, quoted; an annex is attached instead.
+        self.md.push_str(&text);
+        self.md.push_str("\n\n");
         if c.action != Action::Delete && c.kind != PartKind::Annex {
-            md.push_str(&quoted(&c.heading, &c.body));
-            md.push_str("\n\n");
+            self.md.push_str(&quoted(&c.heading, &c.body));
+            self.md.push_str("\n\n");
         }
     }
-    n += 1;
-    let number = french::article_number(n);
-    md.push_str(&anchor::part(
-        "dispositions-finales",
-        PartKind::Article,
-        Some(&number),
-    ));
-    md.push_str(&format!(
-        "## Article {number} – Autres stipulations et prise d'effet\n\n"
-    ));
-    md.push_str(&anchor::clause(
-        CLAUSE_DISPOSITIONS,
-        &version(CLAUSE_DISPOSITIONS),
-    ));
-    md.push_str(&clause(CLAUSE_DISPOSITIONS, &ctx));
-    md.push_str("\n\n");
-    block(&mut md, "signature", None, &[CLAUSE_SIGNATURE]);
-    // Annexes replaced or added: attached as rendered, with their numbers.
-    for c in changes
-        .iter()
-        .filter(|c| c.kind == PartKind::Annex && c.action != Action::Delete)
-    {
-        let mut part = current.part_markdown(&c.id);
-        // « Annexe II de la convention (rédaction issue de l'avenant n° 1) – Budget prévisionnel »,
-        // « Annexe III bis de la convention (ajoutée par l'avenant n° 1) – … »
-        if let Some(h) = current.part(&c.id).and_then(|p| p.heading.clone()) {
-            let word = format!("Annexe {}", c.number);
-            if let Some(rest) = h.strip_prefix(&word) {
-                let how = if c.action == Action::Insert {
-                    "ajoutée par"
-                } else {
-                    "rédaction issue de"
-                };
-                let new = format!(
-                    "{word} de la convention ({how} l'avenant n°{}{k}){rest}",
-                    french::NBSP
-                );
-                part = part.replacen(&format!("## {h}\n"), &format!("## {new}\n"), 1);
-            }
+
+    /// Article `n`: the other stipulations stand, and the avenant's effect.
+    fn final_article(&mut self, n: usize) {
+        let number = french::article_number(n);
+        self.md.push_str(&anchor::part(
+            "dispositions-finales",
+            PartKind::Article,
+            Some(&number),
+        ));
+        self.md.push_str(&format!(
+            "## Article {number} – Autres stipulations et prise d'effet\n\n"
+        ));
+        let version = self.version(CLAUSE_DISPOSITIONS);
+        self.md
+            .push_str(&anchor::clause(CLAUSE_DISPOSITIONS, &version));
+        let ctx = self.ctx.clone();
+        let text = self.clause(CLAUSE_DISPOSITIONS, &ctx);
+        self.md.push_str(&text);
+        self.md.push_str("\n\n");
+    }
+}
+
+/// Annex `c` of `current` as avenant `k` attaches it, its heading saying so:
+/// « Annexe II de la convention (rédaction issue de l'avenant n° 1) – Budget
+/// prévisionnel », « Annexe III bis de la convention (ajoutée par l'avenant n° 1) – … ».
+fn attached_annex(current: &Convention, c: &Change, k: usize) -> String {
+    let mut part = current.part_markdown(&c.id);
+    if let Some(h) = current.part(&c.id).and_then(|p| p.heading.clone()) {
+        let word = format!("Annexe {}", c.number);
+        if let Some(rest) = h.strip_prefix(&word) {
+            let how = if c.action == Action::Insert {
+                "ajoutée par"
+            } else {
+                "rédaction issue de"
+            };
+            let new = format!(
+                "{word} de la convention ({how} l'avenant n°{}{k}){rest}",
+                french::NBSP
+            );
+            part = part.replacen(&format!("## {h}\n"), &format!("## {new}\n"), 1);
         }
-        md.push_str(&part);
     }
-    let diags = diags.into_inner();
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    Ok(md.trim_end().to_string() + "\n")
+    part
 }
 
 /// The avenants that touched each part, by part id, and how (« modifié »,

@@ -44,11 +44,8 @@ pub fn run(a: ReviewArgs, ui: &Ui) -> Exit {
             ));
             Exit::Ok
         }
-        Err(e) => {
-            let (code, diags) = match e {
-                review::ReviewError::Input(d) => (Exit::Problems, d),
-                review::ReviewError::Fault(d) => (Exit::Fault, d),
-            };
+        Err(diags) => {
+            let code = exit_for(&diags);
             let mut all: Vec<Diagnostic> = load_diags;
             all.extend(diags);
             ui.diagnostics(&all);
@@ -61,13 +58,9 @@ pub fn run(a: ReviewArgs, ui: &Ui) -> Exit {
 fn templates(prog: &Programme, year: i32, ui: &Ui) -> Exit {
     let done = match review::write_templates(prog, year) {
         Ok(done) => done,
-        Err(review::ReviewError::Input(d)) => {
+        Err(d) => {
             ui.diagnostics(&d);
-            return Exit::Problems;
-        }
-        Err(review::ReviewError::Fault(d)) => {
-            ui.diagnostics(&d);
-            return Exit::Fault;
+            return exit_for(&d);
         }
     };
     let mut written = 0;
@@ -90,4 +83,13 @@ fn templates(prog: &Programme, year: i32, ui: &Ui) -> Exit {
         "{written} review file(s) {year} to fill in, {kept} existing kept"
     ));
     Exit::Ok
+}
+
+/// Exit status 2 for a fault (a write, a typesetting), 1 for errors of the data.
+fn exit_for(diags: &[Diagnostic]) -> Exit {
+    if review::is_fault(diags) {
+        Exit::Fault
+    } else {
+        Exit::Problems
+    }
 }

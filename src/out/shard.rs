@@ -7,9 +7,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Text};
 use crate::out::manifest::{ReadError, Store};
-use crate::out::{MANIFEST, OutputFile};
+use crate::out::{Entry, MANIFEST, OutputFile};
+use crate::tr;
 
 /// The share `index` (1-based) of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,20 +68,32 @@ pub struct MergeReport {
 
 fn read_source(dir: &Path) -> Result<Store, Diagnostic> {
     Store::read(dir).map_err(|e| match e {
-        ReadError::Missing => Diagnostic::error(format!(
-            "`{}` n'est pas un dossier de construction : il n'a pas de {MANIFEST}",
-            dir.display()
-        ))
-        .code("GEN-021")
-        .in_file(dir)
-        .with_hint(
-            "donnez les dossiers OUT des constructions `charta build --shard i/n --out OUT`",
-        ),
-        ReadError::Invalid(m) => Diagnostic::error(format!("manifeste illisible : {m}"))
+        ReadError::Missing => {
+            let d = dir.display();
+            Diagnostic::error(tr!(
+                "`{d}` n'est pas un dossier de construction\u{a0}: il n'a pas de {MANIFEST}",
+                "`{d}` is not a build folder: it has no {MANIFEST}"
+            ))
+            .code("GEN-021")
+            .in_file(dir)
+            .with_hint(tr!(
+                "donnez les dossiers OUT des constructions `charta build --shard i/n --out OUT`",
+                "give the OUT folders of the builds `charta build --shard i/n --out OUT`"
+            ))
+        }
+        ReadError::Invalid(m) => Diagnostic::error(unreadable(&m))
             .code("GEN-022")
             .in_file(dir.join(MANIFEST))
-            .with_hint("reconstruisez cette part : `charta build --shard i/n --out OUT`"),
+            .with_hint(tr!(
+                "reconstruisez cette part\u{a0}: `charta build --shard i/n --out OUT`",
+                "build this share again: `charta build --shard i/n --out OUT`"
+            )),
     })
+}
+
+/// « manifeste illisible : … »
+fn unreadable(m: &str) -> Text {
+    tr!("manifeste illisible\u{a0}: {m}", "unreadable manifest: {m}")
 }
 
 /// The files of convention `id` in `dir`: every `<id>.*` (its formats, its
@@ -117,130 +132,169 @@ pub fn merge(dest: &Path, sources: &[PathBuf]) -> Result<MergeReport, Vec<Diagno
     let mut stores = Vec::new();
     for dir in sources {
         match read_source(dir) {
-            Ok(s) => stores.push((dir, s)),
+            Ok(s) => stores.push((dir.as_path(), s)),
             Err(d) => errors.push(d),
         }
     }
-    // One owner per convention.
-    let mut owner: std::collections::BTreeMap<String, usize> = Default::default();
-    for (k, (dir, store)) in stores.iter().enumerate() {
-        for e in store.entries() {
-            if let Some(&other) = owner.get(&e.id) {
-                let (odir, ostore) = &stores[other];
-                let theirs = ostore.get(&e.id).expect("recorded");
-                let same = theirs.inputs_sha256 == e.inputs_sha256
-                    && theirs.status == e.status
-                    && theirs.outputs.len() == e.outputs.len()
-                    && theirs
-                        .outputs
-                        .iter()
-                        .all(|(f, o)| e.output(f).is_some_and(|x| x.sha256 == o.sha256));
-                if !same {
-                    errors.push(
-                        Diagnostic::error(format!(
-                            "la convention `{}` figure dans `{}` et dans `{}`, différente",
-                            e.id,
-                            odir.display(),
-                            dir.display()
-                        ))
-                        .code("GEN-023")
-                        .in_file(dir.join(MANIFEST))
-                        .with_hint(
-                            "chaque convention doit venir d'une seule part : construisez \
-                             les parts dans des dossiers vides, avec le même n",
-                        ),
-                    );
-                }
-            } else {
-                owner.insert(e.id.clone(), k);
-            }
-        }
-    }
-    let first = stores
-        .first()
-        .map(|(_, s)| (s.charta.clone(), s.programme.clone()));
-    for (dir, s) in &stores {
-        if let Some((charta, programme)) = &first
-            && (&s.charta, &s.programme) != (charta, programme)
-        {
-            errors.push(
-                Diagnostic::error(format!(
-                    "`{}` vient d'un autre programme ou d'une autre version de charta \
-                     (« {} », charta {}) que `{}` (« {programme} », charta {charta})",
-                    dir.display(),
-                    s.programme,
-                    s.charta,
-                    stores[0].0.display()
-                ))
-                .code("GEN-024")
-                .in_file(dir.join(MANIFEST)),
-            );
-        }
-    }
+    let owner = owners(&stores, &mut errors);
+    errors.extend(other_origins(&stores));
     if !errors.is_empty() {
         return Err(errors);
     }
-    let io = |p: &Path, e: std::io::Error| {
-        vec![
-            Diagnostic::error(format!("impossible d'écrire la fusion : {e}"))
-                .code("GEN-025")
-                .in_file(p),
-        ]
-    };
     std::fs::create_dir_all(dest).map_err(|e| io(dest, e))?;
     crate::out::remove_stale_temporaries(dest);
-    let mut merged = match Store::read(dest) {
-        Ok(s) => s,
-        Err(ReadError::Missing) => Store::default(),
-        Err(ReadError::Invalid(m)) => {
-            return Err(vec![
-                Diagnostic::error(format!("manifeste illisible : {m}"))
-                    .code("GEN-026")
-                    .in_file(dest.join(MANIFEST))
-                    .with_hint("fusionnez dans un dossier vide, ou supprimez ce manifeste"),
-            ]);
-        }
-    };
-    if let Some((charta, programme)) = first {
-        merged.charta = charta;
-        merged.programme = programme;
+    let mut merged = open_dest(dest)?;
+    if let Some((_, first)) = stores.first() {
+        merged.charta = first.charta.clone();
+        merged.programme = first.programme.clone();
     }
     let mut report = MergeReport::default();
     for (id, k) in owner {
         let (dir, store) = &stores[k];
-        let mut entry = store.get(&id).expect("recorded");
-        for name in files_of(dir, &id).map_err(|e| io(dir, e))? {
-            let to = dest.join(&name);
-            if copy_file(&dir.join(&name), &to).map_err(|e| io(&to, e))? {
-                report.copied += 1;
-            }
-        }
-        // The copies have their own modification times: record them, so the
-        // next build need not hash them again.
-        for f in entry.outputs.values_mut() {
-            let bytes =
-                std::fs::read(dest.join(&f.file)).map_err(|e| io(&dest.join(&f.file), e))?;
-            let fresh = OutputFile::written(dest, f.file.clone(), &bytes);
-            if fresh.sha256 != f.sha256 {
-                return Err(vec![
-                    Diagnostic::error(format!(
-                        "`{}` ne correspond plus à son manifeste (fichier modifié depuis la construction)",
-                        dir.join(&f.file).display()
-                    ))
-.code("GEN-027")
-                    .in_file(dir.join(&f.file))
-                    .with_hint("reconstruisez cette part avant de fusionner"),
-                ]);
-            }
-            *f = fresh;
-        }
-        merged.insert(entry);
+        let entry = store.get(&id).expect("recorded");
+        report.copied += copy_convention(dest, dir, &id)?;
+        merged.insert(recorded_in(dest, dir, entry)?);
         report.conventions += 1;
     }
     merged
         .write(dest)
         .map_err(|e| io(&dest.join(MANIFEST), e))?;
     Ok(report)
+}
+
+/// GEN-025: the merge cannot be written at `p`.
+fn io(p: &Path, e: std::io::Error) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error(tr!(
+            "impossible d'écrire la fusion\u{a0}: {e}",
+            "cannot write the merge: {e}"
+        ))
+        .code("GEN-025")
+        .in_file(p),
+    ]
+}
+
+/// One owner per convention: the index in `stores` of the first source that
+/// has it; a convention that another source has differently is an error.
+fn owners(stores: &[(&Path, Store)], errors: &mut Vec<Diagnostic>) -> BTreeMap<String, usize> {
+    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+    for (k, (dir, store)) in stores.iter().enumerate() {
+        for e in store.entries() {
+            let Some(&other) = owner.get(&e.id) else {
+                owner.insert(e.id.clone(), k);
+                continue;
+            };
+            let (odir, ostore) = &stores[other];
+            let theirs = ostore.get(&e.id).expect("recorded");
+            let same = theirs.inputs_sha256 == e.inputs_sha256
+                && theirs.status == e.status
+                && theirs.outputs.len() == e.outputs.len()
+                && theirs
+                    .outputs
+                    .iter()
+                    .all(|(f, o)| e.output(f).is_some_and(|x| x.sha256 == o.sha256));
+            if !same {
+                let (id, odir, dir_) = (&e.id, odir.display(), dir.display());
+                errors.push(
+                    Diagnostic::error(tr!(
+                        "la convention `{id}` figure dans `{odir}` et dans `{dir_}`, différente",
+                        "convention `{id}` is in `{odir}` and in `{dir_}`, different"
+                    ))
+                    .code("GEN-023")
+                    .in_file(dir.join(MANIFEST))
+                    .with_hint(tr!(
+                        "chaque convention doit venir d'une seule part\u{a0}: construisez \
+                         les parts dans des dossiers vides, avec le même n",
+                        "each convention must come from one share: build the shares \
+                         in empty folders, with the same n"
+                    )),
+                );
+            }
+        }
+    }
+    owner
+}
+
+/// GEN-024 for each source from another programme or charta than the first.
+fn other_origins(stores: &[(&Path, Store)]) -> Vec<Diagnostic> {
+    let Some((first_dir, first)) = stores.first() else {
+        return Vec::new();
+    };
+    let (charta, programme) = (&first.charta, &first.programme);
+    stores
+        .iter()
+        .filter(|(_, s)| (&s.charta, &s.programme) != (charta, programme))
+        .map(|(dir, s)| {
+            let (d, first_d) = (dir.display(), first_dir.display());
+            let (sp, sc) = (&s.programme, &s.charta);
+            Diagnostic::error(tr!(
+                "`{d}` vient d'un autre programme ou d'une autre version de charta \
+                 (« {sp} », charta {sc}) que `{first_d}` (« {programme} », charta {charta})",
+                "`{d}` comes from another programme or charta version \
+                 (“{sp}”, charta {sc}) than `{first_d}` (“{programme}”, charta {charta})"
+            ))
+            .code("GEN-024")
+            .in_file(dir.join(MANIFEST))
+        })
+        .collect()
+}
+
+/// DEST's manifest, empty when it has none.
+fn open_dest(dest: &Path) -> Result<Store, Vec<Diagnostic>> {
+    match Store::read(dest) {
+        Ok(s) => Ok(s),
+        Err(ReadError::Missing) => Ok(Store::default()),
+        Err(ReadError::Invalid(m)) => Err(vec![
+            Diagnostic::error(unreadable(&m))
+                .code("GEN-026")
+                .in_file(dest.join(MANIFEST))
+                .with_hint(tr!(
+                    "fusionnez dans un dossier vide, ou supprimez ce manifeste",
+                    "merge into an empty folder, or delete this manifest"
+                )),
+        ]),
+    }
+}
+
+/// Copies the files of convention `id` from `dir` into `dest`; how many
+/// were copied (the others were there, identical).
+fn copy_convention(dest: &Path, dir: &Path, id: &str) -> Result<usize, Vec<Diagnostic>> {
+    let mut copied = 0;
+    for name in files_of(dir, id).map_err(|e| io(dir, e))? {
+        let to = dest.join(&name);
+        if copy_file(&dir.join(&name), &to).map_err(|e| io(&to, e))? {
+            copied += 1;
+        }
+    }
+    Ok(copied)
+}
+
+/// `entry` of `dir` as DEST records it. The copies have their own
+/// modification times: record them, so the next build need not hash them
+/// again; a copy that is not the file the entry recorded is an error.
+fn recorded_in(dest: &Path, dir: &Path, mut entry: Entry) -> Result<Entry, Vec<Diagnostic>> {
+    for f in entry.outputs.values_mut() {
+        let bytes = std::fs::read(dest.join(&f.file)).map_err(|e| io(&dest.join(&f.file), e))?;
+        let fresh = OutputFile::written(dest, f.file.clone(), &bytes);
+        if fresh.sha256 != f.sha256 {
+            let file = dir.join(&f.file);
+            let shown = file.display();
+            return Err(vec![
+                Diagnostic::error(tr!(
+                    "`{shown}` ne correspond plus à son manifeste (fichier modifié depuis la construction)",
+                    "`{shown}` no longer matches its manifest (file changed since the build)"
+                ))
+                .code("GEN-027")
+                .in_file(&file)
+                .with_hint(tr!(
+                    "reconstruisez cette part avant de fusionner",
+                    "build this share again before merging"
+                )),
+            ]);
+        }
+        *f = fresh;
+    }
+    Ok(entry)
 }
 
 #[cfg(test)]

@@ -1329,3 +1329,49 @@ fn a_missing_review_states_the_date_of_the_review_and_the_deadline() {
         "{text}"
     );
 }
+
+/// A panic while writing one report (a bug, injected with `CHARTA_FAILPOINT`)
+/// fails that report only: exit status 2 and a BIL-036 error naming it, every
+/// other report and the synthesis written.
+#[test]
+fn a_panic_in_one_report_fails_that_report_only() {
+    const ID: &str = "recyclerie-vaudrecourt";
+    let tmp = example_with_reviews();
+    let dir = tmp.path();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_charta"))
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
+        .env("NO_COLOR", "1")
+        .env("CHARTA_FAILPOINT", format!("panic:render:{ID}"))
+        .args(["review", s(dir), "--year", "2026", "--format", "md"])
+        .output()
+        .expect("charta runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "erreur [BIL-036]\u{a0}: {ID}\u{a0}: erreur interne en établissant le bilan de cette association \
+             (CHARTA_FAILPOINT panic at render:{ID})\u{a0}; ses fichiers précédents restent en place"
+        )),
+        "{stderr}"
+    );
+    let reports = dir.join("out/review-2026");
+    assert!(!reports.join(format!("{ID}.md")).exists());
+    let written: Vec<String> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for other in [
+        "maison-solidarites-montvalon",
+        "reseau-insertion-emploi",
+        "tiers-lieu-les-communs",
+    ] {
+        assert!(
+            written.contains(&format!("{other}.md")),
+            "{other}: {written:?}"
+        );
+    }
+    assert!(written.contains(&"synthese.md".to_string()), "{written:?}");
+    assert!(written.contains(&"synthese.csv".to_string()), "{written:?}");
+}

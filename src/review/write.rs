@@ -1,0 +1,355 @@
+//! `charta review` at work: the documents written, and the review files to fill in.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// What `charta review` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ReviewOptions {
+    /// The output folder: documents go to `OUT/review-<year>/`.
+    pub out: PathBuf,
+    pub year: i32,
+    /// Also typeset the PDFs.
+    pub pdf: bool,
+    /// Worker threads (at least one).
+    pub jobs: usize,
+}
+
+/// What `charta review` did.
+#[derive(Debug, Default)]
+pub struct ReviewReport {
+    /// `OUT/review-<year>`.
+    pub dir: PathBuf,
+    /// Associations reported on, in synthesis order.
+    pub rows: Vec<Assessment>,
+    /// Warnings (review files: missing indicators…).
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_written: usize,
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(tr!(
+        "impossible d'écrire {}\u{a0}: {e}",
+        "cannot write {}: {e}",
+        path.display()
+    ))
+    .code("FIC-003")
+    .in_file(path)
+    .with_hint(Text::new(
+        "vérifiez que le dossier de sortie est accessible en écriture et que le disque n'est pas plein",
+        "check that the output folder is writable and that the disk is not full",
+    ))
+}
+
+/// A panic while writing one report (a bug of charta or of Typst, never a
+/// fault of the data) fails that report only: the other reports and the
+/// synthesis are written, and its previous files stay in place (every write
+/// goes through a temporary file).
+fn report_panicked(a: &Assessment, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let id = &a.id;
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    Diagnostic::error(tr!(
+        "{id}\u{a0}: erreur interne en établissant le bilan de cette association ({what})\u{a0}; \
+         ses fichiers précédents restent en place",
+        "{id}: internal error while writing the review of this association ({what}); \
+         its previous files are left in place"
+    ))
+    .code("BIL-036")
+    .with_hint(Text::new(
+        "c'est un défaut de charta ou de Typst, pas une faute des données\u{a0}: \
+         signalez-le avec ce fichier de bilan\u{a0}; les autres bilans et la synthèse ont été écrits",
+        "this is a bug of charta or of Typst, not a fault of the data: please \
+         report it with this review file; the other reports and the synthesis were written",
+    ))
+}
+
+/// The codes of the errors that are no fault of the data (exit status 2):
+/// a file that cannot be written, a PDF that cannot be typeset, worker
+/// threads that cannot start, a report that panicked. Every other error is the data's.
+pub const FAULT_CODES: &[&str] = &["FIC-003", "BIL-025", "BIL-026", "BIL-036"];
+
+/// Whether `diags` hold a fault (see [`FAULT_CODES`]) rather than errors
+/// of the data only.
+pub fn is_fault(diags: &[Diagnostic]) -> bool {
+    diags
+        .iter()
+        .any(|d| d.is_error() && FAULT_CODES.contains(&d.code))
+}
+
+/// `charta review`: assesses every association whose convention covers the
+/// year, writes its report and the synthesis. `Err`: every diagnostic, when
+/// errors in the review files or `[review]` left nothing written, or when a
+/// file could not be written or typeset ([`is_fault`]).
+pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Vec<Diagnostic>> {
+    let year = opts.year;
+    let (rows, mut diags) = assessed(prog, year)?;
+    let dir = opts.out.join(format!("review-{year}"));
+    std::fs::create_dir_all(&dir).map_err(|e| vec![io_error(&dir, e)])?;
+    let writer = Writer {
+        prog,
+        dir: &dir,
+        engine: opts
+            .pdf
+            .then(|| PdfEngine::new(Some(crate::emit::pdf::REVIEW_LAYOUT.to_string()))),
+    };
+    // As in `build::run`: one long-lived worker per thread of a dedicated
+    // pool with large stacks, each taking the next association from a shared
+    // counter. Reports are never rayon jobs: a thread waiting inside Typst
+    // (which uses rayon) would steal and nest other reports on its stack.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .stack_size(16 * 1024 * 1024)
+        .thread_name(|n| format!("charta-review-{n}"))
+        .build()
+        .map_err(|e| {
+            vec![
+                Diagnostic::error(tr!(
+                    "impossible de démarrer les threads de travail\u{a0}: {e}",
+                    "cannot start the worker threads: {e}"
+                ))
+                .code("BIL-026"),
+            ]
+        })?;
+    let (mut files_written, mut errors) = writer.reports(&pool, &rows);
+    match pool.install(|| writer.synthesis(year, &rows)) {
+        Ok(n) => files_written += n,
+        Err(d) => errors.push(d),
+    }
+    if !errors.is_empty() {
+        diags.extend(errors);
+        return Err(diags);
+    }
+    Ok(ReviewReport {
+        dir,
+        rows,
+        diagnostics: diags,
+        files_written,
+    })
+}
+
+/// Every association's assessment, in synthesis order, with the warnings;
+/// `Err` with every diagnostic when one is an error.
+fn assessed(
+    prog: &Programme,
+    year: i32,
+) -> Result<(Vec<Assessment>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (reviews, mut diags) = load_reviews(prog, year)?;
+    for e in &prog.associations {
+        if e.data.is_none() {
+            let id = &e.id;
+            diags.push(
+                Diagnostic::warning(tr!(
+                    "association `{id}` ignorée\u{a0}: son fichier ne peut pas être lu",
+                    "association `{id}` skipped: its file cannot be read"
+                ))
+                .code("BIL-024")
+                .in_file(&e.path)
+                .with_hint(Text::new(
+                    "lancez `charta check` pour voir les erreurs",
+                    "run `charta check` to see the errors",
+                )),
+            );
+        }
+    }
+    let mut rows = match assess_all(prog, year, &reviews) {
+        Ok(rows) => rows,
+        Err(errors) => {
+            diags.extend(errors);
+            crate::check::sort(&mut diags);
+            return Err(diags);
+        }
+    };
+    synthesis_order(&mut rows);
+    Ok((rows, diags))
+}
+
+/// Writes the documents of one review into `dir`.
+struct Writer<'a> {
+    prog: &'a Programme,
+    dir: &'a Path,
+    /// The PDF engine, when PDFs are asked for.
+    engine: Option<PdfEngine>,
+}
+
+impl Writer<'_> {
+    fn write(&self, name: String, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let p = self.dir.join(name);
+        write_atomic(&p, bytes).map_err(|e| io_error(&p, e))
+    }
+
+    /// The PDF of `md`, when PDFs are asked for (`name`: the document, in the error).
+    fn typeset(&self, md: &str, meta: &Meta, name: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
+        let Some(engine) = &self.engine else {
+            return Ok(None);
+        };
+        engine.render(md, meta).map(|o| Some(o.pdf)).map_err(|e| {
+            Diagnostic::error(tr!(
+                "{name}\u{a0}: la mise en page PDF a échoué\u{a0}: {e}",
+                "{name}: PDF layout failed: {e}"
+            ))
+            .code("BIL-025")
+            .with_hint(tr!(
+                "c'est un défaut de charta ou de sa mise en page, pas des données\u{a0}: signalez-le",
+                "this is a bug of charta or of its layout, not of the data: please report it"
+            ))
+        })
+    }
+
+    /// One association's report; the number of files written.
+    fn report(&self, a: &Assessment) -> Result<usize, Diagnostic> {
+        let _failpoint = crate::failpoint::convention(&a.id);
+        crate::failpoint::stage(crate::failpoint::Stage::Render);
+        let md = report_markdown(self.prog, a);
+        let pdf = self.typeset(&md, &report_meta(self.prog, a), &a.id)?;
+        self.write(format!("{}.md", a.id), md.as_bytes())?;
+        let mut n = 1;
+        if let Some(pdf) = pdf {
+            self.write(format!("{}.pdf", a.id), &pdf)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Every report, on the threads of `pool`: the files written, and the errors.
+    fn reports(&self, pool: &rayon::ThreadPool, rows: &[Assessment]) -> (usize, Vec<Diagnostic>) {
+        let next = AtomicUsize::new(0);
+        let results: Mutex<Vec<Result<usize, Diagnostic>>> = Mutex::new(Vec::new());
+        pool.broadcast(|_| {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(a) = rows.get(i) else { break };
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.report(a)))
+                    .unwrap_or_else(|panic| Err(report_panicked(a, panic.as_ref())));
+                results
+                    .lock()
+                    .expect("no panic while holding the lock")
+                    .push(r);
+            }
+        });
+        let mut errors = Vec::new();
+        let mut files_written = 0;
+        for r in results.into_inner().expect("workers finished") {
+            match r {
+                Ok(n) => files_written += n,
+                Err(d) => errors.push(d),
+            }
+        }
+        (files_written, errors)
+    }
+
+    /// The synthesis (Markdown, CSV, PDF); the number of files written.
+    fn synthesis(&self, year: i32, rows: &[Assessment]) -> Result<usize, Diagnostic> {
+        let prog = self.prog;
+        let md = synthesis_markdown(prog, year, rows);
+        let meta = Meta {
+            title: format!("Synthèse des bilans {year}"),
+            reference: format!("synthèse {year}"),
+            funder: prog.file.funder.name.clone(),
+            association: prog.file.programme.name.clone(),
+            period: year.to_string(),
+            date: rows
+                .iter()
+                .filter(|a| a.received)
+                .map(|a| a.date)
+                .max()
+                .unwrap_or((year, 12, 31)),
+            charts: Vec::new(),
+        };
+        let csv = synthesis_csv(rows);
+        let pdf = self.typeset(&md, &meta, "synthese")?;
+        self.write("synthese.md".to_string(), md.as_bytes())?;
+        self.write("synthese.csv".to_string(), csv.as_bytes())?;
+        match pdf {
+            Some(pdf) => self.write("synthese.pdf".to_string(), &pdf).map(|()| 3),
+            None => Ok(2),
+        }
+    }
+}
+
+/// What `charta review --template` did for one association.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateOutcome {
+    Written(PathBuf),
+    /// A review file already exists: left as it is.
+    Exists(PathBuf),
+}
+
+/// The review file to fill in for one association and year: every indicator
+/// with its target as a reminder (`target`, ignored when read back) and its
+/// value or status empty (null), every financial figure empty.
+pub fn template_json(data: &AssociationFile, year: i32) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let y = year.to_string();
+    let mut ind = Map::new();
+    for i in crate::check::review::indicators(data) {
+        let target = i
+            .targets
+            .get(&y)
+            .map(|t| serde_json::to_value(t).unwrap_or(Value::Null))
+            .unwrap_or(Value::Null);
+        let entry = match i.kind {
+            IndicatorType::Quantitative => {
+                json!({ "target": target, "value": null, "comment": null })
+            }
+            IndicatorType::Qualitative => {
+                json!({ "target": target, "status": null, "comment": null })
+            }
+        };
+        ind.insert(i.id.clone(), entry);
+    }
+    let mut fin = Map::new();
+    for k in crate::check::review::FINANCE_KEYS {
+        fin.insert(k.to_string(), Value::Null);
+    }
+    json!({
+        "date": null,
+        "indicators": ind,
+        "finances": fin,
+        "narrative": null,
+    })
+}
+
+/// `charta review --template`: one review file per association whose
+/// convention covers `year`, never overwriting an existing one.
+pub fn write_templates(
+    prog: &Programme,
+    year: i32,
+) -> Result<Vec<(String, TemplateOutcome)>, Vec<Diagnostic>> {
+    let dir = prog.root.join("reviews").join(year.to_string());
+    let mut out = Vec::new();
+    let fault = |d| vec![d];
+    // The targets recalled are those of the text in force, never a draft avenant's.
+    for (id, f) in in_force_all(prog, year)? {
+        let path = crate::check::review::review_path(&prog.root, year, &id);
+        if path.exists() {
+            out.push((id, TemplateOutcome::Exists(path)));
+            continue;
+        }
+        std::fs::create_dir_all(&dir).map_err(|err| fault(io_error(&dir, err)))?;
+        let mut text =
+            serde_json::to_string_pretty(&template_json(&f.data, year)).expect("serialises");
+        text.push('\n');
+        // Never overwrite: create_new fails if the file appeared meanwhile.
+        let tmp = dir.join(format!(".charta-tmp-{id}.json"));
+        std::fs::write(&tmp, text.as_bytes()).map_err(|err| fault(io_error(&tmp, err)))?;
+        match std::fs::hard_link(&tmp, &path) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(&tmp);
+                out.push((id, TemplateOutcome::Written(path)));
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = std::fs::remove_file(&tmp);
+                out.push((id, TemplateOutcome::Exists(path)));
+            }
+            Err(err) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(fault(io_error(&path, err)));
+            }
+        }
+    }
+    Ok(out)
+}
