@@ -1,13 +1,17 @@
 //! charta turns a charter of reciprocal commitments into French multi-year
 //! objective conventions, one per association, in Markdown, PDF, ODT and DOCX.
 //!
-//! The pipeline, one way: `load` (programme folder, clause library, templates)
-//! → `check` (every rule on the data) → `render` (conditions, numbering,
-//! citations, Tera with French filters → Markdown, with the `anchor`s) →
-//! `emit` (one emitter per output format: Markdown, PDF through `pdf`
-//! (Markdown → Typst → PDF), ODT, DOCX) → `batch` (parallel, incremental,
-//! manifest) into the output folder `out` (layout, manifest, atomic writes).
-//! `diff` compares two versions by clause id.
+//! The pipeline, in layers that import only downwards (the allowed order is
+//! written in `docs/dev/ARCHITECTURE.md` and checked by a test): the vocabulary
+//! (`diagnostic`, `french`, `model`, `ids`, `anchor`…) → input (`load`,
+//! `schema`, `context`) → the document (`render`: clauses, numbering, Tera →
+//! Markdown; `document`: that Markdown read once into blocks and metadata) →
+//! the rules (`check`) → the writers (`emit`: Markdown, PDF through Typst, ODT,
+//! DOCX, HTML) → the output folder (`out`: layout, manifest, signed archive,
+//! shards) → the workflows (`build`, `avenant`, `review`, `diff`, `exchange`,
+//! `scaffold`) → the desk (`serve`). The library never prints and never reads
+//! the clock: it returns values and [`diagnostic::Diagnostic`]s, and the
+//! binary (`src/cmd/`) prints them.
 
 // A `Diagnostic` (file, location, path, message, hint) is the error of the input
 // paths; it is returned rarely and never in a hot loop, so its size is fine.
