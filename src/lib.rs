@@ -13,10 +13,6 @@
 //! the clock: it returns values and [`diagnostic::Diagnostic`]s, and the
 //! binary (`src/cmd/`) prints them.
 
-// A `Diagnostic` (file, location, path, message, hint) is the error of the input
-// paths; it is returned rarely and never in a hot loop, so its size is fine.
-#![allow(clippy::result_large_err)]
-
 pub mod anchor;
 pub mod avenant;
 pub mod build;

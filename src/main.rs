@@ -2,9 +2,6 @@
 //! (`src/cmd/`) with the user's [`cmd::Ui`] (French unless `--lang en` or an
 //! English locale), and exits with its [`cmd::Exit`] status.
 
-// A `Diagnostic` is the error of the commands too; returned rarely, its size is fine.
-#![allow(clippy::result_large_err)]
-
 use std::process::ExitCode;
 
 use clap::FromArgMatches;

@@ -116,3 +116,21 @@ fn the_lexer_blanks_comments_and_literals() {
     assert!(b.contains("&'a str"));
     assert_eq!(b.len(), t.len());
 }
+
+/// Functions fit on a screen: none over 150 lines, at most five over 100
+/// (`cargo run --example house 100` lists them). Clippy's `too_many_lines`
+/// (`clippy.toml`) holds the first bound for every function, tests included.
+#[test]
+fn functions_fit_on_a_screen() {
+    let sources = lexer::sources(&root().join("src"));
+    let fns = lexer::functions(&sources);
+    let over = |n: usize| -> Vec<String> {
+        fns.iter()
+            .filter(|f| f.lines > n)
+            .map(|f| format!("{} lines: {}:{} {}", f.lines, f.file, f.line, f.name))
+            .collect()
+    };
+    let (long, longer) = (over(100), over(150));
+    assert!(longer.is_empty(), "functions over 150 lines:\n{}", longer.join("\n"));
+    assert!(long.len() <= 5, "{} functions over 100 lines (at most 5):\n{}", long.len(), long.join("\n"));
+}
