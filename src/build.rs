@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::diagnostic::{Diagnostic, Text, has_errors};
+use crate::diagnostic::{Code, Diagnostic, Text, has_errors};
 use crate::emit::{self, EmitOptions, Emitter, Format};
 use crate::load::{AssociationEntry, Programme};
 use crate::out::manifest::{JOURNAL, Journal, Store};
@@ -90,11 +90,13 @@ fn emitters(prog: &Programme, opts: &BuildOptions) -> Result<Vec<Registered>, Di
     for name in &opts.formats {
         if emit::format(name).is_none() {
             let names = emit::names().join(", ");
-            return Err(Diagnostic::error(tr!(
-                "format de sortie inconnu `{name}`\u{a0}; charta écrit {names}",
-                "unknown output format `{name}`; charta writes {names}"
-            ))
-            .code("GEN-001"));
+            return Err(Diagnostic::error(
+                Code::GEN_001,
+                tr!(
+                    "format de sortie inconnu `{name}`\u{a0}; charta écrit {names}",
+                    "unknown output format `{name}`; charta writes {names}"
+                ),
+            ));
         }
     }
     let options = EmitOptions {
@@ -177,11 +179,13 @@ pub fn run(
 /// the emitters of the formats asked for.
 fn prepare_out(prog: &Programme, opts: &BuildOptions) -> Result<Vec<Registered>, Diagnostic> {
     std::fs::create_dir_all(&opts.out).map_err(|e| {
-        Diagnostic::error(tr!(
-            "impossible de créer le dossier de sortie\u{a0}: {e}",
-            "cannot create the output folder: {e}"
-        ))
-        .code("FIC-007")
+        Diagnostic::error(
+            Code::FIC_007,
+            tr!(
+                "impossible de créer le dossier de sortie\u{a0}: {e}",
+                "cannot create the output folder: {e}"
+            ),
+        )
         .in_file(&opts.out)
     })?;
     remove_stale_temporaries(&opts.out);
@@ -206,11 +210,13 @@ fn unknown_only(prog: &Programme, opts: &BuildOptions) -> Vec<Diagnostic> {
         .iter()
         .filter(|id| !prog.associations.iter().any(|a| &a.id == *id))
         .map(|id| {
-            Diagnostic::error(tr!(
-                "--only {id}\u{a0}: aucun fichier d'association `associations/{id}.json`",
-                "--only {id}: no association file `associations/{id}.json`"
-            ))
-            .code("GEN-002")
+            Diagnostic::error(
+                Code::GEN_002,
+                tr!(
+                    "--only {id}\u{a0}: aucun fichier d'association `associations/{id}.json`",
+                    "--only {id}: no association file `associations/{id}.json`"
+                ),
+            )
             .in_file(prog.root.join("associations"))
         })
         .collect()
@@ -361,13 +367,12 @@ fn orphan_warning(out: &Path, e: &Entry) -> Option<Diagnostic> {
     };
     let id = &e.id;
     Some(
-        Diagnostic::warning(tr!(
+        Diagnostic::warning(Code::GEN_004, tr!(
             "la convention{signed_fr} `{id}` n'a plus de fichier d'association \
              (`associations/{id}.json`)\u{a0}; {files_fr} {left_fr}",
             "the {signed_en}convention `{id}` has no association file any more \
              (`associations/{id}.json`); {files_en} {left_en}"
         ))
-        .code("GEN-004")
         .in_file(out)
         .with_hint(if e.signed {
             Text::new(
@@ -390,11 +395,13 @@ fn orphan_warning(out: &Path, e: &Entry) -> Option<Diagnostic> {
 
 /// The worker threads or the collector could not be started.
 fn threads_failed(e: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::error(tr!(
-        "impossible de lancer les fils de calcul\u{a0}: {e}",
-        "cannot start the worker threads: {e}"
-    ))
-    .code("GEN-003")
+    Diagnostic::error(
+        Code::GEN_003,
+        tr!(
+            "impossible de lancer les fils de calcul\u{a0}: {e}",
+            "cannot start the worker threads: {e}"
+        ),
+    )
 }
 
 /// The collector: records each finished convention in the journal and the
@@ -507,13 +514,12 @@ fn panicked(job: &Job, panic: &(dyn std::any::Any + Send)) -> JobResult {
         .unwrap_or_else(|| "no message".to_string());
     JobResult {
         diagnostics: vec![
-            Diagnostic::error(tr!(
+            Diagnostic::error(Code::GEN_005, tr!(
                 "{id}\u{a0}: erreur interne en établissant cette convention ({what})\u{a0}; \
                  ses fichiers précédents restent en place",
                 "{id}: internal error while building this convention ({what}); \
                  its previous files are left in place"
             ))
-            .code("GEN-005")
             .in_file(&job.entry.path)
             .with_hint(Text::new(
                 "c'est un défaut de charta ou de Typst, pas une faute des données\u{a0}: \
@@ -531,11 +537,13 @@ fn panicked(job: &Job, panic: &(dyn std::any::Any + Send)) -> JobResult {
 
 /// The manifest (or its journal) at `file` cannot be written.
 fn manifest_unwritable(e: impl std::fmt::Display, file: PathBuf) -> Diagnostic {
-    Diagnostic::error(tr!(
-        "impossible d'écrire le manifeste\u{a0}: {}",
-        "cannot write the manifest: {}",
-        e
-    ))
-    .code("FIC-008")
+    Diagnostic::error(
+        Code::FIC_008,
+        tr!(
+            "impossible d'écrire le manifeste\u{a0}: {}",
+            "cannot write the manifest: {}",
+            e
+        ),
+    )
     .in_file(file)
 }

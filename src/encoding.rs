@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Text};
+use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::tr;
 
 /// The UTF-8 byte-order mark.
@@ -48,8 +48,7 @@ pub fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, Diagnostic> {
         } else {
             Text::from(String::new())
         };
-        Diagnostic::error(Text::new(format!("le fichier n'est pas en UTF-8\u{a0}: octet invalide 0x{byte:02X} à la ligne {line}, colonne {column}{}", guess.fr), format!("the file is not UTF-8: invalid byte 0x{byte:02X} at line {line}, column {column}{}", guess.en)))
-        .code("FIC-002")
+        Diagnostic::error(Code::FIC_002, Text::new(format!("le fichier n'est pas en UTF-8\u{a0}: octet invalide 0x{byte:02X} à la ligne {line}, colonne {column}{}", guess.fr), format!("the file is not UTF-8: invalid byte 0x{byte:02X} at line {line}, column {column}{}", guess.en)))
         .in_file(path)
         .at(line, column)
         .with_hint(Text::new(
@@ -70,11 +69,13 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
 
 /// « impossible de lire le fichier : … » for `path`.
 pub fn read_error(path: &Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(tr!(
-        "impossible de lire le fichier\u{a0}: {e}",
-        "cannot read the file: {e}"
-    ))
-    .code("FIC-001")
+    Diagnostic::error(
+        Code::FIC_001,
+        tr!(
+            "impossible de lire le fichier\u{a0}: {e}",
+            "cannot read the file: {e}"
+        ),
+    )
     .in_file(path)
     .with_hint(Text::new(
         "vérifiez que le fichier existe et que vous avez le droit de le lire",
@@ -84,11 +85,13 @@ pub fn read_error(path: &Path, e: &std::io::Error) -> Diagnostic {
 
 /// « impossible d'écrire le fichier : … » for `path`.
 pub fn write_error(path: &Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(tr!(
-        "impossible d'écrire le fichier\u{a0}: {e}",
-        "cannot write the file: {e}"
-    ))
-    .code("FIC-003")
+    Diagnostic::error(
+        Code::FIC_003,
+        tr!(
+            "impossible d'écrire le fichier\u{a0}: {e}",
+            "cannot write the file: {e}"
+        ),
+    )
     .in_file(path)
     .with_hint(Text::new(
         "vérifiez que le dossier existe et qu'il est accessible en écriture",
@@ -127,7 +130,7 @@ mod tests {
         let bytes = b"{\n  \"name\": \"Soci\xE9t\xE9\"\n}".to_vec();
         let d = decode(bytes, Path::new("x.json")).unwrap_err();
         assert_eq!((d.line, d.column), (Some(2), Some(16)));
-        assert_eq!(d.code, "FIC-002");
+        assert_eq!(d.code, Code::FIC_002);
         assert!(d.message.contains("0xE9"), "{d}");
         assert!(d.message.contains("«\u{a0}é\u{a0}»"), "{d}");
         assert!(

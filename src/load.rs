@@ -13,7 +13,7 @@ use include_dir::{Dir, include_dir};
 use serde::{Deserialize, Serialize};
 
 use crate::anchor::is_slug;
-use crate::diagnostic::{Diagnostic, Text, line_col};
+use crate::diagnostic::{Code, Diagnostic, Text, line_col};
 use crate::encoding;
 use crate::messages::parser_message;
 pub use crate::messages::unknown_field_hint;
@@ -270,11 +270,10 @@ fn load_programme_with(
         Ok(bytes) => encoding::decode(bytes, &toml_path).map_err(|d| vec![d])?,
         Err(e) => {
             return Err(vec![
-                Diagnostic::error(tr!(
+                Diagnostic::error(Code::FIC_004, tr!(
                     "impossible de lire charta.toml\u{a0}: {e}",
                     "cannot read charta.toml: {e}"
                 ))
-                .code("FIC-004")
                 .in_file(&toml_path)
                 .with_hint(Text::new(
                     "lancez `charta init DOSSIER` pour créer un programme, ou indiquez le dossier du programme",
@@ -339,9 +338,7 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(
     path: &Path,
 ) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::error(parser_message(e.message()))
-            .code("PRG-012")
-            .in_file(path);
+        let mut d = Diagnostic::error(Code::PRG_012, parser_message(e.message())).in_file(path);
         if let Some(span) = e.span() {
             let (l, c) = line_col(text, span.start);
             d = d.at(l, c);
@@ -366,11 +363,13 @@ fn association_paths(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, Pa
     let mut out = Vec::new();
     let Ok(read) = std::fs::read_dir(dir) else {
         diags.push(
-            Diagnostic::error(Text::new(
-                "le programme n'a pas de dossier associations/",
-                "the programme has no associations/ folder",
-            ))
-            .code("PRG-013")
+            Diagnostic::error(
+                Code::PRG_013,
+                Text::new(
+                    "le programme n'a pas de dossier associations/",
+                    "the programme has no associations/ folder",
+                ),
+            )
             .in_file(dir)
             .with_hint(Text::new(
                 "créez associations/ et mettez-y un fichier JSON par association",
@@ -410,11 +409,10 @@ pub fn association_from(
     let mut diagnostics = Vec::new();
     if !is_slug(id) {
         diagnostics.push(
-            Diagnostic::error(tr!(
+            Diagnostic::error(Code::DON_094, tr!(
                 "le nom de fichier `{id}.json` n'est pas un identifiant en minuscules",
                 "association file name `{id}.json` is not a lowercase slug"
             ))
-            .code("DON-094")
             .in_file(path)
             .with_hint(Text::new(
                 "renommez le fichier avec des minuscules sans accents, des chiffres et des tirets (par exemple `maison-des-solidarites.json`)",
@@ -478,9 +476,7 @@ fn json_error(e: &serde_json::Error, path: &Path, json_path: Option<String>) -> 
         .rsplit_once(" at line ")
         .map(|(m, _)| m.to_string())
         .unwrap_or(full);
-    let mut d = Diagnostic::error(parser_message(&msg))
-        .code("DON-095")
-        .in_file(path);
+    let mut d = Diagnostic::error(Code::DON_095, parser_message(&msg)).in_file(path);
     if e.line() > 0 {
         d = d.at(e.line(), e.column());
     }
@@ -545,11 +541,10 @@ pub fn load_library(root: Option<&Path>, diags: &mut Vec<Diagnostic>) -> Library
                         {
                             {
                                 diags.push(
-                                    Diagnostic::error(tr!(
+                                    Diagnostic::error(Code::BIB_018, tr!(
                                         "l'identifiant de clause `{id}` est défini deux fois dans le programme",
                                         "clause id `{id}` is defined twice in the programme"
                                     ))
-                                    .code("BIB-018")
                                     .in_file(&entry)
                                     .with_hint(tr!(
                                         "l'autre définition est {}\u{a0}; donnez un autre identifiant à l'une des deux",
@@ -656,11 +651,10 @@ fn add_clause(
 ) -> Option<String> {
     let Some((meta_text, body, body_line)) = split_front_matter(text) else {
         diags.push(
-            Diagnostic::error(Text::new(
+            Diagnostic::error(Code::BIB_019, Text::new(
                 "la clause n'a pas d'en-tête TOML",
                 "clause has no TOML front matter",
             ))
-            .code("BIB-019")
             .in_file(path)
             .at(1, 1)
             .with_hint(Text::new(
@@ -674,11 +668,13 @@ fn add_clause(
         Ok(m) => m,
         Err(e) => {
             let m = parser_message(e.message());
-            let mut d = Diagnostic::error(Text::new(
-                format!("en-tête de clause invalide\u{a0}: {}", m.fr),
-                format!("invalid clause front matter: {}", m.en),
-            ))
-            .code("BIB-020")
+            let mut d = Diagnostic::error(
+                Code::BIB_020,
+                Text::new(
+                    format!("en-tête de clause invalide\u{a0}: {}", m.fr),
+                    format!("invalid clause front matter: {}", m.en),
+                ),
+            )
             .in_file(path);
             if let Some(span) = e.span() {
                 let (l, c) = line_col(meta_text, span.start);
@@ -693,12 +689,14 @@ fn add_clause(
     };
     if !is_slug(&meta.id) {
         diags.push(
-            Diagnostic::error(tr!(
-                "l'identifiant de clause `{}` n'est pas en minuscules",
-                "clause id `{}` is not a lowercase slug",
-                meta.id
-            ))
-            .code("BIB-021")
+            Diagnostic::error(
+                Code::BIB_021,
+                tr!(
+                    "l'identifiant de clause `{}` n'est pas en minuscules",
+                    "clause id `{}` is not a lowercase slug",
+                    meta.id
+                ),
+            )
             .in_file(path)
             .at(2, 1)
             .with_hint(Text::new(
@@ -710,12 +708,14 @@ fn add_clause(
     }
     if origin == Origin::Builtin && lib.clauses.contains_key(&meta.id) {
         diags.push(
-            Diagnostic::error(tr!(
-                "l'identifiant de clause intégrée `{}` est défini deux fois",
-                "built-in clause id `{}` is defined twice",
-                meta.id
-            ))
-            .code("BIB-022")
+            Diagnostic::error(
+                Code::BIB_022,
+                tr!(
+                    "l'identifiant de clause intégrée `{}` est défini deux fois",
+                    "built-in clause id `{}` is defined twice",
+                    meta.id
+                ),
+            )
             .in_file(path),
         );
     }

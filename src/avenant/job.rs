@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::avenant::printed::{
     Draft, beyond_signature, dated_text_differs, never_drafted, not_as_printed,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Convention;
 use crate::document::Meta;
 use crate::emit::{Document, Emitter, Format};
@@ -82,11 +82,10 @@ pub fn run(job: SignedJob) -> Outcome {
     if signed_in_data < archived.len() {
         let k = archived.len();
         return Outcome::failed(vec![located(
-            Diagnostic::error(tr!(
+            Diagnostic::error(Code::GEN_009, tr!(
                 "{id}\u{a0}: l'avenant n°\u{a0}{k} est signé et archivé (signed/{id}/avenant-{k}.md), mais les données n'en déclarent que {signed_in_data} de signé(s)",
                 "{id}: amendment no. {k} is signed and archived (signed/{id}/avenant-{k}.md), but the data declares only {signed_in_data} signed"
-            ))
-.code("GEN-009"),
+            )),
             "convention.amendments".into(),
         ).with_hint(tr!(
             "un avenant signé ne disparaît pas\u{a0}: rétablissez l'entrée n°\u{a0}{k} de `convention.amendments` avec sa date de signature",
@@ -96,11 +95,10 @@ pub fn run(job: SignedJob) -> Outcome {
     if signed_in_data > archived.len() + 1 {
         let k = archived.len() + 1;
         return Outcome::failed(vec![located(
-            Diagnostic::error(tr!(
+            Diagnostic::error(Code::GEN_010, tr!(
                 "{id}\u{a0}: les avenants n°\u{a0}{k} à {signed_in_data} sont déclarés signés, mais seul le n°\u{a0}{k} peut l'être à cette construction\u{a0}: charta ne les a pas rédigés",
                 "{id}: amendments no. {k} to {signed_in_data} are declared signed, but only no. {k} can be at this build: charta has not drafted them"
-            ))
-.code("GEN-010"),
+            )),
             format!("convention.amendments[{}].signature.date", k),
         ).with_hint(tr!(
             "un avenant signé est d'abord rédigé en projet par charta puis archivé à la construction qui le voit signé\u{a0}: signez-les un par un, en construisant entre deux",
@@ -159,11 +157,10 @@ fn past(job: &SignedJob, archived: &[usize]) -> Result<Past, Outcome> {
     for &k in archived {
         let Some(text) = archive.read_text(Act::Avenant(k), "texte.md") else {
             return Err(Outcome::failed(vec![
-                Diagnostic::error(tr!(
+                Diagnostic::error(Code::GEN_012, tr!(
                     "{id}\u{a0}: l'archive n'a pas le texte en vigueur après l'avenant n°\u{a0}{k}",
                     "{id}: the archive lacks the text in force after amendment no. {k}"
                 ))
-                .code("GEN-012")
                 .in_file(archive.path(Act::Avenant(k), "texte.md")),
             ]));
         };
@@ -253,11 +250,10 @@ fn changes_nothing(job: &SignedJob, k: usize, signed: bool) -> Diagnostic {
     } else {
         ("en projet", "draft")
     };
-    Diagnostic::warning(tr!(
+    Diagnostic::warning(Code::GEN_019, tr!(
         "{id}\u{a0}: l'avenant n°\u{a0}{k} ({what}) ne modifie rien\u{a0}: les données donnent le texte en vigueur\u{202f}; aucun avenant n'est écrit",
         "{id}: amendment no. {k} ({what_en}) changes nothing: the data gives the text in force; no amendment is written"
     ))
-    .code("GEN-019")
     .in_file(&job.entry.path)
     .at_path(format!("convention.amendments[{}]", k - 1))
     .with_hint(tr!(
@@ -282,11 +278,10 @@ fn unamended(job: &SignedJob, archived: &[usize], changes: &[Change]) -> Diagnos
         None => (String::new(), String::new()),
     };
     let date = data.convention.signature.date.as_deref().unwrap_or("?");
-    Diagnostic::error(tr!(
+    Diagnostic::error(Code::GEN_006, tr!(
         "{id}\u{a0}: la convention signée le {date}{after} changerait ({what})\u{202f}; fichiers laissés intacts",
         "{id}: the convention signed on {date}{after_en} would change ({what}); files left untouched"
     ))
-    .code("GEN-006")
     .in_file(&job.entry.path)
     .at_path("convention.amendments")
     .with_hint(super::entry_hint(data))
@@ -541,11 +536,13 @@ fn archive_signed(job: &SignedJob, k: usize, files: &[(String, Vec<u8>)]) -> Res
         status: Status::Failed,
         entry: None,
         diagnostics: vec![
-            Diagnostic::error(tr!(
-                "{id}\u{a0}: impossible d'archiver l'avenant signé\u{a0}: {e}",
-                "{id}: cannot archive the signed amendment: {e}"
-            ))
-            .code("GEN-014")
+            Diagnostic::error(
+                Code::GEN_014,
+                tr!(
+                    "{id}\u{a0}: impossible d'archiver l'avenant signé\u{a0}: {e}",
+                    "{id}: cannot archive the signed amendment: {e}"
+                ),
+            )
             .in_file(&archive.dir),
         ],
         internal: true,
@@ -588,11 +585,13 @@ fn parse(job: &SignedJob, text: &str, what: &str) -> Result<Convention, Outcome>
             _ => "the rendered text",
         };
         Outcome::failed(vec![
-            Diagnostic::error(tr!(
-                "{id}\u{a0}: {what} de l'archive est illisible\u{a0}: {e}",
-                "{id}: {what_en} in the archive is unreadable: {e}"
-            ))
-            .code("GEN-011")
+            Diagnostic::error(
+                Code::GEN_011,
+                tr!(
+                    "{id}\u{a0}: {what} de l'archive est illisible\u{a0}: {e}",
+                    "{id}: {what_en} in the archive is unreadable: {e}"
+                ),
+            )
             .in_file(&job.archive.dir),
         ])
     })
@@ -724,11 +723,13 @@ fn io_fail(id: &str, path: &PathBuf, e: std::io::Error) -> Outcome {
         status: Status::Failed,
         entry: None,
         diagnostics: vec![
-            Diagnostic::error(tr!(
-                "{id}\u{a0}: impossible d'écrire la sortie\u{a0}: {e}",
-                "{id}: cannot write the output: {e}"
-            ))
-            .code("GEN-015")
+            Diagnostic::error(
+                Code::GEN_015,
+                tr!(
+                    "{id}\u{a0}: impossible d'écrire la sortie\u{a0}: {e}",
+                    "{id}: cannot write the output: {e}"
+                ),
+            )
             .in_file(path),
         ],
         internal: true,
@@ -798,24 +799,26 @@ fn restore(
             meta,
         };
         let made = emitter.emit(&doc).map_err(|e| {
-            Outcome::failed(vec![
-                Diagnostic::error(crate::diagnostic::Text::new(
+            Outcome::failed(vec![Diagnostic::error(
+                Code::GEN_016,
+                crate::diagnostic::Text::new(
                     format!("{stem}\u{a0}: {}", e.message.fr),
                     format!("{stem}: {}", e.message.en),
-                ))
-                .code("GEN-016"),
-            ])
+                ),
+            )])
         })?;
         job.archive
             .add(act, &[(format.extension, &made.bytes)])
             .map_err(|e| {
                 let name = format.name;
                 Outcome::failed(vec![
-                    Diagnostic::error(tr!(
-                        "{stem}\u{a0}: impossible d'archiver le format {name}\u{a0}: {e}",
-                        "{stem}: cannot archive the {name} format: {e}"
-                    ))
-                    .code("GEN-017")
+                    Diagnostic::error(
+                        Code::GEN_017,
+                        tr!(
+                            "{stem}\u{a0}: impossible d'archiver le format {name}\u{a0}: {e}",
+                            "{stem}: cannot archive the {name} format: {e}"
+                        ),
+                    )
                     .in_file(&job.archive.dir),
                 ])
             })?;
@@ -845,11 +848,13 @@ fn emit_all(
     let mut files = Vec::new();
     for (format, emitter) in job.emitters {
         let made = emitter.emit(&doc).map_err(|e| {
-            let mut d = Diagnostic::error(crate::diagnostic::Text::new(
-                format!("{stem}\u{a0}: {}", e.message.fr),
-                format!("{stem}: {}", e.message.en),
-            ))
-            .code("GEN-018");
+            let mut d = Diagnostic::error(
+                Code::GEN_018,
+                crate::diagnostic::Text::new(
+                    format!("{stem}\u{a0}: {}", e.message.fr),
+                    format!("{stem}: {}", e.message.en),
+                ),
+            );
             if let Some(h) = e.hint {
                 d = d.with_hint(h);
             }

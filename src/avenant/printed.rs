@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Text};
+use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::digest::sha256_hex;
 use crate::model::AssociationFile;
 use crate::out::Entry;
@@ -98,11 +98,10 @@ pub fn dated_text_differs(
     let name = act_dated(act);
     let date = signature_date(act, data);
     let (fr, en, wfr, wen) = (&name.fr, &name.en, &what.fr, &what.en);
-    Diagnostic::error(tr!(
+    Diagnostic::error(Code::GEN_030, tr!(
         "{id}\u{a0}: {fr} du {date} ne serait plus, hors de sa date, le projet imprimé pour signature\u{a0}: la date change aussi le reste du texte ({wfr})\u{a0}; rien n'est archivé, fichiers laissés intacts",
         "{id}: {en} {date} would no longer be, but for its date, the draft printed for signature: the date also changes the rest of the text ({wen}); nothing is archived, files left untouched"
     ))
-    .code("GEN-030")
     .in_file(file)
     .at_path(at)
     .with_hint(tr!(
@@ -144,11 +143,10 @@ pub fn not_as_printed(
     let date = signature_date(act, data);
     let name = act_dated(act);
     let (fr, en, wfr, wen) = (&name.fr, &name.en, &what.fr, &what.en);
-    Diagnostic::error(tr!(
+    Diagnostic::error(Code::GEN_028, tr!(
         "{id}\u{a0}: {fr} du {date} n'est pas le projet établi par la dernière génération ({wfr}), qui est le texte imprimé pour signature\u{a0}; rien n'est archivé, fichiers laissés intacts",
         "{id}: {en} {date} is not the draft made by the last build ({wen}), the text printed for signature; nothing is archived, files left untouched"
     ))
-    .code("GEN-028")
     .in_file(file)
     .at_path(at)
     .with_hint(tr!(
@@ -171,11 +169,10 @@ pub fn never_drafted(
     let date = (data.convention.amendments.get(k - 1))
         .and_then(|a| a.signature.date.as_deref())
         .unwrap_or("?");
-    Diagnostic::error(tr!(
+    Diagnostic::error(Code::GEN_029, tr!(
         "{id}\u{a0}: l'avenant n°\u{a0}{k} est daté du {date}, mais le dossier de sortie n'a aucun projet de cet avenant établi par charta (`{draft_file}`)\u{a0}: rien ne montre que le texte que charta archiverait est celui qui a été signé\u{a0}; rien n'est archivé, fichiers laissés intacts",
         "{id}: amendment no. {k} is dated {date}, but the output folder has no draft of it made by charta (`{draft_file}`): nothing shows that the text charta would archive is the one signed; nothing is archived, files left untouched"
     ))
-    .code("GEN-029")
     .in_file(path)
     .at_path(at.clone())
     .with_hint(tr!(

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::avenant::job::SignedJob;
 use crate::avenant::printed::{Draft, beyond_signature, dated_text_differs, not_as_printed};
-use crate::diagnostic::{Diagnostic, Text};
+use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::digest::sha256_hex;
 use crate::emit::{Document, Emitted, Format};
 use crate::model::AssociationFile;
@@ -141,13 +141,12 @@ fn archive_signed(ctx: &JobContext, e: &mut Entry, diagnostics: &mut Vec<Diagnos
         Ok(true) => e.signed_archive = Some(crate::out::signed::relative_dir(&e.id)),
         Ok(false) => {}
         Err(err) => diagnostics.push(
-            Diagnostic::warning(tr!(
+            Diagnostic::warning(Code::GEN_020, tr!(
                 "{}\u{a0}: la convention signée n'a pas pu être archivée\u{a0}: {}",
                 "{}: the signed convention could not be archived: {}",
                 e.id,
                 err
             ))
-            .code("GEN-020")
             .in_file(crate::out::signed::dir(&ctx.prog.root, &e.id))
             .with_hint(tr!(
                 "la prochaine construction réessaiera\u{202f}; vérifiez les droits d'écriture du dossier du programme",
@@ -400,11 +399,10 @@ impl<'a> Facts<'_, 'a> {
     fn refuse(&self, what: Text) -> (Status, Vec<Diagnostic>) {
         let (id, data) = (&self.job.entry.id, self.data);
         let on = data.convention.signature.date.as_deref().unwrap_or("?");
-        let d = Diagnostic::error(Text::new(
+        let d = Diagnostic::error(Code::GEN_006, Text::new(
             format!("{id}\u{a0}: la convention signée le {on} changerait ({})\u{a0}; fichiers laissés intacts", what.fr),
             format!("{id}: convention signed on {on} would change ({}); files left untouched", what.en),
         ))
-        .code("GEN-006")
         .in_file(&self.job.entry.path)
         .at_path("convention.signature.date")
         .with_hint(crate::avenant::entry_hint(data));
@@ -558,13 +556,12 @@ fn avenants(ctx: &JobContext, job: &Job, s: Signed) -> JobResult {
 /// GEN-008: amendments, but the signed text is nowhere.
 fn unarchived(job: &Job) -> Diagnostic {
     let id = &job.entry.id;
-    Diagnostic::error(tr!(
+    Diagnostic::error(Code::GEN_008, tr!(
         "{}\u{a0}: la convention a des avenants (`convention.amendments`), mais son texte signé n'est ni archivé (signed/{}/) ni dans le dossier de sortie\u{a0}: rien ne dit ce qui a été signé",
         "{}: the convention has amendments (`convention.amendments`) but its signed text is neither archived (signed/{}/) nor in the output folder: nothing says what was signed",
         id,
         id
     ))
-    .code("GEN-008")
     .in_file(&job.entry.path)
     .at_path("convention.amendments")
     .with_hint(tr!(
@@ -631,8 +628,7 @@ fn emit_failed(out: &Path, id: &str, format: &Format, e: crate::emit::EmitError)
         let _ = write_atomic(&out.join(out::file_name(id, ext)), bytes);
     }
     let file = out::file_name(id, e.source_extension.unwrap_or(format.extension));
-    let mut d = Diagnostic::error(e.message.map(|m| format!("{id}: {m}")))
-        .code("GEN-007")
+    let mut d = Diagnostic::error(Code::GEN_007, e.message.map(|m| format!("{id}: {m}")))
         .in_file(out.join(file));
     if let (Some(l), Some(c)) = (e.line, e.column) {
         d = d.at(l, c);
@@ -679,11 +675,13 @@ fn persist_all(
 
 /// A write that fails is no fault of the data (exit status 2).
 fn io_failed(id: &str, file: &Path, e: std::io::Error) -> JobResult {
-    let d = Diagnostic::error(tr!(
-        "{id}\u{a0}: impossible d'écrire le fichier de sortie\u{a0}: {e}",
-        "{id}: cannot write the output: {e}"
-    ))
-    .code("FIC-009")
+    let d = Diagnostic::error(
+        Code::FIC_009,
+        tr!(
+            "{id}\u{a0}: impossible d'écrire le fichier de sortie\u{a0}: {e}",
+            "{id}: cannot write the output: {e}"
+        ),
+    )
     .in_file(file);
     stopped(id, Status::Failed, vec![d], true)
 }

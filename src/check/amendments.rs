@@ -3,7 +3,7 @@
 //! one another, at most one draft (the last entry), and no avenant before
 //! the convention is signed.
 
-use crate::diagnostic::Text;
+use crate::diagnostic::{Code, Text};
 use crate::french::parse_date;
 use crate::locate::JsonPath;
 use crate::model::{Amendment, AssociationFile};
@@ -60,7 +60,7 @@ struct Previous {
 /// An avenant modifies a signed convention only (DON-103).
 fn unsigned_convention(base: JsonPath, s: &mut Sink) {
     s.error(
-        "DON-103",
+        Code::DON_103,
         base,
         Point::Key,
         tr!(
@@ -79,7 +79,7 @@ fn decision_named(a: &Amendment, at: &At, s: &mut Sink) {
     let (k, dp) = (at.k, at.p.key("decision"));
     if a.decision.body.trim().is_empty() {
         s.error(
-            "DON-104",
+            Code::DON_104,
             dp.key("body"),
             Point::Value,
             tr!(
@@ -94,7 +94,7 @@ fn decision_named(a: &Amendment, at: &At, s: &mut Sink) {
     }
     if a.decision.number.trim().is_empty() {
         s.error(
-            "DON-105",
+            Code::DON_105,
             dp.key("number"),
             Point::Value,
             tr!(
@@ -120,7 +120,7 @@ fn decision_date(
     let decided = parse_date(&a.decision.date);
     match decided {
         None => s.error(
-            "DON-106",
+            Code::DON_106,
             dp.key("date"),
             Point::Value,
             tr!(
@@ -135,7 +135,7 @@ fn decision_date(
             ),
         ),
         Some(d) if previous.on.is_some_and(|p| d < p) => s.error(
-            "DON-107",
+            Code::DON_107,
             dp.key("date"),
             Point::Value,
             Text::new(
@@ -172,7 +172,7 @@ fn signature_date(
     let (k, p) = (at.k, &at.p);
     match a.signature.date.as_deref() {
         None if has_next => s.error(
-            "DON-108",
+            Code::DON_108,
             p.key("signature").key("date"),
             Point::Value,
             tr!(
@@ -189,7 +189,7 @@ fn signature_date(
         None => {}
         Some(sd) => match parse_date(sd) {
             None => s.error(
-                "DON-109",
+                Code::DON_109,
                 p.key("signature").key("date"),
                 Point::Value,
                 tr!(
@@ -204,7 +204,7 @@ fn signature_date(
             Some(d) => {
                 if previous.on.is_some_and(|p| d < p) {
                     s.error(
-                        "DON-110",
+                        Code::DON_110,
                         p.key("signature").key("date"),
                         Point::Value,
                         Text::new(
@@ -225,7 +225,7 @@ fn signature_date(
                 }
                 if decided.is_some_and(|dd| d < dd) {
                     s.error(
-                        "DON-111",
+                        Code::DON_111,
                         p.key("signature").key("date"),
                         Point::Value,
                         tr!(
@@ -258,7 +258,7 @@ fn summary_not_empty(a: &Amendment, at: &At, s: &mut Sink) {
         && sum.trim().is_empty()
     {
         s.warning(
-            "DON-112",
+            Code::DON_112,
             p.key("summary"),
             Point::Value,
             tr!(

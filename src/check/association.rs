@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::Text;
+use crate::diagnostic::{Code, Text};
 use crate::load::Programme;
 use crate::locate::JsonPath;
 use crate::model::{
@@ -132,7 +132,7 @@ fn siret(data: &AssociationFile, s: &mut Sink) {
     let a = &data.association;
     let base = JsonPath::root().key("association");
     if let Some((m, h)) = siret_problem(("le SIRET", "SIRET"), &a.siret) {
-        s.error("DON-001", base.key("siret"), Point::Value, m, h);
+        s.error(Code::DON_001, base.key("siret"), Point::Value, m, h);
     }
 }
 
@@ -143,13 +143,13 @@ fn rna(data: &AssociationFile, s: &mut Sink) {
     let legal = a.legal_form.to_lowercase();
     let droit_local = legal.contains("inscrite") || legal.contains("droit local");
     match &a.rna {
-        Some(r) if !ids::rna_ok(r) => s.error("DON-002", 
+        Some(r) if !ids::rna_ok(r) => s.error(Code::DON_002,
             base.key("rna"),
             Point::Value,
             tr!("le numéro RNA `{r}` n'est pas un W suivi de 9 chiffres", "RNA number `{r}` is not W followed by 9 digits"),
             Text::new("recopiez le numéro depuis la fiche de l'association au Répertoire national des associations (par exemple W081001234)\u{a0}; une association déclarée avant 2010 peut n'avoir qu'un ancien numéro\u{a0}: demandez son numéro W à la préfecture", "copy the number from the association's record in the Répertoire national des associations (e.g. W081001234); an association declared before 2010 may have an old-style number only: ask the prefecture for its W number"),
         ),
-        None if !droit_local => s.error("DON-003", 
+        None if !droit_local => s.error(Code::DON_003,
             base.key("rna"),
             Point::Key,
             Text::new("le numéro RNA manque", "RNA number is missing"),
@@ -169,7 +169,7 @@ fn bank(data: &AssociationFile, s: &mut Sink) {
             let compact = iban(b, &base, s);
             bic(b, &compact, &base, s);
         }
-        None if kind != ConventionKind::Cadre => s.error("DON-011", 
+        None if kind != ConventionKind::Cadre => s.error(Code::DON_011,
             base.key("bank"),
             Point::Key,
             tr!("une convention {} requiert les coordonnées bancaires de l'association", "a {} convention needs the association's bank details",
@@ -187,7 +187,7 @@ fn iban(b: &Bank, base: &JsonPath, s: &mut Sink) -> String {
     let compact = ids::compact(&b.iban).to_ascii_uppercase();
     match ids::check_iban(&b.iban) {
         Ok(()) => {}
-        Err(IbanProblem::Format) => s.error("DON-004", 
+        Err(IbanProblem::Format) => s.error(Code::DON_004,
             ib.clone(),
             Point::Value,
             tr!("`{}` n'est pas un IBAN", "IBAN `{}` is not an IBAN", b.iban),
@@ -197,25 +197,25 @@ fn iban(b: &Bank, base: &JsonPath, s: &mut Sink) -> String {
             country,
             expected,
             got,
-        }) => s.error("DON-005", 
+        }) => s.error(Code::DON_005,
             ib.clone(),
             Point::Value,
             tr!("l'IBAN {compact} compte {got} caractères\u{a0}; un IBAN {country} en compte {expected}", "IBAN {compact} has {got} characters; a {country} IBAN has {expected}"),
             Text::new("recopiez l'IBAN depuis le RIB de l'association\u{a0}: un caractère manque ou est en trop", "copy the IBAN from the association's RIB: a character is missing or extra"),
         ),
-        Err(IbanProblem::GeneralLength(n)) => s.error("DON-006", 
+        Err(IbanProblem::GeneralLength(n)) => s.error(Code::DON_006,
             ib.clone(),
             Point::Value,
             tr!("l'IBAN {compact} compte {n} caractères\u{a0}; un IBAN en compte de 15 à 34", "IBAN {compact} has {n} characters; an IBAN has 15 to 34"),
             Text::new("recopiez l'IBAN depuis le RIB de l'association", "copy the IBAN from the association's RIB"),
         ),
-        Err(IbanProblem::Mod97) => s.error("DON-007", 
+        Err(IbanProblem::Mod97) => s.error(Code::DON_007,
             ib.clone(),
             Point::Value,
             tr!("l'IBAN {compact} ne passe pas le contrôle modulo 97", "IBAN {compact} fails the mod-97 check"),
             Text::new("recopiez l'IBAN depuis le RIB de l'association\u{a0}: un caractère est faux ou deux sont inversés", "copy the IBAN from the association's RIB: a character is wrong or two are swapped"),
         ),
-        Err(IbanProblem::RibKey) => s.error("DON-008", 
+        Err(IbanProblem::RibKey) => s.error(Code::DON_008,
             ib.clone(),
             Point::Value,
             tr!("IBAN {compact}\u{a0}: la clé RIB {} ne correspond pas aux codes banque, guichet et numéro de compte", "IBAN {compact}: the RIB key {} does not match the bank, branch and account numbers",
@@ -232,7 +232,7 @@ fn bic(b: &Bank, compact: &str, base: &JsonPath, s: &mut Sink) {
     let bic = b.bic.trim();
     let bp = base.key("bank").key("bic");
     if !ids::bic_ok(bic) {
-        s.error("DON-009", 
+        s.error(Code::DON_009,
             bp,
             Point::Value,
             tr!("le BIC `{}` n'est pas fait de 8 ou 11 majuscules et chiffres", "BIC `{}` is not 8 or 11 capital letters and digits", b.bic),
@@ -243,7 +243,7 @@ fn bic(b: &Bank, compact: &str, base: &JsonPath, s: &mut Sink) {
         let french = ic == "FR" && FRENCH_BIC_COUNTRIES.contains(&bc);
         if ic != bc && !french {
             s.warning(
-                "DON-010",
+                Code::DON_010,
                 bp,
                 Point::Value,
                 tr!(
@@ -266,7 +266,7 @@ fn cer_signed_on(data: &AssociationFile, s: &mut Sink) {
     if let Some(d) = &a.cer_signed_on
         && let Some((m, h)) = date_problem(("`cer_signed_on`", "`cer_signed_on`"), d)
     {
-        s.error("DON-012", base.key("cer_signed_on"), Point::Value, m, h);
+        s.error(Code::DON_012, base.key("cer_signed_on"), Point::Value, m, h);
     }
 }
 
@@ -277,7 +277,7 @@ fn postcode(data: &AssociationFile, s: &mut Sink) {
     let pc = a.address.postcode.trim();
     if pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit()) {
         s.error(
-            "DON-013",
+            Code::DON_013,
             base.key("address").key("postcode"),
             Point::Value,
             tr!(
@@ -319,7 +319,7 @@ fn years_follow(data: &AssociationFile, s: &mut Sink) -> bool {
     if c.years.is_empty() {
         years_ok = false;
         s.error(
-            "DON-014",
+            Code::DON_014,
             yp.clone(),
             Point::Value,
             Text::new("`years` est vide", "`years` is empty"),
@@ -332,7 +332,7 @@ fn years_follow(data: &AssociationFile, s: &mut Sink) -> bool {
     for (i, w) in c.years.windows(2).enumerate() {
         if w[1] != w[0] + 1 {
             years_ok = false;
-            s.error("DON-015", 
+            s.error(Code::DON_015,
                 yp.index(i + 1),
                 Point::Value,
                 tr!("les années ne se suivent pas\u{a0}: {} est suivie de {}", "years are not consecutive: {} is followed by {}",
@@ -354,7 +354,7 @@ fn duration(data: &AssociationFile, s: &mut Sink) {
     let kind = c.kind;
     let n = c.years.len();
     match kind {
-        ConventionKind::Cpo if n < 2 => s.error("DON-016", 
+        ConventionKind::Cpo if n < 2 => s.error(Code::DON_016,
             yp.clone(),
             Point::Value,
             tr!("une cpo couvre au moins deux ans\u{a0}; celle-ci couvre {n} an(s) {}", "a cpo covers at least two years; this one covers {n} {}",
@@ -362,14 +362,14 @@ fn duration(data: &AssociationFile, s: &mut Sink) {
             ),
             Text::new("ajoutez l'année suivante, ou faites-en une `\"kind\": \"annuelle\"`", "add the following year, or make it `\"kind\": \"annuelle\"`"),
         ),
-        ConventionKind::Cpo if n > 4 => s.warning("DON-017", 
+        ConventionKind::Cpo if n > 4 => s.warning(Code::DON_017,
             yp.clone(),
             Point::Value,
             tr!("cette cpo couvre {n} ans\u{a0}; la circulaire du 29 septembre 2015 recommande 4 ans au plus", "this cpo covers {n} years; the circular of 29 September 2015 recommends at most 4"
             ),
             Text::new("vérifiez que cette durée est voulue\u{a0}; l'acte ajoute une clause de revoyure à mi-parcours", "check that the duration is intended; the act adds a mid-term review clause"),
         ),
-        ConventionKind::Annuelle if n != 1 => s.error("DON-018", 
+        ConventionKind::Annuelle if n != 1 => s.error(Code::DON_018,
             yp.clone(),
             Point::Value,
             tr!("une convention annuelle couvre une seule année\u{a0}; celle-ci en couvre {n} {}", "an annuelle convention covers exactly one year; this one covers {n} {}",
@@ -415,14 +415,14 @@ fn financial_parts(data: &AssociationFile, s: &mut Sink) {
     ];
     for (name, present, hint) in parts {
         match (kind, present) {
-            (ConventionKind::Cadre, true) => s.warning("DON-019", 
+            (ConventionKind::Cadre, true) => s.warning(Code::DON_019,
                 base.key(name),
                 Point::Key,
                 tr!("`{name}` est ignoré dans une convention cadre, qui ne comporte pas d'engagement financier", "`{name}` is ignored in a cadre convention, which has no financial commitment"
                 ),
                 Text::new("retirez-le, ou faites de la convention une `cpo` ou une `annuelle`", "remove it, or make the convention a `cpo` or an `annuelle`"),
             ),
-            (ConventionKind::Cpo | ConventionKind::Annuelle, false) => s.error("DON-020", 
+            (ConventionKind::Cpo | ConventionKind::Annuelle, false) => s.error(Code::DON_020,
                 base.key(name),
                 Point::Key,
                 tr!("une convention {} requiert `{name}`", "a {} convention needs `{name}`", kind.as_str()),
@@ -474,7 +474,7 @@ fn funding_within_cost(data: &AssociationFile, s: &mut Sink) {
             if let Some(b) = e.get(y)
                 && a.cents() > b.cents()
             {
-                s.error("DON-021", 
+                s.error(Code::DON_021,
                     base.key("funding").key(y),
                     Point::Value,
                     tr!("le financement de {y} ({}) dépasse le coût éligible ({})", "funding for {y} ({}) exceeds the eligible cost ({})",
@@ -507,7 +507,7 @@ fn above_threshold(data: &AssociationFile, s: &mut Sink) {
             .max()
             .unwrap_or(0);
         if !f.is_empty() && max <= 2_300_000 {
-            s.warning("DON-022", 
+            s.warning(Code::DON_022,
                 base.key("funding"),
                 Point::Key,
                 tr!("le financement ne dépasse jamais 23\u{a0}000\u{a0}€ par an (au plus {})\u{a0}: sous ce seuil, une convention n'est pas obligatoire", "the funding never exceeds 23 000 € a year (at most {}): below this threshold a convention is not compulsory",
@@ -526,7 +526,7 @@ fn advance_percent(data: &AssociationFile, s: &mut Sink) {
     if let Some(p) = &c.payment
         && !(0.0..=100.0).contains(&p.advance_percent)
     {
-        s.error("DON-023", 
+        s.error(Code::DON_023,
             base.key("payment").key("advance_percent"),
             Point::Value,
             tr!("une avance de {}\u{a0}% n'est pas comprise entre 0 et 100\u{a0}%", "advance of {} % is not between 0 and 100 %", p.advance_percent),
@@ -543,7 +543,7 @@ fn dates(data: &AssociationFile, s: &mut Sink) {
     if let Some((m, h)) = date_problem(("la date de décision", "decision date"), &c.decision.date)
     {
         s.error(
-            "DON-024",
+            Code::DON_024,
             base.key("decision").key("date"),
             Point::Value,
             m,
@@ -556,7 +556,7 @@ fn dates(data: &AssociationFile, s: &mut Sink) {
                 let (m, h) =
                     date_problem(("la date de signature", "signature date"), d).expect("invalid");
                 s.error(
-                    "DON-025",
+                    Code::DON_025,
                     base.key("signature").key("date"),
                     Point::Value,
                     m,
@@ -567,7 +567,7 @@ fn dates(data: &AssociationFile, s: &mut Sink) {
                 if let Some(dec) = decision
                     && sig < dec
                 {
-                    s.warning("DON-026", 
+                    s.warning(Code::DON_026,
                         base.key("signature").key("date"),
                         Point::Value,
                         tr!("la date de signature {d} précède la décision du {}", "the signature date {d} precedes the decision of {}",
@@ -595,7 +595,7 @@ fn cover<'a>(
     for y in &wanted {
         if !keys.contains(&y) {
             s.error(
-                "DON-027",
+                Code::DON_027,
                 path.clone(),
                 Point::Key,
                 Text::new(
@@ -613,7 +613,7 @@ fn cover<'a>(
     for k in keys {
         if !wanted.contains(k) {
             s.error(
-                "DON-028",
+                Code::DON_028,
                 path.key(k),
                 Point::Key,
                 Text::new(
@@ -650,7 +650,7 @@ fn clause_choice(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
             let p = base.key(list).index(i);
             if !seen.insert(id) {
                 s.warning(
-                    "DON-029",
+                    Code::DON_029,
                     p,
                     Point::Value,
                     tr!(
@@ -671,7 +671,7 @@ fn clause_choice(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
                         ),
                     };
                     s.error(
-                        "DON-030",
+                        Code::DON_030,
                         p,
                         Point::Value,
                         tr!(
@@ -683,14 +683,14 @@ fn clause_choice(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
                 }
                 Some(c) if c.meta.optional != want_optional => {
                     if want_optional {
-                        s.error("DON-031", 
+                        s.error(Code::DON_031,
                             p,
                             Point::Value,
                             tr!("la clause `{id}` n'est pas facultative\u{a0}: elle ne peut pas être ajoutée", "clause `{id}` is not optional: it cannot be added"),
                             Text::new("retirez-la de `clauses.add`\u{a0}: elle figure déjà dans toute convention qui remplit ses conditions", "remove it from `clauses.add`: it is already part of every convention whose conditions it meets"),
                         );
                     } else {
-                        s.error("DON-032", 
+                        s.error(Code::DON_032,
                             p,
                             Point::Value,
                             tr!("la clause `{id}` est facultative\u{a0}: il n'y a rien à retirer", "clause `{id}` is optional: there is nothing to remove"),
@@ -749,7 +749,7 @@ fn priorities(prog: &Programme) -> Vec<&str> {
 /// A warning when the dashboard has no objective (DON-033).
 fn no_objective(base: &JsonPath, s: &mut Sink) {
     s.warning(
-        "DON-033",
+        Code::DON_033,
         base.clone(),
         Point::Value,
         Text::new(
@@ -773,7 +773,7 @@ fn objective_id_unique<'a>(
 ) {
     if let Some(first) = objective_ids.insert(o.id.as_str(), i) {
         objective_ids.insert(o.id.as_str(), first);
-        s.error("DON-034", 
+        s.error(Code::DON_034,
             op.key("id"),
             Point::Value,
             tr!("l'identifiant d'objectif `{}` est employé deux fois (aussi dashboard.objectives[{first}])", "objective id `{}` is used twice (also dashboard.objectives[{first}])",
@@ -807,7 +807,7 @@ fn priority_known(o: &Objective, op: &JsonPath, priorities: &[&str], s: &mut Sin
             None => list,
         };
         s.error(
-            "DON-035",
+            Code::DON_035,
             op.key("priority"),
             Point::Value,
             tr!(
@@ -825,7 +825,7 @@ fn priority_known(o: &Objective, op: &JsonPath, priorities: &[&str], s: &mut Sin
 fn has_indicators(o: &Objective, op: &JsonPath, s: &mut Sink) {
     if o.indicators.is_empty() {
         s.warning(
-            "DON-036",
+            Code::DON_036,
             op.key("indicators"),
             Point::Value,
             tr!(
@@ -851,7 +851,7 @@ fn indicator_id_unique<'a>(
 ) {
     if let Some((fi, fj)) = indicator_ids.insert(ind.id.as_str(), (i, j)) {
         indicator_ids.insert(ind.id.as_str(), (fi, fj));
-        s.error("DON-037", 
+        s.error(Code::DON_037,
             ip.key("id"),
             Point::Value,
             tr!("l'identifiant d'indicateur `{}` est employé deux fois (aussi dashboard.objectives[{fi}].indicators[{fj}])", "indicator id `{}` is used twice (also dashboard.objectives[{fi}].indicators[{fj}])",
@@ -895,7 +895,7 @@ fn quantitative(ind: &Indicator, ip: &JsonPath, s: &mut Sink) {
         .as_deref()
         .is_none_or(|d| d.trim().is_empty())
     {
-        s.warning("DON-038", 
+        s.warning(Code::DON_038,
             ip.key("definition"),
             Point::Key,
             tr!("l'indicateur quantitatif `{}` n'a pas de définition", "quantitative indicator `{}` has no definition", ind.id),
@@ -903,7 +903,7 @@ fn quantitative(ind: &Indicator, ip: &JsonPath, s: &mut Sink) {
         );
     }
     if ind.measure.is_none() {
-        s.warning("DON-039", 
+        s.warning(Code::DON_039,
             ip.key("measure"),
             Point::Key,
             tr!("l'indicateur quantitatif `{}` ne dit pas si ses cibles sont des flux annuels ou des stocks", "quantitative indicator `{}` does not say whether its targets are annual flows or stocks",
@@ -914,7 +914,7 @@ fn quantitative(ind: &Indicator, ip: &JsonPath, s: &mut Sink) {
     }
     if ind.unit.as_deref().is_none_or(|u| u.trim().is_empty()) {
         s.error(
-            "DON-040",
+            Code::DON_040,
             ip.key("unit"),
             Point::Key,
             tr!(
@@ -931,7 +931,7 @@ fn quantitative(ind: &Indicator, ip: &JsonPath, s: &mut Sink) {
     for (y, t) in &ind.targets {
         if let Target::Text(_) = t {
             s.error(
-                "DON-041",
+                Code::DON_041,
                 tp.key(y),
                 Point::Value,
                 tr!(
@@ -948,7 +948,7 @@ fn quantitative(ind: &Indicator, ip: &JsonPath, s: &mut Sink) {
     }
     if let Some(Target::Text(_)) = &ind.baseline {
         s.error(
-            "DON-042",
+            Code::DON_042,
             ip.key("baseline"),
             Point::Value,
             tr!(
@@ -970,7 +970,7 @@ fn qualitative(ind: &Indicator, ip: &JsonPath, s: &mut Sink) {
     let tp = ip.key("targets");
     if ind.measure.is_some() {
         s.warning(
-            "DON-043",
+            Code::DON_043,
             ip.key("measure"),
             Point::Key,
             tr!(
@@ -986,13 +986,13 @@ fn qualitative(ind: &Indicator, ip: &JsonPath, s: &mut Sink) {
     }
     for (y, t) in &ind.targets {
         match t {
-            Target::Number(_) => s.error("DON-044", 
+            Target::Number(_) => s.error(Code::DON_044,
                 tp.key(y),
                 Point::Value,
                 tr!("l'indicateur qualitatif `{}` a une cible en nombre pour {y}", "qualitative indicator `{}` has a number target for {y}", ind.id),
                 Text::new("décrivez la cible en mots, ou faites de l'indicateur un `\"type\": \"quantitative\"` avec une unité", "describe the target in words, or make the indicator `\"type\": \"quantitative\"` with a unit"),
             ),
-            Target::Text(t) if t.trim().is_empty() => s.error("DON-045", 
+            Target::Text(t) if t.trim().is_empty() => s.error(Code::DON_045,
                 tp.key(y),
                 Point::Value,
                 tr!("l'indicateur qualitatif `{}` a une cible vide pour {y}", "qualitative indicator `{}` has an empty target for {y}", ind.id),
@@ -1003,7 +1003,7 @@ fn qualitative(ind: &Indicator, ip: &JsonPath, s: &mut Sink) {
     }
     if let Some(Target::Number(_)) = &ind.baseline {
         s.error(
-            "DON-046",
+            Code::DON_046,
             ip.key("baseline"),
             Point::Value,
             tr!(
@@ -1024,7 +1024,7 @@ fn qualitative(ind: &Indicator, ip: &JsonPath, s: &mut Sink) {
 /// situation the partnership starts from).
 fn baseline_rules(ind: &Indicator, ip: &JsonPath, first_year: Option<i32>, s: &mut Sink) {
     match (&ind.baseline, ind.baseline_year) {
-        (Some(_), None) => s.warning("DON-047", 
+        (Some(_), None) => s.warning(Code::DON_047,
             ip.key("baseline_year"),
             Point::Key,
             tr!("l'indicateur `{}` a une valeur de départ mais pas de `baseline_year`", "indicator `{}` has a baseline but no `baseline_year`",
@@ -1032,7 +1032,7 @@ fn baseline_rules(ind: &Indicator, ip: &JsonPath, first_year: Option<i32>, s: &m
             ),
             Text::new("ajoutez `\"baseline_year\"`, l'année où la valeur de départ a été mesurée (par exemple l'année qui précède la convention)\u{a0}: le tableau de bord l'affiche à côté de la valeur", "add `\"baseline_year\"`, the year the baseline was measured (e.g. the year before the convention): the dashboard shows it beside the value"),
         ),
-        (None, Some(_)) => s.warning("DON-048", 
+        (None, Some(_)) => s.warning(Code::DON_048,
             ip.key("baseline_year"),
             Point::Key,
             tr!("l'indicateur `{}` a une `baseline_year` mais pas de valeur de départ", "indicator `{}` has a `baseline_year` but no baseline",
@@ -1045,7 +1045,7 @@ fn baseline_rules(ind: &Indicator, ip: &JsonPath, first_year: Option<i32>, s: &m
     if let (Some(y), Some(first)) = (ind.baseline_year, first_year)
         && y > first
     {
-        s.error("DON-049", 
+        s.error(Code::DON_049,
             ip.key("baseline_year"),
             Point::Value,
             tr!("l'année de référence {y} de l'indicateur `{}` est postérieure à la première année de la convention ({first})", "the baseline year {y} of indicator `{}` is after the first year of the convention ({first})",

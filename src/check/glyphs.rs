@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
-use crate::diagnostic::Text;
+use crate::diagnostic::{Code, Text};
 use crate::locate::JsonPath;
 use crate::tr;
 
@@ -62,11 +62,11 @@ pub struct Unprintable {
 
 impl Unprintable {
     /// The stable code: a control character, or a character no font has.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         if self.character.is_control() {
-            "DON-101"
+            Code::DON_101
         } else {
-            "DON-102"
+            Code::DON_102
         }
     }
 

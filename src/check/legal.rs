@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diagnostic::Text;
+use crate::diagnostic::{Code, Text};
 use crate::load::Programme;
 use crate::locate::JsonPath;
 use crate::model::{AssociationFile, ConventionKind, Regime};
@@ -41,7 +41,7 @@ fn cer(data: &AssociationFile, funded: bool, s: &mut Sink) {
     let base = JsonPath::root().key("association");
     if let Some(d) = &a.cer_deemed {
         if d.reference.trim().is_empty() {
-            s.error("DON-050", 
+            s.error(Code::DON_050,
                 base.key("cer_deemed").key("reference"),
                 Point::Value,
                 Text::new("la référence de l'acte qui fonde la présomption est vide", "the reference of the act the presumption rests on is empty"),
@@ -49,7 +49,7 @@ fn cer(data: &AssociationFile, funded: bool, s: &mut Sink) {
             );
         }
         if a.cer_signed_on.is_some() {
-            s.warning("DON-051", 
+            s.warning(Code::DON_051,
                 base.key("cer_signed_on"),
                 Point::Key,
                 Text::new("`cer_signed_on` et `cer_deemed` sont tous deux donnés : la convention retient la présomption (`cer_deemed`)", "both `cer_signed_on` and `cer_deemed` are given: the convention states the presumption (`cer_deemed`)"),
@@ -59,7 +59,7 @@ fn cer(data: &AssociationFile, funded: bool, s: &mut Sink) {
         return;
     }
     if funded && a.cer_signed_on.is_none() {
-        s.error("DON-052", 
+        s.error(Code::DON_052,
             base.key("cer_signed_on"),
             Point::Key,
             Text::new("date de souscription du contrat d'engagement républicain absente : la convention ne peut pas l'inventer", "the date the contrat d'engagement républicain was signed is missing: the convention cannot invent it"),
@@ -74,7 +74,7 @@ fn register(data: &AssociationFile, s: &mut Sink) {
     let legal = a.legal_form.to_lowercase();
     let droit_local = legal.contains("inscrite") || legal.contains("droit local");
     match &a.register {
-        None if droit_local && a.rna.is_none() => s.error("DON-053", 
+        None if droit_local && a.rna.is_none() => s.error(Code::DON_053,
             base.key("register"),
             Point::Key,
             Text::new("association de droit local sans numéro RNA : son inscription au registre du tribunal judiciaire n'est pas indiquée", "local-law association without an RNA number: its entry in the register of the tribunal judiciaire is not given"),
@@ -83,7 +83,7 @@ fn register(data: &AssociationFile, s: &mut Sink) {
         Some(r) => {
             let rp = base.key("register");
             if r.court.trim().is_empty() {
-                s.error("DON-054", 
+                s.error(Code::DON_054,
                     rp.key("court"),
                     Point::Value,
                     Text::new("le tribunal qui tient le registre est vide", "the court that keeps the register is empty"),
@@ -92,13 +92,13 @@ fn register(data: &AssociationFile, s: &mut Sink) {
             }
             match (&r.volume, &r.folio, &r.number) {
                 (Some(_), Some(_), _) | (None, None, Some(_)) => {}
-                (Some(_), None, _) | (None, Some(_), _) => s.error("DON-055", 
+                (Some(_), None, _) | (None, Some(_), _) => s.error(Code::DON_055,
                     rp.clone(),
                     Point::Key,
                     Text::new("une inscription au registre se cite par son volume et son folio ensemble", "an entry in the register is cited by its volume and folio together"),
                     Text::new("donnez `volume` et `folio`, ou seulement `number`", "give `volume` and `folio`, or only `number`"),
                 ),
-                (None, None, None) => s.error("DON-056", 
+                (None, None, None) => s.error(Code::DON_056,
                     rp.clone(),
                     Point::Key,
                     Text::new("l'inscription au registre n'a ni volume et folio, ni numéro", "the register entry has neither volume and folio nor number"),
@@ -114,7 +114,7 @@ fn unspent(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
     let c = &data.convention;
     let base = JsonPath::root().key("convention");
     if c.unspent.is_none() && prog.file.programme.unspent.is_none() {
-        s.error("DON-057", 
+        s.error(Code::DON_057,
             base.key("unspent"),
             Point::Key,
             Text::new("la convention ne dit pas ce que devient la part de la contribution non consommée", "the convention does not say what becomes of the unspent part of the contribution"),
@@ -124,7 +124,7 @@ fn unspent(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
     for (list, ids) in [("add", &c.clauses.add), ("remove", &c.clauses.remove)] {
         for (i, id) in ids.iter().enumerate() {
             if UNSPENT_CLAUSES.contains(&id.as_str()) {
-                s.error("DON-058", 
+                s.error(Code::DON_058,
                     base.key("clauses").key(list).index(i),
                     Point::Value,
                     tr!("la clause `{id}` ne se choisit plus par `clauses.{list}`", "clause `{id}` is no longer chosen through `clauses.{list}`"),
@@ -148,7 +148,7 @@ fn other_subsidies(data: &AssociationFile, s: &mut Sink) {
                 .and_then(|f| f.values().map(|a| a.cents()).max())
                 .unwrap_or(0);
             if max <= 15_300_000 {
-                s.warning("DON-059", 
+                s.warning(Code::DON_059,
                     base,
                     Point::Key,
                     Text::new("autres subventions publiques non renseignées : le seuil de 153 000 € (commissaire aux comptes) n'est apprécié que sur cette contribution", "other public subsidies not given: the 153 000 € threshold (statutory auditor) is assessed on this contribution alone"),
@@ -159,7 +159,7 @@ fn other_subsidies(data: &AssociationFile, s: &mut Sink) {
         Some(m) => {
             let years: BTreeSet<String> = c.years.iter().map(i32::to_string).collect();
             for k in m.keys().filter(|k| !years.contains(*k)) {
-                s.error("DON-060", 
+                s.error(Code::DON_060,
                     base.key(k),
                     Point::Key,
                     tr!("`other_public_subsidies` a un montant pour {k}, qui n'est pas une année de la convention", "`other_public_subsidies` has an amount for {k}, which is not a year of the convention"),
@@ -167,7 +167,7 @@ fn other_subsidies(data: &AssociationFile, s: &mut Sink) {
                 );
             }
             for y in years.iter().filter(|y| !m.contains_key(*y)) {
-                s.warning("DON-061", 
+                s.warning(Code::DON_061,
                     base.clone(),
                     Point::Key,
                     tr!("`other_public_subsidies` n'a pas de montant pour {y} : cette année, le seuil de 153 000 € n'est apprécié que sur cette contribution", "`other_public_subsidies` has no amount for {y}: that year, the 153 000 € threshold is assessed on this contribution alone"),
@@ -186,7 +186,7 @@ fn in_kind(data: &AssociationFile, s: &mut Sink) {
         let p = base.index(i);
         if k.description.trim().is_empty() {
             s.error(
-                "DON-062",
+                Code::DON_062,
                 p.key("description"),
                 Point::Value,
                 Text::new("aide en nature sans description", "aid in kind without a description"),
@@ -194,7 +194,7 @@ fn in_kind(data: &AssociationFile, s: &mut Sink) {
             );
         }
         for y in years.iter().filter(|y| !k.values.contains_key(*y)) {
-            s.error("DON-063", 
+            s.error(Code::DON_063,
                 p.key("values"),
                 Point::Key,
                 tr!("l'aide en nature n'a pas de valeur pour {y}", "the aid in kind has no value for {y}"),
@@ -202,7 +202,7 @@ fn in_kind(data: &AssociationFile, s: &mut Sink) {
             );
         }
         for y in k.values.keys().filter(|y| !years.contains(*y)) {
-            s.error("DON-064", 
+            s.error(Code::DON_064,
                 p.key("values").key(y),
                 Point::Key,
                 tr!("l'aide en nature a une valeur pour {y}, qui n'est pas une année de la convention", "the aid in kind has a value for {y}, which is not a year of the convention"),
@@ -216,7 +216,7 @@ fn cadre(data: &AssociationFile, s: &mut Sink) {
     let c = &data.convention;
     let base = JsonPath::root().key("convention");
     if !c.in_kind.is_empty() {
-        s.error("DON-065", 
+        s.error(Code::DON_065,
             base.key("in_kind"),
             Point::Key,
             Text::new("une convention-cadre n'engage aucune aide, or une aide en nature est une subvention", "a framework convention commits no aid, yet aid in kind is a subsidy"),
@@ -229,7 +229,7 @@ fn cadre(data: &AssociationFile, s: &mut Sink) {
         .iter()
         .position(|id| id == "mise-a-disposition-locaux")
     {
-        s.error("DON-066", 
+        s.error(Code::DON_066,
             base.key("clauses").key("add").index(i),
             Point::Value,
             Text::new("une convention-cadre ne peut pas mettre de locaux à disposition : c'est une subvention en nature", "a framework convention cannot make premises available: that is a subsidy in kind"),
@@ -243,7 +243,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
     let base = JsonPath::root().key("convention");
     let Some(t) = &c.sieg else {
         if c.regime == Regime::Sieg {
-            s.error("DON-067", 
+            s.error(Code::DON_067,
                 base.key("sieg"),
                 Point::Key,
                 Text::new("régime sieg sans paramètres de compensation", "sieg regime without compensation parameters"),
@@ -255,7 +255,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
     let sp = base.key("sieg");
     if c.regime != Regime::Sieg {
         s.warning(
-            "DON-068",
+            Code::DON_068,
             sp,
             Point::Key,
             Text::new(
@@ -270,7 +270,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
         return;
     }
     if !(0.0..=100.0).contains(&t.reasonable_profit_percent) {
-        s.error("DON-069", 
+        s.error(Code::DON_069,
             sp.key("reasonable_profit_percent"),
             Point::Value,
             tr!("bénéfice raisonnable de {} % hors de 0 à 100 %", "reasonable profit of {} % outside 0 to 100 %",
@@ -283,7 +283,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
         let y = y.to_string();
         let (Some(costs), Some(revenues)) = (t.costs.get(&y), t.revenues.get(&y)) else {
             s.error(
-                "DON-070",
+                Code::DON_070,
                 sp.clone(),
                 Point::Key,
                 tr!(
@@ -303,7 +303,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
         if let Some(f) = c.funding.as_ref().and_then(|f| f.get(&y))
             && f.cents() > allowed
         {
-            s.error("DON-071", 
+            s.error(Code::DON_071,
                 base.key("funding").key(&y),
                 Point::Value,
                 tr!("compensation de {y} ({}) supérieure au coût net du service augmenté du bénéfice raisonnable ({})", "compensation for {y} ({}) above the net cost of the service plus the reasonable profit ({})",
@@ -320,7 +320,7 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
     let c = &data.convention;
     let base = JsonPath::root().key("convention");
     if c.primary_agriculture && c.regime == Regime::DeMinimis {
-        s.error("DON-072", 
+        s.error(Code::DON_072,
             base.key("regime"),
             Point::Value,
             Text::new("la production agricole primaire est exclue du règlement de minimis général (2023/2831, art. 1er)", "primary agricultural production is excluded from the general de minimis regulation (2023/2831, art. 1)"),
@@ -328,7 +328,7 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
         );
     }
     if c.regime == Regime::DeMinimisAgricole && !c.primary_agriculture {
-        s.warning("DON-073", 
+        s.warning(Code::DON_073,
             base.key("primary_agriculture"),
             Point::Key,
             Text::new("régime de minimis agricole pour une activité qui n'est pas déclarée de production agricole primaire", "agricultural de minimis regime for an activity not declared as primary agricultural production"),
@@ -342,7 +342,7 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
     let (this_aid, declared, grant_text) = (p.this_aid, p.declared, &p.granted_on);
     let (max, reg) = crate::de_minimis::ceiling(p.kind);
     if this_aid + declared > max {
-        s.error("DON-075", 
+        s.error(Code::DON_075,
             base.key("funding"),
             Point::Key,
             tr!("plafond de minimis dépassé à l'octroi ({grant_text}) : cette aide ({}, aides en nature comprises) et les aides déclarées des trois années précédentes ({}) font {}, au-delà des {} du {reg}", "de minimis ceiling exceeded when granted ({grant_text}): this aid ({}, aid in kind included) and the aid declared for the three previous years ({}) make {}, above the {} of the {reg}",
@@ -368,7 +368,7 @@ fn declared_aids(data: &AssociationFile, s: &mut Sink) {
             let (max, reg) = crate::de_minimis::ceiling(kind);
             let max = crate::french::euros(max);
             s.error(
-                "DON-150",
+                Code::DON_150,
                 path,
                 Point::Key,
                 tr!(
@@ -386,7 +386,7 @@ fn declared_aids(data: &AssociationFile, s: &mut Sink) {
     for (i, d) in declared.iter().enumerate() {
         if let Some((m, h)) = date_problem(("`granted_on`", "`granted_on`"), &d.granted_on) {
             s.error(
-                "DON-074",
+                Code::DON_074,
                 path.clone().index(i).key("granted_on"),
                 Point::Value,
                 m,

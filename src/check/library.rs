@@ -13,7 +13,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 use tera::ast::{Expr, ExprVal, LogicOperator, Node};
 
-use crate::diagnostic::{Diagnostic, Text, line_col};
+use crate::diagnostic::{Code, Diagnostic, Text, line_col};
 use crate::load::{Clause, Library, PartKind, Programme, Template};
 use crate::model::AssociationFile;
 use crate::render::Engine;
@@ -515,13 +515,15 @@ fn templates(lib: &Library, out: &mut Vec<Diagnostic>) {
                     })
                     .nth(1)
                     .map(|(i, _)| i + 1);
-                let mut d = Diagnostic::error(tr!(
-                    "le gabarit `{}` a deux parties d'identifiant `{}`",
-                    "template `{}` has two parts with id `{}`",
-                    t.file.kind,
-                    p.id
-                ))
-                .code("BIB-001")
+                let mut d = Diagnostic::error(
+                    Code::BIB_001,
+                    tr!(
+                        "le gabarit `{}` a deux parties d'identifiant `{}`",
+                        "template `{}` has two parts with id `{}`",
+                        t.file.kind,
+                        p.id
+                    ),
+                )
                 .in_file(&t.path)
                 .with_hint(Text::new(
                     "donnez à chaque partie d'un gabarit son propre identifiant",
@@ -534,11 +536,11 @@ fn templates(lib: &Library, out: &mut Vec<Diagnostic>) {
             }
             if p.kind != PartKind::Block && p.title.as_deref().is_none_or(|s| s.trim().is_empty()) {
                 out.push(
-                    Diagnostic::warning(tr!("gabarit `{}`\u{a0}: {} `{}` n'a pas de titre", "template `{}`: {} `{}` has no title",
+                    Diagnostic::warning(Code::BIB_002, tr!("gabarit `{}`\u{a0}: {} `{}` n'a pas de titre", "template `{}`: {} `{}` has no title",
                         t.file.kind,
                         p.kind.as_str(),
                         p.id
-                    )).code("BIB-002")
+                    ))
                     .in_file(&t.path)
                     .with_hint(
                         Text::new("donnez-lui un `title`\u{a0}: il s'imprime après «\u{a0}Article N –\u{a0}» ou «\u{a0}Annexe N –\u{a0}»", "give it a `title`: it is printed after « Article N – » or « Annexe N – »"),
@@ -548,9 +550,9 @@ fn templates(lib: &Library, out: &mut Vec<Diagnostic>) {
         }
         if !["cpo", "annuelle", "cadre", "avenant"].contains(&t.file.kind.as_str()) {
             out.push(
-                Diagnostic::warning(tr!("le type de gabarit `{}` n'est pas un type de convention (cpo, annuelle, cadre)\u{a0}: il n'est jamais employé", "template kind `{}` is not a kind of convention (cpo, annuelle, cadre): it is never used",
+                Diagnostic::warning(Code::BIB_003, tr!("le type de gabarit `{}` n'est pas un type de convention (cpo, annuelle, cadre)\u{a0}: il n'est jamais employé", "template kind `{}` is not a kind of convention (cpo, annuelle, cadre): it is never used",
                     t.file.kind
-                )).code("BIB-003")
+                ))
                 .in_file(&t.path)
                 .at(1, 1)
                 .with_hint(Text::new("donnez à `kind` la valeur cpo, annuelle ou cadre", "set `kind` to cpo, annuelle or cadre")),
@@ -579,12 +581,14 @@ fn clause_part(lib: &Library, clause: &Clause, out: &mut Vec<Diagnostic>) {
             ),
         };
         out.push(at_front_matter(
-            Diagnostic::error(tr!(
-                "la clause `{}` remplit la partie `{part}`, qu'aucun gabarit ne comporte",
-                "clause `{}` fills part `{part}`, which no template has",
-                clause.meta.id
-            ))
-            .code("BIB-004")
+            Diagnostic::error(
+                Code::BIB_004,
+                tr!(
+                    "la clause `{}` remplit la partie `{part}`, qu'aucun gabarit ne comporte",
+                    "clause `{}` fills part `{part}`, which no template has",
+                    clause.meta.id
+                ),
+            )
             .in_file(&clause.path)
             .with_hint(hint),
             clause,
@@ -604,8 +608,8 @@ fn fields(names: &ContextNames, clause: &Clause, out: &mut Vec<Diagnostic>) {
                 && seen.insert(unknown.clone())
             {
                 out.push(at_front_matter(
-                    Diagnostic::error(tr!("clause `{id}`\u{a0}: sa condition nomme `{unknown}`, que le contexte ne comporte pas", "clause `{id}`: its condition names `{unknown}`, which the context does not have"
-                    )).code("BIB-005")
+                    Diagnostic::error(Code::BIB_005, tr!("clause `{id}`\u{a0}: sa condition nomme `{unknown}`, que le contexte ne comporte pas", "clause `{id}`: its condition names `{unknown}`, which the context does not have"
+                    ))
                     .in_file(&clause.path)
                     .with_hint({
                         let s = suggestion.unwrap_or_else(|| Text::new("employez un champ du contexte décrit dans docs/design.md", "use a field of the context listed in docs/design.md"));
@@ -625,8 +629,8 @@ fn fields(names: &ContextNames, clause: &Clause, out: &mut Vec<Diagnostic>) {
             {
                 let (l, c) = body_position(clause, ident);
                 out.push(
-                    Diagnostic::error(tr!("la clause `{id}` emploie `{unknown}`, que le contexte ne comporte pas", "clause `{id}` uses `{unknown}`, which the context does not have"
-                    )).code("BIB-006")
+                    Diagnostic::error(Code::BIB_006, tr!("la clause `{id}` emploie `{unknown}`, que le contexte ne comporte pas", "clause `{id}` uses `{unknown}`, which the context does not have"
+                    ))
                     .in_file(&clause.path)
                     .at(l, c)
                     .with_hint(suggestion.unwrap_or_else(|| {
@@ -712,13 +716,15 @@ impl Citing<'_> {
 /// The cited id is neither a clause nor a part (BIB-007).
 fn cited_id_unknown(clause: &Clause, cit: &Citation, all_ids: &BTreeSet<&str>) -> Diagnostic {
     let a = &clause.meta;
-    Diagnostic::error(tr!(
-        "la clause `{}` cite `{}`, qui n'est ni une clause ni une partie",
-        "clause `{}` cites `{}`, which is neither a clause nor a part",
-        a.id,
-        cit.id
-    ))
-    .code("BIB-007")
+    Diagnostic::error(
+        Code::BIB_007,
+        tr!(
+            "la clause `{}` cite `{}`, qui n'est ni une clause ni une partie",
+            "clause `{}` cites `{}`, which is neither a clause nor a part",
+            a.id,
+            cit.id
+        ),
+    )
     .with_hint(match closest(&cit.id, all_ids.iter().copied()) {
         Some(c) => tr!("vouliez-vous dire `{c}`\u{a0}?", "did you mean `{c}`?"),
         None => Text::new(
@@ -795,9 +801,9 @@ fn citation_in_template(c: &mut Citing, cit: &Citation, t: &Template, out: &mut 
 /// The cited part is not in a convention of this kind (BIB-008).
 fn part_never_there(clause: &Clause, cit: &Citation, kind: &str) -> Diagnostic {
     let a = &clause.meta;
-    Diagnostic::error(tr!("la clause `{}` cite `{}`, qu'une convention `{kind}` ne comporte jamais", "clause `{}` cites `{}`, which a `{kind}` convention never has",
+    Diagnostic::error(Code::BIB_008, tr!("la clause `{}` cite `{}`, qu'une convention `{kind}` ne comporte jamais", "clause `{}` cites `{}`, which a `{kind}` convention never has",
         a.id, cit.id
-    )).code("BIB-008")
+    ))
     .with_hint(tr!("ajoutez la partie à templates/{kind}.toml, ou donnez à `{}` une condition qui exclut les conventions {kind}", "add the part to templates/{kind}.toml, or give `{}` a condition that excludes {kind} conventions",
         a.id
     ))
@@ -828,27 +834,31 @@ fn wrong_function(clause: &Clause, cit: &Citation, target: PartKind) -> Diagnost
             cit.id
         )
     };
-    Diagnostic::error(tr!(
-        "la clause `{}` cite `{}` avec `{}()`, mais c'est {wfr}",
-        "clause `{}` cites `{}` with `{}()`, but it is {wen}",
-        a.id,
-        cit.id,
-        cit.function
-    ))
-    .code("BIB-009")
+    Diagnostic::error(
+        Code::BIB_009,
+        tr!(
+            "la clause `{}` cite `{}` avec `{}()`, mais c'est {wfr}",
+            "clause `{}` cites `{}` with `{}()`, but it is {wen}",
+            a.id,
+            cit.id,
+            cit.function
+        ),
+    )
     .with_hint(hint)
 }
 
 /// No clause fills the cited part (BIB-010).
 fn part_unfilled(clause: &Clause, cit: &Citation) -> Diagnostic {
     let a = &clause.meta;
-    Diagnostic::error(tr!(
-        "la clause `{}` cite la partie `{}`, qu'aucune clause ne remplit",
-        "clause `{}` cites part `{}`, which no clause fills",
-        a.id,
-        cit.id
-    ))
-    .code("BIB-010")
+    Diagnostic::error(
+        Code::BIB_010,
+        tr!(
+            "la clause `{}` cite la partie `{}`, qu'aucune clause ne remplit",
+            "clause `{}` cites part `{}`, which no clause fills",
+            a.id,
+            cit.id
+        ),
+    )
     .with_hint(Text::new(
         "ajoutez une clause avec cette `part`, ou retirez la citation",
         "add a clause with this `part`, or remove the citation",
@@ -881,8 +891,7 @@ fn may_be_absent(clause: &Clause, cit: &Citation, fillers: &[&Clause]) -> Diagno
         )
     };
     let aid = &a.id;
-    Diagnostic::warning(Text::new(format!("la clause `{aid}` cite {}, qui peut manquer quand `{aid}` s'applique\u{a0}: {}", cited.fr, why.fr), format!("clause `{aid}` cites {}, which can be absent when `{aid}` applies: {}", cited.en, why.en)))
-    .code("BIB-011")
+    Diagnostic::warning(Code::BIB_011, Text::new(format!("la clause `{aid}` cite {}, qui peut manquer quand `{aid}` s'applique\u{a0}: {}", cited.fr, why.fr), format!("clause `{aid}` cites {}, which can be absent when `{aid}` applies: {}", cited.en, why.en)))
     .with_hint(tr!(
         "protégez la citation par `{{% if '{bid}' in clauses_in_use %}}…{{% endif %}}`, ou donnez à `{aid}` une condition qui implique celle de `{bid}`",
         "guard the citation with `{{% if '{bid}' in clauses_in_use %}}…{{% endif %}}`, or give `{aid}` a condition that implies the one of `{bid}`"
@@ -950,11 +959,13 @@ fn sample_renders(
                             ", every optional clause",
                         )
                     };
-                    let mut nd = Diagnostic::error(Text::new(
-                        format!("{} (convention {kind} d'exemple, {regime}{ofr})", text.fr),
-                        format!("{} (sample {kind} convention, {regime}{oen})", text.en),
-                    ))
-                    .code(d.code);
+                    let mut nd = Diagnostic::error(
+                        d.code,
+                        Text::new(
+                            format!("{} (convention {kind} d'exemple, {regime}{ofr})", text.fr),
+                            format!("{} (sample {kind} convention, {regime}{oen})", text.en),
+                        ),
+                    );
                     nd.file = d.file.clone();
                     nd.line = d.line;
                     nd.column = d.column;

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use crate::diagnostic::{Diagnostic, Lang, Severity, Text, has_errors, line_col};
+use crate::diagnostic::{Code, Diagnostic, Lang, Severity, Text, has_errors, line_col};
 use crate::load::{AssociationEntry, Programme};
 use crate::locate::{self, JsonPath};
 use crate::tr;
@@ -106,14 +106,14 @@ impl<'a> Sink<'a> {
     /// (`tr!("…", "…")` for French and English).
     pub fn error(
         &mut self,
-        code: &'static str,
+        code: Code,
         path: JsonPath,
         point: Point,
         message: impl Into<Text>,
         hint: impl Into<Text>,
     ) {
         self.emit(
-            Diagnostic::error(message).code(code).with_hint(hint),
+            Diagnostic::error(code, message).with_hint(hint),
             path,
             point,
         );
@@ -123,14 +123,14 @@ impl<'a> Sink<'a> {
     /// (`tr!("…", "…")` for French and English).
     pub fn warning(
         &mut self,
-        code: &'static str,
+        code: Code,
         path: JsonPath,
         point: Point,
         message: impl Into<Text>,
         hint: impl Into<Text>,
     ) {
         self.emit(
-            Diagnostic::warning(message).code(code).with_hint(hint),
+            Diagnostic::warning(code, message).with_hint(hint),
             path,
             point,
         );
@@ -157,7 +157,7 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
     let mut sink = Sink::new(&entry.path, &entry.text, Some(&st));
     let mut own = Vec::new();
     for p in &st.problems {
-        let mut d = Diagnostic::error(p.message.clone()).code(p.code);
+        let mut d = Diagnostic::error(p.code, p.message.clone());
         if let Some(h) = &p.hint {
             d = d.with_hint(h.clone());
         }
@@ -167,15 +167,17 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
         let (l, c) = line_col(&entry.text, at);
         let key = path.last_key().unwrap_or_default().to_string();
         own.push(
-            Diagnostic::error(tr!("`{key}` est donné deux fois", "`{key}` is given twice"))
-                .code("DON-079")
-                .in_file(&entry.path)
-                .at(l, c)
-                .at_path(path.to_string())
-                .with_hint(Text::new(
-                    "supprimez l'un des deux\u{a0}: seul le dernier compterait",
-                    "remove one of them: only the last one would count",
-                )),
+            Diagnostic::error(
+                Code::DON_079,
+                tr!("`{key}` est donné deux fois", "`{key}` is given twice"),
+            )
+            .in_file(&entry.path)
+            .at(l, c)
+            .at_path(path.to_string())
+            .with_hint(Text::new(
+                "supprimez l'un des deux\u{a0}: seul le dernier compterait",
+                "remove one of them: only the last one would count",
+            )),
         );
     }
     for u in glyphs::scan(&value) {
@@ -249,9 +251,7 @@ fn dry_render(
                 .clone()
                 .map(|m| m.strip_prefix(&prefix).unwrap_or(m).to_string());
             // The render's own code: the problem is the same, located in the association file.
-            let mut nd = Diagnostic::error(message.clone())
-                .code(d.code)
-                .in_file(&entry.path);
+            let mut nd = Diagnostic::error(d.code, message.clone()).in_file(&entry.path);
             // A citation broken by `clauses.remove`: point at the removal.
             let named: Vec<&str> = message.fr.split('`').skip(1).step_by(2).collect();
             let culprit = removed.iter().position(|r| {

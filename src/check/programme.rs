@@ -8,7 +8,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, Text, line_col};
+use crate::diagnostic::{Code, Diagnostic, Text, line_col};
 use crate::load::{AssociationEntry, Programme};
 use crate::locate::{JsonPath, Seg};
 use crate::model::{AssociationFile, FunderKind};
@@ -67,7 +67,7 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
     if let Some((m, h)) = siret_problem(("le SIRET du financeur", "funder SIRET"), &p.funder.siret)
     {
         out.push(diag_at(
-            Diagnostic::error(m).code("PRG-001").with_hint(h),
+            Diagnostic::error(Code::PRG_001, m).with_hint(h),
             &file,
             text,
             &path("funder.siret"),
@@ -78,7 +78,7 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
         &p.programme.charter_date,
     ) {
         out.push(diag_at(
-            Diagnostic::error(m).code("PRG-002").with_hint(h),
+            Diagnostic::error(Code::PRG_002, m).with_hint(h),
             &file,
             text,
             &path("programme.charter_date"),
@@ -86,7 +86,7 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
     }
     if p.priorities.is_empty() {
         out.push(
-            Diagnostic::warning(Text::new("charta.toml n'a aucune [[priorities]]", "charta.toml has no [[priorities]]")).code("PRG-003")
+            Diagnostic::warning(Code::PRG_003, Text::new("charta.toml n'a aucune [[priorities]]", "charta.toml has no [[priorities]]"))
                 .in_file(&file)
                 .with_hint(
                     Text::new("ajoutez les priorités du financeur\u{a0}: chaque objectif d'un tableau de bord se rattache à l'une d'elles", "add the funder's priorities: every objective of a dashboard hangs from one"),
@@ -96,9 +96,7 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
     if let Ok(value) = toml::from_str::<serde_json::Value>(text) {
         for u in super::glyphs::scan(&value) {
             out.push(diag_at(
-                Diagnostic::error(u.message())
-                    .code("PRG-004")
-                    .with_hint(u.hint()),
+                Diagnostic::error(Code::PRG_004, u.message()).with_hint(u.hint()),
                 &file,
                 text,
                 &u.path,
@@ -110,7 +108,7 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
     for (i, basis) in p.programme.legal_basis.iter().enumerate() {
         if basis.trim().is_empty() {
             out.push(diag_at(
-                Diagnostic::error(Text::new("fondement de compétence vide", "empty competence basis")).code("PRG-007")
+                Diagnostic::error(Code::PRG_007, Text::new("fondement de compétence vide", "empty competence basis"))
                     .with_hint(Text::new("écrivez le texte tel qu'il suit « Vu » : « l'article L. 1511-2 du code général des collectivités territoriales »", "write the text as it follows « Vu »: « l'article L. 1511-2 du code général des collectivités territoriales »")),
                 &file,
                 text,
@@ -123,11 +121,10 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
         let at = JsonPath::root().key("priorities").index(i).key("id");
         if pr.id.trim().is_empty() {
             out.push(diag_at(
-                Diagnostic::error(Text::new(
-                    "l'identifiant de priorité est vide",
-                    "priority id is empty",
-                ))
-                .code("PRG-008")
+                Diagnostic::error(
+                    Code::PRG_008,
+                    Text::new("l'identifiant de priorité est vide", "priority id is empty"),
+                )
                 .with_hint(Text::new(
                     "donnez à chaque priorité un identifiant court (P1, P2…)",
                     "give each priority a short id (P1, P2…)",
@@ -138,9 +135,9 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
             ));
         } else if let Some(first) = seen.get(pr.id.as_str()) {
             out.push(diag_at(
-                Diagnostic::error(tr!("l'identifiant de priorité `{}` est employé deux fois (aussi priorities[{first}])", "priority id `{}` is used twice (also priorities[{first}])",
+                Diagnostic::error(Code::PRG_009, tr!("l'identifiant de priorité `{}` est employé deux fois (aussi priorities[{first}])", "priority id `{}` is used twice (also priorities[{first}])",
                     pr.id
-                )).code("PRG-009")
+                ))
                 .with_hint(Text::new("donnez à chaque priorité son propre identifiant\u{a0}: les objectifs y renvoient par identifiant", "give each priority its own id: objectives refer to them by id")),
                 &file,
                 text,
@@ -157,11 +154,10 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
 fn percent_decimals_range(prog: &Programme) -> Option<Diagnostic> {
     let n = prog.file.programme.percent_decimals.filter(|n| *n > 2)?;
     Some(diag_at(
-        Diagnostic::error(tr!(
+        Diagnostic::error(Code::PRG_024, tr!(
             "`percent_decimals = {n}`\u{a0}: un pourcentage s'écrit avec au plus deux décimales",
             "`percent_decimals = {n}`: a percentage is written with at most two decimals"
         ))
-        .code("PRG-024")
         .with_hint(Text::new(
             "choisissez 0, 1 ou 2 (2 par défaut)\u{a0}: toutes les conventions du programme écrivent leurs pourcentages avec ce nombre de décimales",
             "choose 0, 1 or 2 (2 by default): every convention of the programme writes its percentages with that many decimals",
@@ -190,41 +186,43 @@ pub fn competence(prog: &Programme, errors_only: bool) -> Vec<Diagnostic> {
     let mut push = |d: Diagnostic| out.push(diag_at(d, &file, &prog.toml_text, &at));
     let basis = &p.programme.legal_basis;
     if basis.is_empty() && epci {
-        push(Diagnostic::error(Text::new(
+        push(Diagnostic::error(Code::PRG_020, Text::new(
             "un EPCI n'agit que dans les compétences que ses statuts lui donnent, or le programme ne cite aucun fondement (`[programme] legal_basis`)\u{a0}: les conventions seraient hors de sa compétence",
             "an EPCI acts only within the competences its statutes give it, yet the programme cites no basis (`[programme] legal_basis`): the conventions would be outside its competence",
-        )).code("PRG-020").with_hint(Text::new(
+        )).with_hint(Text::new(
             "ajoutez `legal_basis = [\"l'arrêté préfectoral du … portant statuts de la communauté, notamment son article … (compétence …)\", …]`\u{a0}: les statuts et la compétence exercée, un «\u{a0}Vu\u{a0}» par texte",
             "add `legal_basis = [\"l'arrêté préfectoral du … portant statuts de la communauté, notamment son article … (compétence …)\", …]`: the statutes and the competence exercised, one « Vu » per text",
         )));
     } else if basis.is_empty() && !errors_only {
         push(Diagnostic::warning(
+Code::PRG_005,
             Text::new("aucun fondement de compétence propre au programme (`[programme] legal_basis`) : les conventions ne visent que l'article général du CGCT", "no competence basis of the programme's own (`[programme] legal_basis`): the conventions cite only the general article of the CGCT"),
-        ).code("PRG-005").with_hint(
+        ).with_hint(
             Text::new("depuis la loi NOTRe, la clause générale de compétence ne suffit plus : ajoutez `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, un « Vu » par texte", "since the loi NOTRe, the general competence clause is no longer enough: add `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, one « Vu » per text"),
         ));
     } else if epci && !errors_only && !basis.iter().any(|b| b.to_lowercase().contains("statuts")) {
-        push(Diagnostic::warning(Text::new(
+        push(Diagnostic::warning(Code::PRG_022, Text::new(
             "aucun fondement de compétence ne cite les statuts de l'EPCI\u{a0}: le principe de spécialité veut que l'acte nomme la compétence statutaire qu'il exerce",
             "no competence basis cites the EPCI's statutes: the principle of speciality wants the act to name the statutory competence it exercises",
-        )).code("PRG-022").with_hint(Text::new(
+        )).with_hint(Text::new(
             "ajoutez à `legal_basis` l'arrêté préfectoral portant statuts et l'article ou la rubrique de la compétence («\u{a0}… portant statuts de la communauté, notamment son article 6 (politique de la ville)\u{a0}»)",
             "add to `legal_basis` the prefectoral order on the statutes and the article or item of the competence (« … portant statuts de la communauté, notamment son article 6 (politique de la ville) »)",
         )));
     }
     let interest = p.programme.public_interest.as_deref().map(str::trim);
     if interest.is_none_or(str::is_empty) && epci {
-        push(Diagnostic::error(Text::new(
+        push(Diagnostic::error(Code::PRG_021, Text::new(
             "l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`)\u{a0}: un EPCI ne peut subventionner qu'un projet d'intérêt public local relevant de ses compétences",
             "the local public interest the programme serves is not defined (`[programme] public_interest`): an EPCI may fund only a project of local public interest within its competences",
-        )).code("PRG-021").with_hint(Text::new(
+        )).with_hint(Text::new(
             "ajoutez `public_interest = \"…\"`, la phrase qui dit en quoi le programme sert un intérêt public local du territoire communautaire",
             "add `public_interest = \"…\"`, the sentence that says how the programme serves a local public interest of the community's territory",
         )));
     } else if interest.is_none() && !errors_only {
         push(Diagnostic::warning(
+Code::PRG_006,
             Text::new("l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`) : le préambule des conventions ne l'énonce pas", "the local public interest the programme serves is not defined (`[programme] public_interest`): the preamble of the conventions does not state it"),
-        ).code("PRG-006").with_hint(
+        ).with_hint(
             Text::new("ajoutez `public_interest = \"…\"`, la phrase qui dit en quoi le programme sert un intérêt public local", "add `public_interest = \"…\"`, the sentence that says how the programme serves a local public interest"),
         ));
     }
@@ -293,7 +291,7 @@ pub fn duplicates(
     }
     if let Some(other) = same_ref {
         s.warning(
-            "PRG-010",
+            Code::PRG_010,
             JsonPath::root().key("convention").key("reference"),
             Point::Value,
             tr!(
@@ -307,7 +305,7 @@ pub fn duplicates(
         );
     }
     if let Some(other) = same_siret {
-        s.warning("PRG-011", 
+        s.warning(Code::PRG_011,
             JsonPath::root().key("association").key("siret"),
             Point::Value,
             tr!("le SIRET {} est aussi celui de {other}", "SIRET {} is also the SIRET of {other}",
@@ -325,7 +323,7 @@ pub fn duplicates(
 fn iban_twice(iban: &str, other: &str, s: &mut Sink) {
     let shown = crate::french::iban(iban).replace('\u{a0}', " ");
     s.warning(
-        "PRG-023",
+        Code::PRG_023,
         JsonPath::root().key("association").key("bank").key("iban"),
         Point::Value,
         tr!(

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::diagnostic::Text;
+use crate::diagnostic::{Code, Text};
 use crate::load::Programme;
 use crate::locate::JsonPath;
 use crate::model::{AssociationFile, ConventionKind, Regime};
@@ -64,7 +64,7 @@ fn sieg_initiative(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
         };
         let quote = m.as_str();
         s.warning(
-            "DON-130",
+            Code::DON_130,
             path,
             Point::Value,
             tr!(
@@ -92,7 +92,7 @@ fn public_service_obligations(data: &AssociationFile, sieg: bool, s: &mut Sink) 
         let (n, title) = (i + 1, &a.title);
         if sieg && !given {
             s.warning(
-                "DON-131",
+                Code::DON_131,
                 at,
                 Point::Key,
                 tr!(
@@ -106,7 +106,7 @@ fn public_service_obligations(data: &AssociationFile, sieg: bool, s: &mut Sink) 
             );
         } else if !sieg && a.public_service_obligations.is_some() {
             s.warning(
-                "DON-132",
+                Code::DON_132,
                 at,
                 Point::Key,
                 tr!(
@@ -132,7 +132,7 @@ fn alsace_moselle(data: &AssociationFile, s: &mut Sink) {
     };
     if crate::model::says_local_law(&a.legal_form) {
         s.error(
-            "DON-133",
+            Code::DON_133,
             base.key("rna"),
             Point::Value,
             tr!(
@@ -150,7 +150,7 @@ fn alsace_moselle(data: &AssociationFile, s: &mut Sink) {
     if let Some(d) = dep.filter(|d| courts::is_alsace_moselle(d)) {
         let pc = &a.address.postcode;
         s.warning(
-            "DON-134",
+            Code::DON_134,
             base.key("rna"),
             Point::Value,
             tr!(
@@ -198,7 +198,7 @@ fn court_district(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
         None => return,
     };
     s.warning(
-        "DON-135",
+        Code::DON_135,
         path,
         Point::Value,
         tr!(
@@ -250,7 +250,7 @@ fn rounded_terms(data: &AssociationFile, places: usize, words: (&str, &str), s: 
         };
         let exact = crate::french::percent(v);
         s.error(
-            "DON-138",
+            Code::DON_138,
             path,
             Point::Value,
             tr!(
@@ -282,7 +282,7 @@ fn rounded_shares(data: &AssociationFile, places: usize, words: (&str, &str), s:
         let shown = crate::french::percent_fixed(share, places);
         let exact = crate::french::percent_fixed(share, 2);
         s.warning(
-            "DON-136",
+            Code::DON_136,
             JsonPath::root().key("convention").key("funding").key(y),
             Point::Value,
             tr!(
@@ -318,7 +318,7 @@ fn avenant_motive(data: &AssociationFile, s: &mut Sink) {
         }
         let k = i + 1;
         s.warning(
-            "DON-137",
+            Code::DON_137,
             base.index(i).key("summary"),
             Point::Value,
             tr!(

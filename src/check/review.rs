@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::check::Sink;
 use crate::check::structure::{Point, closest};
-use crate::diagnostic::{Diagnostic, Text};
+use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::load::Programme;
 use crate::locate::{self, JsonPath};
 use crate::model::{AssociationFile, Indicator, IndicatorType, ReviewConfig};
@@ -156,7 +156,7 @@ fn unknown_key(s: &mut Sink, path: JsonPath, key: &str, allowed: &[&str]) {
         None => format!("champs possibles : {}", allowed.join(", ")),
     };
     s.error(
-        "BIL-004",
+        Code::BIL_004,
         path,
         Point::Key,
         tr!("champ inconnu `{key}`", "unknown field `{key}`"),
@@ -182,7 +182,7 @@ fn text_or_null(s: &mut Sink, path: JsonPath, v: &Value, what: &str) -> Option<S
         Value::String(t) => Some(t.clone()),
         other => {
             s.error(
-                "BIL-005",
+                Code::BIL_005,
                 path,
                 Point::Value,
                 format!("{what} doit être un texte, pas {}", type_name(other)),
@@ -208,44 +208,18 @@ pub fn validate(
 ) -> (Option<Review>, Vec<Diagnostic>) {
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
-        Err(e) => {
-            let d = Diagnostic::error(tr!(
-                "le fichier de bilan n'est pas du JSON valide : {e}",
-                "the review file is not valid JSON: {e}"
-            ))
-            .code("BIL-001")
-            .in_file(path)
-            .at(e.line().max(1), e.column().max(1))
-            .with_hint(Text::new(
-                "corrigez la syntaxe JSON (virgule, guillemet ou accolade manquants)",
-                "fix the JSON syntax (a missing comma, quote or bracket)",
-            ));
-            return (None, vec![d]);
-        }
+        Err(e) => return (None, vec![not_json(path, &e)]),
     };
     let mut s = Sink::new(path, text, None);
-    let mut review = Review::default();
-    let root = JsonPath::root();
-    for (p, _) in locate::duplicate_keys(text) {
-        let key = p.last_key().unwrap_or_default().to_string();
-        s.error(
-            "BIL-006",
-            p,
-            Point::Key,
-            tr!("`{key}` est donné deux fois", "`{key}` is given twice"),
-            Text::new(
-                "supprimez l'un des deux : seul le dernier compterait",
-                "remove one of them: only the last one would count",
-            ),
-        );
-    }
+    duplicate_keys(text, &mut s);
     let Value::Object(obj) = &value else {
         s.error(
-            "BIL-007",
-            root,
+            Code::BIL_007,
+            JsonPath::root(),
             Point::Value,
-            format!(
+            tr!(
                 "un fichier de bilan est un objet JSON, pas {}",
+                "a review file is a JSON object, not {}",
                 type_name(&value)
             ),
             Text::new(
@@ -255,98 +229,181 @@ pub fn validate(
         );
         return (None, s.out);
     };
-    match data {
-        None => s.error("BIL-008", 
-            root.clone(),
-            Point::Value,
-            tr!("aucune association `{id}` dans le programme", "no association `{id}` in the programme"),
-            tr!("le nom du fichier est l'identifiant de l'association : il faut associations/{id}.json (valide), ou renommer ce fichier", "the file name is the association's id: associations/{id}.json (valid) is needed, or rename this file"
-            ),
-        ),
-        Some(d) if !d.convention.years.contains(&year) => s.error("BIL-009", 
-            root.clone(),
-            Point::Value,
-            format!(
-                "l'année {year} n'est pas une année de la convention de `{id}` ({})",
-                d.convention
-                    .years
-                    .iter()
-                    .map(i32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Text::new("placez le bilan dans reviews/<année>/ d'une année couverte par la convention", "put the review in reviews/<year>/ of a year the convention covers"),
-        ),
-        Some(_) => {}
-    }
-    for (k, v) in obj {
-        let p = root.key(k);
-        match k.as_str() {
-            "$schema" => {}
-            "date" => {
-                if let Some(t) = text_or_null(&mut s, p.clone(), v, "`date`") {
-                    match crate::french::parse_date(&t) {
-                        Some(d) => review.date = Some(d),
-                        None => s.error("BIL-010", 
-                            p,
-                            Point::Value,
-                            tr!("`date` « {t} » n'est pas une date valide", "`date` « {t} » is not a valid date"),
-                            Text::new("écrivez une date du calendrier au format AAAA-MM-JJ, par exemple 2027-03-15", "write an existing calendar date as YYYY-MM-DD, e.g. 2027-03-15"),
-                        ),
-                    }
-                }
-            }
-            "narrative" => review.narrative = text_or_null(&mut s, p, v, "`narrative`"),
-            "finances" => review.finances = finances(&mut s, p, v),
-            "payments" => review.payments = payments(&mut s, p, v),
-            "indicators" => {}
-            _ => unknown_key(&mut s, p, k, &ROOT_KEYS),
-        }
-    }
+    association_covers(data, year, id, &mut s);
+    let mut review = top_keys(obj, &mut s);
     if let Some(data) = data {
-        let ind_path = root.key("indicators");
-        match obj.get("indicators") {
-            Some(Value::Object(m)) => {
-                review.indicators = entries(&mut s, &ind_path, m, data);
-            }
-            Some(Value::Null) | None => {}
-            Some(other) => s.error(
-                "BIL-011",
-                ind_path.clone(),
-                Point::Value,
-                format!("`indicators` doit être un objet, pas {}", type_name(other)),
-                Text::new(
-                    "un objet dont les clés sont les identifiants des indicateurs (« O1-I1 »)",
-                    "an object whose keys are the indicator ids (« O1-I1 »)",
-                ),
-            ),
-        }
-        let present = |id: &str| matches!(obj.get("indicators"), Some(Value::Object(m)) if m.contains_key(id));
-        for i in indicators(data) {
-            if !present(&i.id) {
-                let at = if obj.contains_key("indicators") {
-                    ind_path.clone()
-                } else {
-                    root.clone()
-                };
-                s.warning(
-                    "BIL-012",
-                    at,
-                    Point::Key,
-                    format!("l'indicateur `{}` ({}) n'est pas renseigné", i.id, i.label),
-                    format!(
-                        "ajoutez `\"{}\": {{ {} }}` ; le bilan le dira « non renseigné »",
-                        i.id,
-                        match i.kind {
-                            IndicatorType::Quantitative => "\"value\": …",
-                            IndicatorType::Qualitative => "\"status\": \"atteint\"",
-                        }
-                    ),
-                );
-            }
-        }
+        review.indicators = indicators_given(obj, data, &mut s);
     }
     (Some(review), s.out)
+}
+
+/// BIL-001: the file is not JSON.
+fn not_json(path: &Path, e: &serde_json::Error) -> Diagnostic {
+    Diagnostic::error(
+        Code::BIL_001,
+        tr!(
+            "le fichier de bilan n'est pas du JSON valide\u{a0}: {e}",
+            "the review file is not valid JSON: {e}"
+        ),
+    )
+    .in_file(path)
+    .at(e.line().max(1), e.column().max(1))
+    .with_hint(Text::new(
+        "corrigez la syntaxe JSON (virgule, guillemet ou accolade manquants)",
+        "fix the JSON syntax (a missing comma, quote or bracket)",
+    ))
+}
+
+/// BIL-006: a key given twice (only the last would count).
+fn duplicate_keys(text: &str, s: &mut Sink) {
+    for (p, _) in locate::duplicate_keys(text) {
+        let key = p.last_key().unwrap_or_default().to_string();
+        s.error(
+            Code::BIL_006,
+            p,
+            Point::Key,
+            tr!("`{key}` est donné deux fois", "`{key}` is given twice"),
+            Text::new(
+                "supprimez l'un des deux\u{a0}: seul le dernier compterait",
+                "remove one of them: only the last one would count",
+            ),
+        );
+    }
+}
+
+/// BIL-008, BIL-009: the association exists and its convention covers `year`.
+fn association_covers(data: Option<&AssociationFile>, year: i32, id: &str, s: &mut Sink) {
+    let root = JsonPath::root();
+    match data {
+        None => s.error(Code::BIL_008,
+            root,
+            Point::Value,
+            tr!("aucune association `{id}` dans le programme", "no association `{id}` in the programme"),
+            tr!("le nom du fichier est l'identifiant de l'association\u{a0}: il faut associations/{id}.json (valide), ou renommer ce fichier", "the file name is the association's id: associations/{id}.json (valid) is needed, or rename this file"
+            ),
+        ),
+        Some(d) if !d.convention.years.contains(&year) => {
+            let years = d
+                .convention
+                .years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            s.error(
+                Code::BIL_009,
+                root,
+                Point::Value,
+                tr!(
+                    "l'année {year} n'est pas une année de la convention de `{id}` ({years})",
+                    "{year} is not a year of the convention of `{id}` ({years})"
+                ),
+                Text::new(
+                    "placez le bilan dans reviews/<année>/ d'une année couverte par la convention",
+                    "put the review in reviews/<year>/ of a year the convention covers",
+                ),
+            )
+        }
+        Some(_) => {}
+    }
+}
+
+/// The keys of the file's top level but `indicators` (read with the data).
+fn top_keys(obj: &Map<String, Value>, s: &mut Sink) -> Review {
+    let mut review = Review::default();
+    for (k, v) in obj {
+        let p = JsonPath::root().key(k);
+        match k.as_str() {
+            "$schema" | "indicators" => {}
+            "date" => review.date = date(s, p, v),
+            "narrative" => review.narrative = text_or_null(s, p, v, "`narrative`"),
+            "finances" => review.finances = finances(s, p, v),
+            "payments" => review.payments = payments(s, p, v),
+            _ => unknown_key(s, p, k, &ROOT_KEYS),
+        }
+    }
+    review
+}
+
+/// `date`: a calendar date (BIL-010).
+fn date(s: &mut Sink, p: JsonPath, v: &Value) -> Option<(i32, u8, u8)> {
+    let t = text_or_null(s, p.clone(), v, "`date`")?;
+    let d = crate::french::parse_date(&t);
+    if d.is_none() {
+        s.error(
+            Code::BIL_010,
+            p,
+            Point::Value,
+            tr!(
+                "`date` «\u{a0}{t}\u{a0}» n'est pas une date valide",
+                "`date` « {t} » is not a valid date"
+            ),
+            Text::new(
+                "écrivez une date du calendrier au format AAAA-MM-JJ, par exemple 2027-03-15",
+                "write an existing calendar date as YYYY-MM-DD, e.g. 2027-03-15",
+            ),
+        );
+    }
+    d
+}
+
+/// `indicators`: an object of the dashboard's indicators (BIL-011), each
+/// one given or warned about (BIL-012).
+fn indicators_given(
+    obj: &Map<String, Value>,
+    data: &AssociationFile,
+    s: &mut Sink,
+) -> BTreeMap<String, Reported> {
+    let ind_path = JsonPath::root().key("indicators");
+    let given = match obj.get("indicators") {
+        Some(Value::Object(m)) => entries(s, &ind_path, m, data),
+        Some(Value::Null) | None => BTreeMap::new(),
+        Some(other) => {
+            s.error(
+                Code::BIL_011,
+                ind_path.clone(),
+                Point::Value,
+                tr!(
+                    "`indicators` doit être un objet, pas {}",
+                    "`indicators` must be an object, not {}",
+                    type_name(other)
+                ),
+                Text::new(
+                    "un objet dont les clés sont les identifiants des indicateurs («\u{a0}O1-I1\u{a0}»)",
+                    "an object whose keys are the indicator ids (« O1-I1 »)",
+                ),
+            );
+            BTreeMap::new()
+        }
+    };
+    let present =
+        |id: &str| matches!(obj.get("indicators"), Some(Value::Object(m)) if m.contains_key(id));
+    let at = if obj.contains_key("indicators") {
+        ind_path
+    } else {
+        JsonPath::root()
+    };
+    for i in indicators(data).filter(|i| !present(&i.id)) {
+        let (id, label) = (&i.id, &i.label);
+        let example = match i.kind {
+            IndicatorType::Quantitative => "\"value\": …",
+            IndicatorType::Qualitative => "\"status\": \"atteint\"",
+        };
+        s.warning(
+            Code::BIL_012,
+            at.clone(),
+            Point::Key,
+            tr!(
+                "l'indicateur `{id}` ({label}) n'est pas renseigné",
+                "indicator `{id}` ({label}) is not filled in"
+            ),
+            tr!(
+                "ajoutez `\"{id}\": {{ {example} }}`\u{202f}; le bilan le dira «\u{a0}non renseigné\u{a0}»",
+                "add `\"{id}\": {{ {example} }}`; the review will say « not filled in »"
+            ),
+        );
+    }
+    given
 }
 
 fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
@@ -356,7 +413,7 @@ fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
         Value::Object(m) => m,
         other => {
             s.error(
-                "BIL-013",
+                Code::BIL_013,
                 path,
                 Point::Value,
                 format!("`finances` doit être un objet, pas {}", type_name(other)),
@@ -385,9 +442,9 @@ fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
                 let x = n.as_f64().unwrap_or(f64::NAN);
                 let may_be_negative = matches!(k.as_str(), "resultat" | "fonds_propres");
                 if !x.is_finite() {
-                    s.error("BIL-014", p, Point::Value, tr!("`{k}` n'est pas un nombre fini", "`{k}` is not a finite number"), Text::new("écrivez un nombre", "write a number"));
+                    s.error(Code::BIL_014, p, Point::Value, tr!("`{k}` n'est pas un nombre fini", "`{k}` is not a finite number"), Text::new("écrivez un nombre", "write a number"));
                 } else if x < 0.0 && !may_be_negative {
-                    s.error("BIL-015", 
+                    s.error(Code::BIL_015,
                         p,
                         Point::Value,
                         tr!("`{k}` est négatif ({x})", "`{k}` is negative ({x})"),
@@ -397,7 +454,7 @@ fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
                     *slot = Some(x);
                 }
             }
-            other => s.error("BIL-016", 
+            other => s.error(Code::BIL_016,
                 p,
                 Point::Value,
                 format!("`{k}` doit être un nombre, pas {}", type_name(other)),
@@ -416,7 +473,7 @@ fn payments(s: &mut Sink, path: JsonPath, v: &Value) -> Vec<Payment> {
         Value::Array(list) => list,
         other => {
             s.error(
-                "BIL-027",
+                Code::BIL_027,
                 path,
                 Point::Value,
                 tr!(
@@ -443,7 +500,7 @@ fn payments(s: &mut Sink, path: JsonPath, v: &Value) -> Vec<Payment> {
         .collect();
     for i in soldes.iter().skip(1) {
         s.error(
-            "BIL-033",
+            Code::BIL_033,
             path.index(*i).key("kind"),
             Point::Value,
             tr!(
@@ -464,7 +521,7 @@ fn payments(s: &mut Sink, path: JsonPath, v: &Value) -> Vec<Payment> {
 fn payment(s: &mut Sink, path: JsonPath, v: &Value) -> Option<Payment> {
     let Value::Object(m) = v else {
         s.error(
-            "BIL-028",
+            Code::BIL_028,
             path,
             Point::Value,
             tr!(
@@ -484,7 +541,7 @@ fn payment(s: &mut Sink, path: JsonPath, v: &Value) -> Option<Payment> {
     }
     for k in PAYMENT_KEYS.iter().filter(|k| !m.contains_key(**k)) {
         s.error(
-            "BIL-029",
+            Code::BIL_029,
             path.clone(),
             Point::Value,
             tr!(
@@ -521,7 +578,7 @@ fn payment_date(s: &mut Sink, path: JsonPath, v: &Value) -> Option<(i32, u8, u8)
             other => type_name(other).to_string(),
         };
         s.error(
-            "BIL-030",
+            Code::BIL_030,
             path,
             Point::Value,
             tr!(
@@ -548,7 +605,7 @@ fn payment_amount(s: &mut Sink, path: JsonPath, v: &Value) -> Option<i64> {
                 other => type_name(other).to_string(),
             };
             s.error(
-                "BIL-031",
+                Code::BIL_031,
                 path,
                 Point::Value,
                 tr!(
@@ -581,7 +638,7 @@ fn payment_kind(s: &mut Sink, path: JsonPath, v: &Value) -> Option<PaymentKind> 
             other => (type_name(other).to_string(), None),
         };
         s.error(
-            "BIL-032",
+            Code::BIL_032,
             path,
             Point::Value,
             tr!(
@@ -621,7 +678,7 @@ fn entries(
                         .join(", ")
                 ),
             };
-            s.error("BIL-017", 
+            s.error(Code::BIL_017,
                 p,
                 Point::Key,
                 tr!("indicateur inconnu `{id}` : il n'est pas dans le tableau de bord de la convention", "unknown indicator `{id}`: it is not in the convention's dashboard"),
@@ -631,7 +688,7 @@ fn entries(
         };
         let Value::Object(e) = v else {
             s.error(
-                "BIL-018",
+                Code::BIL_018,
                 p,
                 Point::Value,
                 format!(
@@ -656,7 +713,7 @@ fn entries(
                     Value::Number(n) if n.as_f64().is_some_and(f64::is_finite) => {
                         r.value = n.as_f64()
                     }
-                    other => s.error("BIL-019", 
+                    other => s.error(Code::BIL_019,
                         kp,
                         Point::Value,
                         format!(
@@ -670,7 +727,7 @@ fn entries(
                     Value::Null => {}
                     Value::String(t) => match QualStatus::parse(t) {
                         Some(st) => r.status = Some(st),
-                        None => s.error("BIL-020", 
+                        None => s.error(Code::BIL_020,
                             kp,
                             Point::Value,
                             tr!("statut inconnu « {t} » pour `{id}`", "unknown status « {t} » for `{id}`"),
@@ -680,20 +737,20 @@ fn entries(
                             },
                         ),
                     },
-                    other => s.error("BIL-021", 
+                    other => s.error(Code::BIL_021,
                         kp,
                         Point::Value,
                         format!("le statut de `{id}` doit être un texte, pas {}", type_name(other)),
                         Text::new("statuts possibles : « atteint », « partiellement atteint », « non atteint »", "possible statuses: « atteint », « partiellement atteint », « non atteint »"),
                     ),
                 },
-                ("value", IndicatorType::Qualitative) => s.error("BIL-022", 
+                ("value", IndicatorType::Qualitative) => s.error(Code::BIL_022,
                     kp,
                     Point::Key,
                     tr!("`{id}` est un indicateur qualitatif : il prend un `status`, pas une `value`", "`{id}` is a qualitative indicator: it takes a `status`, not a `value`"),
                     Text::new("écrivez \"status\": « atteint », « partiellement atteint » ou « non atteint »", "write \"status\": « atteint », « partiellement atteint » or « non atteint »"),
                 ),
-                ("status", IndicatorType::Quantitative) => s.error("BIL-023", 
+                ("status", IndicatorType::Quantitative) => s.error(Code::BIL_023,
                     kp,
                     Point::Key,
                     tr!("`{id}` est un indicateur quantitatif : il prend une `value` (un nombre), pas un `status`", "`{id}` is a quantitative indicator: it takes a `value` (a number), not a `status`"),
@@ -724,8 +781,8 @@ pub fn review_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(i32, Strin
             Ok(v) if name.len() == 4 => v,
             _ => {
                 diags.push(
-                    Diagnostic::error(tr!("le dossier reviews/{name} n'est pas une année", "the folder reviews/{name} is not a year"
-                    )).code("BIL-002")
+                    Diagnostic::error(Code::BIL_002, tr!("le dossier reviews/{name} n'est pas une année", "the folder reviews/{name} is not a year"
+                    ))
                     .in_file(&p)
                     .with_hint(Text::new("les bilans vont dans reviews/<année>/<association>.json, par exemple reviews/2026/", "reviews go in reviews/<year>/<association>.json, e.g. reviews/2026/")),
                 );
@@ -780,7 +837,7 @@ pub fn check_config(prog: &Programme) -> Vec<Diagnostic> {
     let mut bad = |key: &str, message: Text, hint: Text| {
         let path = JsonPath::root().key("review").key(key);
         out.push(crate::check::programme::diag_at(
-            Diagnostic::error(message).code("BIL-003").with_hint(hint),
+            Diagnostic::error(Code::BIL_003, message).with_hint(hint),
             &file,
             &prog.toml_text,
             &path,

@@ -13,7 +13,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Lang, Text};
+use crate::diagnostic::{Code, Lang, Text};
 use crate::locate::JsonPath;
 use crate::tr;
 
@@ -32,7 +32,7 @@ pub struct Problem {
     pub path: JsonPath,
     pub point: Point,
     /// The stable code (`docs/diagnostics.md`).
-    pub code: &'static str,
+    pub code: Code,
     pub message: Text,
     pub hint: Option<Text>,
 }
@@ -195,7 +195,7 @@ fn description(schema: &Value) -> Option<&str> {
 impl<'s> Walker<'s> {
     fn problem(
         &mut self,
-        code: &'static str,
+        code: Code,
         path: &JsonPath,
         point: Point,
         message: impl Into<Text>,
@@ -275,7 +275,7 @@ impl<'s> Walker<'s> {
                 _ => description(label.unwrap_or(schema)).map(expected_desc),
             };
             self.problem(
-                "DON-082",
+                Code::DON_082,
                 path,
                 Point::Value,
                 {
@@ -313,7 +313,7 @@ impl<'s> Walker<'s> {
             && i32::try_from(i).is_err()
         {
             self.problem(
-                "DON-083",
+                Code::DON_083,
                 path,
                 Point::Value,
                 tr!("{i} est hors limites", "{i} is out of range"),
@@ -325,7 +325,7 @@ impl<'s> Walker<'s> {
             && c != value
         {
             self.problem(
-                "DON-084",
+                Code::DON_084,
                 path,
                 Point::Value,
                 {
@@ -359,7 +359,7 @@ impl<'s> Walker<'s> {
                 {
                     let name = path.last_key().unwrap_or("text").to_string();
                     self.problem(
-                        "DON-085",
+                        Code::DON_085,
                         path,
                         Point::Value,
                         tr!("`{name}` est vide", "`{name}` is empty"),
@@ -386,7 +386,7 @@ impl<'s> Walker<'s> {
                 ),
             };
             self.problem(
-                "DON-086",
+                Code::DON_086,
                 path,
                 Point::Value,
                 {
@@ -404,7 +404,7 @@ impl<'s> Walker<'s> {
         if (cents - cents.round()).abs() > 1e-6 {
             let rounded = cents.round() / 100.0;
             self.problem(
-                "DON-087",
+                Code::DON_087,
                 path,
                 Point::Value,
                 tr!(
@@ -420,7 +420,7 @@ impl<'s> Walker<'s> {
         }
         if v < 0.0 {
             self.problem(
-                "DON-088",
+                Code::DON_088,
                 path,
                 Point::Value,
                 tr!("le montant {v} est négatif", "amount {v} is negative"),
@@ -459,7 +459,7 @@ impl<'s> Walker<'s> {
                     .join(", ");
                 let suggestion = closest(s, consts.iter().copied());
                 self.problem(
-                    "DON-089",
+                    Code::DON_089,
                     path,
                     Point::Value,
                     tr!(
@@ -481,7 +481,7 @@ impl<'s> Walker<'s> {
                 return Fate::Drop;
             }
             self.problem(
-                "DON-090",
+                Code::DON_090,
                 path,
                 Point::Value,
                 {
@@ -529,7 +529,7 @@ impl<'s> Walker<'s> {
             .collect();
         expected.dedup();
         self.problem(
-            "DON-091",
+            Code::DON_091,
             path,
             Point::Value,
             {
@@ -594,7 +594,7 @@ impl<'s> Walker<'s> {
                     }
                 };
                 self.problem(
-                    "DON-092",
+                    Code::DON_092,
                     &kpath,
                     Point::Key,
                     tr!("champ inconnu `{key}`", "unknown field `{key}`"),
@@ -630,7 +630,7 @@ impl<'s> Walker<'s> {
                     tr!("dans `{parent}`", "in `{parent}`")
                 };
                 self.problem(
-                    "DON-093",
+                    Code::DON_093,
                     path,
                     Point::Key,
                     Text::new(

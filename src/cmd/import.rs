@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use charta::diagnostic::{Diagnostic, Text};
+use charta::diagnostic::{Code, Diagnostic, Text};
 use charta::exchange::workbook::Change;
 use charta::tr;
 
@@ -28,11 +28,13 @@ pub fn run(file: &Path, prog: Option<&Path>, ui: &Ui) -> Exit {
         }
     };
     if let Err(e) = std::fs::create_dir_all(prog.root.join("associations")) {
-        ui.diagnostics(&[Diagnostic::error(tr!(
-            "impossible de créer le dossier associations\u{a0}: {e}",
-            "cannot create the associations folder: {e}"
-        ))
-        .code("FIC-006")
+        ui.diagnostics(&[Diagnostic::error(
+            Code::FIC_006,
+            tr!(
+                "impossible de créer le dossier associations\u{a0}: {e}",
+                "cannot create the associations folder: {e}"
+            ),
+        )
         .in_file(prog.root.join("associations"))]);
         return Exit::Fault;
     }
@@ -69,12 +71,11 @@ fn report(plan: &charta::exchange::workbook::Plan, ui: &Ui) {
             Change::Unchanged => unchanged += 1,
             Change::RefusedSigned(paths) => {
                 refused += 1;
-                ui.diagnostics(&[Diagnostic::warning(tr!(
+                ui.diagnostics(&[Diagnostic::warning(Code::ECH_009, tr!(
                     "{id}\u{a0}: convention signée, fichier laissé tel quel\u{a0}; le classeur change {}",
                     "{id}: signed convention, file left as it is; the workbook changes {}",
                     show(paths)
                 ))
-                .code("ECH-009")
                 .in_file(path)
                 .with_hint(Text::new(
                     "une convention signée ne change que par avenant\u{a0}: rétablissez ses valeurs dans le classeur",

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use charta::diagnostic::{Diagnostic, Text};
+use charta::diagnostic::{Code, Diagnostic, Text};
 use charta::tr;
 
 use super::{Exit, Ui};
@@ -13,12 +13,14 @@ pub fn run(dir: &Path, ui: &Ui) -> Exit {
             .map(|mut d| d.next().is_some())
             .unwrap_or(true)
     {
-        ui.diagnostics(&[Diagnostic::error(tr!(
-            "{} existe et n'est pas vide",
-            "{} exists and is not empty",
-            dir.display()
-        ))
-        .code("CLI-001")
+        ui.diagnostics(&[Diagnostic::error(
+            Code::CLI_001,
+            tr!(
+                "{} existe et n'est pas vide",
+                "{} exists and is not empty",
+                dir.display()
+            ),
+        )
         .with_hint(Text::new(
             "choisissez un nouveau nom de dossier\u{a0}; charta init ne remplace jamais un fichier",
             "choose a new folder name; charta init never overwrites files",
@@ -35,11 +37,13 @@ pub fn run(dir: &Path, ui: &Ui) -> Exit {
             Exit::Ok
         }
         Err(e) => {
-            ui.diagnostics(&[Diagnostic::error(tr!(
-                "impossible de créer le programme\u{a0}: {e}",
-                "cannot create the programme: {e}"
-            ))
-            .code("FIC-005")
+            ui.diagnostics(&[Diagnostic::error(
+                Code::FIC_005,
+                tr!(
+                    "impossible de créer le programme\u{a0}: {e}",
+                    "cannot create the programme: {e}"
+                ),
+            )
             .in_file(dir)]);
             Exit::Fault
         }

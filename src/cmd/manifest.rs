@@ -24,9 +24,8 @@ fn merge(dest: &Path, outs: &[PathBuf], ui: &Ui) -> Exit {
             Exit::Ok
         }
         Err(diags) => {
-            let fault = diags.iter().any(|d| d.code == "GEN-025");
             ui.diagnostics(&diags);
-            if fault { Exit::Fault } else { Exit::Problems }
+            Exit::of(&diags)
         }
     }
 }

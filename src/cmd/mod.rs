@@ -47,9 +47,12 @@ impl From<Exit> for ExitCode {
 }
 
 impl Exit {
-    /// `Problems` if any diagnostic is an error, else `Ok`.
+    /// `Fault` if an error is a fault (its code's kind), else `Problems` if
+    /// any diagnostic is an error, else `Ok`.
     pub fn of(diags: &[Diagnostic]) -> Exit {
-        if has_errors(diags) {
+        if diags.iter().any(Diagnostic::is_fault) {
+            Exit::Fault
+        } else if has_errors(diags) {
             Exit::Problems
         } else {
             Exit::Ok

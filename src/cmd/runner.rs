@@ -9,7 +9,7 @@
 //! | Slurm (`sbatch --array`) | `SLURM_ARRAY_TASK_ID` − `SLURM_ARRAY_TASK_MIN`, over `SLURM_ARRAY_TASK_STEP` | `SLURM_ARRAY_TASK_COUNT` |
 //! | GNU parallel | `PARALLEL_SEQ`, from 1 | `auto/N` or `CHARTA_SHARD_COUNT` |
 
-use charta::diagnostic::{Diagnostic, Text};
+use charta::diagnostic::{Code, Diagnostic, Text};
 use charta::out::shard::Shard;
 use charta::tr;
 
@@ -227,11 +227,10 @@ fn number(env: Env, name: &str) -> Result<Option<u32>, Diagnostic> {
 }
 
 fn none_found() -> Diagnostic {
-    Diagnostic::error(Text::new(
+    Diagnostic::error(Code::CLI_020, Text::new(
         "`--shard auto`\u{a0}: aucun ordonnanceur trouvé (ni JOB_COMPLETION_INDEX de Kubernetes, ni SLURM_ARRAY_TASK_ID de Slurm, ni PARALLEL_SEQ de GNU parallel)",
         "`--shard auto`: no job runner found (no JOB_COMPLETION_INDEX of Kubernetes, SLURM_ARRAY_TASK_ID of Slurm or PARALLEL_SEQ of GNU parallel)",
     ))
-    .code("CLI-020")
     .with_hint(Text::new(
         "lancez la commande par l'ordonnanceur, ou donnez la part vous-même\u{a0}: `--shard i/n`",
         "run the command through the job runner, or give the share yourself: `--shard i/n`",
@@ -252,7 +251,7 @@ fn count_needed(runner: &str, what: &str) -> Diagnostic {
 }
 
 fn wrong(message: Text, hint: Text) -> Diagnostic {
-    Diagnostic::error(message).code("CLI-021").with_hint(hint)
+    Diagnostic::error(Code::CLI_021, message).with_hint(hint)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use charta::diagnostic::{Diagnostic, Lang};
+use charta::diagnostic::{Code, Diagnostic, Lang};
 use charta::serve::{BuildSummary, Event};
 use charta::tr;
 
@@ -16,11 +16,13 @@ pub fn run(a: ServeArgs, ui: &Ui) -> Exit {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
-            ui.diagnostics(&[Diagnostic::error(tr!(
-                "impossible d'intercepter Ctrl-C\u{a0}: {e}",
-                "cannot catch Ctrl-C: {e}"
-            ))
-            .code("BUR-001")]);
+            ui.diagnostics(&[Diagnostic::error(
+                Code::BUR_001,
+                tr!(
+                    "impossible d'intercepter Ctrl-C\u{a0}: {e}",
+                    "cannot catch Ctrl-C: {e}"
+                ),
+            )]);
             return Exit::Fault;
         }
     }

@@ -132,65 +132,101 @@ fn part_of<'a>(conv: &'a Convention, clause: &Clause) -> Option<&'a Part> {
 /// Everything that changed from `old` to `new`, in the order of the new
 /// version (removed clauses where they stood).
 pub fn compare(old: &Convention, new: &Convention) -> Vec<Change> {
-    let (on, nn) = (Numbering::of(old), Numbering::of(new));
-    let old_ids: HashMap<&str, usize> = old
-        .clauses
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    let new_ids: HashMap<&str, usize> = new
-        .clauses
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    let common_old: Vec<&str> = old
-        .clauses
-        .iter()
-        .map(|c| c.id.as_str())
-        .filter(|id| new_ids.contains_key(id))
-        .collect();
-    let common_new: Vec<&str> = new
-        .clauses
-        .iter()
-        .map(|c| c.id.as_str())
-        .filter(|id| old_ids.contains_key(id))
-        .collect();
-    let in_order = lcs(&common_old, &common_new);
-
+    let sides = Sides::new(old, new);
     let mut out: Vec<Sorted> = Vec::new();
+    out.extend(title_change(&sides));
+    heading_changes(&sides, &mut out);
+    for (i, c) in new.clauses.iter().enumerate() {
+        out.extend(clause_change(&sides, i, c));
+    }
+    removed_clauses(&sides, &mut out);
+    out.sort_by_key(|s| s.key);
+    out.into_iter().map(|s| s.change).collect()
+}
 
-    if old.title != new.title {
-        let segs = redline::redline(&old.title, &new.title, &on, &nn);
-        if redline::has_edits(&segs) {
-            out.push(Sorted {
-                key: (0, 0, 0),
-                change: Change {
-                    kind: ChangeKind::Modified,
-                    target: Target::Title,
-                    clause: None,
-                    part: None,
-                    part_kind: None,
-                    part_title: None,
-                    old_part: None,
-                    old_part_kind: None,
-                    old_number: None,
-                    new_number: None,
-                    old_version: None,
-                    new_version: None,
-                    after: None,
-                    whole_part: false,
-                    text_changed: true,
-                    redline: segs,
-                },
-            });
+/// The two versions, their numberings, where each clause id stands, and the
+/// clauses both have that kept their order.
+struct Sides<'a> {
+    old: &'a Convention,
+    new: &'a Convention,
+    on: Numbering,
+    nn: Numbering,
+    old_ids: HashMap<&'a str, usize>,
+    new_ids: HashMap<&'a str, usize>,
+    in_order: HashSet<&'a str>,
+}
+
+impl<'a> Sides<'a> {
+    fn new(old: &'a Convention, new: &'a Convention) -> Self {
+        let ids = |c: &'a Convention| -> HashMap<&'a str, usize> {
+            c.clauses
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), i))
+                .collect()
+        };
+        let (old_ids, new_ids) = (ids(old), ids(new));
+        let common = |c: &'a Convention, other: &HashMap<&str, usize>| -> Vec<&'a str> {
+            c.clauses
+                .iter()
+                .map(|c| c.id.as_str())
+                .filter(|id| other.contains_key(id))
+                .collect()
+        };
+        let in_order = lcs(&common(old, &new_ids), &common(new, &old_ids));
+        Sides {
+            old,
+            new,
+            on: Numbering::of(old),
+            nn: Numbering::of(new),
+            old_ids,
+            new_ids,
+            in_order,
         }
     }
+}
 
-    // Headings (titles without numbers) and prefaces of the parts both versions have.
-    for p in &new.parts {
-        let Some(q) = old.part(&p.id) else { continue };
+/// A change of `kind` to `target` with nothing else said yet.
+fn change(kind: ChangeKind, target: Target) -> Change {
+    Change {
+        kind,
+        target,
+        clause: None,
+        part: None,
+        part_kind: None,
+        part_title: None,
+        old_part: None,
+        old_part_kind: None,
+        old_number: None,
+        new_number: None,
+        old_version: None,
+        new_version: None,
+        after: None,
+        whole_part: false,
+        text_changed: true,
+        redline: Vec::new(),
+    }
+}
+
+/// The title block, when its text changed.
+fn title_change(s: &Sides) -> Option<Sorted> {
+    if s.old.title == s.new.title {
+        return None;
+    }
+    let segs = redline::redline(&s.old.title, &s.new.title, &s.on, &s.nn);
+    redline::has_edits(&segs).then(|| Sorted {
+        key: (0, 0, 0),
+        change: Change {
+            redline: segs,
+            ..change(ChangeKind::Modified, Target::Title)
+        },
+    })
+}
+
+/// Headings (titles without numbers) and prefaces of the parts both versions have.
+fn heading_changes(s: &Sides, out: &mut Vec<Sorted>) {
+    for p in &s.new.parts {
+        let Some(q) = s.old.part(&p.id) else { continue };
         let (a, b) = (
             format!("{}\n\n{}", q.title().unwrap_or(""), q.preface),
             format!("{}\n\n{}", p.title().unwrap_or(""), p.preface),
@@ -198,11 +234,12 @@ pub fn compare(old: &Convention, new: &Convention) -> Vec<Change> {
         if a == b {
             continue;
         }
-        let segs = redline::redline(a.trim(), b.trim(), &on, &nn);
+        let segs = redline::redline(a.trim(), b.trim(), &s.on, &s.nn);
         if !redline::has_edits(&segs) {
             continue;
         }
-        let first = new
+        let first = s
+            .new
             .clauses
             .iter()
             .position(|c| c.part == p.id)
@@ -210,137 +247,109 @@ pub fn compare(old: &Convention, new: &Convention) -> Vec<Change> {
         out.push(Sorted {
             key: (first, 0, 0),
             change: Change {
-                kind: ChangeKind::Modified,
-                target: Target::Heading,
-                clause: None,
                 part: Some(p.id.clone()),
                 part_kind: Some(p.kind.clone()),
                 part_title: p.title().map(str::to_string),
-                old_part: None,
-                old_part_kind: None,
                 old_number: q.number.clone(),
                 new_number: p.number.clone(),
-                old_version: None,
-                new_version: None,
-                after: None,
-                whole_part: false,
-                text_changed: true,
                 redline: segs,
+                ..change(ChangeKind::Modified, Target::Heading)
             },
         });
     }
+}
 
-    for (i, c) in new.clauses.iter().enumerate() {
-        let p = part_of(new, c);
-        let new_number = p.and_then(|p| p.number.clone());
-        let part_kind = p.map(|p| p.kind.clone());
-        let part_title = p.and_then(|p| p.title()).map(str::to_string);
-        let Some(&oi) = old_ids.get(c.id.as_str()) else {
-            out.push(Sorted {
-                key: (i + 1, 1, 0),
-                change: Change {
-                    kind: ChangeKind::Added,
-                    target: Target::Clause,
-                    clause: Some(c.id.clone()),
-                    part: Some(c.part.clone()),
-                    part_kind,
-                    part_title,
-                    old_part: None,
-                    old_part_kind: None,
-                    old_number: None,
-                    new_number,
-                    old_version: None,
-                    new_version: Some(c.version.clone()),
-                    after: None,
-                    whole_part: old.part(&c.part).is_none(),
-                    text_changed: true,
-                    redline: redline::whole(Op::Insert, &c.text),
-                },
-            });
-            continue;
-        };
-        let o = &old.clauses[oi];
-        let old_number = part_of(old, o).and_then(|p| p.number.clone());
-        let segs = redline::redline(&o.text, &c.text, &on, &nn);
-        let text_changed = redline::has_edits(&segs);
-        let moved = o.part != c.part || !in_order.contains(c.id.as_str());
-        if !moved && !text_changed {
-            continue;
-        }
-        let after = new.clauses[..i]
-            .iter()
-            .rev()
-            .take_while(|x| x.part == c.part)
-            .map(|x| x.id.clone())
-            .next();
-        out.push(Sorted {
+/// Clause `i` of the new version: added, moved or modified (or nothing).
+fn clause_change(s: &Sides, i: usize, c: &Clause) -> Option<Sorted> {
+    let p = part_of(s.new, c);
+    let in_new = Change {
+        clause: Some(c.id.clone()),
+        part: Some(c.part.clone()),
+        part_kind: p.map(|p| p.kind.clone()),
+        part_title: p.and_then(|p| p.title()).map(str::to_string),
+        new_number: p.and_then(|p| p.number.clone()),
+        ..change(ChangeKind::Added, Target::Clause)
+    };
+    let Some(&oi) = s.old_ids.get(c.id.as_str()) else {
+        return Some(Sorted {
             key: (i + 1, 1, 0),
             change: Change {
-                kind: if moved {
-                    ChangeKind::Moved
-                } else {
-                    ChangeKind::Modified
-                },
-                target: Target::Clause,
-                clause: Some(c.id.clone()),
-                part: Some(c.part.clone()),
-                part_kind,
-                part_title,
-                old_part: (o.part != c.part).then(|| o.part.clone()),
-                old_part_kind: (o.part != c.part)
-                    .then(|| part_of(old, o).map(|p| p.kind.clone()))
-                    .flatten(),
-                old_number,
-                new_number,
-                old_version: (o.version != c.version).then(|| o.version.clone()),
-                new_version: (o.version != c.version).then(|| c.version.clone()),
-                after: if moved { after } else { None },
-                whole_part: false,
-                text_changed,
-                redline: if moved && !text_changed {
-                    Vec::new()
-                } else {
-                    segs
-                },
+                new_version: Some(c.version.clone()),
+                whole_part: s.old.part(&c.part).is_none(),
+                redline: redline::whole(Op::Insert, &c.text),
+                ..in_new
             },
         });
+    };
+    let o = &s.old.clauses[oi];
+    let segs = redline::redline(&o.text, &c.text, &s.on, &s.nn);
+    let text_changed = redline::has_edits(&segs);
+    let moved = o.part != c.part || !s.in_order.contains(c.id.as_str());
+    if !moved && !text_changed {
+        return None;
     }
+    let after = s.new.clauses[..i]
+        .iter()
+        .rev()
+        .take_while(|x| x.part == c.part)
+        .map(|x| x.id.clone())
+        .next();
+    let changed_part = o.part != c.part;
+    Some(Sorted {
+        key: (i + 1, 1, 0),
+        change: Change {
+            kind: if moved {
+                ChangeKind::Moved
+            } else {
+                ChangeKind::Modified
+            },
+            old_part: changed_part.then(|| o.part.clone()),
+            old_part_kind: changed_part
+                .then(|| part_of(s.old, o).map(|p| p.kind.clone()))
+                .flatten(),
+            old_number: part_of(s.old, o).and_then(|p| p.number.clone()),
+            old_version: (o.version != c.version).then(|| o.version.clone()),
+            new_version: (o.version != c.version).then(|| c.version.clone()),
+            after: if moved { after } else { None },
+            text_changed,
+            redline: if moved && !text_changed {
+                Vec::new()
+            } else {
+                segs
+            },
+            ..in_new
+        },
+    })
+}
 
-    for (j, o) in old.clauses.iter().enumerate() {
-        if new_ids.contains_key(o.id.as_str()) {
+/// Clauses of the old version the new one no longer has, each placed after
+/// the nearest earlier clause that survives.
+fn removed_clauses(s: &Sides, out: &mut Vec<Sorted>) {
+    for (j, o) in s.old.clauses.iter().enumerate() {
+        if s.new_ids.contains_key(o.id.as_str()) {
             continue;
         }
-        // Placed after the nearest earlier clause that survives.
-        let anchor = old.clauses[..j]
+        let anchor = s.old.clauses[..j]
             .iter()
             .rev()
-            .find_map(|x| new_ids.get(x.id.as_str()))
+            .find_map(|x| s.new_ids.get(x.id.as_str()))
             .map_or(0, |&i| i + 1);
-        let p = part_of(old, o);
+        let p = part_of(s.old, o);
         out.push(Sorted {
             key: (anchor, 2, j),
             change: Change {
-                kind: ChangeKind::Removed,
-                target: Target::Clause,
                 clause: Some(o.id.clone()),
                 part: Some(o.part.clone()),
                 part_kind: p.map(|p| p.kind.clone()),
                 part_title: p.and_then(|p| p.title()).map(str::to_string),
-                old_part: None,
-                old_part_kind: None,
                 old_number: p.and_then(|p| p.number.clone()),
-                new_number: None,
                 old_version: Some(o.version.clone()),
-                new_version: None,
-                after: None,
-                whole_part: new.part(&o.part).is_none(),
-                text_changed: true,
+                whole_part: s.new.part(&o.part).is_none(),
                 redline: redline::whole(Op::Delete, &o.text),
+                ..change(ChangeKind::Removed, Target::Clause)
             },
         });
     }
-    out.sort_by_key(|s| s.key);
-    out.into_iter().map(|s| s.change).collect()
 }
 
 /// Clauses present in both versions whose version number changed.

@@ -13,7 +13,7 @@ use super::folder::{FolderDiff, diff_folders, read_data};
 use super::office::{self, OfficeFormat};
 use super::report::{self, Report};
 use super::{Convention, ConventionDiff, data_changes, pdf, tracked};
-use crate::diagnostic::{Diagnostic, Lang, Text};
+use crate::diagnostic::{Code, Diagnostic, Lang, Text};
 use crate::document::Meta;
 use crate::tr;
 
@@ -250,8 +250,7 @@ fn compare_sides(old: &Path, new: &Path) -> Result<Compared, Text> {
 
 /// A fault of `charta diff`: what went wrong, and what the command compares.
 pub fn fault(message: Text) -> Diagnostic {
-    Diagnostic::error(message)
-        .code("DIF-001")
+    Diagnostic::error(Code::DIF_001, message)
         .with_hint(Text::new(
             "comparez deux fichiers .md établis par charta, un .md et sa copie .odt/.docx modifiée, ou deux dossiers de sortie",
             "compare two .md files written by charta, a .md and its edited .odt/.docx copy, or two build folders",

@@ -9,7 +9,7 @@ pub mod workbook;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Programme;
 use crate::model::AssociationFile;
 
@@ -23,12 +23,14 @@ pub fn associations(prog: &Programme) -> Result<Vec<(String, AssociationFile)>, 
             Some(d) => out.push((e.id.clone(), AssociationFile::clone(d))),
             None => {
                 errors.push(
-                    Diagnostic::error(crate::tr!(
-                        "{} ne se lit pas\u{a0}: l'export serait incomplet",
-                        "{} does not read: the export would be incomplete",
-                        e.path.display()
-                    ))
-                    .code("ECH-001")
+                    Diagnostic::error(
+                        Code::ECH_001,
+                        crate::tr!(
+                            "{} ne se lit pas\u{a0}: l'export serait incomplet",
+                            "{} does not read: the export would be incomplete",
+                            e.path.display()
+                        ),
+                    )
                     .in_file(&e.path)
                     .with_hint(crate::tr!(
                         "corrigez ce fichier (`charta check`) puis relancez l'export",
@@ -51,14 +53,14 @@ pub fn associations(prog: &Programme) -> Result<Vec<(String, AssociationFile)>, 
 pub fn export_xlsx(prog: &Programme) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let list = associations(prog)?;
     sheet::to_xlsx(&workbook::to_tables(&list)).map_err(|e| {
-        vec![
-            Diagnostic::error(crate::tr!(
+        vec![Diagnostic::error(
+            Code::ECH_002,
+            crate::tr!(
                 "le classeur ne s'écrit pas\u{a0}: {}",
                 "the workbook cannot be written: {}",
                 e
-            ))
-            .code("ECH-002"),
-        ]
+            ),
+        )]
     })
 }
 
@@ -70,13 +72,15 @@ pub fn read_tables(path: &Path) -> Result<Vec<sheet::ReadTable>, Diagnostic> {
         sheet::read_workbook(path)
     };
     r.map_err(|e| {
-        Diagnostic::error(crate::tr!(
-            "{} ne se lit pas\u{a0}: {}",
-            "{} does not read: {}",
-            path.display(),
-            e
-        ))
-        .code("ECH-003")
+        Diagnostic::error(
+            Code::ECH_003,
+            crate::tr!(
+                "{} ne se lit pas\u{a0}: {}",
+                "{} does not read: {}",
+                path.display(),
+                e
+            ),
+        )
         .in_file(path)
         .with_hint(crate::tr!(
             "donnez un classeur .xlsx ou .ods, ou un dossier de fichiers .csv (un par feuille)",

@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use crate::diagnostic::{Diagnostic, Text};
+use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::ids;
 use crate::load::Programme;
 use crate::model::{Amount, AssociationFile, ProgrammeFile};
@@ -250,12 +250,12 @@ fn row(
             Some(_) => "échelonné".to_string(),
             None => {
                 errors.push(
-                    Diagnostic::error(crate::tr!(
+                    Diagnostic::error(Code::ECH_004, crate::tr!(
                         "convention {} ({})\u{a0}: les modalités de versement manquent, le champ SCDL «\u{a0}conditionsVersement\u{a0}» ne peut pas être déduit",
                         "convention {} ({}): the payment terms are missing, the SCDL field \"conditionsVersement\" cannot be derived",
                         c.reference,
                         id
-                    )).code("ECH-004")
+                    ))
                     .in_file(file)
                     .at_path("convention.payment")
                     .with_hint(crate::tr!(
@@ -369,14 +369,13 @@ fn signed_acts(
     let archive = crate::out::signed::Archive::open(&prog.root, id);
     let Some(archive) = archive else {
         if !data.convention.amendments.is_empty() && data.convention.signature.date.is_some() {
-            return Err(Diagnostic::error(crate::tr!(
+            return Err(Diagnostic::error(Code::ECH_010, crate::tr!(
                 "convention {} ({})\u{a0}: elle a des avenants, mais son texte signé n'est pas archivé (signed/{}/)\u{a0}: les données essentielles de l'acte signé ne peuvent pas être établies",
                 "convention {} ({}): it has amendments, but its signed text is not archived (signed/{}/): the essential data of the signed act cannot be established",
                 data.convention.reference,
                 id,
                 id
             ))
-            .code("ECH-010")
             .in_file(file)
             .at_path("convention.amendments")
             .with_hint(crate::tr!(
@@ -397,14 +396,13 @@ fn signed_acts(
     let read = |act: crate::out::signed::Act| -> Result<(AssociationFile, PathBuf), Diagnostic> {
         let path = archive.path(act, "data.json");
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error(crate::tr!(
+            Diagnostic::error(Code::ECH_011, crate::tr!(
                 "convention {} ({})\u{a0}: les données de l'acte signé manquent à l'archive\u{a0}: {}",
                 "convention {} ({}): the archive lacks the data of the signed act: {}",
                 data.convention.reference,
                 id,
                 e
             ))
-            .code("ECH-011")
             .in_file(&path)
         })?;
         let d = crate::load::parse_association(&text, &path)?;
@@ -579,7 +577,7 @@ pub fn field_problem(field: &Field, value: &str) -> Option<Text> {
 pub fn check_row(schema: &Schema, row: &Row) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let diag = |field: &str, value: &str, what: Text| {
-        Diagnostic::error(Text::new(
+        Diagnostic::error(Code::ECH_005, Text::new(
             format!(
                 "convention {} ({})\u{a0}: champ SCDL «\u{a0}{field}\u{a0}» = «\u{a0}{value}\u{a0}»\u{a0}: {}",
                 row.reference, row.id, what.fr
@@ -589,7 +587,6 @@ pub fn check_row(schema: &Schema, row: &Row) -> Vec<Diagnostic> {
                 row.reference, row.id, what.en
             ),
         ))
-        .code("ECH-005")
         .in_file(&row.file)
         .at_path(source_of(field))
         .with_hint(tr!(
@@ -677,12 +674,11 @@ pub fn rows(prog: &Programme) -> Result<Vec<Row>, Vec<Diagnostic>> {
     for e in &prog.associations {
         let Some(data) = &e.data else {
             errors.push(
-                Diagnostic::error(tr!(
+                Diagnostic::error(Code::ECH_006, tr!(
                     "{} ne se lit pas\u{a0}: impossible de savoir si sa convention est à publier",
                     "{} does not read: whether its convention is to be published cannot be told",
                     e.path.display()
                 ))
-                .code("ECH-006")
                 .in_file(&e.path)
                 .with_hint(tr!(
                     "corrigez ce fichier (`charta check`) puis relancez l'export",

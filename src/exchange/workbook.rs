@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::sheet::{Cell, Kind, ReadTable, Table, cell_ref};
-use crate::diagnostic::{Diagnostic, Text};
+use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::ids;
 use crate::model::*;
 use crate::tr;
@@ -543,7 +543,7 @@ struct Errors<'a> {
 }
 
 impl Errors<'_> {
-    fn push(&mut self, code: &'static str, at: String, value: &str, what: Text, fix: Text) {
+    fn push(&mut self, code: Code, at: String, value: &str, what: Text, fix: Text) {
         let msg = if value.is_empty() {
             Text::new(
                 format!("{at}\u{a0}: {}", what.fr),
@@ -556,8 +556,7 @@ impl Errors<'_> {
             )
         };
         self.list.push(
-            Diagnostic::error(msg)
-                .code(code)
+            Diagnostic::error(code, msg)
                 .in_file(self.file)
                 .at_path(at)
                 .with_hint(fix),
@@ -565,35 +564,35 @@ impl Errors<'_> {
     }
     /// A cell whose value does not read: not a number, a date, a known choice…
     fn invalid(&mut self, at: String, value: &str, what: Text, fix: Text) {
-        self.push("ECH-007", at, value, what, fix);
+        self.push(Code::ECH_007, at, value, what, fix);
     }
     /// A required cell left empty.
     fn missing(&mut self, at: String, what: Text, fix: Text) {
-        self.push("ECH-020", at, "", what, fix);
+        self.push(Code::ECH_020, at, "", what, fix);
     }
     /// A sheet, a column or a header the workbook lacks or misspells.
     fn structure(&mut self, at: String, value: &str, what: Text, fix: Text) {
-        self.push("ECH-021", at, value, what, fix);
+        self.push(Code::ECH_021, at, value, what, fix);
     }
     /// A SIRET, RNA number or postcode that cannot be right.
     fn bad_id(&mut self, at: String, value: &str, what: Text, fix: Text) {
-        self.push("ECH-022", at, value, what, fix);
+        self.push(Code::ECH_022, at, value, what, fix);
     }
     /// The same association, year, objective or indicator on two rows.
     fn duplicate(&mut self, at: String, value: &str, what: Text, fix: Text) {
-        self.push("ECH-023", at, value, what, fix);
+        self.push(Code::ECH_023, at, value, what, fix);
     }
     /// A row that names an association, objective or clause that does not exist.
     fn unknown(&mut self, at: String, value: &str, what: Text, fix: Text) {
-        self.push("ECH-024", at, value, what, fix);
+        self.push(Code::ECH_024, at, value, what, fix);
     }
     /// Cells that contradict each other.
     fn inconsistent(&mut self, at: String, value: &str, what: Text, fix: Text) {
-        self.push("ECH-025", at, value, what, fix);
+        self.push(Code::ECH_025, at, value, what, fix);
     }
     /// A year of the convention without its contribution or target.
     fn uncovered(&mut self, at: String, value: &str, what: Text, fix: Text) {
-        self.push("ECH-026", at, value, what, fix);
+        self.push(Code::ECH_026, at, value, what, fix);
     }
 }
 
@@ -2324,13 +2323,12 @@ pub fn plan(
             match old {
                 Err(err) => {
                     errors.push(
-                        Diagnostic::error(tr!(
+                        Diagnostic::error(Code::ECH_008, tr!(
                             "{}\u{a0}: le fichier existant ne se lit pas ({})\u{202f}; l'import ne l'écrase pas",
                             "{}: the existing file does not read ({}); the import does not overwrite it",
                             id,
                             err
                         ))
-                        .code("ECH-008")
                         .in_file(&path)
                         .with_hint(tr!(
                             "corrigez ou déplacez ce fichier (`charta check`), puis relancez l'import",

@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Text};
+use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::out::manifest::{ReadError, Store};
 use crate::out::{Entry, MANIFEST, OutputFile};
 use crate::tr;
@@ -70,19 +70,20 @@ fn read_source(dir: &Path) -> Result<Store, Diagnostic> {
     Store::read(dir).map_err(|e| match e {
         ReadError::Missing => {
             let d = dir.display();
-            Diagnostic::error(tr!(
-                "`{d}` n'est pas un dossier de construction\u{a0}: il n'a pas de {MANIFEST}",
-                "`{d}` is not a build folder: it has no {MANIFEST}"
-            ))
-            .code("GEN-021")
+            Diagnostic::error(
+                Code::GEN_021,
+                tr!(
+                    "`{d}` n'est pas un dossier de construction\u{a0}: il n'a pas de {MANIFEST}",
+                    "`{d}` is not a build folder: it has no {MANIFEST}"
+                ),
+            )
             .in_file(dir)
             .with_hint(tr!(
                 "donnez les dossiers OUT des constructions `charta build --shard i/n --out OUT`",
                 "give the OUT folders of the builds `charta build --shard i/n --out OUT`"
             ))
         }
-        ReadError::Invalid(m) => Diagnostic::error(unreadable(&m))
-            .code("GEN-022")
+        ReadError::Invalid(m) => Diagnostic::error(Code::GEN_022, unreadable(&m))
             .in_file(dir.join(MANIFEST))
             .with_hint(tr!(
                 "reconstruisez cette part\u{a0}: `charta build --shard i/n --out OUT`",
@@ -165,11 +166,13 @@ pub fn merge(dest: &Path, sources: &[PathBuf]) -> Result<MergeReport, Vec<Diagno
 /// GEN-025: the merge cannot be written at `p`.
 fn io(p: &Path, e: std::io::Error) -> Vec<Diagnostic> {
     vec![
-        Diagnostic::error(tr!(
-            "impossible d'écrire la fusion\u{a0}: {e}",
-            "cannot write the merge: {e}"
-        ))
-        .code("GEN-025")
+        Diagnostic::error(
+            Code::GEN_025,
+            tr!(
+                "impossible d'écrire la fusion\u{a0}: {e}",
+                "cannot write the merge: {e}"
+            ),
+        )
         .in_file(p),
     ]
 }
@@ -196,11 +199,10 @@ fn owners(stores: &[(&Path, Store)], errors: &mut Vec<Diagnostic>) -> BTreeMap<S
             if !same {
                 let (id, odir, dir_) = (&e.id, odir.display(), dir.display());
                 errors.push(
-                    Diagnostic::error(tr!(
+                    Diagnostic::error(Code::GEN_023, tr!(
                         "la convention `{id}` figure dans `{odir}` et dans `{dir_}`, différente",
                         "convention `{id}` is in `{odir}` and in `{dir_}`, different"
                     ))
-                    .code("GEN-023")
                     .in_file(dir.join(MANIFEST))
                     .with_hint(tr!(
                         "chaque convention doit venir d'une seule part\u{a0}: construisez \
@@ -227,13 +229,15 @@ fn other_origins(stores: &[(&Path, Store)]) -> Vec<Diagnostic> {
         .map(|(dir, s)| {
             let (d, first_d) = (dir.display(), first_dir.display());
             let (sp, sc) = (&s.programme, &s.charta);
-            Diagnostic::error(tr!(
-                "`{d}` vient d'un autre programme ou d'une autre version de charta \
+            Diagnostic::error(
+                Code::GEN_024,
+                tr!(
+                    "`{d}` vient d'un autre programme ou d'une autre version de charta \
                  (« {sp} », charta {sc}) que `{first_d}` (« {programme} », charta {charta})",
-                "`{d}` comes from another programme or charta version \
+                    "`{d}` comes from another programme or charta version \
                  (“{sp}”, charta {sc}) than `{first_d}` (“{programme}”, charta {charta})"
-            ))
-            .code("GEN-024")
+                ),
+            )
             .in_file(dir.join(MANIFEST))
         })
         .collect()
@@ -245,8 +249,7 @@ fn open_dest(dest: &Path) -> Result<Store, Vec<Diagnostic>> {
         Ok(s) => Ok(s),
         Err(ReadError::Missing) => Ok(Store::default()),
         Err(ReadError::Invalid(m)) => Err(vec![
-            Diagnostic::error(unreadable(&m))
-                .code("GEN-026")
+            Diagnostic::error(Code::GEN_026, unreadable(&m))
                 .in_file(dest.join(MANIFEST))
                 .with_hint(tr!(
                     "fusionnez dans un dossier vide, ou supprimez ce manifeste",
@@ -280,11 +283,10 @@ fn recorded_in(dest: &Path, dir: &Path, mut entry: Entry) -> Result<Entry, Vec<D
             let file = dir.join(&f.file);
             let shown = file.display();
             return Err(vec![
-                Diagnostic::error(tr!(
+                Diagnostic::error(Code::GEN_027, tr!(
                     "`{shown}` ne correspond plus à son manifeste (fichier modifié depuis la construction)",
                     "`{shown}` no longer matches its manifest (file changed since the build)"
                 ))
-                .code("GEN-027")
                 .in_file(&file)
                 .with_hint(tr!(
                     "reconstruisez cette part avant de fusionner",

@@ -11,7 +11,7 @@ use super::errors::{error_chain, template_diag};
 use super::escape::{escape_data, tidy};
 use super::filters::register_filters;
 use super::{Engine, Plan, Rendered};
-use crate::diagnostic::{Diagnostic, Text};
+use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::french;
 use crate::load::{Clause, Library, Part, Template};
 use crate::model::{AssociationFile, ProgrammeFile};
@@ -46,11 +46,10 @@ impl Engine {
                 let src = format!("{{% if {cond} %}}1{{% endif %}}");
                 if let Err(e) = tera.add_raw_template(&cond_name(id), &src) {
                     let chain = error_chain(&e);
-                    let mut d = Diagnostic::error(tr!(
+                    let mut d = Diagnostic::error(Code::BIB_013, tr!(
                         "clause `{id}`\u{a0}: condition invalide `{cond}`\u{a0}: {chain}",
                         "clause `{id}`: invalid condition `{cond}`: {chain}"
                     ))
-                    .code("BIB-013")
                     .in_file(&clause.path)
                     .with_hint(Text::new(
                         "une condition est une expression Tera comme `convention.regime == 'sieg'` ou `above_153k`",
@@ -80,25 +79,26 @@ impl Engine {
     /// (`article(id=…)`) are not resolved: the avenant's clauses cite none.
     pub fn render_clause(&self, id: &str, context: &Value) -> Result<String, Diagnostic> {
         let Some(clause) = self.library.clauses.get(id) else {
-            return Err(Diagnostic::error(tr!(
+            return Err(Diagnostic::error(Code::BIB_023, tr!(
                 "la clause `{}` manque à la bibliothèque de clauses",
                 "clause `{}` is missing from the clause library",
                 id
             ))
-            .code("BIB-023")
             .with_hint(tr!(
                 "elle est fournie par charta (clauses/avenant/)\u{a0}: rétablissez-la, ou écrivez la vôtre dans le dossier clauses/ du programme",
                 "charta provides it (clauses/avenant/): restore it, or write your own in the programme's clauses/ folder"
             )));
         };
         let ctx = Context::from_value(context.clone()).map_err(|e| {
-            Diagnostic::error(tr!(
-                "contexte invalide pour la clause `{}`\u{a0}: {}",
-                "invalid context for clause `{}`: {}",
-                id,
-                e
-            ))
-            .code("BIB-024")
+            Diagnostic::error(
+                Code::BIB_024,
+                tr!(
+                    "contexte invalide pour la clause `{}`\u{a0}: {}",
+                    "invalid context for clause `{}`: {}",
+                    id,
+                    e
+                ),
+            )
         })?;
         let body = self
             .tera
@@ -140,14 +140,13 @@ impl Engine {
                     Ok(_) => continue,
                     Err(e) => {
                         diags.push(
-                            Diagnostic::error({
+                            Diagnostic::error(Code::BIB_014, {
                                 let (cid, chain) = (&m.id, error_chain(&e));
                                 tr!(
                                     "clause `{cid}`\u{a0}: sa condition ne peut pas être évaluée\u{a0}: {chain}",
                                     "clause `{cid}`: its condition cannot be evaluated: {chain}"
                                 )
                             })
-                            .code("BIB-014")
                             .in_file(&clause.path),
                         );
                         continue;
@@ -195,11 +194,10 @@ impl Engine {
         let kind = data.convention.kind.as_str();
         let Some(template) = self.library.templates.get(kind) else {
             return Err(vec![
-                Diagnostic::error(tr!(
+                Diagnostic::error(Code::BIB_015, tr!(
                     "aucun gabarit pour le type de convention `{kind}`",
                     "no template for convention kind `{kind}`"
                 ))
-                .code("BIB-015")
                 .in_file(file)
                 .at_path("convention.kind")
                 .with_hint(Text::new(

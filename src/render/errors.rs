@@ -1,6 +1,6 @@
 //! Tera's errors as diagnostics, located in the clause file.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Clause;
 use crate::tr;
 
@@ -33,11 +33,10 @@ pub(super) fn template_diag(clause: &Clause, e: &tera::Error, body_line: usize) 
         &clause.meta.id,
         error_chain(e).replace(&body_name(&clause.meta.id), "body"),
     );
-    let mut d = Diagnostic::error(tr!(
-        "clause `{cid}`\u{a0}: {chain}",
-        "clause `{cid}`: {chain}"
-    ))
-    .code("BIB-017")
+    let mut d = Diagnostic::error(
+        Code::BIB_017,
+        tr!("clause `{cid}`\u{a0}: {chain}", "clause `{cid}`: {chain}"),
+    )
     .in_file(&clause.path);
     if let Some((l, c)) = tera_error_location(e) {
         d = d.at(body_line + l - 1, c);

@@ -11,7 +11,7 @@ use super::errors::template_diag;
 use super::escape::{escape_markdown, tidy};
 use super::{ClauseUse, Engine, Plan, Rendered, pdf_meta};
 use crate::anchor;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::french;
 use crate::load::{Clause, Origin, Part, PartKind, Template};
 use crate::model::{AssociationFile, ProgrammeFile};
@@ -131,11 +131,10 @@ fn missing_citation(id: &str, clause: &Clause, cited: &str, known: bool) -> Diag
         ("qui n'existe pas", "which does not exist")
     };
     let cid = &clause.meta.id;
-    Diagnostic::error(tr!(
+    Diagnostic::error(Code::BIB_016, tr!(
         "{id}: la clause `{cid}` cite `{cited}`, {wfr}",
         "{id}: clause `{cid}` cites `{cited}`, {wen}"
     ))
-    .code("BIB-016")
     .in_file(&clause.path)
     .with_hint(tr!(
         "ajoutez `{cited}` à cette convention, ou rendez la citation dans `{cid}` conditionnelle à `'{cited}' in clauses_in_use`",

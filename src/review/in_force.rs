@@ -14,7 +14,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Text};
+use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::model::AssociationFile;
 use crate::out::signed::{Act, Archive};
 use crate::tr;
@@ -93,11 +93,10 @@ pub fn in_force(
         .map_or(Act::Convention, |k| Act::Avenant(*k));
     let path = archive.path(act, "data.json");
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::error(tr!(
+        Diagnostic::error(Code::BIL_035, tr!(
             "les données de l'acte signé manquent à l'archive de `{id}`\u{a0}: {e}",
             "the archive of `{id}` lacks the data of the signed act: {e}"
         ))
-        .code("BIL-035")
         .in_file(&path)
         .with_hint(Text::new(
             "une archive n'est jamais réécrite : restaurez ce fichier depuis la gestion de versions du programme",
@@ -127,8 +126,7 @@ fn basis(d: &AssociationFile, k: usize, draft: Option<usize>) -> Basis {
 }
 
 fn not_established(file: &Path, message: Text) -> Diagnostic {
-    Diagnostic::error(message)
-        .code("BIL-034")
+    Diagnostic::error(Code::BIL_034, message)
         .in_file(file)
         .at_path("convention.amendments")
         .with_hint(Text::new(

@@ -1,7 +1,8 @@
 //! `charta review` at work: the documents written, and the review files to fill in.
 
-#[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use crate::diagnostic::Code;
 
 /// What `charta review` is asked to do.
 #[derive(Debug, Clone)]
@@ -28,12 +29,11 @@ pub struct ReviewReport {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(tr!(
+    Diagnostic::error(Code::FIC_003, tr!(
         "impossible d'écrire {}\u{a0}: {e}",
         "cannot write {}: {e}",
         path.display()
     ))
-    .code("FIC-003")
     .in_file(path)
     .with_hint(Text::new(
         "vérifiez que le dossier de sortie est accessible en écriture et que le disque n'est pas plein",
@@ -52,13 +52,12 @@ fn report_panicked(a: &Assessment, panic: &(dyn std::any::Any + Send)) -> Diagno
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "no message".to_string());
-    Diagnostic::error(tr!(
+    Diagnostic::error(Code::BIL_036, tr!(
         "{id}\u{a0}: erreur interne en établissant le bilan de cette association ({what})\u{a0}; \
          ses fichiers précédents restent en place",
         "{id}: internal error while writing the review of this association ({what}); \
          its previous files are left in place"
     ))
-    .code("BIL-036")
     .with_hint(Text::new(
         "c'est un défaut de charta ou de Typst, pas une faute des données\u{a0}: \
          signalez-le avec ce fichier de bilan\u{a0}; les autres bilans et la synthèse ont été écrits",
@@ -67,17 +66,12 @@ fn report_panicked(a: &Assessment, panic: &(dyn std::any::Any + Send)) -> Diagno
     ))
 }
 
-/// The codes of the errors that are no fault of the data (exit status 2):
-/// a file that cannot be written, a PDF that cannot be typeset, worker
-/// threads that cannot start, a report that panicked. Every other error is the data's.
-pub const FAULT_CODES: &[&str] = &["FIC-003", "BIL-025", "BIL-026", "BIL-036"];
-
-/// Whether `diags` hold a fault (see [`FAULT_CODES`]) rather than errors
-/// of the data only.
+/// Whether `diags` hold a fault rather than errors of the data only: a
+/// file that cannot be written, a PDF that cannot be typeset, worker threads
+/// that cannot start, a report that panicked (their codes' kind). Every
+/// other error is the data's.
 pub fn is_fault(diags: &[Diagnostic]) -> bool {
-    diags
-        .iter()
-        .any(|d| d.is_error() && FAULT_CODES.contains(&d.code))
+    diags.iter().any(Diagnostic::is_fault)
 }
 
 /// `charta review`: assesses every association whose convention covers the
@@ -106,13 +100,13 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Vec<D
         .thread_name(|n| format!("charta-review-{n}"))
         .build()
         .map_err(|e| {
-            vec![
-                Diagnostic::error(tr!(
+            vec![Diagnostic::error(
+                Code::BIL_026,
+                tr!(
                     "impossible de démarrer les threads de travail\u{a0}: {e}",
                     "cannot start the worker threads: {e}"
-                ))
-                .code("BIL-026"),
-            ]
+                ),
+            )]
         })?;
     let (mut files_written, mut errors) = writer.reports(&pool, &rows);
     match pool.install(|| writer.synthesis(year, &rows)) {
@@ -142,11 +136,13 @@ fn assessed(
         if e.data.is_none() {
             let id = &e.id;
             diags.push(
-                Diagnostic::warning(tr!(
-                    "association `{id}` ignorée\u{a0}: son fichier ne peut pas être lu",
-                    "association `{id}` skipped: its file cannot be read"
-                ))
-                .code("BIL-024")
+                Diagnostic::warning(
+                    Code::BIL_024,
+                    tr!(
+                        "association `{id}` ignorée\u{a0}: son fichier ne peut pas être lu",
+                        "association `{id}` skipped: its file cannot be read"
+                    ),
+                )
                 .in_file(&e.path)
                 .with_hint(Text::new(
                     "lancez `charta check` pour voir les erreurs",
@@ -187,11 +183,10 @@ impl Writer<'_> {
             return Ok(None);
         };
         engine.render(md, meta).map(|o| Some(o.pdf)).map_err(|e| {
-            Diagnostic::error(tr!(
+            Diagnostic::error(Code::BIL_025, tr!(
                 "{name}\u{a0}: la mise en page PDF a échoué\u{a0}: {e}",
                 "{name}: PDF layout failed: {e}"
             ))
-            .code("BIL-025")
             .with_hint(tr!(
                 "c'est un défaut de charta ou de sa mise en page, pas des données\u{a0}: signalez-le",
                 "this is a bug of charta or of its layout, not of the data: please report it"

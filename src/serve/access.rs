@@ -28,7 +28,7 @@ use hyper::Method;
 use hyper::http::request::Parts;
 
 use super::{MAX_BODY, MAX_URL, Reply, TOKEN_HEADER};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The query parameter of the printed address that carries the one-time secret.
 pub const SECRET_PARAM: &str = "jeton";
@@ -51,12 +51,14 @@ pub struct Access {
 pub fn draw() -> Result<String, Diagnostic> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| {
-        Diagnostic::error(crate::tr!(
-            "impossible de tirer les secrets du bureau au hasard\u{a0}: {}",
-            "cannot draw the desk's secrets at random: {}",
-            e
-        ))
-        .code("BUR-001")
+        Diagnostic::error(
+            Code::BUR_001,
+            crate::tr!(
+                "impossible de tirer les secrets du bureau au hasard\u{a0}: {}",
+                "cannot draw the desk's secrets at random: {}",
+                e
+            ),
+        )
     })?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -46,7 +46,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 pub use access::constant_time_eq;
 pub use state::State;
@@ -248,13 +248,15 @@ pub enum ServeError {
 pub fn run(opts: &Options, stop: Arc<AtomicBool>, events: Events) -> Result<(), ServeError> {
     let listener = std::net::TcpListener::bind(("127.0.0.1", opts.port)).map_err(|e| {
         ServeError::Fault(vec![
-            Diagnostic::error(crate::tr!(
-                "impossible d'écouter sur 127.0.0.1:{}\u{a0}: {}",
-                "cannot listen on 127.0.0.1:{}: {}",
-                opts.port,
-                e
-            ))
-            .code("BUR-002")
+            Diagnostic::error(
+                Code::BUR_002,
+                crate::tr!(
+                    "impossible d'écouter sur 127.0.0.1:{}\u{a0}: {}",
+                    "cannot listen on 127.0.0.1:{}: {}",
+                    opts.port,
+                    e
+                ),
+            )
             .with_hint(crate::tr!(
                 "choisissez un autre port avec --port, ou arrêtez le programme qui l'occupe",
                 "choose another port with --port, or stop the program that holds it"
@@ -262,14 +264,14 @@ pub fn run(opts: &Options, stop: Arc<AtomicBool>, events: Events) -> Result<(), 
         ])
     })?;
     let addr = listener.local_addr().map_err(|e| {
-        ServeError::Fault(vec![
-            Diagnostic::error(crate::tr!(
+        ServeError::Fault(vec![Diagnostic::error(
+            Code::BUR_002,
+            crate::tr!(
                 "impossible de lire l'adresse d'écoute\u{a0}: {}",
                 "cannot read the listening address: {}",
                 e
-            ))
-            .code("BUR-002"),
-        ])
+            ),
+        )])
     })?;
     let state = Arc::new(State::open(opts, addr.port(), events.clone())?);
     let url = match state.access.secret() {
@@ -282,13 +284,13 @@ pub fn run(opts: &Options, stop: Arc<AtomicBool>, events: Events) -> Result<(), 
         token: opts.token,
     });
     server::serve(listener, state, opts, stop).map_err(|e| {
-        ServeError::Fault(vec![
-            Diagnostic::error(crate::tr!(
+        ServeError::Fault(vec![Diagnostic::error(
+            Code::BUR_003,
+            crate::tr!(
                 "le bureau s'est arrêté sur une erreur\u{a0}: {}",
                 "the desk stopped on an error: {}",
                 e
-            ))
-            .code("BUR-003"),
-        ])
+            ),
+        )])
     })
 }

@@ -226,114 +226,51 @@ fn a_windows_1252_file_is_named_with_its_line() {
     assert!(err.contains("enregistrez le fichier en UTF-8"), "{err}");
 }
 
-/// Every `Diagnostic::error(…)` / `Diagnostic::warning(…)` in `src/` is
-/// followed by `.code(…)` (the sink and structure helpers take the code as an
-/// argument, so the compiler checks those).
+/// `docs/diagnostics.md` is written from the codes' declarations
+/// (`src/diagnostic/code.rs`, one enum: a code used but not declared, or
+/// declared twice, does not compile). `CHARTA_UPDATE_DOCS=1` rewrites it.
 #[test]
-fn every_diagnostic_has_a_code() {
-    let mut missing = Vec::new();
-    for e in walkdir::WalkDir::new(root().join("src")) {
-        let e = e.unwrap();
-        // diagnostic.rs defines the constructors (and its tests build examples).
-        if e.path().extension().is_none_or(|x| x != "rs")
-            || e.path().file_name() == Some("diagnostic.rs".as_ref())
-        {
-            continue;
-        }
-        let text = std::fs::read_to_string(e.path()).unwrap();
-        for ctor in ["Diagnostic::error(", "Diagnostic::warning("] {
-            for (at, _) in text.match_indices(ctor) {
-                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-                let line = &text[line_start..];
-                if line.trim_start().starts_with("//") || line.trim_start().starts_with("pub fn ") {
-                    continue;
-                }
-                let open = at + ctor.len() - 1;
-                let close = matching_paren(&text, open);
-                let rest = text[close + 1..].trim_start();
-                if !rest.starts_with(".code(") {
-                    let n = text[..at].matches('\n').count() + 1;
-                    missing.push(format!("{}:{n}", e.path().display()));
-                }
-            }
-        }
+fn the_diagnostics_page_is_written_from_the_codes() {
+    let path = root().join("docs/diagnostics.md");
+    let want = charta::diagnostic::markdown();
+    if std::env::var_os("CHARTA_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &want).unwrap();
     }
+    let have = std::fs::read_to_string(&path).unwrap();
     assert!(
-        missing.is_empty(),
-        "diagnostics without `.code(…)` (add one from docs/diagnostics.md):\n{}",
-        missing.join("\n")
+        have == want,
+        "docs/diagnostics.md differs from the codes declared in src/diagnostic/code.rs: \
+         run CHARTA_UPDATE_DOCS=1 cargo test --test it french::"
     );
 }
 
-/// The index of the `)` that closes the `(` at `open`, skipping string and char literals.
-fn matching_paren(text: &str, open: usize) -> usize {
-    let b = text.as_bytes();
-    let (mut depth, mut i) = (0usize, open);
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'\'' if i + 2 < b.len() && (b[i + 2] == b'\'' || b[i + 1] == b'\\') => {
-                i += if b[i + 1] == b'\\' { 3 } else { 2 };
-                while i < b.len() && b[i] != b'\'' {
-                    i += 1;
-                }
-            }
-            b'(' => depth += 1,
-            b')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    panic!("unbalanced parenthesis at byte {open}");
-}
-
-fn codes_in(text: &str) -> BTreeSet<String> {
-    let re = regex::Regex::new(r#"\b([A-Z]{3}-[0-9]{3})\b"#).unwrap();
-    re.captures_iter(text).map(|c| c[1].to_string()).collect()
-}
-
-/// Every code used in `src/` is in docs/diagnostics.md, and every code there is used.
+/// Every declared code is used somewhere in `src/` (a code withdrawn is
+/// removed from the enum, and its number never given again).
 #[test]
-fn every_code_is_documented() {
+fn every_declared_code_is_used() {
+    let re = regex::Regex::new(r"\bCode::([A-Z]{3})_([0-9]{3})\b").unwrap();
     let mut used = BTreeSet::new();
     for e in walkdir::WalkDir::new(root().join("src")) {
         let e = e.unwrap();
         if e.path().extension().is_some_and(|x| x == "rs")
-            && e.path().file_name() != Some("diagnostic.rs".as_ref())
+            && !e.path().starts_with(root().join("src/diagnostic"))
             && !e.path().ends_with(Path::new("pdf/tests.rs"))
         {
             let text = std::fs::read_to_string(e.path()).unwrap();
             let text = text.split("#[cfg(test)]").next().unwrap_or("");
-            used.extend(codes_in(text));
+            used.extend(
+                re.captures_iter(text)
+                    .map(|c| format!("{}-{}", &c[1], &c[2])),
+            );
         }
     }
-    let doc = std::fs::read_to_string(root().join("docs/diagnostics.md")).unwrap();
-    let documented: BTreeSet<String> = doc
-        .lines()
-        .filter(|l| l.starts_with("| `"))
-        .flat_map(codes_in)
+    let unused: Vec<&str> = charta::diagnostic::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !used.contains(*c))
         .collect();
-    let undocumented: Vec<_> = used.difference(&documented).collect();
-    let unused: Vec<_> = documented.difference(&used).collect();
-    assert!(
-        undocumented.is_empty(),
-        "codes used in src/ but not in docs/diagnostics.md: {undocumented:?}"
-    );
     assert!(
         unused.is_empty(),
-        "codes in docs/diagnostics.md that src/ no longer uses: {unused:?}"
+        "codes declared but never used in src/: {unused:?}"
     );
 }

@@ -131,6 +131,15 @@ fn functions_fit_on_a_screen() {
             .collect()
     };
     let (long, longer) = (over(100), over(150));
-    assert!(longer.is_empty(), "functions over 150 lines:\n{}", longer.join("\n"));
-    assert!(long.len() <= 5, "{} functions over 100 lines (at most 5):\n{}", long.len(), long.join("\n"));
+    assert!(
+        longer.is_empty(),
+        "functions over 150 lines:\n{}",
+        longer.join("\n")
+    );
+    assert!(
+        long.len() <= 5,
+        "{} functions over 100 lines (at most 5):\n{}",
+        long.len(),
+        long.join("\n")
+    );
 }

@@ -432,7 +432,7 @@ fn epci(prog: &Programme) -> Programme {
 }
 
 fn codes(d: &[charta::diagnostic::Diagnostic]) -> Vec<&'static str> {
-    d.iter().map(|d| d.code).collect()
+    d.iter().map(|d| d.code.as_str()).collect()
 }
 
 #[test]

@@ -4,14 +4,20 @@
 //! The library never prints: every stage returns `Diagnostic`s, [`render`]
 //! turns one into text for a language (`erreur [DON-001] : …`, `--> fichier:ligne:col`,
 //! the source line with a caret, `= à :`, `= aide :`), and the binary prints it.
-//! Every diagnostic has a code from `docs/diagnostics.md` (a test checks that
-//! each constructor call in `src/` gives one, and that the list is complete).
+//! Every diagnostic has a [`Code`], a variant of one enum whose doc comments
+//! are `docs/diagnostics.md`: a diagnostic cannot be made without one, a code
+//! that is not declared does not compile, and the code's [`Kind`] says whether
+//! it is the inputs' problem (exit 1) or a fault (exit 2).
 //! The text of a diagnostic is a reviewed contract: tests assert it.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+
+mod code;
+
+pub use code::{FAMILIES, INTRO, Kind};
 
 /// The language of the texts a user reads. French is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -156,7 +162,7 @@ pub enum Severity {
 pub struct Diagnostic {
     pub severity: Severity,
     /// The stable code (`DON-001`), listed in `docs/diagnostics.md`.
-    pub code: &'static str,
+    pub code: Code,
     /// The file at fault, if any.
     pub file: Option<PathBuf>,
     /// 1-based line and column in `file`.
@@ -170,10 +176,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(message: impl Into<Text>) -> Self {
+    /// An error of code `code` (the inputs' problem or a fault, as [`Code::kind`] says).
+    pub fn error(code: Code, message: impl Into<Text>) -> Self {
+        debug_assert_eq!(code.severity(), Severity::Error, "{code} is a warning");
         Diagnostic {
             severity: Severity::Error,
-            code: "",
+            code,
             file: None,
             line: None,
             column: None,
@@ -183,17 +191,24 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(message: impl Into<Text>) -> Self {
+    /// A warning of code `code`.
+    pub fn warning(code: Code, message: impl Into<Text>) -> Self {
+        debug_assert_eq!(code.severity(), Severity::Warning, "{code} is an error");
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(message)
+            code,
+            file: None,
+            line: None,
+            column: None,
+            path: None,
+            message: message.into(),
+            hint: None,
         }
     }
 
-    /// The stable code of this problem (see `docs/diagnostics.md`).
-    pub fn code(mut self, code: &'static str) -> Self {
-        self.code = code;
-        self
+    /// An error that is a fault, not the inputs' problem (exit status 2).
+    pub fn is_fault(&self) -> bool {
+        self.is_error() && self.code.kind() == Kind::Fault
     }
 
     pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
@@ -236,7 +251,7 @@ impl Diagnostic {
     pub fn to_json(&self, lang: Lang) -> serde_json::Value {
         let mut m = serde_json::Map::new();
         m.insert("severity".into(), serde_json::json!(self.severity));
-        m.insert("code".into(), self.code.into());
+        m.insert("code".into(), self.code.as_str().into());
         if let Some(f) = &self.file {
             m.insert("file".into(), f.display().to_string().into());
         }
@@ -289,7 +304,6 @@ fn labels(lang: Lang) -> (&'static str, &'static str, &'static str, &'static str
 /// (the caller reads it: this module reads no file).
 pub fn render(d: &Diagnostic, lang: Lang, source: Option<&str>) -> String {
     use std::fmt::Write;
-    debug_assert!(!d.code.is_empty(), "a diagnostic without a code: {d:?}");
     let (error, warning, at, hint) = labels(lang);
     let sev = match d.severity {
         Severity::Error => error,
@@ -297,11 +311,7 @@ pub fn render(d: &Diagnostic, lang: Lang, source: Option<&str>) -> String {
     };
     let colon = lang.pick("\u{a0}:", ":");
     let mut out = String::new();
-    if d.code.is_empty() {
-        let _ = write!(out, "{sev}{colon} {}", d.message_in(lang));
-    } else {
-        let _ = write!(out, "{sev} [{}]{colon} {}", d.code, d.message_in(lang));
-    }
+    let _ = write!(out, "{sev} [{}]{colon} {}", d.code, d.message_in(lang));
     if let Some(file) = &d.file {
         match (d.line, d.column) {
             (Some(l), Some(c)) => {
@@ -356,6 +366,124 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }
 
+/// Declares [`Code`]: one variant per code, named after it (`DON_001`), with its
+/// severity, its kind and its documentation (the variant's doc comment).
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])+ $name:ident: $severity:ident, $kind:ident; )+) => {
+        /// A diagnostic code. Its doc comment is its entry in `docs/diagnostics.md`.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( $(#[doc = $doc])+ $name, )+
+        }
+
+        impl Code {
+            /// Every code, in the order of `docs/diagnostics.md`.
+            pub const ALL: &'static [Code] = &[$(Code::$name),+];
+
+            /// « DON-001 ».
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$name => {
+                        const B: [u8; 7] = $crate::diagnostic::code_bytes(stringify!($name));
+                        match core::str::from_utf8(&B) {
+                            Ok(s) => s,
+                            Err(_) => panic!("a code is ASCII"),
+                        }
+                    })+
+                }
+            }
+
+            /// The severity its diagnostics have.
+            pub const fn severity(self) -> Severity {
+                match self { $(Code::$name => Severity::$severity),+ }
+            }
+
+            /// The inputs' problem (exit 1) or a fault (exit 2).
+            pub const fn kind(self) -> Kind {
+                match self { $(Code::$name => Kind::$kind),+ }
+            }
+
+            /// Its documentation: the problem, a blank line, « Correction : » and the fix.
+            pub fn doc(self) -> &'static str {
+                match self { $(Code::$name => concat!($($doc, "\n"),+)),+ }
+            }
+        }
+    };
+}
+use codes;
+
+/// `DON_001` → `DON-001`, at compile time: the code is the variant's name, so
+/// two variants cannot have one code.
+#[doc(hidden)]
+pub const fn code_bytes(name: &str) -> [u8; 7] {
+    let b = name.as_bytes();
+    assert!(
+        b.len() == 7 && b[3] == b'_',
+        "a code is three capitals, `_`, three digits"
+    );
+    [b[0], b[1], b[2], b'-', b[4], b[5], b[6]]
+}
+
+pub use code::Code;
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Code> for &str {
+    fn eq(&self, other: &Code) -> bool {
+        *self == other.as_str()
+    }
+}
+
+/// `docs/diagnostics.md`, written from [`Code`]: the opening, then one table
+/// per family (code, severity, problem, usual fix).
+pub fn markdown() -> String {
+    let mut out = String::new();
+    out.push_str(INTRO);
+    for (i, (prefix, title, notes)) in FAMILIES.iter().enumerate() {
+        let before = if i == 0 { "\n\n\n" } else { "\n" };
+        out.push_str(&format!("{before}## {prefix} — {title}\n\n"));
+        if !notes.is_empty() {
+            out.push_str(notes);
+            out.push_str("\n\n");
+        }
+        out.push_str("| Code | Gravité | Problème | Correction habituelle |\n|---|---|---|---|\n");
+        for code in Code::ALL.iter().filter(|c| c.as_str().starts_with(prefix)) {
+            let lines: Vec<&str> = code.doc().lines().map(str::trim).collect();
+            let doc = lines.join("\n");
+            let (problem, fix) = doc
+                .split_once("\n\nCorrection\u{a0}: ")
+                .unwrap_or((&doc, ""));
+            let severity = match code.severity() {
+                Severity::Error => "erreur",
+                Severity::Warning => "avertissement",
+            };
+            out.push_str(&format!(
+                "| `{code}` | {severity} | {} | {} |\n",
+                problem.trim().replace('\n', " "),
+                fix.trim().replace('\n', " ")
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,12 +522,10 @@ mod tests {
 
     #[test]
     fn renders_in_both_languages() {
-        let d = Diagnostic::error(tr!(
-            "le montant {} est négatif",
-            "amount {} is negative",
-            -3
-        ))
-        .code("DON-001")
+        let d = Diagnostic::error(
+            Code::DON_001,
+            tr!("le montant {} est négatif", "amount {} is negative", -3),
+        )
         .in_file("a.json")
         .at(2, 5)
         .at_path("convention.funding.2027")
