@@ -233,6 +233,10 @@ fn base64_decode(s: &str) -> Vec<u8> {
 }
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one user's session in a real browser, read top to bottom: its steps share the page"
+)]
 fn the_desk_in_a_real_browser() {
     if !crate::clients::present(crate::clients::Client::Chromium) {
         return;
