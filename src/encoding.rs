@@ -46,7 +46,7 @@ pub fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, Diagnostic> {
                 " (byte 0x{byte:02X} is « {c} » in Windows-1252 or Latin-1)"
             )
         } else {
-            Text::from(String::new())
+            Text::verbatim(String::new())
         };
         Diagnostic::error(Code::FIC_002, Text::new(format!("le fichier n'est pas en UTF-8\u{a0}: octet invalide 0x{byte:02X} à la ligne {line}, colonne {column}{}", guess.fr), format!("the file is not UTF-8: invalid byte 0x{byte:02X} at line {line}, column {column}{}", guess.en)))
         .in_file(path)

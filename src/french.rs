@@ -55,6 +55,17 @@ pub fn euros(cents: i64) -> String {
 
 /// A cardinal number in letters, traditional spelling (« quatre-vingts », « deux cent un »,
 /// « vingt et un », « mille »), by `num2words`.
+/// « 1 convention », « 0 convention », « 3 conventions »: in French, 0 and 1
+/// take the singular.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
+/// « 1 file », « 0 files », « 3 files »: in English, only 1 takes the singular.
+pub fn count_en(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn cardinal(n: u64) -> String {
     Num2Words::new(n as i64)
         .lang(Lang::French)

@@ -10,7 +10,7 @@ pub fn parser_message(message: &str) -> Text {
     let en = message.to_string();
     match french(message) {
         Some(fr) => Text::new(fr, en),
-        None => Text::from(en),
+        None => Text::verbatim(en),
     }
 }
 

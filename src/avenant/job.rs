@@ -83,7 +83,7 @@ pub fn run(job: SignedJob) -> Outcome {
         let k = archived.len();
         return Outcome::failed(vec![located(
             Diagnostic::error(Code::GEN_009, tr!(
-                "{id}\u{a0}: l'avenant n°\u{a0}{k} est signé et archivé (signed/{id}/avenant-{k}.md), mais les données n'en déclarent que {signed_in_data} de signé(s)",
+                "{id}\u{a0}: l'avenant n°\u{a0}{k} est signé et archivé (signed/{id}/avenant-{k}.md), mais les données n'en déclarent que {signed_in_data} de signés",
                 "{id}: amendment no. {k} is signed and archived (signed/{id}/avenant-{k}.md), but the data declares only {signed_in_data} signed"
             )),
             "convention.amendments".into(),

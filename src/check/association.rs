@@ -357,8 +357,16 @@ fn duration(data: &AssociationFile, s: &mut Sink) {
         ConventionKind::Cpo if n < 2 => s.error(Code::DON_016,
             yp.clone(),
             Point::Value,
-            tr!("une cpo couvre au moins deux ans\u{a0}; celle-ci couvre {n} an(s) {}", "a cpo covers at least two years; this one covers {n} {}",
-                years_list(&c.years)
+            Text::new(
+                format!(
+                    "une cpo couvre au moins deux ans\u{a0}; celle-ci couvre {} {}",
+                    crate::french::count(n, "an", "ans"),
+                    years_list(&c.years)
+                ),
+                format!(
+                    "a cpo covers at least two years; this one covers {n} {}",
+                    years_list(&c.years)
+                ),
             ),
             Text::new("ajoutez l'année suivante, ou faites-en une `\"kind\": \"annuelle\"`", "add the following year, or make it `\"kind\": \"annuelle\"`"),
         ),

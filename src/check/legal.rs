@@ -45,14 +45,14 @@ fn cer(data: &AssociationFile, funded: bool, s: &mut Sink) {
                 base.key("cer_deemed").key("reference"),
                 Point::Value,
                 Text::new("la référence de l'acte qui fonde la présomption est vide", "the reference of the act the presumption rests on is empty"),
-                Text::new("indiquez le décret de reconnaissance d'utilité publique ou l'arrêté d'agrément (« décret du 14 mars 1987 »)", "give the decree of recognition of public utility or the order of approval (« décret du 14 mars 1987 »)"),
+                Text::new("indiquez le décret de reconnaissance d'utilité publique ou l'arrêté d'agrément («\u{a0}décret du 14 mars 1987\u{a0}»)", "give the decree of recognition of public utility or the order of approval (« décret du 14 mars 1987 »)"),
             );
         }
         if a.cer_signed_on.is_some() {
             s.warning(Code::DON_051,
                 base.key("cer_signed_on"),
                 Point::Key,
-                Text::new("`cer_signed_on` et `cer_deemed` sont tous deux donnés : la convention retient la présomption (`cer_deemed`)", "both `cer_signed_on` and `cer_deemed` are given: the convention states the presumption (`cer_deemed`)"),
+                Text::new("`cer_signed_on` et `cer_deemed` sont tous deux donnés\u{a0}: la convention retient la présomption (`cer_deemed`)", "both `cer_signed_on` and `cer_deemed` are given: the convention states the presumption (`cer_deemed`)"),
                 Text::new("gardez `cer_deemed` pour une association reconnue d'utilité publique ou agréée, sinon retirez-le", "keep `cer_deemed` for an association recognised of public utility or approved, otherwise remove it"),
             );
         }
@@ -62,7 +62,7 @@ fn cer(data: &AssociationFile, funded: bool, s: &mut Sink) {
         s.error(Code::DON_052,
             base.key("cer_signed_on"),
             Point::Key,
-            Text::new("date de souscription du contrat d'engagement républicain absente : la convention ne peut pas l'inventer", "the date the contrat d'engagement républicain was signed is missing: the convention cannot invent it"),
+            Text::new("date de souscription du contrat d'engagement républicain absente\u{a0}: la convention ne peut pas l'inventer", "the date the contrat d'engagement républicain was signed is missing: the convention cannot invent it"),
             Text::new("ajoutez `\"cer_signed_on\": \"AAAA-MM-JJ\"` (loi n° 2000-321, art. 10-1), ou `\"cer_deemed\": {\"basis\": \"rup\" | \"agrement\", \"reference\": \"…\"}` pour une association reconnue d'utilité publique ou agréée", "add `\"cer_signed_on\": \"YYYY-MM-DD\"` (loi n° 2000-321, art. 10-1), or `\"cer_deemed\": {\"basis\": \"rup\" | \"agrement\", \"reference\": \"…\"}` for an association recognised of public utility or approved"),
         );
     }
@@ -77,7 +77,7 @@ fn register(data: &AssociationFile, s: &mut Sink) {
         None if droit_local && a.rna.is_none() => s.error(Code::DON_053,
             base.key("register"),
             Point::Key,
-            Text::new("association de droit local sans numéro RNA : son inscription au registre du tribunal judiciaire n'est pas indiquée", "local-law association without an RNA number: its entry in the register of the tribunal judiciaire is not given"),
+            Text::new("association de droit local sans numéro RNA\u{a0}: son inscription au registre du tribunal judiciaire n'est pas indiquée", "local-law association without an RNA number: its entry in the register of the tribunal judiciaire is not given"),
             Text::new("ajoutez `\"register\": {\"court\": \"tribunal judiciaire de …\", \"volume\": \"…\", \"folio\": \"…\"}` (ou `\"number\"`), tel qu'il figure sur l'extrait du registre des associations", "add `\"register\": {\"court\": \"tribunal judiciaire de …\", \"volume\": \"…\", \"folio\": \"…\"}` (or `\"number\"`), as on the extract of the register of associations"),
         ),
         Some(r) => {
@@ -87,7 +87,7 @@ fn register(data: &AssociationFile, s: &mut Sink) {
                     rp.key("court"),
                     Point::Value,
                     Text::new("le tribunal qui tient le registre est vide", "the court that keeps the register is empty"),
-                    Text::new("écrivez-le comme dans l'acte : « tribunal judiciaire de Strasbourg »", "write it as in the act: « tribunal judiciaire de Strasbourg »"),
+                    Text::new("écrivez-le comme dans l'acte\u{a0}: «\u{a0}tribunal judiciaire de Strasbourg\u{a0}»", "write it as in the act: « tribunal judiciaire de Strasbourg »"),
                 );
             }
             match (&r.volume, &r.folio, &r.number) {
@@ -118,7 +118,7 @@ fn unspent(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
             base.key("unspent"),
             Point::Key,
             Text::new("la convention ne dit pas ce que devient la part de la contribution non consommée", "the convention does not say what becomes of the unspent part of the contribution"),
-            Text::new("l'article 10 de la loi n° 2000-321 impose de fixer les conditions de conservation d'une subvention non intégralement consommée : choisissez `\"unspent\": \"keep-reasonable\"` (excédent raisonnable conservé sous conditions) ou `\"repay\"` (reversement), ici ou pour tout le programme dans charta.toml (`[programme] unspent = …`)", "article 10 of loi n° 2000-321 requires the conditions for keeping a subsidy not fully spent: choose `\"unspent\": \"keep-reasonable\"` (a reasonable surplus kept under conditions) or `\"repay\"` (repayment), here or for the whole programme in charta.toml (`[programme] unspent = …`)"),
+            Text::new("l'article 10 de la loi n° 2000-321 impose de fixer les conditions de conservation d'une subvention non intégralement consommée\u{a0}: choisissez `\"unspent\": \"keep-reasonable\"` (excédent raisonnable conservé sous conditions) ou `\"repay\"` (reversement), ici ou pour tout le programme dans charta.toml (`[programme] unspent = …`)", "article 10 of loi n° 2000-321 requires the conditions for keeping a subsidy not fully spent: choose `\"unspent\": \"keep-reasonable\"` (a reasonable surplus kept under conditions) or `\"repay\"` (repayment), here or for the whole programme in charta.toml (`[programme] unspent = …`)"),
         );
     }
     for (list, ids) in [("add", &c.clauses.add), ("remove", &c.clauses.remove)] {
@@ -128,7 +128,7 @@ fn unspent(prog: &Programme, data: &AssociationFile, s: &mut Sink) {
                     base.key("clauses").key(list).index(i),
                     Point::Value,
                     tr!("la clause `{id}` ne se choisit plus par `clauses.{list}`", "clause `{id}` is no longer chosen through `clauses.{list}`"),
-                    Text::new("le sort de la part non consommée se choisit par `convention.unspent` (`keep-reasonable` ou `repay`) ou `[programme] unspent` ; retirez cette entrée", "what becomes of the unspent part is chosen by `convention.unspent` (`keep-reasonable` or `repay`) or `[programme] unspent`; remove this entry"),
+                    Text::new("le sort de la part non consommée se choisit par `convention.unspent` (`keep-reasonable` ou `repay`) ou `[programme] unspent`\u{202f}; retirez cette entrée", "what becomes of the unspent part is chosen by `convention.unspent` (`keep-reasonable` or `repay`) or `[programme] unspent`; remove this entry"),
                 );
             }
         }
@@ -151,8 +151,8 @@ fn other_subsidies(data: &AssociationFile, s: &mut Sink) {
                 s.warning(Code::DON_059,
                     base,
                     Point::Key,
-                    Text::new("autres subventions publiques non renseignées : le seuil de 153 000 € (commissaire aux comptes) n'est apprécié que sur cette contribution", "other public subsidies not given: the 153 000 € threshold (statutory auditor) is assessed on this contribution alone"),
-                    Text::new("le seuil de l'article L. 612-4 du code de commerce porte sur toutes les subventions publiques en numéraire : ajoutez `\"other_public_subsidies\": {\"2026\": …}` (0 s'il n'y en a pas)", "the threshold of article L. 612-4 of the code de commerce covers every public cash subsidy: add `\"other_public_subsidies\": {\"2026\": …}` (0 if there are none)"),
+                    Text::new("autres subventions publiques non renseignées\u{a0}: le seuil de 153 000 € (commissaire aux comptes) n'est apprécié que sur cette contribution", "other public subsidies not given: the 153 000 € threshold (statutory auditor) is assessed on this contribution alone"),
+                    Text::new("le seuil de l'article L. 612-4 du code de commerce porte sur toutes les subventions publiques en numéraire\u{a0}: ajoutez `\"other_public_subsidies\": {\"2026\": …}` (0 s'il n'y en a pas)", "the threshold of article L. 612-4 of the code de commerce covers every public cash subsidy: add `\"other_public_subsidies\": {\"2026\": …}` (0 if there are none)"),
                 );
             }
         }
@@ -170,7 +170,7 @@ fn other_subsidies(data: &AssociationFile, s: &mut Sink) {
                 s.warning(Code::DON_061,
                     base.clone(),
                     Point::Key,
-                    tr!("`other_public_subsidies` n'a pas de montant pour {y} : cette année, le seuil de 153 000 € n'est apprécié que sur cette contribution", "`other_public_subsidies` has no amount for {y}: that year, the 153 000 € threshold is assessed on this contribution alone"),
+                    tr!("`other_public_subsidies` n'a pas de montant pour {y}\u{a0}: cette année, le seuil de 153 000 € n'est apprécié que sur cette contribution", "`other_public_subsidies` has no amount for {y}: that year, the 153 000 € threshold is assessed on this contribution alone"),
                     Text::new("donnez un montant pour chaque année (0 s'il n'y en a pas)", "give an amount for every year (0 if there are none)"),
                 );
             }
@@ -190,7 +190,7 @@ fn in_kind(data: &AssociationFile, s: &mut Sink) {
                 p.key("description"),
                 Point::Value,
                 Text::new("aide en nature sans description", "aid in kind without a description"),
-                Text::new("décrivez ce qui est mis à disposition (« locaux de 120 m², 4 rue des Forges »)", "describe what is made available (« locaux de 120 m², 4 rue des Forges »)"),
+                Text::new("décrivez ce qui est mis à disposition («\u{a0}locaux de 120 m², 4 rue des Forges\u{a0}»)", "describe what is made available (« locaux de 120 m², 4 rue des Forges »)"),
             );
         }
         for y in years.iter().filter(|y| !k.values.contains_key(*y)) {
@@ -232,8 +232,8 @@ fn cadre(data: &AssociationFile, s: &mut Sink) {
         s.error(Code::DON_066,
             base.key("clauses").key("add").index(i),
             Point::Value,
-            Text::new("une convention-cadre ne peut pas mettre de locaux à disposition : c'est une subvention en nature", "a framework convention cannot make premises available: that is a subsidy in kind"),
-            Text::new("retirez la clause : la mise à disposition relève d'une convention particulière qui l'attribue et la valorise", "remove the clause: making premises available belongs to a specific convention that grants and values it"),
+            Text::new("une convention-cadre ne peut pas mettre de locaux à disposition\u{a0}: c'est une subvention en nature", "a framework convention cannot make premises available: that is a subsidy in kind"),
+            Text::new("retirez la clause\u{a0}: la mise à disposition relève d'une convention particulière qui l'attribue et la valorise", "remove the clause: making premises available belongs to a specific convention that grants and values it"),
         );
     }
 }
@@ -247,7 +247,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
                 base.key("sieg"),
                 Point::Key,
                 Text::new("régime sieg sans paramètres de compensation", "sieg regime without compensation parameters"),
-                Text::new("ajoutez `\"sieg\": {\"basis\": \"decision-2012-21\" | \"reglement-2023-2832\", \"costs\": {…}, \"revenues\": {…}, \"reasonable_profit_percent\": 0}` : la base juridique est choisie à l'octroi et les paramètres de la compensation fixés à l'avance (décision 2012/21/UE, art. 4)", "add `\"sieg\": {\"basis\": \"decision-2012-21\" | \"reglement-2023-2832\", \"costs\": {…}, \"revenues\": {…}, \"reasonable_profit_percent\": 0}`: the legal basis is chosen when the aid is granted and the compensation parameters are set in advance (decision 2012/21/EU, art. 4)"),
+                Text::new("ajoutez `\"sieg\": {\"basis\": \"decision-2012-21\" | \"reglement-2023-2832\", \"costs\": {…}, \"revenues\": {…}, \"reasonable_profit_percent\": 0}`\u{a0}: la base juridique est choisie à l'octroi et les paramètres de la compensation fixés à l'avance (décision 2012/21/UE, art. 4)", "add `\"sieg\": {\"basis\": \"decision-2012-21\" | \"reglement-2023-2832\", \"costs\": {…}, \"revenues\": {…}, \"reasonable_profit_percent\": 0}`: the legal basis is chosen when the aid is granted and the compensation parameters are set in advance (decision 2012/21/EU, art. 4)"),
             );
         }
         return;
@@ -310,7 +310,7 @@ fn sieg(data: &AssociationFile, s: &mut Sink) {
                     crate::french::euros(f.cents()),
                     crate::french::euros(allowed)
                 ),
-                Text::new("la compensation ne peut excéder le coût net (charges moins produits) et le bénéfice raisonnable : réduisez-la ou corrigez `sieg.costs`/`sieg.revenues`", "the compensation cannot exceed the net cost (costs minus revenues) plus the reasonable profit: lower it or correct `sieg.costs`/`sieg.revenues`"),
+                Text::new("la compensation ne peut excéder le coût net (charges moins produits) et le bénéfice raisonnable\u{a0}: réduisez-la ou corrigez `sieg.costs`/`sieg.revenues`", "the compensation cannot exceed the net cost (costs minus revenues) plus the reasonable profit: lower it or correct `sieg.costs`/`sieg.revenues`"),
             );
         }
     }
@@ -332,7 +332,7 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
             base.key("primary_agriculture"),
             Point::Key,
             Text::new("régime de minimis agricole pour une activité qui n'est pas déclarée de production agricole primaire", "agricultural de minimis regime for an activity not declared as primary agricultural production"),
-            Text::new("ajoutez `\"primary_agriculture\": true` si l'aide finance une telle activité ; sinon le régime est `de-minimis`", "add `\"primary_agriculture\": true` if the aid finances such an activity; otherwise the regime is `de-minimis`"),
+            Text::new("ajoutez `\"primary_agriculture\": true` si l'aide finance une telle activité\u{202f}; sinon le régime est `de-minimis`", "add `\"primary_agriculture\": true` if the aid finances such an activity; otherwise the regime is `de-minimis`"),
         );
     }
     declared_aids(data, s);
@@ -345,13 +345,13 @@ fn de_minimis(data: &AssociationFile, s: &mut Sink) {
         s.error(Code::DON_075,
             base.key("funding"),
             Point::Key,
-            tr!("plafond de minimis dépassé à l'octroi ({grant_text}) : cette aide ({}, aides en nature comprises) et les aides déclarées des trois années précédentes ({}) font {}, au-delà des {} du {reg}", "de minimis ceiling exceeded when granted ({grant_text}): this aid ({}, aid in kind included) and the aid declared for the three previous years ({}) make {}, above the {} of the {reg}",
+            tr!("plafond de minimis dépassé à l'octroi ({grant_text})\u{a0}: cette aide ({}, aides en nature comprises) et les aides déclarées des trois années précédentes ({}) font {}, au-delà des {} du {reg}", "de minimis ceiling exceeded when granted ({grant_text}): this aid ({}, aid in kind included) and the aid declared for the three previous years ({}) make {}, above the {} of the {reg}",
                 crate::french::euros(this_aid),
                 crate::french::euros(declared),
                 crate::french::euros(this_aid + declared),
                 crate::french::euros(max)
             ),
-            Text::new("l'aide de minimis compte pour son montant total à la naissance du droit : réduisez-la, ou relevez-la d'un autre régime (décision 2012/21/UE pour un SIEG, régime exempté)", "de minimis aid counts for its full amount when the right arises: lower it, or grant it under another regime (decision 2012/21/EU for an SGEI, an exempted scheme)"),
+            Text::new("l'aide de minimis compte pour son montant total à la naissance du droit\u{a0}: réduisez-la, ou relevez-la d'un autre régime (décision 2012/21/UE pour un SIEG, régime exempté)", "de minimis aid counts for its full amount when the right arises: lower it, or grant it under another regime (decision 2012/21/EU for an SGEI, an exempted scheme)"),
         );
     }
 }

@@ -882,7 +882,7 @@ fn may_be_absent(clause: &Clause, cit: &Citation, fillers: &[&Clause]) -> Diagno
         (None, false) => tr!("`{bid}` peut manquer", "`{bid}` may be absent"),
     };
     let cited = if cit.id == b.meta.id {
-        Text::from(format!("`{}`", cit.id))
+        Text::verbatim(format!("`{}`", cit.id))
     } else {
         tr!(
             "`{}` (remplie par `{bid}`)",

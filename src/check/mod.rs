@@ -241,15 +241,18 @@ fn dry_render(
     let Err(diags) = engine.render(&prog.file, &entry.id, data, &entry.path) else {
         return Vec::new();
     };
-    let prefix = format!("{}: ", entry.id);
+    let prefixes = [format!("{}\u{a0}: ", entry.id), format!("{}: ", entry.id)];
     let removed = &data.convention.clauses.remove;
     diags
         .into_iter()
         .map(|d| {
-            let message = d
-                .message
-                .clone()
-                .map(|m| m.strip_prefix(&prefix).unwrap_or(m).to_string());
+            let message = d.message.clone().map(|m| {
+                prefixes
+                    .iter()
+                    .find_map(|p| m.strip_prefix(p.as_str()))
+                    .unwrap_or(m)
+                    .to_string()
+            });
             // The render's own code: the problem is the same, located in the association file.
             let mut nd = Diagnostic::error(d.code, message.clone()).in_file(&entry.path);
             // A citation broken by `clauses.remove`: point at the removal.

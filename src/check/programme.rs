@@ -109,7 +109,7 @@ pub fn check(prog: &Programme) -> Vec<Diagnostic> {
         if basis.trim().is_empty() {
             out.push(diag_at(
                 Diagnostic::error(Code::PRG_007, Text::new("fondement de compétence vide", "empty competence basis"))
-                    .with_hint(Text::new("écrivez le texte tel qu'il suit « Vu » : « l'article L. 1511-2 du code général des collectivités territoriales »", "write the text as it follows « Vu »: « l'article L. 1511-2 du code général des collectivités territoriales »")),
+                    .with_hint(Text::new("écrivez le texte tel qu'il suit «\u{a0}Vu\u{a0}»\u{a0}: «\u{a0}l'article L. 1511-2 du code général des collectivités territoriales\u{a0}»", "write the text as it follows « Vu »: « l'article L. 1511-2 du code général des collectivités territoriales »")),
                 &file,
                 text,
                 &JsonPath::root().key("programme").key("legal_basis").index(i),
@@ -196,9 +196,9 @@ pub fn competence(prog: &Programme, errors_only: bool) -> Vec<Diagnostic> {
     } else if basis.is_empty() && !errors_only {
         push(Diagnostic::warning(
 Code::PRG_005,
-            Text::new("aucun fondement de compétence propre au programme (`[programme] legal_basis`) : les conventions ne visent que l'article général du CGCT", "no competence basis of the programme's own (`[programme] legal_basis`): the conventions cite only the general article of the CGCT"),
+            Text::new("aucun fondement de compétence propre au programme (`[programme] legal_basis`)\u{a0}: les conventions ne visent que l'article général du CGCT", "no competence basis of the programme's own (`[programme] legal_basis`): the conventions cite only the general article of the CGCT"),
         ).with_hint(
-            Text::new("depuis la loi NOTRe, la clause générale de compétence ne suffit plus : ajoutez `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, un « Vu » par texte", "since the loi NOTRe, the general competence clause is no longer enough: add `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, one « Vu » per text"),
+            Text::new("depuis la loi NOTRe, la clause générale de compétence ne suffit plus\u{a0}: ajoutez `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, un «\u{a0}Vu\u{a0}» par texte", "since the loi NOTRe, the general competence clause is no longer enough: add `legal_basis = [\"l'article L. 4251-12 du code général des collectivités territoriales\", …]`, one « Vu » per text"),
         ));
     } else if epci && !errors_only && !basis.iter().any(|b| b.to_lowercase().contains("statuts")) {
         push(Diagnostic::warning(Code::PRG_022, Text::new(
@@ -221,7 +221,7 @@ Code::PRG_005,
     } else if interest.is_none() && !errors_only {
         push(Diagnostic::warning(
 Code::PRG_006,
-            Text::new("l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`) : le préambule des conventions ne l'énonce pas", "the local public interest the programme serves is not defined (`[programme] public_interest`): the preamble of the conventions does not state it"),
+            Text::new("l'intérêt public local que sert le programme n'est pas défini (`[programme] public_interest`)\u{a0}: le préambule des conventions ne l'énonce pas", "the local public interest the programme serves is not defined (`[programme] public_interest`): the preamble of the conventions does not state it"),
         ).with_hint(
             Text::new("ajoutez `public_interest = \"…\"`, la phrase qui dit en quoi le programme sert un intérêt public local", "add `public_interest = \"…\"`, the sentence that says how the programme serves a local public interest"),
         ));

@@ -152,8 +152,8 @@ const PAYMENT_KEYS: [&str; 3] = ["date", "amount", "kind"];
 
 fn unknown_key(s: &mut Sink, path: JsonPath, key: &str, allowed: &[&str]) {
     let hint = match closest(key, allowed.iter().copied()) {
-        Some(k) => format!("vouliez-vous dire `{k}` ?"),
-        None => format!("champs possibles : {}", allowed.join(", ")),
+        Some(k) => tr!("vouliez-vous dire `{k}`\u{202f}?", "did you mean `{k}`?"),
+        None => possible_fields(allowed),
     };
     s.error(
         Code::BIL_004,
@@ -164,15 +164,33 @@ fn unknown_key(s: &mut Sink, path: JsonPath, key: &str, allowed: &[&str]) {
     );
 }
 
-fn type_name(v: &Value) -> &'static str {
+/// « champs possibles : … ».
+fn possible_fields(allowed: &[&str]) -> Text {
+    let list = allowed.join(", ");
+    tr!("champs possibles\u{a0}: {list}", "possible fields: {list}")
+}
+
+/// What a JSON value is, in French and in English.
+fn type_names(v: &Value) -> (&'static str, &'static str) {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "un booléen",
-        Value::Number(_) => "un nombre",
-        Value::String(_) => "un texte",
-        Value::Array(_) => "une liste",
-        Value::Object(_) => "un objet",
+        Value::Null => ("null", "null"),
+        Value::Bool(_) => ("un booléen", "a boolean"),
+        Value::Number(_) => ("un nombre", "a number"),
+        Value::String(_) => ("un texte", "a text"),
+        Value::Array(_) => ("une liste", "a list"),
+        Value::Object(_) => ("un objet", "an object"),
     }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    type_names(v).0
+}
+
+/// « `x` doit être un nombre, pas un texte »: `fr` and `en` say what is
+/// expected, the value says what was found.
+fn must_be(v: &Value, fr: &str, en: &str) -> Text {
+    let (f, e) = type_names(v);
+    Text::new(format!("{fr}, pas {f}"), format!("{en}, not {e}"))
 }
 
 fn text_or_null(s: &mut Sink, path: JsonPath, v: &Value, what: &str) -> Option<String> {
@@ -185,7 +203,11 @@ fn text_or_null(s: &mut Sink, path: JsonPath, v: &Value, what: &str) -> Option<S
                 Code::BIL_005,
                 path,
                 Point::Value,
-                format!("{what} doit être un texte, pas {}", type_name(other)),
+                must_be(
+                    other,
+                    &format!("{what} doit être un texte"),
+                    &format!("{what} must be a text"),
+                ),
                 Text::new(
                     "écrivez-le entre guillemets, ou mettez null",
                     "write it in quotes, or null",
@@ -416,8 +438,12 @@ fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
                 Code::BIL_013,
                 path,
                 Point::Value,
-                format!("`finances` doit être un objet, pas {}", type_name(other)),
-                format!("champs possibles : {}", FINANCE_KEYS.join(", ")),
+                must_be(
+                    other,
+                    "`finances` doit être un objet",
+                    "`finances` must be an object",
+                ),
+                possible_fields(&FINANCE_KEYS),
             );
             return f;
         }
@@ -457,7 +483,7 @@ fn finances(s: &mut Sink, path: JsonPath, v: &Value) -> Finances {
             other => s.error(Code::BIL_016,
                 p,
                 Point::Value,
-                format!("`{k}` doit être un nombre, pas {}", type_name(other)),
+                must_be(other, &format!("`{k}` doit être un nombre"), &format!("`{k}` must be a number")),
                 Text::new("écrivez le montant sans guillemets ni symbole (12500.50), ou null s'il n'est pas connu", "write the amount without quotes or symbol (12500.50), or null if it is not known"),
             ),
         }
@@ -668,20 +694,23 @@ fn entries(
         let p = path.key(id);
         let Some(ind) = known.iter().find(|i| &i.id == id) else {
             let hint = match closest(id, known.iter().map(|i| i.id.as_str())) {
-                Some(c) => format!("vouliez-vous dire `{c}` ?"),
-                None => format!(
-                    "les indicateurs du tableau de bord sont : {}",
-                    known
+                Some(c) => tr!("vouliez-vous dire `{c}`\u{202f}?", "did you mean `{c}`?"),
+                None => {
+                    let ids = known
                         .iter()
                         .map(|i| i.id.as_str())
                         .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                        .join(", ");
+                    tr!(
+                        "les indicateurs du tableau de bord sont\u{a0}: {ids}",
+                        "the dashboard's indicators are: {ids}"
+                    )
+                }
             };
             s.error(Code::BIL_017,
                 p,
                 Point::Key,
-                tr!("indicateur inconnu `{id}` : il n'est pas dans le tableau de bord de la convention", "unknown indicator `{id}`: it is not in the convention's dashboard"),
+                tr!("indicateur inconnu `{id}`\u{a0}: il n'est pas dans le tableau de bord de la convention", "unknown indicator `{id}`: it is not in the convention's dashboard"),
                 hint,
             );
             continue;
@@ -691,13 +720,19 @@ fn entries(
                 Code::BIL_018,
                 p,
                 Point::Value,
-                format!(
-                    "l'indicateur `{id}` doit être un objet, pas {}",
-                    type_name(v)
+                must_be(
+                    v,
+                    &format!("l'indicateur `{id}` doit être un objet"),
+                    &format!("indicator `{id}` must be an object"),
                 ),
                 match ind.kind {
-                    IndicatorType::Quantitative => "écrivez { \"value\": 12 }",
-                    IndicatorType::Qualitative => "écrivez { \"status\": \"atteint\" }",
+                    IndicatorType::Quantitative => {
+                        Text::new("écrivez { \"value\": 12 }", "write { \"value\": 12 }")
+                    }
+                    IndicatorType::Qualitative => Text::new(
+                        "écrivez { \"status\": \"atteint\" }",
+                        "write { \"status\": \"atteint\" }",
+                    ),
                 },
             );
             continue;
@@ -716,9 +751,10 @@ fn entries(
                     other => s.error(Code::BIL_019,
                         kp,
                         Point::Value,
-                        format!(
-                            "la valeur de `{id}` doit être un nombre, pas {}",
-                            type_name(other)
+                        must_be(
+                            other,
+                            &format!("la valeur de `{id}` doit être un nombre"),
+                            &format!("the value of `{id}` must be a number"),
                         ),
                         Text::new("écrivez le nombre sans guillemets ni unité (418 ou 52.5), ou null s'il n'est pas connu", "write the number without quotes or unit (418 or 52.5), or null if it is not known"),
                     ),
@@ -730,31 +766,31 @@ fn entries(
                         None => s.error(Code::BIL_020,
                             kp,
                             Point::Value,
-                            tr!("statut inconnu « {t} » pour `{id}`", "unknown status « {t} » for `{id}`"),
+                            tr!("statut inconnu «\u{a0}{t}\u{a0}» pour `{id}`", "unknown status « {t} » for `{id}`"),
                             match closest(t, QualStatus::WORDS) {
-                                Some(c) => tr!("vouliez-vous dire « {c} » ?", "did you mean « {c} »?"),
-                                None => Text::new("statuts possibles : « atteint », « partiellement atteint », « non atteint »", "possible statuses: « atteint », « partiellement atteint », « non atteint »"),
+                                Some(c) => tr!("vouliez-vous dire «\u{a0}{c}\u{a0}»\u{202f}?", "did you mean « {c} »?"),
+                                None => Text::new("statuts possibles\u{a0}: «\u{a0}atteint\u{a0}», «\u{a0}partiellement atteint\u{a0}», «\u{a0}non atteint\u{a0}»", "possible statuses: « atteint », « partiellement atteint », « non atteint »"),
                             },
                         ),
                     },
                     other => s.error(Code::BIL_021,
                         kp,
                         Point::Value,
-                        format!("le statut de `{id}` doit être un texte, pas {}", type_name(other)),
-                        Text::new("statuts possibles : « atteint », « partiellement atteint », « non atteint »", "possible statuses: « atteint », « partiellement atteint », « non atteint »"),
+                        must_be(other, &format!("le statut de `{id}` doit être un texte"), &format!("the status of `{id}` must be a text")),
+                        Text::new("statuts possibles\u{a0}: «\u{a0}atteint\u{a0}», «\u{a0}partiellement atteint\u{a0}», «\u{a0}non atteint\u{a0}»", "possible statuses: « atteint », « partiellement atteint », « non atteint »"),
                     ),
                 },
                 ("value", IndicatorType::Qualitative) => s.error(Code::BIL_022,
                     kp,
                     Point::Key,
-                    tr!("`{id}` est un indicateur qualitatif : il prend un `status`, pas une `value`", "`{id}` is a qualitative indicator: it takes a `status`, not a `value`"),
-                    Text::new("écrivez \"status\": « atteint », « partiellement atteint » ou « non atteint »", "write \"status\": « atteint », « partiellement atteint » or « non atteint »"),
+                    tr!("`{id}` est un indicateur qualitatif\u{a0}: il prend un `status`, pas une `value`", "`{id}` is a qualitative indicator: it takes a `status`, not a `value`"),
+                    Text::new("écrivez dans `\"status\"`\u{a0}: «\u{a0}atteint\u{a0}», «\u{a0}partiellement atteint\u{a0}» ou «\u{a0}non atteint\u{a0}»", "write \"status\": « atteint », « partiellement atteint » or « non atteint »"),
                 ),
                 ("status", IndicatorType::Quantitative) => s.error(Code::BIL_023,
                     kp,
                     Point::Key,
-                    tr!("`{id}` est un indicateur quantitatif : il prend une `value` (un nombre), pas un `status`", "`{id}` is a quantitative indicator: it takes a `value` (a number), not a `status`"),
-                    Text::new("écrivez \"value\": la valeur réalisée ; le statut est calculé à partir de la cible", "write \"value\": the value reached; the status is computed from the target"),
+                    tr!("`{id}` est un indicateur quantitatif\u{a0}: il prend une `value` (un nombre), pas un `status`", "`{id}` is a quantitative indicator: it takes a `value` (a number), not a `status`"),
+                    Text::new("écrivez la valeur réalisée dans `\"value\"`\u{202f}; le statut est calculé à partir de la cible", "write \"value\": the value reached; the status is computed from the target"),
                 ),
                 _ => unknown_key(s, kp, k, &ENTRY_KEYS),
             }
@@ -873,7 +909,7 @@ pub fn check_config(prog: &Programme) -> Vec<Diagnostic> {
                 c.achieved_percent
             ),
             Text::new(
-                "le seuil « partiellement atteint » doit être inférieur ou égal au seuil « atteint »",
+                "le seuil «\u{a0}partiellement atteint\u{a0}» doit être inférieur ou égal au seuil «\u{a0}atteint\u{a0}»",
                 "the « partiellement atteint » threshold must be at most the « atteint » threshold",
             ),
         );

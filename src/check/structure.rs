@@ -122,8 +122,8 @@ fn type_words(t: &str) -> Text {
 /// What a value is, for messages: « le texte "2026" ».
 fn found_words(v: &Value) -> Text {
     match v {
-        Value::Null => Text::from("null"),
-        Value::Bool(b) => Text::from(format!("`{b}`")),
+        Value::Null => Text::verbatim("null"),
+        Value::Bool(b) => Text::verbatim(format!("`{b}`")),
         Value::Number(n) => tr!("le nombre {n}", "the number {n}"),
         Value::String(s) => {
             let short: String = s.chars().take(40).collect();

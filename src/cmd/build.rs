@@ -4,10 +4,11 @@
 use std::time::Instant;
 
 use charta::build::{self, BuildOptions};
+use charta::diagnostic::Text;
 use charta::diagnostic::has_errors;
+use charta::french::count;
 use charta::load;
 use charta::out::Status;
-use charta::tr;
 
 use super::runner;
 use super::{Exit, Ui, jobs, prog_dir, report_load, seconds};
@@ -72,9 +73,14 @@ pub fn run(a: BuildArgs, ui: &Ui) -> Exit {
         seconds(started.elapsed().as_secs_f64(), ui.lang()),
         opts.out.display(),
     );
-    ui.say(&tr!(
-        "{r} établie(s), {u} inchangée(s), {x} refusée(s), {f} en échec en {secs} s → {out}",
-        "{r} rendered, {u} unchanged, {x} refused, {f} failed in {secs} s → {out}"
+    ui.say(&Text::new(
+        format!(
+            "{}, {}, {}, {f} en échec en {secs} s → {out}",
+            count(r, "établie", "établies"),
+            count(u, "inchangée", "inchangées"),
+            count(x, "refusée", "refusées"),
+        ),
+        format!("{r} rendered, {u} unchanged, {x} refused, {f} failed in {secs} s → {out}"),
     ));
     if report.internal_errors > 0 {
         Exit::Fault

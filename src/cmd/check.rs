@@ -1,8 +1,9 @@
 //! `charta check [PROG]`: every problem of the programme, as text or JSON.
 
+use charta::diagnostic::Text;
 use charta::diagnostic::has_errors;
+use charta::french::{count, count_en};
 use charta::load;
-use charta::tr;
 
 use super::{Exit, Ui, prog_dir};
 use crate::cli::{CheckArgs, ReportFormat};
@@ -26,9 +27,23 @@ pub fn run(a: CheckArgs, ui: &Ui) -> Exit {
         }
         ReportFormat::Text => {
             ui.diagnostics(&diags);
-            ui.say(&tr!(
-                "{files} fichier(s) d'association vérifié(s)\u{a0}: {errors} erreur(s), {warnings} avertissement(s)",
-                "checked {files} association file(s): {errors} error(s), {warnings} warning(s)"
+            ui.say(&Text::new(
+                format!(
+                    "{}\u{a0}: {}, {}",
+                    count(
+                        files,
+                        "fichier d'association vérifié",
+                        "fichiers d'association vérifiés"
+                    ),
+                    count(errors, "erreur", "erreurs"),
+                    count(warnings, "avertissement", "avertissements"),
+                ),
+                format!(
+                    "checked {}: {}, {}",
+                    count_en(files, "association file", "association files"),
+                    count_en(errors, "error", "errors"),
+                    count_en(warnings, "warning", "warnings"),
+                ),
             ));
         }
     }

@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use charta::tr;
+use charta::diagnostic::Text;
+use charta::french::{count, count_en};
 
 use super::{Exit, Ui, load_or_report, prog_dir, write_or_report};
 use crate::cli::{ExportArgs, ExportCommand};
@@ -32,9 +33,15 @@ fn scdl(a: ExportArgs, ui: &Ui) -> Exit {
         return code;
     }
     let out = a.out.display();
-    ui.say(&tr!(
-        "{n} convention(s) signée(s) au-delà de 23\u{a0}000\u{a0}€ par an → {out} (SCDL subventions 2.1.1)",
-        "{n} signed convention(s) above 23 000 € a year → {out} (SCDL subventions 2.1.1)"
+    ui.say(&Text::new(
+        format!(
+            "{} au-delà de 23\u{a0}000\u{a0}€ par an → {out} (SCDL subventions 2.1.1)",
+            count(n, "convention signée", "conventions signées")
+        ),
+        format!(
+            "{} above 23 000 € a year → {out} (SCDL subventions 2.1.1)",
+            count_en(n, "signed convention", "signed conventions")
+        ),
     ));
     Exit::Ok
 }
@@ -67,8 +74,11 @@ fn xlsx(a: ExportArgs, ui: &Ui) -> Exit {
 /// « N erreur(s) : OUT n'est pas écrit ».
 fn not_written(n: usize, out: &Path, ui: &Ui) {
     let out = out.display();
-    ui.say(&tr!(
-        "{n} erreur(s)\u{a0}: {out} n'est pas écrit",
-        "{n} error(s): {out} is not written"
+    ui.say(&Text::new(
+        format!(
+            "{}\u{a0}: {out} n'est pas écrit",
+            count(n, "erreur", "erreurs")
+        ),
+        format!("{}: {out} is not written", count_en(n, "error", "errors")),
     ));
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use charta::diagnostic::{Code, Diagnostic, Text};
 use charta::exchange::workbook::Change;
+use charta::french::{count, count_en};
 use charta::tr;
 
 use super::{Exit, Ui, load_or_report, prog_dir};
@@ -20,9 +21,12 @@ pub fn run(file: &Path, prog: Option<&Path>, ui: &Ui) -> Exit {
         Err(diags) => {
             ui.diagnostics(&diags);
             let n = diags.len();
-            ui.say(&tr!(
-                "{n} erreur(s)\u{a0}: aucun fichier n'a été écrit",
-                "{n} error(s): no file was written"
+            ui.say(&Text::new(
+                format!(
+                    "{}\u{a0}: aucun fichier n'a été écrit",
+                    count(n, "erreur", "erreurs")
+                ),
+                format!("{}: no file was written", count_en(n, "error", "errors")),
             ));
             return Exit::Problems;
         }
@@ -97,8 +101,16 @@ fn report(plan: &charta::exchange::workbook::Plan, ui: &Ui) {
             }
         }
     }
-    ui.say(&tr!(
-        "{created} créée(s), {modified} modifiée(s), {unchanged} inchangée(s), {refused} signée(s) laissée(s) telle(s) quelle(s)",
-        "{created} created, {modified} modified, {unchanged} unchanged, {refused} signed left as they are"
+    ui.say(&Text::new(
+        format!(
+            "{}, {}, {}, {}",
+            count(created, "créée", "créées"),
+            count(modified, "modifiée", "modifiées"),
+            count(unchanged, "inchangée", "inchangées"),
+            count(refused, "signée laissée telle quelle", "signées laissées telles quelles"),
+        ),
+        format!(
+            "{created} created, {modified} modified, {unchanged} unchanged, {refused} signed left as they are"
+        ),
     ));
 }

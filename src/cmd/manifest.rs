@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use charta::tr;
+use charta::diagnostic::Text;
+use charta::french::{count, count_en};
 
 use super::{Exit, Ui};
 use crate::cli::ManifestCommand;
@@ -17,9 +18,19 @@ fn merge(dest: &Path, outs: &[PathBuf], ui: &Ui) -> Exit {
     match charta::out::shard::merge(dest, outs) {
         Ok(r) => {
             let (n, k, c, d) = (r.conventions, outs.len(), r.copied, dest.display());
-            ui.say(&tr!(
-                "{n} convention(s) réunie(s) depuis {k} dossier(s), {c} fichier(s) copié(s) → {d}",
-                "{n} convention(s) merged from {k} folder(s), {c} file(s) copied → {d}"
+            ui.say(&Text::new(
+                format!(
+                    "{} depuis {}, {} → {d}",
+                    count(n, "convention réunie", "conventions réunies"),
+                    count(k, "dossier", "dossiers"),
+                    count(c, "fichier copié", "fichiers copiés"),
+                ),
+                format!(
+                    "{} merged from {}, {} copied → {d}",
+                    count_en(n, "convention", "conventions"),
+                    count_en(k, "folder", "folders"),
+                    count_en(c, "file", "files"),
+                ),
             ));
             Exit::Ok
         }

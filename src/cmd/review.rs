@@ -3,6 +3,8 @@
 use std::time::Instant;
 
 use charta::diagnostic::Diagnostic;
+use charta::diagnostic::Text;
+use charta::french::{count, count_en};
 use charta::load::Programme;
 use charta::review::{self, TemplateOutcome};
 use charta::tr;
@@ -38,9 +40,17 @@ pub fn run(a: ReviewArgs, ui: &Ui) -> Exit {
                 seconds(start.elapsed().as_secs_f64(), ui.lang()),
                 report.dir.display(),
             );
-            ui.say(&tr!(
-                "bilan {year}\u{a0}: {n} association(s), {alerts} en alerte, {files} fichier(s) écrit(s) en {secs} s → {dir}",
-                "review {year}: {n} association(s), {alerts} with alerts, {files} file(s) written in {secs} s → {dir}"
+            ui.say(&Text::new(
+                format!(
+                    "bilan {year}\u{a0}: {}, {alerts} en alerte, {} en {secs} s → {dir}",
+                    count(n, "association", "associations"),
+                    count(files, "fichier écrit", "fichiers écrits"),
+                ),
+                format!(
+                    "review {year}: {}, {alerts} with alerts, {} written in {secs} s → {dir}",
+                    count_en(n, "association", "associations"),
+                    count_en(files, "file", "files"),
+                ),
             ));
             Exit::Ok
         }
@@ -78,9 +88,16 @@ fn templates(prog: &Programme, year: i32, ui: &Ui) -> Exit {
         }
     }
     let kept = done.len() - written;
-    ui.say(&tr!(
-        "{written} fichier(s) de bilan {year} à remplir, {kept} existant(s) conservé(s)",
-        "{written} review file(s) {year} to fill in, {kept} existing kept"
+    ui.say(&Text::new(
+        format!(
+            "{} de bilan {year} à remplir, {}",
+            count(written, "fichier", "fichiers"),
+            count(kept, "existant conservé", "existants conservés"),
+        ),
+        format!(
+            "{} {year} to fill in, {kept} existing kept",
+            count_en(written, "review file", "review files")
+        ),
     ));
     Exit::Ok
 }

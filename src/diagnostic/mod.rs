@@ -98,6 +98,16 @@ impl Text {
     }
 
     /// The same change on both languages (`|s| format!("{id} : {s}")`).
+    /// Text that is data, not charta's words (a Typst or Tera message, an
+    /// operating system's error, a file's content): the same in both languages.
+    pub fn verbatim(s: impl Into<String>) -> Text {
+        let s = s.into();
+        Text {
+            en: s.clone(),
+            fr: s,
+        }
+    }
+
     pub fn map(self, f: impl Fn(&str) -> String) -> Text {
         Text {
             fr: f(&self.fr),
@@ -111,27 +121,6 @@ impl std::ops::Deref for Text {
     /// The French text (tests and `contains` read it).
     fn deref(&self) -> &str {
         &self.fr
-    }
-}
-
-impl From<String> for Text {
-    fn from(s: String) -> Text {
-        Text {
-            en: s.clone(),
-            fr: s,
-        }
-    }
-}
-
-impl From<&str> for Text {
-    fn from(s: &str) -> Text {
-        Text::from(s.to_string())
-    }
-}
-
-impl From<&String> for Text {
-    fn from(s: &String) -> Text {
-        Text::from(s.clone())
     }
 }
 

@@ -111,11 +111,11 @@ impl FolderDiff {
 }
 
 /// Ids of the conventions of a build folder: `<id>.md` files rendered by charta.
-fn conventions_in(dir: &Path) -> Result<BTreeSet<String>, String> {
-    let rd = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+fn conventions_in(dir: &Path) -> Result<BTreeSet<String>, Text> {
+    let rd = std::fs::read_dir(dir).map_err(|e| cannot_read(dir, &e))?;
     let mut ids = BTreeSet::new();
     for entry in rd {
-        let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let entry = entry.map_err(|e| cannot_read(dir, &e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(id) = name.strip_suffix(".md") else {
             continue;
@@ -124,14 +124,14 @@ fn conventions_in(dir: &Path) -> Result<BTreeSet<String>, String> {
             continue;
         }
         // Only the first line is needed to tell a convention from a README.
-        let head = read_head(&entry.path())
-            .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+        let head = read_head(&entry.path()).map_err(|e| cannot_read(&entry.path(), &e))?;
         if is_convention(&head) {
             ids.insert(id.to_string());
         }
     }
     if ids.is_empty() && !out::has_manifest(dir) {
-        return Err(format!(
+        return Err(tr!(
+            "{} n'est pas un dossier de génération (ni convention `<id>.md` établie par charta, ni {})",
             "{} is not a build folder (no convention `<id>.md` rendered by charta, no {})",
             dir.display(),
             out::MANIFEST
@@ -149,21 +149,45 @@ fn read_head(path: &Path) -> std::io::Result<String> {
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+fn read(path: &Path) -> Result<String, Text> {
+    std::fs::read_to_string(path).map_err(|e| cannot_read(path, &e))
+}
+
+/// « impossible de lire PATH : why ».
+pub(crate) fn cannot_read(path: &Path, e: &std::io::Error) -> Text {
+    tr!(
+        "impossible de lire {}\u{a0}: {e}",
+        "cannot read {}: {e}",
+        path.display()
+    )
+}
+
+/// `why`, about the file at `path`.
+pub(crate) fn about(path: &Path, why: Text) -> Text {
+    let p = path.display();
+    Text::new(format!("{p}\u{a0}: {}", why.fr), format!("{p}: {}", why.en))
+}
+
+/// The rendered convention at `path`.
+pub(crate) fn parse_at(path: &Path, text: &str) -> Result<Convention, Text> {
+    Convention::parse(text).map_err(|e| about(path, e))
 }
 
 /// The data snapshot beside a convention, if there is one.
-pub(crate) fn read_data(md_path: &Path) -> Result<Option<serde_json::Value>, String> {
+pub(crate) fn read_data(md_path: &Path) -> Result<Option<serde_json::Value>, Text> {
     let Some(path) = out::data_path_beside(md_path) else {
         return Ok(None);
     };
     match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| format!("{}: not valid JSON: {e}", path.display())),
+        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
+            tr!(
+                "{}\u{a0}: ce n'est pas du JSON valide\u{a0}: {e}",
+                "{}: not valid JSON: {e}",
+                path.display()
+            )
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) => Err(cannot_read(&path, &e)),
     }
 }
 
@@ -183,12 +207,7 @@ fn describe(conv: &Convention) -> String {
     s
 }
 
-fn one(
-    old_dir: &Path,
-    new_dir: &Path,
-    id: &str,
-    sides: (bool, bool),
-) -> Result<FolderEntry, String> {
+fn one(old_dir: &Path, new_dir: &Path, id: &str, sides: (bool, bool)) -> Result<FolderEntry, Text> {
     let (old_path, new_path) = (
         old_dir.join(out::file_name(id, "md")),
         new_dir.join(out::file_name(id, "md")),
@@ -201,8 +220,7 @@ fn one(
     };
     match sides {
         (false, true) => {
-            let conv = Convention::parse(&read(&new_path)?)
-                .map_err(|e| format!("{}: {e}", new_path.display()))?;
+            let conv = parse_at(&new_path, &read(&new_path)?)?;
             let what = describe(&conv);
             return Ok(entry(
                 ConventionStatus::Added,
@@ -211,8 +229,7 @@ fn one(
             ));
         }
         (true, false) => {
-            let conv = Convention::parse(&read(&old_path)?)
-                .map_err(|e| format!("{}: {e}", old_path.display()))?;
+            let conv = parse_at(&old_path, &read(&old_path)?)?;
             let what = describe(&conv);
             return Ok(entry(
                 ConventionStatus::Removed,
@@ -235,8 +252,8 @@ fn one(
             None,
         ));
     }
-    let old = Convention::parse(&old_md).map_err(|e| format!("{}: {e}", old_path.display()))?;
-    let new = Convention::parse(&new_md).map_err(|e| format!("{}: {e}", new_path.display()))?;
+    let old = parse_at(&old_path, &old_md)?;
+    let new = parse_at(&new_path, &new_md)?;
     let mut diff = ConventionDiff::of(&old, &new);
     if let (Some(a), Some(b)) = (&old_data, &new_data) {
         diff.data = data_changes(a, b);
@@ -266,7 +283,7 @@ fn one(
 }
 
 /// Compares every convention of two build folders.
-pub fn diff_folders(old: &Path, new: &Path) -> Result<FolderDiff, String> {
+pub fn diff_folders(old: &Path, new: &Path) -> Result<FolderDiff, Text> {
     let (a, b) = (conventions_in(old)?, conventions_in(new)?);
     let ids: Vec<(&String, bool, bool)> = a
         .union(&b)
@@ -275,7 +292,7 @@ pub fn diff_folders(old: &Path, new: &Path) -> Result<FolderDiff, String> {
     let conventions = ids
         .par_iter()
         .map(|(id, in_a, in_b)| one(old, new, id, (*in_a, *in_b)))
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, Text>>()?;
     Ok(FolderDiff {
         old: old.to_path_buf(),
         new: new.to_path_buf(),

@@ -22,6 +22,7 @@ use std::path::Path;
 use roxmltree::{Document, Node};
 
 use super::doc::{Clause, Convention};
+use crate::diagnostic::Text;
 use crate::document::blocks::{self, Block};
 use crate::emit::docx::{self, bookmark_name};
 use crate::emit::odt;
@@ -124,20 +125,27 @@ enum Item {
 }
 
 /// Reads an edited ODT or DOCX made from `conv` (see [`Edited`]).
-pub fn read_edited(
-    bytes: &[u8],
-    format: OfficeFormat,
-    conv: &Convention,
-) -> Result<Edited, String> {
+pub fn read_edited(bytes: &[u8], format: OfficeFormat, conv: &Convention) -> Result<Edited, Text> {
     let (part, what) = match format {
-        OfficeFormat::Odt => ("content.xml", "an ODT"),
-        OfficeFormat::Docx => ("word/document.xml", "a DOCX"),
+        OfficeFormat::Odt => ("content.xml", ("un fichier ODT", "an ODT")),
+        OfficeFormat::Docx => ("word/document.xml", ("un fichier DOCX", "a DOCX")),
+    };
+    let not = |fr: String, en: String| {
+        Text::new(
+            format!("ce n'est pas {}\u{a0}: {fr}", what.0),
+            format!("not {}: {en}", what.1),
+        )
     };
     let xml = zip::read(bytes, part)
-        .map_err(|e| format!("not {what}: {e}"))?
-        .ok_or_else(|| format!("not {what}: no {part}"))?;
-    let xml = String::from_utf8(xml).map_err(|_| format!("{part} is not UTF-8"))?;
-    let doc = Document::parse(&xml).map_err(|e| format!("{part}: {e}"))?;
+        .map_err(|e| not(e.clone(), e))?
+        .ok_or_else(|| not(format!("pas de {part}"), format!("no {part}")))?;
+    let xml = String::from_utf8(xml).map_err(|_| {
+        Text::new(
+            format!("{part} n'est pas en UTF-8"),
+            format!("{part} is not UTF-8"),
+        )
+    })?;
+    let doc = Document::parse(&xml).map_err(|e| Text::verbatim(format!("{part}: {e}")))?;
     type Name = fn(&str) -> String;
     let (clause_mark, part_mark): (Name, Name) = match format {
         OfficeFormat::Odt => (odt::section_name, odt::part_bookmark_name),

@@ -9,10 +9,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::folder::{FolderDiff, diff_folders, read_data};
+use super::folder::{FolderDiff, about, diff_folders, parse_at, read_data};
 use super::office::{self, OfficeFormat};
 use super::report::{self, Report};
-use super::{Convention, ConventionDiff, data_changes, pdf, tracked};
+use super::{ConventionDiff, data_changes, pdf, tracked};
 use crate::diagnostic::{Code, Diagnostic, Lang, Text};
 use crate::document::Meta;
 use crate::tr;
@@ -39,17 +39,14 @@ pub struct ReportOptions<'a> {
     pub lang: Lang,
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+fn read(path: &Path) -> Result<String, Text> {
+    std::fs::read_to_string(path).map_err(|e| super::folder::cannot_read(path, &e))
 }
 
 /// Compares two rendered conventions, and their data snapshots when both exist.
-pub fn diff_files(old: &Path, new: &Path) -> Result<ConventionDiff, String> {
+pub fn diff_files(old: &Path, new: &Path) -> Result<ConventionDiff, Text> {
     let (a, b) = (read(old)?, read(new)?);
-    let parse = |text: &str, path: &Path| {
-        Convention::parse(text).map_err(|e| format!("{}: {e}", path.display()))
-    };
-    let mut diff = ConventionDiff::of(&parse(&a, old)?, &parse(&b, new)?);
+    let mut diff = ConventionDiff::of(&parse_at(old, &a)?, &parse_at(new, &b)?);
     if let (Some(x), Some(y)) = (read_data(old)?, read_data(new)?) {
         diff.data = data_changes(&x, &y);
     }
@@ -58,18 +55,14 @@ pub fn diff_files(old: &Path, new: &Path) -> Result<ConventionDiff, String> {
 
 /// Compares a rendered convention with an edited copy of its ODT or DOCX,
 /// clause by clause (see [`office`]).
-pub fn diff_edited(
-    md: &Path,
-    edited: &Path,
-    format: OfficeFormat,
-) -> Result<ConventionDiff, String> {
-    let conv = Convention::parse(&read(md)?).map_err(|e| format!("{}: {e}", md.display()))?;
-    let bytes =
-        std::fs::read(edited).map_err(|e| format!("cannot read {}: {e}", edited.display()))?;
-    let found = office::read_edited(&bytes, format, &conv)
-        .map_err(|e| format!("{}: {e}", edited.display()))?;
+pub fn diff_edited(md: &Path, edited: &Path, format: OfficeFormat) -> Result<ConventionDiff, Text> {
+    let conv = parse_at(md, &read(md)?)?;
+    let bytes = std::fs::read(edited).map_err(|e| super::folder::cannot_read(edited, &e))?;
+    let found = office::read_edited(&bytes, format, &conv).map_err(|e| about(edited, e))?;
     if found.clauses.is_empty() && !conv.clauses.is_empty() {
-        return Err(format!(
+        return Err(tr!(
+            "{}\u{a0}: aucune clause de {} n'y est marquée (ni section `clause:…` ni \
+             signet `c_…`)\u{a0}: est-ce bien une copie de cette convention écrite par charta\u{202f}?",
             "{}: none of the clauses of {} is marked in it (no section `clause:…` nor \
              bookmark `c_…`): is it a copy of that convention written by charta?",
             edited.display(),
@@ -103,7 +96,7 @@ fn tracked_document(
         ));
     }
     let new_md = read(new)?;
-    let conv = Convention::parse(&new_md).map_err(|e| format!("{}: {e}", new.display()))?;
+    let conv = parse_at(new, &new_md)?;
     let revision = tracked::revision(new, author)?;
     let data = read_data(new)?.unwrap_or_default();
     let years: Vec<i64> = data["convention"]["years"]

@@ -14,8 +14,10 @@ use std::path::Path;
 use super::report::markdown_redline;
 use super::{ChangeKind, ConventionDiff, Op, Target};
 use crate::anchor::{self, Anchor};
+use crate::diagnostic::Text;
 use crate::document::Meta;
 use crate::emit::{Document, Revision};
+use crate::tr;
 
 /// `new_md` with the clause changes of `diff` as tracked changes by
 /// `revision`, written by the emitter of format `name` (`odt`, `docx`);
@@ -111,9 +113,11 @@ pub fn redlined_markdown(new_md: &str, diff: &ConventionDiff) -> String {
 /// The author and date of the tracked changes: `author` if given, else
 /// « charta »; the date of the new version's data (its signature date, else
 /// its decision date, from the `<id>.data.json` snapshot beside it).
-pub fn revision(new_md: &Path, author: Option<&str>) -> Result<Revision, String> {
+pub fn revision(new_md: &Path, author: Option<&str>) -> Result<Revision, Text> {
     let data = super::folder::read_data(new_md)?.ok_or_else(|| {
-        format!(
+        tr!(
+            "{}\u{a0}: pas de données à côté (`<id>.data.json`, écrit par `charta build`)\u{a0}: \
+             la date des modifications suivies vient des données",
             "{}: no data snapshot beside it (`<id>.data.json`, written by `charta build`): \
              the date of the tracked changes comes from the data",
             new_md.display()
@@ -128,7 +132,8 @@ pub fn revision(new_md: &Path, author: Option<&str>) -> Result<Revision, String>
     .filter_map(|v| v.as_str())
     .find_map(crate::french::parse_date)
     .ok_or_else(|| {
-        format!(
+        tr!(
+            "{}\u{a0}: ses données n'ont ni date de signature ni date de décision pour les modifications suivies",
             "{}: its data snapshot has no signature or decision date for the tracked changes",
             new_md.display()
         )

@@ -87,6 +87,7 @@ pub struct Convention {
 }
 
 use crate::anchor::{self, Anchor, HEADER};
+use crate::diagnostic::Text;
 
 /// Whether `text` looks like a convention rendered by charta.
 pub fn is_convention(text: &str) -> bool {
@@ -200,12 +201,13 @@ impl Parsing {
 
 impl Convention {
     /// Parses a rendered convention; the error says why `markdown` is not one.
-    pub fn parse(markdown: &str) -> Result<Convention, String> {
+    pub fn parse(markdown: &str) -> Result<Convention, Text> {
         let Some(first) = anchor::first_line(markdown) else {
-            return Err("the file is empty".to_string());
+            return Err(Text::new("le fichier est vide", "the file is empty"));
         };
         if !first.starts_with(HEADER) {
-            return Err(format!(
+            return Err(crate::tr!(
+                "ce n'est pas une convention établie par charta (sa première ligne n'est pas `{HEADER} … -->`)",
                 "not a convention rendered by charta (its first line is not `{HEADER} … -->`)"
             ));
         }

@@ -233,7 +233,7 @@ fn other_origins(stores: &[(&Path, Store)]) -> Vec<Diagnostic> {
                 Code::GEN_024,
                 tr!(
                     "`{d}` vient d'un autre programme ou d'une autre version de charta \
-                 (« {sp} », charta {sc}) que `{first_d}` (« {programme} », charta {charta})",
+                 («\u{a0}{sp}\u{a0}», charta {sc}) que `{first_d}` («\u{a0}{programme}\u{a0}», charta {charta})",
                     "`{d}` comes from another programme or charta version \
                  (“{sp}”, charta {sc}) than `{first_d}` (“{programme}”, charta {charta})"
                 ),

@@ -132,7 +132,7 @@ fn missing_citation(id: &str, clause: &Clause, cited: &str, known: bool) -> Diag
     };
     let cid = &clause.meta.id;
     Diagnostic::error(Code::BIB_016, tr!(
-        "{id}: la clause `{cid}` cite `{cited}`, {wfr}",
+        "{id}\u{a0}: la clause `{cid}` cite `{cited}`, {wfr}",
         "{id}: clause `{cid}` cites `{cited}`, {wen}"
     ))
     .in_file(&clause.path)

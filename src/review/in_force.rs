@@ -99,7 +99,7 @@ pub fn in_force(
         ))
         .in_file(&path)
         .with_hint(Text::new(
-            "une archive n'est jamais réécrite : restaurez ce fichier depuis la gestion de versions du programme",
+            "une archive n'est jamais réécrite\u{a0}: restaurez ce fichier depuis la gestion de versions du programme",
             "an archive is never rewritten: restore this file from the programme's version control",
         ))
     })?;

@@ -330,7 +330,7 @@ fn a_refused_rebuild_exits_1_and_says_what_changed() {
     );
     assert!(
         r.stderr
-            .contains("0 établie(s), 7 inchangée(s), 1 refusée(s), 0 en échec"),
+            .contains("0 établie, 7 inchangées, 1 refusée, 0 en échec"),
         "{}",
         r.stderr
     );

@@ -282,7 +282,7 @@ cases! {
     annees_non_consecutives: "annees-non-consecutives" => [
         E("les années ne se suivent pas\u{a0}: 2026 est suivie de 2028", "17:21", "convention.years[1]"),
         E("`other_public_subsidies` a un montant pour 2027, qui n'est pas une année de la convention", "9:146", "association.other_public_subsidies.2027"),
-        W("`other_public_subsidies` n'a pas de montant pour 2029 : cette année, le seuil de 153 000 € n'est apprécié que sur cette contribution", "9:104", "association.other_public_subsidies"),
+        W("`other_public_subsidies` n'a pas de montant pour 2029\u{a0}: cette année, le seuil de 153 000 € n'est apprécié que sur cette contribution", "9:104", "association.other_public_subsidies"),
     ];
     annuelle_deux_ans: "annuelle-deux-ans" => [
         E("une convention annuelle couvre une seule année\u{a0}; celle-ci en couvre 3 [2026, 2027, 2028]", "17:14", "convention.years"),
@@ -302,7 +302,7 @@ cases! {
         W("`payment` est ignoré dans une convention cadre, qui ne comporte pas d'engagement financier", "21:5", "convention.payment"),
     ];
     cer_absent: "cer-absent" => [
-        E("date de souscription du contrat d'engagement républicain absente : la convention ne peut pas l'inventer", "3:3", "association.cer_signed_on"),
+        E("date de souscription du contrat d'engagement républicain absente\u{a0}: la convention ne peut pas l'inventer", "3:3", "association.cer_signed_on"),
     ];
     cer_date_invalide: "cer-date-invalide" => [
         E("`cer_signed_on` `17/10/2025` n'est pas une date valide", "12:22", "association.cer_signed_on"),
@@ -346,7 +346,7 @@ cases! {
         W("cette cpo couvre 5 ans\u{a0}; la circulaire du 29 septembre 2015 recommande 4 ans au plus", "17:14", "convention.years"),
     ];
     cpo_un_an: "cpo-un-an" => [
-        E("une cpo couvre au moins deux ans\u{a0}; celle-ci couvre 1 an(s) [2026]", "17:14", "convention.years"),
+        E("une cpo couvre au moins deux ans\u{a0}; celle-ci couvre 1 an [2026]", "17:14", "convention.years"),
         E("`funding` a un montant pour 2027, qui n'est pas une année de la convention", "19:32", "convention.funding.2027"),
         E("`funding` a un montant pour 2028, qui n'est pas une année de la convention", "19:47", "convention.funding.2028"),
         E("`eligible_cost` a un montant pour 2027, qui n'est pas une année de la convention", "20:39", "convention.eligible_cost.2027"),
@@ -807,9 +807,7 @@ fn text_report_tells_where_and_how() {
         "{err}"
     );
     assert!(
-        err.ends_with(
-            "3 fichier(s) d'association vérifié(s)\u{a0}: 1 erreur(s), 1 avertissement(s)\n"
-        ),
+        err.ends_with("3 fichiers d'association vérifiés\u{a0}: 1 erreur, 1 avertissement\n"),
         "{err}"
     );
     // Grouped by file: champ-inconnu comes before the warning's file (sous-23000).

@@ -590,7 +590,7 @@ fn import_errors_are_located_all_at_once_and_nothing_is_written() {
         "objectif inconnu".to_string(),
         format!("{target}\u{a0}: la cible de l'indicateur"),
         "pour 2027, année de la convention, manque".to_string(),
-        "4 erreur(s)\u{a0}: aucun fichier n'a été écrit".to_string(),
+        "4 erreurs\u{a0}: aucun fichier n'a été écrit".to_string(),
         "aide\u{a0}: saisissez un nombre seul".to_string(),
     ] {
         assert!(err.contains(&needle), "{needle}\n{err}");

@@ -259,7 +259,7 @@ fn faults_exit_2_with_an_error_line() {
     assert_eq!(code, 2);
     assert!(
         err.starts_with("erreur [DIF-001]\u{a0}: ")
-            && err.contains("not a convention rendered by charta"),
+            && err.contains("ce n'est pas une convention établie par charta"),
         "{err}"
     );
     let (code, _, err) = charta(&["diff", "/nonexistent/a.md", s(&md("base"))]);
@@ -274,7 +274,7 @@ fn faults_exit_2_with_an_error_line() {
     let empty = tempfile::tempdir().unwrap();
     let (code, _, err) = charta(&["diff", s(empty.path()), s(&case("base"))]);
     assert_eq!(code, 2);
-    assert!(err.contains("is not a build folder"), "{err}");
+    assert!(err.contains("n'est pas un dossier de génération"), "{err}");
 }
 
 #[test]

@@ -612,7 +612,7 @@ fn an_edited_copy_saved_by_libreoffice_is_compared_back_clause_by_clause() {
     std::fs::write(&other, b"PK not a zip").unwrap();
     let (code, _, err) = charta(&["diff", s(&md_path), s(&other)]);
     assert_eq!(code, 2);
-    assert!(err.contains("not a DOCX"), "{err}");
+    assert!(err.contains("ce n'est pas un fichier DOCX"), "{err}");
 }
 
 #[test]

@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use regex::Regex;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -71,9 +73,7 @@ fn check_speaks_french_by_default() {
         "{err}"
     );
     assert!(
-        err.contains(
-            "2 fichier(s) d'association vérifié(s)\u{a0}: 1 erreur(s), 0 avertissement(s)"
-        ),
+        err.contains("2 fichiers d'association vérifiés\u{a0}: 1 erreur, 0 avertissement"),
         "{err}"
     );
     assert!(!err.contains("error"), "no English left:\n{err}");
@@ -97,7 +97,7 @@ fn check_speaks_english_when_asked() {
         );
         assert!(err.contains("= hint: check the 14 digits"), "{err}");
         assert!(
-            err.contains("checked 2 association file(s): 1 error(s), 0 warning(s)"),
+            err.contains("checked 2 association files: 1 error, 0 warnings"),
             "{err}"
         );
     }
@@ -273,4 +273,111 @@ fn every_declared_code_is_used() {
         unused.is_empty(),
         "codes declared but never used in src/: {unused:?}"
     );
+}
+
+/// The French string literal that opens a `tr!(…)` or `Text::new(…)` at
+/// `at` (just after the parenthesis), with its escapes read; `None` when the
+/// first argument is not a literal.
+fn first_literal(text: &str, at: usize) -> Option<String> {
+    let rest = text[at..].trim_start();
+    let body = rest.strip_prefix('"')?;
+    let (mut out, mut chars) = (String::new(), body.chars());
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                '\n' => {
+                    // A continuation: the next line's leading blanks are dropped.
+                    let tail: String = chars.clone().collect();
+                    let skip = tail.len() - tail.trim_start().len();
+                    chars = body[body.len() - tail.len() + skip..].chars();
+                }
+                'u' => {
+                    let tail: String = chars.clone().collect();
+                    let close = tail.find('}')?;
+                    let hex = &tail[1..close];
+                    out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+                    chars = body[body.len() - tail.len() + close + 1..].chars();
+                }
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// What breaks French typography in `message`: a plain space (or none) before
+/// « : ; ! ? », a plain space inside « », and « (s) » for a plural.
+/// Placeholders (`{…}`) and code spans (`…`) are data, not charta's words.
+fn typography_faults(message: &str) -> Vec<String> {
+    let code = Regex::new(r"`[^`]*`|\{[^}]*\}|https?://\S+").unwrap();
+    let m = code.replace_all(message, "X");
+    let mut faults = Vec::new();
+    let chars: Vec<char> = m.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let before = if i > 0 { chars[i - 1] } else { '\n' };
+        let after = chars.get(i + 1).copied().unwrap_or(' ');
+        let ends = after.is_whitespace() || after == '"';
+        match c {
+            ':' | ';' | '!' | '?' if ends && !matches!(before, '\u{a0}' | '\u{202f}' | '\n') => {
+                faults.push(format!("« {c} » sans espace insécable avant"));
+            }
+            '«' if after == ' ' => faults.push("espace simple après «".into()),
+            '»' if before == ' ' => faults.push("espace simple avant »".into()),
+            _ => {}
+        }
+    }
+    if m.contains("(s)") {
+        faults.push("pluriel « (s) »".into());
+    }
+    faults
+}
+
+/// Every French message of `src/` (the first text of `tr!` and `Text::new`)
+/// follows French typography: a no-break space before « : » and inside « »,
+/// a narrow one before « ; ! ? », real plurals.
+#[test]
+fn every_french_message_follows_french_typography() {
+    let mut bad = Vec::new();
+    for e in walkdir::WalkDir::new(root().join("src")) {
+        let e = e.unwrap();
+        if e.path().extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        let text = text.split("#[cfg(test)]").next().unwrap_or("");
+        for opener in ["tr!(", "Text::new("] {
+            for (at, _) in text.match_indices(opener) {
+                let Some(fr) = first_literal(text, at + opener.len()) else {
+                    continue;
+                };
+                for fault in typography_faults(&fr) {
+                    let line = text[..at].matches('\n').count() + 1;
+                    let file = e.path().strip_prefix(root()).unwrap().display();
+                    bad.push(format!("{file}:{line}: {fault}: {fr:?}"));
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} French messages break French typography:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_typography_test_sees_each_fault() {
+    assert!(typography_faults("le fichier\u{a0}: {e}").is_empty());
+    assert!(typography_faults("voir `a:b` et {x:?}").is_empty());
+    assert_eq!(typography_faults("erreur : x").len(), 1);
+    assert_eq!(typography_faults("erreur: x").len(), 1);
+    assert_eq!(typography_faults("vraiment ?").len(), 1);
+    assert!(typography_faults("vraiment\u{202f}?").is_empty());
+    assert_eq!(typography_faults("« a »").len(), 2);
+    assert!(typography_faults("«\u{a0}a\u{a0}»").is_empty());
+    assert_eq!(typography_faults("{n} fichier(s)").len(), 1);
 }

@@ -364,13 +364,13 @@ fn the_guide_check_fails_on_a_wrong_line_or_status() {
     let page = "\
 ```console
 $ charta build economie-solidaire --format md
-8 établie(s), [..] en 9,99 s → economie-solidaire/out
+8 établies, [..] en 9,99 s → economie-solidaire/out
 ```
 ";
     assert_eq!(check_page("ok.md", &parse(page, "ok.md")), None);
-    let wrong_line = page.replace("8 établie(s)", "9 établie(s)");
+    let wrong_line = page.replace("8 établies", "9 établies");
     let err = check_page("line.md", &parse(&wrong_line, "line.md")).expect("fails");
-    assert!(err.contains("9 établie(s)"), "{err}");
+    assert!(err.contains("9 établies"), "{err}");
     let wrong_status = page.replace("```console\n", "```console statut=1\n");
     let err = check_page("status.md", &parse(&wrong_status, "status.md")).expect("fails");
     assert!(

@@ -626,7 +626,7 @@ fn template_prefills_targets_and_never_overwrites() {
     // 2030 is outside every convention: nothing to write.
     let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2030", "--template"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("0 fichier(s)"), "{err}");
+    assert!(err.contains("0 fichier de bilan"), "{err}");
 }
 
 #[test]

@@ -128,7 +128,7 @@ fn shards_merged_equal_one_build_byte_for_byte() {
     let (code, _, stderr) = charta(&args);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("8 convention(s) réunie(s) depuis 3 dossier(s)"),
+        stderr.contains("8 conventions réunies depuis 3 dossiers"),
         "{stderr}"
     );
 
