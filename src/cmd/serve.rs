@@ -43,13 +43,9 @@ pub fn run(a: ServeArgs, ui: &Ui) -> Exit {
             ui.line(lang.pick("bureau arrêté", "desk stopped"));
             Exit::Ok
         }
-        Err(charta::serve::ServeError::Input(d)) => {
+        Err(d) => {
             ui.diagnostics(&d);
-            Exit::Problems
-        }
-        Err(charta::serve::ServeError::Fault(d)) => {
-            ui.diagnostics(&d);
-            Exit::Fault
+            Exit::of(&d)
         }
     }
 }

@@ -233,21 +233,14 @@ fn too_large() -> Reply {
     )
 }
 
-/// Why the desk could not start.
-#[derive(Debug)]
-pub enum ServeError {
-    /// The programme cannot be loaded (`charta.toml`): the input's fault.
-    Input(Vec<Diagnostic>),
-    /// The port is taken, the OS gave no random secret: not the input's fault.
-    Fault(Vec<Diagnostic>),
-}
-
 /// Starts the desk; `events` is told the address once it listens, and what
 /// the terminal should show afterwards. Returns when `stop` becomes true
-/// (Ctrl-C).
-pub fn run(opts: &Options, stop: Arc<AtomicBool>, events: Events) -> Result<(), ServeError> {
+/// (Ctrl-C). `Err`: why the desk could not start — the programme cannot be
+/// loaded (the inputs' errors) or the port is taken, the OS gave no random
+/// secret (faults, by their codes' kind).
+pub fn run(opts: &Options, stop: Arc<AtomicBool>, events: Events) -> Result<(), Vec<Diagnostic>> {
     let listener = std::net::TcpListener::bind(("127.0.0.1", opts.port)).map_err(|e| {
-        ServeError::Fault(vec![
+        vec![
             Diagnostic::error(
                 Code::BUR_002,
                 crate::tr!(
@@ -261,17 +254,17 @@ pub fn run(opts: &Options, stop: Arc<AtomicBool>, events: Events) -> Result<(), 
                 "choisissez un autre port avec --port, ou arrêtez le programme qui l'occupe",
                 "choose another port with --port, or stop the program that holds it"
             )),
-        ])
+        ]
     })?;
     let addr = listener.local_addr().map_err(|e| {
-        ServeError::Fault(vec![Diagnostic::error(
+        vec![Diagnostic::error(
             Code::BUR_002,
             crate::tr!(
                 "impossible de lire l'adresse d'écoute\u{a0}: {}",
                 "cannot read the listening address: {}",
                 e
             ),
-        )])
+        )]
     })?;
     let state = Arc::new(State::open(opts, addr.port(), events.clone())?);
     let url = match state.access.secret() {
@@ -284,13 +277,13 @@ pub fn run(opts: &Options, stop: Arc<AtomicBool>, events: Events) -> Result<(), 
         token: opts.token,
     });
     server::serve(listener, state, opts, stop).map_err(|e| {
-        ServeError::Fault(vec![Diagnostic::error(
+        vec![Diagnostic::error(
             Code::BUR_003,
             crate::tr!(
                 "le bureau s'est arrêté sur une erreur\u{a0}: {}",
                 "the desk stopped on an error: {}",
                 e
             ),
-        )])
+        )]
     })
 }

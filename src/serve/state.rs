@@ -17,7 +17,7 @@ use crate::load::{self, AssociationEntry, Programme};
 use crate::render::Engine;
 
 use super::access::Access;
-use super::{Events, Options, ServeError};
+use super::{Events, Options};
 
 /// Where a convention stands, for the programme page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,9 +134,13 @@ fn listing(dir: &Path) -> Vec<(String, PathBuf)> {
 }
 
 impl State {
-    pub fn open(opts: &Options, port: u16, events: Events) -> Result<State, ServeError> {
-        let access = Access::new(opts.token).map_err(|d| ServeError::Fault(vec![d]))?;
-        let (prog, _) = load::load_programme(&opts.root).map_err(ServeError::Input)?;
+    pub fn open(
+        opts: &Options,
+        port: u16,
+        events: Events,
+    ) -> Result<State, Vec<crate::diagnostic::Diagnostic>> {
+        let access = Access::new(opts.token).map_err(|d| vec![d])?;
+        let (prog, _) = load::load_programme(&opts.root)?;
         let (engine, _) = Engine::new(&prog.library);
         let rows = {
             use rayon::prelude::*;
