@@ -88,25 +88,29 @@ impl FolderDiff {
 
     /// [`FolderDiff::totals`] in `lang`: « 3 convention(s) : 1 modifiée(s), … ».
     pub fn totals_in(&self, lang: Lang) -> String {
-        if lang == Lang::Fr {
-            return format!(
-                "{} convention(s)\u{a0}: {} modifiée(s), {} ajoutée(s), {} supprimée(s), {} inchangée(s)",
-                self.conventions.len(),
-                self.count(ConventionStatus::Changed),
-                self.count(ConventionStatus::Added),
-                self.count(ConventionStatus::Removed),
-                self.count(ConventionStatus::Unchanged)
-            );
-        }
+        use crate::french::{count, count_en};
         let n = self.conventions.len();
-        format!(
-            "{n} convention{}: {} changed, {} added, {} removed, {} unchanged",
-            if n > 1 { "s" } else { "" },
-            self.count(ConventionStatus::Changed),
-            self.count(ConventionStatus::Added),
-            self.count(ConventionStatus::Removed),
-            self.count(ConventionStatus::Unchanged)
-        )
+        let [changed, added, removed, unchanged] = [
+            ConventionStatus::Changed,
+            ConventionStatus::Added,
+            ConventionStatus::Removed,
+            ConventionStatus::Unchanged,
+        ]
+        .map(|s| self.count(s));
+        match lang {
+            Lang::Fr => format!(
+                "{}\u{a0}: {}, {}, {}, {}",
+                count(n, "convention", "conventions"),
+                count(changed, "modifiée", "modifiées"),
+                count(added, "ajoutée", "ajoutées"),
+                count(removed, "supprimée", "supprimées"),
+                count(unchanged, "inchangée", "inchangées"),
+            ),
+            Lang::En => format!(
+                "{}: {changed} changed, {added} added, {removed} removed, {unchanged} unchanged",
+                count_en(n, "convention", "conventions"),
+            ),
+        }
     }
 }
 

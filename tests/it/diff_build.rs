@@ -105,7 +105,7 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     }
     assert_eq!(
         lines.last().copied(),
-        Some("11 convention(s)\u{a0}: 1 modifiée(s), 1 ajoutée(s), 1 supprimée(s), 8 inchangée(s)")
+        Some("11 conventions\u{a0}: 1 modifiée, 1 ajoutée, 1 supprimée, 8 inchangées")
     );
 
     // The same as JSON, for scripts.

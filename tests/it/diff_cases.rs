@@ -247,7 +247,7 @@ fn batch_diff_of_two_folders_says_what_changed() {
         out,
         format!(
             "~ {ID}\u{a0}: 1 clause modifiée (tableau-de-bord)\u{a0}; données\u{a0}: cible 2027 de l'indicateur O1-I1 : 720 → 750\n\
-             1 convention(s)\u{a0}: 1 modifiée(s), 0 ajoutée(s), 0 supprimée(s), 0 inchangée(s)\n"
+             1 convention\u{a0}: 1 modifiée, 0 ajoutée, 0 supprimée, 0 inchangée\n"
         )
     );
 }
