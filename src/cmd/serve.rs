@@ -52,7 +52,7 @@ pub fn run(a: ServeArgs, ui: &Ui) -> Exit {
 
 /// « génération terminée : 1 convention produite, 3 inchangées ».
 fn build_ended(s: &BuildSummary, lang: Lang) -> String {
-    let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k > 1 { many } else { one });
+    let n = charta::french::count;
     let mut parts = match lang {
         Lang::Fr => vec![
             n(s.rendered, "convention produite", "conventions produites"),

@@ -624,10 +624,6 @@ fn what_fr(c: &Change) -> String {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n > 1 { many } else { one })
-}
-
 /// « 2 clauses modifiées, 1 clause supprimée ; 1 donnée modifiée ».
 fn summary_fr(d: &ConventionDiff) -> String {
     let mut parts = Vec::new();
@@ -647,7 +643,7 @@ fn summary_fr(d: &ConventionDiff) -> String {
             .filter(|c| c.kind == kind && c.target == Target::Clause)
             .count();
         if n > 0 {
-            parts.push(plural(n, one, many));
+            parts.push(crate::french::count(n, one, many));
         }
     }
     let h = d
@@ -656,13 +652,21 @@ fn summary_fr(d: &ConventionDiff) -> String {
         .filter(|c| c.target == Target::Heading)
         .count();
     if h > 0 {
-        parts.push(plural(h, "intitulé modifié", "intitulés modifiés"));
+        parts.push(crate::french::count(
+            h,
+            "intitulé modifié",
+            "intitulés modifiés",
+        ));
     }
     if d.changes.iter().any(|c| c.target == Target::Title) {
         parts.push("titre modifié".to_string());
     }
     if !d.data.is_empty() {
-        parts.push(plural(d.data.len(), "donnée modifiée", "données modifiées"));
+        parts.push(crate::french::count(
+            d.data.len(),
+            "donnée modifiée",
+            "données modifiées",
+        ));
     }
     if parts.is_empty() {
         "aucune différence".to_string()
@@ -791,15 +795,15 @@ pub fn markdown(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "{} : {}, {}, {}, {}.\n",
-                plural(f.conventions.len(), "convention", "conventions"),
-                plural(f.count(ConventionStatus::Changed), "modifiée", "modifiées"),
-                plural(f.count(ConventionStatus::Added), "ajoutée", "ajoutées"),
-                plural(
+                crate::french::count(f.conventions.len(), "convention", "conventions"),
+                crate::french::count(f.count(ConventionStatus::Changed), "modifiée", "modifiées"),
+                crate::french::count(f.count(ConventionStatus::Added), "ajoutée", "ajoutées"),
+                crate::french::count(
                     f.count(ConventionStatus::Removed),
                     "supprimée",
                     "supprimées"
                 ),
-                plural(
+                crate::french::count(
                     f.count(ConventionStatus::Unchanged),
                     "inchangée",
                     "inchangées"
