@@ -801,10 +801,7 @@ fn restore(
         let made = emitter.emit(&doc).map_err(|e| {
             Outcome::failed(vec![Diagnostic::error(
                 Code::GEN_016,
-                crate::diagnostic::Text::new(
-                    format!("{stem}\u{a0}: {}", e.message.fr),
-                    format!("{stem}: {}", e.message.en),
-                ),
+                prefixed(&stem, e.diagnostic.message),
             )])
         })?;
         job.archive
@@ -848,16 +845,8 @@ fn emit_all(
     let mut files = Vec::new();
     for (format, emitter) in job.emitters {
         let made = emitter.emit(&doc).map_err(|e| {
-            let mut d = Diagnostic::error(
-                Code::GEN_018,
-                crate::diagnostic::Text::new(
-                    format!("{stem}\u{a0}: {}", e.message.fr),
-                    format!("{stem}: {}", e.message.en),
-                ),
-            );
-            if let Some(h) = e.hint {
-                d = d.with_hint(h);
-            }
+            let mut d = Diagnostic::error(Code::GEN_018, prefixed(stem, e.diagnostic.message));
+            d.hint = e.diagnostic.hint;
             Outcome::failed(vec![d])
         })?;
         files.push(File {
@@ -868,4 +857,12 @@ fn emit_all(
         });
     }
     Ok(files)
+}
+
+/// « stem : message » (« stem: message » in English).
+fn prefixed(stem: &str, message: crate::diagnostic::Text) -> crate::diagnostic::Text {
+    crate::diagnostic::Text::new(
+        format!("{stem}\u{a0}: {}", message.fr),
+        format!("{stem}: {}", message.en),
+    )
 }

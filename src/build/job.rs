@@ -11,7 +11,7 @@ use crate::avenant::job::SignedJob;
 use crate::avenant::printed::{Draft, beyond_signature, dated_text_differs, not_as_printed};
 use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::digest::sha256_hex;
-use crate::emit::{Document, Emitted, Format};
+use crate::emit::{Document, Emitted, Format, Unmade};
 use crate::model::AssociationFile;
 use crate::out::signed::{Act, Archive};
 use crate::out::{self, ClauseInput, Entry, Inputs, OutputFile, Status, write_atomic};
@@ -621,22 +621,23 @@ fn write(ctx: &JobContext, job: &Job, w: Writing) -> JobResult {
     }
 }
 
-/// GEN-007: a format could not be made (a typesetting error); its extra
-/// files (the Typst source under `--keep-typst`) are written anyway.
-fn emit_failed(out: &Path, id: &str, format: &Format, e: crate::emit::EmitError) -> Diagnostic {
+/// GEN-007: a format could not be made (a typesetting error), placed in
+/// the output folder; its extra files (the Typst source under
+/// `--keep-typst`) are written anyway.
+fn emit_failed(out: &Path, id: &str, format: &Format, e: Box<Unmade>) -> Diagnostic {
     for (ext, bytes) in &e.extra {
         let _ = write_atomic(&out.join(out::file_name(id, ext)), bytes);
     }
-    let file = out::file_name(id, e.source_extension.unwrap_or(format.extension));
-    let mut d = Diagnostic::error(Code::GEN_007, e.message.map(|m| format!("{id}: {m}")))
-        .in_file(out.join(file));
-    if let (Some(l), Some(c)) = (e.line, e.column) {
-        d = d.at(l, c);
+    let mut d = e.diagnostic;
+    let file = d
+        .file
+        .take()
+        .unwrap_or_else(|| out::file_name(id, format.extension).into());
+    d.message = d.message.map(|m| format!("{id}: {m}"));
+    if d.column.is_none() {
+        d.line = None;
     }
-    if let Some(h) = e.hint {
-        d = d.with_hint(h);
-    }
-    d
+    d.in_file(out.join(file))
 }
 
 /// Every file goes to its temporary file first, then all are renamed: a

@@ -60,5 +60,5 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
     PdfEngine::new(Some(LAYOUT.to_string()))
         .render(&markdown, &meta)
         .map(|o| o.pdf)
-        .map_err(|e| e.to_string())
+        .map_err(|e| crate::emit::pdf::typst_error(&e.diagnostic))
 }

@@ -1,7 +1,7 @@
 //! Markdown: the rendered convention as it is (CommonMark + GFM tables, with
 //! its anchors). The diff reads it back.
 
-use super::{Document, EmitError, Emitted, Emitter, Format};
+use super::{Document, Emitted, Emitter, Format};
 
 pub(super) const FORMAT: Format = Format {
     name: "md",
@@ -19,7 +19,7 @@ impl Emitter for Markdown {
         FORMAT.name
     }
 
-    fn emit(&self, doc: &Document) -> Result<Emitted, EmitError> {
+    fn emit(&self, doc: &Document) -> Result<Emitted, Box<super::Unmade>> {
         Ok(Emitted::bytes(doc.markdown.as_bytes().to_vec()))
     }
 }

@@ -20,7 +20,7 @@ pub mod pdf;
 pub mod xml;
 pub mod zip;
 
-use crate::diagnostic::Text;
+use crate::diagnostic::Diagnostic;
 use crate::document::Meta;
 
 /// One rendered convention, as every emitter receives it.
@@ -53,32 +53,30 @@ impl Emitted {
     }
 }
 
-/// A convention an emitter could not produce.
+/// A file an emitter could not make: why, as the one diagnostic type (its
+/// `file`, when set, is the generated file at fault relative to the output
+/// folder: `<id>.typ`), and the files to write all the same, by extension
+/// (the Typst source under `--keep-typst`).
 #[derive(Debug)]
-pub struct EmitError {
-    /// What went wrong, in French and English (`tr!`; a plain `String` is the same in both).
-    pub message: Text,
-    /// Extension of the generated file the error lies in (`typ`), if any;
-    /// otherwise the error is about the format's own file.
-    pub source_extension: Option<&'static str>,
-    /// 1-based line and column in that file.
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub hint: Option<Text>,
-    /// Files to write anyway, by extension (the Typst source under `--keep-typst`).
+pub struct Unmade {
+    pub diagnostic: Diagnostic,
     pub extra: Vec<(&'static str, Vec<u8>)>,
 }
 
-impl EmitError {
-    pub fn new(message: impl Into<Text>) -> EmitError {
-        EmitError {
-            message: message.into(),
-            source_extension: None,
-            line: None,
-            column: None,
-            hint: None,
+impl Unmade {
+    pub fn new(diagnostic: Diagnostic) -> Box<Unmade> {
+        Box::new(Unmade {
+            diagnostic,
             extra: Vec::new(),
-        }
+        })
+    }
+
+    /// The file of extension `ext` to write anyway, if any.
+    pub fn extra(&self, ext: &str) -> Option<&[u8]> {
+        self.extra
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map(|(_, b)| b.as_slice())
     }
 }
 
@@ -105,7 +103,7 @@ pub trait Emitter: Send + Sync {
     }
 
     /// The file of one convention.
-    fn emit(&self, doc: &Document) -> Result<Emitted, EmitError>;
+    fn emit(&self, doc: &Document) -> Result<Emitted, Box<Unmade>>;
 
     /// The writer of this format's tracked changes, if it has them (ODT, DOCX).
     fn tracked(&self) -> Option<&dyn TrackedWriter> {

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 pub use super::Revision;
 use super::xml::{escape, escape_into};
 use super::zip::{Method, ZipWriter};
-use super::{Document, EmitError, Emitted, Emitter, Format, TrackedWriter};
+use super::{Document, Emitted, Emitter, Format, TrackedWriter};
 use crate::anchor::{DASHBOARD_PART, PartKind, SIGNATURE_PART};
 use crate::document::Meta;
 use crate::document::blocks::{self, Align, Block, Inline, Line, Mark, Style, Table};
@@ -38,7 +38,7 @@ impl Emitter for Odt {
         FORMAT.name
     }
 
-    fn emit(&self, doc: &Document) -> Result<Emitted, EmitError> {
+    fn emit(&self, doc: &Document) -> Result<Emitted, Box<super::Unmade>> {
         let revision = Revision::of(doc.meta);
         Ok(Emitted::bytes(write(doc.markdown, doc.meta, &revision)))
     }

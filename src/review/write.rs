@@ -183,6 +183,7 @@ impl Writer<'_> {
             return Ok(None);
         };
         engine.render(md, meta).map(|o| Some(o.pdf)).map_err(|e| {
+            let e = crate::emit::pdf::typst_error(&e.diagnostic);
             Diagnostic::error(Code::BIL_025, tr!(
                 "{name}\u{a0}: la mise en page PDF a échoué\u{a0}: {e}",
                 "{name}: PDF layout failed: {e}"

@@ -291,7 +291,7 @@ proptest! {
             }
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        prop_assert!(pdf.is_ok(), "{}", pdf.unwrap_err());
+        prop_assert!(pdf.is_ok(), "{:?}", pdf.unwrap_err());
         let extracted = pdf_extract::extract_text_from_mem(&pdf.unwrap().pdf)
             .expect("pdf-extract reads Typst's PDF");
         let hay: Vec<char> = normalise_extracted(&extracted)

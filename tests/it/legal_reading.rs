@@ -27,7 +27,7 @@ fn pdf(prog: &Programme, id: &str, change: impl FnOnce(&mut Value)) -> Vec<char>
     let r = crate::common::render(prog, id, &parse(&v));
     let out = ENGINE
         .render(&r.markdown, &r.pdf_meta)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let text = pdf_extract::extract_text_from_mem(&out.pdf).expect("pdf-extract reads the PDF");
     normalise_extracted(&text)
 }

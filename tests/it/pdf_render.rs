@@ -226,7 +226,7 @@ fn pdf_render_convention() {
     let started = Instant::now();
     let output = ENGINE
         .render(&convention(ASSOCIATION), &meta(ASSOCIATION))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     eprintln!(
         "convention: {} pages, {} bytes, {:?}",
         output.pages,
@@ -352,7 +352,7 @@ fn pdf_render_specials_are_literal() {
     );
     let output = ENGINE
         .render(&markdown, &meta(&name))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let text = text_of(&output.pdf);
     for expected in lines.iter().copied().chain([name.as_str()]) {
         assert!(
@@ -395,7 +395,7 @@ proptest! {
     fn pdf_render_any_paragraph_is_literal(text in text_strategy()) {
         let markdown = small_convention(&markdown_escape(&text));
         let output = ENGINE.render(&markdown, &meta(ASSOCIATION));
-        prop_assert!(output.is_ok(), "{}", output.err().unwrap());
+        prop_assert!(output.is_ok(), "{:?}", output.err().unwrap());
         let extracted = text_of(&output.unwrap().pdf);
         prop_assert!(pdf_contains(&extracted, &text), "{text:?} not in:\n{extracted}");
     }
@@ -438,7 +438,7 @@ fn pdf_render_long_convention_keeps_every_row_and_page() {
     let markdown = long_convention();
     let output = ENGINE
         .render(&markdown, &meta(ASSOCIATION))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert!(output.pages >= 8, "{} pages", output.pages);
     let text = text_of(&output.pdf);
     for n in 7..=22 {

@@ -148,7 +148,7 @@ fn report_pdf_text(prog: &charta::load::Programme, a: &review::Assessment) -> St
         charta::emit::pdf::PdfEngine::new(Some(charta::emit::pdf::REVIEW_LAYOUT.to_string()));
     let pdf = engine
         .render(&md, &review::report_meta(prog, a))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let text = pdf_extract::extract_text_from_mem(&pdf.pdf).expect("text");
     flat(&text)
 }
@@ -836,7 +836,7 @@ fn user_text_stays_text() {
         charta::emit::pdf::PdfEngine::new(Some(charta::emit::pdf::REVIEW_LAYOUT.to_string()));
     let pdf = engine
         .render(&md, &review::report_meta(&prog, &a))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let text = pdf_extract::extract_text_from_mem(&pdf.pdf).expect("text");
     assert!(text.contains("pas gras"), "{text}");
 }

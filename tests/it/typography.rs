@@ -166,7 +166,9 @@ fn identifiers_never_break_across_lines_in_the_pdf() {
             "# Convention\n\n<!-- part:objet kind=article number=1er -->\n## Article 1er – Objet\n\n{}\n",
             paragraph_of_ibans(space, 60)
         );
-        let out = ENGINE.render(&md, &meta).unwrap_or_else(|e| panic!("{e}"));
+        let out = ENGINE
+            .render(&md, &meta)
+            .unwrap_or_else(|e| panic!("{e:?}"));
         pdf_extract::extract_text_from_mem(&out.pdf).expect("pdf-extract reads the PDF")
     };
     // Groups joined by no-break spaces: never split.
@@ -290,7 +292,7 @@ fn first_ordinal_is_a_superscript_in_the_pdf_only() {
     assert!(r.markdown.contains("loi du 1er juillet 1901"));
     let out = ENGINE
         .render(&r.markdown, &r.pdf_meta)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let typst = &out.typst_source;
     assert!(typst.contains("[Article 1#super[er] – "), "heading");
     assert!(typst.contains("loi du 1#super[er] juillet 1901"), "data");

@@ -2,7 +2,7 @@
 
 use crate::digest::sha256_hex;
 use crate::emit::pdf::{BUILTIN_LAYOUT, PdfEngine};
-use crate::emit::{Document, EmitError, EmitOptions, Emitted, Emitter, Format};
+use crate::emit::{Document, EmitOptions, Emitted, Emitter, Format, Unmade};
 
 pub(crate) const FORMAT: Format = Format {
     name: "pdf",
@@ -44,7 +44,7 @@ impl Emitter for Pdf {
         Some(self.layout_hash.clone())
     }
 
-    fn emit(&self, doc: &Document) -> Result<Emitted, EmitError> {
+    fn emit(&self, doc: &Document) -> Result<Emitted, Box<Unmade>> {
         match self.engine.render(doc.markdown, doc.meta) {
             Ok(o) => Ok(Emitted {
                 pages: Some(o.pages),
@@ -55,27 +55,26 @@ impl Emitter for Pdf {
                 },
                 bytes: o.pdf,
             }),
-            Err(e) => Err(EmitError {
-                message: crate::tr!(
+            Err(mut e) => {
+                // Typst's message said in the build's words, the error placed
+                // in the source kept beside the PDF (`<id>.typ`).
+                let d = &mut e.diagnostic;
+                d.message = crate::tr!(
                     "la composition du PDF a échoué\u{a0}: {}",
                     "typesetting failed: {}",
-                    e.message
-                ),
-                source_extension: Some("typ"),
-                line: e.line,
-                column: e.column,
-                hint: (!self.keep_typst).then(|| {
-                    crate::diagnostic::Text::new(
-                        "lancez `charta build --keep-typst` pour garder la source Typst produite",
-                        "run `charta build --keep-typst` to keep the generated Typst source",
-                    )
-                }),
-                extra: if self.keep_typst {
-                    vec![("typ", e.typst_source.into_bytes())]
-                } else {
-                    Vec::new()
-                },
-            }),
+                    d.message.en
+                );
+                d.file = Some(format!("{}.typ", doc.id).into());
+                if self.keep_typst {
+                    return Err(e);
+                }
+                d.hint = Some(crate::diagnostic::Text::new(
+                    "lancez `charta build --keep-typst` pour garder la source Typst produite",
+                    "run `charta build --keep-typst` to keep the generated Typst source",
+                ));
+                e.extra.clear();
+                Err(e)
+            }
         }
     }
 }

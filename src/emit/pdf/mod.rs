@@ -15,7 +15,6 @@ mod emitter;
 mod world;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::ops::Range;
 
 use typst::diag::{Severity, SourceDiagnostic};
@@ -26,7 +25,9 @@ use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
+use crate::diagnostic::{Code, Diagnostic, Text};
 pub use crate::document::{Chart, Meta};
+use crate::emit::Unmade;
 pub use convert::markdown_to_typst;
 pub(crate) use emitter::FORMAT;
 use world::{DocWorld, LAYOUT, MAIN, Shared};
@@ -47,34 +48,18 @@ pub struct PdfOutput {
     pub pages: usize,
 }
 
-/// A failed build: the first Typst error, located in the generated source.
-#[derive(Debug, Clone)]
-pub struct PdfError {
-    /// Typst's message, then its hints (one `hint: …` line each). When the
-    /// error lies in the layout, the message names `/layout.typ:line:column`.
-    pub message: String,
-    /// 1-based line in [`PdfError::typst_source`], if the error (or the call
-    /// that led to it) is in the generated source.
-    pub line: Option<usize>,
-    /// 1-based column (in characters) on that line.
-    pub column: Option<usize>,
-    /// The generated `/main.typ`.
-    pub typst_source: String,
-}
+/// The generated source's name in a typesetting error ([`PdfEngine::render`]).
+pub const MAIN_TYP: &str = "main.typ";
 
-impl fmt::Display for PdfError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.line, self.column) {
-            (Some(line), Some(column)) => {
-                write!(f, "Typst: main.typ:{line}:{column}: {}", self.message)
-            }
-            (Some(line), None) => write!(f, "Typst: main.typ:{line}: {}", self.message),
-            _ => write!(f, "Typst: {}", self.message),
+/// A typesetting error as one line: « Typst: main.typ:LINE:COLUMN: message ».
+pub fn typst_error(d: &Diagnostic) -> String {
+    match (d.line, d.column) {
+        (Some(line), Some(column)) => {
+            format!("Typst: {MAIN_TYP}:{line}:{column}: {}", d.message.en)
         }
+        _ => format!("Typst: {}", d.message.en),
     }
 }
-
-impl std::error::Error for PdfError {}
 
 /// The typesetter: Typst's standard library, the embedded fonts and the
 /// layout, built once; `Send + Sync`, shared by all threads.
@@ -100,8 +85,13 @@ impl PdfEngine {
     }
 
     /// Typesets one convention. Deterministic: the same Markdown and metadata
-    /// give the same bytes.
-    pub fn render(&self, markdown: &str, meta: &Meta) -> Result<PdfOutput, PdfError> {
+    /// give the same bytes. A failure is the first Typst error (GEN-007,
+    /// Typst's own message, in [`MAIN_TYP`] at the line and column of the
+    /// generated source when the error or the call that led to it is there;
+    /// Typst's hints follow the message, one `hint: …` line each; an error in
+    /// the layout names `/layout.typ:line:column`), with the generated source
+    /// as its `typ` file to keep.
+    pub fn render(&self, markdown: &str, meta: &Meta) -> Result<PdfOutput, Box<Unmade>> {
         self.render_with_warnings(markdown, meta).0
     }
 
@@ -112,15 +102,10 @@ impl PdfEngine {
         &self,
         markdown: &str,
         meta: &Meta,
-    ) -> (Result<PdfOutput, PdfError>, Vec<String>) {
+    ) -> (Result<PdfOutput, Box<Unmade>>, Vec<String>) {
         let (typst_source, blocks) = convert::markdown_to_typst_blocks(markdown);
         let split = Split::new(&typst_source, blocks);
-        let fail = |message: String| PdfError {
-            message,
-            line: None,
-            column: None,
-            typst_source: typst_source.clone(),
-        };
+        let fail = |message: String| failure(message, None, typst_source.clone());
         let meta_json = match serde_json::to_vec(meta) {
             Ok(json) => json,
             Err(e) => {
@@ -299,18 +284,17 @@ fn to_error(
     origins: &HashMap<FileId, (usize, usize)>,
     diagnostics: &[SourceDiagnostic],
     typst_source: String,
-) -> PdfError {
+) -> Box<Unmade> {
     let Some(diagnostic) = diagnostics
         .iter()
         .find(|d| d.severity == Severity::Error)
         .or_else(|| diagnostics.first())
     else {
-        return PdfError {
-            message: "Typst failed without a diagnostic".into(),
-            line: None,
-            column: None,
+        return failure(
+            "Typst failed without a diagnostic".into(),
+            None,
             typst_source,
-        };
+        );
     };
     let mut message = diagnostic.message.to_string();
     let mut position = None;
@@ -339,12 +323,24 @@ fn to_error(
         message.push_str("\nhint: ");
         message.push_str(&hint.v);
     }
-    PdfError {
+    failure(
         message,
-        line: position.map(|(line, _)| line + 1),
-        column: position.map(|(_, column)| column + 1),
+        position.map(|(line, column)| (line + 1, column + 1)),
         typst_source,
+    )
+}
+
+/// GEN-007 with Typst's message, at `position` (1-based) in [`MAIN_TYP`].
+fn failure(message: String, position: Option<(usize, usize)>, source: String) -> Box<Unmade> {
+    let mut diagnostic =
+        Diagnostic::error(Code::GEN_007, Text::verbatim(message)).in_file(MAIN_TYP);
+    if let Some((line, column)) = position {
+        diagnostic = diagnostic.at(line, column);
     }
+    Box::new(Unmade {
+        diagnostic,
+        extra: vec![("typ", source.into_bytes())],
+    })
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ fn builtin_layout_converges_without_warnings() {
     ];
     let engine = PdfEngine::new(None);
     let (output, warnings) = engine.render_with_warnings(FULL, &meta);
-    let output = output.unwrap_or_else(|e| panic!("{e}"));
+    let output = output.unwrap_or_else(|e| panic!("{}", typst_error(&e.diagnostic)));
     assert!(warnings.is_empty(), "{warnings:?}");
     // Title page and articles, then the signature, then the annex on its own page.
     assert_eq!(output.pages, 2);
@@ -129,7 +129,7 @@ fn review_layout_converges_without_warnings() {
         <!-- part:trajectoires kind=block -->\n\n## Trajectoires\n\n| A | B |\n|---|---|\n| 1 | 2 |\n";
     let engine = PdfEngine::new(Some(super::REVIEW_LAYOUT.to_string()));
     let (output, warnings) = engine.render_with_warnings(markdown, &meta);
-    let output = output.unwrap_or_else(|e| panic!("{e}"));
+    let output = output.unwrap_or_else(|e| panic!("{}", typst_error(&e.diagnostic)));
     assert!(warnings.is_empty(), "{warnings:?}");
     assert!(output.pages >= 1);
 }
@@ -141,14 +141,14 @@ fn today_is_the_document_date() {
     )));
     engine
         .render(MARKDOWN, &meta())
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{}", typst_error(&e.diagnostic)));
 }
 
 #[test]
 fn the_world_reads_no_file() {
     let engine = PdfEngine::new(Some(layout("#read(\"/etc/hostname\")")));
-    let error = engine.render(MARKDOWN, &meta()).unwrap_err();
-    assert!(error.message.contains("not found"), "{error}");
+    let error = engine.render(MARKDOWN, &meta()).unwrap_err().diagnostic;
+    assert!(error.message.en.contains("not found"), "{error:?}");
 
     let engine = PdfEngine::new(Some(layout("#read(\"../Cargo.toml\")")));
     assert!(engine.render(MARKDOWN, &meta()).is_err());
@@ -157,27 +157,24 @@ fn the_world_reads_no_file() {
 #[test]
 fn packages_are_refused() {
     let engine = PdfEngine::new(Some(layout("#import \"@preview/cetz:0.3.4\"")));
-    let error = engine.render(MARKDOWN, &meta()).unwrap_err();
+    let error = engine.render(MARKDOWN, &meta()).unwrap_err().diagnostic;
     assert!(
-        error.message.contains("packages are not available"),
-        "{error}"
+        error.message.en.contains("packages are not available"),
+        "{error:?}"
     );
 }
 
 /// Typesets [`MARKDOWN`] with a `broken` layout: the error, whose message
 /// must name `in_layout`, its line in /main.typ and that line's text.
-fn located_error(broken: &str, in_layout: &str) -> (PdfError, usize, String) {
-    let error = PdfEngine::new(Some(broken.into()))
+fn located_error(broken: &str, in_layout: &str) -> (Diagnostic, usize, String) {
+    let unmade = PdfEngine::new(Some(broken.into()))
         .render(MARKDOWN, &meta())
         .unwrap_err();
-    assert!(error.message.contains(in_layout), "{}", error.message);
+    let error = unmade.diagnostic.clone();
+    assert!(error.message.en.contains(in_layout), "{}", error.message.en);
     let line = error.line.expect("a line in main.typ");
-    let text = error
-        .typst_source
-        .lines()
-        .nth(line - 1)
-        .unwrap()
-        .to_string();
+    let source = String::from_utf8(unmade.extra("typ").unwrap().to_vec()).unwrap();
+    let text = source.lines().nth(line - 1).unwrap().to_string();
     (error, line, text)
 }
 
@@ -193,12 +190,8 @@ fn errors_in_the_layout_point_at_the_generated_call() {
                   }\n";
     let (error, line, text) = located_error(broken, "/layout.typ:4:");
     assert!(text.starts_with("#part(\"objet\""), "line {line}: {text:?}");
-    assert_eq!(error.column, Some(2), "{error}");
-    assert!(
-        error
-            .to_string()
-            .starts_with(&format!("Typst: main.typ:{line}:2: "))
-    );
+    assert_eq!(error.column, Some(2), "{error:?}");
+    assert!(typst_error(&error).starts_with(&format!("Typst: main.typ:{line}:2: ")));
 }
 
 #[test]
@@ -214,7 +207,7 @@ fn errors_in_a_block_point_at_its_line_in_the_generated_source() {
         "line {line}: {text:?}"
     );
     // Column 2: the call after its `#`, as for `#part(`.
-    assert_eq!(error.column, Some(2), "{error}");
+    assert_eq!(error.column, Some(2), "{error:?}");
 }
 
 #[test]
@@ -318,10 +311,11 @@ fn a_document_with_too_many_blocks_stays_in_one_file() {
 fn missing_layout_names_are_reported_with_hints() {
     let error = PdfEngine::new(Some(String::new()))
         .render(MARKDOWN, &meta())
-        .unwrap_err();
+        .unwrap_err()
+        .diagnostic;
     // `#import "/layout.typ": *` succeeds; `#show: convention` does not.
-    assert!(error.message.contains("convention"), "{error}");
-    assert_eq!(error.line, Some(3), "{error}");
+    assert!(error.message.en.contains("convention"), "{error:?}");
+    assert_eq!(error.line, Some(3), "{error:?}");
 }
 
 #[test]
