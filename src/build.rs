@@ -195,7 +195,7 @@ fn prepare_out(prog: &Programme, opts: &BuildOptions) -> Result<Vec<Registered>,
 /// The previous manifest, either format, with the journal of a killed
 /// build replayed and compacted now (this build starts its own journal).
 fn previous_store(out: &Path) -> Result<Store, Diagnostic> {
-    let store = Store::read(out).unwrap_or_default();
+    let store = Store::read(out).ok().flatten().unwrap_or_default();
     if out.join(JOURNAL).is_file() {
         store
             .write(out)

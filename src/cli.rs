@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use charta::diagnostic::Lang;
+use charta::diagnostic::{Lang, Text};
+use charta::tr;
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
@@ -166,10 +167,15 @@ pub enum ShardArg {
 }
 
 impl std::str::FromStr for ShardArg {
+    /// In the language of the command line ([`command`]): clap prints it.
     type Err = String;
     fn from_str(s: &str) -> Result<ShardArg, String> {
+        let lang = *LANG.get().unwrap_or(&Lang::Fr);
         let Some(rest) = s.trim().strip_prefix("auto") else {
-            return s.parse().map(ShardArg::Given);
+            return s
+                .parse()
+                .map(ShardArg::Given)
+                .map_err(|e: Text| e.get(lang).to_string());
         };
         if rest.is_empty() {
             return Ok(ShardArg::Auto(None));
@@ -179,12 +185,18 @@ impl std::str::FromStr for ShardArg {
             .filter(|&n| n > 0)
             .map(|n| ShardArg::Auto(Some(n)))
             .ok_or_else(|| {
-                format!(
-                    "`{s}` n'est pas une part\u{a0}: écrivez `auto` ou `auto/N`, N le nombre de parts (par exemple `--shard auto/8`)"
+                tr!(
+                    "`{s}` n'est pas une part\u{a0}: écrivez `auto` ou `auto/N`, N le nombre de parts (par exemple `--shard auto/8`)",
+                    "`{s}` is not a share: write `auto` or `auto/N`, N the number of shares (for example `--shard auto/8`)"
                 )
+                .get(lang)
+                .to_string()
             })
     }
 }
+
+/// The language [`command`] was built in, for the messages of the value parsers.
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
 
 /// The formats the emitters offer (`charta::emit::FORMATS`), with their help line.
 fn output_formats() -> PossibleValuesParser {
@@ -523,6 +535,7 @@ const TEMPLATE_FR: &str =
 /// The command line in `lang`: the derive's English, or French from [`FRENCH`]
 /// (headings, help and version flags included).
 pub fn command(lang: Lang) -> clap::Command {
+    let _ = LANG.set(lang);
     let cmd = Cli::command();
     match lang {
         Lang::En => cmd,

@@ -879,7 +879,7 @@ pub fn summary(
     // The manifest as stored (shared inputs once), each entry expanded only
     // when its convention was rendered: a summary of 10,000 conventions
     // holds one entry at a time.
-    let Ok(store) = crate::out::manifest::Store::read(out) else {
+    let Ok(Some(store)) = crate::out::manifest::Store::read(out) else {
         return Vec::new();
     };
     let mut lines = Vec::new();

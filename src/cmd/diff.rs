@@ -45,6 +45,7 @@ pub fn run(a: DiffArgs, ui: &Ui) -> Exit {
             && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
         author: a.author.as_deref(),
         lang: ui.lang(),
+        today: today(),
     };
     let written = sides::report_bytes(&compared, format, opts)
         .and_then(|bytes| write(out, &bytes).map_err(sides::fault));
@@ -92,4 +93,10 @@ fn write(out: Option<&Path>, bytes: &[u8]) -> Result<(), Text> {
                 })
         }
     }
+}
+
+/// Today's date (UTC), printed on the PDF report of a comparison.
+fn today() -> (i32, u8, u8) {
+    let now = time::OffsetDateTime::now_utc().date();
+    (now.year(), now.month() as u8, now.day())
 }

@@ -164,9 +164,12 @@ fn list(ids: &[&str], max: usize, lang: Lang) -> String {
 }
 
 /// Compares two rendered conventions; the error says which side is not one.
-pub fn diff_markdown(old_md: &str, new_md: &str) -> Result<ConventionDiff, String> {
-    let old = Convention::parse(old_md).map_err(|e| format!("old version: {e}"))?;
-    let new = Convention::parse(new_md).map_err(|e| format!("new version: {e}"))?;
+pub fn diff_markdown(old_md: &str, new_md: &str) -> Result<ConventionDiff, Text> {
+    let side = |fr: &str, en: &str, e: Text| {
+        Text::new(format!("{fr}\u{a0}: {}", e.fr), format!("{en}: {}", e.en))
+    };
+    let old = Convention::parse(old_md).map_err(|e| side("ancienne version", "old version", e))?;
+    let new = Convention::parse(new_md).map_err(|e| side("nouvelle version", "new version", e))?;
     Ok(ConventionDiff::of(&old, &new))
 }
 

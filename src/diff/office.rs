@@ -137,7 +137,7 @@ pub fn read_edited(bytes: &[u8], format: OfficeFormat, conv: &Convention) -> Res
         )
     };
     let xml = zip::read(bytes, part)
-        .map_err(|e| not(e.clone(), e))?
+        .map_err(|e| not(e.fr, e.en))?
         .ok_or_else(|| not(format!("pas de {part}"), format!("no {part}")))?;
     let xml = String::from_utf8(xml).map_err(|_| {
         Text::new(

@@ -16,15 +16,10 @@ use super::report::{self, Report};
 /// The built-in layout of a comparison report.
 pub const LAYOUT: &str = include_str!("redline.typ");
 
-/// Today's date, for the report's metadata: a comparison is dated when it is
-/// made (unlike a convention, whose date comes from its data).
-fn today() -> (i32, u8, u8) {
-    let now = time::OffsetDateTime::now_utc().date();
-    (now.year(), now.month() as u8, now.day())
-}
-
-/// Typesets the report; the error is Typst's message.
-pub fn render(report: &Report) -> Result<Vec<u8>, String> {
+/// Typesets the report, dated `date` (a comparison is dated when it is made,
+/// unlike a convention: the command gives the day); the error is Typst's
+/// message.
+pub fn render(report: &Report, date: (i32, u8, u8)) -> Result<Vec<u8>, crate::diagnostic::Text> {
     let markdown = report::markdown(report);
     let (title, reference, old, new) = match report {
         Report::Pair { old, new, diff } => (
@@ -44,7 +39,6 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
             f.new.display().to_string(),
         ),
     };
-    let date = today();
     let (y, m, d) = date;
     // Meta is the convention layout's; this layout reads the old and new
     // paths from `funder` and `association`, the date in words from `period`.
@@ -60,5 +54,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
     PdfEngine::new(Some(LAYOUT.to_string()))
         .render(&markdown, &meta)
         .map(|o| o.pdf)
-        .map_err(|e| crate::emit::pdf::typst_error(&e.diagnostic))
+        .map_err(|e| {
+            crate::diagnostic::Text::verbatim(crate::emit::pdf::typst_error(&e.diagnostic))
+        })
 }

@@ -37,6 +37,8 @@ pub struct ReportOptions<'a> {
     pub author: Option<&'a str>,
     /// Language of the text report (the Markdown, PDF and office reports are French).
     pub lang: Lang,
+    /// The day of the comparison, printed on the PDF report (the command reads the clock).
+    pub today: (i32, u8, u8),
 }
 
 fn read(path: &Path) -> Result<String, Text> {
@@ -146,7 +148,7 @@ pub fn report_bytes(
         Format::Text => Ok(report::text(&report, opts.colour, opts.lang).into_bytes()),
         Format::Markdown => Ok(report::markdown(&report).into_bytes()),
         Format::Json => Ok(report::json(&report).into_bytes()),
-        Format::Pdf => pdf::render(&report).map_err(|e| {
+        Format::Pdf => pdf::render(&report, opts.today).map_err(|e| {
             tr!(
                 "impossible de composer le PDF des modifications\u{a0}: {e}",
                 "cannot typeset the PDF redline: {e}"

@@ -11,6 +11,9 @@
 use std::io::{Read, Write};
 
 use flate2::Compression;
+
+use crate::diagnostic::Text;
+use crate::tr;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 
@@ -138,8 +141,13 @@ pub struct ZipEntry {
 }
 
 /// The entries of an archive, from its central directory.
-pub fn entries(zip: &[u8]) -> Result<Vec<ZipEntry>, String> {
-    let bad = || "not a ZIP archive (no end of central directory)".to_string();
+pub fn entries(zip: &[u8]) -> Result<Vec<ZipEntry>, Text> {
+    let bad = || {
+        tr!(
+            "ce n'est pas une archive ZIP (pas de fin de répertoire central)",
+            "not a ZIP archive (no end of central directory)"
+        )
+    };
     // The end record is in the last 22 + 65 535 bytes (its comment).
     let from = zip.len().saturating_sub(22 + 65_535);
     let eocd = (from..zip.len().saturating_sub(21))
@@ -149,7 +157,12 @@ pub fn entries(zip: &[u8]) -> Result<Vec<ZipEntry>, String> {
     let count = u16_at(zip, eocd + 10).ok_or_else(bad)? as usize;
     let mut at = u32_at(zip, eocd + 16).ok_or_else(bad)? as usize;
     let mut out = Vec::with_capacity(count);
-    let broken = || "broken ZIP central directory".to_string();
+    let broken = || {
+        tr!(
+            "répertoire central ZIP abîmé",
+            "broken ZIP central directory"
+        )
+    };
     for _ in 0..count {
         if u32_at(zip, at) != Some(0x0201_4b50) {
             return Err(broken());
@@ -157,7 +170,12 @@ pub fn entries(zip: &[u8]) -> Result<Vec<ZipEntry>, String> {
         let method = match u16_at(zip, at + 10).ok_or_else(broken)? {
             0 => Method::Stored,
             8 => Method::Deflated,
-            m => return Err(format!("unsupported ZIP compression method {m}")),
+            m => {
+                return Err(tr!(
+                    "méthode de compression ZIP {m} non prise en charge",
+                    "unsupported ZIP compression method {m}"
+                ));
+            }
         };
         let crc = u32_at(zip, at + 16).ok_or_else(broken)?;
         let compressed = u32_at(zip, at + 20).ok_or_else(broken)? as usize;
@@ -181,8 +199,9 @@ pub fn entries(zip: &[u8]) -> Result<Vec<ZipEntry>, String> {
 }
 
 /// The content of `entry`, checked against its CRC.
-pub fn read_entry(zip: &[u8], entry: &ZipEntry) -> Result<Vec<u8>, String> {
-    let broken = || format!("broken ZIP entry {}", entry.name);
+pub fn read_entry(zip: &[u8], entry: &ZipEntry) -> Result<Vec<u8>, Text> {
+    let name = &entry.name;
+    let broken = || tr!("entrée ZIP {name} abîmée", "broken ZIP entry {name}");
     let at = entry.offset;
     if u32_at(zip, at) != Some(0x0403_4b50) {
         return Err(broken());
@@ -200,7 +219,7 @@ pub fn read_entry(zip: &[u8], entry: &ZipEntry) -> Result<Vec<u8>, String> {
             DeflateDecoder::new(body)
                 .take(entry.size as u64 + 1)
                 .read_to_end(&mut data)
-                .map_err(|e| format!("{}: {e}", entry.name))?;
+                .map_err(|e| tr!("{name}\u{a0}: {e}", "{name}: {e}"))?;
             data
         }
     };
@@ -211,7 +230,7 @@ pub fn read_entry(zip: &[u8], entry: &ZipEntry) -> Result<Vec<u8>, String> {
 }
 
 /// The content of the entry called `name`, if the archive has one.
-pub fn read(zip: &[u8], name: &str) -> Result<Option<Vec<u8>>, String> {
+pub fn read(zip: &[u8], name: &str) -> Result<Option<Vec<u8>>, Text> {
     match entries(zip)?.iter().find(|e| e.name == name) {
         Some(e) => read_entry(zip, e).map(Some),
         None => Ok(None),

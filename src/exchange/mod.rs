@@ -9,7 +9,7 @@ pub mod workbook;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::load::Programme;
 use crate::model::AssociationFile;
 
@@ -74,11 +74,9 @@ pub fn read_tables(path: &Path) -> Result<Vec<sheet::ReadTable>, Diagnostic> {
     r.map_err(|e| {
         Diagnostic::error(
             Code::ECH_003,
-            crate::tr!(
-                "{} ne se lit pas\u{a0}: {}",
-                "{} does not read: {}",
-                path.display(),
-                e
+            Text::new(
+                format!("{} ne se lit pas\u{a0}: {}", path.display(), e.fr),
+                format!("{} does not read: {}", path.display(), e.en),
             ),
         )
         .in_file(path)

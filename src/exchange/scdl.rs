@@ -93,18 +93,31 @@ fn strings(v: Option<&serde_json::Value>) -> Option<Vec<String>> {
 }
 
 /// Parses a Table Schema (the subset SCDL uses).
-pub fn parse_schema(text: &str) -> Result<Schema, String> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+pub fn parse_schema(text: &str) -> Result<Schema, Text> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| crate::messages::parser_message(&e.to_string()))?;
     let mut fields = Vec::new();
-    for f in v["fields"].as_array().ok_or("no fields")? {
+    let no_fields = || {
+        tr!(
+            "le schéma n'a pas de `fields`",
+            "the schema has no `fields`"
+        )
+    };
+    for f in v["fields"].as_array().ok_or_else(no_fields)? {
         let c = &f["constraints"];
         let pattern_text = c["pattern"].as_str().map(str::to_string);
         let pattern = match &pattern_text {
-            Some(p) => Some(regex::Regex::new(p).map_err(|e| e.to_string())?),
+            Some(p) => Some(regex::Regex::new(p).map_err(|e| Text::verbatim(e.to_string()))?),
             None => None,
         };
+        let nameless = || {
+            tr!(
+                "un champ du schéma n'a pas de nom",
+                "a field of the schema has no name"
+            )
+        };
         fields.push(Field {
-            name: f["name"].as_str().ok_or("field without name")?.to_string(),
+            name: f["name"].as_str().ok_or_else(nameless)?.to_string(),
             kind: f["type"].as_str().unwrap_or("string").to_string(),
             required: c["required"].as_bool().unwrap_or(false),
             pattern,

@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+use crate::diagnostic::Text;
+use crate::tr;
+
 /// One cell's value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -208,12 +211,14 @@ fn read_rows(name: &str, grid: Vec<(usize, Vec<Cell>)>) -> Option<ReadTable> {
 }
 
 /// Reads every sheet of an `.xlsx` or `.ods` workbook.
-pub fn read_workbook(path: &Path) -> Result<Vec<ReadTable>, String> {
+pub fn read_workbook(path: &Path) -> Result<Vec<ReadTable>, Text> {
     use calamine::Reader;
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
+    let mut wb = calamine::open_workbook_auto(path).map_err(|e| Text::verbatim(e.to_string()))?;
     let mut out = Vec::new();
     for name in wb.sheet_names() {
-        let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| Text::verbatim(e.to_string()))?;
         let Some((r0, c0)) = range.start() else {
             continue;
         };
@@ -238,9 +243,9 @@ pub fn read_workbook(path: &Path) -> Result<Vec<ReadTable>, String> {
 
 /// Reads every `<Feuille>.csv` of a folder: UTF-8 with or without BOM, comma or
 /// semicolon (whichever the header line has more of). Every cell is text.
-pub fn read_csv_dir(dir: &Path) -> Result<Vec<ReadTable>, String> {
+pub fn read_csv_dir(dir: &Path) -> Result<Vec<ReadTable>, Text> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| e.to_string())?
+        .map_err(|e| Text::verbatim(e.to_string()))?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
@@ -248,12 +253,17 @@ pub fn read_csv_dir(dir: &Path) -> Result<Vec<ReadTable>, String> {
     files.sort();
     let mut out = Vec::new();
     for p in files {
-        let bytes = std::fs::read(&p).map_err(|e| format!("{} : {e}", p.display()))?;
+        let at = |e: &dyn std::fmt::Display| {
+            let d = p.display();
+            tr!("{d}\u{a0}: {e}", "{d}: {e}")
+        };
+        let bytes = std::fs::read(&p).map_err(|e| at(&e))?;
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         let text = std::str::from_utf8(bytes).map_err(|_| {
-            format!(
-                "{} n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 »",
-                p.display()
+            let d = p.display();
+            tr!(
+                "{d} n'est pas en UTF-8\u{a0}: enregistrez-le en «\u{a0}CSV UTF-8\u{a0}»",
+                "{d} is not UTF-8: save it as “CSV UTF-8”"
             )
         })?;
         let first = text.lines().next().unwrap_or("");
@@ -269,7 +279,7 @@ pub fn read_csv_dir(dir: &Path) -> Result<Vec<ReadTable>, String> {
             .from_reader(text.as_bytes());
         let mut grid = Vec::new();
         for (i, rec) in r.records().enumerate() {
-            let rec = rec.map_err(|e| format!("{} : {e}", p.display()))?;
+            let rec = rec.map_err(|e| at(&e))?;
             grid.push((
                 i + 1,
                 rec.iter()

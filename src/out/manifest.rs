@@ -25,7 +25,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::diagnostic::Text;
 use crate::out::{ClauseInput, Entry, Inputs, MANIFEST, Manifest, Staging, write_atomic_with};
+use crate::tr;
 
 /// The journal of a build in progress.
 pub const JOURNAL: &str = "manifest.journal";
@@ -104,13 +106,13 @@ impl Tables {
         self.clauses.push(c);
     }
 
-    fn push_head(&mut self, h: Head) -> Result<(), String> {
+    fn push_head(&mut self, h: Head) -> Result<(), Text> {
         if let Some(bad) = h
             .clauses
             .iter()
             .find(|&&c| c as usize >= self.clauses.len())
         {
-            return Err(format!("clause {bad} inconnue"));
+            return Err(tr!("clause {bad} inconnue", "unknown clause {bad}"));
         }
         let key = serde_json::to_string(&h).expect("head serialises");
         let i = self.heads.len() as u32;
@@ -247,26 +249,37 @@ fn slim_json(s: &Slim, head: u32) -> Value {
 }
 
 /// An entry back from its JSON and the tables it refers to.
-fn entry_from_json(mut v: Value, tables: &Tables) -> Result<Entry, String> {
-    let m = v.as_object_mut().ok_or("une entrée n'est pas un objet")?;
-    let inputs = m.get("inputs").ok_or("une entrée n'a pas d'`inputs`")?;
+fn entry_from_json(mut v: Value, tables: &Tables) -> Result<Entry, Text> {
+    let missing = |what: &str| tr!("`{what}` manquant", "`{what}` missing");
+    let m = v
+        .as_object_mut()
+        .ok_or_else(|| tr!("une entrée n'est pas un objet", "an entry is not an object"))?;
+    let inputs = m.get("inputs").ok_or_else(|| missing("inputs"))?;
     let data = inputs
         .get("data")
         .and_then(Value::as_str)
-        .ok_or("`inputs.data` manquant")?
+        .ok_or_else(|| missing("inputs.data"))?
         .to_string();
     let k = inputs
         .get("shared")
         .and_then(Value::as_u64)
-        .ok_or("`inputs.shared` manquant")?;
-    let full = tables
-        .inputs(k as u32, data)
-        .ok_or_else(|| format!("`inputs.shared` {k} ne désigne aucune ligne de `inputs`"))?;
+        .ok_or_else(|| missing("inputs.shared"))?;
+    let full = tables.inputs(k as u32, data).ok_or_else(|| {
+        tr!(
+            "`inputs.shared` {k} ne désigne aucune ligne de `inputs`",
+            "`inputs.shared` {k} names no row of `inputs`"
+        )
+    })?;
     m.insert(
         "inputs".into(),
         serde_json::to_value(full).expect("inputs serialise"),
     );
-    serde_json::from_value(v).map_err(|e| e.to_string())
+    serde_json::from_value(v).map_err(parser)
+}
+
+/// A serde message in both languages.
+fn parser(e: serde_json::Error) -> Text {
+    crate::messages::parser_message(&e.to_string())
 }
 
 /// The manifest of a build folder as a build keeps it: shared inputs once,
@@ -279,15 +292,6 @@ pub struct Store {
     entries: BTreeMap<String, Slim>,
 }
 
-/// Why a manifest could not be read.
-#[derive(Debug, Clone)]
-pub enum ReadError {
-    /// No manifest (and no journal): not a build folder yet.
-    Missing,
-    /// A manifest that is not one (the message says where).
-    Invalid(String),
-}
-
 impl Store {
     pub fn new(charta: &str, programme: &str) -> Store {
         Store {
@@ -297,36 +301,50 @@ impl Store {
         }
     }
 
-    /// The manifest of `out` (either format) with its journal replayed.
-    pub fn read(out: &Path) -> Result<Store, ReadError> {
+    /// The manifest of `out` (either format) with its journal replayed;
+    /// `None` when `out` has neither (not a build folder yet), the reason
+    /// when it is not a manifest.
+    pub fn read(out: &Path) -> Result<Option<Store>, Text> {
         let path = out.join(MANIFEST);
+        let at = |e: Text| {
+            let p = path.display();
+            Text::new(format!("{p}\u{a0}: {}", e.fr), format!("{p}: {}", e.en))
+        };
         let mut store = match std::fs::read(&path) {
-            Ok(bytes) => Store::parse(&bytes)
-                .map_err(|e| ReadError::Invalid(format!("{} : {e}", path.display())))?,
+            Ok(bytes) => Store::parse(&bytes).map_err(at)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if !out.join(JOURNAL).is_file() {
-                    return Err(ReadError::Missing);
+                    return Ok(None);
                 }
                 Store::default()
             }
-            Err(e) => return Err(ReadError::Invalid(format!("{} : {e}", path.display()))),
+            Err(e) => return Err(at(Text::verbatim(e.to_string()))),
         };
         store.replay(out);
-        Ok(store)
+        Ok(Some(store))
     }
 
     /// A manifest's text, format 1 or 2.
     ///
     /// Read entry by entry ([`Reader`]): a manifest of 10,000 conventions is
     /// never held whole as JSON values (tens of MB), only one entry at a time.
-    pub fn parse(bytes: &[u8]) -> Result<Store, String> {
+    pub fn parse(bytes: &[u8]) -> Result<Store, Text> {
         use serde::de::DeserializeSeed;
         let mut reader = Reader::default();
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        (&mut reader)
-            .deserialize(&mut de)
-            .and_then(|()| de.end())
-            .map_err(|e| e.to_string())?;
+        if let Err(e) = (&mut reader).deserialize(&mut de).and_then(|()| de.end()) {
+            return Err(match reader.fault.take() {
+                // Where serde stopped: the entry at fault.
+                Some(f) => {
+                    let (l, c) = (e.line(), e.column());
+                    Text::new(
+                        format!("{} (ligne {l}, colonne {c})", f.fr),
+                        format!("{} at line {l} column {c}", f.en),
+                    )
+                }
+                None => parser(e),
+            });
+        }
         reader.finish()
     }
 
@@ -559,6 +577,8 @@ struct Reader {
     pending: Vec<Box<str>>,
     /// `inputs` seen (a format-2 entry refers to it).
     heads_read: bool,
+    /// What stopped the reading, when it is not the JSON's syntax.
+    fault: Option<Text>,
 }
 
 impl Reader {
@@ -566,10 +586,10 @@ impl Reader {
         matches!(self.format, Some(f) if f >= 2) && self.heads_read
     }
 
-    fn take(&mut self, v: Value) -> Result<(), String> {
+    fn take(&mut self, v: Value) -> Result<(), Text> {
         let e = if self.format.unwrap_or(1) < 2 {
             // Format 1: whole entries, each with its clauses.
-            serde_json::from_value(v).map_err(|e| e.to_string())?
+            serde_json::from_value(v).map_err(parser)?
         } else {
             entry_from_json(v, &self.store.tables)?
         };
@@ -577,24 +597,31 @@ impl Reader {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<Store, String> {
+    fn finish(mut self) -> Result<Store, Text> {
         let format = self.format.unwrap_or(1);
         if format > FORMAT {
             return Err(newer_format(format));
         }
         self.format = Some(format);
         for text in std::mem::take(&mut self.pending) {
-            let v = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+            let v = serde_json::from_str(&text).map_err(parser)?;
             self.take(v)?;
         }
         Ok(self.store)
     }
 }
 
-fn newer_format(format: u32) -> String {
-    format!(
-        "manifeste au format {format}, plus récent que celui de cette version de charta ({FORMAT})"
+fn newer_format(format: u32) -> Text {
+    tr!(
+        "manifeste au format {format}, plus récent que celui de cette version de charta ({FORMAT})",
+        "manifest of format {format}, newer than this version of charta's ({FORMAT})"
     )
+}
+
+/// Keeps `fault` for [`Store::parse`] and stops the parser.
+fn stop<E: serde::de::Error>(reader: &mut Reader, fault: Text) -> E {
+    reader.fault = Some(fault);
+    E::custom("manifest")
 }
 
 impl<'de> serde::de::DeserializeSeed<'de> for &mut Reader {
@@ -613,13 +640,12 @@ impl<'de> serde::de::Visitor<'de> for &mut Reader {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        use serde::de::Error;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "format" => {
                     let format: u32 = map.next_value()?;
                     if format > FORMAT {
-                        return Err(A::Error::custom(newer_format(format)));
+                        return Err(stop(self, newer_format(format)));
                     }
                     self.format = Some(format);
                 }
@@ -632,7 +658,9 @@ impl<'de> serde::de::Visitor<'de> for &mut Reader {
                 }
                 "inputs" => {
                     for h in map.next_value::<Vec<Head>>()? {
-                        self.store.tables.push_head(h).map_err(A::Error::custom)?;
+                        if let Err(e) = self.store.tables.push_head(h) {
+                            return Err(stop(self, e));
+                        }
                     }
                     self.heads_read = true;
                 }
@@ -667,7 +695,9 @@ impl<'de> serde::de::Visitor<'de> for Conventions<'_> {
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(v) = seq.next_element::<Value>()? {
             if self.0.ready() {
-                self.0.take(v).map_err(serde::de::Error::custom)?;
+                if let Err(e) = self.0.take(v) {
+                    return Err(stop(self.0, e));
+                }
             } else {
                 self.0.pending.push(v.to_string().into_boxed_str());
             }
@@ -759,7 +789,7 @@ impl Journal {
 
 /// Reads the manifest of `out` whole (format 1 or 2, journal replayed).
 pub fn read_manifest(out: &Path) -> Option<Manifest> {
-    Store::read(out).ok().map(|s| s.to_manifest())
+    Store::read(out).ok().flatten().map(|s| s.to_manifest())
 }
 
 #[cfg(test)]
@@ -913,6 +943,7 @@ mod tests {
         assert!(
             Store::parse(b"{\"format\": 3}")
                 .unwrap_err()
+                .fr
                 .contains("plus récent")
         );
     }
@@ -942,8 +973,8 @@ mod tests {
         );
         let err = Store::parse(broken.as_bytes()).unwrap_err();
         assert!(
-            err.contains("inputs.shared") && err.contains("line"),
-            "{err}"
+            err.en.contains("inputs.shared") && err.en.contains("line"),
+            "{err:?}"
         );
     }
 
@@ -960,18 +991,18 @@ mod tests {
             j.record(x).unwrap();
         }
         drop(j);
-        let s = Store::read(out).unwrap();
+        let s = Store::read(out).unwrap().unwrap();
         assert_eq!(s.to_manifest().conventions, e);
         // Torn in the middle of the last line: the last entry is not there.
         let text = std::fs::read(out.join(JOURNAL)).unwrap();
         std::fs::write(out.join(JOURNAL), &text[..text.len() - 20]).unwrap();
-        let s = Store::read(out).unwrap();
+        let s = Store::read(out).unwrap().unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(s.get("a"), Some(e[0].clone()));
         assert_eq!(s.get("bs"), Some(e[1].clone()));
         // Compacted: the journal goes, the manifest holds it all.
         s.write(out).unwrap();
         assert!(!out.join(JOURNAL).exists());
-        assert_eq!(Store::read(out).unwrap().len(), 2);
+        assert_eq!(Store::read(out).unwrap().unwrap().len(), 2);
     }
 }

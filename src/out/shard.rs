@@ -10,7 +10,7 @@ use std::str::FromStr;
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Code, Diagnostic, Text};
-use crate::out::manifest::{ReadError, Store};
+use crate::out::manifest::Store;
 use crate::out::{Entry, MANIFEST, OutputFile};
 use crate::tr;
 
@@ -34,11 +34,12 @@ impl Shard {
 }
 
 impl FromStr for Shard {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Shard, String> {
+    type Err = Text;
+    fn from_str(s: &str) -> Result<Shard, Text> {
         let bad = || {
-            format!(
-                "`{s}` n'est pas une part : écrivez `i/n`, avec 1 ≤ i ≤ n (par exemple `--shard 2/8`)"
+            tr!(
+                "`{s}` n'est pas une part\u{a0}: écrivez `i/n`, avec 1 ≤ i ≤ n (par exemple `--shard 2/8`)",
+                "`{s}` is not a share: write `i/n`, with 1 ≤ i ≤ n (for example `--shard 2/8`)"
             )
         };
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
@@ -67,10 +68,11 @@ pub struct MergeReport {
 }
 
 fn read_source(dir: &Path) -> Result<Store, Diagnostic> {
-    Store::read(dir).map_err(|e| match e {
-        ReadError::Missing => {
+    match Store::read(dir) {
+        Ok(Some(store)) => Ok(store),
+        Ok(None) => {
             let d = dir.display();
-            Diagnostic::error(
+            Err(Diagnostic::error(
                 Code::GEN_021,
                 tr!(
                     "`{d}` n'est pas un dossier de construction\u{a0}: il n'a pas de {MANIFEST}",
@@ -81,20 +83,23 @@ fn read_source(dir: &Path) -> Result<Store, Diagnostic> {
             .with_hint(tr!(
                 "donnez les dossiers OUT des constructions `charta build --shard i/n --out OUT`",
                 "give the OUT folders of the builds `charta build --shard i/n --out OUT`"
-            ))
+            )))
         }
-        ReadError::Invalid(m) => Diagnostic::error(Code::GEN_022, unreadable(&m))
+        Err(m) => Err(Diagnostic::error(Code::GEN_022, unreadable(m))
             .in_file(dir.join(MANIFEST))
             .with_hint(tr!(
                 "reconstruisez cette part\u{a0}: `charta build --shard i/n --out OUT`",
                 "build this share again: `charta build --shard i/n --out OUT`"
-            )),
-    })
+            ))),
+    }
 }
 
 /// « manifeste illisible : … »
-fn unreadable(m: &str) -> Text {
-    tr!("manifeste illisible\u{a0}: {m}", "unreadable manifest: {m}")
+fn unreadable(m: Text) -> Text {
+    Text::new(
+        format!("manifeste illisible\u{a0}: {}", m.fr),
+        format!("unreadable manifest: {}", m.en),
+    )
 }
 
 /// The files of convention `id` in `dir`: every `<id>.*` (its formats, its
@@ -246,10 +251,9 @@ fn other_origins(stores: &[(&Path, Store)]) -> Vec<Diagnostic> {
 /// DEST's manifest, empty when it has none.
 fn open_dest(dest: &Path) -> Result<Store, Vec<Diagnostic>> {
     match Store::read(dest) {
-        Ok(s) => Ok(s),
-        Err(ReadError::Missing) => Ok(Store::default()),
-        Err(ReadError::Invalid(m)) => Err(vec![
-            Diagnostic::error(Code::GEN_026, unreadable(&m))
+        Ok(s) => Ok(s.unwrap_or_default()),
+        Err(m) => Err(vec![
+            Diagnostic::error(Code::GEN_026, unreadable(m))
                 .in_file(dest.join(MANIFEST))
                 .with_hint(tr!(
                     "fusionnez dans un dossier vide, ou supprimez ce manifeste",

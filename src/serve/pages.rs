@@ -433,7 +433,7 @@ fn changes_html(state: &State, id: &str, signed: bool, now: Option<&String>) -> 
     let diff = match diff::diff_markdown(&old, now) {
         Ok(d) => d,
         Err(e) => {
-            let _ = write!(b, "<p>Comparaison impossible\u{a0}: {}</p>", escape(&e));
+            let _ = write!(b, "<p>Comparaison impossible\u{a0}: {}</p>", escape(&e.fr));
             return b;
         }
     };
