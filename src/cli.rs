@@ -244,6 +244,9 @@ pub struct ReviewArgs {
     /// Parallel jobs (default: number of cores).
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Write every document again, even those whose inputs and files are unchanged.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Formats of the yearly review documents.
