@@ -380,6 +380,11 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
         "Tâches en parallèle (par défaut\u{a0}: le nombre de cœurs).",
     ),
     (
+        "review",
+        "force",
+        "Tout réécrire, même les documents dont les données et les fichiers n'ont pas changé.",
+    ),
+    (
         "diff",
         "",
         "Compare deux versions\u{a0}: deux fichiers .md établis, un .md et son .odt/.docx modifié, ou deux dossiers de sortie.",
