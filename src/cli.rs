@@ -256,6 +256,9 @@ pub struct ReviewArgs {
     /// Parallel jobs (default: number of cores).
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Write every document again, even those whose inputs and files are unchanged.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Formats of the yearly review documents.
@@ -387,6 +390,11 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
         "review",
         "jobs",
         "Tâches en parallèle (par défaut\u{a0}: le nombre de cœurs).",
+    ),
+    (
+        "review",
+        "force",
+        "Tout réécrire, même les documents dont les données et les fichiers n'ont pas changé.",
     ),
     (
         "diff",

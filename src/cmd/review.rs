@@ -27,6 +27,7 @@ pub fn run(a: ReviewArgs, ui: &Ui) -> Exit {
         year: a.year,
         pdf: a.format.contains(&ReviewFormat::Pdf),
         jobs: jobs(a.jobs),
+        force: a.force,
     };
     let start = Instant::now();
     match review::run(&prog, &opts) {
@@ -34,24 +35,7 @@ pub fn run(a: ReviewArgs, ui: &Ui) -> Exit {
             let mut diags = load_diags;
             diags.extend(report.diagnostics.iter().cloned());
             ui.diagnostics(&diags);
-            let alerts = report.rows.iter().filter(|r| !r.alerts.is_empty()).count();
-            let (year, n, files) = (a.year, report.rows.len(), report.files_written);
-            let (secs, dir) = (
-                seconds(start.elapsed().as_secs_f64(), ui.lang()),
-                report.dir.display(),
-            );
-            ui.say(&Text::new(
-                format!(
-                    "bilan {year}\u{a0}: {}, {alerts} en alerte, {} en {secs} s → {dir}",
-                    count(n, "association", "associations"),
-                    count(files, "fichier écrit", "fichiers écrits"),
-                ),
-                format!(
-                    "review {year}: {}, {alerts} with alerts, {} written in {secs} s → {dir}",
-                    count_en(n, "association", "associations"),
-                    count_en(files, "file", "files"),
-                ),
-            ));
+            ui.say(&summary(&report, a.year, start.elapsed().as_secs_f64(), ui));
             Exit::Ok
         }
         Err(diags) => {
@@ -62,6 +46,34 @@ pub fn run(a: ReviewArgs, ui: &Ui) -> Exit {
             code
         }
     }
+}
+
+/// « bilan 2026 : 8 associations, 3 en alerte ; 1 rapport réécrit, 7 à jour,
+/// synthèse réécrite ; 3 fichiers écrits en 0,4 s → … »
+fn summary(report: &review::ReviewReport, year: i32, secs: f64, ui: &Ui) -> Text {
+    let alerts = report.rows.iter().filter(|r| !r.alerts.is_empty()).count();
+    let (n, files) = (report.rows.len(), report.files_written);
+    let (rewritten, fresh) = (report.rewritten, report.up_to_date);
+    let (secs, dir) = (seconds(secs, ui.lang()), report.dir.display());
+    let (synthese, synthesis) = if report.synthesis_rewritten {
+        ("synthèse réécrite", "synthesis rewritten")
+    } else {
+        ("synthèse à jour", "synthesis up to date")
+    };
+    Text::new(
+        format!(
+            "bilan {year}\u{a0}: {}, {alerts} en alerte\u{a0}; {}, {fresh} à jour, {synthese}\u{a0}; {} en {secs} s → {dir}",
+            count(n, "association", "associations"),
+            count(rewritten, "rapport réécrit", "rapports réécrits"),
+            count(files, "fichier écrit", "fichiers écrits"),
+        ),
+        format!(
+            "review {year}: {}, {alerts} with alerts; {} rewritten, {fresh} up to date, {synthesis}; {} written in {secs} s → {dir}",
+            count_en(n, "association", "associations"),
+            count_en(rewritten, "report", "reports"),
+            count_en(files, "file", "files"),
+        ),
+    )
 }
 
 /// `--template`: the review files to fill in, never replacing one.

@@ -10,6 +10,7 @@
 //! OUT/manifest.json     one entry per convention, written last (see `manifest`)
 //! OUT/manifest.journal  progress of a build under way (compacted at its end)
 //! OUT/.charta-tmp-*     temporaries of a build in progress (removed by the next)
+//! OUT/review-<year>/    `charta review`'s documents and their manifest (`review::manifest`)
 //! ```
 
 pub mod manifest;

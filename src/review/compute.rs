@@ -322,6 +322,9 @@ pub struct Assessment {
     /// The text the targets and the amount come from (`None`: not said,
     /// when the caller assessed data of its own).
     pub basis: Option<in_force::Basis>,
+    /// The sha256 of the signed act's data the text in force was read from,
+    /// when archived (see [`in_force::InForce`]): an input of the report.
+    pub in_force_sha256: Option<String>,
     pub date: (i32, u8, u8),
     pub lines: Vec<Line>,
     pub finances: Finances,
@@ -392,6 +395,7 @@ pub fn assess(
         payments: review.payments.clone(),
         received: this.is_some(),
         basis: None,
+        in_force_sha256: None,
         date,
         lines,
         finances: review.finances.clone(),

@@ -39,6 +39,9 @@ pub enum Basis {
 pub struct InForce {
     pub data: AssociationFile,
     pub basis: Basis,
+    /// The sha256 of the signed act's data (`signed/<id>/…data.json`) when
+    /// the text in force was read from the archive, else `None` (today's data).
+    pub archived_sha256: Option<String>,
 }
 
 /// The text in force of convention `id` (`data`: today's association file,
@@ -54,6 +57,7 @@ pub fn in_force(
         return Ok(InForce {
             data: data.clone(),
             basis: Basis::Unsigned,
+            archived_sha256: None,
         });
     }
     let draft = crate::out::signed::draft_avenant(data);
@@ -67,6 +71,7 @@ pub fn in_force(
             return Ok(InForce {
                 data: data.clone(),
                 basis: basis(data, 0, None),
+                archived_sha256: None,
             });
         }
         return Err(not_established(
@@ -108,6 +113,7 @@ pub fn in_force(
     Ok(InForce {
         data: signed,
         basis,
+        archived_sha256: Some(crate::digest::sha256_hex(text.as_bytes())),
     })
 }
 

@@ -8,6 +8,8 @@
 //! - `compute`: rates, statuses, alerts (the figures)
 //! - `text`: the reports and the synthesis (Markdown, CSV)
 //! - `write`: `charta review` writing them, and `--template`
+//! - `manifest`: what the last run wrote (`OUT/review-<year>/manifest.json`), so
+//!   that the next one rewrites only what changed
 //! - here: reading every review, the texts in force, assessing them all
 //!
 //! Nothing is ever assumed: a value left out is « non renseigné », a ratio
@@ -38,6 +40,7 @@ use crate::tr;
 pub use crate::check::review::{Finances, Payment, PaymentKind, QualStatus, Reported, Review};
 
 mod compute;
+pub mod manifest;
 mod text;
 mod write;
 
@@ -124,6 +127,7 @@ fn assess_all(
             let r = reviews.get(&id).unwrap_or(&empty);
             let mut a = assess(&id, &f.data, year, r, &prog.file.review);
             a.basis = Some(f.basis);
+            a.in_force_sha256 = f.archived_sha256;
             a
         })
         .collect();

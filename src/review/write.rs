@@ -1,8 +1,13 @@
 //! `charta review` at work: the documents written, and the review files to fill in.
 
+use std::collections::HashMap;
+
+use super::manifest::{Made, ReviewManifest, text_digest};
 use super::*;
 #[allow(unused_imports)]
 use crate::diagnostic::Code;
+use crate::digest::sha256_hex;
+use crate::out::OutputFile;
 
 /// What `charta review` is asked to do.
 #[derive(Debug, Clone)]
@@ -14,6 +19,8 @@ pub struct ReviewOptions {
     pub pdf: bool,
     /// Worker threads (at least one).
     pub jobs: usize,
+    /// Write every document again, even those up to date.
+    pub force: bool,
 }
 
 /// What `charta review` did.
@@ -26,6 +33,12 @@ pub struct ReviewReport {
     /// Warnings (review files: missing indicators…).
     pub diagnostics: Vec<Diagnostic>,
     pub files_written: usize,
+    /// Reports written again (a file of theirs at least).
+    pub rewritten: usize,
+    /// Reports whose files were all up to date.
+    pub up_to_date: usize,
+    /// Whether a file of the synthesis was written.
+    pub synthesis_rewritten: bool,
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
@@ -75,21 +88,16 @@ pub fn is_fault(diags: &[Diagnostic]) -> bool {
 }
 
 /// `charta review`: assesses every association whose convention covers the
-/// year, writes its report and the synthesis. `Err`: every diagnostic, when
-/// errors in the review files or `[review]` left nothing written, or when a
-/// file could not be written or typeset ([`is_fault`]).
+/// year, writes its report and the synthesis, those that changed only (see
+/// [`super::manifest`]). `Err`: every diagnostic, when errors in the review
+/// files or `[review]` left nothing written, or when a file could not be
+/// written or typeset ([`is_fault`]).
 pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Vec<Diagnostic>> {
     let year = opts.year;
     let (rows, mut diags) = assessed(prog, year)?;
     let dir = opts.out.join(format!("review-{year}"));
     std::fs::create_dir_all(&dir).map_err(|e| vec![io_error(&dir, e)])?;
-    let writer = Writer {
-        prog,
-        dir: &dir,
-        engine: opts
-            .pdf
-            .then(|| PdfEngine::new(Some(crate::emit::pdf::REVIEW_LAYOUT.to_string()))),
-    };
+    let writer = Writer::new(prog, &dir, opts);
     // As in `build::run`: one long-lived worker per thread of a dedicated
     // pool with large stacks, each taking the next association from a shared
     // counter. Reports are never rayon jobs: a thread waiting inside Typst
@@ -108,21 +116,66 @@ pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Vec<D
                 ),
             )]
         })?;
-    let (mut files_written, mut errors) = writer.reports(&pool, &rows);
+    let mut manifest = ReviewManifest::new(year);
+    let mut report = ReviewReport {
+        dir: dir.clone(),
+        ..ReviewReport::default()
+    };
+    let mut errors = Vec::new();
+    for (a, r) in rows.iter().zip(writer.reports(&pool, &rows)) {
+        let done = match r {
+            Ok((made, n)) => Some((made, n)),
+            Err(d) => {
+                errors.push(d);
+                None
+            }
+        };
+        if let Some(made) = report.count(done, writer.previous.reports.get(&a.id)) {
+            manifest.reports.insert(a.id.clone(), made);
+        }
+    }
+    let previous = writer.previous.synthesis.as_ref();
     match pool.install(|| writer.synthesis(year, &rows)) {
-        Ok(n) => files_written += n,
-        Err(d) => errors.push(d),
+        Ok((made, n)) => {
+            report.files_written += n;
+            report.synthesis_rewritten = n > 0;
+            manifest.synthesis = Some(made);
+        }
+        Err(d) => {
+            errors.push(d);
+            manifest.synthesis = previous.cloned();
+        }
+    }
+    if let Err(e) = manifest.write(&dir) {
+        errors.push(io_error(&dir.join(crate::out::MANIFEST), e));
     }
     if !errors.is_empty() {
         diags.extend(errors);
         return Err(diags);
     }
-    Ok(ReviewReport {
-        dir,
-        rows,
-        diagnostics: diags,
-        files_written,
-    })
+    report.rows = rows;
+    report.diagnostics = diags;
+    Ok(report)
+}
+
+impl ReviewReport {
+    /// Counts one report: `done`, its record and the number of files written,
+    /// or `None` when it failed. The record to keep: the new one, else the
+    /// previous one (its files stay in place).
+    fn count(&mut self, done: Option<(Made, usize)>, previous: Option<&Made>) -> Option<Made> {
+        match done {
+            Some((made, n)) => {
+                self.files_written += n;
+                if n > 0 {
+                    self.rewritten += 1;
+                } else {
+                    self.up_to_date += 1;
+                }
+                Some(made)
+            }
+            None => previous.cloned(),
+        }
+    }
 }
 
 /// Every association's assessment, in synthesis order, with the warnings;
@@ -167,22 +220,66 @@ fn assessed(
 struct Writer<'a> {
     prog: &'a Programme,
     dir: &'a Path,
+    year: i32,
     /// The PDF engine, when PDFs are asked for.
     engine: Option<PdfEngine>,
+    force: bool,
+    /// What the last run of this year wrote.
+    previous: ReviewManifest,
+    /// The inputs of every document: `charta.toml`, the layout, charta's version.
+    shared: BTreeMap<String, String>,
+    /// Each association file's text, by id.
+    texts: HashMap<&'a str, &'a str>,
+    /// Each association's review files up to the year, by id: year and path.
+    reviews: BTreeMap<String, Vec<(i32, PathBuf)>>,
 }
 
-impl Writer<'_> {
-    fn write(&self, name: String, bytes: &[u8]) -> Result<(), Diagnostic> {
+impl<'a> Writer<'a> {
+    fn new(prog: &'a Programme, dir: &'a Path, opts: &ReviewOptions) -> Writer<'a> {
+        let layout = crate::emit::pdf::REVIEW_LAYOUT;
+        let shared = BTreeMap::from([
+            (
+                "programme".to_string(),
+                sha256_hex(prog.toml_text.as_bytes()),
+            ),
+            ("layout".to_string(), sha256_hex(layout.as_bytes())),
+            ("engine".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ]);
+        let mut reviews: BTreeMap<String, Vec<(i32, PathBuf)>> = BTreeMap::new();
+        for (y, id, path) in crate::check::review::review_files(&prog.root, &mut Vec::new()) {
+            if y <= opts.year {
+                reviews.entry(id).or_default().push((y, path));
+            }
+        }
+        Writer {
+            prog,
+            dir,
+            year: opts.year,
+            engine: opts.pdf.then(|| PdfEngine::new(Some(layout.to_string()))),
+            force: opts.force,
+            previous: ReviewManifest::read(dir, opts.year),
+            shared,
+            texts: prog
+                .associations
+                .iter()
+                .map(|e| (e.id.as_str(), e.text.as_str()))
+                .collect(),
+            reviews,
+        }
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let p = self.dir.join(name);
         write_atomic(&p, bytes).map_err(|e| io_error(&p, e))
     }
 
-    /// The PDF of `md`, when PDFs are asked for (`name`: the document, in the error).
-    fn typeset(&self, md: &str, meta: &Meta, name: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
-        let Some(engine) = &self.engine else {
-            return Ok(None);
-        };
-        engine.render(md, meta).map(|o| Some(o.pdf)).map_err(|e| {
+    /// The PDF of `md` (`name`: the document, in the error).
+    fn typeset(&self, md: &str, meta: &Meta, name: &str) -> Result<Vec<u8>, Diagnostic> {
+        let engine = self
+            .engine
+            .as_ref()
+            .expect("a PDF only when PDFs are asked for");
+        engine.render(md, meta).map(|o| o.pdf).map_err(|e| {
             let e = crate::emit::pdf::typst_error(&e.diagnostic);
             Diagnostic::error(Code::BIL_025, tr!(
                 "{name}\u{a0}: la mise en page PDF a échoué\u{a0}: {e}",
@@ -195,25 +292,93 @@ impl Writer<'_> {
         })
     }
 
-    /// One association's report; the number of files written.
-    fn report(&self, a: &Assessment) -> Result<usize, Diagnostic> {
+    /// The files of a document named `stem`: `formats`, and the PDF when asked for.
+    fn files(&self, stem: &str, formats: &[&'static str]) -> Vec<(&'static str, String)> {
+        let pdf = self.engine.is_some().then_some("pdf");
+        formats
+            .iter()
+            .copied()
+            .chain(pdf)
+            .map(|f| (f, format!("{stem}.{f}")))
+            .collect()
+    }
+
+    /// Writes the files of one document that are not up to date (see
+    /// [`Made::stale`]): `files`, each format with its file name; `make`
+    /// gives a format's bytes. Every one is made before any is written, so
+    /// that a typesetting error leaves the previous files in place. The
+    /// record of the document, and the number of files written.
+    fn document(
+        &self,
+        mut made: Made,
+        previous: Option<&Made>,
+        files: &[(&'static str, String)],
+        make: impl Fn(&str) -> Result<Vec<u8>, Diagnostic>,
+    ) -> Result<(Made, usize), Diagnostic> {
+        let formats: Vec<&str> = files.iter().map(|(f, _)| *f).collect();
+        let stale = made.stale(previous, &formats, self.dir, self.force);
+        let mut bytes = Vec::with_capacity(stale.len());
+        for (f, name) in files.iter().filter(|(f, _)| stale.contains(f)) {
+            bytes.push((*f, name, make(f)?));
+        }
+        for (f, name, b) in &bytes {
+            self.write(name, b)?;
+            let file = OutputFile::written(self.dir, name.to_string(), b);
+            made.outputs.insert(f.to_string(), file);
+        }
+        Ok((made, bytes.len()))
+    }
+
+    /// The inputs of the report of `a`: the shared ones, its association
+    /// file, its review files, the signed act in force.
+    fn report_inputs(&self, a: &Assessment) -> BTreeMap<String, String> {
+        let mut inputs = self.shared.clone();
+        let mut put = |k: &str, v: String| inputs.insert(k.to_string(), v);
+        if let Some(text) = self.texts.get(a.id.as_str()) {
+            put("association", sha256_hex(text.as_bytes()));
+        }
+        let mut earlier = String::new();
+        for (y, path) in self.reviews.get(&a.id).into_iter().flatten() {
+            // Unreadable now: the digest of nothing, and the next run tries again.
+            let digest = sha256_hex(&std::fs::read(path).unwrap_or_default());
+            if *y == self.year {
+                put("review", digest);
+            } else {
+                earlier.push_str(&format!("{y} {digest}\n"));
+            }
+        }
+        if !earlier.is_empty() {
+            put("earlier_reviews", sha256_hex(earlier.as_bytes()));
+        }
+        if let Some(h) = &a.in_force_sha256 {
+            put("in_force", h.clone());
+        }
+        inputs
+    }
+
+    /// One association's report: its record and the number of files written.
+    fn report(&self, a: &Assessment) -> Result<(Made, usize), Diagnostic> {
         let _failpoint = crate::failpoint::convention(&a.id);
         crate::failpoint::stage(crate::failpoint::Stage::Render);
         let md = report_markdown(self.prog, a);
-        let pdf = self.typeset(&md, &report_meta(self.prog, a), &a.id)?;
-        self.write(format!("{}.md", a.id), md.as_bytes())?;
-        let mut n = 1;
-        if let Some(pdf) = pdf {
-            self.write(format!("{}.pdf", a.id), &pdf)?;
-            n += 1;
-        }
-        Ok(n)
+        let meta = report_meta(self.prog, a);
+        let made = Made::new(self.report_inputs(a), text_digest(&[md.as_bytes()], &meta));
+        let previous = self.previous.reports.get(&a.id);
+        let files = self.files(&a.id, &["md"]);
+        self.document(made, previous, &files, |f| match f {
+            "pdf" => self.typeset(&md, &meta, &a.id),
+            _ => Ok(md.as_bytes().to_vec()),
+        })
     }
 
-    /// Every report, on the threads of `pool`: the files written, and the errors.
-    fn reports(&self, pool: &rayon::ThreadPool, rows: &[Assessment]) -> (usize, Vec<Diagnostic>) {
+    /// Every report, on the threads of `pool`, in the order of `rows`.
+    fn reports(
+        &self,
+        pool: &rayon::ThreadPool,
+        rows: &[Assessment],
+    ) -> Vec<Result<(Made, usize), Diagnostic>> {
         let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<Result<usize, Diagnostic>>> = Mutex::new(Vec::new());
+        let results: Mutex<Vec<_>> = Mutex::new(Vec::with_capacity(rows.len()));
         pool.broadcast(|_| {
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
@@ -223,22 +388,16 @@ impl Writer<'_> {
                 results
                     .lock()
                     .expect("no panic while holding the lock")
-                    .push(r);
+                    .push((i, r));
             }
         });
-        let mut errors = Vec::new();
-        let mut files_written = 0;
-        for r in results.into_inner().expect("workers finished") {
-            match r {
-                Ok(n) => files_written += n,
-                Err(d) => errors.push(d),
-            }
-        }
-        (files_written, errors)
+        let mut results = results.into_inner().expect("workers finished");
+        results.sort_by_key(|(i, _)| *i);
+        results.into_iter().map(|(_, r)| r).collect()
     }
 
-    /// The synthesis (Markdown, CSV, PDF); the number of files written.
-    fn synthesis(&self, year: i32, rows: &[Assessment]) -> Result<usize, Diagnostic> {
+    /// The synthesis (Markdown, CSV, PDF): its record and the number of files written.
+    fn synthesis(&self, year: i32, rows: &[Assessment]) -> Result<(Made, usize), Diagnostic> {
         let prog = self.prog;
         let md = synthesis_markdown(prog, year, rows);
         let meta = Meta {
@@ -256,13 +415,22 @@ impl Writer<'_> {
             charts: Vec::new(),
         };
         let csv = synthesis_csv(rows);
-        let pdf = self.typeset(&md, &meta, "synthese")?;
-        self.write("synthese.md".to_string(), md.as_bytes())?;
-        self.write("synthese.csv".to_string(), csv.as_bytes())?;
-        match pdf {
-            Some(pdf) => self.write("synthese.pdf".to_string(), &pdf).map(|()| 3),
-            None => Ok(2),
-        }
+        // Its text is its rows: it is written again only when a row changed.
+        let made = Made::new(
+            self.shared.clone(),
+            text_digest(&[md.as_bytes(), csv.as_bytes()], &meta),
+        );
+        let files = self.files("synthese", &["md", "csv"]);
+        self.document(
+            made,
+            self.previous.synthesis.as_ref(),
+            &files,
+            |f| match f {
+                "pdf" => self.typeset(&md, &meta, "synthese"),
+                "csv" => Ok(csv.as_bytes().to_vec()),
+                _ => Ok(md.as_bytes().to_vec()),
+            },
+        )
     }
 }
 

@@ -1375,3 +1375,168 @@ fn a_panic_in_one_report_fails_that_report_only() {
     assert!(written.contains(&"synthese.md".to_string()), "{written:?}");
     assert!(written.contains(&"synthese.csv".to_string()), "{written:?}");
 }
+
+/// Every file of `dir` with what tells a rewrite: its inode (a write is a
+/// new file renamed over the old one) and its modification time.
+fn stamps(dir: &Path) -> BTreeMap<String, (u64, std::time::SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let m = e.metadata().unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, (m.ino(), m.modified().unwrap()))
+        })
+        .collect()
+}
+
+/// The files whose stamp differs between `before` and `after` (or that
+/// appeared or went).
+fn rewritten(
+    before: &BTreeMap<String, (u64, std::time::SystemTime)>,
+    after: &BTreeMap<String, (u64, std::time::SystemTime)>,
+) -> Vec<String> {
+    let mut names: Vec<String> = before.keys().chain(after.keys()).cloned().collect();
+    names.sort();
+    names.dedup();
+    names.retain(|n| before.get(n) != after.get(n));
+    names
+}
+
+/// `charta review PROG --year 2026` with `more` arguments: its summary line.
+fn review_2026(prog: &Path, more: &[&str]) -> String {
+    let mut args = vec!["review", s(prog), "--year", "2026"];
+    args.extend(more);
+    let (code, out, err) = charta(&args);
+    assert_eq!(code, 0, "{err}");
+    let all = format!("{out}{err}");
+    all.lines()
+        .find(|l| l.starts_with("bilan 2026"))
+        .unwrap_or_else(|| panic!("{all}"))
+        .to_string()
+}
+
+/// A second run with nothing changed writes nothing (no file, not even the
+/// manifest, is replaced) and says so; `--force` writes everything again.
+#[test]
+fn a_second_review_with_nothing_changed_rewrites_nothing() {
+    let tmp = example_with_reviews();
+    let dir = tmp.path().join("out/review-2026");
+    let first = review_2026(tmp.path(), &["--format", "md"]);
+    assert!(
+        first
+            .contains("8 rapports réécrits, 0 à jour, synthèse réécrite\u{a0}; 10 fichiers écrits"),
+        "{first}"
+    );
+    let before = stamps(&dir);
+    assert!(before.contains_key("manifest.json"), "{before:?}");
+    let second = review_2026(tmp.path(), &["--format", "md"]);
+    assert!(
+        second.contains("0 rapport réécrit, 8 à jour, synthèse à jour\u{a0}; 0 fichier écrit"),
+        "{second}"
+    );
+    assert_eq!(rewritten(&before, &stamps(&dir)), Vec::<String>::new());
+    let forced = review_2026(tmp.path(), &["--format", "md", "--force"]);
+    assert!(
+        forced
+            .contains("8 rapports réécrits, 0 à jour, synthèse réécrite\u{a0}; 10 fichiers écrits"),
+        "{forced}"
+    );
+    let after = stamps(&dir);
+    assert_eq!(rewritten(&before, &after).len(), 11, "{after:?}");
+}
+
+/// A changed figure in one review file rewrites that report and the
+/// synthesis (whose row changed), nothing else.
+#[test]
+fn a_changed_review_file_rewrites_its_report_and_the_synthesis_only() {
+    const ID: &str = "tiers-lieu-les-communs";
+    let tmp = example_with_reviews();
+    let dir = tmp.path().join("out/review-2026");
+    review_2026(tmp.path(), &["--format", "md"]);
+    let before = stamps(&dir);
+    edit_json(&tmp.path().join(format!("reviews/2026/{ID}.json")), |v| {
+        v["indicators"]["O1-I1"]["value"] = 1.into();
+    });
+    let line = review_2026(tmp.path(), &["--format", "md"]);
+    assert!(
+        line.contains("1 rapport réécrit, 7 à jour, synthèse réécrite\u{a0}; 3 fichiers écrits"),
+        "{line}"
+    );
+    assert_eq!(
+        rewritten(&before, &stamps(&dir)),
+        [
+            "manifest.json".to_string(),
+            "synthese.csv".to_string(),
+            "synthese.md".to_string(),
+            format!("{ID}.md"),
+        ]
+    );
+}
+
+/// A report deleted or altered (same size) since the last run is written
+/// again, and only it.
+#[test]
+fn a_deleted_or_altered_output_is_written_again() {
+    let tmp = example_with_reviews();
+    let dir = tmp.path().join("out/review-2026");
+    review_2026(tmp.path(), &["--format", "md"]);
+    let gone = dir.join("recyclerie-vaudrecourt.md");
+    let altered = dir.join("atelier-velo-thionvaux.md");
+    let (gone_bytes, altered_bytes) = (
+        std::fs::read(&gone).unwrap(),
+        std::fs::read(&altered).unwrap(),
+    );
+    std::fs::remove_file(&gone).unwrap();
+    let mut changed = altered_bytes.clone();
+    changed[0] ^= 0x20;
+    std::fs::write(&altered, &changed).unwrap();
+    let before = stamps(&dir);
+    let line = review_2026(tmp.path(), &["--format", "md"]);
+    assert!(
+        line.contains("2 rapports réécrits, 6 à jour, synthèse à jour\u{a0}; 2 fichiers écrits"),
+        "{line}"
+    );
+    assert_eq!(
+        rewritten(&before, &stamps(&dir)),
+        [
+            "atelier-velo-thionvaux.md",
+            "manifest.json",
+            "recyclerie-vaudrecourt.md"
+        ]
+    );
+    assert_eq!(std::fs::read(&gone).unwrap(), gone_bytes);
+    assert_eq!(std::fs::read(&altered).unwrap(), altered_bytes);
+}
+
+/// Reports and synthesis (Markdown, PDF, CSV) written by runs that each
+/// rewrote part of them are, byte for byte, those of one fresh run.
+#[test]
+fn an_incremental_review_gives_the_bytes_of_a_fresh_one() {
+    let tmp = example_with_reviews();
+    let dir = tmp.path().join("out/review-2026");
+    review_2026(tmp.path(), &[]);
+    edit_json(
+        &tmp.path()
+            .join("reviews/2026/maison-solidarites-montvalon.json"),
+        |v| v["finances"]["tresorerie_jours"] = 90.into(),
+    );
+    std::fs::remove_file(dir.join("tiers-lieu-les-communs.pdf")).unwrap();
+    let line = review_2026(tmp.path(), &[]);
+    assert!(
+        line.contains("2 rapports réécrits, 6 à jour, synthèse réécrite"),
+        "{line}"
+    );
+    let fresh = tempfile::tempdir().unwrap();
+    review_2026(tmp.path(), &["--out", s(fresh.path())]);
+    let files = stamps(&dir);
+    assert_eq!(files.len(), 8 * 2 + 3 + 1, "{files:?}");
+    for name in files.keys().filter(|n| *n != "manifest.json") {
+        assert!(
+            std::fs::read(dir.join(name)).unwrap()
+                == std::fs::read(fresh.path().join("review-2026").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
