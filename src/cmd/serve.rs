@@ -4,7 +4,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use charta::diagnostic::{Code, Diagnostic, Lang};
+use charta::diagnostic::{Code, Diagnostic, Text};
 use charta::serve::{BuildSummary, Event};
 use charta::tr;
 
@@ -37,10 +37,10 @@ pub fn run(a: ServeArgs, ui: &Ui) -> Exit {
         opts.body_timeout = std::time::Duration::from_millis(ms);
     }
     let lang = ui.lang();
-    let result = charta::serve::run(&opts, stop, Arc::new(move |e| event(e, lang)));
+    let result = charta::serve::run(&opts, stop, Arc::new(move |e| event(e, &Ui::new(lang))));
     match result {
         Ok(()) => {
-            ui.line(lang.pick("bureau arrêté", "desk stopped"));
+            ui.say(&Text::new("bureau arrêté", "desk stopped"));
             Exit::Ok
         }
         Err(d) => {
@@ -51,56 +51,52 @@ pub fn run(a: ServeArgs, ui: &Ui) -> Exit {
 }
 
 /// « génération terminée : 1 convention produite, 3 inchangées ».
-fn build_ended(s: &BuildSummary, lang: Lang) -> String {
-    let n = charta::french::count;
-    let mut parts = match lang {
-        Lang::Fr => vec![
-            n(s.rendered, "convention produite", "conventions produites"),
-            n(s.unchanged, "inchangée", "inchangées"),
-        ],
-        Lang::En => vec![
-            n(s.rendered, "convention rendered", "conventions rendered"),
-            format!("{} unchanged", s.unchanged),
-        ],
-    };
+fn build_ended(s: &BuildSummary) -> Text {
+    use charta::french::{count, count_en};
+    let mut fr = vec![
+        count(s.rendered, "convention produite", "conventions produites"),
+        count(s.unchanged, "inchangée", "inchangées"),
+    ];
+    let mut en = vec![
+        count_en(s.rendered, "convention rendered", "conventions rendered"),
+        format!("{} unchanged", s.unchanged),
+    ];
     if s.refused > 0 {
-        parts.push(match lang {
-            Lang::Fr => n(s.refused, "refusée", "refusées"),
-            Lang::En => format!("{} refused", s.refused),
-        });
+        fr.push(count(s.refused, "refusée", "refusées"));
+        en.push(format!("{} refused", s.refused));
     }
     if s.failed > 0 {
-        parts.push(format!("{} {}", s.failed, lang.pick("en échec", "failed")));
+        fr.push(format!("{} en échec", s.failed));
+        en.push(format!("{} failed", s.failed));
     }
-    format!(
-        "{}{}",
-        lang.pick("génération terminée\u{a0}: ", "build done: "),
-        parts.join(", ")
+    Text::new(
+        format!("génération terminée\u{a0}: {}", fr.join(", ")),
+        format!("build done: {}", en.join(", ")),
     )
 }
 
 /// What the terminal shows of the desk: the address on stdout (one line, for
 /// scripts), the rest on stderr.
-fn event(event: Event, lang: Lang) {
-    let say = |fr: &str, en: &str| eprintln!("{}", lang.pick(fr, en));
+fn event(event: Event, ui: &Ui) {
+    let say = |fr: &str, en: &str| ui.say(&Text::new(fr, en));
     match event {
         Event::Ready { url, token, .. } => {
             println!("{url}");
             let _ = std::io::stdout().flush();
             if token {
-                eprintln!("{}", tr!(
+                ui.say(&tr!(
                     "bureau charta ouvert sur {url} (127.0.0.1 seulement)\u{202f}; ouvrez cette adresse dans votre navigateur\u{a0}: elle ne sert qu'une fois. Ctrl-C pour l'arrêter",
                     "charta desk open on {url} (127.0.0.1 only); open this address in your browser: it works once. Ctrl-C to stop it"
-                ).get(lang));
+                ));
             } else {
                 say(
                     "ATTENTION\u{a0}: bureau SANS JETON (--no-token). Toute personne ou tout programme de cette machine peut lire et modifier les données des associations (IBAN, SIRET) et lancer des générations.",
                     "WARNING: desk WITHOUT TOKEN (--no-token). Anyone or any program on this machine can read and change the associations' data (IBAN, SIRET) and start builds.",
                 );
-                eprintln!("{}", tr!(
+                ui.say(&tr!(
                     "bureau charta ouvert sur {url} (127.0.0.1 seulement)\u{202f}; Ctrl-C pour l'arrêter",
                     "charta desk open on {url} (127.0.0.1 only); Ctrl-C to stop it"
-                ).get(lang));
+                ));
             }
         }
         Event::Opened => say(
@@ -112,11 +108,8 @@ fn event(event: Event, lang: Lang) {
             "address refused: it was used already, or it is not this desk's (for another browser, restart the desk)",
         ),
         Event::BuildEnded(s) => match &s.problem {
-            Some(p) => eprintln!(
-                "{}",
-                tr!("génération arrêtée\u{a0}: {p}", "build stopped: {p}").get(lang)
-            ),
-            None => eprintln!("{}", build_ended(&s, lang)),
+            Some(p) => ui.say(&tr!("génération arrêtée\u{a0}: {p}", "build stopped: {p}")),
+            None => ui.say(&build_ended(&s)),
         },
     }
 }
