@@ -388,7 +388,7 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
                     .map(|d| d.message.fr)
                     .unwrap_or_default()
             })?;
-            build::run(&prog, &opts, &live).map_err(|d| d.message.fr)
+            build::run_collected(&prog, &opts, &live).map_err(|d| d.message.fr)
         }));
         let summary = finish(&shared, result, started.elapsed().as_secs_f64());
         events(super::Event::BuildEnded(summary));
@@ -399,7 +399,7 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
 /// Records the end of a build in the shared state; its summary for the terminal.
 fn finish(
     shared: &Mutex<BuildState>,
-    result: std::thread::Result<Result<build::BuildReport, String>>,
+    result: std::thread::Result<Result<build::Collected, String>>,
     seconds: f64,
 ) -> BuildSummary {
     let mut s = shared.lock().expect("lock");
