@@ -98,7 +98,7 @@ impl std::ops::Deref for Collected {
     }
 }
 
-/// [`run`] keeping every diagnostic: for a small programme (the desk, the tests).
+/// [`run`] keeping every diagnostic: for a small programme (the tests, the examples).
 pub fn run_collected(
     prog: &Programme,
     opts: &BuildOptions,
