@@ -152,7 +152,7 @@ fn build_md(prog: &Path, out: &Path) -> Duration {
         shard: None,
     };
     let started = std::time::Instant::now();
-    let report = charta::build::run(&p, &opts, &()).unwrap_or_else(|d| panic!("{d:?}"));
+    let report = charta::build::run_collected(&p, &opts, &()).unwrap_or_else(|d| panic!("{d:?}"));
     let elapsed = started.elapsed();
     assert_eq!(
         report.count(Status::Failed) + report.count(Status::Refused),

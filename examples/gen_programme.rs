@@ -11,6 +11,13 @@
 //! `convention.amendments`. Build the `--signed` programme (its conventions are
 //! archived in DIR/signed/), then generate again with `--amend` over it and
 //! build: every convention gets its avenant.
+//!
+//! For the diagnostics benchmark: `--warnings` leaves the optional fields of
+//! the indicators empty (a quantitative one's `definition` blank, its
+//! `measure` and `baseline_year` missing; a qualitative one given a
+//! `baseline_year` without a baseline and a `measure` it does not take): the
+//! same programme otherwise, about 16 warnings per convention (DON-038, 039,
+//! 043, 047, 048), no error.
 
 use std::path::Path;
 
@@ -96,7 +103,7 @@ const OPTIONS: &[&str] = &[
     "comite-de-suivi",
 ];
 
-fn association(rng: &mut Rng, n: usize) -> Value {
+fn association(rng: &mut Rng, n: usize, warnings: bool) -> Value {
     let years: Vec<i32> = (2026..2026 + 3 + rng.below(2) as i32).collect();
     let base = 20_000 + rng.below(160) * 1000;
     let mut funding = serde_json::Map::new();
@@ -122,7 +129,12 @@ fn association(rng: &mut Rng, n: usize) -> Value {
                         )
                     })
                     .collect();
-                indicators.push(json!({"id": id, "label": "Qualité de la coopération locale", "type": "qualitative", "targets": targets}));
+                let mut q = json!({"id": id, "label": "Qualité de la coopération locale", "type": "qualitative", "targets": targets});
+                if warnings {
+                    q["measure"] = json!("flow");
+                    q["baseline_year"] = json!(years[0] - 1);
+                }
+                indicators.push(q);
             } else {
                 let start = 50 + rng.below(200);
                 let targets: serde_json::Map<String, Value> = years
@@ -130,7 +142,14 @@ fn association(rng: &mut Rng, n: usize) -> Value {
                     .enumerate()
                     .map(|(k, y)| (y.to_string(), json!(start + 10 * (k as u64 + 1))))
                     .collect();
-                indicators.push(json!({"id": id, "label": "Personnes accompagnées", "type": "quantitative", "unit": "personnes", "definition": "Personnes distinctes ayant eu au moins un entretien d'accompagnement dans l'année", "measure": "flow", "baseline": start, "baseline_year": years[0] - 1, "targets": targets, "source": "Registre de l'association"}));
+                let mut q = json!({"id": id, "label": "Personnes accompagnées", "type": "quantitative", "unit": "personnes", "definition": "Personnes distinctes ayant eu au moins un entretien d'accompagnement dans l'année", "measure": "flow", "baseline": start, "baseline_year": years[0] - 1, "targets": targets, "source": "Registre de l'association"});
+                if warnings {
+                    q["definition"] = json!("");
+                    let fields = q.as_object_mut().expect("an object");
+                    fields.remove("measure");
+                    fields.remove("baseline_year");
+                }
+                indicators.push(q);
             }
         }
         objectives.push(json!({"id": format!("O{o}"), "priority": format!("P{}", 1 + rng.below(4)), "title": "Accompagner les habitants vers l'emploi et l'autonomie", "indicators": indicators}));
@@ -255,9 +274,10 @@ fn main() {
     let all: Vec<String> = std::env::args().collect();
     let signed = all.iter().any(|a| a == "--signed");
     let amend = all.iter().any(|a| a == "--amend");
+    let warnings = all.iter().any(|a| a == "--warnings");
     let args: Vec<String> = all.into_iter().filter(|a| !a.starts_with("--")).collect();
     if args.len() < 3 {
-        eprintln!("usage: gen_programme DIR N [SEED] [--signed [--amend]]");
+        eprintln!("usage: gen_programme DIR N [SEED] [--signed [--amend]] [--warnings]");
         std::process::exit(2);
     }
     let dir = Path::new(&args[1]);
@@ -266,25 +286,33 @@ fn main() {
         .get(3)
         .map(|s| s.parse().expect("SEED is a number"))
         .unwrap_or(1);
-    generate_signed(dir, n, seed, signed, amend);
+    generate_with(dir, n, seed, signed, amend, warnings);
 }
 
 /// Writes DIR/charta.toml and N association files (also used by `scale_bench`).
 #[allow(dead_code)] // used by scale_bench, which includes this file
 pub fn generate(dir: &Path, n: usize, seed: u64) {
-    generate_signed(dir, n, seed, false, false);
+    generate_with(dir, n, seed, false, false, false);
 }
 
 /// The same, the conventions signed (`signed`) and each given a draft avenant
 /// that changes one amount or target (`amend`).
+#[allow(dead_code)] // used by other examples and tests that include this file
 pub fn generate_signed(dir: &Path, n: usize, seed: u64, signed: bool, amend: bool) {
+    generate_with(dir, n, seed, signed, amend, false);
+}
+
+/// Every option of the generator: signed, amended, the indicators' optional
+/// fields empty (`warnings`).
+#[allow(dead_code)] // used by scale_bench, which includes this file
+pub fn generate_with(dir: &Path, n: usize, seed: u64, signed: bool, amend: bool, warnings: bool) {
     let assoc = dir.join("associations");
     std::fs::create_dir_all(&assoc).expect("create DIR/associations");
     let toml = include_str!("economie-solidaire/charta.toml");
     std::fs::write(dir.join("charta.toml"), toml).expect("write charta.toml");
     let mut rng = Rng(seed);
     for i in 0..n {
-        let mut v = association(&mut rng, i + 1);
+        let mut v = association(&mut rng, i + 1, warnings);
         if signed || amend {
             sign_and_amend(&mut v, amend);
         }

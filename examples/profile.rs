@@ -63,15 +63,15 @@ fn main() {
     let mut warm = opts.clone();
     warm.only.truncate(1);
     warm.out = out.path().join("warm");
-    charta::build::run(&p, &warm, &()).expect("build runs");
+    charta::build::run_collected(&p, &warm, &()).expect("build runs");
 
     if !scopes {
-        charta::build::run(&p, &opts, &()).expect("build runs");
+        charta::build::run_collected(&p, &opts, &()).expect("build runs");
         return;
     }
     typst_timing::enable();
     let started = Instant::now();
-    let r = charta::build::run(&p, &opts, &()).expect("build runs");
+    let r = charta::build::run_collected(&p, &opts, &()).expect("build runs");
     let total = started.elapsed().as_secs_f64() * 1000.0;
     typst_timing::disable();
     assert_eq!(

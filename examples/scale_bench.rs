@@ -4,7 +4,13 @@
 //! convention, CPU time, peak memory and manifest size; then builds it again
 //! (nothing to do: the incremental check alone).
 //!
-//! `cargo run --release --example scale_bench -- 1000 10000 [--jobs 2] [--keep DIR] [--runs K] [--live]`
+//! `cargo run --release --example scale_bench -- 1000 10000 [--jobs 2] [--keep DIR] [--runs K] [--live] [--format md] [--warnings]`
+//!
+//! `--warnings` generates the programmes with the indicators' optional fields
+//! empty (`gen_programme --warnings`, about 16 warnings per convention; kept
+//! apart in `prog-N-warnings`); the build streams its diagnostics to a sink
+//! that counts them (the `warnings` column), as the binary's summary does.
+//! `--format md` (or `md,pdf`, …) chooses the formats (default md and pdf).
 //!
 //! `peak MiB` is the peak resident set of the build; `at 1,000` is the same
 //! figure when its 1,000th convention was done (same process, same hour:
@@ -73,9 +79,19 @@ impl charta::build::Progress for Thousands {
     }
 }
 
+/// Counts the diagnostics of a build, keeping none.
+#[derive(Default)]
+struct Tally(usize);
+
+impl charta::diagnostic::Sink for Tally {
+    fn push(&mut self, _d: charta::diagnostic::Diagnostic) {
+        self.0 += 1;
+    }
+}
+
 /// The child: one build of PROG into PROG/out, figures on stdout as one line
 /// (the peaks at each thousand last, comma-separated).
-fn child(prog: &Path, jobs: usize, live: bool) {
+fn child(prog: &Path, jobs: usize, formats: &str, live: bool) {
     COUNTING.store(live, Relaxed);
     let started = Instant::now();
     if live && std::env::var_os("CHARTA_BENCH_SAMPLE").is_some() {
@@ -98,8 +114,10 @@ fn child(prog: &Path, jobs: usize, live: bool) {
     let (p, _) = charta::load::load_programme_lazy(prog).expect("programme loads");
     let mut opts = charta::build::BuildOptions::new(prog.join("out"));
     opts.jobs = jobs;
+    opts.formats = formats.split(',').map(str::to_string).collect();
     let thousands = Thousands::default();
-    let r = charta::build::run(&p, &opts, &thousands).expect("build runs");
+    let mut tally = Tally::default();
+    let r = charta::build::run(&p, &opts, &thousands, &mut tally).expect("build runs");
     let wall = started.elapsed().as_secs_f64();
     let (user, sys) = cpu_seconds();
     let rendered = r.count(charta::out::Status::Rendered);
@@ -108,9 +126,10 @@ fn child(prog: &Path, jobs: usize, live: bool) {
     let peaks = thousands.peaks.into_inner().expect("no panic holding it");
     let peaks: Vec<String> = peaks.iter().map(u64::to_string).collect();
     println!(
-        "{wall} {user} {sys} {} {rendered} {unchanged} {failed} {} {}",
+        "{wall} {user} {sys} {} {rendered} {unchanged} {failed} {} {} {}",
         peak_kib(),
         PEAK_LIVE.load(Relaxed) / 1024,
+        tally.0,
         if peaks.is_empty() {
             "-".to_string()
         } else {
@@ -125,7 +144,8 @@ fn main() {
         child(
             Path::new(&args[1]),
             args[2].parse().expect("jobs"),
-            args.get(3).is_some_and(|a| a == "live"),
+            &args[3],
+            args.get(4).is_some_and(|a| a == "live"),
         );
         return;
     }
@@ -134,12 +154,16 @@ fn main() {
     let mut keep: Option<PathBuf> = None;
     let mut live = false;
     let mut runs = 1;
+    let mut formats = "md,pdf".to_string();
+    let mut warnings = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--jobs" => jobs = it.next().and_then(|s| s.parse().ok()).expect("--jobs N"),
             "--keep" => keep = it.next().map(PathBuf::from),
             "--live" => live = true,
+            "--warnings" => warnings = true,
+            "--format" => formats = it.next().cloned().expect("--format md,pdf"),
             "--runs" => runs = it.next().and_then(|s| s.parse().ok()).expect("--runs K"),
             n => sizes.push(n.parse::<usize>().expect("N is a number")),
         }
@@ -151,7 +175,7 @@ fn main() {
     let root = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf());
     let exe = std::env::current_exe().expect("own path");
     println!(
-        "{:>7} {:>9} {:>9} {:>14} {:>10} {:>9} {:>12} {:>10}  {:>11} {:>10}{}",
+        "{:>7} {:>9} {:>9} {:>14} {:>10} {:>9} {:>12} {:>10}  {:>11} {:>10} {:>9}{}",
         "N",
         "wall s",
         "ms/conv",
@@ -162,6 +186,7 @@ fn main() {
         "B/conv",
         "no-op ms/c",
         "no-op MiB",
+        "warnings",
         if live {
             "  live MiB (build, no-op)"
         } else {
@@ -169,14 +194,22 @@ fn main() {
         }
     );
     for n in sizes {
-        let dir = root.join(format!("prog-{n}"));
+        let dir = root.join(format!(
+            "prog-{n}{}",
+            if warnings { "-warnings" } else { "" }
+        ));
         if !dir.join("associations").is_dir() {
-            gen_programme::generate(&dir, n, 1);
+            gen_programme::generate_with(&dir, n, 1, false, false, warnings);
         }
         // The figures of one build, and its peaks at each thousand (KiB).
         let run = || {
             let out = Command::new(&exe)
-                .args(["--child", dir.to_str().expect("utf-8"), &jobs.to_string()])
+                .args([
+                    "--child",
+                    dir.to_str().expect("utf-8"),
+                    &jobs.to_string(),
+                    &formats,
+                ])
                 .args(live.then_some("live"))
                 .output()
                 .expect("child runs");
@@ -212,7 +245,7 @@ fn main() {
             let (again, _) = run();
             assert_eq!(again[5] as usize, n, "nothing to redo");
             println!(
-                "{n:>7} {wall:>9.1} {:>9.1} {:>14} {:>10.0} {:>9} {:>12} {:>10}  {:>11.2} {:>10.0}{}",
+                "{n:>7} {wall:>9.1} {:>9.1} {:>14} {:>10.0} {:>9} {:>12} {:>10}  {:>11.2} {:>10.0} {:>9}{}",
                 wall * 1000.0 / n as f64,
                 format!("{user:.0} + {sys:.0} s"),
                 peak / 1024.0,
@@ -223,6 +256,7 @@ fn main() {
                 manifest / n as u64,
                 again[0] * 1000.0 / n as f64,
                 again[3] / 1024.0,
+                first[8],
                 if live {
                     format!("  {:.0}, {:.0}", first[7] / 1024.0, again[7] / 1024.0)
                 } else {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::diagnostic::{Code, Diagnostic, Text, has_errors};
+use crate::diagnostic::{Code, Diagnostic, Severity, Sink, Text};
 use crate::emit::{self, EmitOptions, Emitter, Format};
 use crate::load::{AssociationEntry, Programme};
 use crate::out::manifest::{JOURNAL, Journal, Store};
@@ -61,12 +61,14 @@ impl BuildOptions {
     }
 }
 
-/// The outcome of a build.
+/// The outcome of a build. Its diagnostics went to the [`Sink`] as they were
+/// found; the report counts them.
 #[derive(Debug, Default)]
 pub struct BuildReport {
     pub outcomes: Vec<(String, Status)>,
-    /// Every problem, association by association (in id order).
-    pub diagnostics: Vec<Diagnostic>,
+    /// The errors and the warnings handed to the sink.
+    pub errors: usize,
+    pub warnings: usize,
     /// Conventions that failed on a fault that is not their data's: a bug (a
     /// panic) or a write that failed (a full disk).
     pub internal_errors: usize,
@@ -77,8 +79,53 @@ impl BuildReport {
         self.outcomes.iter().filter(|(_, x)| *x == s).count()
     }
     pub fn has_errors(&self) -> bool {
-        has_errors(&self.diagnostics)
-            || self.count(Status::Failed) + self.count(Status::Refused) > 0
+        self.errors > 0 || self.count(Status::Failed) + self.count(Status::Refused) > 0
+    }
+}
+
+/// A build's report with every diagnostic kept (see [`run_collected`]).
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub report: BuildReport,
+    /// Every problem, association by association (in id order).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::ops::Deref for Collected {
+    type Target = BuildReport;
+    fn deref(&self) -> &BuildReport {
+        &self.report
+    }
+}
+
+/// [`run`] keeping every diagnostic: for a small programme (the tests, the examples).
+pub fn run_collected(
+    prog: &Programme,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Collected, Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let report = run(prog, opts, progress, &mut diagnostics)?;
+    Ok(Collected {
+        report,
+        diagnostics,
+    })
+}
+
+/// Counts what goes through it to the sink.
+struct Counted<'a> {
+    sink: &'a mut (dyn Sink + Send),
+    errors: usize,
+    warnings: usize,
+}
+
+impl Sink for Counted<'_> {
+    fn push(&mut self, d: Diagnostic) {
+        match d.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+        self.sink.push(d);
     }
 }
 
@@ -125,20 +172,30 @@ struct Job<'a> {
 }
 
 /// Builds every (selected) association of the programme into `opts.out`.
+/// Each diagnostic goes to `sink` as soon as it is known and its turn comes:
+/// the library's first, then each convention's, in id order (a convention
+/// finished early waits for those before it), so the same inputs give the
+/// same sequence; none is kept here.
 pub fn run(
     prog: &Programme,
     opts: &BuildOptions,
     progress: &dyn Progress,
+    sink: &mut (dyn Sink + Send),
 ) -> Result<BuildReport, Diagnostic> {
     let emitters = prepare_out(prog, opts)?;
     let mut store = previous_store(&opts.out)?;
     let mut report = BuildReport::default();
+    let mut sink = Counted {
+        sink,
+        errors: 0,
+        warnings: 0,
+    };
     let (engine, lib_diags) = Engine::new(&prog.library);
-    report.diagnostics.extend(lib_diags);
-    report
-        .diagnostics
-        .extend(crate::check::check_library(prog, &engine));
-    report.diagnostics.extend(unknown_only(prog, opts));
+    let first = lib_diags
+        .into_iter()
+        .chain(crate::check::check_library(prog, &engine))
+        .chain(unknown_only(prog, opts));
+    first.for_each(|d| sink.push(d));
     let jobs: Vec<&AssociationEntry> = prog
         .associations
         .iter()
@@ -147,9 +204,9 @@ pub fn run(
         .collect();
     progress.start(jobs.len());
     let ctx = JobContext::new(prog, opts, &engine, &emitters);
-    report
-        .diagnostics
-        .extend(keep_orphans(prog, &opts.out, &mut store));
+    for d in keep_orphans(prog, &opts.out, &mut store) {
+        sink.push(d);
+    }
     store.charta = env!("CARGO_PKG_VERSION").to_string();
     store.programme = prog.file.programme.name.clone();
     let journal = Journal::create(&opts.out, &store.charta, &store.programme)
@@ -157,11 +214,11 @@ pub fn run(
     // The store is read by the workers (each job's previous entry) and
     // written by the collector only (see [`collect`]).
     let store = Mutex::new(store);
-    let (mut outcomes, flush_error) = schedule(&ctx, &jobs, &store, journal, progress)?;
+    let (mut outcomes, flush_error) = schedule(&ctx, &jobs, &store, journal, progress, &mut sink)?;
+    (report.errors, report.warnings) = (sink.errors, sink.warnings);
     outcomes.sort_by(|a, b| a.id.cmp(&b.id));
     for r in outcomes {
         report.outcomes.push((r.id, r.status));
-        report.diagnostics.extend(r.diagnostics);
         report.internal_errors += usize::from(r.internal);
     }
     if let Some(d) = flush_error {
@@ -271,6 +328,7 @@ fn schedule(
     store: &Mutex<Store>,
     journal: Journal,
     progress: &dyn Progress,
+    sink: &mut Counted,
 ) -> Result<(Vec<Outcome>, Option<Diagnostic>), Diagnostic> {
     let next = AtomicUsize::new(0);
     // As many threads as `--jobs`, even with fewer conventions: a thread that
@@ -285,11 +343,11 @@ fn schedule(
         .build()
         .map_err(threads_failed)?;
     std::thread::scope(|scope| {
-        let (finished, received) = std::sync::mpsc::channel::<JobResult>();
+        let (finished, received) = std::sync::mpsc::channel::<(usize, JobResult)>();
         let collector = std::thread::Builder::new()
             .name("charta-manifest".into())
             .spawn_scoped(scope, || {
-                collect(received, store, journal, ctx.opts, jobs.len())
+                collect(received, store, journal, ctx.opts, jobs.len(), sink)
             })
             .map_err(threads_failed)?;
         // Runs `work` once on each thread of the pool; a panic is raised again here.
@@ -309,7 +367,7 @@ fn work(
     next: &AtomicUsize,
     store: &Mutex<Store>,
     progress: &dyn Progress,
-    finished: &std::sync::mpsc::Sender<JobResult>,
+    finished: &std::sync::mpsc::Sender<(usize, JobResult)>,
 ) {
     loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
@@ -327,7 +385,7 @@ fn work(
             .unwrap_or_else(|panic| panicked(job, panic.as_ref()));
         progress.done(&job.entry.id, r.status);
         // The collector outlives every worker: a send cannot fail.
-        let _ = finished.send(r);
+        let _ = finished.send((i, r));
     }
 }
 
@@ -405,7 +463,10 @@ fn threads_failed(e: impl std::fmt::Display) -> Diagnostic {
 }
 
 /// The collector: records each finished convention in the journal and the
-/// store, and keeps what the report needs, until every worker is done.
+/// store, hands its diagnostics to the sink in the order of `jobs` (those of
+/// a convention finished early wait in `pending` for the ones before it: at
+/// most about one per worker), and keeps what the report needs, until every
+/// worker is done.
 ///
 /// It runs on a thread of its own so that everything kept until the end of
 /// the build (the store's entries, the outcomes) is allocated here and not
@@ -414,15 +475,18 @@ fn threads_failed(e: impl std::fmt::Display) -> Diagnostic {
 /// worker's would keep that page resident after Typst freed the rest of it. Outcomes are copied
 /// for the same reason. Returns the outcomes and the first journal write error.
 fn collect(
-    received: std::sync::mpsc::Receiver<JobResult>,
+    received: std::sync::mpsc::Receiver<(usize, JobResult)>,
     store: &Mutex<Store>,
     mut journal: Journal,
     opts: &BuildOptions,
     expected: usize,
+    sink: &mut Counted,
 ) -> (Vec<Outcome>, Option<Diagnostic>) {
     let mut outcomes = Vec::with_capacity(expected);
     let mut flush_error = None;
-    for r in received {
+    let mut pending: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
+    let mut turn = 0;
+    for (i, r) in received {
         if let Some(e) = r.entry {
             // The store keeps its own copy, made here.
             let changed = store
@@ -436,9 +500,13 @@ fn collect(
         outcomes.push(Outcome {
             id: r.id.as_str().to_owned(),
             status: r.status,
-            diagnostics: r.diagnostics.to_vec(),
             internal: r.internal,
         });
+        pending.insert(i, r.diagnostics);
+        while let Some(diags) = pending.remove(&turn) {
+            diags.into_iter().for_each(|d| sink.push(d));
+            turn += 1;
+        }
     }
     drop(journal);
     (outcomes, flush_error)
@@ -448,7 +516,6 @@ fn collect(
 struct Outcome {
     id: String,
     status: Status,
-    diagnostics: Vec<Diagnostic>,
     internal: bool,
 }
 

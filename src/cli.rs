@@ -115,6 +115,14 @@ pub enum ReportFormat {
     Json,
 }
 
+/// How the text output of `build` and `check` prints warnings: each code's
+/// first three and how many more (`summary`), or every one (`all`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WarningsShown {
+    Summary,
+    All,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Programme folder (default: the current folder).
@@ -122,6 +130,10 @@ pub struct CheckArgs {
     /// Output format of the report.
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
+    /// Warnings in the text report: `summary` (each code's first 3, then how many
+    /// more) or `all`; errors are always all, and `--format json` lists every one.
+    #[arg(long, value_enum, default_value = "summary")]
+    pub warnings: WarningsShown,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +169,10 @@ pub struct BuildArgs {
     /// GNU parallel), N shares (else CHARTA_SHARD_COUNT, or the Slurm array's size).
     #[arg(long, value_name = "i/n|auto[/N]")]
     pub shard: Option<ShardArg>,
+    /// Warnings printed: `summary` (each code's first 3, then how many more) or
+    /// `all`; errors are always all.
+    #[arg(long, value_enum, default_value = "summary")]
+    pub warnings: WarningsShown,
 }
 
 /// The value of `--shard`: `i/n`, or `auto`, `auto/N`.
@@ -321,6 +337,11 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
     ),
     ("check", "format", "Format du rapport."),
     (
+        "check",
+        "warnings",
+        "Les avertissements du rapport texte\u{a0}: `summary` (les 3 premiers de chaque code, puis combien d'autres) ou `all`\u{a0}; les erreurs sont toujours toutes affichées, et `--format json` les liste tous.",
+    ),
+    (
         "build",
         "",
         "Établit chaque convention (Markdown et PDF\u{a0}; ODT, DOCX sur demande) dans le dossier de sortie.",
@@ -482,6 +503,11 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
         "import",
         "prog",
         "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    (
+        "build",
+        "warnings",
+        "Les avertissements affichés\u{a0}: `summary` (les 3 premiers de chaque code, puis combien d'autres) ou `all`\u{a0}; les erreurs sont toujours toutes affichées.",
     ),
     (
         "build",

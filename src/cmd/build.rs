@@ -4,13 +4,13 @@
 use std::time::Instant;
 
 use charta::build::{self, BuildOptions};
-use charta::diagnostic::Text;
-use charta::diagnostic::has_errors;
+use charta::diagnostic::{Sink, Text};
 use charta::french::count;
 use charta::load;
 use charta::out::Status;
 
 use super::runner;
+use super::shown::Shown;
 use super::{Exit, Ui, jobs, prog_dir, report_load, seconds};
 use crate::cli::{BuildArgs, ShardArg};
 
@@ -47,19 +47,22 @@ pub fn run(a: BuildArgs, ui: &Ui) -> Exit {
         shard,
     };
     let progress = Bar::new(ui);
+    // Each diagnostic is printed or counted as the build finds it, none kept.
+    let mut shown = Shown::new(ui, a.warnings).with_bar(progress.bar.clone());
+    load_diags.into_iter().for_each(|d| shown.push(d));
     let started = Instant::now();
-    let report = match build::run(&prog, &opts, &progress) {
+    let report = match build::run(&prog, &opts, &progress, &mut shown) {
         Ok(r) => r,
         Err(d) => {
             progress.finish();
+            shown.finish();
             ui.diagnostics(&[d]);
             return Exit::Fault;
         }
     };
     progress.finish();
-    let mut diags = load_diags;
-    diags.extend(report.diagnostics.iter().cloned());
-    ui.diagnostics(&diags);
+    let load_errors = shown.has_errors();
+    shown.finish();
     for line in charta::avenant::summary(&prog, &opts.out, &report.outcomes) {
         ui.line(line);
     }
@@ -84,7 +87,7 @@ pub fn run(a: BuildArgs, ui: &Ui) -> Exit {
     ));
     if report.internal_errors > 0 {
         Exit::Fault
-    } else if report.has_errors() || has_errors(&diags) {
+    } else if report.has_errors() || load_errors {
         Exit::Problems
     } else {
         Exit::Ok

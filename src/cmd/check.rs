@@ -1,12 +1,13 @@
 //! `charta check [PROG]`: every problem of the programme, as text or JSON.
 
-use charta::diagnostic::Text;
 use charta::diagnostic::has_errors;
+use charta::diagnostic::{Sink, Text};
 use charta::french::{count, count_en};
 use charta::load;
 
+use super::shown::Shown;
 use super::{Exit, Ui, prog_dir};
-use crate::cli::{CheckArgs, ReportFormat};
+use crate::cli::{CheckArgs, ReportFormat, WarningsShown};
 
 pub fn run(a: CheckArgs, ui: &Ui) -> Exit {
     let dir = prog_dir(a.prog.as_deref());
@@ -26,7 +27,13 @@ pub fn run(a: CheckArgs, ui: &Ui) -> Exit {
             ui.out(serde_json::to_string_pretty(&v).expect("serialises"));
         }
         ReportFormat::Text => {
-            ui.diagnostics(&diags);
+            if a.warnings == WarningsShown::All {
+                ui.diagnostics(&diags);
+            } else {
+                let mut shown = Shown::new(ui, a.warnings);
+                diags.iter().for_each(|d| shown.push(d.clone()));
+                shown.finish();
+            }
             ui.say(&Text::new(
                 format!(
                     "{}\u{a0}: {}, {}",

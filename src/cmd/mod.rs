@@ -17,6 +17,7 @@ pub mod review;
 pub mod runner;
 pub mod schema;
 pub mod serve;
+pub mod shown;
 
 use std::fmt::Display;
 use std::io::IsTerminal;

@@ -350,6 +350,22 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Where diagnostics go as they are found. A build hands each one over in
+/// order (association by association, in id order) instead of keeping them
+/// all: a large programme can have tens of thousands of warnings, and the
+/// front end decides what to keep (the binary a count per code and a few
+/// examples, a test every one).
+pub trait Sink {
+    fn push(&mut self, d: Diagnostic);
+}
+
+/// Keeps every diagnostic.
+impl Sink for Vec<Diagnostic> {
+    fn push(&mut self, d: Diagnostic) {
+        Vec::push(self, d);
+    }
+}
+
 /// True if any diagnostic is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)

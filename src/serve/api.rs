@@ -388,7 +388,9 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
                     .map(|d| d.message.fr)
                     .unwrap_or_default()
             })?;
-            build::run(&prog, &opts, &live).map_err(|d| d.message.fr)
+            let mut errors = Errors::default();
+            let report = build::run(&prog, &opts, &live, &mut errors).map_err(|d| d.message.fr)?;
+            Ok((report, errors.0))
         }));
         let summary = finish(&shared, result, started.elapsed().as_secs_f64());
         events(super::Event::BuildEnded(summary));
@@ -396,22 +398,30 @@ pub fn build(state: &State, body: &[u8]) -> Reply {
     Reply::json(202, &json!({ "message": "Génération lancée." }))
 }
 
+/// What the desk keeps of a build's diagnostics: the errors' French messages
+/// (the warnings, however many, are not kept).
+#[derive(Default)]
+struct Errors(Vec<String>);
+
+impl crate::diagnostic::Sink for Errors {
+    fn push(&mut self, d: Diagnostic) {
+        if d.is_error() {
+            self.0.push(d.message.fr);
+        }
+    }
+}
+
 /// Records the end of a build in the shared state; its summary for the terminal.
 fn finish(
     shared: &Mutex<BuildState>,
-    result: std::thread::Result<Result<build::BuildReport, String>>,
+    result: std::thread::Result<Result<(build::BuildReport, Vec<String>), String>>,
     seconds: f64,
 ) -> BuildSummary {
     let mut s = shared.lock().expect("lock");
     s.running = false;
     match result {
-        Ok(Ok(report)) => {
-            s.problems = report
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .map(|d| d.message.fr.clone())
-                .collect();
+        Ok(Ok((report, errors))) => {
+            s.problems = errors;
             let summary = BuildSummary {
                 rendered: report.count(Status::Rendered),
                 unchanged: report.count(Status::Unchanged),

@@ -7,12 +7,12 @@ use crate::common::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use charta::build::{self, BuildOptions, BuildReport};
+use charta::build::{self, BuildOptions, BuildReport, Collected};
 use charta::document::Convention;
 use charta::load::load_programme;
 use charta::out::Status;
 
-fn build_with(dir: &Path, formats: &[&str]) -> BuildReport {
+fn build_with(dir: &Path, formats: &[&str]) -> Collected {
     let (prog, diags) = load_programme(dir).expect("loads");
     assert!(diags.is_empty(), "{diags:?}");
     let opts = BuildOptions {
@@ -24,10 +24,10 @@ fn build_with(dir: &Path, formats: &[&str]) -> BuildReport {
         keep_typst: false,
         shard: None,
     };
-    build::run(&prog, &opts, &()).expect("build runs")
+    build::run_collected(&prog, &opts, &()).expect("build runs")
 }
 
-fn build(dir: &Path) -> BuildReport {
+fn build(dir: &Path) -> Collected {
     build_with(dir, &["md"])
 }
 

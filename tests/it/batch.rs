@@ -6,7 +6,7 @@ use crate::common::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use charta::build::{self, BuildOptions, BuildReport};
+use charta::build::{self, BuildOptions, BuildReport, Collected};
 use charta::load::load_programme;
 use charta::out::{Manifest, Status};
 
@@ -26,10 +26,10 @@ fn opts(out: &Path, pdf: bool) -> BuildOptions {
     }
 }
 
-fn build(dir: &Path, pdf: bool) -> BuildReport {
+fn build(dir: &Path, pdf: bool) -> Collected {
     let (prog, diags) = load_programme(dir).expect("loads");
     assert!(diags.is_empty(), "{diags:?}");
-    build::run(&prog, &opts(&dir.join("out"), pdf), &()).expect("build runs")
+    build::run_collected(&prog, &opts(&dir.join("out"), pdf), &()).expect("build runs")
 }
 
 fn with_status(r: &BuildReport, s: Status) -> BTreeSet<String> {
@@ -170,7 +170,7 @@ fn a_signed_convention_is_never_silently_changed() {
     let (prog, _) = load_programme(dir).unwrap();
     let mut o = opts(&dir.join("out"), false);
     o.force = true;
-    let forced = build::run(&prog, &o, &()).unwrap();
+    let forced = build::run_collected(&prog, &o, &()).unwrap();
     assert_eq!(
         with_status(&forced, Status::Refused),
         BTreeSet::from([signed.to_string()])
@@ -211,7 +211,7 @@ fn a_signed_convention_keeps_its_files_when_only_the_layout_changes() {
     let mut o = opts(&dir.join("out"), true);
     o.force = true;
     o.only = vec![signed.to_string()];
-    let forced = build::run(&prog, &o, &()).unwrap();
+    let forced = build::run_collected(&prog, &o, &()).unwrap();
     assert_eq!(
         with_status(&forced, Status::Unchanged),
         BTreeSet::from([signed.to_string()])
@@ -382,7 +382,7 @@ fn a_signed_convention_built_as_pdf_only_is_still_protected() {
     let (prog, _) = load_programme(dir).unwrap();
     let mut o = opts(&out, true);
     o.formats = vec!["pdf".to_string()];
-    let first = build::run(&prog, &o, &()).unwrap();
+    let first = build::run_collected(&prog, &o, &()).unwrap();
     assert!(!first.has_errors(), "{:?}", first.diagnostics);
     let pdf_before = std::fs::read(out.join(format!("{SIGNED}.pdf"))).unwrap();
     assert!(!out.join(format!("{SIGNED}.md")).exists());

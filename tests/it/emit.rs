@@ -46,7 +46,7 @@ fn build(prog: &Path, out: &Path, formats: &[&str], only: &[&str]) {
     opts.formats = formats.iter().map(|s| s.to_string()).collect();
     opts.only = only.iter().map(|s| s.to_string()).collect();
     opts.jobs = 2;
-    let report = build::run(&p, &opts, &()).expect("build runs");
+    let report = build::run_collected(&p, &opts, &()).expect("build runs");
     assert_eq!(
         report.count(Status::Failed) + report.count(Status::Refused),
         0,
@@ -451,7 +451,7 @@ fn same_inputs_give_byte_identical_files_and_the_manifest_lists_each_format() {
     opts.formats = vec!["md".into(), "odt".into()];
     opts.only = ids.iter().map(|s| s.to_string()).collect();
     std::fs::remove_file(a.join("atelier-velo-thionvaux.odt")).unwrap();
-    let r = build::run(&p, &opts, &()).unwrap();
+    let r = build::run_collected(&p, &opts, &()).unwrap();
     assert_eq!(r.count(Status::Rendered), 1, "{:?}", r.outcomes);
     assert_eq!(
         std::fs::metadata(a.join("atelier-velo-thionvaux.md"))
@@ -473,7 +473,7 @@ fn unknown_format_is_refused_before_anything_is_written() {
     let (p, _) = load_programme(prog.path()).unwrap();
     let mut opts = BuildOptions::new(&out);
     opts.formats = vec!["md".into(), "rtf".into()];
-    let err = build::run(&p, &opts, &()).unwrap_err();
+    let err = build::run_collected(&p, &opts, &()).unwrap_err();
     assert!(
         err.message.contains("format de sortie inconnu `rtf`"),
         "{}",

@@ -738,7 +738,7 @@ fn the_consolidated_version_has_no_signature_table_and_no_initials() {
         keep_typst: false,
         shard: None,
     };
-    let r = build::run(&p, &opts, &()).expect("build runs");
+    let r = build::run_collected(&p, &opts, &()).expect("build runs");
     assert!(!r.has_errors(), "{:?}", r.diagnostics);
     let read = |name: &str| std::fs::read_to_string(dir.join("out").join(name)).unwrap();
     let cons = read(&format!("{MAISON}.consolidee.md"));
