@@ -8,7 +8,7 @@
 //! `<del>`/`<ins>` of `charta diff` (only those two tags: any other HTML is
 //! text). Every piece of text is kept as it reads, never as markup.
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Tag, TagEnd};
 
 use crate::anchor::{self, Anchor, PartKind};
 
@@ -176,18 +176,10 @@ struct Reader {
     heading: Option<u8>,
 }
 
-/// The one parser of charta's rendered Markdown, for every reader of it
-/// (these blocks, the Typst of the PDF, the desk's HTML): CommonMark with
-/// GFM tables, the only extension charta's Markdown uses; strikethrough,
-/// footnotes, math… stay off so that their markers remain plain text.
-pub fn events(markdown: &str) -> Parser<'_> {
-    Parser::new_ext(markdown, Options::ENABLE_TABLES)
-}
-
 /// Reads the rendered Markdown into blocks.
 pub fn read(markdown: &str) -> Vec<Block> {
     let mut r = Reader::default();
-    for event in events(markdown) {
+    for event in super::tree::events(markdown) {
         r.event(event);
     }
     r.flush();

@@ -1,0 +1,316 @@
+//! The rendered Markdown read once, as a tree: the one reading every writer
+//! consumes (the Typst of the PDF, the desk's HTML, and — flattened by
+//! [`super::blocks`] — the ODT and the DOCX).
+//!
+//! The tree keeps what the Markdown says and nothing is interpreted for a
+//! writer: text pieces as the parser split them (a writer may care where one
+//! ends), raw HTML as it was written ([`Inline::Html`], [`Block::Html`]: the
+//! anchors of [`crate::anchor`], the redline marks `<del>`/`<ins>` of
+//! `charta diff`, or user text that must print literally — each writer
+//! decides), tight list items' text without a paragraph ([`Block::Plain`]).
+//! Only this module (with `blocks`, its reader for the office formats) knows
+//! the Markdown parser.
+
+use pulldown_cmark::{Alignment, Event, LinkType, Parser, Tag};
+
+/// A block of the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// `#` is level 1 (the act's title), `##` level 2 (a part's heading)…
+    Heading {
+        level: u8,
+        content: Vec<Inline>,
+    },
+    Paragraph(Vec<Inline>),
+    /// The text of a tight list item: not wrapped in a paragraph.
+    Plain(Vec<Inline>),
+    List(List),
+    Table(Table),
+    Quote(Vec<Block>),
+    /// A code block: the first word of its info string (empty if none), its text.
+    Code {
+        lang: String,
+        text: String,
+    },
+    /// An HTML block as written, piece by piece: [`Inline::Html`] for its
+    /// lines, [`Inline::Text`] for the indentation the parser gives back.
+    Html(Vec<Inline>),
+    Rule,
+}
+
+/// A bullet list (`start: None`) or a numbered one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct List {
+    pub start: Option<u64>,
+    /// Each item's blocks (a tight item's text is a [`Block::Plain`]).
+    pub items: Vec<Vec<Block>>,
+}
+
+/// A column's alignment as the table's delimiter row gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// `---`: none given.
+    Auto,
+    Left,
+    Center,
+    Right,
+}
+
+/// A GFM table: its cells as the parser gives them (a ragged row stays ragged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub align: Vec<Align>,
+    pub head: Vec<Vec<Inline>>,
+    pub rows: Vec<Vec<Vec<Inline>>>,
+}
+
+/// A piece of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inline {
+    Text(String),
+    Code(String),
+    /// Inline HTML as written (a writer prints it as text, except the marks it knows).
+    Html(String),
+    SoftBreak,
+    HardBreak,
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    /// `email`: an autolink `<a@b.fr>`, whose `url` has no `mailto:`.
+    Link {
+        url: String,
+        title: String,
+        email: bool,
+        content: Vec<Inline>,
+    },
+    /// An image, of which the build keeps the alt text (`content`).
+    Image {
+        url: String,
+        title: String,
+        content: Vec<Inline>,
+    },
+}
+
+/// The one parser of charta's rendered Markdown: CommonMark with GFM tables,
+/// the only extension charta's Markdown uses; strikethrough, footnotes,
+/// math… stay off so that their markers remain plain text.
+pub(super) fn events(markdown: &str) -> Parser<'_> {
+    Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES)
+}
+
+/// Reads the rendered Markdown into its tree.
+pub fn parse(markdown: &str) -> Vec<Block> {
+    let mut b = Builder {
+        stack: vec![Open::Blocks(Vec::new())],
+    };
+    for event in events(markdown) {
+        b.event(event);
+    }
+    // The parser balances its tags: only the root is left.
+    while b.stack.len() > 1 {
+        b.close();
+    }
+    match b.stack.pop() {
+        Some(Open::Blocks(blocks)) => blocks,
+        _ => Vec::new(),
+    }
+}
+
+/// A container being read.
+enum Open {
+    /// The document, a quote or a list item.
+    Blocks(Vec<Block>),
+    Paragraph(Vec<Inline>),
+    Heading(u8, Vec<Inline>),
+    Quote(Vec<Block>),
+    List(Option<u64>, Vec<Vec<Block>>),
+    Table(Table),
+    /// The header row (`true`) or a body row, its cells.
+    Row(bool, Vec<Vec<Inline>>),
+    Cell(Vec<Inline>),
+    Code(String, String),
+    Html(Vec<Inline>),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Link(String, String, bool, Vec<Inline>),
+    Image(String, String, Vec<Inline>),
+    /// A construct charta's Markdown never has (its options are off): its
+    /// content goes to the container around it.
+    Transparent,
+}
+
+struct Builder {
+    stack: Vec<Open>,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(tag) => self.open(tag),
+            Event::End(_) => self.close(),
+            Event::Text(t) => self.inline(Inline::Text(t.into_string())),
+            Event::Code(t) => self.inline(Inline::Code(t.into_string())),
+            Event::Html(t) | Event::InlineHtml(t) => self.inline(Inline::Html(t.into_string())),
+            Event::SoftBreak => self.inline(Inline::SoftBreak),
+            Event::HardBreak => self.inline(Inline::HardBreak),
+            Event::Rule => self.block(Block::Rule),
+            // Not enabled in the options; should they appear, they are text.
+            Event::FootnoteReference(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                self.inline(Inline::Text(t.into_string()))
+            }
+            Event::TaskListMarker(checked) => {
+                self.inline(Inline::Text(if checked { "[x] " } else { "[ ] " }.into()))
+            }
+        }
+    }
+
+    fn open(&mut self, tag: Tag<'_>) {
+        let open = match tag {
+            Tag::Paragraph => Open::Paragraph(Vec::new()),
+            Tag::Heading { level, .. } => Open::Heading(level as u8, Vec::new()),
+            Tag::BlockQuote(_) => Open::Quote(Vec::new()),
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split(' ').next().unwrap_or("").to_string()
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                Open::Code(lang, String::new())
+            }
+            Tag::HtmlBlock => Open::Html(Vec::new()),
+            Tag::List(start) => Open::List(start, Vec::new()),
+            Tag::Item => Open::Blocks(Vec::new()),
+            Tag::Table(align) => Open::Table(Table {
+                align: align.iter().map(|a| align_of(*a)).collect(),
+                head: Vec::new(),
+                rows: Vec::new(),
+            }),
+            Tag::TableHead => Open::Row(true, Vec::new()),
+            Tag::TableRow => Open::Row(false, Vec::new()),
+            Tag::TableCell => Open::Cell(Vec::new()),
+            Tag::Emphasis => Open::Emphasis(Vec::new()),
+            Tag::Strong => Open::Strong(Vec::new()),
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => Open::Link(
+                dest_url.into_string(),
+                title.into_string(),
+                link_type == LinkType::Email,
+                Vec::new(),
+            ),
+            Tag::Image {
+                dest_url, title, ..
+            } => Open::Image(dest_url.into_string(), title.into_string(), Vec::new()),
+            _ => Open::Transparent,
+        };
+        self.stack.push(open);
+    }
+
+    /// Ends the container on top and gives it to the one below.
+    fn close(&mut self) {
+        if self.stack.len() <= 1 {
+            return;
+        }
+        let Some(open) = self.stack.pop() else {
+            return;
+        };
+        match open {
+            Open::Blocks(blocks) => {
+                if let Some(Open::List(_, items)) = self.stack.last_mut() {
+                    items.push(blocks);
+                }
+            }
+            Open::Paragraph(c) => self.block(Block::Paragraph(c)),
+            Open::Heading(level, content) => self.block(Block::Heading { level, content }),
+            Open::Quote(b) => self.block(Block::Quote(b)),
+            Open::List(start, items) => self.block(Block::List(List { start, items })),
+            Open::Table(t) => self.block(Block::Table(t)),
+            Open::Row(head, cells) => {
+                if let Some(Open::Table(t)) = self.stack.last_mut() {
+                    if head {
+                        t.head = cells;
+                    } else {
+                        t.rows.push(cells);
+                    }
+                }
+            }
+            Open::Cell(c) => {
+                if let Some(Open::Row(_, cells)) = self.stack.last_mut() {
+                    cells.push(c);
+                }
+            }
+            Open::Code(lang, text) => self.block(Block::Code { lang, text }),
+            Open::Html(pieces) => self.block(Block::Html(pieces)),
+            Open::Emphasis(c) => self.inline(Inline::Emphasis(c)),
+            Open::Strong(c) => self.inline(Inline::Strong(c)),
+            Open::Link(url, title, email, content) => self.inline(Inline::Link {
+                url,
+                title,
+                email,
+                content,
+            }),
+            Open::Image(url, title, content) => self.inline(Inline::Image {
+                url,
+                title,
+                content,
+            }),
+            Open::Transparent => {}
+        }
+    }
+
+    fn block(&mut self, block: Block) {
+        let top = self
+            .stack
+            .iter_mut()
+            .rev()
+            .find(|o| !matches!(o, Open::Transparent));
+        match top {
+            Some(Open::Blocks(blocks) | Open::Quote(blocks)) => blocks.push(block),
+            // A block where none can be (the parser never does it): dropped.
+            _ => {}
+        }
+    }
+
+    fn inline(&mut self, inline: Inline) {
+        let Some(top) = self
+            .stack
+            .iter_mut()
+            .rev()
+            .find(|o| !matches!(o, Open::Transparent))
+        else {
+            return;
+        };
+        match top {
+            Open::Paragraph(c)
+            | Open::Heading(_, c)
+            | Open::Cell(c)
+            | Open::Html(c)
+            | Open::Emphasis(c)
+            | Open::Strong(c)
+            | Open::Link(.., c)
+            | Open::Image(.., c) => c.push(inline),
+            Open::Code(_, text) => {
+                if let Inline::Text(t) | Inline::Html(t) = inline {
+                    text.push_str(&t);
+                }
+            }
+            Open::Blocks(blocks) | Open::Quote(blocks) => match blocks.last_mut() {
+                Some(Block::Plain(c)) => c.push(inline),
+                _ => blocks.push(Block::Plain(vec![inline])),
+            },
+            Open::List(..) | Open::Table(_) | Open::Row(..) | Open::Transparent => {}
+        }
+    }
+}
+
+fn align_of(a: Alignment) -> Align {
+    match a {
+        Alignment::None => Align::Auto,
+        Alignment::Left => Align::Left,
+        Alignment::Center => Align::Center,
+        Alignment::Right => Align::Right,
+    }
+}
