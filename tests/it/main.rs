@@ -33,3 +33,4 @@ mod review;
 mod scale;
 mod serve;
 mod typography;
+mod writers;
