@@ -56,7 +56,7 @@ pub enum Align {
     Right,
 }
 
-/// A GFM table: its cells as the parser gives them (a ragged row stays ragged).
+/// A GFM table: its cells as the parser gives them (it completes a short row).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     pub align: Vec<Align>,
@@ -267,10 +267,9 @@ impl Builder {
             .iter_mut()
             .rev()
             .find(|o| !matches!(o, Open::Transparent));
-        match top {
-            Some(Open::Blocks(blocks) | Open::Quote(blocks)) => blocks.push(block),
-            // A block where none can be (the parser never does it): dropped.
-            _ => {}
+        // A block where none can be (the parser never puts one there) is dropped.
+        if let Some(Open::Blocks(blocks) | Open::Quote(blocks)) = top {
+            blocks.push(block);
         }
     }
 
@@ -312,5 +311,71 @@ fn align_of(a: Alignment) -> Align {
         Alignment::Left => Align::Left,
         Alignment::Center => Align::Center,
         Alignment::Right => Align::Right,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Inline {
+        Inline::Text(s.to_string())
+    }
+
+    #[test]
+    fn lists_tight_loose_and_nested() {
+        let tree = parse("- a\n  - b\n\n3. x\n\n4. y\n");
+        let [Block::List(bullets), Block::List(numbers)] = tree.as_slice() else {
+            panic!("{tree:?}")
+        };
+        assert_eq!(bullets.start, None);
+        assert_eq!(
+            bullets.items[0],
+            [
+                Block::Plain(vec![text("a")]),
+                Block::List(List {
+                    start: None,
+                    items: vec![vec![Block::Plain(vec![text("b")])]],
+                }),
+            ]
+        );
+        assert_eq!(numbers.start, Some(3));
+        assert_eq!(numbers.items[1], [Block::Paragraph(vec![text("y")])]);
+    }
+
+    #[test]
+    fn raw_html_links_and_tables_as_written() {
+        let tree = parse(
+            "<!-- part:a kind=block -->\n<div>x</div>\n\n\
+             [l](https://x.fr \"t\") <a@b.fr> <del>d</del>\n\n| A | B |\n|:-|--|\n| 1 |\n",
+        );
+        // A comment ends its HTML block.
+        assert_eq!(
+            tree[..2],
+            [
+                Block::Html(vec![Inline::Html("<!-- part:a kind=block -->\n".into())]),
+                Block::Html(vec![Inline::Html("<div>x</div>\n".into())]),
+            ]
+        );
+        let Block::Paragraph(p) = &tree[2] else {
+            panic!("{tree:?}")
+        };
+        assert_eq!(
+            p[0],
+            Inline::Link {
+                url: "https://x.fr".into(),
+                title: "t".into(),
+                email: false,
+                content: vec![text("l")],
+            }
+        );
+        assert!(matches!(&p[2], Inline::Link { url, email: true, .. } if url == "a@b.fr"));
+        assert_eq!(p[4], Inline::Html("<del>".into()));
+        let Block::Table(t) = &tree[3] else {
+            panic!("{tree:?}")
+        };
+        assert_eq!(t.align, [Align::Left, Align::Auto]);
+        assert_eq!(t.head.len(), 2);
+        assert_eq!(t.rows[0].len(), 2, "{t:?}");
     }
 }

@@ -38,7 +38,9 @@ fn the_html_of_a_redline_is_pinned() {
     for case in ["amount", "target", "draft"] {
         let diff = charta::diff::diff_markdown(&fixture("base"), &fixture(case)).unwrap();
         for change in diff.changes.iter().filter(|c| !c.redline.is_empty()) {
-            pages.push(redline_html(&charta::diff::markdown_redline(&change.redline)));
+            pages.push(redline_html(&charta::diff::markdown_redline(
+                &change.redline,
+            )));
         }
     }
     assert!(pages.len() >= 3, "{}", pages.len());
