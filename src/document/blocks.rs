@@ -367,7 +367,7 @@ impl Reader {
                 };
                 self.push(t, style);
             }
-            tree::Inline::Html(html) => match html.as_str() {
+            tree::Inline::Html(html) => match html.as_ref() {
                 "<del>" => self.style.mark = Some(Mark::Deleted),
                 "<ins>" => self.style.mark = Some(Mark::Inserted),
                 "</del>" if self.style.mark == Some(Mark::Deleted) => self.style.mark = None,

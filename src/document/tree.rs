@@ -11,39 +11,43 @@
 //! Only this module (with `blocks`, its reader for the office formats) knows
 //! the Markdown parser.
 
-use pulldown_cmark::{Alignment, Event, LinkType, Parser, Tag};
+use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Parser, Tag};
+
+/// A piece of text of the tree: borrowed from the Markdown when the parser
+/// can (most of it), owned otherwise (escapes, entities).
+pub type Str<'a> = std::borrow::Cow<'a, str>;
 
 /// A block of the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
+pub enum Block<'a> {
     /// `#` is level 1 (the act's title), `##` level 2 (a part's heading)…
     Heading {
         level: u8,
-        content: Vec<Inline>,
+        content: Vec<Inline<'a>>,
     },
-    Paragraph(Vec<Inline>),
+    Paragraph(Vec<Inline<'a>>),
     /// The text of a tight list item: not wrapped in a paragraph.
-    Plain(Vec<Inline>),
-    List(List),
-    Table(Table),
-    Quote(Vec<Block>),
+    Plain(Vec<Inline<'a>>),
+    List(List<'a>),
+    Table(Table<'a>),
+    Quote(Vec<Block<'a>>),
     /// A code block: the first word of its info string (empty if none), its text.
     Code {
-        lang: String,
+        lang: Str<'a>,
         text: String,
     },
     /// An HTML block as written, piece by piece: [`Inline::Html`] for its
     /// lines, [`Inline::Text`] for the indentation the parser gives back.
-    Html(Vec<Inline>),
+    Html(Vec<Inline<'a>>),
     Rule,
 }
 
 /// A bullet list (`start: None`) or a numbered one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct List {
+pub struct List<'a> {
     pub start: Option<u64>,
     /// Each item's blocks (a tight item's text is a [`Block::Plain`]).
-    pub items: Vec<Vec<Block>>,
+    pub items: Vec<Vec<Block<'a>>>,
 }
 
 /// A column's alignment as the table's delimiter row gives it.
@@ -58,35 +62,35 @@ pub enum Align {
 
 /// A GFM table: its cells as the parser gives them (it completes a short row).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Table {
+pub struct Table<'a> {
     pub align: Vec<Align>,
-    pub head: Vec<Vec<Inline>>,
-    pub rows: Vec<Vec<Vec<Inline>>>,
+    pub head: Vec<Vec<Inline<'a>>>,
+    pub rows: Vec<Vec<Vec<Inline<'a>>>>,
 }
 
 /// A piece of a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Inline {
-    Text(String),
-    Code(String),
+pub enum Inline<'a> {
+    Text(Str<'a>),
+    Code(Str<'a>),
     /// Inline HTML as written (a writer prints it as text, except the marks it knows).
-    Html(String),
+    Html(Str<'a>),
     SoftBreak,
     HardBreak,
-    Emphasis(Vec<Inline>),
-    Strong(Vec<Inline>),
+    Emphasis(Vec<Inline<'a>>),
+    Strong(Vec<Inline<'a>>),
     /// `email`: an autolink `<a@b.fr>`, whose `url` has no `mailto:`.
     Link {
-        url: String,
-        title: String,
+        url: Str<'a>,
+        title: Str<'a>,
         email: bool,
-        content: Vec<Inline>,
+        content: Vec<Inline<'a>>,
     },
     /// An image, of which the build keeps the alt text (`content`).
     Image {
-        url: String,
-        title: String,
-        content: Vec<Inline>,
+        url: Str<'a>,
+        title: Str<'a>,
+        content: Vec<Inline<'a>>,
     },
 }
 
@@ -98,7 +102,7 @@ pub(super) fn events(markdown: &str) -> Parser<'_> {
 }
 
 /// Reads the rendered Markdown into its tree.
-pub fn parse(markdown: &str) -> Vec<Block> {
+pub fn parse(markdown: &str) -> Vec<Block<'_>> {
     let mut b = Builder {
         stack: vec![Open::Blocks(Vec::new())],
     };
@@ -116,64 +120,69 @@ pub fn parse(markdown: &str) -> Vec<Block> {
 }
 
 /// A container being read.
-enum Open {
+enum Open<'a> {
     /// The document, a quote or a list item.
-    Blocks(Vec<Block>),
-    Paragraph(Vec<Inline>),
-    Heading(u8, Vec<Inline>),
-    Quote(Vec<Block>),
-    List(Option<u64>, Vec<Vec<Block>>),
-    Table(Table),
+    Blocks(Vec<Block<'a>>),
+    Paragraph(Vec<Inline<'a>>),
+    Heading(u8, Vec<Inline<'a>>),
+    Quote(Vec<Block<'a>>),
+    List(Option<u64>, Vec<Vec<Block<'a>>>),
+    Table(Table<'a>),
     /// The header row (`true`) or a body row, its cells.
-    Row(bool, Vec<Vec<Inline>>),
-    Cell(Vec<Inline>),
-    Code(String, String),
-    Html(Vec<Inline>),
-    Emphasis(Vec<Inline>),
-    Strong(Vec<Inline>),
-    Link(String, String, bool, Vec<Inline>),
-    Image(String, String, Vec<Inline>),
+    Row(bool, Vec<Vec<Inline<'a>>>),
+    Cell(Vec<Inline<'a>>),
+    Code(Str<'a>, String),
+    Html(Vec<Inline<'a>>),
+    Emphasis(Vec<Inline<'a>>),
+    Strong(Vec<Inline<'a>>),
+    Link(Str<'a>, Str<'a>, bool, Vec<Inline<'a>>),
+    Image(Str<'a>, Str<'a>, Vec<Inline<'a>>),
     /// A construct charta's Markdown never has (its options are off): its
     /// content goes to the container around it.
     Transparent,
 }
 
-struct Builder {
-    stack: Vec<Open>,
+struct Builder<'a> {
+    stack: Vec<Open<'a>>,
 }
 
-impl Builder {
-    fn event(&mut self, event: Event<'_>) {
+impl<'a> Builder<'a> {
+    fn event(&mut self, event: Event<'a>) {
         match event {
             Event::Start(tag) => self.open(tag),
             Event::End(_) => self.close(),
-            Event::Text(t) => self.inline(Inline::Text(t.into_string())),
-            Event::Code(t) => self.inline(Inline::Code(t.into_string())),
-            Event::Html(t) | Event::InlineHtml(t) => self.inline(Inline::Html(t.into_string())),
+            Event::Text(t) => self.inline(Inline::Text(str_of(t))),
+            Event::Code(t) => self.inline(Inline::Code(str_of(t))),
+            Event::Html(t) | Event::InlineHtml(t) => self.inline(Inline::Html(str_of(t))),
             Event::SoftBreak => self.inline(Inline::SoftBreak),
             Event::HardBreak => self.inline(Inline::HardBreak),
             Event::Rule => self.block(Block::Rule),
             // Not enabled in the options; should they appear, they are text.
             Event::FootnoteReference(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                self.inline(Inline::Text(t.into_string()))
+                self.inline(Inline::Text(str_of(t)))
             }
             Event::TaskListMarker(checked) => {
-                self.inline(Inline::Text(if checked { "[x] " } else { "[ ] " }.into()))
+                self.inline(Inline::Text(Str::Borrowed(if checked {
+                    "[x] "
+                } else {
+                    "[ ] "
+                })))
             }
         }
     }
 
-    fn open(&mut self, tag: Tag<'_>) {
+    fn open(&mut self, tag: Tag<'a>) {
         let open = match tag {
             Tag::Paragraph => Open::Paragraph(Vec::new()),
             Tag::Heading { level, .. } => Open::Heading(level as u8, Vec::new()),
             Tag::BlockQuote(_) => Open::Quote(Vec::new()),
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
-                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
-                        info.split(' ').next().unwrap_or("").to_string()
-                    }
-                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => match str_of(info) {
+                        Str::Borrowed(info) => Str::Borrowed(info.split(' ').next().unwrap_or("")),
+                        Str::Owned(info) => Str::Owned(info.split(' ').next().unwrap_or("").into()),
+                    },
+                    pulldown_cmark::CodeBlockKind::Indented => Str::Borrowed(""),
                 };
                 Open::Code(lang, String::new())
             }
@@ -196,14 +205,14 @@ impl Builder {
                 title,
                 ..
             } => Open::Link(
-                dest_url.into_string(),
-                title.into_string(),
+                str_of(dest_url),
+                str_of(title),
                 link_type == LinkType::Email,
                 Vec::new(),
             ),
             Tag::Image {
                 dest_url, title, ..
-            } => Open::Image(dest_url.into_string(), title.into_string(), Vec::new()),
+            } => Open::Image(str_of(dest_url), str_of(title), Vec::new()),
             _ => Open::Transparent,
         };
         self.stack.push(open);
@@ -261,7 +270,7 @@ impl Builder {
         }
     }
 
-    fn block(&mut self, block: Block) {
+    fn block(&mut self, block: Block<'a>) {
         let top = self
             .stack
             .iter_mut()
@@ -273,7 +282,7 @@ impl Builder {
         }
     }
 
-    fn inline(&mut self, inline: Inline) {
+    fn inline(&mut self, inline: Inline<'a>) {
         let Some(top) = self
             .stack
             .iter_mut()
@@ -305,6 +314,14 @@ impl Builder {
     }
 }
 
+/// The parser's text, borrowed from the Markdown when it is.
+fn str_of(s: CowStr<'_>) -> Str<'_> {
+    match s {
+        CowStr::Borrowed(s) => Str::Borrowed(s),
+        other => Str::Owned(other.into_string()),
+    }
+}
+
 fn align_of(a: Alignment) -> Align {
     match a {
         Alignment::None => Align::Auto,
@@ -318,8 +335,8 @@ fn align_of(a: Alignment) -> Align {
 mod tests {
     use super::*;
 
-    fn text(s: &str) -> Inline {
-        Inline::Text(s.to_string())
+    fn text(s: &str) -> Inline<'_> {
+        Inline::Text(s.into())
     }
 
     #[test]

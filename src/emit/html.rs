@@ -97,14 +97,17 @@ fn redline_marks(html: &str) -> Option<String> {
 
 /// Escapes text for element content: `&`, `<`, `>`.
 fn escape_body(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
+    let mut rest = s;
+    while let Some(i) = rest.find(['&', '<', '>']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            _ => "&gt;",
+        });
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
 }
 
 /// Escapes a link's address: `&` and `'` as entities, bytes outside the
@@ -275,19 +278,19 @@ impl Writer {
     fn table(&mut self, table: &tree::Table) {
         self.write("<table>");
         self.write("<thead><tr>");
-        self.row(&table.align, &table.head, "th");
+        self.row(&table.align, &table.head, ("<th", "</th>"));
         self.write("</tr></thead><tbody>\n");
         for row in &table.rows {
             self.write("<tr>");
-            self.row(&table.align, row, "td");
+            self.row(&table.align, row, ("<td", "</td>"));
             self.write("</tr>\n");
         }
         self.write("</tbody></table>\n");
     }
 
-    fn row(&mut self, align: &[Align], cells: &[Vec<Inline>], tag: &str) {
+    fn row(&mut self, align: &[Align], cells: &[Vec<Inline>], (open, close): (&str, &str)) {
         for (i, cell) in cells.iter().enumerate() {
-            self.write(&format!("<{tag}"));
+            self.write(open);
             self.write(match align.get(i) {
                 Some(Align::Left) => " style=\"text-align: left\">",
                 Some(Align::Center) => " style=\"text-align: center\">",
@@ -295,7 +298,7 @@ impl Writer {
                 _ => ">",
             });
             self.inlines(cell);
-            self.write(&format!("</{tag}>"));
+            self.write(close);
         }
     }
 
@@ -316,8 +319,8 @@ impl Writer {
             Inline::Html(html) => self.html(html),
             Inline::SoftBreak => self.write("\n"),
             Inline::HardBreak => self.write("<br />\n"),
-            Inline::Emphasis(content) => self.wrapped("em", content),
-            Inline::Strong(content) => self.wrapped("strong", content),
+            Inline::Emphasis(content) => self.wrapped(("<em>", "</em>"), content),
+            Inline::Strong(content) => self.wrapped(("<strong>", "</strong>"), content),
             Inline::Link {
                 url,
                 title,
@@ -350,10 +353,10 @@ impl Writer {
         }
     }
 
-    fn wrapped(&mut self, tag: &str, content: &[Inline]) {
-        self.write(&format!("<{tag}>"));
+    fn wrapped(&mut self, (open, close): (&str, &str), content: &[Inline]) {
+        self.write(open);
         self.inlines(content);
-        self.write(&format!("</{tag}>"));
+        self.write(close);
     }
 
     fn title(&mut self, title: &str) {
@@ -383,7 +386,7 @@ impl Writer {
     fn alt(&mut self, content: &[Inline]) {
         for inline in content {
             let text = match inline {
-                Inline::Text(t) | Inline::Code(t) => Some(t.clone()),
+                Inline::Text(t) | Inline::Code(t) => Some(t.to_string()),
                 Inline::Html(html) => match self.mode {
                     Mode::Convention => html_as_text(html, &mut self.pending),
                     Mode::Redline => redline_marks(html),
