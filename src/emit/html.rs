@@ -98,7 +98,7 @@ fn redline_marks(html: &str) -> Option<String> {
 /// Escapes text for element content: `&`, `<`, `>`.
 fn escape_body(out: &mut String, s: &str) {
     let mut rest = s;
-    while let Some(i) = rest.find(['&', '<', '>']) {
+    while let Some(i) = rest.bytes().position(|b| matches!(b, b'&' | b'<' | b'>')) {
         out.push_str(&rest[..i]);
         out.push_str(match rest.as_bytes()[i] {
             b'&' => "&amp;",
