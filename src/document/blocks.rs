@@ -1,6 +1,6 @@
 //! The rendered Markdown as a flat list of blocks, for the emitters that
-//! write a word-processing document (ODT, DOCX) and for the review: the
-//! document's tree ([`super::tree`], the one reading) flattened.
+//! write a word-processing document (ODT, DOCX) and for the diff of an edited
+//! one: the document's tree ([`super::tree`], the one reading) flattened.
 //!
 //! The anchors ([`crate::anchor`]) become [`Block::Part`] and
 //! [`Block::Clause`]; `# Title` the title; `## Heading` a level-1 heading (the
