@@ -1,5 +1,6 @@
-//! The rendered Markdown read as a flat list of blocks, for the emitters that
-//! write a word-processing document (ODT, DOCX).
+//! The rendered Markdown as a flat list of blocks, for the emitters that
+//! write a word-processing document (ODT, DOCX) and for the diff of an edited
+//! one: the document's tree ([`super::tree`], the one reading) flattened.
 //!
 //! The anchors ([`crate::anchor`]) become [`Block::Part`] and
 //! [`Block::Clause`]; `# Title` the title; `## Heading` a level-1 heading (the
@@ -8,8 +9,7 @@
 //! `<del>`/`<ins>` of `charta diff` (only those two tags: any other HTML is
 //! text). Every piece of text is kept as it reads, never as markup.
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-
+use super::tree;
 use crate::anchor::{self, Anchor, PartKind};
 
 /// A change mark of a redline.
@@ -169,27 +169,12 @@ struct Reader {
     lists: Vec<Option<u64>>,
     /// The label of the current item, until its first paragraph takes it.
     label: Option<String>,
-    table: Option<Table>,
-    row: Vec<Line>,
-    html: Option<String>,
-    code: Option<String>,
-    heading: Option<u8>,
-}
-
-/// The one parser of charta's rendered Markdown, for every reader of it
-/// (these blocks, the Typst of the PDF, the desk's HTML): CommonMark with
-/// GFM tables, the only extension charta's Markdown uses; strikethrough,
-/// footnotes, math… stay off so that their markers remain plain text.
-pub fn events(markdown: &str) -> Parser<'_> {
-    Parser::new_ext(markdown, Options::ENABLE_TABLES)
 }
 
 /// Reads the rendered Markdown into blocks.
 pub fn read(markdown: &str) -> Vec<Block> {
     let mut r = Reader::default();
-    for event in events(markdown) {
-        r.event(event);
-    }
+    r.blocks_of(&tree::parse(markdown));
     r.flush();
     r.blocks
 }
@@ -232,191 +217,183 @@ impl Reader {
         }
     }
 
-    fn event(&mut self, event: Event<'_>) {
-        if let Some(buffer) = self.html.as_mut() {
-            match event {
-                Event::Text(t) | Event::Html(t) => {
-                    buffer.push_str(&t);
-                    return;
-                }
-                Event::End(TagEnd::HtmlBlock) => {
-                    let text = self.html.take().unwrap_or_default();
-                    self.html_block(&text);
-                    return;
-                }
-                _ => return,
-            }
+    fn blocks_of(&mut self, blocks: &[tree::Block]) {
+        for block in blocks {
+            self.block(block);
         }
-        if let Some(buffer) = self.code.as_mut() {
-            match event {
-                Event::Text(t) => buffer.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let text = self.code.take().unwrap_or_default();
-                    for l in text.trim_end_matches('\n').lines() {
-                        self.blocks.push(Block::Paragraph {
-                            content: vec![Inline::Text(
-                                l.to_string(),
-                                Style {
-                                    code: true,
-                                    ..Style::default()
-                                },
-                            )],
-                            item: None,
-                            code: true,
-                        });
+    }
+
+    fn block(&mut self, block: &tree::Block) {
+        match block {
+            tree::Block::Paragraph(content) => {
+                self.flush();
+                self.inlines(content);
+                self.flush();
+                // A mark never spans two paragraphs.
+                self.style.mark = None;
+            }
+            tree::Block::Plain(content) => self.inlines(content),
+            tree::Block::Heading { level, content } => {
+                self.flush();
+                self.inlines(content);
+                let content = self.line.take().unwrap_or_default();
+                self.style.mark = None;
+                if *level == 1 {
+                    self.blocks.push(Block::Title(content));
+                } else {
+                    self.blocks.push(Block::Heading {
+                        level: level - 1,
+                        content,
+                    });
+                }
+            }
+            tree::Block::List(list) => {
+                self.flush();
+                self.lists.push(list.start);
+                for item in &list.items {
+                    self.item(item);
+                }
+                self.flush();
+                self.lists.pop();
+            }
+            tree::Block::Table(table) => self.table(table),
+            tree::Block::Quote(blocks) => self.blocks_of(blocks),
+            tree::Block::Code { text, .. } => {
+                self.flush();
+                self.code(text);
+            }
+            tree::Block::Html(pieces) => {
+                self.flush();
+                let mut text = String::new();
+                for piece in pieces {
+                    if let tree::Inline::Text(t) | tree::Inline::Html(t) = piece {
+                        text.push_str(t);
                     }
                 }
-                _ => {}
+                self.html_block(&text);
             }
-            return;
+            tree::Block::Rule => {
+                self.flush();
+                self.blocks.push(Block::Rule);
+            }
         }
-        match event {
-            Event::Start(tag) => self.start(tag),
-            Event::End(tag) => self.end(tag),
-            Event::Text(t) => self.push_text(&t),
-            Event::Code(t) => {
+    }
+
+    /// A list item: its label (« – » or the next number) goes to its first paragraph.
+    fn item(&mut self, blocks: &[tree::Block]) {
+        self.flush();
+        let label = match self.lists.last_mut() {
+            Some(Some(n)) => {
+                let l = format!("{n}.");
+                *n += 1;
+                l
+            }
+            _ => "–".to_string(),
+        };
+        self.label = Some(label);
+        self.blocks_of(blocks);
+        self.flush();
+        self.label = None;
+    }
+
+    fn table(&mut self, table: &tree::Table) {
+        self.flush();
+        let mut t = Table {
+            align: table
+                .align
+                .iter()
+                .map(|a| match a {
+                    tree::Align::Center => Align::Center,
+                    tree::Align::Right => Align::Right,
+                    tree::Align::Left | tree::Align::Auto => Align::Left,
+                })
+                .collect(),
+            head: Vec::new(),
+            rows: Vec::new(),
+        };
+        t.head = self.cells(&table.head);
+        for row in &table.rows {
+            let mut row = self.cells(row);
+            // A ragged row is completed, never shifted.
+            row.resize(t.align.len().max(row.len()), Vec::new());
+            t.rows.push(row);
+        }
+        let n = t.align.len();
+        t.head.resize(n.max(t.head.len()), Vec::new());
+        self.blocks.push(Block::Table(t));
+    }
+
+    fn cells(&mut self, cells: &[Vec<tree::Inline>]) -> Vec<Line> {
+        let mut row = Vec::new();
+        for cell in cells {
+            self.line = Some(Vec::new());
+            self.inlines(cell);
+            row.push(self.line.take().unwrap_or_default());
+            self.style.mark = None;
+        }
+        row
+    }
+
+    /// A code block: one code paragraph a line.
+    fn code(&mut self, text: &str) {
+        for l in text.trim_end_matches('\n').lines() {
+            self.blocks.push(Block::Paragraph {
+                content: vec![Inline::Text(
+                    l.to_string(),
+                    Style {
+                        code: true,
+                        ..Style::default()
+                    },
+                )],
+                item: None,
+                code: true,
+            });
+        }
+    }
+
+    fn inlines(&mut self, inlines: &[tree::Inline]) {
+        for inline in inlines {
+            self.inline(inline);
+        }
+    }
+
+    fn inline(&mut self, inline: &tree::Inline) {
+        match inline {
+            tree::Inline::Text(t) => self.push_text(t),
+            tree::Inline::Code(t) => {
                 let style = Style {
                     code: true,
                     ..self.style
                 };
-                self.push(&t, style);
+                self.push(t, style);
             }
-            Event::InlineHtml(html) => match &*html {
+            tree::Inline::Html(html) => match html.as_ref() {
                 "<del>" => self.style.mark = Some(Mark::Deleted),
                 "<ins>" => self.style.mark = Some(Mark::Inserted),
                 "</del>" if self.style.mark == Some(Mark::Deleted) => self.style.mark = None,
                 "</ins>" if self.style.mark == Some(Mark::Inserted) => self.style.mark = None,
                 other => self.push_text(other),
             },
-            Event::Html(t) => self.push_text(&t),
-            Event::SoftBreak => self.push_text(" "),
-            Event::HardBreak => {
+            tree::Inline::SoftBreak => self.push_text(" "),
+            tree::Inline::HardBreak => {
                 let mark = self.style.mark;
                 self.line
                     .get_or_insert_with(Vec::new)
                     .push(Inline::Break(mark));
             }
-            Event::Rule => {
-                self.flush();
-                self.blocks.push(Block::Rule);
+            tree::Inline::Strong(content) => {
+                self.bold += 1;
+                self.inlines(content);
+                self.bold = self.bold.saturating_sub(1);
             }
-            Event::FootnoteReference(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                self.push_text(&t)
+            tree::Inline::Emphasis(content) => {
+                self.italic += 1;
+                self.inlines(content);
+                self.italic = self.italic.saturating_sub(1);
             }
-            Event::TaskListMarker(checked) => self.push_text(if checked { "[x] " } else { "[ ] " }),
-        }
-    }
-
-    fn start(&mut self, tag: Tag<'_>) {
-        match tag {
-            Tag::Paragraph => self.flush(),
-            Tag::Heading { level, .. } => {
-                self.flush();
-                self.heading = Some(level as u8);
+            tree::Inline::Link { content, .. } | tree::Inline::Image { content, .. } => {
+                self.inlines(content)
             }
-            Tag::List(first) => {
-                self.flush();
-                self.lists.push(first);
-            }
-            Tag::Item => {
-                self.flush();
-                let label = match self.lists.last_mut() {
-                    Some(Some(n)) => {
-                        let l = format!("{n}.");
-                        *n += 1;
-                        l
-                    }
-                    _ => "–".to_string(),
-                };
-                self.label = Some(label);
-            }
-            Tag::Table(align) => {
-                self.flush();
-                self.table = Some(Table {
-                    align: align
-                        .iter()
-                        .map(|a| match a {
-                            Alignment::Center => Align::Center,
-                            Alignment::Right => Align::Right,
-                            Alignment::Left | Alignment::None => Align::Left,
-                        })
-                        .collect(),
-                    head: Vec::new(),
-                    rows: Vec::new(),
-                });
-            }
-            Tag::TableHead | Tag::TableRow => self.row.clear(),
-            Tag::TableCell => self.line = Some(Vec::new()),
-            Tag::Strong => self.bold += 1,
-            Tag::Emphasis => self.italic += 1,
-            Tag::HtmlBlock => {
-                self.flush();
-                self.html = Some(String::new());
-            }
-            Tag::CodeBlock(_) => {
-                self.flush();
-                self.code = Some(String::new());
-            }
-            _ => {}
-        }
-    }
-
-    fn end(&mut self, tag: TagEnd) {
-        match tag {
-            TagEnd::Paragraph => {
-                self.flush();
-                // A mark never spans two paragraphs.
-                self.style.mark = None;
-            }
-            TagEnd::Heading(level) => {
-                let content = self.line.take().unwrap_or_default();
-                self.style.mark = None;
-                self.heading = None;
-                if level == HeadingLevel::H1 {
-                    self.blocks.push(Block::Title(content));
-                } else {
-                    self.blocks.push(Block::Heading {
-                        level: level as u8 - 1,
-                        content,
-                    });
-                }
-            }
-            TagEnd::Item => {
-                self.flush();
-                self.label = None;
-            }
-            TagEnd::List(_) => {
-                self.flush();
-                self.lists.pop();
-            }
-            TagEnd::TableCell => {
-                let cell = self.line.take().unwrap_or_default();
-                self.style.mark = None;
-                self.row.push(cell);
-            }
-            TagEnd::TableHead => {
-                if let Some(t) = self.table.as_mut() {
-                    t.head = std::mem::take(&mut self.row);
-                }
-            }
-            TagEnd::TableRow => {
-                if let Some(t) = self.table.as_mut() {
-                    let mut row = std::mem::take(&mut self.row);
-                    // A ragged row is completed, never shifted.
-                    row.resize(t.align.len().max(row.len()), Vec::new());
-                    t.rows.push(row);
-                }
-            }
-            TagEnd::Table => {
-                if let Some(mut t) = self.table.take() {
-                    let n = t.align.len();
-                    t.head.resize(n.max(t.head.len()), Vec::new());
-                    self.blocks.push(Block::Table(t));
-                }
-            }
-            TagEnd::Strong => self.bold = self.bold.saturating_sub(1),
-            TagEnd::Emphasis => self.italic = self.italic.saturating_sub(1),
-            _ => {}
         }
     }
 

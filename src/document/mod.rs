@@ -13,6 +13,7 @@
 pub mod blocks;
 mod meta;
 pub mod redline;
+pub mod tree;
 
 pub use meta::{Chart, Meta};
 

@@ -111,6 +111,19 @@ fn the_library_neither_prints_nor_reads_the_clock() {
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
+/// One reading of the rendered Markdown (issue 27): the Markdown parser is
+/// used in `document/tree.rs` only, and every writer (Typst, HTML, ODT,
+/// DOCX) and the review walk the tree it reads.
+#[test]
+fn only_the_document_tree_reads_markdown() {
+    let readers: Vec<String> = lexer::sources(&root().join("src"))
+        .iter()
+        .filter(|s| s.code.contains("pulldown_cmark"))
+        .map(|s| s.path.display().to_string())
+        .collect();
+    assert_eq!(readers, ["document/tree.rs"], "files using pulldown_cmark");
+}
+
 #[test]
 fn the_lexer_blanks_comments_and_literals() {
     let t = "let a = \"crate::x {\"; // crate::y\nlet c = '{'; let l: &'a str = r#\"}\"#;";

@@ -34,3 +34,4 @@ mod review;
 mod scale;
 mod serve;
 mod typography;
+mod writers;

@@ -1,8 +1,9 @@
 //! Markdown → Typst markup: the one place where charta's rendered Markdown
 //! becomes Typst source.
 //!
-//! This module owns the translation of pulldown-cmark events (CommonMark + GFM
-//! tables) into the body of `/main.typ`, and the escaping that goes with it.
+//! This module owns the translation of the document's tree
+//! ([`crate::document::tree`]: CommonMark + GFM tables, read once) into the
+//! body of `/main.typ`, and the escaping that goes with it.
 //! It must not let anything from the Markdown reach Typst as code: every
 //! piece of text goes through [`push_text`] (markup escaping) or
 //! [`typst_string`] (string literal escaping), and the only Typst code written
@@ -13,9 +14,8 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Tag, TagEnd};
-
 use crate::anchor::{self, Anchor};
+use crate::document::tree::{self, Align, Block, Inline};
 
 /// First lines of every generated `/main.typ`: the layout provides
 /// `convention`, `convention-title` and `part` (see `templates/convention.typ`).
@@ -51,14 +51,32 @@ pub fn markdown_to_typst(markdown: &str) -> String {
 pub(crate) fn markdown_to_typst_blocks(markdown: &str) -> (String, Vec<Range<usize>>) {
     let mut writer = Writer::default();
     writer.out.push_str(PREAMBLE);
-    for event in crate::document::blocks::events(markdown) {
-        writer.event(event);
-    }
+    writer.blocks_of(&tree::parse(markdown));
     writer.finish();
     (writer.out, writer.blocks)
 }
 
-/// A container opened by a `Start` event whose closing text depends on what
+/// A container of the tree as the walk enters and leaves it.
+#[derive(Clone, Copy)]
+enum Tag<'a> {
+    Paragraph,
+    Heading(u8),
+    Quote,
+    Code,
+    Html,
+    List(Option<u64>),
+    Item,
+    Table(&'a [Align]),
+    TableHead,
+    TableRow,
+    TableCell,
+    Emphasis,
+    Strong,
+    Link(&'a str),
+    Image,
+}
+
+/// A container opened by a [`Tag`] whose closing text depends on what
 /// was opened (and, for lists and tables, on how many children came before).
 enum Frame {
     /// A list or enum: items are comma-separated content arguments.
@@ -102,45 +120,103 @@ struct Writer {
 }
 
 impl Writer {
-    fn event(&mut self, event: Event<'_>) {
-        // Text inside a code block or an HTML block is collected verbatim.
-        if let Some(Frame::Verbatim(buffer)) = self.stack.last_mut() {
-            match event {
-                Event::Text(text) | Event::Html(text) => {
-                    buffer.push_str(&text);
-                    return;
-                }
-                Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock) => {}
-                // Nothing else occurs inside those blocks; stay robust anyway.
-                _ => return,
-            }
+    fn blocks_of(&mut self, blocks: &[Block]) {
+        for block in blocks {
+            self.block(block);
         }
-        match event {
-            Event::Start(tag) => self.start(tag),
-            Event::End(tag) => self.end(tag),
-            Event::Text(text) => push_text(&mut self.out, &text),
-            Event::Code(code) => {
-                self.out.push_str("#raw(");
-                self.out.push_str(&typst_string(&code));
-                self.out.push(')');
+    }
+
+    fn block(&mut self, block: &Block) {
+        match block {
+            Block::Paragraph(content) => self.wrapped(Tag::Paragraph, content),
+            Block::Heading { level, content } => self.wrapped(Tag::Heading(*level), content),
+            Block::Plain(content) => self.inlines(content),
+            Block::List(list) => {
+                self.start(Tag::List(list.start));
+                for item in &list.items {
+                    self.start(Tag::Item);
+                    self.blocks_of(item);
+                    self.end(Tag::Item);
+                }
+                self.end(Tag::List(list.start));
             }
-            Event::InlineHtml(html) => self.inline_html(&html),
-            // Any other HTML is user data: printed as it was written.
-            Event::Html(html) => push_text(&mut self.out, &html),
-            Event::SoftBreak => self.out.push('\n'),
-            // A function call, not `\` + newline: no escaping subtleties.
-            Event::HardBreak => self.out.push_str("#linebreak()\n"),
-            Event::Rule => {
+            Block::Table(table) => {
+                self.start(Tag::Table(&table.align));
+                self.row(Tag::TableHead, &table.head);
+                for row in &table.rows {
+                    self.row(Tag::TableRow, row);
+                }
+                self.end(Tag::Table(&table.align));
+            }
+            Block::Quote(blocks) => {
+                self.start(Tag::Quote);
+                self.blocks_of(blocks);
+                self.end(Tag::Quote);
+            }
+            Block::Code { text, .. } => {
+                self.start(Tag::Code);
+                self.verbatim(text);
+                self.end(Tag::Code);
+            }
+            Block::Html(pieces) => {
+                self.start(Tag::Html);
+                for piece in pieces {
+                    if let Inline::Text(text) | Inline::Html(text) = piece {
+                        self.verbatim(text);
+                    }
+                }
+                self.end(Tag::Html);
+            }
+            Block::Rule => {
                 self.mark_item_loose();
                 self.out.push_str("\n#line(length: 100%)\n\n")
             }
-            // Not enabled in the options; should they appear, they are text.
-            Event::FootnoteReference(text) | Event::InlineMath(text) | Event::DisplayMath(text) => {
-                push_text(&mut self.out, &text)
+        }
+    }
+
+    fn row(&mut self, tag: Tag<'_>, cells: &[Vec<Inline>]) {
+        self.start(tag);
+        for cell in cells {
+            self.wrapped(Tag::TableCell, cell);
+        }
+        self.end(tag);
+    }
+
+    fn wrapped(&mut self, tag: Tag<'_>, content: &[Inline]) {
+        self.start(tag);
+        self.inlines(content);
+        self.end(tag);
+    }
+
+    /// Text of a code block or an HTML block, collected until its end.
+    fn verbatim(&mut self, text: &str) {
+        if let Some(Frame::Verbatim(buffer)) = self.stack.last_mut() {
+            buffer.push_str(text);
+        }
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for inline in inlines {
+            self.inline(inline);
+        }
+    }
+
+    fn inline(&mut self, inline: &Inline) {
+        match inline {
+            Inline::Text(text) => push_text(&mut self.out, text),
+            Inline::Code(code) => {
+                self.out.push_str("#raw(");
+                self.out.push_str(&typst_string(code));
+                self.out.push(')');
             }
-            Event::TaskListMarker(checked) => {
-                push_text(&mut self.out, if checked { "[x] " } else { "[ ] " })
-            }
+            Inline::Html(html) => self.inline_html(html),
+            Inline::SoftBreak => self.out.push('\n'),
+            // A function call, not `\` + newline: no escaping subtleties.
+            Inline::HardBreak => self.out.push_str("#linebreak()\n"),
+            Inline::Emphasis(content) => self.wrapped(Tag::Emphasis, content),
+            Inline::Strong(content) => self.wrapped(Tag::Strong, content),
+            Inline::Link { url, content, .. } => self.wrapped(Tag::Link(url), content),
+            Inline::Image { content, .. } => self.wrapped(Tag::Image, content),
         }
     }
 
@@ -149,9 +225,9 @@ impl Writer {
         // frame): only the start of a recorded block counts. The title block
         // calls the layout's `convention-title`, so it stays in `/main.typ`;
         // code and HTML blocks are rare, and HTML blocks may open parts.
-        let standalone = match &tag {
-            Tag::Heading { level, .. } => *level != HeadingLevel::H1,
-            Tag::Paragraph | Tag::List(_) | Tag::Table(_) | Tag::BlockQuote(_) => true,
+        let standalone = match tag {
+            Tag::Heading(level) => level != 1,
+            Tag::Paragraph | Tag::List(_) | Tag::Table(_) | Tag::Quote => true,
             _ => false,
         };
         if standalone && self.stack.is_empty() {
@@ -160,10 +236,10 @@ impl Writer {
         if matches!(
             tag,
             Tag::Paragraph
-                | Tag::Heading { .. }
-                | Tag::BlockQuote(_)
-                | Tag::CodeBlock(_)
-                | Tag::HtmlBlock
+                | Tag::Heading(_)
+                | Tag::Quote
+                | Tag::Code
+                | Tag::Html
                 | Tag::List(_)
                 | Tag::Table(_)
         ) {
@@ -180,18 +256,18 @@ impl Writer {
     fn open(&mut self, tag: Tag<'_>) -> Option<Frame> {
         Some(match tag {
             Tag::Paragraph => return None,
-            Tag::Heading { level, .. } => {
+            Tag::Heading(level) => {
                 match level {
-                    HeadingLevel::H1 => self.out.push_str("#convention-title["),
+                    1 => self.out.push_str("#convention-title["),
                     other => {
-                        let level = other as usize - 1;
+                        let level = other - 1;
                         self.out.push_str(&format!("#heading(level: {level})["));
                     }
                 }
                 Frame::Bracket
             }
-            Tag::BlockQuote(_) => self.bracket("#quote(block: true)[\n"),
-            Tag::CodeBlock(_) | Tag::HtmlBlock => Frame::Verbatim(String::new()),
+            Tag::Quote => self.bracket("#quote(block: true)[\n"),
+            Tag::Code | Tag::Html => Frame::Verbatim(String::new()),
             Tag::List(first) => {
                 match first {
                     None => self.out.push_str("#list("),
@@ -206,7 +282,7 @@ impl Writer {
                     blocks: false,
                 }
             }
-            Tag::Table(alignments) => self.open_table(&alignments),
+            Tag::Table(alignments) => self.open_table(alignments),
             Tag::TableHead => {
                 self.reset_row();
                 // Header rows repeat on every page the table spans.
@@ -226,17 +302,9 @@ impl Writer {
             }
             Tag::Emphasis => self.bracket("#emph["),
             Tag::Strong => self.bracket("#strong["),
-            Tag::Strikethrough => self.bracket("#strike["),
-            Tag::Superscript => self.bracket("#super["),
-            Tag::Subscript => self.bracket("#sub["),
-            Tag::Link { dest_url, .. } => self.open_link(&dest_url),
+            Tag::Link(dest_url) => self.open_link(dest_url),
             // The build reads no file: an image is reduced to its alt text.
-            Tag::Image { .. } => Frame::Transparent,
-            Tag::FootnoteDefinition(_)
-            | Tag::DefinitionList
-            | Tag::DefinitionListTitle
-            | Tag::DefinitionListDefinition
-            | Tag::MetadataBlock(_) => Frame::Transparent,
+            Tag::Image => Frame::Transparent,
         })
     }
 
@@ -246,15 +314,15 @@ impl Writer {
         Frame::Bracket
     }
 
-    fn open_table(&mut self, alignments: &[Alignment]) -> Frame {
+    fn open_table(&mut self, alignments: &[Align]) -> Frame {
         let columns = alignments.len().max(1);
         let align: Vec<&str> = alignments
             .iter()
             .map(|a| match a {
-                Alignment::None => "auto",
-                Alignment::Left => "left",
-                Alignment::Center => "center",
-                Alignment::Right => "right",
+                Align::Auto => "auto",
+                Align::Left => "left",
+                Align::Center => "center",
+                Align::Right => "right",
             })
             .collect();
         // The trailing comma keeps a one-column array an array.
@@ -314,14 +382,10 @@ impl Writer {
         }
     }
 
-    fn end(&mut self, tag: TagEnd) {
+    fn end(&mut self, tag: Tag<'_>) {
         let block_end = matches!(
             tag,
-            TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::List(_)
-                | TagEnd::Table
-                | TagEnd::BlockQuote(_)
+            Tag::Paragraph | Tag::Heading(_) | Tag::List(_) | Tag::Table(_) | Tag::Quote
         );
         self.end_frame(tag);
         if block_end
@@ -335,9 +399,9 @@ impl Writer {
         }
     }
 
-    fn end_frame(&mut self, tag: TagEnd) {
+    fn end_frame(&mut self, tag: Tag<'_>) {
         self.close_marks();
-        if tag == TagEnd::Paragraph {
+        if matches!(tag, Tag::Paragraph) {
             self.out.push_str("\n\n");
             return;
         }
@@ -347,7 +411,7 @@ impl Writer {
         match frame {
             Frame::Bracket => {
                 self.out.push(']');
-                if matches!(tag, TagEnd::Heading(_) | TagEnd::BlockQuote(_)) {
+                if matches!(tag, Tag::Heading(_) | Tag::Quote) {
                     self.out.push_str("\n\n");
                 }
             }
@@ -375,7 +439,7 @@ impl Writer {
             }
             Frame::TableCell => self.out.push_str("], "),
             Frame::Verbatim(text) => match tag {
-                TagEnd::CodeBlock => {
+                Tag::Code => {
                     self.out.push_str("#raw(block: true, ");
                     self.out
                         .push_str(&typst_string(text.trim_end_matches('\n')));
@@ -488,7 +552,7 @@ impl Writer {
     }
 
     fn finish(&mut self) {
-        // pulldown-cmark balances its tags; close anything left defensively so
+        // The tree balances its containers; close anything left defensively so
         // the source always parses.
         while let Some(frame) = self.stack.pop() {
             match frame {
