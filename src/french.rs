@@ -58,12 +58,14 @@ pub fn euros(cents: i64) -> String {
 /// « 1 convention », « 0 convention », « 3 conventions »: in French, 0 and 1
 /// take the singular.
 pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n > 1 { many } else { one })
+    let word = if n > 1 { many } else { one };
+    format!("{} {word}", group_thousands(n as u64))
 }
 
 /// « 1 file », « 0 files », « 3 files »: in English, only 1 takes the singular.
 pub fn count_en(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    let word = if n == 1 { one } else { many };
+    format!("{} {word}", group_thousands(n as u64).replace(NNBSP, ","))
 }
 
 pub fn cardinal(n: u64) -> String {
@@ -583,6 +585,20 @@ pub fn latin_ordinal_suffix(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_have_real_plurals_and_grouped_thousands() {
+        assert_eq!(count(0, "erreur", "erreurs"), "0 erreur");
+        assert_eq!(count(1, "erreur", "erreurs"), "1 erreur");
+        assert_eq!(count(2, "erreur", "erreurs"), "2 erreurs");
+        assert_eq!(count(999, "erreur", "erreurs"), "999 erreurs");
+        assert_eq!(count(1000, "erreur", "erreurs"), "1\u{202f}000 erreurs");
+        assert_eq!(count(49_753, "avis", "avis"), "49\u{202f}753 avis");
+        assert_eq!(count_en(0, "error", "errors"), "0 errors");
+        assert_eq!(count_en(1, "error", "errors"), "1 error");
+        assert_eq!(count_en(999, "error", "errors"), "999 errors");
+        assert_eq!(count_en(1000, "error", "errors"), "1,000 errors");
+    }
 
     fn letters(n: u64) -> String {
         cardinal(n)

@@ -320,45 +320,125 @@ pub fn check_one(
 }
 
 /// Every problem of the programme: `charta.toml`, library, templates, each
-/// association file (checked, then rendered dry if it passed).
+/// association file (checked, then rendered dry if it passed), grouped by
+/// file in order ([`sort`]), each told once.
 pub fn check_programme(prog: &Programme) -> Vec<Diagnostic> {
-    let (engine, mut out) = crate::render::Engine::new(&prog.library);
-    out.extend(check_library(prog, &engine));
-    out.extend(programme::check(prog));
-    // A broken library or charta.toml would fail every render: say it once, not once per association.
-    let library_broken = has_errors(&out);
-    let per_file: Vec<Vec<Diagnostic>> = prog
-        .associations
-        .par_iter()
-        .map(|entry| {
-            let mut d = check_association(prog, entry);
-            if !has_errors(&d) && !library_broken {
-                d.extend(dry_render(prog, &engine, entry));
-            }
-            d
-        })
-        .collect();
-    out.extend(per_file.into_iter().flatten());
-    out.extend(crate::check::review::check_reviews(prog));
-    sort(&mut out);
-    dedup(&mut out);
+    let mut out = Vec::new();
+    check_programme_into(prog, &mut out);
     out
+}
+
+/// How many association files are checked at once before their problems go
+/// to the sink: enough for both workers, few enough to keep little.
+const CHECKED_AT_ONCE: usize = 64;
+
+/// [`check_programme`], each problem handed to `sink` in the same order
+/// without keeping them all: the problems of an association file go as soon
+/// as the files before it are done. Those of other files (`charta.toml`, the
+/// library, the review files, and what an association's rules say of them)
+/// are few; they are kept, sorted and told once, before the association
+/// files or after them as their place in [`sort`] says.
+pub fn check_programme_into(prog: &Programme, sink: &mut dyn crate::diagnostic::Sink) {
+    let (engine, mut others) = crate::render::Engine::new(&prog.library);
+    others.extend(check_library(prog, &engine));
+    others.extend(programme::check(prog));
+    // A broken library or charta.toml would fail every render: say it once, not once per association.
+    let library_broken = has_errors(&others);
+    others.extend(crate::check::review::check_reviews(prog));
+    let mut entries: Vec<&AssociationEntry> = prog.associations.iter().collect();
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let before_files = |d: &Diagnostic| match (&d.file, entries.first()) {
+        (None, _) => true,
+        (Some(f), Some(first)) => f < &first.path,
+        (Some(_), None) => false,
+    };
+    let (mut before, mut after): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        others.into_iter().partition(|d| before_files(d));
+    let mut after_keys: std::collections::HashSet<Key> = after.iter().map(key).collect();
+    // The problems told before the association files, once they are (their keys: few).
+    let mut told_before: Option<std::collections::HashSet<Key>> = None;
+    for chunk in entries.chunks(CHECKED_AT_ONCE) {
+        let per_file: Vec<Vec<Diagnostic>> = chunk
+            .par_iter()
+            .map(|entry| {
+                let mut d = check_association(prog, entry);
+                if !has_errors(&d) && !library_broken {
+                    d.extend(dry_render(prog, &engine, entry));
+                }
+                sort(&mut d);
+                dedup(&mut d);
+                d
+            })
+            .collect();
+        for (entry, diags) in chunk.iter().zip(per_file) {
+            for d in diags {
+                if d.file.as_ref() == Some(&entry.path) {
+                    if told_before.is_none() {
+                        told_before = Some(tell_all(&mut before, sink));
+                    }
+                    sink.push(d);
+                } else if !before_files(&d) {
+                    // A rule on charta.toml that every association file repeats: kept once.
+                    if after_keys.insert(key(&d)) {
+                        after.push(d);
+                    }
+                } else if let Some(told) = &mut told_before {
+                    // Its place was before the association files: told now, late, rather than lost.
+                    if told.insert(key(&d)) {
+                        sink.push(d);
+                    }
+                } else {
+                    before.push(d);
+                }
+            }
+        }
+    }
+    if told_before.is_none() {
+        tell_all(&mut before, sink);
+    }
+    tell_all(&mut after, sink);
+}
+
+/// What makes two diagnostics the same problem told twice.
+type Key = (
+    Code,
+    Option<PathBuf>,
+    Option<usize>,
+    Option<usize>,
+    Option<String>,
+    String,
+);
+
+fn key(d: &Diagnostic) -> Key {
+    (
+        d.code,
+        d.file.clone(),
+        d.line,
+        d.column,
+        d.path.clone(),
+        d.message.fr.clone(),
+    )
+}
+
+/// Sorts `diags`, hands each to `sink` once, and gives back what was told.
+fn tell_all(
+    diags: &mut Vec<Diagnostic>,
+    sink: &mut dyn crate::diagnostic::Sink,
+) -> std::collections::HashSet<Key> {
+    sort(diags);
+    dedup(diags);
+    let told = diags.iter().map(key).collect();
+    for d in diags.drain(..) {
+        sink.push(d);
+    }
+    told
 }
 
 /// Drops a diagnostic told twice (a rule on charta.toml that every
 /// association file repeats), keeping the first.
 fn dedup(diags: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
-    diags.retain(|d| {
-        seen.insert((
-            d.code,
-            d.file.clone(),
-            d.line,
-            d.column,
-            d.path.clone(),
-            d.message.fr.clone(),
-        ))
-    });
+    diags.retain(|d| seen.insert(key(d)));
 }
 
 /// Groups diagnostics by file (files in order, then by line, column, severity).

@@ -55,6 +55,11 @@ impl<'u> Shown<'u> {
         self.errors > 0
     }
 
+    /// How many errors and warnings came.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.errors, self.warnings.values().sum())
+    }
+
     /// Prints what the summary kept (grouped by file, as [`Ui::diagnostics`]
     /// does), then, for each code with more warnings than it printed, how
     /// many more.
