@@ -201,12 +201,16 @@ fn run_service(dir: &Path, cmd: &Cmd) -> (Option<i32>, String) {
     .map(|mut pipe| {
         let output = Arc::clone(&output);
         std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n @ 1..) = pipe.read(&mut buf) {
+            // Whole lines: a line of stderr written in two pieces (its text,
+            // then its newline) must not take a line of stdout in between.
+            let mut lines = std::io::BufReader::new(&mut pipe);
+            let mut line = Vec::new();
+            while let Ok(1..) = std::io::BufRead::read_until(&mut lines, b'\n', &mut line) {
                 output
                     .lock()
                     .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+                    .push_str(&String::from_utf8_lossy(&line));
+                line.clear();
             }
         })
     })
