@@ -464,9 +464,10 @@ fn threads_failed(e: impl std::fmt::Display) -> Diagnostic {
 
 /// The collector: records each finished convention in the journal and the
 /// store, hands its diagnostics to the sink in the order of `jobs` (those of
-/// a convention finished early wait in `pending` for the ones before it: at
-/// most about one per worker), and keeps what the report needs, until every
-/// worker is done.
+/// a convention finished early wait in `pending` for the ones before it: as
+/// many as the others finish while the slowest convention before them is
+/// typeset, a few in practice, all of them at worst), and keeps what the
+/// report needs, until every worker is done.
 ///
 /// It runs on a thread of its own so that everything kept until the end of
 /// the build (the store's entries, the outcomes) is allocated here and not
@@ -502,7 +503,9 @@ fn collect(
             status: r.status,
             internal: r.internal,
         });
-        pending.insert(i, r.diagnostics);
+        // Copied here, like the outcomes: what the sink keeps (the errors,
+        // each code's first warnings) must not hold a worker's pages.
+        pending.insert(i, r.diagnostics.to_vec());
         while let Some(diags) = pending.remove(&turn) {
             diags.into_iter().for_each(|d| sink.push(d));
             turn += 1;

@@ -633,7 +633,10 @@ fn emit_failed(out: &Path, id: &str, format: &Format, e: Box<Unmade>) -> Diagnos
         .file
         .take()
         .unwrap_or_else(|| out::file_name(id, format.extension).into());
-    d.message = d.message.map(|m| format!("{id}: {m}"));
+    d.message = Text::new(
+        format!("{id}\u{a0}: {}", d.message.fr),
+        format!("{id}: {}", d.message.en),
+    );
     if d.column.is_none() {
         d.line = None;
     }

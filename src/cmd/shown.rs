@@ -128,33 +128,15 @@ fn more(code: Code, n: usize) -> Text {
     Text::new(
         format!(
             "{code}\u{a0}: {} ({fr} en tout)\u{a0}; `--warnings all` les affiche tous",
-            grouped(
-                count(
-                    rest,
-                    "autre avertissement semblable",
-                    "autres avertissements semblables"
-                ),
+            count(
                 rest,
-                "\u{202f}"
+                "autre avertissement semblable",
+                "autres avertissements semblables"
             ),
         ),
         format!(
             "{code}: {} ({en} in all); `--warnings all` shows every one",
-            grouped(
-                count_en(rest, "more similar warning", "more similar warnings"),
-                rest,
-                ","
-            ),
+            count_en(rest, "more similar warning", "more similar warnings"),
         ),
     )
-}
-
-/// `counted` (« 12004 autres… ») with the digits of `n` grouped by `sep`.
-fn grouped(counted: String, n: usize, sep: &str) -> String {
-    let digits = n.to_string();
-    let grouped = group_thousands(n as u64).replace('\u{202f}', sep);
-    match counted.strip_prefix(&digits) {
-        Some(words) => format!("{grouped}{words}"),
-        None => counted,
-    }
 }

@@ -57,10 +57,20 @@ impl Emitted {
 /// `file`, when set, is the generated file at fault relative to the output
 /// folder: `<id>.typ`), and the files to write all the same, by extension
 /// (the Typst source under `--keep-typst`).
-#[derive(Debug)]
 pub struct Unmade {
     pub diagnostic: Diagnostic,
     pub extra: Vec<(&'static str, Vec<u8>)>,
+}
+
+/// The diagnostic, and the files to write by extension and size (not their bytes).
+impl std::fmt::Debug for Unmade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let extra: Vec<(&str, usize)> = self.extra.iter().map(|(e, b)| (*e, b.len())).collect();
+        f.debug_struct("Unmade")
+            .field("diagnostic", &self.diagnostic)
+            .field("extra", &extra)
+            .finish()
+    }
 }
 
 impl Unmade {
