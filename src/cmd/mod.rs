@@ -109,7 +109,13 @@ impl Ui {
 
     /// A line of the command's result (standard output).
     pub fn out(&self, line: impl Display) {
-        println!("{line}");
+        use std::io::Write;
+        if let Err(e) = writeln!(std::io::stdout().lock(), "{line}")
+            && e.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            // The reader stopped (`charta clauses | head`): nothing more to say to it.
+            std::process::exit(0);
+        }
     }
 
     /// Whether standard error is a terminal (for a progress bar).

@@ -107,3 +107,23 @@ fn schema_is_json_schema_draft_2020_12() {
     assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
     assert!(v["properties"]["convention"].is_object());
 }
+
+/// `charta clauses | head -1`: the reader goes away; charta stops quietly
+/// (exit status 0, no panic) instead of failing on the broken pipe.
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    let dir = crate::common::example_dir();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_charta"))
+        .arg("clauses")
+        .arg(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("charta runs");
+    // The reader is gone before charta writes its first line.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
