@@ -61,7 +61,7 @@ pub fn run(a: BuildArgs, ui: &Ui) -> Exit {
         }
     };
     progress.finish();
-    let load_errors = shown.has_errors();
+    let errors_shown = shown.has_errors();
     shown.finish();
     for line in charta::avenant::summary(&prog, &opts.out, &report.outcomes) {
         ui.line(line);
@@ -87,7 +87,7 @@ pub fn run(a: BuildArgs, ui: &Ui) -> Exit {
     ));
     if report.internal_errors > 0 {
         Exit::Fault
-    } else if report.has_errors() || load_errors {
+    } else if report.has_errors() || errors_shown {
         Exit::Problems
     } else {
         Exit::Ok
