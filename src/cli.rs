@@ -43,7 +43,7 @@ pub enum Command {
         /// Programme folder (default: the current folder). Without a charta.toml, the built-in library.
         prog: Option<PathBuf>,
     },
-    /// Export the programme's data: open data (scdl) or a workbook (xlsx).
+    /// Export the programme's data: open data (scdl), a workbook (xlsx), registers (concours, de-minimis, l612-4).
     #[command(subcommand)]
     Export(ExportCommand),
     /// The legal service's desk in a browser (French): programme, conventions, editing, build.
@@ -82,9 +82,16 @@ pub struct ServeArgs {
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
     /// Essential data of the signed conventions above 23 000 € a year, SCDL subventions 2.1.1 (CSV).
-    Scdl(ExportArgs),
+    Scdl(ScdlArgs),
     /// Every association file as one workbook (.xlsx), to edit and import back.
     Xlsx(ExportArgs),
+    /// The budget annex of the concours attribués to associations (CGCT L. 2313-1): TOTEM DATA_CONCOURS (.xml) and .csv.
+    Concours(ConcoursArgs),
+    /// The de minimis register: one row per signed de minimis aid, its three-year total against the ceiling (CSV).
+    DeMinimis(ExportArgs),
+    /// L. 612-4 (code de commerce): public cash subsidies per association and exercice against 153 000 € (CSV).
+    #[command(name = "l612-4")]
+    L6124(ExportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,6 +114,27 @@ pub struct ExportArgs {
     /// The file to write.
     #[arg(long)]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ConcoursArgs {
+    /// Programme folder (default: the current folder).
+    pub prog: Option<PathBuf>,
+    /// The exercice (year) of the budget or compte administratif.
+    #[arg(long)]
+    pub exercice: i32,
+    /// The XML file to write; the CSV is written beside it (same name, .csv).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ScdlArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+    /// One row per convention and exercice, with the `exercice` column (the amount of that year).
+    #[arg(long)]
+    pub par_exercice: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -465,7 +493,7 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
     (
         "export",
         "",
-        "Exporte les données du programme\u{a0}: données ouvertes (scdl) ou classeur (xlsx).",
+        "Exporte les données du programme\u{a0}: données ouvertes (scdl), classeur (xlsx), registres (concours, de-minimis, l612-4).",
     ),
     (
         "export scdl",
@@ -479,6 +507,11 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
     ),
     ("export scdl", "out", "Le fichier à écrire."),
     (
+        "export scdl",
+        "par_exercice",
+        "Une ligne par convention et par exercice, avec la colonne `exercice` (le montant de cette année).",
+    ),
+    (
         "export xlsx",
         "",
         "Tous les fichiers d'association dans un classeur (.xlsx), à modifier puis réimporter.",
@@ -489,6 +522,48 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
         "Dossier du programme (par défaut\u{a0}: le dossier courant).",
     ),
     ("export xlsx", "out", "Le fichier à écrire."),
+    (
+        "export concours",
+        "",
+        "Annexe budgétaire des concours attribués aux associations (CGCT, art. L.\u{a0}2313-1)\u{a0}: DATA_CONCOURS du document budgétaire TOTEM (.xml) et .csv.",
+    ),
+    (
+        "export concours",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    (
+        "export concours",
+        "exercice",
+        "L'exercice (l'année) du budget ou du compte administratif.",
+    ),
+    (
+        "export concours",
+        "out",
+        "Le fichier XML à écrire\u{a0}; le CSV est écrit à côté (même nom, .csv).",
+    ),
+    (
+        "export de-minimis",
+        "",
+        "Registre des aides de minimis\u{a0}: une ligne par aide de minimis signée, son cumul sur trois ans face au plafond (CSV).",
+    ),
+    (
+        "export de-minimis",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    ("export de-minimis", "out", "Le fichier à écrire."),
+    (
+        "export l612-4",
+        "",
+        "Article L.\u{a0}612-4 du code de commerce\u{a0}: subventions publiques en numéraire par association et par exercice face au seuil de 153\u{a0}000\u{a0}€ (CSV).",
+    ),
+    (
+        "export l612-4",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    ("export l612-4", "out", "Le fichier à écrire."),
     (
         "import",
         "",
@@ -888,7 +963,12 @@ mod reference {
             if let Some(rest) = syntax.strip_prefix("charta ") {
                 let words = rest
                     .split(' ')
-                    .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase()));
+                    // `de-minimis`, `l612-4`: a name starts with a letter.
+                    .take_while(|w| {
+                        w.starts_with(|c: char| c.is_ascii_lowercase())
+                            && w.chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    });
                 out.push((words.collect::<Vec<_>>().join(" "), Vec::new()));
             }
             let longs = syntax

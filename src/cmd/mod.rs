@@ -13,6 +13,7 @@ pub mod export;
 pub mod import;
 pub mod init;
 pub mod manifest;
+pub mod registers;
 pub mod review;
 pub mod runner;
 pub mod schema;

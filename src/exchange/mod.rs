@@ -2,6 +2,9 @@
 //! subventions), and association files to and from spreadsheets (`.xlsx` out;
 //! `.xlsx`, `.ods` or a folder of `.csv` in).
 
+pub mod concours;
+pub mod par_exercice;
+pub mod registers;
 pub mod scdl;
 pub mod sheet;
 pub mod workbook;

@@ -168,6 +168,9 @@ pub struct Row {
     pub reference: String,
     pub file: PathBuf,
     pub values: BTreeMap<&'static str, String>,
+    /// The act's aid of each year (funding plus in-kind values), in cents:
+    /// what the export per exercice splits `montant` into.
+    pub per_year: BTreeMap<String, i64>,
 }
 
 /// `12345.60` from cents.
@@ -318,6 +321,7 @@ fn row(
             reference: c.reference.clone(),
             file: file.clone(),
             values,
+            per_year: aid_per_year(data),
         })
     } else {
         Err(errors)
@@ -529,6 +533,13 @@ pub fn field_problem(field: &Field, value: &str) -> Option<Text> {
                 ));
             }
         }
+        // Data.Subvention's `exercice`: a four-digit year.
+        "year" if !(value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit())) => {
+            return Some(tr!(
+                "ce n'est pas une année sur quatre chiffres",
+                "this is not a four-digit year"
+            ));
+        }
         "date" if !is_date(value) => {
             return Some(tr!(
                 "ce n'est pas une date AAAA-MM-JJ existante",
@@ -731,7 +742,11 @@ pub fn rows(prog: &Programme) -> Result<Vec<Row>, Vec<Diagnostic>> {
 
 /// The CSV text of `rows`: UTF-8 without BOM, comma, header of the schema's field names.
 pub fn to_csv(rows: &[Row]) -> Vec<u8> {
-    let schema = schema();
+    to_csv_with(schema(), rows)
+}
+
+/// The CSV text of `rows` with the columns of `schema`.
+pub fn to_csv_with(schema: &Schema, rows: &[Row]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());

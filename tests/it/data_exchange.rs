@@ -32,7 +32,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The economie-solidaire example in a temporary folder.
-fn example_copy() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn example_copy() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let prog = tmp.path().join("prog");
     copy_dir(&crate::common::example_dir(), &prog);
@@ -40,7 +40,7 @@ fn example_copy() -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Edits one association file of a programme as JSON.
-fn edit(prog: &Path, id: &str, f: impl FnOnce(&mut serde_json::Value)) {
+pub(crate) fn edit(prog: &Path, id: &str, f: impl FnOnce(&mut serde_json::Value)) {
     let path = prog.join("associations").join(format!("{id}.json"));
     let mut v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -54,6 +54,11 @@ fn edit(prog: &Path, id: &str, f: impl FnOnce(&mut serde_json::Value)) {
 /// or rnaBeneficiaire), so nothing of charta's own check is reused.
 /// Returns the problems, empty when the file is valid.
 fn frictionless(csv: &Path) -> Vec<String> {
+    frictionless_with(&scdl_schema(), csv)
+}
+
+/// [`frictionless`] against another Table Schema (the registers' tests).
+pub(crate) fn frictionless_with(schema: &Path, csv: &Path) -> Vec<String> {
     const SCRIPT: &str = r#"
 import csv, sys
 from frictionless import validate, system
@@ -88,7 +93,7 @@ print("VALID" if not problems else "INVALID")
     let out = Command::new(python)
         .arg("-c")
         .arg(SCRIPT)
-        .arg(scdl_schema())
+        .arg(schema)
         .arg(csv)
         .output()
         .expect("python3 runs");
@@ -105,7 +110,7 @@ print("VALID" if not problems else "INVALID")
         .collect()
 }
 
-fn read_csv(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+pub(crate) fn read_csv(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap();
     let headers = r.headers().unwrap().clone();
     r.records()
