@@ -267,6 +267,21 @@ fn concours_xml_is_well_formed_and_follows_a_real_budget_file() {
     let total_csv: i64 = rows.iter().map(|r| cents(&r["montant_numeraire"])).sum();
     assert_eq!(total_xml, total_csv);
     assert!(rows.iter().all(|r| r["exercice"] == "2027"));
+    // Reproducible: the same bytes again, XML and CSV.
+    let again = tmp.path().join("again.xml");
+    let o = charta()
+        .args(["export", "concours"])
+        .arg(&prog)
+        .args(["--exercice", "2027", "--out"])
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
+    assert_eq!(
+        std::fs::read(again.with_extension("csv")).unwrap(),
+        std::fs::read(xml_path.with_extension("csv")).unwrap()
+    );
     // An --out that names a CSV is refused (the XML would overwrite it).
     let o = charta()
         .args(["export", "concours"])
@@ -399,6 +414,9 @@ fn l612_4_statement_crosses_strictly_above_153_000() {
     });
     let out = tmp.path().join("l612-4.csv");
     run(&["l612-4"], &prog, &out);
+    let again = tmp.path().join("again.csv");
+    run(&["l612-4"], &prog, &again);
+    assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&out).unwrap());
     let rows = read_csv(&out);
     let find = |siret_of: &str, year: &str| {
         let p = crate::common::example();
