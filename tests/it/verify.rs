@@ -374,3 +374,24 @@ fn another_act_signed_is_refused_and_names_the_act_it_resembles() {
     );
     assert!(out.contains("couvre tout le fichier"), "{out}");
 }
+
+#[test]
+fn the_desk_shows_the_convention_signed_electronically_with_its_signers() {
+    let tmp = example_copy();
+    // The example's archive holds the signed PDF: the desk reads and checks it.
+    let desk = crate::serve::Desk::start(tmp.path());
+    let page = desk.get(&format!("/convention/{SIGNED_ID}")).text();
+    assert!(
+        page.contains(
+            "La convention est signée électroniquement par Claire-Hélène Vasseur (Maison des Solidarités de Montvalon), le "
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("; Jean-Baptiste Aubertin (Région Val-de-Meuse), le "),
+        "{page}"
+    );
+    // A convention without a stored signed PDF: nothing said.
+    let other = desk.get("/convention/recyclerie-vaudrecourt").text();
+    assert!(!other.contains("électroniquement"), "{other}");
+}
