@@ -51,6 +51,8 @@ pub enum Command {
     /// The manifest of a build folder: merge the shares of a distributed build.
     #[command(subcommand)]
     Manifest(ManifestCommand),
+    /// Check a signed PDF returned by the signature service against the act charta archived.
+    Verify(VerifyArgs),
     /// Import association files from a workbook (.xlsx, .ods) or a folder of .csv files.
     Import {
         /// The workbook, or the folder of .csv files (one per sheet).
@@ -58,6 +60,17 @@ pub enum Command {
         /// Programme folder (default: the current folder).
         prog: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The signed PDF.
+    pub signed: PathBuf,
+    /// Programme folder (default: the current folder).
+    pub prog: Option<PathBuf>,
+    /// Store it beside the act it signs (PROG/signed/<id>/convention.signed.pdf); the build then writes OUT/<id>.signed.pdf.
+    #[arg(long)]
+    pub keep: bool,
 }
 
 #[derive(Debug, Args)]
@@ -635,6 +648,22 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
         "Dossier de génération à compléter (créé s'il n'existe pas).",
     ),
     ("manifest merge", "outs", "Les dossiers OUT des parts."),
+    (
+        "verify",
+        "",
+        "Vérifie un PDF signé revenu du parapheur contre l'acte que charta a archivé.",
+    ),
+    ("verify", "signed", "Le PDF signé."),
+    (
+        "verify",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    (
+        "verify",
+        "keep",
+        "Le conserve à côté de l'acte qu'il signe (PROG/signed/<id>/convention.signed.pdf)\u{a0}; la génération écrit ensuite OUT/<id>.signed.pdf.",
+    ),
 ];
 
 /// The words clap writes around the help, in French.

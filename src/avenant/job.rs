@@ -380,6 +380,7 @@ fn signed_acts(
         &convention_meta,
         &mut files,
     )?;
+    signed_pdf(job, Act::Convention, id, "", &mut files);
     files.push(File {
         key: String::new(),
         name: out::data_file(id),
@@ -399,8 +400,30 @@ fn signed_acts(
             &meta,
             &mut files,
         )?;
+        signed_pdf(
+            job,
+            act,
+            &out::avenant_stem(id, k),
+            &format!("avenant-{k}."),
+            &mut files,
+        );
     }
     Ok(files)
+}
+
+/// The signed PDF of `act` that `charta verify --keep` stored in the
+/// archive, if any, for OUT byte for byte (`OUT/<id>.signed.pdf`,
+/// `OUT/<id>.avenant-<k>.signed.pdf`).
+fn signed_pdf(job: &SignedJob, act: Act, stem: &str, key_prefix: &str, files: &mut Vec<File>) {
+    let ext = crate::out::verify::SIGNED_EXTENSION;
+    if let Some(bytes) = job.archive.read(act, ext) {
+        files.push(File {
+            key: format!("{key_prefix}{ext}"),
+            name: out::file_name(stem, ext),
+            bytes,
+            pages: None,
+        });
+    }
 }
 
 impl Made {

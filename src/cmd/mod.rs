@@ -19,6 +19,7 @@ pub mod runner;
 pub mod schema;
 pub mod serve;
 pub mod shown;
+pub mod verify;
 
 use std::fmt::Display;
 use std::io::IsTerminal;
@@ -76,6 +77,7 @@ pub fn run(command: Command, ui: &Ui) -> Exit {
         Command::Import { file, prog } => import::run(&file, prog.as_deref(), ui),
         Command::Serve(a) => serve::run(a, ui),
         Command::Manifest(c) => manifest::run(c, ui),
+        Command::Verify(a) => verify::run(a, ui),
     }
 }
 

@@ -34,6 +34,11 @@ pub const FAMILIES: &[(&str, &str, &str)] = &[
     ("ECH", "Échanges (`charta export`, `charta import`)", ""),
     ("BIL", "Bilan annuel (`charta review`)", ""),
     ("BUR", "Bureau (`charta serve`)", ""),
+    (
+        "VER",
+        "Actes signés revenus du parapheur (`charta verify`)",
+        "",
+    ),
     ("FIC", "Fichiers : lecture, encodage, écriture", ""),
     ("CLI", "Ligne de commande", ""),
 ];
@@ -1035,6 +1040,38 @@ super::codes! {
     ///
     /// Correction : le système a refusé de servir les connexions (par exemple plus de descripteurs de fichiers) : relancez le bureau, et signalez-le si cela se reproduit
     BUR_003: Error, Fault;
+    /// … n'est pas un PDF (`charta verify`)
+    ///
+    /// Correction : donnez le PDF signé tel que le parapheur l'a rendu ; un PDF commence par « %PDF- »
+    VER_001: Error, Input;
+    /// ce PDF est tronqué ou prolongé : il ne se termine pas par la fin d'une révision (startxref, %%EOF), ou une signature couvre des octets au-delà de sa fin
+    ///
+    /// Correction : le fichier a été coupé ou des octets lui ont été ajoutés : redemandez-le au parapheur
+    VER_002: Error, Input;
+    /// ce PDF ne porte aucune signature
+    ///
+    /// Correction : donnez le PDF que le parapheur a rendu après la signature, pas celui qui lui a été envoyé
+    VER_003: Error, Input;
+    /// la signature n° … ne couvre pas tout ce qu'elle devrait (sa plage /ByteRange ne va pas du début du fichier à la fin de sa révision en ne laissant de côté que sa propre valeur), ou le fichier a été modifié après la dernière signature
+    ///
+    /// Correction : ce fichier a été fabriqué ou altéré : redemandez le PDF signé au parapheur
+    VER_004: Error, Input;
+    /// ce n'est pas l'acte archivé par charta : la première révision du PDF signé n'est identique à aucun PDF de signed/ (le message nomme l'acte auquel il ressemble, même identifiant de document /ID)
+    ///
+    /// Correction : le parapheur doit recevoir le PDF archivé tel quel (signed/<id>/convention.pdf) ; un PDF régénéré, modifié ou d'un autre acte ne prouve pas ce qui a été signé
+    VER_005: Error, Input;
+    /// la signature n° … n'est pas intacte : l'empreinte des octets signés diffère, la signature ne correspond pas à la clé du certificat, ou son algorithme n'est pas pris en charge
+    ///
+    /// Correction : redemandez le PDF signé au parapheur ; charta vérifie RSA PKCS#1 v1.5 (SHA-256, SHA-384, SHA-512) et ECDSA P-256 (SHA-256)
+    VER_006: Error, Input;
+    /// un autre PDF signé de … est déjà conservé (`charta verify --keep`) ; il n'est pas remplacé
+    ///
+    /// Correction : un acte signé ne change pas : si le fichier conservé est faux, retirez-le vous-même (gestion de versions) avant de relancer
+    VER_007: Error, Input;
+    /// impossible de conserver le PDF signé (`charta verify --keep`) : …
+    ///
+    /// Correction : vérifiez les droits d'écriture du dossier signed/ du programme
+    VER_008: Error, Fault;
     /// impossible de lire le fichier : …
     ///
     /// Correction : vérifiez que le fichier existe et que vous avez le droit de le lire

@@ -13,9 +13,12 @@
 //! OUT/review-<year>/    `charta review`'s documents and their manifest (`review::manifest`)
 //! ```
 
+pub mod cms_check;
 pub mod manifest;
+pub mod pdf_sig;
 pub mod shard;
 pub mod signed;
+pub mod verify;
 
 use std::collections::BTreeMap;
 use std::io::Write;

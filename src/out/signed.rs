@@ -9,6 +9,8 @@
 //! PROG/signed/<id>/avenant-<k>.data.json  the data it was rendered from
 //! PROG/signed/<id>/avenant-<k>.texte.md   the convention's text in force after it,
 //!                                         what avenant k+1 is computed against
+//! PROG/signed/<id>/convention.signed.pdf  the PDF signed in the parapheur (`charta verify
+//!                                         --keep`, `out::verify`); avenant-<k>.signed.pdf
 //! ```
 //!
 //! Files are written once (through a temporary file and a rename) and made

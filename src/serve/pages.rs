@@ -233,6 +233,9 @@ pub fn convention(state: &State, id: &str) -> Reply {
     }
     b.push_str("</ul></li></ul></nav>\n<main>\n");
     b.push_str(&downloads_html(state, id));
+    if row.signed {
+        b.push_str(&signed_pdf_html(state, id));
+    }
     b.push_str("<section id=\"modifications\">");
     b.push_str(&changes_html(state, id, row.signed, rendered.as_ref().ok()));
     b.push_str("</section>\n");
@@ -308,6 +311,56 @@ fn downloads_html(state: &State, id: &str) -> String {
     }
     b.push_str("</ul></section>\n");
     b
+}
+
+/// « Signée électroniquement » with the signers, for each act whose signed
+/// PDF `charta verify --keep` stored, checked again from the stored file.
+fn signed_pdf_html(state: &State, id: &str) -> String {
+    use crate::out::signed::Act;
+    let root = state.root();
+    let avenants = crate::out::signed::Archive::open(&root, id)
+        .map(|a| a.avenants())
+        .unwrap_or_default();
+    let acts = std::iter::once(Act::Convention).chain(avenants.into_iter().map(Act::Avenant));
+    let mut items = String::new();
+    for act in acts {
+        let Some(checked) = crate::out::verify::stored(&root, id, act) else {
+            continue;
+        };
+        let (what, signed) = match act {
+            Act::Convention => ("La convention".to_string(), "signée"),
+            Act::Avenant(k) => (format!("L'avenant n°\u{a0}{k}"), "signé"),
+        };
+        let line = match checked {
+            Ok(r) if r.intact() => {
+                let who: Vec<String> = r
+                    .signatures
+                    .iter()
+                    .map(|s| {
+                        let signer = s.signer.as_deref().unwrap_or("signataire inconnu");
+                        match &s.time {
+                            Some(t) => format!("{}, le {}", escape(signer), escape(t)),
+                            None => escape(signer),
+                        }
+                    })
+                    .collect();
+                format!(
+                    "{what} est {signed} électroniquement par {}.",
+                    who.join("\u{a0}; ")
+                )
+            }
+            _ => format!(
+                "{what}\u{a0}: le PDF signé conservé ne se vérifie plus (lancez charta verify)."
+            ),
+        };
+        let _ = write!(items, "<li class=\"signee-electroniquement\">{line}</li>");
+    }
+    if items.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<section id=\"signature-electronique\"><h2>Signature électronique</h2><ul>{items}</ul></section>\n"
+    )
 }
 
 /// The data form (filled by the script from `/api/convention/<id>`).

@@ -35,4 +35,5 @@ mod review;
 mod scale;
 mod serve;
 mod typography;
+mod verify;
 mod writers;
