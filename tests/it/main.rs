@@ -33,5 +33,7 @@ mod resume;
 mod review;
 mod scale;
 mod serve;
+mod signature_ready;
+mod signing;
 mod typography;
 mod writers;
