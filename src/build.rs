@@ -149,6 +149,7 @@ fn emitters(prog: &Programme, opts: &BuildOptions) -> Result<Vec<Registered>, Di
     let options = EmitOptions {
         layout: prog.library.layout.as_ref().map(|(s, _)| s.clone()),
         keep_typst: opts.keep_typst,
+        signature: prog.file.signature.clone(),
     };
     Ok(emit::FORMATS
         .iter()

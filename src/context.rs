@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
+pub mod signatories;
+
 use crate::french::capitalise;
 use crate::model::{
     AssociationFile, ConventionKind, FunderKind, PerYear, ProgrammeFile, SiegBasis, Target, Unspent,
@@ -320,6 +322,8 @@ fn parties(ctx: &mut Map<String, Value>, prog: &ProgrammeFile, data: &Associatio
             "rep_feminine": is_feminine_civility(&a.representative.civility),
         }),
     );
+    let funder_le = designation["le"].as_str().unwrap_or("");
+    signatories::insert(ctx, prog, data, &signing_role, funder_le);
 }
 
 /// The years of the convention and its first and last days.

@@ -20,6 +20,34 @@ pub struct ProgrammeFile {
     /// Seuils de la revue annuelle (`charta review`); absents : les valeurs par défaut.
     #[serde(default)]
     pub review: ReviewConfig,
+    /// `[signature]` : actes prêts pour la signature électronique (ancres, champs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureConfig>,
+}
+
+/// `[signature]` of `charta.toml`: the acts are signed electronically. Set,
+/// the act prints « Signé électroniquement » instead of a place and a date
+/// to fill by hand, and its PDF carries what the signature desk needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SignatureConfig {
+    /// Positioning tags printed in white in each signature block.
+    pub anchors: Anchors,
+    /// Empty PDF signature fields `signature-1`, `signature-2`… over the blocks.
+    pub fields: bool,
+}
+
+/// The positioning tags of a signature desk (`[signature] anchors`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Anchors {
+    /// No tag.
+    #[default]
+    None,
+    /// i-Parapheur: `#signature%1#`, `#signature%2#`… in signing order.
+    Iparapheur,
+    /// Yousign smart anchors: `{{s1|signature|184|80}}`…
+    Yousign,
 }
 
 /// `[review]` of `charta.toml`: the thresholds of the yearly review. Every
@@ -432,6 +460,35 @@ pub struct Convention {
     /// calculé entre le texte en vigueur et les données actuelles.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub amendments: Vec<Amendment>,
+    /// Signataires, dans l'ordre de signature (par défaut : le représentant de
+    /// l'association, puis celui du financeur).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signatories: Option<Vec<Signatory>>,
+}
+
+/// Un signataire de l'acte.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signatory {
+    /// Partie pour laquelle il signe : `association` ou `funder` (le financeur).
+    pub party: Party,
+    /// Civilité : « M. » ou « Mme ».
+    pub civility: String,
+    /// Prénom et nom.
+    pub name: String,
+    /// Qualité (« vice-présidente déléguée à l'économie sociale et solidaire »).
+    pub role: String,
+    /// Référence de la délégation de signature (« arrêté n° 2026-14 du 5 janvier 2026 »).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delegation: Option<String>,
+}
+
+/// Partie d'un signataire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Party {
+    Association,
+    Funder,
 }
 
 /// Un avenant à la convention.
@@ -450,6 +507,10 @@ pub struct Amendment {
     /// cibles) sont déduits des données : le motif ne les répète pas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// Signataires de l'avenant, dans l'ordre de signature (par défaut : les
+    /// représentants, non la liste de la convention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signatories: Option<Vec<Signatory>>,
 }
 
 /// Une aide en nature.

@@ -389,7 +389,13 @@ fn signed_acts(
     });
     for &k in archived {
         let md = archive.read_text(Act::Avenant(k), "md").unwrap_or_default();
-        let meta = avenant_meta(meta, k, data, data.convention.amendments.get(k - 1));
+        let a = data.convention.amendments.get(k - 1);
+        let meta = avenant_meta(
+            meta,
+            k,
+            data,
+            a.filter(|_| job.prog.file.signature.is_none()),
+        );
         let (act, stem) = (Act::Avenant(k), out::avenant_stem(id, k));
         restore(
             job,
@@ -436,11 +442,14 @@ impl Made {
         rendered: &crate::render::Rendered,
     ) -> Result<(), Outcome> {
         let data = job.data;
+        // Signed electronically: no date of signature in the PDF, which is
+        // sent before anyone knows it (the bytes sent are the bytes archived).
+        let a = data.convention.amendments.get(k - 1);
         let meta = avenant_meta(
             &rendered.pdf_meta,
             k,
             data,
-            data.convention.amendments.get(k - 1),
+            a.filter(|_| job.prog.file.signature.is_none()),
         );
         let stem = out::avenant_stem(&job.entry.id, k);
         let made = emit_all(job, &stem, md, &meta, &format!("avenant-{k}."))?;

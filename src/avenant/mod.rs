@@ -393,6 +393,14 @@ pub fn context(base: &Value, spec: &AvenantSpec, changes: &[Change]) -> Value {
     });
     // The signature block of the avenant is its own.
     ctx["signature"] = json!(a.signature);
+    // Its signatories: its own list, else the representatives (not the
+    // convention's list: who signs an avenant is who represents at its date).
+    ctx["signatories"] = match &a.signatories {
+        Some(list) => {
+            crate::context::signatories::listed(list, ctx["f"]["le"].as_str().unwrap_or(""))
+        }
+        None => ctx["signatories_default"].clone(),
+    };
     ctx
 }
 

@@ -181,6 +181,31 @@ pub fn never_drafted(
     ))
 }
 
+/// The refusal of `act`, signed electronically (`[signature]`) and now
+/// dated, whose PDF built today is not the one built before its date was
+/// set — the PDF sent for signature: the bytes archived would not be the
+/// bytes signed.
+pub fn pdf_not_as_sent(
+    id: &str,
+    act: Act,
+    (file, at): (&Path, String),
+    data: &AssociationFile,
+) -> Diagnostic {
+    let name = act_dated(act);
+    let date = signature_date(act, data);
+    let (fr, en) = (&name.fr, &name.en);
+    Diagnostic::error(Code::GEN_031, tr!(
+        "{id}\u{a0}: signée électroniquement, {fr} du {date} donnerait un PDF autre que celui envoyé pour signature\u{a0}; rien n'est archivé, fichiers laissés intacts",
+        "{id}: signed electronically, {en} {date} would give another PDF than the one sent for signature; nothing is archived, files left untouched"
+    ))
+    .in_file(file)
+    .at_path(at)
+    .with_hint(tr!(
+        "le PDF signé est celui qui a été envoyé\u{a0}: rétablissez ce qui a changé depuis (mise en page, `[signature]`, version de charta) et générez à nouveau, ou faites signer le nouveau PDF",
+        "the PDF signed is the one sent: restore what changed since (layout, `[signature]`, charta's version) and build again, or have the new PDF signed"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

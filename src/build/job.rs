@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::avenant::job::SignedJob;
-use crate::avenant::printed::{Draft, beyond_signature, dated_text_differs, not_as_printed};
+use crate::avenant::printed::{
+    Draft, beyond_signature, dated_text_differs, not_as_printed, pdf_not_as_sent,
+};
 use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::digest::sha256_hex;
 use crate::emit::{Document, Emitted, Format, Unmade};
@@ -114,6 +116,10 @@ pub(super) struct Writing<'a> {
     /// The formats to make.
     make: Vec<&'a Registered>,
     warnings: Vec<Diagnostic>,
+    /// Signed electronically and dated since the last build: the sha256 of
+    /// the PDF that build made, the one sent for signature, which the PDF
+    /// made now must be (else refused, GEN-031).
+    sent_pdf: Option<String>,
 }
 
 /// One convention; a signed one is archived in `PROG/signed/<id>/` once
@@ -338,11 +344,16 @@ impl<'a> Facts<'_, 'a> {
                 None => make.push(registered),
             }
         }
+        let sent_pdf = (signed && self.ctx.prog.file.signature.is_some())
+            .then(|| self.previous().filter(|p| !p.signed)?.output("pdf"))
+            .flatten()
+            .map(|f| f.sha256.clone());
         Ok(Decision::Write(Box::new(Writing {
             rendered,
             entry,
             make,
             warnings,
+            sent_pdf,
         })))
     }
 
@@ -594,6 +605,16 @@ fn write(ctx: &JobContext, job: &Job, w: Writing) -> JobResult {
                 );
             }
         }
+    }
+    // Signed electronically: the PDF archived is the PDF sent, byte for byte.
+    if let Some(sent) = &w.sent_pdf
+        && let Some((_, pdf)) = made.iter().find(|(f, _)| f.name == "pdf")
+        && sha256_hex(&pdf.bytes) != *sent
+    {
+        let data = job.entry.data.as_ref().expect("rendered: parsed");
+        let at = (job.entry.path.as_path(), "convention.signature.date".into());
+        let refusal = pdf_not_as_sent(id, Act::Convention, at, data);
+        return stopped(id, Status::Refused, vec![refusal], false);
     }
     if let Err((path, e)) = persist_all(job, out, &made) {
         return io_failed(id, &path, e);

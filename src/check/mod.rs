@@ -27,6 +27,7 @@ pub mod library;
 pub mod programme;
 pub mod public_law;
 pub mod review;
+pub mod signatories;
 pub mod structure;
 
 use std::path::{Path, PathBuf};
@@ -207,6 +208,7 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
         legal::rules(prog, data, &mut sink);
         public_law::rules(prog, data, &mut sink);
         amendments::rules(data, &mut sink);
+        signatories::rules(data, &mut sink);
         programme::duplicates(prog, entry, data, &mut sink);
     }
     out.extend(sink.out);

@@ -440,6 +440,10 @@ super::codes! {
     ///
     /// Correction : corrigez la syntaxe JSON (une virgule, un guillemet ou une accolade qui manque en est la cause habituelle)
     DON_095: Error, Input;
+    /// aucun signataire pour l'association (ou le financeur) : l'acte ne serait pas signé par les deux parties
+    ///
+    /// Correction : ajoutez à `signatories` un signataire de cette partie (`"party": "association"` ou `"funder"`), ou retirez la liste pour les représentants
+    DON_096: Error, Input;
     /// un caractère de contrôle (U+…) n'est pas du texte : une convention ne peut pas l'imprimer
     ///
     /// Correction : supprimez-le (il vient souvent d'un copier-coller depuis un traitement de texte)
@@ -808,6 +812,10 @@ super::codes! {
     ///
     /// Correction : le texte dépend de la date de signature (période de trois ans des aides de minimis…) : faites établir, vérifier et signer un projet aux données exactes à cette date, puis renseignez la date
     GEN_030: Error, Input;
+    /// … : signée électroniquement (`[signature]`), la convention datée du … donnerait un PDF autre que celui envoyé pour signature ; rien n'est archivé, fichiers laissés intacts
+    ///
+    /// Correction : le PDF signé est celui qui a été envoyé : rétablissez ce qui a changé depuis (mise en page, `[signature]`, version de charta) et générez à nouveau, ou faites signer le nouveau PDF
+    GEN_031: Error, Input;
     /// la comparaison est impossible : fichier illisible, pas une convention établie par charta, fichier et dossier mêlés, sortie impossible à écrire
     ///
     /// Correction : comparez deux fichiers .md établis par charta, un .md et sa copie .odt/.docx modifiée, ou deux dossiers de sortie

@@ -97,6 +97,8 @@ pub struct EmitOptions {
     pub layout: Option<String>,
     /// Keep the generated Typst source (`OUT/<id>.typ`).
     pub keep_typst: bool,
+    /// `[signature]` of `charta.toml`: the PDF's tags and signature fields.
+    pub signature: Option<crate::model::SignatureConfig>,
 }
 
 /// The interface of every format. `Send + Sync`: one emitter serves every

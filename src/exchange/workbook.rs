@@ -1457,6 +1457,7 @@ fn convention(r: &RowRef, e: &mut Errors, t: Terms) -> Convention {
         sieg: t.sieg,
         primary_agriculture: t.primary_agriculture,
         amendments: Vec::new(),
+        signatories: None,
     }
 }
 

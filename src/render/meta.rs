@@ -20,10 +20,10 @@ fn one_line(text: &str) -> String {
 /// date, the dashboard's charts), from its data.
 pub fn pdf_meta(prog: &ProgrammeFile, data: &AssociationFile, title: &str) -> Meta {
     let c = &data.convention;
-    let date = c
-        .signature
-        .date
-        .as_deref()
+    // Signed electronically (`[signature]`): the PDF is sent before its
+    // signature date is known, and must not change once it is.
+    let date = (c.signature.date.as_deref())
+        .filter(|_| prog.signature.is_none())
         .and_then(french::parse_date)
         .or_else(|| french::parse_date(&c.decision.date))
         .unwrap_or((c.years.first().copied().unwrap_or(2000), 1, 1));

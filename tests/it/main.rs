@@ -34,6 +34,8 @@ mod resume;
 mod review;
 mod scale;
 mod serve;
+mod signature_ready;
+mod signing;
 mod typography;
 mod verify;
 mod writers;

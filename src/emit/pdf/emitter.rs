@@ -22,7 +22,8 @@ struct Pdf {
 impl Pdf {
     fn new(options: &EmitOptions) -> Pdf {
         Pdf {
-            engine: PdfEngine::new(options.layout.clone()),
+            engine: PdfEngine::new(options.layout.clone())
+                .with_signing(options.signature.as_ref().map(super::fields::Signing::new)),
             layout_hash: sha256_hex(
                 options
                     .layout

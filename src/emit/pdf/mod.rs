@@ -12,6 +12,7 @@
 
 mod convert;
 mod emitter;
+pub mod fields;
 mod world;
 
 use std::collections::HashMap;
@@ -65,6 +66,8 @@ pub fn typst_error(d: &Diagnostic) -> String {
 /// layout, built once; `Send + Sync`, shared by all threads.
 pub struct PdfEngine {
     shared: Shared,
+    /// `[signature]` of `charta.toml`: tags and fields for a signature desk.
+    signing: Option<fields::Signing>,
 }
 
 impl PdfEngine {
@@ -81,7 +84,16 @@ impl PdfEngine {
                 fonts,
                 layout: Source::new(*LAYOUT, layout),
             },
+            signing: None,
         }
+    }
+
+    /// The engine that prints the positioning tags and adds the empty
+    /// signature fields of `signing` (see [`fields`]).
+    #[must_use]
+    pub fn with_signing(mut self, signing: Option<fields::Signing>) -> Self {
+        self.signing = signing;
+        self
     }
 
     /// Typesets one convention. Deterministic: the same Markdown and metadata
@@ -106,7 +118,10 @@ impl PdfEngine {
         let (typst_source, blocks) = convert::markdown_to_typst_blocks(markdown);
         let split = Split::new(&typst_source, blocks);
         let fail = |message: String| failure(message, None, typst_source.clone());
-        let meta_json = match serde_json::to_vec(meta) {
+        let meta_json = match serde_json::to_vec(&MetaJson {
+            meta,
+            signing: self.signing.as_ref(),
+        }) {
             Ok(json) => json,
             Err(e) => {
                 return (
@@ -147,22 +162,93 @@ impl PdfEngine {
             // typesetting, as a bug of Typst would raise (see `failpoint`).
             crate::failpoint::stage(crate::failpoint::Stage::Pdf);
             let compiled = typst::compile::<PagedDocument>(&world);
+            let fields = self.signing.as_ref().is_some_and(|s| s.fields);
             let result = compiled.output.and_then(|document| {
-                typst_pdf::pdf(&document, &options).map(|pdf| (pdf, document.pages().len()))
+                let boxes = if fields {
+                    field_boxes(&document)
+                } else {
+                    Vec::new()
+                };
+                typst_pdf::pdf(&document, &options).map(|pdf| (pdf, document.pages().len(), boxes))
             });
             (result, compiled.warnings)
         };
         let warnings = warnings.iter().map(|w| w.message.to_string()).collect();
         let result = match result {
-            Ok((pdf, pages)) => Ok(PdfOutput {
-                pdf,
-                typst_source,
-                pages,
-            }),
+            Ok((pdf, pages, boxes)) => match fields::add_fields(&pdf, &boxes) {
+                Ok(pdf) => Ok(PdfOutput {
+                    pdf,
+                    typst_source,
+                    pages,
+                }),
+                Err(e) => Err(failure(
+                    format!("signature fields: {e}"),
+                    None,
+                    typst_source,
+                )),
+            },
             Err(diagnostics) => Err(to_error(&world, &split.origins, &diagnostics, typst_source)),
         };
         (result, warnings)
     }
+}
+
+/// `/meta.json`: the metadata, and `signing` when `[signature]` is set.
+#[derive(serde::Serialize)]
+struct MetaJson<'a> {
+    #[serde(flatten)]
+    meta: &'a Meta,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signing: Option<&'a fields::Signing>,
+}
+
+/// The label the layout puts on each signature block's box when fields are
+/// asked for: `metadata((n, width, height))` in points, at its top left corner.
+const FIELD_LABEL: &str = "charta-sign-field";
+
+/// Where the layout placed each signature block (see [`FIELD_LABEL`]).
+fn field_boxes(document: &PagedDocument) -> Vec<fields::FieldBox> {
+    use typst::foundations::{Label, Selector, Value};
+    use typst::introspection::MetadataElem;
+    let Some(label) = Label::new(typst::utils::PicoStr::intern(FIELD_LABEL)) else {
+        return Vec::new();
+    };
+    let introspector = document.introspector();
+    let number = |v: &Value| match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    };
+    let mut boxes = Vec::new();
+    for content in introspector.elements().query(&Selector::Label(label)) {
+        let (Some(meta), Some(location)) =
+            (content.to_packed::<MetadataElem>(), content.location())
+        else {
+            continue;
+        };
+        let Value::Array(values) = &meta.value else {
+            continue;
+        };
+        let values: Vec<f64> = values.iter().filter_map(number).collect();
+        let (Some(position), &[n, width, height]) = (introspector.position(location), &values[..])
+        else {
+            continue;
+        };
+        let page = position.page.get();
+        let Some(frame) = document.pages().get(page - 1) else {
+            continue;
+        };
+        boxes.push(fields::FieldBox {
+            n: n as usize,
+            page,
+            x: position.point.x.to_pt(),
+            y: position.point.y.to_pt(),
+            width,
+            height,
+            page_height: frame.frame.height().to_pt(),
+        });
+    }
+    boxes
 }
 
 /// `/main.typ` as Typst reads it: the generated source with each top-level
