@@ -51,12 +51,16 @@ pub enum Command {
     /// The manifest of a build folder: merge the shares of a distributed build.
     #[command(subcommand)]
     Manifest(ManifestCommand),
-    /// Import association files from a workbook (.xlsx, .ods) or a folder of .csv files.
+    /// Import association files from a workbook (.xlsx, .ods) or a folder of .csv files,
+    /// or one association from its API Entreprise record (.json).
     Import {
-        /// The workbook, or the folder of .csv files (one per sheet).
+        /// The workbook, the folder of .csv files (one per sheet), or the record (.json).
         file: PathBuf,
         /// Programme folder (default: the current folder).
         prog: Option<PathBuf>,
+        /// For a record: the day it was obtained (YYYY-MM-DD), the date of every value imported.
+        #[arg(long)]
+        date: Option<String>,
     },
 }
 

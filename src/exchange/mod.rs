@@ -2,6 +2,7 @@
 //! subventions), and association files to and from spreadsheets (`.xlsx` out;
 //! `.xlsx`, `.ods` or a folder of `.csv` in).
 
+pub mod record;
 pub mod scdl;
 pub mod sheet;
 pub mod workbook;

@@ -1410,6 +1410,8 @@ fn association(
         register,
         other_public_subsidies: None,
         de_minimis_declared: None,
+        accounts: None,
+        sources: BTreeMap::new(),
     }
 }
 
@@ -2316,6 +2318,9 @@ pub fn plan(
         let mut new = new.clone();
         if let Some(Ok(old)) = &old {
             new.convention.amendments = old.convention.amendments.clone();
+            // Nor what a record import keeps as information (`charta import RECORD.json`).
+            new.association.accounts = old.association.accounts.clone();
+            new.association.sources = old.association.sources.clone();
         }
         let new_v = serde_json::to_value(&new).expect("serialises");
         let text = serde_json::to_string_pretty(&new).expect("serialises") + "\n";
