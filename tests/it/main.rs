@@ -27,6 +27,7 @@ mod legal;
 mod legal_reading;
 mod library;
 mod pdf_render;
+mod records;
 mod render;
 mod reproducible;
 mod resume;
