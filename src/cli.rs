@@ -496,12 +496,17 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
     (
         "import",
         "",
-        "Importe les fichiers d'association d'un classeur (.xlsx, .ods) ou d'un dossier de fichiers .csv.",
+        "Importe les fichiers d'association d'un classeur (.xlsx, .ods) ou d'un dossier de fichiers .csv, ou une association de sa fiche API Entreprise (.json).",
     ),
     (
         "import",
         "file",
-        "Le classeur, ou le dossier des fichiers .csv (un par feuille).",
+        "Le classeur, le dossier des fichiers .csv (un par feuille), ou la fiche (.json).",
+    ),
+    (
+        "import",
+        "date",
+        "Pour une fiche\u{a0}: le jour où elle a été obtenue (AAAA-MM-JJ), date de chaque valeur importée.",
     ),
     (
         "import",
