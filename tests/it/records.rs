@@ -520,3 +520,34 @@ fn the_date_of_the_record_is_required_and_must_be_a_real_day() {
     ]);
     assert_eq!(code, 0, "a leap day: {err}");
 }
+
+#[test]
+fn a_workbook_completes_a_file_in_preparation_and_keeps_what_the_record_gave() {
+    use charta::exchange::workbook::{Change, plan};
+    let tmp = example_copy();
+    let (code, out) = import(&validated("association.json"), tmp.path());
+    assert_eq!(code, 0, "{out}");
+    // The workbook's row for this association: a convention like another's.
+    let mut file = data(&crate::common::example(), "recyclerie-vaudrecourt");
+    file.association.name = "ASSOCIATION SPORTIVE SALINDROISE".into();
+    let id = "association-sportive-salindroise".to_string();
+    let rows = std::collections::BTreeMap::from([(id.clone(), file)]);
+    let planned =
+        plan(&tmp.path().join("associations"), &rows).expect("a file in preparation reads");
+    let (_, _, change, text) = &planned[0];
+    let Change::Modified(paths) = change else {
+        panic!("{change:?}")
+    };
+    assert!(paths.iter().any(|p| p == "convention"), "{paths:?}");
+    let v: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(v["convention"]["reference"], "RVM-ESS-2026-006");
+    // The values the workbook keeps keep their source; those it changes lose it.
+    let sourced: Vec<&String> = v["association"]["sources"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(sourced, ["accounts", "legal_form", "name"]);
+    assert_eq!(v["association"]["sources"]["name"], source());
+    assert_eq!(v["association"]["accounts"]["2022"]["members"], 110);
+}
