@@ -53,12 +53,16 @@ pub enum Command {
     Manifest(ManifestCommand),
     /// Check a signed PDF returned by the signature service against the act charta archived.
     Verify(VerifyArgs),
-    /// Import association files from a workbook (.xlsx, .ods) or a folder of .csv files.
+    /// Import association files from a workbook (.xlsx, .ods) or a folder of .csv files,
+    /// or one association from its API Entreprise record (.json).
     Import {
-        /// The workbook, or the folder of .csv files (one per sheet).
+        /// The workbook, the folder of .csv files (one per sheet), or the record (.json).
         file: PathBuf,
         /// Programme folder (default: the current folder).
         prog: Option<PathBuf>,
+        /// For a record: the day it was obtained (YYYY-MM-DD), the date of every value imported.
+        #[arg(long)]
+        date: Option<String>,
     },
 }
 
@@ -580,12 +584,17 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
     (
         "import",
         "",
-        "Importe les fichiers d'association d'un classeur (.xlsx, .ods) ou d'un dossier de fichiers .csv.",
+        "Importe les fichiers d'association d'un classeur (.xlsx, .ods) ou d'un dossier de fichiers .csv, ou une association de sa fiche API Entreprise (.json).",
     ),
     (
         "import",
         "file",
-        "Le classeur, ou le dossier des fichiers .csv (un par feuille).",
+        "Le classeur, le dossier des fichiers .csv (un par feuille), ou la fiche (.json).",
+    ),
+    (
+        "import",
+        "date",
+        "Pour une fiche\u{a0}: le jour où elle a été obtenue (AAAA-MM-JJ), date de chaque valeur importée.",
     ),
     (
         "import",

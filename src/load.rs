@@ -17,7 +17,7 @@ use crate::diagnostic::{Code, Diagnostic, Text, line_col};
 use crate::encoding;
 use crate::messages::parser_message;
 pub use crate::messages::unknown_field_hint;
-use crate::model::{AssociationFile, ProgrammeFile};
+use crate::model::{Association, AssociationFile, PreparingFile, ProgrammeFile};
 use crate::tr;
 
 static BUILTIN_CLAUSES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/clauses");
@@ -178,6 +178,72 @@ pub struct Programme {
     /// loaded when needed by [`Programme::entry`], and what the checks across
     /// files need is kept here. `None`: every entry is loaded.
     pub index: Option<CrossIndex>,
+    /// The association files that hold the association alone (created by
+    /// `charta import` of a record): « en préparation », left out of
+    /// [`Programme::associations`], so that checks, builds and exports pass them by.
+    pub preparing: Vec<Preparing>,
+}
+
+/// An association file in preparation: the association alone, its convention
+/// not filled in yet.
+#[derive(Debug, Clone)]
+pub struct Preparing {
+    pub id: String,
+    pub path: PathBuf,
+    pub association: Box<Association>,
+}
+
+/// The file of `e` in preparation, if it is one: it does not parse as an
+/// association file, its only problem is that, and it holds the association
+/// alone.
+fn preparing_of(e: &AssociationEntry) -> Option<Preparing> {
+    let only_parse_error =
+        e.data.is_none() && e.diagnostics.len() == 1 && e.diagnostics[0].code == Code::DON_095;
+    if !only_parse_error {
+        return None;
+    }
+    let file: PreparingFile = serde_json::from_str(&e.text).ok()?;
+    Some(Preparing {
+        id: e.id.clone(),
+        path: e.path.clone(),
+        association: Box::new(file.association),
+    })
+}
+
+/// The warning that says a file is in preparation and left out.
+pub fn preparing_warning(p: &Preparing) -> Diagnostic {
+    Diagnostic::warning(
+        Code::DON_160,
+        tr!(
+            "association `{}` en préparation\u{a0}: le fichier ne contient que l'association, sa convention n'est pas renseignée\u{a0}; vérifications, générations et exports la laissent de côté",
+            "association `{}` in preparation: the file holds the association alone, its convention is not filled in; checks, builds and exports leave it out",
+            p.id
+        ),
+    )
+    .in_file(&p.path)
+    .with_hint(Text::new(
+        "ajoutez au fichier `convention`, `project` et `dashboard` (le modèle\u{a0}: un autre fichier du dossier associations/)",
+        "add `convention`, `project` and `dashboard` to the file (a model: another file of the associations/ folder)",
+    ))
+}
+
+/// Moves the files in preparation out of `entries`, a warning for each.
+fn split_preparing(
+    entries: Vec<AssociationEntry>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<AssociationEntry>, Vec<Preparing>) {
+    let mut kept = Vec::with_capacity(entries.len());
+    let mut preparing = Vec::new();
+    for e in entries {
+        match preparing_of(&e) {
+            Some(p) => {
+                diags.push(preparing_warning(&p));
+                preparing.push(p);
+            }
+            None => kept.push(e),
+        }
+    }
+    (kept, preparing)
 }
 
 /// What the checks across association files need of each one, kept while
@@ -286,9 +352,10 @@ fn load_programme_with(
     let mut diags = Vec::new();
     let library = load_library(Some(root), &mut diags);
     let dir = root.join("associations");
+    let mut preparing = Vec::new();
     let (associations, index) = if lazy {
         use rayon::prelude::*;
-        let paths = association_paths(&dir, &mut diags);
+        let mut paths = association_paths(&dir, &mut diags);
         // Read in parallel, a few at a time, each dropped once indexed.
         let mut index = CrossIndex::default();
         for chunk in paths.chunks(256) {
@@ -296,8 +363,13 @@ fn load_programme_with(
                 .par_iter()
                 .map(|(id, path)| load_association(id, path))
                 .collect();
+            let (read, mut p) = split_preparing(read, &mut diags);
             read.iter().for_each(|e| index.add(e));
+            preparing.append(&mut p);
         }
+        let held: std::collections::HashSet<&str> =
+            preparing.iter().map(|p| p.id.as_str()).collect();
+        paths.retain(|(id, _)| !held.contains(id.as_str()));
         let stubs = paths
             .into_iter()
             .map(|(id, path)| AssociationEntry {
@@ -310,7 +382,9 @@ fn load_programme_with(
             .collect();
         (stubs, Some(index))
     } else {
-        (load_associations(&dir, &mut diags), None)
+        let (entries, p) = split_preparing(load_associations(&dir, &mut diags), &mut diags);
+        preparing = p;
+        (entries, None)
     };
     Ok((
         Programme {
@@ -320,6 +394,7 @@ fn load_programme_with(
             library,
             associations,
             index,
+            preparing,
         },
         diags,
     ))

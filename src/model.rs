@@ -240,6 +240,80 @@ pub struct Association {
     /// avoir reçu aucune.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub de_minimis_declared: Option<Vec<DeclaredAid>>,
+    /// Comptes et ressources humaines des années passées, par année, tels que les
+    /// registres les donnent (`charta import` d'une fiche API Entreprise) : une
+    /// information, jamais reprise dans `other_public_subsidies`, qui porte sur les
+    /// années de la convention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<PerYear<PastYear>>,
+    /// Provenance des valeurs importées : pour chaque champ de `association`
+    /// (« siret », « address », « accounts »…), la source et la date.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, ValueSource>,
+}
+
+/// Une année passée de l'association : comptes et ressources humaines déclarés.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PastYear {
+    /// Total des charges de l'exercice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charges: Option<Amount>,
+    /// Total des produits de l'exercice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub products: Option<Amount>,
+    /// Résultat de l'exercice (négatif : déficit), tel que déclaré.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<f64>,
+    /// Subventions reçues dans l'exercice, tous financeurs publics confondus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subsidies: Option<Amount>,
+    /// Aides publiques reçues sur les trois derniers exercices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subsidies_three_years: Option<Amount>,
+    /// Dons reçus dans l'exercice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub donations: Option<Amount>,
+    /// Comptes certifiés par un commissaire aux comptes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auditor: Option<bool>,
+    /// Nombre de bénévoles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteers: Option<u32>,
+    /// Nombre de volontaires (service civique…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub civic_volunteers: Option<u32>,
+    /// Nombre de salariés.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employees: Option<u32>,
+    /// Salariés en équivalent temps plein travaillé (ETPT).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employees_fte: Option<f64>,
+    /// Nombre d'adhérents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<u32>,
+}
+
+/// D'où vient une valeur importée, et de quand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValueSource {
+    /// La source (« API Entreprise (DJEPVA) »).
+    pub source: String,
+    /// La date à laquelle la source l'a donnée (AAAA-MM-JJ).
+    pub date: String,
+}
+
+/// Un fichier d'association en préparation : l'association seule, telle qu'un
+/// `charta import` de sa fiche l'a créée, avant que sa convention soit renseignée.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreparingFile {
+    /// Lien vers le schéma, pour les éditeurs (ignoré par charta).
+    #[serde(rename = "$schema", default, skip_serializing)]
+    pub schema: Option<String>,
+    /// L'association.
+    pub association: Association,
 }
 
 /// Fondement de la présomption de souscription du contrat d'engagement républicain.

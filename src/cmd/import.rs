@@ -1,22 +1,35 @@
-//! `charta import FILE [PROG]`: association files from a workbook, and what
-//! changed in each.
+//! `charta import FILE [PROG]`: association files from a workbook, or one
+//! association from its API Entreprise record (`--date`), and what changed in each.
 
 use std::path::Path;
 
 use charta::diagnostic::{Code, Diagnostic, Text};
+use charta::exchange::record;
 use charta::exchange::workbook::Change;
 use charta::french::{count, count_en};
 use charta::tr;
 
 use super::{Exit, Ui, load_or_report, prog_dir};
 
-pub fn run(file: &Path, prog: Option<&Path>, ui: &Ui) -> Exit {
+pub fn run(file: &Path, prog: Option<&Path>, date: Option<&str>, ui: &Ui) -> Exit {
     let dir = prog_dir(prog);
     let (prog, _) = match load_or_report(&dir, ui) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let plan = match charta::exchange::import(file, &prog) {
+    let planned = if record::is_record(file) {
+        record::plan(file, &prog, date).map(|p| {
+            ui.diagnostics(&p.notes);
+            if let Change::RefusedSigned(paths) = &p.change {
+                refused_record(&p.id, &p.path, paths, ui);
+                return Vec::new();
+            }
+            vec![(p.id, p.path, p.change, p.text)]
+        })
+    } else {
+        charta::exchange::import(file, &prog)
+    };
+    let plan = match planned {
         Ok(p) => p,
         Err(diags) => {
             ui.diagnostics(&diags);
@@ -53,6 +66,24 @@ pub fn run(file: &Path, prog: Option<&Path>, ui: &Ui) -> Exit {
     }
     report(&plan, ui);
     Exit::Ok
+}
+
+/// A record that would change a signed convention: nothing written.
+fn refused_record(id: &str, path: &Path, paths: &[String], ui: &Ui) {
+    ui.diagnostics(&[Diagnostic::warning(
+        Code::ECH_043,
+        tr!(
+            "{}\u{a0}: convention signée, fichier laissé tel quel\u{a0}; la fiche change {}",
+            "{}: signed convention, file left as it is; the record changes {}",
+            id,
+            paths.join(", ")
+        ),
+    )
+    .in_file(path)
+    .with_hint(Text::new(
+        "une convention signée ne change que par avenant\u{a0}: les valeurs de la fiche ne s'y reportent pas",
+        "a signed convention changes only by amendment (avenant): the record's values are not carried into it",
+    ))]);
 }
 
 /// One line per association created or modified, a warning per signed one

@@ -74,7 +74,9 @@ pub fn run(command: Command, ui: &Ui) -> Exit {
         Command::Schema => schema::run(ui),
         Command::Clauses { prog } => clauses::run(prog.as_deref(), ui),
         Command::Export(c) => export::run(c, ui),
-        Command::Import { file, prog } => import::run(&file, prog.as_deref(), ui),
+        Command::Import { file, prog, date } => {
+            import::run(&file, prog.as_deref(), date.as_deref(), ui)
+        }
         Command::Serve(a) => serve::run(a, ui),
         Command::Manifest(c) => manifest::run(c, ui),
         Command::Verify(a) => verify::run(a, ui),

@@ -532,6 +532,10 @@ super::codes! {
     ///
     /// Correction : ajoutez `association.de_minimis_declared` tel que déclaré : `[]` si aucune aide de minimis n'a été reçue au cours des trois années précédentes, sinon une entrée par aide
     DON_150: Error, Input;
+    /// association `…` en préparation : le fichier ne contient que l'association (créé par `charta import` d'une fiche), sa convention n'est pas renseignée ; vérifications, générations et exports la laissent de côté
+    ///
+    /// Correction : ajoutez au fichier `convention`, `project` et `dashboard` (le modèle : un autre fichier du dossier associations/)
+    DON_160: Warning, Input;
     /// le SIRET du financeur … n'est pas valide
     ///
     /// Correction : recopiez le SIRET depuis la fiche SIRENE de l'INSEE
@@ -892,6 +896,26 @@ super::codes! {
     ///
     /// Correction : saisissez la contribution ou la cible de l'année (ajoutez la ligne ou la colonne « Cible … »), ou retirez l'année des années de la convention
     ECH_026: Error, Input;
+    /// la fiche d'association importée n'est pas du JSON, ou n'est pas une réponse de l'API Entreprise (pas d'objet `data`)
+    ///
+    /// Correction : donnez le corps JSON de la réponse de `GET /v4/djepva/api-association/associations/{siren_or_rna}`, tel qu'enregistré
+    ECH_040: Error, Input;
+    /// data.adresse_siege.code_postal : une valeur dont l'import a besoin manque à la fiche, ou n'a pas la forme attendue (texte, nombre, SIREN, SIRET, RNA, code postal, année)
+    ///
+    /// Correction : la fiche est incomplète : obtenez-la de nouveau, ou complétez le fichier d'association à la main
+    ECH_041: Error, Input;
+    /// l'import d'une fiche demande la date à laquelle elle a été obtenue (`--date AAAA-MM-JJ`)
+    ///
+    /// Correction : ajoutez `--date` avec le jour où la fiche a été obtenue : c'est la date de chaque valeur importée
+    ECH_042: Error, Input;
+    /// … : convention signée, fichier laissé tel quel ; la fiche change …
+    ///
+    /// Correction : une convention signée ne change que par avenant : les valeurs de la fiche ne s'y reportent pas
+    ECH_043: Warning, Input;
+    /// … : ce que la fiche ne donne pas (représentant, SIRET) ou signale (association inactive, valeurs prises d'un établissement secondaire)
+    ///
+    /// Correction : vérifiez la valeur et complétez le fichier d'association à la main
+    ECH_044: Warning, Input;
     /// le fichier de bilan n'est pas du JSON valide : …
     ///
     /// Correction : corrigez la syntaxe JSON (virgule, guillemet ou accolade manquants)

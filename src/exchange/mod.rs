@@ -5,6 +5,7 @@
 pub mod concours;
 pub mod par_exercice;
 pub mod registers;
+pub mod record;
 pub mod scdl;
 pub mod sheet;
 pub mod workbook;

@@ -1410,6 +1410,8 @@ fn association(
         register,
         other_public_subsidies: None,
         de_minimis_declared: None,
+        accounts: None,
+        sources: BTreeMap::new(),
     }
 }
 
@@ -2295,6 +2297,35 @@ pub fn changed_paths(old: &serde_json::Value, new: &serde_json::Value) -> Vec<St
     out
 }
 
+/// The sources of `old`'s values that `new` keeps as they are: a value the
+/// workbook changes is no longer the record's.
+fn kept_sources(old: &Association, new: &Association) -> BTreeMap<String, ValueSource> {
+    let (o, n) = (
+        serde_json::to_value(old).expect("serialises"),
+        serde_json::to_value(new).expect("serialises"),
+    );
+    old.sources
+        .iter()
+        .filter(|(k, _)| o.get(k.as_str()) == n.get(k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// A file in preparation at `path` (the association alone, created by
+/// `charta import` of a record) completed by the workbook's `new`, which
+/// keeps what the record gave as information (`accounts`, `sources`).
+fn complete_preparing(path: &Path, new: &AssociationFile) -> Option<(Change, String)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let alone: crate::model::PreparingFile = serde_json::from_str(&text).ok()?;
+    let mut new = new.clone();
+    new.association.accounts = alone.association.accounts.clone();
+    new.association.sources = kept_sources(&alone.association, &new.association);
+    let before = serde_json::to_value(&alone).expect("serialises");
+    let after = serde_json::to_value(&new).expect("serialises");
+    let text = serde_json::to_string_pretty(&new).expect("serialises") + "\n";
+    Some((Change::Modified(changed_paths(&before, &after)), text))
+}
+
 /// The plan of an import into a programme's `associations/` folder: for each
 /// association of the workbook, the file, the change, and the new JSON text.
 pub fn plan(
@@ -2312,11 +2343,20 @@ pub fn plan(
                     serde_json::from_str::<AssociationFile>(&t).map_err(|e| e.to_string())
                 })
         });
+        if matches!(old, Some(Err(_)))
+            && let Some((change, text)) = complete_preparing(&path, new)
+        {
+            out.push((id.clone(), path, change, text));
+            continue;
+        }
         // The workbook does not carry the avenants (`convention.amendments`):
         // those of the existing file are kept as they are.
         let mut new = new.clone();
         if let Some(Ok(old)) = &old {
             new.convention.amendments = old.convention.amendments.clone();
+            // Nor what a record import keeps as information (`charta import RECORD.json`).
+            new.association.accounts = old.association.accounts.clone();
+            new.association.sources = kept_sources(&old.association, &new.association);
         }
         let new_v = serde_json::to_value(&new).expect("serialises");
         let text = serde_json::to_string_pretty(&new).expect("serialises") + "\n";

@@ -28,6 +28,8 @@ pub enum Client {
     Chromium,
     /// A Python 3 that imports `frictionless`.
     Frictionless,
+    /// A Python 3 that imports `openapi_schema_validator` and `yaml`.
+    OpenApi,
 }
 
 impl Client {
@@ -37,6 +39,7 @@ impl Client {
             Client::Calc => "LibreOffice Calc",
             Client::Chromium => "Chromium and chromedriver",
             Client::Frictionless => "Python's frictionless",
+            Client::OpenApi => "Python's openapi-schema-validator",
         }
     }
 
@@ -53,6 +56,10 @@ impl Client {
             Client::Frictionless => match python() {
                 Some(_) => None,
                 None => Some("no `python3` on the PATH imports `frictionless`".into()),
+            },
+            Client::OpenApi => match python_openapi() {
+                Some(_) => None,
+                None => Some("no `python3` imports `openapi_schema_validator` and `yaml`".into()),
             },
         }
     }
@@ -130,6 +137,27 @@ pub fn python() -> Option<PathBuf> {
                 .find(|py| {
                     Command::new(py)
                         .args(["-c", "import frictionless"])
+                        .output()
+                        .is_ok_and(|o| o.status.success())
+                })
+        })
+        .clone()
+}
+
+/// A Python that imports `openapi_schema_validator` and `yaml` (the records'
+/// validation): `python3` on the PATH, else the virtual environment of `scripts/setup`.
+pub fn python_openapi() -> Option<PathBuf> {
+    static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let venv = std::env::var_os("HOME")
+                .map(|h| PathBuf::from(h).join(".local/share/charta/python/bin/python3"));
+            on_path("python3")
+                .into_iter()
+                .chain(venv.filter(|p| p.is_file()))
+                .find(|py| {
+                    Command::new(py)
+                        .args(["-c", "import openapi_schema_validator, yaml"])
                         .output()
                         .is_ok_and(|o| o.status.success())
                 })

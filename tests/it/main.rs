@@ -28,6 +28,7 @@ mod legal_reading;
 mod library;
 mod pdf_render;
 mod registers;
+mod records;
 mod render;
 mod reproducible;
 mod resume;
