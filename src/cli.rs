@@ -275,6 +275,9 @@ pub struct ReviewArgs {
     /// Write every document again, even those whose inputs and files are unchanged.
     #[arg(long)]
     pub force: bool,
+    /// Date of the review (YYYY-MM-DD): a compte rendu financier not received is late only against it.
+    #[arg(long)]
+    pub on: Option<String>,
 }
 
 /// Formats of the yearly review documents.

@@ -1410,6 +1410,7 @@ fn association(
         register,
         other_public_subsidies: None,
         de_minimis_declared: None,
+        fiscal_year_end: None,
     }
 }
 
@@ -1457,6 +1458,7 @@ fn convention(r: &RowRef, e: &mut Errors, t: Terms) -> Convention {
         sieg: t.sieg,
         primary_agriculture: t.primary_agriculture,
         amendments: Vec::new(),
+        budget: None,
     }
 }
 
@@ -2316,6 +2318,9 @@ pub fn plan(
         let mut new = new.clone();
         if let Some(Ok(old)) = &old {
             new.convention.amendments = old.convention.amendments.clone();
+            // Nor, yet, the budget and the closing date of the exercice (issue #31).
+            new.convention.budget = old.convention.budget.clone();
+            new.association.fiscal_year_end = old.association.fiscal_year_end.clone();
         }
         let new_v = serde_json::to_value(&new).expect("serialises");
         let text = serde_json::to_string_pretty(&new).expect("serialises") + "\n";
