@@ -407,6 +407,11 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
     ),
     (
         "review",
+        "on",
+        "Date du bilan (AAAA-MM-JJ)\u{a0}: un compte rendu financier non reçu n'est en retard que par rapport à elle.",
+    ),
+    (
+        "review",
         "format",
         "Formats de sortie, séparés par des virgules\u{a0}: md, pdf (la synthèse CSV est toujours écrite).",
     ),

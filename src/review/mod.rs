@@ -50,6 +50,9 @@ pub use compute::*;
 pub use text::*;
 pub use write::*;
 
+/// The comptes rendus financiers of a year, by association id.
+pub type Crfs = BTreeMap<String, crate::check::crf::Crf>;
+
 /// Every association's reviews: by association id, then by year.
 pub type Reviews = BTreeMap<String, BTreeMap<i32, Review>>;
 
@@ -117,10 +120,7 @@ pub fn in_force_all(
 
 /// Every compte rendu financier of `year` (`reviews/<year>/<id>.crf.json`),
 /// validated, by id; `Err` with every problem if one has an error.
-pub fn load_crfs(
-    prog: &Programme,
-    year: i32,
-) -> Result<(BTreeMap<String, crate::check::crf::Crf>, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn load_crfs(prog: &Programme, year: i32) -> Result<(Crfs, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut out = BTreeMap::new();
     let mut diags = Vec::new();
     for (id, _) in crate::check::crf::files(&prog.root, year) {
@@ -145,7 +145,7 @@ fn assess_all(
     prog: &Programme,
     year: i32,
     reviews: &Reviews,
-    crfs: &BTreeMap<String, crate::check::crf::Crf>,
+    crfs: &Crfs,
     on: Option<(i32, u8, u8)>,
 ) -> Result<Vec<Assessment>, Vec<Diagnostic>> {
     let empty = BTreeMap::new();
