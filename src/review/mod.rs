@@ -150,8 +150,9 @@ fn assess_all(
 ) -> Result<Vec<Assessment>, Vec<Diagnostic>> {
     let empty = BTreeMap::new();
     let engine = std::sync::OnceLock::new();
+    // In parallel: a letter renders its convention (rayon keeps the order).
     let rows = in_force_all(prog, year)?
-        .into_iter()
+        .into_par_iter()
         .map(|(id, f)| {
             let r = reviews.get(&id).unwrap_or(&empty);
             let mut a = assess(&id, &f.data, year, r, &prog.file.review);
