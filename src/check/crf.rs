@@ -92,12 +92,18 @@ pub fn load(prog: &Programme, year: i32, id: &str) -> Option<(Option<Crf>, Vec<D
         Ok(t) => t,
         Err(d) => return Some((None, vec![d])),
     };
-    let data = prog
-        .associations
-        .iter()
-        .find(|a| a.id == id)
-        .and_then(|a| a.data.as_deref());
-    Some(validate(&path, &text, year, id, data))
+    let entry = prog.associations.iter().find(|a| a.id == id);
+    if entry.is_some_and(|e| e.data.is_none()) {
+        // The association file does not parse: its own errors say why.
+        return Some((None, Vec::new()));
+    }
+    Some(validate(
+        &path,
+        &text,
+        year,
+        id,
+        entry.and_then(|a| a.data.as_deref()),
+    ))
 }
 
 /// Every compte rendu of `year` in `PROG/reviews/<year>/`, by id.
