@@ -3,8 +3,10 @@
 //! DIR/reviews/YEAR/<id>.json for every association of DIR whose convention
 //! covers YEAR: quantitative values around the target (some reached, some
 //! partial, some missed, about one in twenty left out), qualitative statuses,
-//! finances (about one in ten with an alert), a short narrative. About one
-//! association in fifty gets no review file. Deterministic: the same programme,
+//! finances (about one in ten with an alert), a short narrative, the advance
+//! paid; and its compte rendu financier (`<id>.crf.json`: charges 85 % to
+//! 102 % of the eligible cost, one in ten received late). About one
+//! association in fifty gets no review file (nor compte rendu). Deterministic: the same programme,
 //! YEAR and SEED give the same files. Existing review files are replaced.
 
 use std::path::Path;
@@ -81,8 +83,36 @@ fn main() {
         } else {
             produits * (0.95 + rng.below(6) as f64 / 100.0)
         };
+        let id = p.file_stem().expect("stem").to_string_lossy().into_owned();
+        if let (Some(f), Some(cost)) = (funding, data["convention"]["eligible_cost"][&y].as_f64()) {
+            let spent = (cost * (85 + rng.below(18)) as f64 / 100.0).round();
+            let month = if rng.below(10) == 0 {
+                7
+            } else {
+                3 + rng.below(3)
+            };
+            let crf = json!({
+                "received_on": format!("{}-{month:02}-{:02}", year + 1, 1 + rng.below(28)),
+                "charges": { "personnel": (spent * 0.7).round(), "achats": spent - (spent * 0.7).round() },
+                "produits": { "subventions": { "region": f }, "ventes": (spent - f).max(0.0) },
+                "fonds_dedies": null,
+                "explications": {},
+            });
+            let text = serde_json::to_string_pretty(&crf).expect("serialises") + "\n";
+            std::fs::write(out.join(format!("{id}.crf.json")), text).expect("write");
+        }
+        let advance = data["convention"]["payment"]["advance_percent"]
+            .as_f64()
+            .unwrap_or(0.0);
+        let payments: Vec<Value> = funding
+            .map(|f| (f * advance / 100.0).round())
+            .filter(|a| *a > 0.0)
+            .map(|a| json!({ "date": format!("{year}-03-15"), "amount": a, "kind": "avance" }))
+            .into_iter()
+            .collect();
         let review = json!({
             "date": format!("{}-03-{:02}", year + 1, 1 + rng.below(28)),
+            "payments": payments,
             "indicators": ind,
             "finances": {
                 "produits": produits,
@@ -95,7 +125,6 @@ fn main() {
             "narrative": "Bilan généré pour les mesures de performance : les valeurs sont fictives.",
         });
         let text = serde_json::to_string_pretty(&review).expect("serialises") + "\n";
-        let id = p.file_stem().expect("stem").to_string_lossy().into_owned();
         std::fs::write(out.join(format!("{id}.json")), text).expect("write");
         written += 1;
     }

@@ -320,6 +320,9 @@ pub struct ReviewArgs {
     /// Write every document again, even those whose inputs and files are unchanged.
     #[arg(long)]
     pub force: bool,
+    /// Date of the review (YYYY-MM-DD): a compte rendu financier not received is late only against it.
+    #[arg(long)]
+    pub on: Option<String>,
 }
 
 /// Formats of the yearly review documents.
@@ -446,6 +449,11 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
         "review",
         "template",
         "Écrire PROG/reviews/ANNÉE/<id>.json à remplir, un par association (ne remplace jamais un fichier).",
+    ),
+    (
+        "review",
+        "on",
+        "Date du bilan (AAAA-MM-JJ)\u{a0}: un compte rendu financier non reçu n'est en retard que par rapport à elle.",
     ),
     (
         "review",

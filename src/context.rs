@@ -257,6 +257,7 @@ pub fn build(
     public_subsidies(&mut ctx, data, max_funding);
     terms(&mut ctx, prog, data);
     ctx.insert("sieg_budget".into(), sieg_budget(data));
+    ctx.insert("budget_detail".into(), budget_detail(data));
     // Who wrote the charter commitments: set by the renderer once the clauses are chosen.
     ctx.insert("charter_wording".into(), json!("builtin"));
     ctx.insert(
@@ -623,6 +624,47 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
             }
         }
     }
+}
+
+/// The detailed budget prévisionnel of each year (`convention.budget`), for
+/// annex II: rows of charges beside rows of produits (lines at zero left out,
+/// the funder's own line always shown), totals, contributions in kind; `[]`
+/// without a budget.
+fn budget_detail(data: &AssociationFile) -> Value {
+    use crate::model::{CHARGE_LABELS, PRODUIT_LABELS};
+    let Some(budget) = &data.convention.budget else {
+        return json!([]);
+    };
+    let years = budget.iter().map(|(y, b)| {
+        let side = |labels: &[(&str, &str)], amounts: &[crate::model::Amount]| {
+            labels
+                .iter()
+                .zip(amounts)
+                .filter(|(_, a)| a.cents() != 0)
+                .map(|((_, l), a)| (l.to_string(), amount_to_json(a.cents())))
+                .collect::<Vec<_>>()
+        };
+        let charges = side(&CHARGE_LABELS, &b.charges.amounts());
+        let produits = side(&PRODUIT_LABELS, &b.produits.amounts());
+        let rows: Vec<Value> = (0..charges.len().max(produits.len()))
+            .map(|i| {
+                let (c, ca) = charges.get(i).cloned().unwrap_or_default();
+                let (p, pa) = produits.get(i).cloned().unwrap_or_default();
+                json!({ "charge": c, "charge_amount": ca, "produit": p, "produit_amount": pa })
+            })
+            .collect();
+        json!({
+            "year": y,
+            "rows": rows,
+            "charges_total": amount_to_json(b.charges.total()),
+            "produits_total": amount_to_json(b.produits.total()),
+            "en_nature": amount_to_json(b.en_nature.cents()),
+            "has_en_nature": b.en_nature.cents() != 0,
+            "total_charges": amount_to_json(b.charges.total() + b.en_nature.cents()),
+            "total_produits": amount_to_json(b.produits.total() + b.en_nature.cents()),
+        })
+    });
+    Value::Array(years.collect())
 }
 
 #[cfg(test)]

@@ -63,6 +63,9 @@ pub struct ReviewConfig {
     pub cash_days_min: f64,
     /// Alerte quand la subvention de ce financeur dépasse ce pourcentage des produits.
     pub funder_share_max_percent: f64,
+    /// Écart (en %, en valeur absolue) entre le budget prévisionnel et le compte
+    /// rendu financier au-delà duquel une ligne doit être expliquée.
+    pub gap_percent: f64,
 }
 
 impl Default for ReviewConfig {
@@ -72,6 +75,7 @@ impl Default for ReviewConfig {
             partial_percent: 75.0,
             cash_days_min: 60.0,
             funder_share_max_percent: 50.0,
+            gap_percent: 10.0,
         }
     }
 }
@@ -250,6 +254,11 @@ pub struct Association {
     /// (« siret », « address », « accounts »…), la source et la date.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sources: BTreeMap<String, ValueSource>,
+    /// Date de clôture de l'exercice de l'association, « MM-JJ » (« 12-31 »
+    /// par défaut) : l'exercice Y est celui qui se clôt en Y ; le compte rendu
+    /// financier est dû six mois plus tard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fiscal_year_end: Option<String>,
 }
 
 /// Une année passée de l'association : comptes et ressources humaines déclarés.
@@ -538,6 +547,10 @@ pub struct Convention {
     /// l'association, puis celui du financeur).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signatories: Option<Vec<Signatory>>,
+    /// Budget prévisionnel du projet par exercice (« 2026 »), dans la structure
+    /// du formulaire de demande (Cerfa n° 12156) ; imprimé à l'annexe II.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<PerYear<Budget>>,
 }
 
 /// Un signataire de l'acte.
@@ -811,4 +824,187 @@ impl Target {
 pub fn says_local_law(legal_form: &str) -> bool {
     let l = legal_form.to_lowercase();
     l.contains("inscrite") || l.contains("droit local") || l.contains("code civil local")
+}
+
+/// Budget prévisionnel d'un exercice : charges et produits du projet, en euros.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// Charges du projet (comptes 60 à 68, et charges indirectes).
+    pub charges: BudgetCharges,
+    /// Produits du projet (comptes 70 à 75).
+    pub produits: BudgetProduits,
+    /// Contributions volontaires en nature (comptes 86 et 87), portées des deux côtés.
+    #[serde(default)]
+    pub en_nature: Amount,
+}
+
+/// Les charges d'un budget de projet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct BudgetCharges {
+    /// 60 – Achats.
+    pub achats: Amount,
+    /// 61 – Services extérieurs.
+    pub services_exterieurs: Amount,
+    /// 62 – Autres services extérieurs.
+    pub autres_services_exterieurs: Amount,
+    /// 63 – Impôts et taxes.
+    pub impots_taxes: Amount,
+    /// 64 – Charges de personnel.
+    pub personnel: Amount,
+    /// 65 – Autres charges de gestion courante.
+    pub autres_charges: Amount,
+    /// 68 – Dotations aux amortissements.
+    pub dotations: Amount,
+    /// Charges indirectes affectées au projet.
+    pub indirectes: Amount,
+}
+
+/// Les produits d'un budget de projet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct BudgetProduits {
+    /// 70 – Ventes de produits finis, prestations de services.
+    pub ventes: Amount,
+    /// 74 – Subventions d'exploitation, par financeur.
+    pub subventions: BudgetSubventions,
+    /// 756 – Cotisations.
+    pub cotisations: Amount,
+    /// 754 – Dons manuels, mécénat.
+    pub dons: Amount,
+    /// 75 – Autres produits de gestion courante.
+    pub autres_produits: Amount,
+}
+
+/// Les subventions d'exploitation, par nature de financeur.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct BudgetSubventions {
+    /// État.
+    pub etat: Amount,
+    /// Région.
+    pub region: Amount,
+    /// Département.
+    pub departement: Amount,
+    /// Intercommunalité (EPCI).
+    pub epci: Amount,
+    /// Commune.
+    pub commune: Amount,
+    /// Organismes sociaux (CAF…).
+    pub organismes_sociaux: Amount,
+    /// Fonds européens.
+    pub europe: Amount,
+    /// Autres subventions (aides à l'emploi…).
+    pub autres: Amount,
+}
+
+/// The budget's charge keys with their French labels, in the form's order.
+pub const CHARGE_LABELS: [(&str, &str); 8] = [
+    ("achats", "60 – Achats"),
+    ("services_exterieurs", "61 – Services extérieurs"),
+    (
+        "autres_services_exterieurs",
+        "62 – Autres services extérieurs",
+    ),
+    ("impots_taxes", "63 – Impôts et taxes"),
+    ("personnel", "64 – Charges de personnel"),
+    ("autres_charges", "65 – Autres charges de gestion courante"),
+    ("dotations", "68 – Dotations aux amortissements"),
+    ("indirectes", "Charges indirectes affectées au projet"),
+];
+
+/// The budget's produit keys (subventions as `subventions.<kind>`) with their French labels.
+pub const PRODUIT_LABELS: [(&str, &str); 12] = [
+    ("ventes", "70 – Ventes, prestations de services"),
+    ("subventions.etat", "74 – Subvention de l'État"),
+    ("subventions.region", "74 – Subvention de la Région"),
+    ("subventions.departement", "74 – Subvention du Département"),
+    ("subventions.epci", "74 – Subvention de l'intercommunalité"),
+    ("subventions.commune", "74 – Subvention de la commune"),
+    ("subventions.organismes_sociaux", "74 – Organismes sociaux"),
+    ("subventions.europe", "74 – Fonds européens"),
+    ("subventions.autres", "74 – Autres subventions"),
+    ("cotisations", "756 – Cotisations"),
+    ("dons", "754 – Dons manuels, mécénat"),
+    (
+        "autres_produits",
+        "75 – Autres produits de gestion courante",
+    ),
+];
+
+impl BudgetCharges {
+    /// The amounts in the order of [`CHARGE_LABELS`].
+    pub fn amounts(&self) -> [Amount; 8] {
+        [
+            self.achats,
+            self.services_exterieurs,
+            self.autres_services_exterieurs,
+            self.impots_taxes,
+            self.personnel,
+            self.autres_charges,
+            self.dotations,
+            self.indirectes,
+        ]
+    }
+    /// The total, in cents.
+    pub fn total(&self) -> i64 {
+        self.amounts().iter().map(|a| a.cents()).sum()
+    }
+}
+
+impl BudgetProduits {
+    /// The amounts in the order of [`PRODUIT_LABELS`].
+    pub fn amounts(&self) -> [Amount; 12] {
+        let s = &self.subventions;
+        [
+            self.ventes,
+            s.etat,
+            s.region,
+            s.departement,
+            s.epci,
+            s.commune,
+            s.organismes_sociaux,
+            s.europe,
+            s.autres,
+            self.cotisations,
+            self.dons,
+            self.autres_produits,
+        ]
+    }
+    /// The total, in cents.
+    pub fn total(&self) -> i64 {
+        self.amounts().iter().map(|a| a.cents()).sum()
+    }
+}
+
+impl BudgetSubventions {
+    /// The line of a funder of `kind` and its key (`region` for a Région).
+    pub fn of(&self, kind: FunderKind) -> (Amount, &'static str) {
+        match kind {
+            FunderKind::Region => (self.region, "region"),
+            FunderKind::Departement => (self.departement, "departement"),
+            FunderKind::Commune => (self.commune, "commune"),
+            FunderKind::Epci => (self.epci, "epci"),
+            FunderKind::Etat => (self.etat, "etat"),
+        }
+    }
+}
+
+/// `fiscal_year_end` read: month and day (« 12-31 » when absent); `None` when
+/// it is not a valid « MM-JJ » (29 February is not: it is not every year's).
+pub fn fiscal_year_end(a: &Association) -> Option<(u8, u8)> {
+    let s = a.fiscal_year_end.as_deref().unwrap_or("12-31");
+    let (m, d) = s.split_once('-')?;
+    if m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (m, d): (u8, u8) = (m.parse().ok()?, d.parse().ok()?);
+    let max = match m {
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    (1..=max).contains(&d).then_some((m, d))
 }

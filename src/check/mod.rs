@@ -20,7 +20,9 @@
 
 pub mod amendments;
 pub mod association;
+pub mod budget;
 pub mod courts;
+pub mod crf;
 pub mod glyphs;
 pub mod legal;
 pub mod library;
@@ -209,6 +211,7 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
         public_law::rules(prog, data, &mut sink);
         amendments::rules(data, &mut sink);
         signatories::rules(data, &mut sink);
+        budget::rules(prog, data, &mut sink);
         programme::duplicates(prog, entry, data, &mut sink);
     }
     out.extend(sink.out);

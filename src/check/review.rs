@@ -150,7 +150,7 @@ const ROOT_KEYS: [&str; 6] = [
 const ENTRY_KEYS: [&str; 4] = ["value", "status", "comment", "target"];
 const PAYMENT_KEYS: [&str; 3] = ["date", "amount", "kind"];
 
-fn unknown_key(s: &mut Sink, path: JsonPath, key: &str, allowed: &[&str]) {
+pub(crate) fn unknown_key(s: &mut Sink, path: JsonPath, key: &str, allowed: &[&str]) {
     let hint = match closest(key, allowed.iter().copied()) {
         Some(k) => tr!("vouliez-vous dire `{k}`\u{202f}?", "did you mean `{k}`?"),
         None => possible_fields(allowed),
@@ -171,7 +171,7 @@ fn possible_fields(allowed: &[&str]) -> Text {
 }
 
 /// What a JSON value is, in French and in English.
-fn type_names(v: &Value) -> (&'static str, &'static str) {
+pub(crate) fn type_names(v: &Value) -> (&'static str, &'static str) {
     match v {
         Value::Null => ("null", "null"),
         Value::Bool(_) => ("un booléen", "a boolean"),
@@ -182,7 +182,7 @@ fn type_names(v: &Value) -> (&'static str, &'static str) {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
+pub(crate) fn type_name(v: &Value) -> &'static str {
     type_names(v).0
 }
 
@@ -260,7 +260,7 @@ pub fn validate(
 }
 
 /// BIL-001: the file is not JSON.
-fn not_json(path: &Path, e: &serde_json::Error) -> Diagnostic {
+pub(crate) fn not_json(path: &Path, e: &serde_json::Error) -> Diagnostic {
     Diagnostic::error(
         Code::BIL_001,
         tr!(
@@ -277,7 +277,7 @@ fn not_json(path: &Path, e: &serde_json::Error) -> Diagnostic {
 }
 
 /// BIL-006: a key given twice (only the last would count).
-fn duplicate_keys(text: &str, s: &mut Sink) {
+pub(crate) fn duplicate_keys(text: &str, s: &mut Sink) {
     for (p, _) in locate::duplicate_keys(text) {
         let key = p.last_key().unwrap_or_default().to_string();
         s.error(
@@ -294,7 +294,12 @@ fn duplicate_keys(text: &str, s: &mut Sink) {
 }
 
 /// BIL-008, BIL-009: the association exists and its convention covers `year`.
-fn association_covers(data: Option<&AssociationFile>, year: i32, id: &str, s: &mut Sink) {
+pub(crate) fn association_covers(
+    data: Option<&AssociationFile>,
+    year: i32,
+    id: &str,
+    s: &mut Sink,
+) {
     let root = JsonPath::root();
     match data {
         None => s.error(Code::BIL_008,
@@ -830,7 +835,10 @@ pub fn review_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(i32, Strin
         };
         for f in files.filter_map(Result::ok) {
             let fp = f.path();
-            if fp.extension().is_some_and(|e| e == "json") {
+            // `<id>.crf.json` is the compte rendu financier (`check::crf`).
+            if fp.extension().is_some_and(|e| e == "json")
+                && !fp.to_string_lossy().ends_with(crate::check::crf::SUFFIX)
+            {
                 let id = fp
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
@@ -884,6 +892,7 @@ pub fn check_config(prog: &Programme) -> Vec<Diagnostic> {
         ("partial_percent", c.partial_percent),
         ("cash_days_min", c.cash_days_min),
         ("funder_share_max_percent", c.funder_share_max_percent),
+        ("gap_percent", c.gap_percent),
     ] {
         if !v.is_finite() || v < 0.0 {
             bad(
@@ -920,8 +929,18 @@ pub fn check_config(prog: &Programme) -> Vec<Diagnostic> {
 /// Every problem of every review file, and of `[review]` (the `check` command).
 pub fn check_reviews(prog: &Programme) -> Vec<Diagnostic> {
     let mut out = check_config(prog);
-    for (year, id, path) in review_files(&prog.root, &mut out) {
+    let files = review_files(&prog.root, &mut out);
+    let years: std::collections::BTreeSet<i32> = files.iter().map(|(y, _, _)| *y).collect();
+    for (year, id, path) in files {
         out.extend(load_one(prog, year, &id, &path).1);
+    }
+    // The comptes rendus financiers beside them (`<id>.crf.json`).
+    for year in years {
+        for (id, _) in crate::check::crf::files(&prog.root, year) {
+            if let Some((_, d)) = crate::check::crf::load(prog, year, &id) {
+                out.extend(d);
+            }
+        }
     }
     out
 }

@@ -22,12 +22,28 @@ pub fn run(a: ReviewArgs, ui: &Ui) -> Exit {
         ui.diagnostics(&load_diags);
         return templates(&prog, a.year, ui);
     }
+    let on = match a.on.as_deref().map(|d| (d, charta::french::parse_date(d))) {
+        None => None,
+        Some((_, Some(d))) => Some(d),
+        Some((d, None)) => {
+            ui.diagnostics(&[Diagnostic::error(
+                charta::diagnostic::Code::BIL_124,
+                tr!("`--on {d}` n'est pas une date", "`--on {d}` is not a date"),
+            )
+            .with_hint(Text::new(
+                "donnez la date du bilan au format AAAA-MM-JJ, par exemple --on 2027-09-15",
+                "give the date of the review as YYYY-MM-DD, e.g. --on 2027-09-15",
+            ))]);
+            return Exit::Fault;
+        }
+    };
     let opts = review::ReviewOptions {
         out: a.out.unwrap_or_else(|| dir.join("out")),
         year: a.year,
         pdf: a.format.contains(&ReviewFormat::Pdf),
         jobs: jobs(a.jobs),
         force: a.force,
+        on,
     };
     let start = Instant::now();
     match review::run(&prog, &opts) {
@@ -99,16 +115,38 @@ fn templates(prog: &Programme, year: i32, ui: &Ui) -> Exit {
             )),
         }
     }
-    let kept = done.len() - written;
+    // The comptes rendus financiers (`<id>.crf.json`) are counted apart.
+    let is_crf = |o: &TemplateOutcome| match o {
+        TemplateOutcome::Written(p) | TemplateOutcome::Exists(p) => {
+            p.to_string_lossy().ends_with(charta::check::crf::SUFFIX)
+        }
+    };
+    let crf_written = done
+        .iter()
+        .filter(|(_, o)| is_crf(o) && matches!(o, TemplateOutcome::Written(_)))
+        .count();
+    let crfs = done.iter().filter(|(_, o)| is_crf(o)).count();
+    let written = written - crf_written;
+    let kept = done.len() - crfs - written;
     ui.say(&Text::new(
         format!(
-            "{} de bilan {year} à remplir, {}",
+            "{} de bilan {year} à remplir, {}\u{a0}; {} à remplir",
             count(written, "fichier", "fichiers"),
             count(kept, "existant conservé", "existants conservés"),
+            count(
+                crf_written,
+                "compte rendu financier",
+                "comptes rendus financiers"
+            ),
         ),
         format!(
-            "{} {year} to fill in, {kept} existing kept",
-            count_en(written, "review file", "review files")
+            "{} {year} to fill in, {kept} existing kept; {} to fill in",
+            count_en(written, "review file", "review files"),
+            count_en(
+                crf_written,
+                "compte rendu financier",
+                "comptes rendus financiers"
+            ),
         ),
     ));
     Exit::Ok

@@ -444,6 +444,26 @@ super::codes! {
     ///
     /// Correction : ajoutez à `signatories` un signataire de cette partie (`"party": "association"` ou `"funder"`), ou retirez la liste pour les représentants
     DON_096: Error, Input;
+    /// budget … déséquilibré : charges …, produits … (écart …)
+    ///
+    /// Correction : un budget prévisionnel est présenté en équilibre : le total des produits (`convention.budget.<année>.produits`) égale celui des charges
+    DON_120: Error, Input;
+    /// les charges du budget … (…) diffèrent du coût éligible de l'année (…)
+    ///
+    /// Correction : le coût éligible est le total des charges du projet : corrigez le budget ou `eligible_cost`
+    DON_121: Error, Input;
+    /// la subvention `…` du budget … (…) diffère de la contribution de la convention (…)
+    ///
+    /// Correction : la ligne du financeur (`region` pour une Région, `departement`, `epci`, `commune`, `etat`) est la contribution de l'année : corrigez-la ou `funding`
+    DON_122: Error, Input;
+    /// budget prévisionnel pour …, année que la convention ne couvre pas
+    ///
+    /// Correction : un budget par année de `convention.years` (aucun pour une convention-cadre) : corrigez l'année ou retirez ce budget
+    DON_123: Error, Input;
+    /// `fiscal_year_end` `…` n'est pas une date de clôture « MM-JJ »
+    ///
+    /// Correction : écrivez le mois et le jour de la clôture de l'exercice, par exemple « 06-30 » (le 29 février n'existe pas chaque année : écrivez « 02-28 »)
+    DON_124: Error, Input;
     /// un caractère de contrôle (U+…) n'est pas du texte : une convention ne peut pas l'imprimer
     ///
     /// Correction : supprimez-le (il vient souvent d'un copier-coller depuis un traitement de texte)
@@ -1060,6 +1080,26 @@ super::codes! {
     ///
     /// Correction : c'est un défaut de charta ou de Typst, pas une faute des données : signalez-le avec ce fichier de bilan ; les autres bilans et la synthèse ont été écrits
     BIL_036: Error, Fault;
+    /// un compte rendu financier est un objet JSON, pas … ; ou : `charges`/`produits` doit être un objet
+    ///
+    /// Correction : voir `charta review --template`, qui écrit reviews/<année>/<id>.crf.json à remplir
+    BIL_120: Error, Input;
+    /// … n'est pas un montant en euros positif ou nul (compte rendu financier)
+    ///
+    /// Correction : écrivez un nombre en euros, au plus deux décimales (12500 ou 12500.5), ou null
+    BIL_121: Error, Input;
+    /// `received_on` n'est pas une date valide (compte rendu financier)
+    ///
+    /// Correction : écrivez la date de réception entre guillemets au format AAAA-MM-JJ, ou null tant qu'il n'est pas reçu
+    BIL_122: Error, Input;
+    /// `…` n'est pas une ligne du budget ; ou : l'explication de `…` doit être un texte (compte rendu financier, `explications`)
+    ///
+    /// Correction : la clé est celle de la ligne expliquée, par exemple `charges.personnel`, et l'explication un texte entre guillemets
+    BIL_123: Error, Input;
+    /// `--on …` n'est pas une date
+    ///
+    /// Correction : donnez la date du bilan au format AAAA-MM-JJ, par exemple --on 2027-09-15
+    BIL_124: Error, Fault;
     /// impossible de tirer les secrets du bureau au hasard (ou d'intercepter Ctrl-C)
     ///
     /// Correction : le système n'a pas de source d'aléa : signalez-le

@@ -1412,6 +1412,7 @@ fn association(
         de_minimis_declared: None,
         accounts: None,
         sources: BTreeMap::new(),
+        fiscal_year_end: None,
     }
 }
 
@@ -1460,6 +1461,7 @@ fn convention(r: &RowRef, e: &mut Errors, t: Terms) -> Convention {
         primary_agriculture: t.primary_agriculture,
         amendments: Vec::new(),
         signatories: None,
+        budget: None,
     }
 }
 
@@ -2357,6 +2359,9 @@ pub fn plan(
             // Nor what a record import keeps as information (`charta import RECORD.json`).
             new.association.accounts = old.association.accounts.clone();
             new.association.sources = kept_sources(&old.association, &new.association);
+            // Nor, yet, the budget and the closing date of the exercice (issue #31).
+            new.convention.budget = old.convention.budget.clone();
+            new.association.fiscal_year_end = old.association.fiscal_year_end.clone();
         }
         let new_v = serde_json::to_value(&new).expect("serialises");
         let text = serde_json::to_string_pretty(&new).expect("serialises") + "\n";

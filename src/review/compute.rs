@@ -330,6 +330,9 @@ pub struct Assessment {
     pub finances: Finances,
     pub alerts: Vec<Alert>,
     pub narrative: Option<String>,
+    /// The closing of the year (compte rendu financier, unspent part,
+    /// balance), for a funded convention; set by the programme's review.
+    pub closing: Option<super::closing::Closing>,
 }
 
 impl Assessment {
@@ -401,14 +404,14 @@ pub fn assess(
         finances: review.finances.clone(),
         alerts,
         narrative: review.narrative.clone(),
+        closing: None,
     }
 }
 
-/// The last day of the association's exercice `year`. For now the exercice
-/// is the calendar year (31 December); an association's own closing date
-/// (`association.fiscal_year_end`) is to be read here.
-pub fn exercice_end(_data: &AssociationFile, year: i32) -> (i32, u8, u8) {
-    (year, 12, 31)
+/// The last day of the association's exercice `year`: the one that closes
+/// in `year`, on `association.fiscal_year_end` (31 December when absent).
+pub fn exercice_end(data: &AssociationFile, year: i32) -> (i32, u8, u8) {
+    super::closing::exercice_end_of(data, year)
 }
 
 /// The date by which the review of an exercice ending on `end` is due: six

@@ -39,6 +39,8 @@ use crate::tr;
 
 pub use crate::check::review::{Finances, Payment, PaymentKind, QualStatus, Reported, Review};
 
+pub mod closing;
+pub mod closing_text;
 mod compute;
 pub mod manifest;
 mod text;
@@ -47,6 +49,9 @@ mod write;
 pub use compute::*;
 pub use text::*;
 pub use write::*;
+
+/// The comptes rendus financiers of a year, by association id.
+pub type Crfs = BTreeMap<String, crate::check::crf::Crf>;
 
 /// Every association's reviews: by association id, then by year.
 pub type Reviews = BTreeMap<String, BTreeMap<i32, Review>>;
@@ -113,21 +118,61 @@ pub fn in_force_all(
     }
 }
 
+/// Every compte rendu financier of `year` (`reviews/<year>/<id>.crf.json`),
+/// validated, by id; `Err` with every problem if one has an error.
+pub fn load_crfs(prog: &Programme, year: i32) -> Result<(Crfs, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut out = BTreeMap::new();
+    let mut diags = Vec::new();
+    for (id, _) in crate::check::crf::files(&prog.root, year) {
+        if let Some((crf, d)) = crate::check::crf::load(prog, year, &id) {
+            diags.extend(d);
+            if let Some(c) = crf {
+                out.insert(id, c);
+            }
+        }
+    }
+    if has_errors(&diags) {
+        crate::check::sort(&mut diags);
+        return Err(diags);
+    }
+    Ok((out, diags))
+}
+
 /// Assesses every association whose convention in force covers `year`,
-/// against its text in force.
+/// against its text in force, with its closing (`crfs`: the comptes rendus
+/// financiers of the year; `on`: the date of the review, if given).
 fn assess_all(
     prog: &Programme,
     year: i32,
     reviews: &Reviews,
+    crfs: &Crfs,
+    on: Option<(i32, u8, u8)>,
 ) -> Result<Vec<Assessment>, Vec<Diagnostic>> {
     let empty = BTreeMap::new();
+    let engine = std::sync::OnceLock::new();
+    // In parallel: a letter renders its convention (rayon keeps the order).
     let rows = in_force_all(prog, year)?
-        .into_iter()
+        .into_par_iter()
         .map(|(id, f)| {
             let r = reviews.get(&id).unwrap_or(&empty);
             let mut a = assess(&id, &f.data, year, r, &prog.file.review);
             a.basis = Some(f.basis);
             a.in_force_sha256 = f.archived_sha256;
+            a.closing = closing::close(prog, &f.data, year, crfs.get(&id), &a.payments, on);
+            if let Some(c) = a.closing.as_mut()
+                && c.to_recover() > 0
+            {
+                // The letter quotes the convention's own clause.
+                let engine = engine.get_or_init(|| crate::render::Engine::new(&prog.library).0);
+                let clause = match c.rule {
+                    closing::Rule::Sieg => "sieg-surcompensation",
+                    _ => "excedent-reversement",
+                };
+                c.cited = engine
+                    .render(&prog.file, &id, &f.data, Path::new(&id))
+                    .ok()
+                    .and_then(|r| closing_text::cited_clause(&r.markdown, clause));
+            }
             a
         })
         .collect();

@@ -84,6 +84,7 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
         trajectories(&mut md, a, &quant);
     }
     finances_part(&mut md, prog, a);
+    super::closing_text::closing_part(&mut md, prog, a);
     md.push_str("<!-- part:recit kind=block -->\n\n## Récit de l'association\n\n");
     match &a.narrative {
         Some(n) => {
@@ -489,6 +490,7 @@ pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> S
     if with_paid {
         md.push_str("\nVersé\u{a0}: total des versements de la subvention de l'année enregistrés dans le fichier de bilan (avance, solde)\u{202f}; «\u{a0}—\u{a0}»\u{a0}: aucun versement enregistré.\n");
     }
+    super::closing_text::todo_markdown(&mut md, rows);
     md
 }
 

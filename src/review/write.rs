@@ -21,6 +21,9 @@ pub struct ReviewOptions {
     pub jobs: usize,
     /// Write every document again, even those up to date.
     pub force: bool,
+    /// The date of the review (`--on`): a compte rendu financier not received
+    /// is late only against it (outputs never depend on the clock).
+    pub on: Option<(i32, u8, u8)>,
 }
 
 /// What `charta review` did.
@@ -94,7 +97,7 @@ pub fn is_fault(diags: &[Diagnostic]) -> bool {
 /// written or typeset ([`is_fault`]).
 pub fn run(prog: &Programme, opts: &ReviewOptions) -> Result<ReviewReport, Vec<Diagnostic>> {
     let year = opts.year;
-    let (rows, mut diags) = assessed(prog, year)?;
+    let (rows, mut diags) = assessed(prog, year, opts.on)?;
     let dir = opts.out.join(format!("review-{year}"));
     std::fs::create_dir_all(&dir).map_err(|e| vec![io_error(&dir, e)])?;
     let writer = Writer::new(prog, &dir, opts);
@@ -183,8 +186,11 @@ impl ReviewReport {
 fn assessed(
     prog: &Programme,
     year: i32,
+    on: Option<(i32, u8, u8)>,
 ) -> Result<(Vec<Assessment>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (reviews, mut diags) = load_reviews(prog, year)?;
+    let (crfs, crf_diags) = load_crfs(prog, year)?;
+    diags.extend(crf_diags);
     for e in &prog.associations {
         if e.data.is_none() {
             let id = &e.id;
@@ -204,7 +210,7 @@ fn assessed(
             );
         }
     }
-    let mut rows = match assess_all(prog, year, &reviews) {
+    let mut rows = match assess_all(prog, year, &reviews, &crfs, on) {
         Ok(rows) => rows,
         Err(errors) => {
             diags.extend(errors);
@@ -353,6 +359,10 @@ impl<'a> Writer<'a> {
         if let Some(h) = &a.in_force_sha256 {
             put("in_force", h.clone());
         }
+        let crf = crate::check::crf::crf_path(&self.prog.root, self.year, &a.id);
+        if let Ok(bytes) = std::fs::read(&crf) {
+            put("crf", sha256_hex(&bytes));
+        }
         inputs
     }
 
@@ -365,10 +375,43 @@ impl<'a> Writer<'a> {
         let made = Made::new(self.report_inputs(a), text_digest(&[md.as_bytes()], &meta));
         let previous = self.previous.reports.get(&a.id);
         let files = self.files(&a.id, &["md"]);
-        self.document(made, previous, &files, |f| match f {
+        let (made, n) = self.document(made, previous, &files, |f| match f {
             "pdf" => self.typeset(&md, &meta, &a.id),
             _ => Ok(md.as_bytes().to_vec()),
-        })
+        })?;
+        Ok((made, n + self.letter(a)?))
+    }
+
+    /// The reversement letter of `a` (`<id>.reversement.md`, and its PDF),
+    /// when there is something to recover; written only when it changed.
+    /// The number of files written.
+    fn letter(&self, a: &Assessment) -> Result<usize, Diagnostic> {
+        let stem = format!("{}.reversement", a.id);
+        let Some(md) = super::closing_text::letter_markdown(self.prog, a) else {
+            // Nothing (any more) to recover: no letter left behind.
+            for f in ["md", "pdf"] {
+                let _ = std::fs::remove_file(self.dir.join(format!("{stem}.{f}")));
+            }
+            return Ok(0);
+        };
+        let md_name = format!("{stem}.md");
+        let changed = std::fs::read(self.dir.join(&md_name)).ok().as_deref() != Some(md.as_bytes());
+        let mut n = 0;
+        if self.engine.is_some()
+            && (changed || self.force || !self.dir.join(format!("{stem}.pdf")).exists())
+        {
+            let mut meta = report_meta(self.prog, a);
+            meta.title = format!("Demande de reversement – contribution {}", a.year);
+            meta.charts = Vec::new();
+            let pdf = self.typeset(&md, &meta, &stem)?;
+            self.write(&format!("{stem}.pdf"), &pdf)?;
+            n += 1;
+        }
+        if changed || self.force {
+            self.write(&md_name, md.as_bytes())?;
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// Every report, on the threads of `pool`, in the order of `rows`.
@@ -415,6 +458,12 @@ impl<'a> Writer<'a> {
             charts: Vec::new(),
         };
         let csv = synthesis_csv(rows);
+        // The finance service's to-do list: written when it changed.
+        let todo = super::closing_text::todo_csv(rows);
+        let todo_path = self.dir.join("a-faire.csv");
+        if std::fs::read(&todo_path).ok().as_deref() != Some(todo.as_bytes()) {
+            self.write("a-faire.csv", todo.as_bytes())?;
+        }
         // Its text is its rows: it is written again only when a row changed.
         let made = Made::new(
             self.shared.clone(),
@@ -488,6 +537,11 @@ pub fn write_templates(
     let fault = |d| vec![d];
     // The targets recalled are those of the text in force, never a draft avenant's.
     for (id, f) in in_force_all(prog, year)? {
+        if f.data.convention.funding.is_some() {
+            let crf = crate::check::crf::template_json();
+            let path = crate::check::crf::crf_path(&prog.root, year, &id);
+            out.push((id.clone(), create_new(&dir, &path, &id, &crf)?));
+        }
         let path = crate::check::review::review_path(&prog.root, year, &id);
         if path.exists() {
             out.push((id, TemplateOutcome::Exists(path)));
@@ -516,4 +570,30 @@ pub fn write_templates(
         }
     }
     Ok(out)
+}
+
+/// Writes `value` to `path` unless a file is there (never overwrites).
+fn create_new(
+    dir: &Path,
+    path: &Path,
+    id: &str,
+    value: &serde_json::Value,
+) -> Result<TemplateOutcome, Vec<Diagnostic>> {
+    if path.exists() {
+        return Ok(TemplateOutcome::Exists(path.to_path_buf()));
+    }
+    std::fs::create_dir_all(dir).map_err(|err| vec![io_error(dir, err)])?;
+    let mut text = serde_json::to_string_pretty(value).expect("serialises");
+    text.push('\n');
+    let tmp = dir.join(format!(".charta-tmp-{id}.crf.json"));
+    std::fs::write(&tmp, text.as_bytes()).map_err(|err| vec![io_error(&tmp, err)])?;
+    let r = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match r {
+        Ok(()) => Ok(TemplateOutcome::Written(path.to_path_buf())),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok(TemplateOutcome::Exists(path.to_path_buf()))
+        }
+        Err(err) => Err(vec![io_error(path, err)]),
+    }
 }

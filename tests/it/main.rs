@@ -12,6 +12,7 @@ mod check_cases;
 mod check_schema;
 mod cli;
 mod clients;
+mod closing;
 mod common;
 mod data_exchange;
 mod diagnostics_at_scale;

@@ -951,6 +951,12 @@ fn payments_above_the_amount_granted_raise_an_alert_from_one_cent() {
 fn the_synthesis_has_a_paid_column_only_when_payments_are_recorded() {
     let tmp = example_with_reviews();
     let dir = tmp.path().join("out/review-2026");
+    // Only Montvalon's payments here (those of the closing are `closing`'s).
+    for id in ["atelier-velo-thionvaux", "epicerie-solidaire-brecourt"] {
+        edit_json(&tmp.path().join(format!("reviews/2026/{id}.json")), |v| {
+            v.as_object_mut().unwrap().remove("payments");
+        });
+    }
     // The example records Montvalon's advance: 22 500 €.
     let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2026"]);
     assert_eq!(code, 0, "{err}");
@@ -1005,6 +1011,7 @@ fn payments_are_checked_at_their_json_path() {
     let mut v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
     v.as_object_mut().unwrap().remove("finances");
+    v.as_object_mut().unwrap().remove("payments");
     let mut text = serde_json::to_string(&v).unwrap();
     text.pop();
     text.push_str(concat!(
@@ -1315,8 +1322,10 @@ fn a_missing_review_states_the_date_of_the_review_and_the_deadline() {
     );
     let csv = std::fs::read_to_string(dir.join("synthese.csv")).unwrap();
     assert!(csv.contains(&format!(";{want}\n")), "{csv}");
-    // A review received: neither the alert nor the deadline.
+    // A review received: neither the alert nor the deadline (before the
+    // closing's part, which states that of the compte rendu financier).
     let md = std::fs::read_to_string(dir.join("atelier-velo-thionvaux.md")).unwrap();
+    let md = md.split("<!-- part:cloture").next().unwrap();
     assert!(
         !md.contains("non remis")
             && !md.contains("date limite")
@@ -1324,6 +1333,10 @@ fn a_missing_review_states_the_date_of_the_review_and_the_deadline() {
         "{md}"
     );
     let text = pdf("atelier-velo-thionvaux.pdf");
+    let text = text
+        .split("Compte rendu financier et solde")
+        .next()
+        .unwrap();
     assert!(
         !text.contains("non remis") && !text.contains("date limite"),
         "{text}"
@@ -1426,7 +1439,7 @@ fn a_second_review_with_nothing_changed_rewrites_nothing() {
     let first = review_2026(tmp.path(), &["--format", "md"]);
     assert!(
         first
-            .contains("8 rapports réécrits, 0 à jour, synthèse réécrite\u{a0}; 10 fichiers écrits"),
+            .contains("8 rapports réécrits, 0 à jour, synthèse réécrite\u{a0}; 11 fichiers écrits"),
         "{first}"
     );
     let before = stamps(&dir);
@@ -1440,11 +1453,12 @@ fn a_second_review_with_nothing_changed_rewrites_nothing() {
     let forced = review_2026(tmp.path(), &["--format", "md", "--force"]);
     assert!(
         forced
-            .contains("8 rapports réécrits, 0 à jour, synthèse réécrite\u{a0}; 10 fichiers écrits"),
+            .contains("8 rapports réécrits, 0 à jour, synthèse réécrite\u{a0}; 11 fichiers écrits"),
         "{forced}"
     );
     let after = stamps(&dir);
-    assert_eq!(rewritten(&before, &after).len(), 11, "{after:?}");
+    // Ten documents, the manifest and the reversement letter (`a-faire.csv` unchanged).
+    assert_eq!(rewritten(&before, &after).len(), 12, "{after:?}");
 }
 
 /// A changed figure in one review file rewrites that report and the
@@ -1531,7 +1545,8 @@ fn an_incremental_review_gives_the_bytes_of_a_fresh_one() {
     let fresh = tempfile::tempdir().unwrap();
     review_2026(tmp.path(), &["--out", s(fresh.path())]);
     let files = stamps(&dir);
-    assert_eq!(files.len(), 8 * 2 + 3 + 1, "{files:?}");
+    // And the closing's: a reversement letter (md, pdf) and `a-faire.csv`.
+    assert_eq!(files.len(), 8 * 2 + 3 + 1 + 3, "{files:?}");
     for name in files.keys().filter(|n| *n != "manifest.json") {
         assert!(
             std::fs::read(dir.join(name)).unwrap()

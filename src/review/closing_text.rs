@@ -1,0 +1,415 @@
+//! The closing in words: the report's part « compte rendu financier et
+//! solde », the reversement letter, and the finance service's to-do list
+//! (Markdown in the synthesis, and `a-faire.csv`).
+
+use super::closing::{Closing, Receipt, Rule};
+use super::text::{cell, csv_amount, csv_field, date_text, funder_le};
+use super::*;
+
+fn pct(p: Option<f64>) -> String {
+    match p {
+        Some(p) => {
+            let r = (p * 10.0).round() / 10.0;
+            let s = french::decimal(r.abs(), 1);
+            let s = s.strip_suffix(",0").unwrap_or(&s).to_string();
+            let sign = if r > 0.0 {
+                "+"
+            } else if r < 0.0 {
+                "−"
+            } else {
+                ""
+            };
+            format!("{sign}{s}\u{a0}%")
+        }
+        None => "—".to_string(),
+    }
+}
+
+fn signed_euros(c: i64) -> String {
+    match c.cmp(&0) {
+        std::cmp::Ordering::Greater => format!("+{}", french::euros(c)),
+        std::cmp::Ordering::Less => format!("−{}", french::euros(-c)),
+        std::cmp::Ordering::Equal => french::euros(0),
+    }
+}
+
+/// The receipt of the compte rendu, in words.
+pub fn receipt_text(c: &Closing, year: i32) -> String {
+    let deadline = date_text(c.deadline);
+    match c.receipt {
+        Receipt::OnTime(r) => format!(
+            "reçu le {}, dans le délai (date limite\u{a0}: {deadline})",
+            date_text(r)
+        ),
+        Receipt::Late(r) => format!(
+            "**en retard**\u{a0}: reçu le {}, après la date limite du {deadline}",
+            date_text(r)
+        ),
+        Receipt::Missing(Some(true)) => format!(
+            "**non reçu, en retard** à la date du bilan, le {} (date limite\u{a0}: {deadline})",
+            date_text(c.on.unwrap_or(c.deadline))
+        ),
+        Receipt::Missing(_) => format!(
+            "non reçu (date limite\u{a0}: {deadline}, six mois après la clôture de l'exercice {year} le {})",
+            date_text(c.exercice_end)
+        ),
+    }
+}
+
+/// The report's part on the closing.
+pub fn closing_part(md: &mut String, prog: &Programme, a: &Assessment) {
+    let Some(c) = &a.closing else { return };
+    let y = a.year;
+    md.push_str("<!-- part:cloture kind=block -->\n\n## Compte rendu financier et solde\n\n");
+    md.push_str(&format!(
+        "**Compte rendu financier {y}\u{a0}:** {}.\n\n",
+        receipt_text(c, y)
+    ));
+    if !c.lines.is_empty() {
+        gap_table(md, prog, c, y);
+    } else if c.charges.1.is_some() {
+        md.push_str(&format!(
+            "La convention n'a pas de budget prévisionnel détaillé pour {y}\u{a0}: seuls les totaux sont comparés.\n\n| Poste | Prévu | Réalisé | Écart | Écart en % |\n|---|---:|---:|---:|---:|\n"
+        ));
+        total_row(md, "Total des charges", c.charges);
+        total_row(md, "Total des produits", c.produits);
+        md.push('\n');
+    }
+    if let Some(f) = c.fonds_dedies {
+        md.push_str(&format!("Fonds dédiés\u{a0}: {}.\n\n", french::euros(f)));
+    }
+    contribution_part(md, prog, c, y);
+}
+
+fn total_row(md: &mut String, label: &str, (f, a): (i64, Option<i64>)) {
+    let (actual, gap, percent) = match a {
+        Some(a) => (
+            french::euros(a),
+            signed_euros(a - f),
+            pct((f != 0).then(|| (a - f) as f64 * 100.0 / f as f64)),
+        ),
+        None => ("—".into(), "—".into(), "—".into()),
+    };
+    md.push_str(&format!(
+        "| **{label}** | **{}** | **{actual}** | **{gap}** | **{percent}** |\n",
+        french::euros(f)
+    ));
+}
+
+fn gap_table(md: &mut String, prog: &Programme, c: &Closing, y: i32) {
+    md.push_str(&format!(
+        "| Ligne | Prévu {y} | Réalisé | Écart | Écart en % |\n|---|---:|---:|---:|---:|\n"
+    ));
+    for l in &c.lines {
+        let flag = if l.flagged { " **à expliquer**" } else { "" };
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {}{flag} |\n",
+            cell(l.label),
+            french::euros(l.forecast),
+            l.actual.map(french::euros).unwrap_or_else(|| "—".into()),
+            l.gap.map(signed_euros).unwrap_or_else(|| "—".into()),
+            pct(l.gap_percent),
+        ));
+    }
+    total_row(md, "Total des charges", c.charges);
+    total_row(md, "Total des produits", c.produits);
+    md.push('\n');
+    let threshold = french::percent(prog.file.review.gap_percent);
+    md.push_str(&format!(
+        "Écart\u{a0}: réalisé − prévu\u{202f}; au-delà de {threshold} du prévu, l'écart est expliqué par l'association ou signalé «\u{a0}à expliquer\u{a0}».\n\n"
+    ));
+    let explained: Vec<_> = c.lines.iter().filter(|l| l.explanation.is_some()).collect();
+    if !explained.is_empty() {
+        md.push_str("Explications de l'association\u{a0}:\n\n");
+        for l in explained {
+            md.push_str(&format!(
+                "- **{}**\u{a0}: {}\n",
+                cell(l.label),
+                cell(l.explanation.as_deref().unwrap_or_default())
+            ));
+        }
+        md.push('\n');
+    }
+}
+
+fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32) {
+    let le = funder_le(prog);
+    let amount = french::euros(c.amount);
+    md.push_str(&format!("### Contribution {y} et solde\n\n"));
+    match (c.due, c.rule, &c.sieg) {
+        (None, _, _) => md.push_str(&format!(
+            "Contribution maximale pour {y}\u{a0}: {amount}. La contribution due sera établie au vu du compte rendu financier.\n\n"
+        )),
+        (Some(due), Rule::Sieg, Some(s)) => {
+            md.push_str(&format!(
+                "Compensation de service public (décision 2012/21/UE, art. 5 et 6)\u{a0}: charges réelles {} − produits hors compensation {} + bénéfice raisonnable {} = coût net augmenté du bénéfice raisonnable {}\u{202f}; compensation {amount}.\n\n",
+                french::euros(s.costs),
+                french::euros(s.revenues),
+                french::euros(s.profit),
+                french::euros(s.ceiling),
+            ));
+            if s.over == 0 {
+                md.push_str("Aucune surcompensation.\n\n");
+            } else if s.carried {
+                md.push_str(&format!(
+                    "**Surcompensation de {}**, au plus 10\u{a0}% de la compensation annuelle\u{a0}: reportée sur la période suivante et déduite de la compensation due au titre de celle-ci (décision 2012/21/UE, art. 6, § 2).\n\n",
+                    french::euros(s.over)
+                ));
+            } else {
+                md.push_str(&format!(
+                    "**Surcompensation de {}**, au-delà de 10\u{a0}% de la compensation annuelle\u{a0}: elle est remboursée\u{202f}; compensation due\u{a0}: {}.\n\n",
+                    french::euros(s.over),
+                    french::euros(due)
+                ));
+            }
+        }
+        (Some(due), _, _) => {
+            let (forecast, actual) = (c.charges.0, c.charges.1.unwrap_or(0));
+            md.push_str(&format!(
+                "Contribution due, à due proportion des charges réalisées\u{a0}: {amount} × {} ÷ {} = **{}**{}\u{202f}; part non consommée\u{a0}: {}.\n\n",
+                french::euros(actual),
+                french::euros(forecast),
+                french::euros(due),
+                if actual > forecast { " (plafonnée au montant de la convention)" } else { "" },
+                french::euros(c.amount - due),
+            ));
+        }
+    }
+    md.push_str(&format!(
+        "Versé pour {y}\u{a0}: {}.\n\n",
+        french::euros(c.paid)
+    ));
+    if let Some(b) = c.balance {
+        match (b, c.balance_due_by) {
+            (0, _) => md.push_str("Solde à verser\u{a0}: aucun.\n\n"),
+            (b, Some(by)) => md.push_str(&format!(
+                "**Solde à verser\u{a0}: {}**, au plus tard le {} (soixante jours après la réception du compte rendu).\n\n",
+                french::euros(b),
+                date_text(by)
+            )),
+            (b, None) => md.push_str(&format!("**Solde à verser\u{a0}: {}**.\n\n", french::euros(b))),
+        }
+    } else {
+        md.push_str(&format!(
+            "Reste à verser au plus\u{a0}: {}, après réception et examen du compte rendu financier.\n\n",
+            french::euros((c.amount - c.paid).max(0))
+        ));
+    }
+    if c.beyond > 0 {
+        let beyond = french::euros(c.beyond);
+        match c.rule {
+            Rule::KeepReasonable => md.push_str(&format!(
+                "**Part non consommée déjà versée\u{a0}: {beyond}** (versé {} − dû {}). La convention permet à l'association de la conserver comme excédent raisonnable si le projet a été réalisé et ses objectifs atteints pour l'essentiel, si l'excédent résulte d'une gestion maîtrisée qui n'a pas nui au projet et s'il demeure raisonnable au regard du coût total du projet\u{a0}; à défaut, elle la reverse. Il appartient à {} d'en décider.\n\n",
+                french::euros(c.paid),
+                french::euros(c.due.unwrap_or(0)),
+                cell(&le),
+            )),
+            _ if c.to_recover() > 0 => md.push_str(&format!(
+                "**Somme à reverser\u{a0}: {beyond}** (versé {} − dû {})\u{a0}: voir la lettre de demande de reversement.\n\n",
+                french::euros(c.paid),
+                french::euros(c.due.unwrap_or(0)),
+            )),
+            _ => {}
+        }
+    }
+}
+
+/// The clause of the convention that asks for the repayment: its article and text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cited {
+    pub article: Option<String>,
+    pub text: String,
+}
+
+/// The article number and text of clause `clause` in a rendered convention.
+pub fn cited_clause(markdown: &str, clause: &str) -> Option<Cited> {
+    let mut article = None;
+    let mut text = String::new();
+    let mut inside = false;
+    let mark = format!("<!-- clause:{clause} ");
+    for line in markdown.lines() {
+        if inside {
+            if line.starts_with("<!--") || line.starts_with('#') {
+                break;
+            }
+            text.push_str(line);
+            text.push('\n');
+        } else if let Some(rest) = line.strip_prefix("<!-- part:") {
+            article = rest
+                .split(' ')
+                .find_map(|w| w.strip_prefix("number="))
+                .filter(|_| rest.contains("kind=article"))
+                .map(|n| n.trim_end_matches("-->").trim().to_string());
+        } else if line.starts_with(&mark) {
+            inside = true;
+        }
+    }
+    inside.then(|| Cited {
+        article,
+        text: text.trim().to_string(),
+    })
+}
+
+/// The letter asking for the repayment (Markdown), when there is something to recover.
+pub fn letter_markdown(prog: &Programme, a: &Assessment) -> Option<String> {
+    let c = a.closing.as_ref()?;
+    let cited = c.cited.as_ref();
+    let sum = c.to_recover();
+    if sum <= 0 {
+        return None;
+    }
+    let y = a.year;
+    let f = &prog.file.funder;
+    let le = funder_le(prog);
+    let mut md = format!("# Demande de reversement – contribution {y}\n\n");
+    md.push_str(&format!(
+        "**De\u{a0}:** {}, {}, {} {}  \n**À\u{a0}:** {}  \n**Objet\u{a0}:** reversement de la contribution {y} non due – convention n°\u{a0}{}\n\n",
+        cell(&f.name),
+        cell(&f.address.street),
+        cell(&f.address.postcode),
+        cell(&f.address.city),
+        cell(&a.name),
+        cell(&a.reference),
+    ));
+    md.push_str(&format!(
+        "Au vu du compte rendu financier de l'exercice {y}{}, la contribution due par {} au titre de {y} s'établit à {} ({}), pour une contribution maximale de {} et {} versés.\n\n",
+        match c.receipt {
+            Receipt::OnTime(r) | Receipt::Late(r) => format!(", reçu le {}", date_text(r)),
+            Receipt::Missing(_) => String::new(),
+        },
+        cell(&le),
+        french::euros(c.due.unwrap_or(0)),
+        french::euros_in_letters(c.due.unwrap_or(0)),
+        french::euros(c.amount),
+        french::euros(c.paid),
+    ));
+    let why = match (c.rule, &c.sieg) {
+        (Rule::Sieg, Some(s)) => format!(
+            "La compensation excède de {} le coût net du service augmenté du bénéfice raisonnable ({}), au-delà de 10\u{a0}% de la compensation annuelle\u{a0}: cette surcompensation est remboursée (décision 2012/21/UE, art. 6).",
+            french::euros(s.over),
+            french::euros(s.ceiling)
+        ),
+        _ => format!(
+            "Les charges réalisées du projet ({}) étant inférieures aux charges prévues ({}), la contribution est due à due proportion\u{a0}: {} × {} ÷ {}.",
+            french::euros(c.charges.1.unwrap_or(0)),
+            french::euros(c.charges.0),
+            french::euros(c.amount),
+            french::euros(c.charges.1.unwrap_or(0)),
+            french::euros(c.charges.0),
+        ),
+    };
+    md.push_str(&why);
+    md.push_str("\n\n");
+    md.push_str(&format!(
+        "**Somme à reverser\u{a0}: {} ({}).**\n\n",
+        french::euros(sum),
+        french::euros_in_letters(sum)
+    ));
+    match cited {
+        Some(q) => {
+            let art = q
+                .article
+                .as_deref()
+                .map(|n| format!("l'article {n} de la convention"))
+                .unwrap_or_else(|| "la convention".to_string());
+            md.push_str(&format!("En application de {art}, qui stipule\u{a0}:\n\n"));
+            for line in q.text.lines() {
+                md.push_str(&format!("> {line}\n"));
+            }
+            md.push('\n');
+        }
+        None => md.push_str("En application de la convention,\n\n"),
+    }
+    md.push_str(&format!(
+        "{} émet à cet effet un titre de recettes, payable dans le délai qu'il indique.\n",
+        french::capitalise(&le)
+    ));
+    Some(md)
+}
+
+/// The finance service's to-do list, in the synthesis: balances to pay,
+/// sums to recover, comptes rendus missing or late.
+pub fn todo_markdown(md: &mut String, rows: &[Assessment]) {
+    let todo = todo_rows(rows);
+    if todo.is_empty() {
+        return;
+    }
+    md.push_str("\n## À faire pour le service financier\n\n| Association | Action | Montant | Échéance |\n|---|---|---:|---|\n");
+    for (a, action, amount, by) in &todo {
+        md.push_str(&format!(
+            "| **{}** | {action} | {} | {} |\n",
+            cell(&a.id),
+            amount.map(french::euros).unwrap_or_else(|| "—".into()),
+            by.map(date_text).unwrap_or_else(|| "—".into()),
+        ));
+    }
+}
+
+type Todo<'a> = (
+    &'a Assessment,
+    &'static str,
+    Option<i64>,
+    Option<(i32, u8, u8)>,
+);
+
+fn todo_rows(rows: &[Assessment]) -> Vec<Todo<'_>> {
+    let mut out = Vec::new();
+    for a in rows {
+        let Some(c) = &a.closing else { continue };
+        if let Some(b) = c.balance.filter(|b| *b > 0) {
+            out.push((a, "solde à verser", Some(b), c.balance_due_by));
+        }
+        if c.to_recover() > 0 {
+            out.push((
+                a,
+                "somme à reverser (titre de recettes)",
+                Some(c.to_recover()),
+                None,
+            ));
+        }
+        if c.rule == Rule::KeepReasonable && c.beyond > 0 {
+            out.push((
+                a,
+                "excédent à apprécier (conservé ou reversé)",
+                Some(c.beyond),
+                None,
+            ));
+        }
+        match c.receipt {
+            Receipt::Late(_) => out.push((
+                a,
+                "compte rendu financier reçu en retard",
+                None,
+                Some(c.deadline),
+            )),
+            Receipt::Missing(Some(true)) => out.push((
+                a,
+                "compte rendu financier non reçu, en retard",
+                None,
+                Some(c.deadline),
+            )),
+            Receipt::Missing(_) => {
+                out.push((a, "compte rendu financier non reçu", None, Some(c.deadline)))
+            }
+            Receipt::OnTime(_) => {}
+        }
+    }
+    out
+}
+
+/// The to-do list as CSV (`a-faire.csv`: `;`-separated, decimal comma).
+pub fn todo_csv(rows: &[Assessment]) -> String {
+    let mut out = String::from("id;association;action;montant;echeance\n");
+    for (a, action, amount, by) in todo_rows(rows) {
+        out.push_str(&format!(
+            "{};{};{};{};{}\n",
+            csv_field(&a.id),
+            csv_field(&a.name),
+            csv_field(action),
+            amount.map(csv_amount).unwrap_or_default(),
+            by.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
+                .unwrap_or_default(),
+        ));
+    }
+    out
+}

@@ -1,0 +1,446 @@
+//! The yearly closing (issue #31): the budget prévisionnel checked and printed,
+//! the compte rendu financier against it, the unspent part, SIEG
+//! overcompensation, the balance and the reversement letter. Every expected
+//! figure is computed by hand in the comments, never by the function under test.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::common::{charta, copy_tree, data, edit_json, example, example_dir, render};
+use charta::check::crf::Crf;
+use charta::model::{ReviewConfig, SiegBasis, Unspent};
+use charta::review::closing::{Closing, Receipt, Rule, close};
+use charta::review::{self, Payment, PaymentKind};
+
+const NB: char = '\u{a0}';
+const NNB: char = '\u{202f}';
+const EPICERIE: &str = "epicerie-solidaire-brecourt";
+
+/// The example programme copied whole (reviews and comptes rendus included).
+fn copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_tree(&example_dir(), tmp.path());
+    tmp
+}
+
+/// `charta check DIR --format json`: the (code, path) of every error.
+fn errors(dir: &Path) -> Vec<(String, String)> {
+    let (_, out, err) = charta(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    let r: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["path"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The épicerie's 2026 budget edited by `f` (48 000 € each side, Région 12 500 €).
+fn budget_errors(f: impl FnOnce(&mut Value)) -> Vec<(String, String)> {
+    let tmp = copy();
+    let p = tmp.path().join(format!("associations/{EPICERIE}.json"));
+    edit_json(&p, |v| f(&mut v["convention"]["budget"]["2026"]));
+    errors(tmp.path())
+}
+
+fn e(code: &str, path: &str) -> (String, String) {
+    (code.to_string(), path.to_string())
+}
+
+#[test]
+fn a_balanced_budget_passes_and_one_cent_off_is_located() {
+    // As shipped: 48 000 € of charges, 48 000 € of produits, eligible cost 48 000 €.
+    assert_eq!(budget_errors(|_| {}), vec![]);
+    let produits = "convention.budget.2026.produits";
+    // Dons 2 000 → 2 000,01: produits 48 000,01 €, one cent over.
+    assert_eq!(
+        budget_errors(|b| b["produits"]["dons"] = json!(2000.01)),
+        vec![e("DON-120", produits)]
+    );
+    // Dons 1 999,99: one cent under.
+    assert_eq!(
+        budget_errors(|b| b["produits"]["dons"] = json!(1999.99)),
+        vec![e("DON-120", produits)]
+    );
+    // Balanced at 48 000,01 € both sides: the charges are no longer the eligible cost.
+    assert_eq!(
+        budget_errors(|b| {
+            b["charges"]["personnel"] = json!(30400.01);
+            b["produits"]["dons"] = json!(2000.01);
+        }),
+        vec![e("DON-121", "convention.budget.2026.charges")]
+    );
+    // Balanced at 48 000 €, but the Région's line one cent over its 12 500 €, and one under.
+    for (region, ventes) in [(12500.01, 14499.99), (12499.99, 14500.01)] {
+        assert_eq!(
+            budget_errors(|b| {
+                b["produits"]["subventions"]["region"] = json!(region);
+                b["produits"]["ventes"] = json!(ventes);
+            }),
+            vec![e(
+                "DON-122",
+                "convention.budget.2026.produits.subventions.region"
+            )]
+        );
+    }
+}
+
+#[test]
+fn a_budget_for_a_year_outside_the_convention_and_a_bad_closing_date_are_located() {
+    let tmp = copy();
+    let p = tmp.path().join(format!("associations/{EPICERIE}.json"));
+    edit_json(&p, |v| {
+        let b = v["convention"]["budget"]["2026"].clone();
+        v["convention"]["budget"]["2027"] = b;
+        v["association"]["fiscal_year_end"] = json!("02-29");
+    });
+    let mut found = errors(tmp.path());
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            e("DON-123", "convention.budget.2027"),
+            e("DON-124", "association.fiscal_year_end")
+        ]
+    );
+    edit_json(&p, |v| {
+        v["convention"]["budget"]
+            .as_object_mut()
+            .unwrap()
+            .remove("2027");
+        v["association"]["fiscal_year_end"] = json!("06-30");
+    });
+    assert_eq!(errors(tmp.path()), vec![]);
+}
+
+#[test]
+fn annex_ii_prints_the_detailed_budget_when_given() {
+    let prog = example();
+    let md = render(&prog, EPICERIE, &data(&prog, EPICERIE)).markdown;
+    assert!(md.contains("**Budget prévisionnel 2026**"), "{md}");
+    assert!(md.contains(&format!(
+        "| 64 – Charges de personnel | 30{NNB}400{NB}€ | 74 – Autres subventions | 4{NNB}000{NB}€ |"
+    )));
+    assert!(md.contains(&format!(
+        "| **Total des charges** | **48{NNB}000{NB}€** | **Total des produits** | **48{NNB}000{NB}€** |"
+    )));
+    // Contributions in kind on both sides: 48 000 + 3 500 = 51 500 €.
+    assert!(md.contains(&format!("**51{NNB}500{NB}€**")));
+    assert!(!md.contains("figure au budget prévisionnel présenté"));
+    // Without a budget: today's wording.
+    let mut d = data(&prog, EPICERIE);
+    d.convention.budget = None;
+    let md = render(&prog, EPICERIE, &d).markdown;
+    assert!(md.contains("Le détail des charges et des produits du projet figure au budget prévisionnel présenté par l'association à l'appui de sa demande."));
+    assert!(!md.contains("Budget prévisionnel 2026"));
+}
+
+/// A compte rendu received on `received` whose charges total `charges` euros
+/// (one line), the Région's line `region`, other produits `ventes`.
+fn crf(received: Option<(i32, u8, u8)>, charges: f64, ventes: f64, region: f64) -> Crf {
+    let c = |e: f64| Some((e * 100.0).round() as i64);
+    Crf {
+        received_on: received,
+        actual: BTreeMap::from([
+            ("charges.personnel".to_string(), c(charges)),
+            ("produits.ventes".to_string(), c(ventes)),
+            ("produits.subventions.region".to_string(), c(region)),
+        ]),
+        ..Crf::default()
+    }
+}
+
+fn paid(amounts: &[(f64, PaymentKind)]) -> Vec<Payment> {
+    amounts
+        .iter()
+        .map(|(a, k)| Payment {
+            date: (2026, 5, 4),
+            amount: (a * 100.0).round() as i64,
+            kind: *k,
+        })
+        .collect()
+}
+
+const APRIL_12: (i32, u8, u8) = (2027, 4, 12);
+
+fn epicerie(unspent: Unspent, charges: f64, payments: &[Payment]) -> Closing {
+    let prog = example();
+    let mut d = data(&prog, EPICERIE);
+    d.convention.unspent = Some(unspent);
+    let c = crf(Some(APRIL_12), charges, 0.0, 0.0);
+    close(&prog, &d, 2026, Some(&c), payments, None).expect("a funded year")
+}
+
+#[test]
+fn eight_percent_underspent_under_repay_paid_in_full_asks_the_difference_back() {
+    // 12 500 € granted, 48 000 € of charges forecast, 44 160 € spent (−8 %):
+    // due 12 500 × 44 160 ÷ 48 000 = 11 500 €; paid 12 500 €: 1 000 € to repay.
+    let c = epicerie(
+        Unspent::Repay,
+        44160.0,
+        &paid(&[(12500.0, PaymentKind::Avance)]),
+    );
+    assert_eq!(c.rule, Rule::Repay);
+    assert_eq!(c.due, Some(1_150_000));
+    assert_eq!(c.unspent(), Some(100_000));
+    assert_eq!(c.balance, Some(0));
+    assert_eq!(c.to_recover(), 100_000);
+    // To the cent: 44 161 € spent: 12 500 × 44 161 ÷ 48 000 = 11 500,2604… → 11 500,26 €;
+    // 999,74 € to repay.
+    let c = epicerie(
+        Unspent::Repay,
+        44161.0,
+        &paid(&[(12500.0, PaymentKind::Avance)]),
+    );
+    assert_eq!(c.due, Some(1_150_026));
+    assert_eq!(c.to_recover(), 99_974);
+    // Overspent (50 000 €): never more than the amount.
+    let c = epicerie(
+        Unspent::Repay,
+        50000.0,
+        &paid(&[(12500.0, PaymentKind::Avance)]),
+    );
+    assert_eq!((c.due, c.to_recover()), (Some(1_250_000), 0));
+}
+
+#[test]
+fn the_letter_says_the_sum_in_figures_and_letters_and_quotes_the_clause() {
+    // The example: the épicerie (repay, 12 500 € paid as a 100 % advance)
+    // spent 44 160 € of 48 000 €: 1 000 € to repay.
+    let tmp = copy();
+    let out = tmp.path().join("out");
+    let (code, _, err) = charta(&[
+        "review",
+        tmp.path().to_str().unwrap(),
+        "--year",
+        "2026",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let dir = out.join("review-2026");
+    let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
+    assert!(
+        letter.contains(&format!(
+            "**Somme à reverser{NB}: 1{NNB}000{NB}€ (mille euros).**"
+        )),
+        "{letter}"
+    );
+    assert!(letter.contains(&format!(
+        "s'établit à 11{NNB}500{NB}€ (onze mille cinq cents euros)"
+    )));
+    assert!(
+        letter.contains("En application de l'article 4 de la convention"),
+        "{letter}"
+    );
+    assert!(letter.contains("> En application du troisième alinéa de l'article 10"));
+    assert!(letter.contains("est reversée à la Région, qui émet à cet effet un titre de recette."));
+    // The atelier (keep-reasonable, 60 % advance of 30 000 € paid): 91 200 € of
+    // 96 000 € spent, due 28 500 €, paid 18 000 €: balance 10 500 € by
+    // 20 May 2027 + 60 days = 19 July 2027; no letter.
+    assert!(!dir.join("atelier-velo-thionvaux.reversement.md").exists());
+    let todo = std::fs::read_to_string(dir.join("a-faire.csv")).unwrap();
+    assert!(todo.contains("atelier-velo-thionvaux;Rayons Libres, atelier vélo participatif de Thionvaux;solde à verser;10500;2027-07-19\n"), "{todo}");
+    assert!(todo.contains(&format!("{EPICERIE};Le Panier Partagé, épicerie solidaire de Brécourt;somme à reverser (titre de recettes);1000;\n")));
+    assert!(todo.contains("tiers-lieu-les-communs;Les Communs de Saulnières;compte rendu financier non reçu;;2027-06-30\n"));
+    let report = std::fs::read_to_string(dir.join(format!("{EPICERIE}.md"))).unwrap();
+    // −2 340 € on 14 500 € of sales: −16,1 %, above 10 %, not explained.
+    assert!(
+        report.contains(&format!("| −2{NNB}340{NB}€ | −16,1{NB}% **à expliquer** |")),
+        "{report}"
+    );
+    // Achats −900 € on 9 000 €: exactly −10 %, at the threshold: not flagged.
+    assert!(report.contains(&format!("| −900{NB}€ | −10{NB}% |\n")));
+}
+
+#[test]
+fn paid_only_the_advance_the_balance_is_reduced_and_nothing_is_repaid() {
+    // Due 11 500 € (as above), 6 250 € paid: balance 5 250 €, within sixty
+    // days of the receipt on 12 April 2027: 11 June 2027 (18 + 31 + 11 days).
+    let c = epicerie(
+        Unspent::Repay,
+        44160.0,
+        &paid(&[(6250.0, PaymentKind::Avance)]),
+    );
+    assert_eq!(c.balance, Some(525_000));
+    assert_eq!(c.balance_due_by, Some((2027, 6, 11)));
+    assert_eq!(c.to_recover(), 0);
+    let prog = example();
+    let mut a = review::assess(
+        EPICERIE,
+        &data(&prog, EPICERIE),
+        2026,
+        &BTreeMap::new(),
+        &ReviewConfig::default(),
+    );
+    a.closing = Some(c);
+    assert_eq!(review::closing_text::letter_markdown(&prog, &a), None);
+}
+
+#[test]
+fn under_keep_reasonable_the_surplus_is_shown_for_the_funder_to_decide() {
+    let c = epicerie(
+        Unspent::KeepReasonable,
+        44160.0,
+        &paid(&[(12500.0, PaymentKind::Avance)]),
+    );
+    assert_eq!(c.rule, Rule::KeepReasonable);
+    assert_eq!(
+        (c.due, c.beyond, c.to_recover()),
+        (Some(1_150_000), 100_000, 0)
+    );
+    let prog = example();
+    let mut a = review::assess(
+        EPICERIE,
+        &data(&prog, EPICERIE),
+        2026,
+        &BTreeMap::new(),
+        &ReviewConfig::default(),
+    );
+    a.closing = Some(c);
+    assert_eq!(review::closing_text::letter_markdown(&prog, &a), None);
+    let md = review::report_markdown(&prog, &a);
+    assert!(md.contains(&format!(
+        "**Part non consommée déjà versée{NB}: 1{NNB}000{NB}€** (versé 12{NNB}500{NB}€ − dû 11{NNB}500{NB}€)"
+    )), "{md}");
+    assert!(md.contains("excédent raisonnable"));
+    // Paid only the advance: the same reduced balance as under repay.
+    let c = epicerie(
+        Unspent::KeepReasonable,
+        44160.0,
+        &paid(&[(6250.0, PaymentKind::Avance)]),
+    );
+    assert_eq!((c.balance, c.beyond), (Some(525_000), 0));
+}
+
+#[test]
+fn a_sieg_compensation_one_euro_over_is_carried_forward_or_repaid() {
+    let prog = example();
+    let id = "mobilite-solidaire-rurale";
+    let mut d = data(&prog, id);
+    let s = d.convention.sieg.as_mut().unwrap();
+    s.basis = SiegBasis::Decision201221;
+    s.reasonable_profit_percent = 2.0;
+    let all = paid(&[(68000.0, PaymentKind::Avance)]);
+    // Charges 150 000 €, other produits 85 001 €, reasonable profit 2 % × 150 000 =
+    // 3 000 €: ceiling 150 000 − 85 001 + 3 000 = 67 999 €; compensation 68 000 €:
+    // 1 € over, within 10 % (6 800 €): carried forward, nothing withheld.
+    let c = close(
+        &prog,
+        &d,
+        2026,
+        Some(&crf(Some(APRIL_12), 150000.0, 85001.0, 68000.0)),
+        &all,
+        None,
+    )
+    .unwrap();
+    assert_eq!(c.rule, Rule::Sieg);
+    let s = c.sieg.unwrap();
+    assert_eq!((s.ceiling, s.over, s.carried), (6_799_900, 100, true));
+    assert_eq!((c.due, c.to_recover()), (Some(6_800_000), 0));
+    // At the ceiling (85 000 €): no overcompensation.
+    let c = close(
+        &prog,
+        &d,
+        2026,
+        Some(&crf(Some(APRIL_12), 150000.0, 85000.0, 68000.0)),
+        &all,
+        None,
+    )
+    .unwrap();
+    assert_eq!(c.sieg.unwrap().over, 0);
+    // The convention without its carry-forward clause: 1 € to repay, with the letter.
+    d.convention
+        .clauses
+        .remove
+        .push("sieg-surcompensation".into());
+    let c = close(
+        &prog,
+        &d,
+        2026,
+        Some(&crf(Some(APRIL_12), 150000.0, 85001.0, 68000.0)),
+        &all,
+        None,
+    )
+    .unwrap();
+    assert_eq!((c.due, c.to_recover()), (Some(6_799_900), 100));
+    let mut a = review::assess(id, &d, 2026, &BTreeMap::new(), &ReviewConfig::default());
+    a.closing = Some(c);
+    let letter = review::closing_text::letter_markdown(&prog, &a).expect("a letter");
+    assert!(
+        letter.contains(&format!("**Somme à reverser{NB}: 1{NB}€ (un euro).**")),
+        "{letter}"
+    );
+}
+
+fn receipt(
+    fiscal_year_end: Option<&str>,
+    received: Option<(i32, u8, u8)>,
+    on: Option<(i32, u8, u8)>,
+) -> (Receipt, (i32, u8, u8)) {
+    let prog = example();
+    let mut d = data(&prog, EPICERIE);
+    d.association.fiscal_year_end = fiscal_year_end.map(str::to_string);
+    let c = crf(received, 44160.0, 0.0, 0.0);
+    let c = close(&prog, &d, 2026, Some(&c), &[], on).unwrap();
+    (c.receipt, c.deadline)
+}
+
+#[test]
+fn a_late_and_a_missing_compte_rendu_against_the_deadline_and_the_date_of_review() {
+    // Exercice 2026 closing on 31 December: due by 30 June 2027.
+    let june_30 = (2027, 6, 30);
+    assert_eq!(
+        receipt(None, Some(june_30), None),
+        (Receipt::OnTime(june_30), june_30)
+    );
+    assert_eq!(
+        receipt(None, Some((2027, 6, 29)), None).0,
+        Receipt::OnTime((2027, 6, 29))
+    );
+    assert_eq!(
+        receipt(None, Some((2027, 7, 1)), None).0,
+        Receipt::Late((2027, 7, 1))
+    );
+    // Missing: late only against `--on`, never against the clock.
+    assert_eq!(receipt(None, None, None).0, Receipt::Missing(None));
+    assert_eq!(
+        receipt(None, None, Some(june_30)).0,
+        Receipt::Missing(Some(false))
+    );
+    assert_eq!(
+        receipt(None, None, Some((2027, 7, 1))).0,
+        Receipt::Missing(Some(true))
+    );
+}
+
+#[test]
+fn an_exercice_that_is_not_the_calendar_year() {
+    // Closing on 30 June: exercice 2026 is 1 July 2025 – 30 June 2026, due by 31 December 2026.
+    let dec_31 = (2026, 12, 31);
+    assert_eq!(
+        receipt(Some("06-30"), Some(dec_31), None),
+        (Receipt::OnTime(dec_31), dec_31)
+    );
+    assert_eq!(
+        receipt(Some("06-30"), Some((2027, 1, 1)), None).0,
+        Receipt::Late((2027, 1, 1))
+    );
+    // Closing on 15 September: due by 15 March 2027.
+    assert_eq!(receipt(Some("09-15"), None, None).1, (2027, 3, 15));
+    // The review's own alert follows the same exercice.
+    let prog = example();
+    let mut d = data(&prog, EPICERIE);
+    d.association.fiscal_year_end = Some("06-30".into());
+    assert_eq!(review::exercice_end(&d, 2026), (2026, 6, 30));
+}
