@@ -194,7 +194,7 @@ pub fn pdf_not_as_sent(
     let name = act_dated(act);
     let date = signature_date(act, data);
     let (fr, en) = (&name.fr, &name.en);
-    Diagnostic::error(Code::GEN_031, tr!(
+    Diagnostic::error(Code::GEN_035, tr!(
         "{id}\u{a0}: signée électroniquement, {fr} du {date} donnerait un PDF autre que celui envoyé pour signature\u{a0}; rien n'est archivé, fichiers laissés intacts",
         "{id}: signed electronically, {en} {date} would give another PDF than the one sent for signature; nothing is archived, files left untouched"
     ))

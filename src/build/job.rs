@@ -118,7 +118,7 @@ pub(super) struct Writing<'a> {
     warnings: Vec<Diagnostic>,
     /// Signed electronically and dated since the last build: the sha256 of
     /// the PDF that build made, the one sent for signature, which the PDF
-    /// made now must be (else refused, GEN-031).
+    /// made now must be (else refused, GEN-035).
     sent_pdf: Option<String>,
 }
 

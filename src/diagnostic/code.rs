@@ -839,7 +839,7 @@ super::codes! {
     /// … : signée électroniquement (`[signature]`), la convention datée du … donnerait un PDF autre que celui envoyé pour signature ; rien n'est archivé, fichiers laissés intacts
     ///
     /// Correction : le PDF signé est celui qui a été envoyé : rétablissez ce qui a changé depuis (mise en page, `[signature]`, version de charta) et générez à nouveau, ou faites signer le nouveau PDF
-    GEN_031: Error, Input;
+    GEN_035: Error, Input;
     /// la comparaison est impossible : fichier illisible, pas une convention établie par charta, fichier et dossier mêlés, sortie impossible à écrire
     ///
     /// Correction : comparez deux fichiers .md établis par charta, un .md et sa copie .odt/.docx modifiée, ou deux dossiers de sortie

@@ -418,7 +418,7 @@ fn a_pdf_that_would_differ_from_the_one_sent_is_refused() {
         None,
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("GEN-031"), "{}", run.stderr);
+    assert!(run.stderr.contains("GEN-035"), "{}", run.stderr);
     assert!(
         !dir.join("signed").join(DRAFT_ID).exists(),
         "archived all the same"
