@@ -21,6 +21,7 @@
 pub mod amendments;
 pub mod association;
 pub mod courts;
+pub mod deliberations;
 pub mod glyphs;
 pub mod legal;
 pub mod library;
@@ -208,6 +209,7 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
         public_law::rules(prog, data, &mut sink);
         amendments::rules(data, &mut sink);
         programme::duplicates(prog, entry, data, &mut sink);
+        deliberations::rules(prog, data, &mut sink);
     }
     out.extend(sink.out);
     // A programme whose act would be outside the funder's competence refuses
