@@ -14,6 +14,7 @@ mod cli;
 mod clients;
 mod common;
 mod data_exchange;
+mod deliberation;
 mod diagnostics_at_scale;
 mod diff_build;
 mod diff_cases;
