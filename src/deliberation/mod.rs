@@ -358,7 +358,7 @@ fn visa_ids(
             }
             for c in clauses {
                 if !matches!(c.meta.id.as_str(), "visa-decision" | "visa-demande") {
-                    found.insert((c.meta.order as i64, c.meta.id.clone()), ());
+                    found.insert((c.meta.order, c.meta.id.clone()), ());
                 }
             }
         }

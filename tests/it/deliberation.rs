@@ -8,7 +8,7 @@ use charta::deliberation::{self, Nature, Options};
 use charta::diagnostic::{Code, Diagnostic};
 use charta::load::load_programme;
 
-use crate::common::{charta, data, edit_json, example, example_copy, SIGNED_ID};
+use crate::common::{SIGNED_ID, charta, data, edit_json, example, example_copy};
 
 const SESSION: &str = "CP-2026-01-08";
 const SIX: [&str; 6] = [
@@ -55,7 +55,10 @@ fn the_session_lists_exactly_its_conventions_with_their_amounts() {
             let y: i32 = year.parse().unwrap();
             assert_eq!(r.funding.get(&y), Some(&amount.cents()), "{} {y}", r.id);
         }
-        assert_eq!(r.funding.len(), d.convention.funding.as_ref().map_or(0, |f| f.len()));
+        assert_eq!(
+            r.funding.len(),
+            d.convention.funding.as_ref().map_or(0, |f| f.len())
+        );
     }
     let total: i64 = rows.iter().map(|r| r.total()).sum();
     assert_eq!(total, 113_500_000);
@@ -70,18 +73,30 @@ fn the_session_lists_exactly_its_conventions_with_their_amounts() {
     // Exactly six rows and a totals row in the annex.
     let lines: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).collect();
     assert_eq!(lines.len(), 2 + 6 + 1, "{lines:#?}");
-    assert!(lines[8].contains("**321\u{202f}000\u{a0}€**"), "{}", lines[8]);
-    assert!(md.contains("- exercice 2029\u{a0}: 170\u{202f}000\u{a0}€."), "{md}");
+    assert!(
+        lines[8].contains("**321\u{202f}000\u{a0}€**"),
+        "{}",
+        lines[8]
+    );
+    assert!(
+        md.contains("- exercice 2029\u{a0}: 170\u{202f}000\u{a0}€."),
+        "{md}"
+    );
     let csv = read(tmp.path(), "cp-2026-01-08.annexe.csv");
     assert_eq!(csv.lines().count(), 1 + 6, "{csv}");
-    assert!(csv.contains(",160000.00,165000.00,170000.00,170000.00,665000.00,"), "{csv}");
+    assert!(
+        csv.contains(",160000.00,165000.00,170000.00,170000.00,665000.00,"),
+        "{csv}"
+    );
 }
 
 #[test]
 fn a_convention_with_errors_is_held_back() {
     let tmp = example_copy();
     let broken = tmp.path().join("associations/recyclerie-vaudrecourt.json");
-    edit_json(&broken, |v| v["association"]["siret"] = "79352148500012".into());
+    edit_json(&broken, |v| {
+        v["association"]["siret"] = "79352148500012".into()
+    });
     let (prog, _) = load_programme(tmp.path()).unwrap();
     let (rows, warnings) = deliberation::rows(&prog, SESSION);
     assert!(rows.iter().all(|r| r.id != "recyclerie-vaudrecourt"));
@@ -103,16 +118,28 @@ fn the_avenant_decision_lists_the_avenant_with_its_new_amounts() {
     let r = &rows[0];
     assert_eq!((r.id.as_str(), r.nature), (SIGNED_ID, Nature::Avenant(1)));
     assert_eq!(r.funding.get(&2027), Some(&4_800_000));
-    assert_eq!(r.previous.as_ref().and_then(|p| p.get(&2027)), Some(&4_500_000));
+    assert_eq!(
+        r.previous.as_ref().and_then(|p| p.get(&2027)),
+        Some(&4_500_000)
+    );
     // The convention's own décision keeps the signed amounts.
     let (own, _) = deliberation::rows(&prog, "CP-2026-01-07");
-    assert_eq!(own[0].nature, Nature::Convention(charta::model::ConventionKind::Cpo));
+    assert_eq!(
+        own[0].nature,
+        Nature::Convention(charta::model::ConventionKind::Cpo)
+    );
     assert_eq!(own[0].funding.get(&2027), Some(&4_500_000));
     let tmp = example_copy();
     write(tmp.path(), &["CP-2027-03-12"]);
     let md = read(tmp.path(), "cp-2027-03-12.md");
-    assert!(md.contains("avenant n°\u{a0}1 à la convention n°\u{a0}RVM-ESS-2026-001"), "{md}");
-    assert!(md.contains("de 137\u{202f}500,50\u{a0}€ à 140\u{202f}500,50\u{a0}€"), "{md}");
+    assert!(
+        md.contains("avenant n°\u{a0}1 à la convention n°\u{a0}RVM-ESS-2026-001"),
+        "{md}"
+    );
+    assert!(
+        md.contains("de 137\u{202f}500,50\u{a0}€ à 140\u{202f}500,50\u{a0}€"),
+        "{md}"
+    );
     let rapport = read(tmp.path(), "cp-2027-03-12.rapport.md");
     assert!(
         rapport.contains("contribution 2027 portée de 45\u{202f}000\u{a0}€ à 48\u{202f}000\u{a0}€"),
@@ -125,12 +152,22 @@ fn the_conflict_sentence_appears_only_where_the_data_says_so() {
     let tmp = example_copy();
     write(tmp.path(), &[]);
     let session = read(tmp.path(), "cp-2026-01-08.md");
-    assert_eq!(session.matches("ne prend part ni aux débats ni au vote").count(), 1);
-    assert!(session.contains("M.\u{a0}Hervé Laurent, qui siège dans les instances de l'association La Recyclerie"));
+    assert_eq!(
+        session
+            .matches("ne prend part ni aux débats ni au vote")
+            .count(),
+        1
+    );
+    assert!(session.contains(
+        "M.\u{a0}Hervé Laurent, qui siège dans les instances de l'association La Recyclerie"
+    ));
     assert!(session.contains("L.\u{a0}1111-6"), "{session}");
     assert!(session.contains("(ligne 4 de l'annexe)"), "{session}");
     for other in ["cp-2026-01-07.md", "cp-2026-03-22.md", "cp-2027-03-12.md"] {
-        assert!(!read(tmp.path(), other).contains("ne prend part"), "{other}");
+        assert!(
+            !read(tmp.path(), other).contains("ne prend part"),
+            "{other}"
+        );
     }
     // A personal seat cites the rules on conflicts of interest instead.
     let file = tmp.path().join("associations/recyclerie-vaudrecourt.json");
@@ -183,7 +220,9 @@ fn a_decision_after_the_signature_is_refused_the_same_day_accepted() {
     // charta.toml's date one day after the signature (and after the convention's).
     sign("2026-03-13");
     set_decision_date(dir, "CP-2026-03-22", "2026-03-14");
-    edit_json(&file, |v| v["convention"]["decision"]["date"] = "2026-03-14".into());
+    edit_json(&file, |v| {
+        v["convention"]["decision"]["date"] = "2026-03-14".into()
+    });
     sign("2026-03-13");
     let c = checked(dir, id);
     assert!(c.contains(&Code::PRG_026), "{c:?}");
@@ -198,7 +237,9 @@ fn a_decision_cited_with_another_date_or_body_is_an_error() {
     let id = "tiers-lieu-les-communs";
     let file = dir.join(format!("associations/{id}.json"));
     assert!(checked(dir, id).is_empty());
-    edit_json(&file, |v| v["convention"]["decision"]["date"] = "2026-01-24".into());
+    edit_json(&file, |v| {
+        v["convention"]["decision"]["date"] = "2026-01-24".into()
+    });
     assert_eq!(checked(dir, id), [Code::PRG_027]);
     edit_json(&file, |v| {
         v["convention"]["decision"]["date"] = "2026-01-23".into();
@@ -213,7 +254,11 @@ fn a_decision_cited_with_another_date_or_body_is_an_error() {
     // A programme that describes no délibération is not asked to.
     let p = dir.join("charta.toml");
     let text = std::fs::read_to_string(&p).unwrap();
-    let cut = text.split("\n# Les délibérations").next().unwrap().to_string();
+    let cut = text
+        .split("\n# Les délibérations")
+        .next()
+        .unwrap()
+        .to_string();
     std::fs::write(&p, cut).unwrap();
     assert!(checked(dir, id).is_empty());
 }
@@ -242,7 +287,12 @@ fn an_adopted_deliberation_is_archived_and_never_changes() {
     let archived = std::fs::read_to_string(archive.join("cp-2026-03-22.md")).unwrap();
     assert_eq!(archived, read(dir, "cp-2026-03-22.md"));
     assert!(archive.join("cp-2026-03-22.annexe.csv").is_file());
-    assert!(std::fs::metadata(archive.join("cp-2026-03-22.md")).unwrap().permissions().readonly());
+    assert!(
+        std::fs::metadata(archive.join("cp-2026-03-22.md"))
+            .unwrap()
+            .permissions()
+            .readonly()
+    );
     // The same data: the same files, nothing refused.
     assert!(write(dir, &[n]).diagnostics.is_empty());
     // Another amount: refused, nothing replaced.
@@ -252,7 +302,10 @@ fn an_adopted_deliberation_is_archived_and_never_changes() {
     assert_eq!(codes(&refused.diagnostics), [Code::GEN_032]);
     assert!(refused.made.is_empty());
     assert_eq!(read(dir, "cp-2026-03-22.md"), archived);
-    assert_eq!(std::fs::read_to_string(archive.join("cp-2026-03-22.md")).unwrap(), archived);
+    assert_eq!(
+        std::fs::read_to_string(archive.join("cp-2026-03-22.md")).unwrap(),
+        archived
+    );
 }
 
 #[test]
@@ -266,19 +319,42 @@ fn adopting_a_text_other_than_the_projet_is_refused() {
     adopt(dir, n);
     let refused = write(dir, &[n]);
     assert_eq!(codes(&refused.diagnostics), [Code::GEN_032]);
-    assert!(!dir.join("signed/deliberations").join("cp-2026-03-22.md").exists());
+    assert!(
+        !dir.join("signed/deliberations")
+            .join("cp-2026-03-22.md")
+            .exists()
+    );
 }
 
 #[test]
 fn the_command_writes_a_decision_and_refuses_an_unknown_one() {
     let tmp = example_copy();
     let dir = tmp.path().to_str().unwrap();
-    let (code, _, err) = charta(&["deliberation", dir, "--decision", SESSION, "--format", "md,docx"]);
+    let (code, _, err) = charta(&[
+        "deliberation",
+        dir,
+        "--decision",
+        SESSION,
+        "--format",
+        "md,docx",
+    ]);
     assert_eq!(code, 0, "{err}");
-    for f in ["cp-2026-01-08.md", "cp-2026-01-08.docx", "cp-2026-01-08.rapport.docx", "cp-2026-01-08.annexe.csv"] {
-        assert!(tmp.path().join("out/deliberations").join(f).is_file(), "{f}");
+    for f in [
+        "cp-2026-01-08.md",
+        "cp-2026-01-08.docx",
+        "cp-2026-01-08.rapport.docx",
+        "cp-2026-01-08.annexe.csv",
+    ] {
+        assert!(
+            tmp.path().join("out/deliberations").join(f).is_file(),
+            "{f}"
+        );
     }
-    assert!(err.contains("délibération n°\u{a0}CP-2026-01-08\u{a0}: 6\u{a0}actes") || err.contains("6 actes"), "{err}");
+    assert!(
+        err.contains("délibération n°\u{a0}CP-2026-01-08\u{a0}: 6\u{a0}actes")
+            || err.contains("6 actes"),
+        "{err}"
+    );
     let (code, _, err) = charta(&["deliberation", dir, "--decision", "CP-2099-01-01"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("GEN-031"), "{err}");
@@ -290,8 +366,18 @@ fn the_build_writes_the_deliberations_charta_toml_describes() {
     let dir = tmp.path().to_str().unwrap();
     let (code, _, err) = charta(&["build", dir, "--format", "md"]);
     assert_eq!(code, 0, "{err}");
-    for n in ["cp-2026-01-07", "cp-2026-01-08", "cp-2026-03-22", "cp-2027-03-12"] {
-        assert!(tmp.path().join(format!("out/deliberations/{n}.md")).is_file(), "{n}: {err}");
+    for n in [
+        "cp-2026-01-07",
+        "cp-2026-01-08",
+        "cp-2026-03-22",
+        "cp-2027-03-12",
+    ] {
+        assert!(
+            tmp.path()
+                .join(format!("out/deliberations/{n}.md"))
+                .is_file(),
+            "{n}: {err}"
+        );
     }
 }
 
