@@ -117,6 +117,10 @@ pub fn run(prog: &Programme, opts: &Options) -> Outcome {
             .get(number)
             .filter(|_| !rows.is_empty())
         else {
+            // `--all`: a décision no convention carries (yet) is not written.
+            if opts.numbers.is_empty() && prog.file.deliberations.contains_key(number) {
+                continue;
+            }
             outcome
                 .diagnostics
                 .push(unknown(prog, number, rows.is_empty()));
