@@ -602,6 +602,7 @@ pub fn deliberation_names() -> Vec<&'static str> {
         "last_year",
         "multi_year",
         "conventions",
+        "funded",
         "funded_named",
         "avenants",
         "cadre",

@@ -115,6 +115,7 @@ pub fn context(number: &str, d: &Deliberation, rows: &[Row], f: &Figures) -> Val
         "last_year": last,
         "multi_year": f.multi_year,
         "conventions": f.conventions,
+        "funded": f.funded,
         "funded_named": french::count(f.funded, "association", "associations"),
         "avenants": f.avenants,
         "cadre": f.cadre,
