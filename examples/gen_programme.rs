@@ -309,6 +309,8 @@ pub fn generate_with(dir: &Path, n: usize, seed: u64, signed: bool, amend: bool,
     let assoc = dir.join("associations");
     std::fs::create_dir_all(&assoc).expect("create DIR/associations");
     let toml = include_str!("economie-solidaire/charta.toml");
+    // The example's délibérations name its own décisions, not the generated ones.
+    let toml = toml.split("\n# Les délibérations").next().unwrap_or(toml);
     std::fs::write(dir.join("charta.toml"), toml).expect("write charta.toml");
     let mut rng = Rng(seed);
     for i in 0..n {

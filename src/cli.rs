@@ -34,6 +34,8 @@ pub enum Command {
     Build(BuildArgs),
     /// The yearly review: actuals against the dashboard, financial alerts, synthesis.
     Review(ReviewArgs),
+    /// The assembly's act for a décision: the délibération, its annex (also CSV) and its rapport.
+    Deliberation(DeliberationArgs),
     /// Compare two versions: two rendered .md files, a .md and its edited .odt/.docx, or two build folders.
     Diff(DiffArgs),
     /// Print the JSON Schema (draft 2020-12) of association files.
@@ -325,6 +327,31 @@ pub struct ReviewArgs {
     pub on: Option<String>,
 }
 
+/// `charta deliberation`: one décision, or all of them.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["decision", "all"])))]
+pub struct DeliberationArgs {
+    /// Programme folder (default: the current folder).
+    pub prog: Option<PathBuf>,
+    /// The décision number, as the conventions cite it (repeatable).
+    #[arg(long, value_name = "NUMBER")]
+    pub decision: Vec<String>,
+    /// Every décision charta.toml describes ([deliberations."NUMBER"]).
+    #[arg(long)]
+    pub all: bool,
+    /// Output folder (default: PROG/out); documents go to OUT/deliberations/.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Output formats, comma-separated (md, pdf, odt, docx); the annex's CSV is always written.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "md,pdf",
+        value_parser = output_formats()
+    )]
+    pub format: Vec<String>,
+}
+
 /// Formats of the yearly review documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReviewFormat {
@@ -469,6 +496,36 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
         "review",
         "force",
         "Tout réécrire, même les documents dont les données et les fichiers n'ont pas changé.",
+    ),
+    (
+        "deliberation",
+        "",
+        "L'acte de l'assemblée pour une décision\u{a0}: la délibération, son annexe (aussi en CSV) et son rapport.",
+    ),
+    (
+        "deliberation",
+        "prog",
+        "Dossier du programme (par défaut\u{a0}: le dossier courant).",
+    ),
+    (
+        "deliberation",
+        "decision",
+        "Le numéro de la décision, tel que les conventions le citent (répétable).",
+    ),
+    (
+        "deliberation",
+        "all",
+        "Toutes les décisions que décrit charta.toml ([deliberations.\"NUMÉRO\"]).",
+    ),
+    (
+        "deliberation",
+        "out",
+        "Dossier de sortie (par défaut\u{a0}: PROG/out)\u{a0}; les documents vont dans OUT/deliberations/.",
+    ),
+    (
+        "deliberation",
+        "format",
+        "Formats de sortie, séparés par des virgules (md, pdf, odt, docx)\u{a0}; le CSV de l'annexe est toujours écrit.",
     ),
     (
         "diff",

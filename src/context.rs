@@ -591,6 +591,42 @@ pub fn avenant_names() -> Vec<(&'static str, Vec<&'static str>)> {
     ]
 }
 
+/// The names of the `deliberation` object the clauses of `clauses/deliberation/`
+/// see (`charta deliberation`), for the library's check of clause fields.
+pub fn deliberation_names() -> Vec<&'static str> {
+    vec![
+        "number",
+        "body",
+        "date",
+        "rapporteur",
+        "imputation",
+        "visas",
+        "considerants",
+        "ae_cp",
+        "first_year",
+        "last_year",
+        "multi_year",
+        "conventions",
+        "funded",
+        "funded_named",
+        "avenants",
+        "cadre",
+        "associations_named",
+        "acts_named",
+        "total",
+        "total_letters",
+        "conventions_total",
+        "conventions_total_letters",
+        "avenants_total",
+        "avenants_total_letters",
+        "avenants_before",
+        "avenants_change",
+        "in_kind_total",
+        "per_year",
+        "deport",
+    ]
+}
+
 /// Compares ids as a reader would: runs of digits by their value, the rest
 /// character by character (« O2 » < « O10 », « O1-I2 » < « O1-I10 »). Ties
 /// (« O01 » and « O1 ») fall back to the plain text, so the order is total.

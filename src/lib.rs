@@ -19,6 +19,7 @@ pub mod build;
 pub mod check;
 pub mod context;
 pub mod de_minimis;
+pub mod deliberation;
 pub mod diagnostic;
 pub mod diff;
 pub mod digest;

@@ -23,6 +23,10 @@ pub struct ProgrammeFile {
     /// `[signature]` : actes prêts pour la signature électronique (ancres, champs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<SignatureConfig>,
+    /// Les délibérations de l'assemblée, par numéro (`[deliberations."CP-2026-01-07"]`) :
+    /// `charta deliberation` les écrit, `charta check` les rapproche des conventions.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deliberations: BTreeMap<String, Deliberation>,
 }
 
 /// `[signature]` of `charta.toml`: the acts are signed electronically. Set,
@@ -48,6 +52,37 @@ pub enum Anchors {
     Iparapheur,
     /// Yousign smart anchors: `{{s1|signature|184|80}}`…
     Yousign,
+}
+
+
+/// `[deliberations."NUMBER"]` of `charta.toml`: one décision of the funder's
+/// assembly, as its délibération states it (see `charta deliberation`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deliberation {
+    /// The assembly (« Commission permanente »), as the conventions cite it.
+    pub body: String,
+    /// The date of the session (AAAA-MM-JJ).
+    pub date: String,
+    /// The élu who presents the rapport (« Mme Claire Fontenoy, vice-présidente »).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rapporteur: Option<String>,
+    /// The budget imputation (chapter, article, programme).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imputation: Option<String>,
+    /// « Vu » lines added after those charta writes (each without « Vu » nor « ; »).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub visas: Vec<String>,
+    /// « Considérant » lines added after the programme's public interest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub considerants: Vec<String>,
+    /// The assembly adopted it: its text is archived and never changes again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub adopted: bool,
+    /// The funder votes autorisations d'engagement and crédits de paiement
+    /// (AE/CP): a multi-year commitment is an AE, each exercice's amount a CP.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ae_cp: bool,
 }
 
 /// `[review]` of `charta.toml`: the thresholds of the yearly review. Every
@@ -259,6 +294,10 @@ pub struct Association {
     /// financier est dû six mois plus tard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fiscal_year_end: Option<String>,
+    /// Élus du financeur qui siègent dans les instances de l'association : ils ne
+    /// prennent part ni aux débats ni au vote de la délibération qui la concerne.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elected_board_members: Vec<ElectedMember>,
 }
 
 /// Une année passée de l'association : comptes et ressources humaines déclarés.
@@ -323,6 +362,27 @@ pub struct PreparingFile {
     pub schema: Option<String>,
     /// L'association.
     pub association: Association,
+}
+
+
+/// Un élu du financeur qui siège dans les instances de l'association.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ElectedMember {
+    /// Civilité, prénom et nom (« Mme Claire Fontenoy »).
+    pub name: String,
+    /// representant (désigné par le financeur pour le représenter) ou personnel (à titre personnel).
+    pub capacity: BoardCapacity,
+}
+
+/// À quel titre un élu siège dans les instances de l'association.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BoardCapacity {
+    /// Désigné par le financeur pour le représenter (CGCT, art. L. 1111-6).
+    Representant,
+    /// À titre personnel (loi n° 2013-907, art. 2 ; code pénal, art. 432-12).
+    Personnel,
 }
 
 /// Fondement de la présomption de souscription du contrat d'engagement républicain.

@@ -150,6 +150,15 @@ impl ContextNames {
                 top.insert(k, below);
             }
         }
+        top.insert(
+            "deliberation".to_string(),
+            Some(
+                crate::context::deliberation_names()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            ),
+        );
         for (name, below) in crate::context::avenant_names() {
             top.insert(
                 name.to_string(),
@@ -548,7 +557,8 @@ fn templates(lib: &Library, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if !["cpo", "annuelle", "cadre", "avenant"].contains(&t.file.kind.as_str()) {
+        if !["cpo", "annuelle", "cadre", "avenant", "deliberation"].contains(&t.file.kind.as_str())
+        {
             out.push(
                 Diagnostic::warning(Code::BIB_003, tr!("le type de gabarit `{}` n'est pas un type de convention (cpo, annuelle, cadre)\u{a0}: il n'est jamais employé", "template kind `{}` is not a kind of convention (cpo, annuelle, cadre): it is never used",
                     t.file.kind

@@ -23,6 +23,7 @@ pub mod association;
 pub mod budget;
 pub mod courts;
 pub mod crf;
+pub mod deliberations;
 pub mod glyphs;
 pub mod legal;
 pub mod library;
@@ -213,6 +214,7 @@ pub fn check_association(prog: &Programme, entry: &AssociationEntry) -> Vec<Diag
         signatories::rules(data, &mut sink);
         budget::rules(prog, data, &mut sink);
         programme::duplicates(prog, entry, data, &mut sink);
+        deliberations::rules(prog, data, &mut sink);
     }
     out.extend(sink.out);
     // A programme whose act would be outside the funder's competence refuses

@@ -85,12 +85,20 @@ pub fn run(a: BuildArgs, ui: &Ui) -> Exit {
         ),
         format!("{r} rendered, {u} unchanged, {x} refused, {f} failed in {secs} s → {out}"),
     ));
+    // The délibérations charta.toml describes, from the same data: after a
+    // whole build that refused nothing (not for a share, nor `--only`).
+    let clean = !(report.internal_errors > 0 || report.has_errors() || errors_shown);
+    let deliberations = if clean && opts.shard.is_none() && opts.only.is_empty() {
+        super::deliberation::after_build(&prog, &opts.out, &opts.formats, ui)
+    } else {
+        Exit::Ok
+    };
     if report.internal_errors > 0 {
         Exit::Fault
     } else if report.has_errors() || errors_shown {
-        Exit::Problems
+        Exit::Problems.max(deliberations)
     } else {
-        Exit::Ok
+        deliberations
     }
 }
 

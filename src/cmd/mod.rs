@@ -8,6 +8,7 @@
 pub mod build;
 pub mod check;
 pub mod clauses;
+pub mod deliberation;
 pub mod diff;
 pub mod export;
 pub mod import;
@@ -70,6 +71,7 @@ pub fn run(command: Command, ui: &Ui) -> Exit {
         Command::Check(a) => check::run(a, ui),
         Command::Build(a) => build::run(a, ui),
         Command::Review(a) => review::run(a, ui),
+        Command::Deliberation(a) => deliberation::run(a, ui),
         Command::Diff(a) => diff::run(a, ui),
         Command::Schema => schema::run(ui),
         Command::Clauses { prog } => clauses::run(prog.as_deref(), ui),

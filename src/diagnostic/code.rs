@@ -628,6 +628,18 @@ super::codes! {
     ///
     /// Correction : choisissez 0, 1 ou 2 (2 par défaut)
     PRG_024: Error, Input;
+    /// la convention (ou l'avenant n° …) cite la décision n° … que `charta.toml` ne décrit pas (dit seulement quand `charta.toml` décrit des délibérations)
+    ///
+    /// Correction : ajoutez `[deliberations."…"]` à `charta.toml` (organe, date, rapporteur, imputation), ou corrigez le numéro de la décision dans le fichier de l'association
+    PRG_025: Warning, Input;
+    /// la décision n° … est datée du …, après la signature de la convention (ou de l'avenant n° …) qu'elle approuve, le … : une convention se signe après la délibération qui l'autorise
+    ///
+    /// Correction : corrigez la date de la délibération dans `charta.toml` ou la date de signature ; une signature le jour même de la délibération est admise
+    PRG_026: Error, Input;
+    /// la convention (ou l'avenant n° …) cite la décision n° … du … (…), mais `charta.toml` la décrit du … (…) : le visa de la convention et la délibération diraient deux choses
+    ///
+    /// Correction : recopiez dans `convention.decision` (ou `amendments[].decision`) la date et l'organe de `[deliberations."…"]`, ou corrigez `charta.toml`
+    PRG_027: Error, Input;
     /// le gabarit `…` a deux parties d'identifiant `…`
     ///
     /// Correction : donnez à chaque partie d'un gabarit son propre identifiant
@@ -836,6 +848,22 @@ super::codes! {
     ///
     /// Correction : le texte dépend de la date de signature (période de trois ans des aides de minimis…) : faites établir, vérifier et signer un projet aux données exactes à cette date, puis renseignez la date
     GEN_030: Error, Input;
+    /// la décision n° … n'est pas décrite dans `charta.toml`, ou aucune convention ne la porte
+    ///
+    /// Correction : ajoutez `[deliberations."…"]` à `charta.toml` (`body`, `date`, `imputation`…), et vérifiez le numéro cité par les conventions (`convention.decision.number`, `amendments[].decision.number`) ; `charta deliberation --all` écrit toutes celles que `charta.toml` décrit
+    GEN_031: Error, Input;
+    /// la délibération n° … adoptée changerait (…) : son texte archivé dans `signed/deliberations/` n'est pas celui que donnent les données ; rien n'est remplacé
+    ///
+    /// Correction : une délibération adoptée ne change plus : rétablissez les données qu'elle a approuvées (montants, conventions, dates), ou faites adopter une nouvelle délibération sous un autre numéro
+    GEN_032: Error, Input;
+    /// la délibération n° … ne peut pas être écrite ou archivée (dossier de sortie, `signed/deliberations/`, format)
+    ///
+    /// Correction : l'aide indique la cause : droits du dossier, disque plein, ou composition du format
+    GEN_033: Error, Fault;
+    /// … : la convention porte la décision n° … mais ses données ont des erreurs : elle est écartée de la délibération, comme `charta build` l'écarte
+    ///
+    /// Correction : corrigez les erreurs que `charta check` signale pour ce fichier, puis écrivez la délibération à nouveau
+    GEN_034: Warning, Input;
     /// … : signée électroniquement (`[signature]`), la convention datée du … donnerait un PDF autre que celui envoyé pour signature ; rien n'est archivé, fichiers laissés intacts
     ///
     /// Correction : le PDF signé est celui qui a été envoyé : rétablissez ce qui a changé depuis (mise en page, `[signature]`, version de charta) et générez à nouveau, ou faites signer le nouveau PDF

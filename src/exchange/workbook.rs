@@ -104,6 +104,9 @@ const ASSOC_COLS: &[Col<()>] = &[
     col("Registre : numéro", Kind::Id, |d, _| {
         some(d.association.register.as_ref(), |r| opt(&r.number))
     }),
+    col(ELECTED, Kind::Text, |d, _| {
+        text(&elected_text(&d.association.elected_board_members))
+    }),
     col("Convention : nature", Kind::Id, |d, _| {
         text(d.convention.kind.as_str())
     }),
@@ -252,7 +255,52 @@ fn declared(d: &AssociationFile) -> &[DeclaredAid] {
 const PSO: &str = "Obligations de service public";
 
 /// Columns added after the first version of the workbook: optional on import.
-const OPTIONAL_COLUMNS: &[&str] = &[PSO];
+const OPTIONAL_COLUMNS: &[&str] = &[PSO, ELECTED];
+
+/// The élus on the association's board, one cell: « M. A (representant) ; Mme B (personnel) ».
+const ELECTED: &str = "Élus du financeur siégeant (representant ou personnel)";
+
+fn elected_text(members: &[crate::model::ElectedMember]) -> String {
+    members
+        .iter()
+        .map(|m| format!("{} ({})", m.name, enum_str(&m.capacity)))
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
+/// The élus of [`ELECTED`], each « name (capacity) »; a capacity other than
+/// `representant` or `personnel` is an error.
+fn elected_of(r: &RowRef, e: &mut Errors) -> Vec<crate::model::ElectedMember> {
+    let Some(cell) = r.opt_text(ELECTED) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for part in cell.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let parsed = part
+            .strip_suffix(')')
+            .and_then(|p| p.rsplit_once('('))
+            .and_then(|(name, cap)| {
+                let cap = serde_json::Value::String(cap.trim().to_string());
+                Some(crate::model::ElectedMember {
+                    name: name.trim().to_string(),
+                    capacity: serde_json::from_value(cap).ok()?,
+                })
+            });
+        match parsed {
+            Some(m) => out.push(m),
+            None => e.invalid(
+                r.at(ELECTED),
+                part,
+                tr!("élu illisible", "unreadable élu"),
+                tr!(
+                    "écrivez «\u{a0}M. Prénom Nom (representant)\u{a0}» ou «\u{a0}(personnel)\u{a0}», séparés par «\u{a0};\u{a0}»",
+                    "write \"M. First Last (representant)\" or \"(personnel)\", separated by \";\""
+                ),
+            ),
+        }
+    }
+    out
+}
 
 /// « Actions »: one row per action (its index).
 const ACTION_COLS: &[Col<usize>] = &[
@@ -1413,6 +1461,7 @@ fn association(
         accounts: None,
         sources: BTreeMap::new(),
         fiscal_year_end: None,
+        elected_board_members: elected_of(r, e),
     }
 }
 

@@ -100,17 +100,22 @@ impl Archive {
     pub fn add(&self, act: Act, files: &[(&str, &[u8])]) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         for (extension, bytes) in files {
-            let path = self.path(act, extension);
-            if path.exists() {
-                continue;
-            }
-            crate::out::write_atomic(&path, bytes)?;
-            let mut perms = std::fs::metadata(&path)?.permissions();
-            perms.set_readonly(true);
-            std::fs::set_permissions(&path, perms)?;
+            write_once(&self.path(act, extension), bytes)?;
         }
         Ok(())
     }
+}
+
+/// Writes `bytes` at `path` once: atomically, then read-only. A file already
+/// there is kept as it is (an archived act is never rewritten).
+pub fn write_once(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    crate::out::write_atomic(path, bytes)?;
+    let mut perms = std::fs::metadata(path)?.permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(path, perms)
 }
 
 /// Where a convention stands with its signed acts: what the web desk shows

@@ -236,6 +236,24 @@ pub const FIELDS: &[Field] = &[
         "mois et jour, MM-JJ (12-31 par défaut)",
         false,
     ),
+    (
+        "association.elected_board_members",
+        "Élus du financeur siégeant dans ses instances",
+        "ils ne prennent part ni aux débats ni au vote de la délibération",
+        false,
+    ),
+    (
+        "association.elected_board_members[].name",
+        "Civilité, prénom et nom de l'élu",
+        "",
+        false,
+    ),
+    (
+        "association.elected_board_members[].capacity",
+        "À quel titre il siège",
+        "",
+        false,
+    ),
     ("convention", "La convention", "", false),
     ("convention.kind", "Nature de la convention", "", false),
     (
@@ -753,6 +771,16 @@ pub const CHOICES: &[(&str, &[(&str, &str)])] = &[
             ("general", "de minimis général (règlement 2023/2831)"),
             ("agricole", "de minimis agricole (règlement 1408/2013)"),
             ("sieg", "de minimis SIEG (règlement 2023/2832)"),
+        ],
+    ),
+    (
+        "association.elected_board_members[].capacity",
+        &[
+            (
+                "representant",
+                "désigné par le financeur pour le représenter",
+            ),
+            ("personnel", "à titre personnel"),
         ],
     ),
     (

@@ -15,6 +15,7 @@ mod clients;
 mod closing;
 mod common;
 mod data_exchange;
+mod deliberation;
 mod diagnostics_at_scale;
 mod diff_build;
 mod diff_cases;

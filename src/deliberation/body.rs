@@ -1,0 +1,141 @@
+//! The order of the two documents: which parts, which clauses, which tables.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::collect::{Nature, Row};
+use super::figures::Figures;
+use super::text::{Writer, annex_table, avenant_changes, summary_table};
+use crate::anchor;
+use crate::diagnostic::Diagnostic;
+use crate::french;
+use crate::load::Programme;
+use crate::model::Deliberation;
+use crate::render::{Engine, escape_markdown};
+
+/// The heading of both documents: the anchor, the title, the session.
+fn head(slug: &str, title: &str, funder: &str, (d, date_fr): (&Deliberation, &str)) -> String {
+    format!(
+        "{}# {title}\n\n{} — {} du {date_fr}\n\n",
+        anchor::convention(slug, "deliberation", "deliberation"),
+        escape_markdown(funder),
+        escape_markdown(&d.body),
+    )
+}
+
+/// The projet de délibération and its annex.
+pub fn deliberation(
+    engine: &Engine,
+    ctx: &Value,
+    (number, d, date_fr): (&str, &Deliberation, &str),
+    rows: &[Row],
+    f: &Figures,
+    visas: &[String],
+) -> Result<String, Vec<Diagnostic>> {
+    let mut w = Writer::new(engine, ctx.clone());
+    let funder = ctx["funder"]["name"].as_str().unwrap_or_default();
+    let title = format!("Délibération n°\u{a0}{}", escape_markdown(number));
+    w.md = head(&super::slug(number), &title, funder, (d, date_fr));
+    let mut ids: Vec<&str> = visas.iter().map(String::as_str).collect();
+    ids.push("deliberation-visas");
+    w.block("deliberation-visas", None, &ids);
+    w.block(
+        "deliberation-considerants",
+        None,
+        &["deliberation-considerants"],
+    );
+    w.block("deliberation-decide", None, &["deliberation-decide"]);
+    if f.conventions_total > 0 {
+        w.article("deliberation-attribution", "Attribution des subventions");
+    }
+    if f.conventions > 0 {
+        w.article("deliberation-conventions", "Approbation des conventions");
+    }
+    if f.avenants > 0 {
+        w.article("deliberation-avenants", "Approbation des avenants");
+    }
+    if f.multi_year {
+        w.article("deliberation-engagement", "Engagement pluriannuel");
+    }
+    w.article("deliberation-signature", "Autorisation de signer");
+    if d.imputation
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty())
+    {
+        w.article("deliberation-imputation", "Imputation budgétaire");
+    }
+    if rows.iter().any(|r| !r.elected.is_empty()) {
+        w.block("deliberation-deport", None, &["deliberation-deport"]);
+    }
+    w.annex(
+        "deliberation-annexe",
+        "I",
+        "Subventions attribuées, conventions et avenants approuvés",
+        &annex_table(rows, f),
+    );
+    w.finish()
+}
+
+/// The rapport to the assembly: what the session decides, in numbers.
+pub fn rapport(
+    engine: &Engine,
+    ctx: &Value,
+    prog: &Programme,
+    (number, d, date_fr): (&str, &Deliberation, &str),
+    rows: &[Row],
+    f: &Figures,
+) -> Result<String, Vec<Diagnostic>> {
+    let mut w = Writer::new(engine, ctx.clone());
+    let title = format!("Rapport à la {}", escape_markdown(&d.body));
+    let slug = format!("{}-rapport", super::slug(number));
+    w.md = head(&slug, &title, &prog.file.funder.name, (d, date_fr));
+    w.block("rapport-objet", None, &["rapport-objet"]);
+    w.block(
+        "rapport-synthese",
+        Some("La session en chiffres"),
+        &["rapport-synthese"],
+    );
+    let mut per_year = String::from("| Exercice | Montant |\n| --- | ---: |\n");
+    for (y, c) in &f.per_year {
+        per_year.push_str(&format!("| {y} | {} |\n", french::euros(*c)));
+    }
+    per_year.push_str(&format!("| **Total** | **{}** |\n", french::euros(f.total)));
+    w.push(&per_year);
+    let (mut nature, mut regime, mut priority) =
+        (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    for r in rows {
+        let add = |m: &mut BTreeMap<String, (usize, i64)>, k: String| {
+            let e = m.entry(k).or_default();
+            e.0 += 1;
+            e.1 += r.total();
+        };
+        let group = match r.nature {
+            Nature::Avenant(_) => Nature::Avenant(1).group(),
+            n => n.group(),
+        };
+        add(&mut nature, group.to_string());
+        add(&mut regime, french::capitalise(r.regime));
+        let p = r.priority.as_deref().map_or_else(
+            || "Sans priorité".to_string(),
+            |id| match prog.file.priorities.iter().find(|p| p.id == id) {
+                Some(p) => format!("{} – {}", escape_markdown(&p.id), escape_markdown(&p.title)),
+                None => escape_markdown(id),
+            },
+        );
+        add(&mut priority, p);
+    }
+    w.push(&summary_table("Nature", &nature));
+    w.push(&summary_table("Régime au regard des aides d'État", &regime));
+    w.push(&summary_table("Priorité", &priority));
+    if f.avenants > 0 {
+        w.block(
+            "rapport-avenants",
+            Some("Les avenants"),
+            &["rapport-avenants"],
+        );
+        w.push(&avenant_changes(rows));
+    }
+    w.block("rapport-proposition", None, &["rapport-proposition"]);
+    w.finish()
+}
