@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::avenant::printed::{
-    Draft, beyond_signature, dated_text_differs, never_drafted, not_as_printed,
+    Draft, beyond_signature, dated_text_differs, never_drafted, not_as_printed, pdf_not_as_sent,
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Convention;
@@ -454,6 +454,7 @@ impl Made {
         let stem = out::avenant_stem(&job.entry.id, k);
         let made = emit_all(job, &stem, md, &meta, &format!("avenant-{k}."))?;
         if let New::Signed(_) = self.new {
+            pdf_as_sent(job, k, &made)?;
             for f in &made {
                 let ext = f.name.strip_prefix(&format!("{stem}.")).unwrap_or(&f.name);
                 self.to_archive.push((ext.to_string(), f.bytes.clone()));
@@ -465,6 +466,32 @@ impl Made {
         self.avenants.push(k);
         Ok(())
     }
+}
+
+/// Avenant `k`, signed electronically (`[signature]`) and just dated: the PDF
+/// made now is the PDF the draft build wrote and recorded, the one sent for
+/// signature, byte for byte — else refused (GEN-035), nothing archived.
+fn pdf_as_sent(job: &SignedJob, k: usize, made: &[File]) -> Result<(), Outcome> {
+    if job.prog.file.signature.is_none() {
+        return Ok(());
+    }
+    let key = format!("avenant-{k}.pdf");
+    let Some(sent) = job.previous.and_then(|p| p.output(&key)) else {
+        return Ok(());
+    };
+    let pdf = made.iter().find(|f| f.key == key);
+    if pdf.is_none_or(|f| crate::digest::sha256_hex(&f.bytes) == sent.sha256) {
+        return Ok(());
+    }
+    let at = format!("convention.amendments[{}].signature.date", k - 1);
+    let at = (job.entry.path.as_path(), at);
+    let refusal = pdf_not_as_sent(&job.entry.id, Act::Avenant(k), at, job.data);
+    Err(Outcome {
+        status: Status::Refused,
+        entry: None,
+        diagnostics: vec![refusal],
+        internal: false,
+    })
 }
 
 /// What the consolidated version integrates.

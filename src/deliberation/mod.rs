@@ -270,6 +270,7 @@ fn emitted(
     let options = EmitOptions {
         layout: Some(emit::pdf::REVIEW_LAYOUT.to_string()),
         keep_typst: false,
+        signature: None,
     };
     let mut rapport_meta = t.meta.clone();
     rapport_meta.title = format!("Rapport – {}", t.meta.title);

@@ -410,6 +410,13 @@ fn identity(r: &mut Reader, data: &Value, f: &mut Found) {
         if let Some(am) = am {
             let at = "data.alsace_moselle";
             let court = r.needed(am, "tribunal_instance", at);
+            if court.as_deref().is_some_and(abolished_court) {
+                r.note(tr!(
+                    "la fiche nomme le registre du «\u{a0}{}\u{a0}»\u{a0}: depuis le 1er janvier 2020, le registre des associations est tenu par le tribunal judiciaire (loi n° 2019-222 du 23 mars 2019)\u{a0}; vérifiez le tribunal (association.register.court)",
+                    "the record names the register of the « {} »: since 1 January 2020 the register of associations is kept by the tribunal judiciaire (loi n° 2019-222 of 23 March 2019); check the court (association.register.court)",
+                    court.as_deref().unwrap_or_default()
+                ));
+            }
             f.register = court.map(|c| LocalRegister {
                 court: crate::french::lower_initial(&c),
                 volume: r.text(am, "volume", at),
@@ -418,6 +425,16 @@ fn identity(r: &mut Reader, data: &Value, f: &mut Found) {
             });
         }
     }
+}
+
+/// A court the record may still name that no longer keeps the register:
+/// tribunaux d'instance and de grande instance became tribunaux judiciaires
+/// on 1 January 2020.
+fn abolished_court(court: &str) -> bool {
+    let c = court.to_lowercase();
+    c.contains("tribunal d'instance")
+        || c.contains("tribunal d’instance")
+        || c.contains("tribunal de grande instance")
 }
 
 /// The way types of the record (Sirene's codes), spelt out.
@@ -823,6 +840,8 @@ fn blank() -> Association {
         de_minimis_declared: None,
         accounts: None,
         sources: BTreeMap::new(),
+        fiscal_year_end: None,
+        elected_board_members: Vec::new(),
     }
 }
 

@@ -186,6 +186,11 @@ fn the_alsace_moselle_record_imports_field_by_field() {
         tmp.path(),
     );
     assert_eq!(code, 0, "{out}");
+    // The record names a court abolished in 2020: kept as given, and said.
+    assert!(
+        out.contains("ECH-044") && out.contains("tribunal judiciaire"),
+        "{out}"
+    );
     let a = read(
         &tmp.path()
             .join("associations/association-socio-culturelle-le-repere.json"),

@@ -425,3 +425,39 @@ fn a_pdf_that_would_differ_from_the_one_sent_is_refused() {
     );
     assert!(std::fs::read(out.join(format!("{DRAFT_ID}.pdf"))).unwrap() == sent);
 }
+
+/// Dates avenant n° 1 of the example's signed convention in `dir`.
+fn date_avenant(dir: &Path) {
+    edit_json(&dir.join(format!("associations/{SIGNED_ID}.json")), |v| {
+        v["convention"]["amendments"][0]["signature"]["date"] = serde_json::json!("2027-03-30");
+    });
+}
+
+#[test]
+fn an_avenant_sent_is_archived_as_sent_and_one_that_would_differ_is_refused() {
+    for (changed, expect) in [(false, 0), (true, 1)] {
+        let tmp = programme_with("anchors = \"iparapheur\"\nfields = true");
+        let dir = tmp.path();
+        build(dir, &[SIGNED_ID]);
+        let out = dir.join("out");
+        let sent = std::fs::read(out.join(format!("{SIGNED_ID}.avenant-1.pdf"))).unwrap();
+        if changed {
+            // The desk's tags changed after the PDF was sent: same Markdown, another PDF.
+            let toml = dir.join("charta.toml");
+            let text = std::fs::read_to_string(&toml).unwrap();
+            std::fs::write(&toml, text.replace("\"iparapheur\"", "\"yousign\"")).unwrap();
+        }
+        date_avenant(dir);
+        let args = ["--out", out.to_str().unwrap(), "--format", "pdf", "--format", "md"];
+        let run = charta_build(dir, &[&args[..], &["--only", SIGNED_ID]].concat(), None);
+        assert_eq!(run.code, expect, "changed: {changed}\n{}", run.stderr);
+        let archived = dir.join("signed").join(SIGNED_ID).join("avenant-1.pdf");
+        if changed {
+            assert!(run.stderr.contains("GEN-035"), "{}", run.stderr);
+            assert!(!archived.exists(), "archived all the same");
+        } else {
+            let archived = std::fs::read(&archived).expect("archived");
+            assert!(archived == sent, "the avenant's PDF archived is not the PDF sent");
+        }
+    }
+}
