@@ -172,6 +172,10 @@ fn assess_all(
                     .render(&prog.file, &id, &f.data, Path::new(&id))
                     .ok()
                     .and_then(|r| closing_text::cited_clause(&r.markdown, clause));
+                let letter = closing_text::letter_markdown(engine, prog, &a);
+                if let Some(c) = a.closing.as_mut() {
+                    c.letter = letter;
+                }
             }
             a
         })

@@ -212,6 +212,54 @@ fn eight_percent_underspent_under_repay_paid_in_full_asks_the_difference_back() 
 }
 
 #[test]
+fn the_letter_is_worded_by_the_clause_library_and_a_programme_overrides_it() {
+    // The wording is clauses/reversement/reversement-lettre.md; a programme's
+    // clause of the same id replaces it, rendered over the same figures.
+    let tmp = copy();
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("clauses/reversement/reversement-lettre.md"),
+    )
+    .unwrap();
+    let own = builtin.replace(
+        "payable dans le délai qu'il indique.",
+        "payable sous trente jours ({{ lettre.somme | safe }}).",
+    );
+    assert_ne!(own, builtin);
+    std::fs::create_dir_all(tmp.path().join("clauses")).unwrap();
+    std::fs::write(tmp.path().join("clauses/reversement-lettre.md"), own).unwrap();
+    let out = tmp.path().join("out");
+    let (code, _, err) = charta(&[
+        "review",
+        tmp.path().to_str().unwrap(),
+        "--year",
+        "2026",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let letter =
+        std::fs::read_to_string(out.join(format!("review-2026/{EPICERIE}.reversement.md")))
+            .unwrap();
+    assert!(
+        letter.starts_with("# Demande de reversement – contribution 2026\n\n**De"),
+        "{letter}"
+    );
+    assert!(
+        letter.ends_with(&format!(
+            "titre de recettes, payable sous trente jours (1{NNB}000{NB}€).\n"
+        )),
+        "{letter}"
+    );
+    // The hard line breaks of the letter's head are kept.
+    assert!(
+        letter.contains(&format!("Cedex  \n**À{NB}:** Le Panier Partagé")),
+        "{letter}"
+    );
+}
+
+#[test]
 fn the_letter_says_the_sum_in_figures_and_letters_and_quotes_the_clause() {
     // The example: the épicerie (repay, 12 500 € paid as a 100 % advance)
     // spent 44 160 € of 48 000 €: 1 000 € to repay.
@@ -284,7 +332,14 @@ fn paid_only_the_advance_the_balance_is_reduced_and_nothing_is_repaid() {
         &ReviewConfig::default(),
     );
     a.closing = Some(c);
-    assert_eq!(review::closing_text::letter_markdown(&prog, &a), None);
+    assert_eq!(
+        review::closing_text::letter_markdown(
+            &charta::render::Engine::new(&prog.library).0,
+            &prog,
+            &a
+        ),
+        None
+    );
 }
 
 #[test]
@@ -308,7 +363,14 @@ fn under_keep_reasonable_the_surplus_is_shown_for_the_funder_to_decide() {
         &ReviewConfig::default(),
     );
     a.closing = Some(c);
-    assert_eq!(review::closing_text::letter_markdown(&prog, &a), None);
+    assert_eq!(
+        review::closing_text::letter_markdown(
+            &charta::render::Engine::new(&prog.library).0,
+            &prog,
+            &a
+        ),
+        None
+    );
     let md = review::report_markdown(&prog, &a);
     assert!(md.contains(&format!(
         "**Part non consommée déjà versée{NB}: 1{NNB}000{NB}€** (versé 12{NNB}500{NB}€ − dû 11{NNB}500{NB}€)"
@@ -376,7 +438,10 @@ fn a_sieg_compensation_one_euro_over_is_carried_forward_or_repaid() {
     assert_eq!((c.due, c.to_recover()), (Some(6_799_900), 100));
     let mut a = review::assess(id, &d, 2026, &BTreeMap::new(), &ReviewConfig::default());
     a.closing = Some(c);
-    let letter = review::closing_text::letter_markdown(&prog, &a).expect("a letter");
+    let engine = charta::render::Engine::new(&prog.library).0;
+    let letter = review::closing_text::letter_markdown(&engine, &prog, &a)
+        .expect("a letter")
+        .expect("rendered");
     assert!(
         letter.contains(&format!("**Somme à reverser{NB}: 1{NB}€ (un euro).**")),
         "{letter}"
