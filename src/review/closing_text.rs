@@ -162,6 +162,9 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32) {
                     french::euros(due)
                 ));
             }
+            if let Some(p) = &c.period {
+                period_text(md, p);
+            }
         }
         (Some(due), _, _) => {
             let (forecast, actual) = (c.charges.0, c.charges.1.unwrap_or(0));
@@ -211,6 +214,25 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32) {
             )),
             _ => {}
         }
+    }
+}
+
+/// The SIEG check over the whole period (décision 2012/21/UE, art. 6 § 1).
+fn period_text(md: &mut String, p: &super::closing::PeriodCheck) {
+    md.push_str(&format!(
+        "Sur la période de {} à {} (décision 2012/21/UE, art. 6, § 1)\u{a0}: compensations {}, coût net augmenté du bénéfice raisonnable {}\u{202f}; ",
+        p.first,
+        p.last,
+        french::euros(p.compensation),
+        french::euros(p.ceiling),
+    ));
+    if p.over == 0 {
+        md.push_str("aucune surcompensation sur la période.\n\n");
+    } else {
+        md.push_str(&format!(
+            "**surcompensation sur la période de {}**, à rembourser.\n\n",
+            french::euros(p.over)
+        ));
     }
 }
 

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::common::{charta, copy_tree, data, edit_json, example, example_dir, render};
 use charta::check::crf::Crf;
 use charta::model::{ReviewConfig, SiegBasis, Unspent};
-use charta::review::closing::{Closing, Receipt, Rule, close};
+use charta::review::closing::{self, Closing, Receipt, Rule, close};
 use charta::review::{self, Payment, PaymentKind};
 
 const NB: char = '\u{a0}';
@@ -445,6 +445,66 @@ fn a_sieg_compensation_one_euro_over_is_carried_forward_or_repaid() {
     assert!(
         letter.contains(&format!("**Somme à reverser{NB}: 1{NB}€ (un euro).**")),
         "{letter}"
+    );
+}
+
+#[test]
+fn sieg_over_the_period_a_year_over_is_made_good_by_a_year_under() {
+    // Décision 2012/21/UE, art. 6 § 1: over the period too. The mobilité's
+    // compensation 68 000 € (2026), 70 000 € (2027), 72 000 € (2028): 210 000 €.
+    // Reasonable profit 2 % of charges of 150 000 € = 3 000 € each year;
+    // ceiling = 150 000 − ventes + 3 000:
+    //   2026 ventes 85 001 € → 67 999 € (1 € over that year);
+    //   2028 ventes 81 000 € → 72 000 €;
+    //   2027 ventes 82 999 € → 70 001 € (1 € under): 210 000 €, nothing over;
+    //   2027 ventes 83 000 € → 70 000 €: 209 999 €, 1 € over the period;
+    //   2027 ventes 82 998 € → 70 002 €: 210 001 €, nothing over.
+    let prog = example();
+    let id = "mobilite-solidaire-rurale";
+    let mut d = data(&prog, id);
+    let s = d.convention.sieg.as_mut().unwrap();
+    s.basis = SiegBasis::Decision201221;
+    s.reasonable_profit_percent = 2.0;
+    let years = |ventes_2027: f64| {
+        BTreeMap::from([
+            (2026, crf(Some(APRIL_12), 150000.0, 85001.0, 68000.0)),
+            (2027, crf(Some(APRIL_12), 150000.0, ventes_2027, 70000.0)),
+            (2028, crf(Some(APRIL_12), 150000.0, 81000.0, 72000.0)),
+        ])
+    };
+    let period = |v: f64| closing::sieg_period(&prog, &d, &years(v)).unwrap();
+    let p = period(82999.0);
+    assert_eq!(
+        (p.first, p.last, p.compensation, p.ceiling, p.over),
+        (2026, 2028, 21_000_000, 21_000_000, 0)
+    );
+    assert_eq!(
+        (period(83000.0).ceiling, period(83000.0).over),
+        (20_999_900, 100)
+    );
+    assert_eq!(
+        (period(82998.0).ceiling, period(82998.0).over),
+        (21_000_100, 0)
+    );
+    // A year without its compte rendu, or not received: no period check.
+    let mut missing = years(82999.0);
+    missing.remove(&2028);
+    assert_eq!(closing::sieg_period(&prog, &d, &missing), None);
+    let mut unreceived = years(82999.0);
+    unreceived.get_mut(&2027).unwrap().received_on = None;
+    assert_eq!(closing::sieg_period(&prog, &d, &unreceived), None);
+    // In the report, after the year's check.
+    let mut c = close(&prog, &d, 2028, years(83000.0).get(&2028), &[], None).unwrap();
+    c.period = Some(period(83000.0));
+    let mut a = review::assess(id, &d, 2028, &BTreeMap::new(), &ReviewConfig::default());
+    a.closing = Some(c);
+    let mut md = String::new();
+    review::closing_text::closing_part(&mut md, &prog, &a);
+    assert!(
+        md.contains(&format!(
+            "Sur la période de 2026 à 2028 (décision 2012/21/UE, art. 6, § 1){NB}: compensations 210{NNB}000{NB}€, coût net augmenté du bénéfice raisonnable 209{NNB}999{NB}€{NNB}; **surcompensation sur la période de 1{NB}€**, à rembourser."
+        )),
+        "{md}"
     );
 }
 
