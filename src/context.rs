@@ -627,6 +627,35 @@ pub fn deliberation_names() -> Vec<&'static str> {
     ]
 }
 
+/// The names the reversement letter's clause (`reversement-lettre`) reads, below `lettre`.
+pub fn letter_names() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![(
+        "lettre",
+        vec![
+            "annee",
+            "financeur",
+            "association",
+            "reference",
+            "recu_le",
+            "le",
+            "le_majuscule",
+            "due",
+            "due_en_lettres",
+            "montant",
+            "verse",
+            "sieg",
+            "surcompensation",
+            "plafond",
+            "charges_realisees",
+            "charges_prevues",
+            "somme",
+            "somme_en_lettres",
+            "clause",
+            "article",
+        ],
+    )]
+}
+
 /// Compares ids as a reader would: runs of digits by their value, the rest
 /// character by character (« O2 » < « O10 », « O1-I2 » < « O1-I10 »). Ties
 /// (« O01 » and « O1 ») fall back to the plain text, so the order is total.

@@ -159,7 +159,10 @@ impl ContextNames {
                     .collect(),
             ),
         );
-        for (name, below) in crate::context::avenant_names() {
+        for (name, below) in crate::context::avenant_names()
+            .into_iter()
+            .chain(crate::context::letter_names())
+        {
             top.insert(
                 name.to_string(),
                 Some(below.into_iter().map(str::to_string).collect()),
@@ -557,7 +560,8 @@ fn templates(lib: &Library, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if !["cpo", "annuelle", "cadre", "avenant", "deliberation"].contains(&t.file.kind.as_str())
+        if !["cpo", "annuelle", "cadre", "avenant", "deliberation", "reversement"]
+            .contains(&t.file.kind.as_str())
         {
             out.push(
                 Diagnostic::warning(Code::BIB_003, tr!("le type de gabarit `{}` n'est pas un type de convention (cpo, annuelle, cadre)\u{a0}: il n'est jamais employé", "template kind `{}` is not a kind of convention (cpo, annuelle, cadre): it is never used",

@@ -78,6 +78,16 @@ impl Engine {
     /// convention: no-break spaces bound, blank lines collapsed. Citations
     /// (`article(id=…)`) are not resolved: the avenant's clauses cite none.
     pub fn render_clause(&self, id: &str, context: &Value) -> Result<String, Diagnostic> {
+        self.render_body(id, context, true)
+    }
+
+    /// Renders the body of clause `id` as written, lines untidied: a letter's
+    /// hard line breaks (two trailing spaces) kept (the reversement letter).
+    pub fn render_letter_clause(&self, id: &str, context: &Value) -> Result<String, Diagnostic> {
+        self.render_body(id, context, false)
+    }
+
+    fn render_body(&self, id: &str, context: &Value, tidied: bool) -> Result<String, Diagnostic> {
         let Some(clause) = self.library.clauses.get(id) else {
             return Err(Diagnostic::error(Code::BIB_023, tr!(
                 "la clause `{}` manque à la bibliothèque de clauses",
@@ -104,7 +114,7 @@ impl Engine {
             .tera
             .render(&body_name(id), &ctx)
             .map_err(|e| template_diag(clause, &e, clause.body_line))?;
-        let body = french::nest_quotes(&tidy(&body));
+        let body = french::nest_quotes(&if tidied { tidy(&body) } else { body });
         Ok(french::bind_abbreviations(&body).trim().to_string())
     }
 

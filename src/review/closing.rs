@@ -101,6 +101,11 @@ pub struct Closing {
     pub beyond: i64,
     /// The convention's clause the reversement letter quotes (set when there is something to recover).
     pub cited: Option<super::closing_text::Cited>,
+    /// The reversement letter (Markdown), rendered from the clause library
+    /// when there is something to recover.
+    pub letter: Option<Result<String, Diagnostic>>,
+    /// SIEG: the check over the whole period, once every year's compte rendu is received.
+    pub period: Option<PeriodCheck>,
 }
 
 impl Closing {
@@ -195,31 +200,18 @@ pub fn close(
         .unwrap_or_default();
     let actual_charges = received.and_then(|c| c.total("charges"));
     let actual_produits = received.and_then(|c| c.total("produits"));
-    let sieg_terms = c
-        .sieg
-        .as_ref()
-        .filter(|s| c.regime == Regime::Sieg && s.basis == SiegBasis::Decision201221);
+    let sieg_terms = sieg_terms_of(c);
     let rule = match (sieg_terms, c.unspent.or(prog.file.programme.unspent)) {
         (Some(_), _) => Rule::Sieg,
         (None, Some(Unspent::KeepReasonable)) => Rule::KeepReasonable,
         (None, _) => Rule::Repay,
     };
     let mut sieg = None;
-    let due = match (rule, actual_charges) {
-        (_, None) => None,
-        (Rule::Sieg, Some(costs)) => {
+    let due = match (rule, actual_charges, received) {
+        (_, None, _) | (_, _, None) => None,
+        (Rule::Sieg, Some(_), Some(crf)) => {
             let terms = sieg_terms.expect("a SIEG rule has its terms");
-            let own = received
-                .and_then(|c| {
-                    c.actual
-                        .get(&funder_key(prog.file.funder.kind))
-                        .copied()
-                        .flatten()
-                })
-                .unwrap_or(0);
-            let revenues = actual_produits.unwrap_or(0) - own;
-            let profit = (costs as f64 * terms.reasonable_profit_percent / 100.0).round() as i64;
-            let ceiling = (costs - revenues + profit).max(0);
+            let (costs, revenues, profit, ceiling) = sieg_year(prog, terms, crf)?;
             let over = (amount - ceiling).max(0);
             // Art. 6 § 2 of the décision, as the act provides (clause
             // `sieg-surcompensation`, unless the convention removed it).
@@ -235,7 +227,7 @@ pub fn close(
             });
             Some(if carried { amount } else { amount - over })
         }
-        (_, Some(actual)) => Some(pro_rata(amount, actual, forecast_charges).min(amount)),
+        (_, Some(actual), _) => Some(pro_rata(amount, actual, forecast_charges).min(amount)),
     };
     let paid: i64 = payments.iter().map(|p| p.amount).sum();
     let balance = due.map(|d| (d - paid).max(0));
@@ -265,6 +257,75 @@ pub fn close(
         balance_due_by,
         beyond,
         cited: None,
+        letter: None,
+        period: None,
+    })
+}
+
+/// The SIEG terms of a compensation under décision 2012/21/UE, if it is one.
+fn sieg_terms_of(c: &crate::model::Convention) -> Option<&crate::model::SiegTerms> {
+    c.sieg
+        .as_ref()
+        .filter(|s| c.regime == Regime::Sieg && s.basis == SiegBasis::Decision201221)
+}
+
+/// One year of a SIEG compensation from its compte rendu: actual charges,
+/// produits other than this funder's line, reasonable profit (the act's
+/// percentage of the charges) and the ceiling (net cost + reasonable profit).
+fn sieg_year(
+    prog: &Programme,
+    terms: &crate::model::SiegTerms,
+    crf: &Crf,
+) -> Option<(i64, i64, i64, i64)> {
+    let costs = crf.total("charges")?;
+    let own = crf
+        .actual
+        .get(&funder_key(prog.file.funder.kind))
+        .copied()
+        .flatten()
+        .unwrap_or(0);
+    let revenues = crf.total("produits").unwrap_or(0) - own;
+    let profit = (costs as f64 * terms.reasonable_profit_percent / 100.0).round() as i64;
+    Some((costs, revenues, profit, (costs - revenues + profit).max(0)))
+}
+
+/// The overcompensation check over the whole period of the entrustment
+/// (décision 2012/21/UE, art. 6 § 1: compensation ≤ net cost + reasonable
+/// profit over the period too, a year over made good by a year under).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodCheck {
+    pub first: i32,
+    pub last: i32,
+    /// The compensations of every year of the period.
+    pub compensation: i64,
+    /// The sum of the yearly ceilings (net cost + reasonable profit).
+    pub ceiling: i64,
+    /// Compensation beyond the ceiling over the period (0 when none).
+    pub over: i64,
+}
+
+/// The period check of a SIEG compensation under décision 2012/21/UE, when
+/// the comptes rendus of every year of the period are received (`crfs` by
+/// year); `None` otherwise.
+pub fn sieg_period(
+    prog: &Programme,
+    data: &AssociationFile,
+    crfs: &BTreeMap<i32, Crf>,
+) -> Option<PeriodCheck> {
+    let c = &data.convention;
+    let terms = sieg_terms_of(c)?;
+    let (mut compensation, mut ceiling) = (0, 0);
+    for y in &c.years {
+        compensation += c.funding.as_ref()?.get(&y.to_string())?.cents();
+        let crf = crfs.get(y).filter(|c| c.received_on.is_some())?;
+        ceiling += sieg_year(prog, terms, crf)?.3;
+    }
+    Some(PeriodCheck {
+        first: *c.years.iter().min()?,
+        last: *c.years.iter().max()?,
+        compensation,
+        ceiling,
+        over: (compensation - ceiling).max(0),
     })
 }
 

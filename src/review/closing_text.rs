@@ -162,6 +162,9 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32) {
                     french::euros(due)
                 ));
             }
+            if let Some(p) = &c.period {
+                period_text(md, p);
+            }
         }
         (Some(due), _, _) => {
             let (forecast, actual) = (c.charges.0, c.charges.1.unwrap_or(0));
@@ -214,6 +217,25 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32) {
     }
 }
 
+/// The SIEG check over the whole period (décision 2012/21/UE, art. 6 § 1).
+fn period_text(md: &mut String, p: &super::closing::PeriodCheck) {
+    md.push_str(&format!(
+        "Sur la période de {} à {} (décision 2012/21/UE, art. 6, § 1)\u{a0}: compensations {}, coût net augmenté du bénéfice raisonnable {}\u{202f}; ",
+        p.first,
+        p.last,
+        french::euros(p.compensation),
+        french::euros(p.ceiling),
+    ));
+    if p.over == 0 {
+        md.push_str("aucune surcompensation sur la période.\n\n");
+    } else {
+        md.push_str(&format!(
+            "**surcompensation sur la période de {}**, à rembourser.\n\n",
+            french::euros(p.over)
+        ));
+    }
+}
+
 /// The clause of the convention that asks for the repayment: its article and text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cited {
@@ -250,81 +272,79 @@ pub fn cited_clause(markdown: &str, clause: &str) -> Option<Cited> {
     })
 }
 
-/// The letter asking for the repayment (Markdown), when there is something to recover.
-pub fn letter_markdown(prog: &Programme, a: &Assessment) -> Option<String> {
+/// The clause of the library that words the reversement letter.
+pub const LETTER_CLAUSE: &str = "reversement-lettre";
+
+/// The letter asking for the repayment (Markdown), when there is something to
+/// recover: the clause `reversement-lettre` of the library (overridable by the
+/// programme's own) rendered over the closing's figures, under the title of
+/// the template `reversement`.
+pub fn letter_markdown(
+    engine: &crate::render::Engine,
+    prog: &Programme,
+    a: &Assessment,
+) -> Option<Result<String, Diagnostic>> {
     let c = a.closing.as_ref()?;
-    let cited = c.cited.as_ref();
     let sum = c.to_recover();
     if sum <= 0 {
         return None;
     }
-    let y = a.year;
+    let ctx = serde_json::json!({ "lettre": letter_context(prog, a, c, sum) });
+    let title = prog
+        .library
+        .templates
+        .get("reversement")
+        .map_or("Demande de reversement", |t| t.file.title.as_str());
+    Some(
+        engine
+            .render_letter_clause(LETTER_CLAUSE, &ctx)
+            .map(|body| format!("# {title} – contribution {}\n\n{body}\n", a.year)),
+    )
+}
+
+/// The figures of the letter, formatted: amounts and dates are Markdown-safe
+/// (`| safe` in the clause), names are data (escaped by the engine).
+fn letter_context(prog: &Programme, a: &Assessment, c: &Closing, sum: i64) -> serde_json::Value {
     let f = &prog.file.funder;
     let le = funder_le(prog);
-    let mut md = format!("# Demande de reversement – contribution {y}\n\n");
-    md.push_str(&format!(
-        "**De\u{a0}:** {}, {}, {} {}  \n**À\u{a0}:** {}  \n**Objet\u{a0}:** reversement de la contribution {y} non due – convention n°\u{a0}{}\n\n",
-        cell(&f.name),
-        cell(&f.address.street),
-        cell(&f.address.postcode),
-        cell(&f.address.city),
-        cell(&a.name),
-        cell(&a.reference),
-    ));
-    md.push_str(&format!(
-        "Au vu du compte rendu financier de l'exercice {y}{}, la contribution due par {} au titre de {y} s'établit à {} ({}), pour une contribution maximale de {} et {} versés.\n\n",
-        match c.receipt {
-            Receipt::OnTime(r) | Receipt::Late(r) => format!(", reçu le {}", date_text(r)),
-            Receipt::Missing(_) => String::new(),
+    let due = c.due.unwrap_or(0);
+    let quote = c.cited.as_ref().map(|q| {
+        q.text
+            .lines()
+            .map(|l| format!("> {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    serde_json::json!({
+        "annee": a.year,
+        "financeur": {
+            "nom": f.name,
+            "rue": f.address.street,
+            "code_postal": f.address.postcode,
+            "ville": f.address.city,
         },
-        cell(&le),
-        french::euros(c.due.unwrap_or(0)),
-        french::euros_in_letters(c.due.unwrap_or(0)),
-        french::euros(c.amount),
-        french::euros(c.paid),
-    ));
-    let why = match (c.rule, &c.sieg) {
-        (Rule::Sieg, Some(s)) => format!(
-            "La compensation excède de {} le coût net du service augmenté du bénéfice raisonnable ({}), au-delà de 10\u{a0}% de la compensation annuelle\u{a0}: cette surcompensation est remboursée (décision 2012/21/UE, art. 6).",
-            french::euros(s.over),
-            french::euros(s.ceiling)
-        ),
-        _ => format!(
-            "Les charges réalisées du projet ({}) étant inférieures aux charges prévues ({}), la contribution est due à due proportion\u{a0}: {} × {} ÷ {}.",
-            french::euros(c.charges.1.unwrap_or(0)),
-            french::euros(c.charges.0),
-            french::euros(c.amount),
-            french::euros(c.charges.1.unwrap_or(0)),
-            french::euros(c.charges.0),
-        ),
-    };
-    md.push_str(&why);
-    md.push_str("\n\n");
-    md.push_str(&format!(
-        "**Somme à reverser\u{a0}: {} ({}).**\n\n",
-        french::euros(sum),
-        french::euros_in_letters(sum)
-    ));
-    match cited {
-        Some(q) => {
-            let art = q
-                .article
-                .as_deref()
-                .map(|n| format!("l'article {n} de la convention"))
-                .unwrap_or_else(|| "la convention".to_string());
-            md.push_str(&format!("En application de {art}, qui stipule\u{a0}:\n\n"));
-            for line in q.text.lines() {
-                md.push_str(&format!("> {line}\n"));
-            }
-            md.push('\n');
-        }
-        None => md.push_str("En application de la convention,\n\n"),
-    }
-    md.push_str(&format!(
-        "{} émet à cet effet un titre de recettes, payable dans le délai qu'il indique.\n",
-        french::capitalise(&le)
-    ));
-    Some(md)
+        "association": a.name,
+        "reference": a.reference,
+        "recu_le": match c.receipt {
+            Receipt::OnTime(r) | Receipt::Late(r) => Some(date_text(r)),
+            Receipt::Missing(_) => None,
+        },
+        "le_majuscule": french::capitalise(&le),
+        "le": le,
+        "due": french::euros(due),
+        "due_en_lettres": french::euros_in_letters(due),
+        "montant": french::euros(c.amount),
+        "verse": french::euros(c.paid),
+        "sieg": matches!((c.rule, &c.sieg), (Rule::Sieg, Some(_))),
+        "surcompensation": c.sieg.map(|s| french::euros(s.over)),
+        "plafond": c.sieg.map(|s| french::euros(s.ceiling)),
+        "charges_realisees": french::euros(c.charges.1.unwrap_or(0)),
+        "charges_prevues": french::euros(c.charges.0),
+        "somme": french::euros(sum),
+        "somme_en_lettres": french::euros_in_letters(sum),
+        "clause": quote,
+        "article": c.cited.as_ref().and_then(|q| q.article.clone()),
+    })
 }
 
 /// The finance service's to-do list, in the synthesis: balances to pay,

@@ -138,6 +138,31 @@ pub fn load_crfs(prog: &Programme, year: i32) -> Result<(Crfs, Vec<Diagnostic>),
     Ok((out, diags))
 }
 
+/// The comptes rendus of every year of `data`'s period: `year`'s from
+/// `crfs`, the others read from `reviews/<y>/<id>.crf.json` (unreadable: left out).
+fn period_crfs(
+    prog: &Programme,
+    id: &str,
+    data: &AssociationFile,
+    year: i32,
+    crfs: &Crfs,
+) -> BTreeMap<i32, crate::check::crf::Crf> {
+    data.convention
+        .years
+        .iter()
+        .filter_map(|&y| {
+            let crf = if y == year {
+                crfs.get(id).cloned()
+            } else {
+                crate::check::crf::load(prog, y, id)
+                    .filter(|(_, d)| !has_errors(d))
+                    .and_then(|(c, _)| c)
+            };
+            crf.map(|c| (y, c))
+        })
+        .collect()
+}
+
 /// Assesses every association whose convention in force covers `year`,
 /// against its text in force, with its closing (`crfs`: the comptes rendus
 /// financiers of the year; `on`: the date of the review, if given).
@@ -160,6 +185,15 @@ fn assess_all(
             a.in_force_sha256 = f.archived_sha256;
             a.closing = closing::close(prog, &f.data, year, crfs.get(&id), &a.payments, on);
             if let Some(c) = a.closing.as_mut()
+                && c.rule == closing::Rule::Sieg
+            {
+                c.period = closing::sieg_period(
+                    prog,
+                    &f.data,
+                    &period_crfs(prog, &id, &f.data, year, crfs),
+                );
+            }
+            if let Some(c) = a.closing.as_mut()
                 && c.to_recover() > 0
             {
                 // The letter quotes the convention's own clause.
@@ -172,6 +206,10 @@ fn assess_all(
                     .render(&prog.file, &id, &f.data, Path::new(&id))
                     .ok()
                     .and_then(|r| closing_text::cited_clause(&r.markdown, clause));
+                let letter = closing_text::letter_markdown(engine, prog, &a);
+                if let Some(c) = a.closing.as_mut() {
+                    c.letter = letter;
+                }
             }
             a
         })

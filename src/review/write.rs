@@ -387,7 +387,12 @@ impl<'a> Writer<'a> {
     /// The number of files written.
     fn letter(&self, a: &Assessment) -> Result<usize, Diagnostic> {
         let stem = format!("{}.reversement", a.id);
-        let Some(md) = super::closing_text::letter_markdown(self.prog, a) else {
+        let letter = a
+            .closing
+            .as_ref()
+            .and_then(|c| c.letter.clone())
+            .transpose()?;
+        let Some(md) = letter else {
             // Nothing (any more) to recover: no letter left behind.
             for f in ["md", "pdf"] {
                 let _ = std::fs::remove_file(self.dir.join(format!("{stem}.{f}")));

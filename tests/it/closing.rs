@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::common::{charta, copy_tree, data, edit_json, example, example_dir, render};
 use charta::check::crf::Crf;
 use charta::model::{ReviewConfig, SiegBasis, Unspent};
-use charta::review::closing::{Closing, Receipt, Rule, close};
+use charta::review::closing::{self, Closing, Receipt, Rule, close};
 use charta::review::{self, Payment, PaymentKind};
 
 const NB: char = '\u{a0}';
@@ -212,6 +212,54 @@ fn eight_percent_underspent_under_repay_paid_in_full_asks_the_difference_back() 
 }
 
 #[test]
+fn the_letter_is_worded_by_the_clause_library_and_a_programme_overrides_it() {
+    // The wording is clauses/reversement/reversement-lettre.md; a programme's
+    // clause of the same id replaces it, rendered over the same figures.
+    let tmp = copy();
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("clauses/reversement/reversement-lettre.md"),
+    )
+    .unwrap();
+    let own = builtin.replace(
+        "payable dans le délai qu'il indique.",
+        "payable sous trente jours ({{ lettre.somme | safe }}).",
+    );
+    assert_ne!(own, builtin);
+    std::fs::create_dir_all(tmp.path().join("clauses")).unwrap();
+    std::fs::write(tmp.path().join("clauses/reversement-lettre.md"), own).unwrap();
+    let out = tmp.path().join("out");
+    let (code, _, err) = charta(&[
+        "review",
+        tmp.path().to_str().unwrap(),
+        "--year",
+        "2026",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let letter =
+        std::fs::read_to_string(out.join(format!("review-2026/{EPICERIE}.reversement.md")))
+            .unwrap();
+    assert!(
+        letter.starts_with("# Demande de reversement – contribution 2026\n\n**De"),
+        "{letter}"
+    );
+    assert!(
+        letter.ends_with(&format!(
+            "titre de recettes, payable sous trente jours (1{NNB}000{NB}€).\n"
+        )),
+        "{letter}"
+    );
+    // The hard line breaks of the letter's head are kept.
+    assert!(
+        letter.contains(&format!("Cedex  \n**À{NB}:** Le Panier Partagé")),
+        "{letter}"
+    );
+}
+
+#[test]
 fn the_letter_says_the_sum_in_figures_and_letters_and_quotes_the_clause() {
     // The example: the épicerie (repay, 12 500 € paid as a 100 % advance)
     // spent 44 160 € of 48 000 €: 1 000 € to repay.
@@ -284,7 +332,14 @@ fn paid_only_the_advance_the_balance_is_reduced_and_nothing_is_repaid() {
         &ReviewConfig::default(),
     );
     a.closing = Some(c);
-    assert_eq!(review::closing_text::letter_markdown(&prog, &a), None);
+    assert_eq!(
+        review::closing_text::letter_markdown(
+            &charta::render::Engine::new(&prog.library).0,
+            &prog,
+            &a
+        ),
+        None
+    );
 }
 
 #[test]
@@ -308,7 +363,14 @@ fn under_keep_reasonable_the_surplus_is_shown_for_the_funder_to_decide() {
         &ReviewConfig::default(),
     );
     a.closing = Some(c);
-    assert_eq!(review::closing_text::letter_markdown(&prog, &a), None);
+    assert_eq!(
+        review::closing_text::letter_markdown(
+            &charta::render::Engine::new(&prog.library).0,
+            &prog,
+            &a
+        ),
+        None
+    );
     let md = review::report_markdown(&prog, &a);
     assert!(md.contains(&format!(
         "**Part non consommée déjà versée{NB}: 1{NNB}000{NB}€** (versé 12{NNB}500{NB}€ − dû 11{NNB}500{NB}€)"
@@ -376,10 +438,73 @@ fn a_sieg_compensation_one_euro_over_is_carried_forward_or_repaid() {
     assert_eq!((c.due, c.to_recover()), (Some(6_799_900), 100));
     let mut a = review::assess(id, &d, 2026, &BTreeMap::new(), &ReviewConfig::default());
     a.closing = Some(c);
-    let letter = review::closing_text::letter_markdown(&prog, &a).expect("a letter");
+    let engine = charta::render::Engine::new(&prog.library).0;
+    let letter = review::closing_text::letter_markdown(&engine, &prog, &a)
+        .expect("a letter")
+        .expect("rendered");
     assert!(
         letter.contains(&format!("**Somme à reverser{NB}: 1{NB}€ (un euro).**")),
         "{letter}"
+    );
+}
+
+#[test]
+fn sieg_over_the_period_a_year_over_is_made_good_by_a_year_under() {
+    // Décision 2012/21/UE, art. 6 § 1: over the period too. The mobilité's
+    // compensation 68 000 € (2026), 70 000 € (2027), 72 000 € (2028): 210 000 €.
+    // Reasonable profit 2 % of charges of 150 000 € = 3 000 € each year;
+    // ceiling = 150 000 − ventes + 3 000:
+    //   2026 ventes 85 001 € → 67 999 € (1 € over that year);
+    //   2028 ventes 81 000 € → 72 000 €;
+    //   2027 ventes 82 999 € → 70 001 € (1 € under): 210 000 €, nothing over;
+    //   2027 ventes 83 000 € → 70 000 €: 209 999 €, 1 € over the period;
+    //   2027 ventes 82 998 € → 70 002 €: 210 001 €, nothing over.
+    let prog = example();
+    let id = "mobilite-solidaire-rurale";
+    let mut d = data(&prog, id);
+    let s = d.convention.sieg.as_mut().unwrap();
+    s.basis = SiegBasis::Decision201221;
+    s.reasonable_profit_percent = 2.0;
+    let years = |ventes_2027: f64| {
+        BTreeMap::from([
+            (2026, crf(Some(APRIL_12), 150000.0, 85001.0, 68000.0)),
+            (2027, crf(Some(APRIL_12), 150000.0, ventes_2027, 70000.0)),
+            (2028, crf(Some(APRIL_12), 150000.0, 81000.0, 72000.0)),
+        ])
+    };
+    let period = |v: f64| closing::sieg_period(&prog, &d, &years(v)).unwrap();
+    let p = period(82999.0);
+    assert_eq!(
+        (p.first, p.last, p.compensation, p.ceiling, p.over),
+        (2026, 2028, 21_000_000, 21_000_000, 0)
+    );
+    assert_eq!(
+        (period(83000.0).ceiling, period(83000.0).over),
+        (20_999_900, 100)
+    );
+    assert_eq!(
+        (period(82998.0).ceiling, period(82998.0).over),
+        (21_000_100, 0)
+    );
+    // A year without its compte rendu, or not received: no period check.
+    let mut missing = years(82999.0);
+    missing.remove(&2028);
+    assert_eq!(closing::sieg_period(&prog, &d, &missing), None);
+    let mut unreceived = years(82999.0);
+    unreceived.get_mut(&2027).unwrap().received_on = None;
+    assert_eq!(closing::sieg_period(&prog, &d, &unreceived), None);
+    // In the report, after the year's check.
+    let mut c = close(&prog, &d, 2028, years(83000.0).get(&2028), &[], None).unwrap();
+    c.period = Some(period(83000.0));
+    let mut a = review::assess(id, &d, 2028, &BTreeMap::new(), &ReviewConfig::default());
+    a.closing = Some(c);
+    let mut md = String::new();
+    review::closing_text::closing_part(&mut md, &prog, &a);
+    assert!(
+        md.contains(&format!(
+            "Sur la période de 2026 à 2028 (décision 2012/21/UE, art. 6, § 1){NB}: compensations 210{NNB}000{NB}€, coût net augmenté du bénéfice raisonnable 209{NNB}999{NB}€{NNB}; **surcompensation sur la période de 1{NB}€**, à rembourser."
+        )),
+        "{md}"
     );
 }
 
