@@ -548,7 +548,8 @@ fn templates(lib: &Library, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if !["cpo", "annuelle", "cadre", "avenant"].contains(&t.file.kind.as_str()) {
+        if !["cpo", "annuelle", "cadre", "avenant", "notification"].contains(&t.file.kind.as_str())
+        {
             out.push(
                 Diagnostic::warning(Code::BIB_003, tr!("le type de gabarit `{}` n'est pas un type de convention (cpo, annuelle, cadre)\u{a0}: il n'est jamais employé", "template kind `{}` is not a kind of convention (cpo, annuelle, cadre): it is never used",
                     t.file.kind

@@ -26,6 +26,7 @@ mod house;
 mod legal;
 mod legal_reading;
 mod library;
+mod notification;
 mod pdf_render;
 mod render;
 mod reproducible;
