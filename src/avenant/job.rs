@@ -364,6 +364,30 @@ fn notified(job: &SignedJob, prev: &Entry) -> bool {
         .all(|(f, _)| prev.output(&format!("{prefix}{}", f.name)).is_some())
 }
 
+/// The letter of `act` in every format as OUT has it, if it was written
+/// before: a letter sent stays as sent, whatever the layout or the data now
+/// (a file the manifest records altered is made again).
+fn sent(job: &SignedJob, act: Notified) -> Option<Vec<File>> {
+    let stem = act.stem(&job.entry.id);
+    (job.emitters)
+        .iter()
+        .map(|(format, _)| {
+            let key = format!("{}{}", act.key_prefix(), format.name);
+            let name = out::file_name(&stem, format.extension);
+            let altered = job
+                .previous
+                .is_some_and(|p| p.output(&key).is_some() && !p.intact(job.out, &key));
+            let bytes = (!altered).then(|| std::fs::read(job.out.join(&name)).ok())??;
+            Some(File {
+                key,
+                name,
+                bytes,
+                pages: None,
+            })
+        })
+        .collect()
+}
+
 /// The lettre de notification of each signed act, in every format: the
 /// convention and each archived avenant from the data they were signed with
 /// (the archive's), the avenant signed since the last build from today's.
@@ -382,6 +406,10 @@ fn notifications(job: &SignedJob, archived: &[usize], new: New) -> Result<Vec<Fi
     }
     let mut files = Vec::new();
     for (act, data) in acts {
+        if let Some(kept) = sent(job, act) {
+            files.extend(kept);
+            continue;
+        }
         let data = data.as_ref().unwrap_or(job.data);
         let Some(letter) = notification::render(job.engine, &job.prog.file, id, data, act) else {
             continue;
