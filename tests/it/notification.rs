@@ -171,3 +171,29 @@ fn letters_are_byte_identical_twice() {
     }
     assert_eq!(notifications(a.path()).len(), 2);
 }
+
+#[test]
+fn a_letter_sent_stays_as_sent_and_an_altered_one_is_made_again() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    build_with(dir, &["md"]);
+    let path = dir.join(format!("out/{SIGNED_ID}.notification.md"));
+    let sent = std::fs::read(&path).unwrap();
+    // The funder renamed: the letter already sent does not change.
+    let toml = std::fs::read_to_string(dir.join("charta.toml")).unwrap();
+    let renamed = toml.replace(
+        "name = \"Région Val-de-Meuse\"",
+        "name = \"Région Val-de-Meuse-et-Argonne\"",
+    );
+    assert_ne!(renamed, toml);
+    std::fs::write(dir.join("charta.toml"), renamed).unwrap();
+    build_with(dir, &["md"]);
+    assert_eq!(std::fs::read(&path).unwrap(), sent);
+    // Altered in OUT (the manifest records other bytes): made again.
+    std::fs::write(dir.join("charta.toml"), toml).unwrap();
+    let mut altered = sent.clone();
+    altered.extend_from_slice(b"x");
+    std::fs::write(&path, &altered).unwrap();
+    build_with(dir, &["md"]);
+    assert_eq!(std::fs::read(&path).unwrap(), sent);
+}
