@@ -560,8 +560,9 @@ fn objective_json(o: &crate::model::Objective, years: &[i32]) -> Value {
 }
 
 /// The names an avenant adds to a convention's context, with the names below
-/// them: `avenant` (every avenant clause) and `change` (the clause of one
-/// modification), for `charta check`.
+/// them: `avenant` (every avenant clause), `change` (the clause of one
+/// modification) and `notification` (the lettre de notification), for
+/// `charta check`.
 pub fn avenant_names() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
         (
@@ -587,6 +588,24 @@ pub fn avenant_names() -> Vec<(&'static str, Vec<&'static str>)> {
         (
             "change",
             vec!["action", "id", "kind", "number", "title", "label", "after"],
+        ),
+        // The lettre de notification (crate::avenant::notification).
+        (
+            "notification",
+            vec![
+                "act",
+                "number",
+                "reference",
+                "decision",
+                "signature",
+                "year",
+                "amount",
+                "advance_percent",
+                "advance",
+                "balance",
+                "dear",
+                "later_years",
+            ],
         ),
     ]
 }

@@ -21,6 +21,7 @@ use crate::out::{self, Entry, Inputs, OutputFile, Status};
 use crate::render::{Engine, Plan};
 use crate::tr;
 
+use super::notification::{self, Notified};
 use super::{Action, AvenantSpec, Change, History};
 
 /// What the batch gives this step.
@@ -117,6 +118,7 @@ pub fn run(job: SignedJob) -> Outcome {
             .emitters
             .iter()
             .all(|(f, _)| prev.output(f.name).is_some())
+        && notified(&job, prev)
     {
         return Outcome {
             status: Status::Unchanged,
@@ -349,7 +351,73 @@ fn make(job: &SignedJob, archived: &[usize], signed_in_data: usize) -> Result<Ma
         let stem = out::consolidated_stem(&job.entry.id);
         (made.files).extend(emit_all(job, &stem, &md, &meta, "consolidee.")?);
     }
+    (made.files).extend(notifications(job, archived, new)?);
     Ok(made)
+}
+
+/// Whether the previous entry records the lettre de notification of the
+/// signed convention in every format of the build.
+fn notified(job: &SignedJob, prev: &Entry) -> bool {
+    let prefix = Notified::Convention.key_prefix();
+    (job.emitters)
+        .iter()
+        .all(|(f, _)| prev.output(&format!("{prefix}{}", f.name)).is_some())
+}
+
+/// The letter of `act` in every format as OUT has it, if it was written
+/// before: a letter sent stays as sent, whatever the layout or the data now
+/// (a file the manifest records altered is made again).
+fn sent(job: &SignedJob, act: Notified) -> Option<Vec<File>> {
+    let stem = act.stem(&job.entry.id);
+    (job.emitters)
+        .iter()
+        .map(|(format, _)| {
+            let key = format!("{}{}", act.key_prefix(), format.name);
+            let name = out::file_name(&stem, format.extension);
+            let altered = job
+                .previous
+                .is_some_and(|p| p.output(&key).is_some() && !p.intact(job.out, &key));
+            let bytes = (!altered).then(|| std::fs::read(job.out.join(&name)).ok())??;
+            Some(File {
+                key,
+                name,
+                bytes,
+                pages: None,
+            })
+        })
+        .collect()
+}
+
+/// The lettre de notification of each signed act, in every format: the
+/// convention and each archived avenant from the data they were signed with
+/// (the archive's), the avenant signed since the last build from today's.
+fn notifications(job: &SignedJob, archived: &[usize], new: New) -> Result<Vec<File>, Outcome> {
+    let (id, archive) = (job.entry.id.as_str(), &job.archive);
+    let signed_data = |act: Act| {
+        (archive.read_text(act, "data.json"))
+            .and_then(|t| crate::load::parse_association(&t, &archive.dir).ok())
+    };
+    let mut acts = vec![(Notified::Convention, signed_data(Act::Convention))];
+    for &k in archived {
+        acts.push((Notified::Avenant(k), signed_data(Act::Avenant(k))));
+    }
+    if let New::Signed(k) = new {
+        acts.push((Notified::Avenant(k), None));
+    }
+    let mut files = Vec::new();
+    for (act, data) in acts {
+        if let Some(kept) = sent(job, act) {
+            files.extend(kept);
+            continue;
+        }
+        let data = data.as_ref().unwrap_or(job.data);
+        let Some(letter) = notification::render(job.engine, &job.prog.file, id, data, act) else {
+            continue;
+        };
+        let (md, meta) = letter.map_err(Outcome::failed)?;
+        files.extend(emit_all(job, &act.stem(id), &md, &meta, &act.key_prefix())?);
+    }
+    Ok(files)
 }
 
 /// The signed convention and each archived avenant, from the archive

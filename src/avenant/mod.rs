@@ -11,6 +11,7 @@
 //! article is « 6 bis » and no article of the convention is renumbered.
 
 pub mod job;
+pub mod notification;
 pub mod printed;
 
 use std::collections::BTreeMap;

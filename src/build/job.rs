@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::avenant::job::SignedJob;
+use crate::avenant::notification::{self, Notified};
 use crate::avenant::printed::{
     Draft, beyond_signature, dated_text_differs, not_as_printed, pdf_not_as_sent,
 };
@@ -616,10 +617,20 @@ fn write(ctx: &JobContext, job: &Job, w: Writing) -> JobResult {
         let refusal = pdf_not_as_sent(id, Act::Convention, at, data);
         return stopped(id, Status::Refused, vec![refusal], false);
     }
+    let letters = match letters(ctx, job) {
+        Ok(l) => l,
+        Err(stop) => return stop,
+    };
     if let Err((path, e)) = persist_all(job, out, &made) {
         return io_failed(id, &path, e);
     }
     let mut entry = w.entry;
+    for (key, name, bytes) in letters {
+        if let Err(e) = write_atomic(&out.join(&name), &bytes) {
+            return io_failed(id, &out.join(&name), e);
+        }
+        (entry.outputs).insert(key, OutputFile::written(out, name, &bytes));
+    }
     for (format, emitted) in made {
         for (ext, bytes) in &emitted.extra {
             let _ = write_atomic(&out.join(out::file_name(id, ext)), bytes);
@@ -640,6 +651,34 @@ fn write(ctx: &JobContext, job: &Job, w: Writing) -> JobResult {
         diagnostics: w.warnings,
         internal: false,
     }
+}
+
+/// The lettre de notification of a signed convention (none for a draft)
+/// in every format of the build: (manifest key, file name, bytes).
+fn letters(ctx: &JobContext, job: &Job) -> Result<Vec<(String, String, Vec<u8>)>, JobResult> {
+    let id = &job.entry.id;
+    let data = job.entry.data.as_ref().expect("checked: parsed");
+    let act = Notified::Convention;
+    let Some(letter) = notification::render(ctx.engine, &ctx.prog.file, id, data, act) else {
+        return Ok(Vec::new());
+    };
+    let (md, meta) = letter.map_err(|d| stopped(id, Status::Failed, d, false))?;
+    let stem = act.stem(id);
+    let doc = Document {
+        id: &stem,
+        markdown: &md,
+        meta: &meta,
+    };
+    let mut made = Vec::new();
+    for (format, emitter) in ctx.emitters {
+        let e = emitter.emit(&doc).map_err(|e| {
+            let d = emit_failed(&ctx.opts.out, &stem, format, e);
+            stopped(id, Status::Failed, vec![d], false)
+        })?;
+        let key = format!("{}{}", act.key_prefix(), format.name);
+        made.push((key, out::file_name(&stem, format.extension), e.bytes));
+    }
+    Ok(made)
 }
 
 /// GEN-007: a format could not be made (a typesetting error), placed in

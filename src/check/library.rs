@@ -560,8 +560,16 @@ fn templates(lib: &Library, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if !["cpo", "annuelle", "cadre", "avenant", "deliberation", "reversement"]
-            .contains(&t.file.kind.as_str())
+        if ![
+            "cpo",
+            "annuelle",
+            "cadre",
+            "avenant",
+            "deliberation",
+            "reversement",
+            "notification",
+        ]
+        .contains(&t.file.kind.as_str())
         {
             out.push(
                 Diagnostic::warning(Code::BIB_003, tr!("le type de gabarit `{}` n'est pas un type de convention (cpo, annuelle, cadre)\u{a0}: il n'est jamais employé", "template kind `{}` is not a kind of convention (cpo, annuelle, cadre): it is never used",

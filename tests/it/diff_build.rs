@@ -95,6 +95,7 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
         "maison-solidarites-montvalon",
         "maison-solidarites-montvalon.avenant-1",
         "maison-solidarites-montvalon.consolidee",
+        "maison-solidarites-montvalon.notification",
         "mobilite-solidaire-rurale",
         "recyclerie-vaudrecourt",
     ] {
@@ -105,7 +106,7 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     }
     assert_eq!(
         lines.last().copied(),
-        Some("11 conventions\u{a0}: 1 modifiée, 1 ajoutée, 1 supprimée, 8 inchangées")
+        Some("12 conventions\u{a0}: 1 modifiée, 1 ajoutée, 1 supprimée, 9 inchangées")
     );
 
     // The same as JSON, for scripts.
@@ -115,7 +116,7 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     assert_eq!(v["counts"]["changed"], 1);
     assert_eq!(v["counts"]["added"], 1);
     assert_eq!(v["counts"]["removed"], 1);
-    assert_eq!(v["counts"]["unchanged"], 8);
+    assert_eq!(v["counts"]["unchanged"], 9);
     let changed = v["conventions"]
         .as_array()
         .unwrap()

@@ -28,6 +28,7 @@ mod house;
 mod legal;
 mod legal_reading;
 mod library;
+mod notification;
 mod pdf_render;
 mod registers;
 mod records;

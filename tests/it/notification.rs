@@ -1,0 +1,199 @@
+//! The lettre de notification: each signed act (convention or avenant)
+//! whose signature date is set gets one (`OUT/<id>.notification.*`,
+//! `OUT/<id>.avenant-<k>.notification.*`), from the funder to the
+//! association, in every format of the build, recorded in the manifest.
+
+use crate::common::*;
+
+use std::path::Path;
+
+use charta::build::{self, BuildOptions, Collected};
+use charta::load::load_programme;
+
+fn build_with(dir: &Path, formats: &[&str]) -> Collected {
+    let (prog, diags) = load_programme(dir).expect("loads");
+    assert!(diags.is_empty(), "{diags:?}");
+    let opts = BuildOptions {
+        out: dir.join("out"),
+        formats: formats.iter().map(|s| s.to_string()).collect(),
+        only: vec![],
+        jobs: 2,
+        force: false,
+        keep_typst: false,
+        shard: None,
+    };
+    let r = build::run_collected(&prog, &opts, &()).expect("build runs");
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    r
+}
+
+fn data_path(dir: &Path) -> std::path::PathBuf {
+    dir.join("associations").join(format!("{SIGNED_ID}.json"))
+}
+
+/// The letter's Markdown, its no-break spaces as plain spaces.
+fn letter(dir: &Path, stem: &str) -> String {
+    let path = dir.join(format!("out/{stem}.notification.md"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+fn notifications(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".notification."))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_signed_convention_is_notified_with_its_references_amount_and_schedule() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    build_with(dir, &["md", "pdf"]);
+    let md = letter(dir, SIGNED_ID);
+    for expected in [
+        "Objet : notification de la convention n° RVM-ESS-2026-001.",
+        "délibération n° CP-2026-01-07 du 23 janvier 2026 (Commission permanente)",
+        "signée par les deux parties le 10 février 2026",
+        "Pour l'année 2026, la contribution financière de la Région s'élève à 45 000 € (quarante-cinq mille euros).",
+        "une avance de 50,00 % du montant de l'année 2026, soit 22 500 €, est versée dans un délai de soixante jours à compter de la présente notification",
+        "le solde, soit 22 500 €, est versé",
+        "dans les six mois suivant la clôture de chaque exercice",
+        "compte rendu financier",
+        "Pour la Région, le Président du Conseil régional,",
+        "M. Jean-Baptiste Aubertin",
+    ] {
+        assert!(md.contains(expected), "missing « {expected} » in:\n{md}");
+    }
+    let pdf = std::fs::read(dir.join(format!("out/{SIGNED_ID}.notification.pdf"))).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let entry = manifest_entries(&dir.join("out"))
+        .into_iter()
+        .find(|e| e.id == SIGNED_ID)
+        .unwrap();
+    for key in ["notification.md", "notification.pdf"] {
+        let f = entry
+            .outputs
+            .get(key)
+            .unwrap_or_else(|| panic!("{key} recorded"));
+        assert_eq!(f.file, format!("{SIGNED_ID}.{key}"));
+    }
+    // No other convention of the example is signed: no other letter.
+    assert_eq!(
+        notifications(dir),
+        [
+            format!("{SIGNED_ID}.notification.md"),
+            format!("{SIGNED_ID}.notification.pdf")
+        ]
+    );
+}
+
+#[test]
+fn an_unsigned_convention_gets_no_letter_a_signed_one_gets_it_at_its_first_build() {
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    edit_json(&data_path(dir), |v| {
+        v["convention"]["signature"]["date"] = serde_json::Value::Null
+    });
+    build_with(dir, &["md"]);
+    assert_eq!(notifications(dir), Vec::<String>::new());
+    // Dated: the build that first sees it signed writes its letter.
+    edit_json(&data_path(dir), |v| {
+        v["convention"]["signature"]["date"] = serde_json::json!("2026-02-10")
+    });
+    build_with(dir, &["md"]);
+    assert_eq!(notifications(dir), [format!("{SIGNED_ID}.notification.md")]);
+    assert!(letter(dir, SIGNED_ID).contains("le 10 février 2026"));
+}
+
+#[test]
+fn a_signed_avenant_gets_its_own_letter_a_draft_none() {
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    build_with(dir, &["md"]);
+    edit_json(&data_path(dir), |v| {
+        v["convention"]["amendments"] = serde_json::json!([{
+            "decision": {"body": "Commission permanente", "date": "2027-03-12", "number": "CP-2027-03-12"},
+            "signature": {"place": "Montvalon-sur-Meuse", "date": null},
+            "summary": "La fréquentation des permanences a dépassé les prévisions."
+        }]);
+        v["convention"]["funding"]["2027"] = serde_json::json!(52000);
+    });
+    build_with(dir, &["md"]);
+    assert_eq!(notifications(dir), [format!("{SIGNED_ID}.notification.md")]);
+    edit_json(&data_path(dir), |v| {
+        v["convention"]["amendments"][0]["signature"]["date"] = serde_json::json!("2027-03-20")
+    });
+    build_with(dir, &["md"]);
+    assert_eq!(
+        notifications(dir),
+        [
+            format!("{SIGNED_ID}.avenant-1.notification.md"),
+            format!("{SIGNED_ID}.notification.md"),
+        ]
+    );
+    let md = letter(dir, &format!("{SIGNED_ID}.avenant-1"));
+    for expected in [
+        "Objet : notification de l'avenant n° 1 à la convention n° RVM-ESS-2026-001.",
+        "délibération n° CP-2027-03-12 du 12 mars 2027",
+        "signé par les deux parties le 20 mars 2027",
+        "Pour l'année 2027, la contribution financière de la Région s'élève à 52 000 € (cinquante-deux mille euros).",
+    ] {
+        assert!(md.contains(expected), "missing « {expected} » in:\n{md}");
+    }
+    // The convention's letter is unchanged: the data it was signed with.
+    assert!(letter(dir, SIGNED_ID).contains("45 000 €"));
+    let entry = manifest_entries(&dir.join("out"))
+        .into_iter()
+        .find(|e| e.id == SIGNED_ID)
+        .unwrap();
+    assert!(entry.outputs.contains_key("avenant-1.notification.md"));
+    // Built again: the archived avenant's letter stays.
+    build_with(dir, &["md"]);
+    assert!(letter(dir, &format!("{SIGNED_ID}.avenant-1")).contains("52 000 €"));
+}
+
+#[test]
+fn letters_are_byte_identical_twice() {
+    let (a, b) = (example_copy(), example_copy());
+    build_with(a.path(), &["md", "pdf"]);
+    build_with(b.path(), &["md", "pdf"]);
+    for name in notifications(a.path()) {
+        assert_eq!(
+            std::fs::read(a.path().join("out").join(&name)).unwrap(),
+            std::fs::read(b.path().join("out").join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+    assert_eq!(notifications(a.path()).len(), 2);
+}
+
+#[test]
+fn a_letter_sent_stays_as_sent_and_an_altered_one_is_made_again() {
+    let tmp = example_copy();
+    let dir = tmp.path();
+    build_with(dir, &["md"]);
+    let path = dir.join(format!("out/{SIGNED_ID}.notification.md"));
+    let sent = std::fs::read(&path).unwrap();
+    // The funder renamed: the letter already sent does not change.
+    let toml = std::fs::read_to_string(dir.join("charta.toml")).unwrap();
+    let renamed = toml.replace(
+        "name = \"Région Val-de-Meuse\"",
+        "name = \"Région Val-de-Meuse-et-Argonne\"",
+    );
+    assert_ne!(renamed, toml);
+    std::fs::write(dir.join("charta.toml"), renamed).unwrap();
+    build_with(dir, &["md"]);
+    assert_eq!(std::fs::read(&path).unwrap(), sent);
+    // Altered in OUT (the manifest records other bytes): made again.
+    std::fs::write(dir.join("charta.toml"), toml).unwrap();
+    let mut altered = sent.clone();
+    altered.extend_from_slice(b"x");
+    std::fs::write(&path, &altered).unwrap();
+    build_with(dir, &["md"]);
+    assert_eq!(std::fs::read(&path).unwrap(), sent);
+}
