@@ -37,7 +37,8 @@ pub fn deliberation(
     let funder = ctx["funder"]["name"].as_str().unwrap_or_default();
     let title = format!("Délibération n°\u{a0}{}", escape_markdown(number));
     w.md = head(&super::slug(number), &title, funder, (d, date_fr));
-    let mut ids: Vec<&str> = visas.iter().map(String::as_str).collect();
+    let mut ids = vec!["deliberation-assemblee"];
+    ids.extend(visas.iter().map(String::as_str));
     ids.push("deliberation-visas");
     w.block("deliberation-visas", None, &ids);
     w.block(
@@ -46,14 +47,53 @@ pub fn deliberation(
         &["deliberation-considerants"],
     );
     w.block("deliberation-decide", None, &["deliberation-decide"]);
+    let one = |n: usize, singular: &str, plural: &str| {
+        if n == 1 {
+            singular.to_string()
+        } else {
+            plural.to_string()
+        }
+    };
     if f.conventions_total > 0 {
-        w.article("deliberation-attribution", "Attribution des subventions");
+        let t = one(
+            f.funded,
+            "Attribution de la subvention",
+            "Attribution des subventions",
+        );
+        w.article("deliberation-attribution", &t);
     }
     if f.conventions > 0 {
-        w.article("deliberation-conventions", "Approbation des conventions");
+        let t = one(
+            f.conventions,
+            "Approbation de la convention",
+            "Approbation des conventions",
+        );
+        w.article("deliberation-conventions", &t);
+    }
+    let complements = w.ctx["deliberation"]["complements"]
+        .as_array()
+        .map_or(0, Vec::len);
+    if complements > 0 {
+        let t = one(
+            complements,
+            "Attribution d'un complément de subvention",
+            "Attribution de compléments de subvention",
+        );
+        w.article("deliberation-complement", &t);
+        if d.ae_cp {
+            w.article(
+                "deliberation-complement-ae",
+                "Autorisation d'engagement complémentaire",
+            );
+        }
     }
     if f.avenants > 0 {
-        w.article("deliberation-avenants", "Approbation des avenants");
+        let t = one(
+            f.avenants,
+            "Approbation de l'avenant",
+            "Approbation des avenants",
+        );
+        w.article("deliberation-avenants", &t);
     }
     if f.multi_year {
         w.article("deliberation-engagement", "Engagement pluriannuel");
@@ -71,10 +111,48 @@ pub fn deliberation(
     w.annex(
         "deliberation-annexe",
         "I",
-        "Subventions attribuées, conventions et avenants approuvés",
+        &annex_title(f, complements),
         &annex_table(rows, f),
     );
     w.finish()
+}
+
+/// « Subvention attribuée et convention approuvée », « Avenant approuvé »…
+fn annex_title(f: &Figures, complements: usize) -> String {
+    fn pick(n: usize, one: &'static str, many: &'static str) -> &'static str {
+        if n == 1 { one } else { many }
+    }
+    let mut parts = Vec::new();
+    if f.conventions_total > 0 {
+        parts.push(pick(
+            f.funded,
+            "subvention attribuée",
+            "subventions attribuées",
+        ));
+    }
+    if complements > 0 {
+        parts.push(pick(
+            complements,
+            "complément de subvention attribué",
+            "compléments de subvention attribués",
+        ));
+    }
+    if f.conventions > 0 {
+        parts.push(pick(
+            f.conventions,
+            "convention approuvée",
+            "conventions approuvées",
+        ));
+    }
+    if f.avenants > 0 {
+        parts.push(pick(f.avenants, "avenant approuvé", "avenants approuvés"));
+    }
+    let text = match parts.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} et {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    french::capitalise(&text)
 }
 
 /// The rapport to the assembly: what the session decides, in numbers.
