@@ -54,17 +54,35 @@ pub fn deliberation(
             plural.to_string()
         }
     };
-    if f.conventions_total > 0 {
+    let together = w.ctx["deliberation"]["attribution"]["funded"]
+        .as_u64()
+        .unwrap_or(0);
+    if together > 0 {
         let t = one(
-            f.funded,
+            usize::try_from(together).unwrap_or(usize::MAX),
             "Attribution de la subvention",
             "Attribution des subventions",
         );
         w.article("deliberation-attribution", &t);
     }
-    if f.conventions > 0 {
+    let separate = w.ctx["deliberation"]["separate"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for s in separate {
+        let title = format!(
+            "Attribution de la subvention et approbation de la convention de la ligne {} (vote distinct)",
+            s["line"]
+        );
+        w.ctx["deliberation"]["current"] = s;
+        w.article("deliberation-attribution-distincte", &title);
+    }
+    let approved = w.ctx["deliberation"]["attribution"]["approved"]
+        .as_u64()
+        .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    if approved > 0 {
         let t = one(
-            f.conventions,
+            approved,
             "Approbation de la convention",
             "Approbation des conventions",
         );
@@ -106,6 +124,7 @@ pub fn deliberation(
         w.article("deliberation-imputation", "Imputation budgétaire");
     }
     if rows.iter().any(|r| !r.elected.is_empty()) {
+        w.ctx["deliberation"]["current"] = Value::Null;
         w.block("deliberation-deport", None, &["deliberation-deport"]);
     }
     w.annex(

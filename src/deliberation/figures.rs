@@ -145,6 +145,8 @@ pub fn context(
         "in_kind_total": (f.in_kind_total > 0).then(|| french::euros(f.in_kind_total)),
         "per_year": per_year,
         "deport": deport(rows),
+        "separate": separate(rows),
+        "attribution": attribution(rows),
     })
 }
 
@@ -319,6 +321,7 @@ fn deport(rows: &[Row]) -> Vec<Value> {
             };
             out.push(json!({
                 "name": e.name,
+                "feminine": e.name.trim_start().starts_with("Mme"),
                 "capacity": capacity,
                 "association": r.name,
                 "line": i + 1,
@@ -326,6 +329,67 @@ fn deport(rows: &[Row]) -> Vec<Value> {
         }
     }
     out
+}
+
+/// A funded convention on whose board an élu sits: voted in its own article.
+fn conflicted(r: &Row) -> bool {
+    matches!(r.nature, Nature::Convention(_)) && r.total() > 0 && !r.elected.is_empty()
+}
+
+/// The lines voted separately (an élu takes no part): one article each.
+fn separate(rows: &[Row]) -> Vec<Value> {
+    rows.iter()
+        .enumerate()
+        .filter(|(_, r)| conflicted(r))
+        .map(|(i, r)| {
+            let names: Vec<&str> = r.elected.iter().map(|e| e.name.as_str()).collect();
+            json!({
+                "line": i + 1,
+                "association": r.name,
+                "reference": r.reference,
+                "amount": french::euros(r.total()),
+                "letters": french::euros_in_letters(r.total()),
+                "multi_year": r.funding.len() > 1,
+                "elected": names,
+            })
+        })
+        .collect()
+}
+
+/// The subsidies voted together (article « Attribution »): every funded
+/// convention but those voted separately.
+fn attribution(rows: &[Row]) -> Value {
+    let together: Vec<&Row> = rows
+        .iter()
+        .filter(|r| matches!(r.nature, Nature::Convention(_)) && r.total() > 0 && !conflicted(r))
+        .collect();
+    let except: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| conflicted(r))
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    let total: i64 = together.iter().map(|r| r.total()).sum();
+    let except_text = match except.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} et {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let approved = rows
+        .iter()
+        .filter(|r| matches!(r.nature, Nature::Convention(_)) && !conflicted(r))
+        .count();
+    json!({
+        "approved": approved,
+        "approved_named": named(approved, "convention", "conventions"),
+        "funded": together.len(),
+        "funded_named": named(together.len(), "association", "associations"),
+        "total": french::euros(total),
+        "letters": french::euros_in_letters(total),
+        "conventions": together.len(),
+        "except": except_text,
+        "except_count": except.len(),
+    })
 }
 
 /// « une augmentation de 3 000 € », « une diminution de 1 500 € ».

@@ -67,7 +67,7 @@ fn the_session_lists_exactly_its_conventions_with_their_amounts() {
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let md = read(tmp.path(), "cp-2026-01-08.md");
     assert!(
-        md.contains("1\u{202f}135\u{202f}000\u{a0}€ (un million cent trente-cinq mille euros)"),
+        md.contains("1\u{202f}015\u{202f}000\u{a0}€ (un million quinze mille euros)"),
         "{md}"
     );
     // Exactly six rows and a totals row in the annex.
@@ -83,10 +83,13 @@ fn the_session_lists_exactly_its_conventions_with_their_amounts() {
         "{md}"
     );
     // Findings 6, 11, 12: plurals, small counts in letters, annex labels.
-    assert!(md.contains("aux cinq associations figurant"), "{md}");
-    assert!(md.contains("des six conventions figurant"), "{md}");
+    assert!(md.contains("aux quatre associations figurant"), "{md}");
     assert!(
-        md.contains("## Article 2 – Approbation des conventions"),
+        md.contains("des cinq conventions figurant en annexe (hors la ligne 4)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Article 3 – Approbation des conventions"),
         "{md}"
     );
     assert!(
@@ -222,14 +225,43 @@ fn the_conflict_sentence_appears_only_where_the_data_says_so() {
     ));
     assert!(session.contains("L.\u{a0}1111-6"), "{session}");
     assert!(session.contains("(ligne 4 de l'annexe)"), "{session}");
+    // Finding 5: the line is voted in its own article; the sentence names the
+    // association; a representative also cites loi 2013-907 and art. 432-12.
+    assert!(
+        session.contains("## Article 2 – Attribution de la subvention et approbation de la convention de la ligne 4 (vote distinct)"),
+        "{session}"
+    );
+    assert!(
+        session.contains("120\u{202f}000\u{a0}€ (cent vingt mille euros)"),
+        "{session}"
+    );
+    assert!(
+        session.contains("sur la subvention attribuée à l'association La Recyclerie"),
+        "{session}"
+    );
+    assert!(session.contains("loi n°\u{a0}2013-907"), "{session}");
+    assert!(
+        session.contains("en qualité de représentant de la Région"),
+        "{session}"
+    );
     for other in ["cp-2026-01-07.md", "cp-2026-03-22.md", "cp-2027-03-12.md"] {
         assert!(
             !read(tmp.path(), other).contains("ne prend part"),
             "{other}"
         );
     }
-    // A personal seat cites the rules on conflicts of interest instead.
+    // « Mme »: the feminine.
     let file = tmp.path().join("associations/recyclerie-vaudrecourt.json");
+    edit_json(&file, |v| {
+        v["association"]["elected_board_members"][0]["name"] = "Mme Hélène Laurent".into()
+    });
+    write(tmp.path(), &[SESSION]);
+    let session = read(tmp.path(), "cp-2026-01-08.md");
+    assert!(
+        session.contains("en qualité de représentante de la Région"),
+        "{session}"
+    );
+    // A personal seat cites the rules on conflicts of interest instead.
     edit_json(&file, |v| {
         v["association"]["elected_board_members"][0]["capacity"] = "personnel".into()
     });
