@@ -37,7 +37,8 @@ pub fn deliberation(
     let funder = ctx["funder"]["name"].as_str().unwrap_or_default();
     let title = format!("Délibération n°\u{a0}{}", escape_markdown(number));
     w.md = head(&super::slug(number), &title, funder, (d, date_fr));
-    let mut ids: Vec<&str> = visas.iter().map(String::as_str).collect();
+    let mut ids = vec!["deliberation-assemblee"];
+    ids.extend(visas.iter().map(String::as_str));
     ids.push("deliberation-visas");
     w.block("deliberation-visas", None, &ids);
     w.block(
@@ -46,14 +47,71 @@ pub fn deliberation(
         &["deliberation-considerants"],
     );
     w.block("deliberation-decide", None, &["deliberation-decide"]);
-    if f.conventions_total > 0 {
-        w.article("deliberation-attribution", "Attribution des subventions");
+    let one = |n: usize, singular: &str, plural: &str| {
+        if n == 1 {
+            singular.to_string()
+        } else {
+            plural.to_string()
+        }
+    };
+    let together = w.ctx["deliberation"]["attribution"]["funded"]
+        .as_u64()
+        .unwrap_or(0);
+    if together > 0 {
+        let t = one(
+            usize::try_from(together).unwrap_or(usize::MAX),
+            "Attribution de la subvention",
+            "Attribution des subventions",
+        );
+        w.article("deliberation-attribution", &t);
     }
-    if f.conventions > 0 {
-        w.article("deliberation-conventions", "Approbation des conventions");
+    let separate = w.ctx["deliberation"]["separate"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for s in separate {
+        let title = format!(
+            "Attribution de la subvention et approbation de la convention de la ligne {} (vote distinct)",
+            s["line"]
+        );
+        w.ctx["deliberation"]["current"] = s;
+        w.article("deliberation-attribution-distincte", &title);
+    }
+    let approved = w.ctx["deliberation"]["attribution"]["approved"]
+        .as_u64()
+        .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    if approved > 0 {
+        let t = one(
+            approved,
+            "Approbation de la convention",
+            "Approbation des conventions",
+        );
+        w.article("deliberation-conventions", &t);
+    }
+    let complements = w.ctx["deliberation"]["complements"]
+        .as_array()
+        .map_or(0, Vec::len);
+    if complements > 0 {
+        let t = one(
+            complements,
+            "Attribution d'un complément de subvention",
+            "Attribution de compléments de subvention",
+        );
+        w.article("deliberation-complement", &t);
+        if d.ae_cp {
+            w.article(
+                "deliberation-complement-ae",
+                "Autorisation d'engagement complémentaire",
+            );
+        }
     }
     if f.avenants > 0 {
-        w.article("deliberation-avenants", "Approbation des avenants");
+        let t = one(
+            f.avenants,
+            "Approbation de l'avenant",
+            "Approbation des avenants",
+        );
+        w.article("deliberation-avenants", &t);
     }
     if f.multi_year {
         w.article("deliberation-engagement", "Engagement pluriannuel");
@@ -66,15 +124,54 @@ pub fn deliberation(
         w.article("deliberation-imputation", "Imputation budgétaire");
     }
     if rows.iter().any(|r| !r.elected.is_empty()) {
+        w.ctx["deliberation"]["current"] = Value::Null;
         w.block("deliberation-deport", None, &["deliberation-deport"]);
     }
     w.annex(
         "deliberation-annexe",
         "I",
-        "Subventions attribuées, conventions et avenants approuvés",
+        &annex_title(f, complements),
         &annex_table(rows, f),
     );
     w.finish()
+}
+
+/// « Subvention attribuée et convention approuvée », « Avenant approuvé »…
+fn annex_title(f: &Figures, complements: usize) -> String {
+    fn pick(n: usize, one: &'static str, many: &'static str) -> &'static str {
+        if n == 1 { one } else { many }
+    }
+    let mut parts = Vec::new();
+    if f.conventions_total > 0 {
+        parts.push(pick(
+            f.funded,
+            "subvention attribuée",
+            "subventions attribuées",
+        ));
+    }
+    if complements > 0 {
+        parts.push(pick(
+            complements,
+            "complément de subvention attribué",
+            "compléments de subvention attribués",
+        ));
+    }
+    if f.conventions > 0 {
+        parts.push(pick(
+            f.conventions,
+            "convention approuvée",
+            "conventions approuvées",
+        ));
+    }
+    if f.avenants > 0 {
+        parts.push(pick(f.avenants, "avenant approuvé", "avenants approuvés"));
+    }
+    let text = match parts.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} et {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    french::capitalise(&text)
 }
 
 /// The rapport to the assembly: what the session decides, in numbers.

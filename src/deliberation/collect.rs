@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic, has_errors};
 use crate::french;
 use crate::load::Programme;
 use crate::model::{
-    Amount, AssociationFile, ConventionKind, ElectedMember, PerYear, Regime, SiegBasis,
+    Amount, AssociationFile, ConventionKind, Decision, ElectedMember, PerYear, Regime, SiegBasis,
 };
 use crate::out::signed;
 use crate::tr;
@@ -25,12 +25,12 @@ pub enum Nature {
 }
 
 impl Nature {
-    /// « CPO », « annuelle », « cadre », « avenant n° 2 » (the annex's column).
+    /// « CPO », « Convention annuelle », « Convention-cadre », « avenant n° 2 » (the annex's column).
     pub fn label(self) -> String {
         match self {
             Nature::Convention(ConventionKind::Cpo) => "CPO".to_string(),
-            Nature::Convention(ConventionKind::Annuelle) => "annuelle".to_string(),
-            Nature::Convention(ConventionKind::Cadre) => "cadre".to_string(),
+            Nature::Convention(ConventionKind::Annuelle) => "Convention annuelle".to_string(),
+            Nature::Convention(ConventionKind::Cadre) => "Convention-cadre".to_string(),
             Nature::Avenant(k) => format!("avenant n°{}{k}", french::NBSP),
         }
     }
@@ -71,6 +71,10 @@ pub struct Row {
     /// The priority of the first objective of the dashboard.
     pub priority: Option<String>,
     pub elected: Vec<ElectedMember>,
+    /// An avenant's reason (`amendments[].summary`), if the data give one.
+    pub reason: Option<String>,
+    /// An avenant's convention: the décision that approved it, its signature date.
+    pub amends: Option<(Decision, Option<String>)>,
 }
 
 impl Row {
@@ -179,7 +183,10 @@ fn rows_of(
         };
         let d = amended.as_ref().unwrap_or(data);
         let previous = before.map(|b| cents(b.convention.funding.as_ref()));
-        rows.push(row(id, d, Nature::Avenant(k), previous));
+        let mut r = row(id, d, Nature::Avenant(k), previous);
+        r.reason = a.summary.clone().filter(|s| !s.trim().is_empty());
+        r.amends = Some((c.decision.clone(), c.signature.date.clone()));
+        rows.push(r);
     }
     rows
 }
@@ -244,6 +251,8 @@ fn row(
             .first()
             .map(|o| o.priority.clone()),
         elected: a.elected_board_members.clone(),
+        reason: None,
+        amends: None,
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::collect::{Nature, Row};
 use crate::french;
-use crate::model::{BoardCapacity, ConventionKind, Deliberation};
+use crate::model::{BoardCapacity, ConventionKind, Deliberation, FunderKind};
 
 /// What a décision grants, added up.
 #[derive(Debug, Default)]
@@ -84,7 +84,12 @@ impl Figures {
 }
 
 /// The `deliberation` object of the clauses' context.
-pub fn context(number: &str, d: &Deliberation, rows: &[Row], f: &Figures) -> Value {
+pub fn context(
+    number: &str,
+    (d, funder): (&Deliberation, FunderKind),
+    rows: &[Row],
+    f: &Figures,
+) -> Value {
     let years = f.years();
     let first = years.first().copied().or_else(|| year_of(&d.date));
     let last = years.last().copied().or(first);
@@ -94,12 +99,12 @@ pub fn context(number: &str, d: &Deliberation, rows: &[Row], f: &Figures) -> Val
         .map(|(y, c)| json!({"year": y, "amount": french::euros(*c)}))
         .collect();
     let acts = match (f.conventions, f.avenants) {
-        (c, 0) => french::count(c, "convention", "conventions"),
-        (0, a) => french::count(a, "avenant", "avenants"),
+        (c, 0) => named(c, "convention", "conventions"),
+        (0, a) => named(a, "avenant", "avenants"),
         (c, a) => format!(
             "{} et {}",
-            french::count(c, "convention", "conventions"),
-            french::count(a, "avenant", "avenants")
+            named(c, "convention", "conventions"),
+            named(a, "avenant", "avenants")
         ),
     };
     json!({
@@ -116,10 +121,18 @@ pub fn context(number: &str, d: &Deliberation, rows: &[Row], f: &Figures) -> Val
         "multi_year": f.multi_year,
         "conventions": f.conventions,
         "funded": f.funded,
-        "funded_named": french::count(f.funded, "association", "associations"),
+        "funded_named": named(f.funded, "association", "associations"),
+        "conventions_named": named(f.conventions, "convention", "conventions"),
+        "avenants_named": named(f.avenants, "avenant", "avenants"),
+        "associations": f.associations,
+        "session_year": year_of(&d.date).or(first),
+        "assembly": assembly(&d.body, funder),
+        "complements": complements(rows),
+        "complements_ae": complements_ae(rows),
+        "amended": amended(rows),
         "avenants": f.avenants,
         "cadre": f.cadre,
-        "associations_named": french::count(f.associations, "association", "associations"),
+        "associations_named": named(f.associations, "association", "associations"),
         "acts_named": acts,
         "total": french::euros(f.total),
         "total_letters": french::euros_in_letters(f.total),
@@ -132,7 +145,169 @@ pub fn context(number: &str, d: &Deliberation, rows: &[Row], f: &Figures) -> Val
         "in_kind_total": (f.in_kind_total > 0).then(|| french::euros(f.in_kind_total)),
         "per_year": per_year,
         "deport": deport(rows),
+        "separate": separate(rows),
+        "attribution": attribution(rows),
     })
+}
+
+/// « cinq associations », « une convention », « un avenant »: up to sixteen
+/// in letters, beyond in figures (`french::count`).
+fn named(n: usize, one: &str, many: &str) -> String {
+    const WORDS: [&str; 17] = [
+        "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+        "onze", "douze", "treize", "quatorze", "quinze", "seize",
+    ];
+    let feminine = !one.starts_with("avenant");
+    match n {
+        1 if feminine => format!("une {one}"),
+        1 => format!("un {one}"),
+        n if n < WORDS.len() => format!("{} {many}", WORDS[n]),
+        n => french::count(n, one, many),
+    }
+}
+
+/// The subject of « DÉCIDE »: « LA COMMISSION PERMANENTE DU CONSEIL
+/// RÉGIONAL » from the body and the funder's kind.
+fn assembly(body: &str, funder: FunderKind) -> String {
+    let body = body.trim();
+    let lower = body.to_lowercase();
+    let council = match funder {
+        FunderKind::Region => "du conseil régional",
+        FunderKind::Departement => "du conseil départemental",
+        _ => "",
+    };
+    let of = if lower.starts_with("commission permanente") && !lower.contains(" du ") {
+        format!(" {council}")
+    } else {
+        String::new()
+    };
+    let feminine = ["commission", "assemblée", "délégation"]
+        .iter()
+        .any(|w| lower.starts_with(w));
+    let article = if feminine { "la" } else { "le" };
+    format!("{article} {body}{of}").trim_end().to_uppercase()
+}
+
+/// Per avenant raising its total: the complement of subsidy it grants.
+fn complements(rows: &[Row]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for r in rows {
+        let (Nature::Avenant(k), Some(before)) = (r.nature, &r.previous) else {
+            continue;
+        };
+        let old: i64 = before.values().sum();
+        let more = r.total() - old;
+        if more <= 0 {
+            continue;
+        }
+        let years: Vec<i32> = raised(before, &r.funding)
+            .into_iter()
+            .map(|(y, _)| y)
+            .collect();
+        out.push(json!({
+            "association": r.name,
+            "reference": r.reference,
+            "avenant": k,
+            "amount": french::euros(more),
+            "letters": french::euros_in_letters(more),
+            "years": years,
+            "total": french::euros(r.total()),
+        }));
+    }
+    out
+}
+
+/// The exercices an avenant raises, and by how much.
+fn raised(before: &BTreeMap<i32, i64>, after: &BTreeMap<i32, i64>) -> Vec<(i32, i64)> {
+    after
+        .iter()
+        .filter_map(|(y, v)| {
+            let more = v - before.get(y).copied().unwrap_or(0);
+            (more > 0).then_some((*y, more))
+        })
+        .collect()
+}
+
+/// The additional autorisation d'engagement of the complements, by exercice.
+fn complements_ae(rows: &[Row]) -> Value {
+    let mut per_year: BTreeMap<i32, i64> = BTreeMap::new();
+    let mut total = 0;
+    for r in rows {
+        let (Nature::Avenant(_), Some(before)) = (r.nature, &r.previous) else {
+            continue;
+        };
+        let more = r.total() - before.values().sum::<i64>();
+        if more <= 0 {
+            continue;
+        }
+        total += more;
+        for (y, v) in raised(before, &r.funding) {
+            *per_year.entry(y).or_default() += v;
+        }
+    }
+    if total == 0 {
+        return Value::Null;
+    }
+    let years: Vec<Value> = per_year
+        .iter()
+        .map(|(y, c)| json!({"year": y, "amount": french::euros(*c)}))
+        .collect();
+    json!({
+        "amount": french::euros(total),
+        "letters": french::euros_in_letters(total),
+        "per_year": years,
+    })
+}
+
+/// Per avenant: the convention it amends (its décision, its signature) and
+/// the avenant's reason, for the visas and the considérants.
+fn amended(rows: &[Row]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for r in rows {
+        let (Nature::Avenant(k), Some((decision, signed))) = (r.nature, &r.amends) else {
+            continue;
+        };
+        let reason = r.reason.as_deref().map(|s| {
+            let s = s.trim();
+            let body = s.trim_end_matches([',', '.', ';']).trim_end();
+            if s.ends_with(',') {
+                // « À la demande de l'association, … » introduces the avenant.
+                let mut c = body.chars();
+                let first: String = c.next().into_iter().flat_map(char::to_lowercase).collect();
+                format!("est proposé {first}{}", c.as_str())
+            } else {
+                format!("a pour motif\u{a0}: « {body} »")
+            }
+        });
+        let changes: Vec<String> = r
+            .previous
+            .iter()
+            .flat_map(|before| {
+                let years: BTreeSet<&i32> = before.keys().chain(r.funding.keys()).collect();
+                years
+                    .into_iter()
+                    .filter(|y| before.get(y) != r.funding.get(y))
+                    .map(|y| {
+                        let a =
+                            |m: &BTreeMap<i32, i64>| french::euros(m.get(y).copied().unwrap_or(0));
+                        format!("la contribution {y} de {} à {}", a(before), a(&r.funding))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        out.push(json!({
+            "association": r.name,
+            "reference": r.reference,
+            "avenant": k,
+            "decision_number": decision.number,
+            "decision_body": decision.body,
+            "decision_date": decision.date,
+            "signed": signed,
+            "reason": reason,
+            "changes": changes.join(" et "),
+        }));
+    }
+    out
 }
 
 /// The élus who take no part in the vote: one entry per élu and line.
@@ -146,6 +321,7 @@ fn deport(rows: &[Row]) -> Vec<Value> {
             };
             out.push(json!({
                 "name": e.name,
+                "feminine": e.name.trim_start().starts_with("Mme"),
                 "capacity": capacity,
                 "association": r.name,
                 "line": i + 1,
@@ -153,6 +329,67 @@ fn deport(rows: &[Row]) -> Vec<Value> {
         }
     }
     out
+}
+
+/// A funded convention on whose board an élu sits: voted in its own article.
+fn conflicted(r: &Row) -> bool {
+    matches!(r.nature, Nature::Convention(_)) && r.total() > 0 && !r.elected.is_empty()
+}
+
+/// The lines voted separately (an élu takes no part): one article each.
+fn separate(rows: &[Row]) -> Vec<Value> {
+    rows.iter()
+        .enumerate()
+        .filter(|(_, r)| conflicted(r))
+        .map(|(i, r)| {
+            let names: Vec<&str> = r.elected.iter().map(|e| e.name.as_str()).collect();
+            json!({
+                "line": i + 1,
+                "association": r.name,
+                "reference": r.reference,
+                "amount": french::euros(r.total()),
+                "letters": french::euros_in_letters(r.total()),
+                "multi_year": r.funding.len() > 1,
+                "elected": names,
+            })
+        })
+        .collect()
+}
+
+/// The subsidies voted together (article « Attribution »): every funded
+/// convention but those voted separately.
+fn attribution(rows: &[Row]) -> Value {
+    let together: Vec<&Row> = rows
+        .iter()
+        .filter(|r| matches!(r.nature, Nature::Convention(_)) && r.total() > 0 && !conflicted(r))
+        .collect();
+    let except: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| conflicted(r))
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    let total: i64 = together.iter().map(|r| r.total()).sum();
+    let except_text = match except.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} et {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let approved = rows
+        .iter()
+        .filter(|r| matches!(r.nature, Nature::Convention(_)) && !conflicted(r))
+        .count();
+    json!({
+        "approved": approved,
+        "approved_named": named(approved, "convention", "conventions"),
+        "funded": together.len(),
+        "funded_named": named(together.len(), "association", "associations"),
+        "total": french::euros(total),
+        "letters": french::euros_in_letters(total),
+        "conventions": together.len(),
+        "except": except_text,
+        "except_count": except.len(),
+    })
 }
 
 /// « une augmentation de 3 000 € », « une diminution de 1 500 € ».

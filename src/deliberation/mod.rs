@@ -317,7 +317,7 @@ fn compose(
         Some((id, data)) => crate::context::build(&prog.file, id, data, &[]),
         None => Value::Object(Default::default()),
     };
-    ctx["deliberation"] = figures::context(number, d, rows, &f);
+    ctx["deliberation"] = figures::context(number, (d, prog.file.funder.kind), rows, &f);
     let date_fr = french::date_fr(&d.date).unwrap_or_else(|| d.date.clone());
     let period = match (years.first(), years.last()) {
         (Some(a), Some(b)) if a != b => format!("{a}-{b}"),

@@ -63,11 +63,11 @@ fn the_session_lists_exactly_its_conventions_with_their_amounts() {
     let total: i64 = rows.iter().map(|r| r.total()).sum();
     assert_eq!(total, 113_500_000);
     let tmp = example_copy();
-    let out = write(tmp.path(), &[SESSION]);
+    let out = write(tmp.path(), &[SESSION, "CP-2026-01-07"]);
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let md = read(tmp.path(), "cp-2026-01-08.md");
     assert!(
-        md.contains("1\u{202f}135\u{202f}000\u{a0}€ (un million cent trente-cinq mille euros)"),
+        md.contains("1\u{202f}015\u{202f}000\u{a0}€ (un million quinze mille euros)"),
         "{md}"
     );
     // Exactly six rows and a totals row in the annex.
@@ -82,6 +82,30 @@ fn the_session_lists_exactly_its_conventions_with_their_amounts() {
         md.contains("- exercice 2029\u{a0}: 170\u{202f}000\u{a0}€."),
         "{md}"
     );
+    // Findings 6, 11, 12: plurals, small counts in letters, annex labels.
+    assert!(md.contains("aux quatre associations figurant"), "{md}");
+    assert!(
+        md.contains("des cinq conventions figurant en annexe (hors la ligne 4)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Article 3 – Approbation des conventions"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Convention-cadre n°\u{a0}RVM-ESS-2026-004"),
+        "{md}"
+    );
+    let single = read(tmp.path(), "cp-2026-01-07.md");
+    assert!(
+        single.contains("## Article 1er – Attribution de la subvention"),
+        "{single}"
+    );
+    assert!(
+        single.contains("## Article 2 – Approbation de la convention\n"),
+        "{single}"
+    );
+    assert!(single.contains("pour l'exercice 2026\u{202f};"), "{single}");
     let csv = read(tmp.path(), "cp-2026-01-08.annexe.csv");
     assert_eq!(csv.lines().count(), 1 + 6, "{csv}");
     assert!(
@@ -140,6 +164,44 @@ fn the_avenant_decision_lists_the_avenant_with_its_new_amounts() {
         md.contains("de 137\u{202f}500,50\u{a0}€ à 140\u{202f}500,50\u{a0}€"),
         "{md}"
     );
+    // Finding 1: the complement is granted, and covered by an additional AE.
+    assert!(
+        md.contains("## Article 1er – Attribution d'un complément de subvention"),
+        "{md}"
+    );
+    assert!(
+        md.contains("un complément de subvention de 3\u{202f}000\u{a0}€ (trois mille euros) au titre de l'exercice 2027"),
+        "{md}"
+    );
+    assert!(
+        md.contains("autorisation d'engagement complémentaire de 3\u{202f}000\u{a0}€"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Article 3 – Approbation de l'avenant\n"),
+        "{md}"
+    );
+    // Finding 2: the session's exercice, and the act it amends.
+    assert!(md.contains("pour l'exercice 2027\u{202f};"), "{md}");
+    assert!(
+        md.contains("Vu la délibération n°\u{a0}CP-2026-01-07 de la Commission permanente du 23 janvier 2026"),
+        "{md}"
+    );
+    // Finding 3: the avenant's reason, from the data.
+    assert!(
+        md.contains("est proposé à la demande de l'association, dont les permanences"),
+        "{md}"
+    );
+    assert!(
+        md.contains("le projet présenté par l'association figurant"),
+        "{md}"
+    );
+    // Finding 7: the assembly is the subject of « DÉCIDE ».
+    assert!(
+        md.contains("**LA COMMISSION PERMANENTE DU CONSEIL RÉGIONAL,**"),
+        "{md}"
+    );
+    assert!(md.contains("Annexe I – Complément de subvention attribué et avenant approuvé"));
     let rapport = read(tmp.path(), "cp-2027-03-12.rapport.md");
     assert!(
         rapport.contains("contribution 2027 portée de 45\u{202f}000\u{a0}€ à 48\u{202f}000\u{a0}€"),
@@ -163,14 +225,43 @@ fn the_conflict_sentence_appears_only_where_the_data_says_so() {
     ));
     assert!(session.contains("L.\u{a0}1111-6"), "{session}");
     assert!(session.contains("(ligne 4 de l'annexe)"), "{session}");
+    // Finding 5: the line is voted in its own article; the sentence names the
+    // association; a representative also cites loi 2013-907 and art. 432-12.
+    assert!(
+        session.contains("## Article 2 – Attribution de la subvention et approbation de la convention de la ligne 4 (vote distinct)"),
+        "{session}"
+    );
+    assert!(
+        session.contains("120\u{202f}000\u{a0}€ (cent vingt mille euros)"),
+        "{session}"
+    );
+    assert!(
+        session.contains("sur la subvention attribuée à l'association La Recyclerie"),
+        "{session}"
+    );
+    assert!(session.contains("loi n°\u{a0}2013-907"), "{session}");
+    assert!(
+        session.contains("en qualité de représentant de la Région"),
+        "{session}"
+    );
     for other in ["cp-2026-01-07.md", "cp-2026-03-22.md", "cp-2027-03-12.md"] {
         assert!(
             !read(tmp.path(), other).contains("ne prend part"),
             "{other}"
         );
     }
-    // A personal seat cites the rules on conflicts of interest instead.
+    // « Mme »: the feminine.
     let file = tmp.path().join("associations/recyclerie-vaudrecourt.json");
+    edit_json(&file, |v| {
+        v["association"]["elected_board_members"][0]["name"] = "Mme Hélène Laurent".into()
+    });
+    write(tmp.path(), &[SESSION]);
+    let session = read(tmp.path(), "cp-2026-01-08.md");
+    assert!(
+        session.contains("en qualité de représentante de la Région"),
+        "{session}"
+    );
+    // A personal seat cites the rules on conflicts of interest instead.
     edit_json(&file, |v| {
         v["association"]["elected_board_members"][0]["capacity"] = "personnel".into()
     });
