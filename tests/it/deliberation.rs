@@ -388,7 +388,12 @@ fn an_adopted_deliberation_is_archived_and_never_changes() {
     assert!(write(dir, &[n]).diagnostics.is_empty());
     // Another amount: refused, nothing replaced.
     let file = dir.join("associations/epicerie-solidaire-brecourt.json");
-    edit_json(&file, |v| v["convention"]["funding"]["2026"] = 13000.into());
+    edit_json(&file, |v| {
+        // The amount and its line of the budget, which stays balanced.
+        v["convention"]["funding"]["2026"] = 13000.into();
+        v["convention"]["budget"]["2026"]["produits"]["subventions"]["region"] = 13000.into();
+        v["convention"]["budget"]["2026"]["produits"]["dons"] = 1500.into();
+    });
     let refused = write(dir, &[n]);
     assert_eq!(codes(&refused.diagnostics), [Code::GEN_032]);
     assert!(refused.made.is_empty());
@@ -406,7 +411,12 @@ fn adopting_a_text_other_than_the_projet_is_refused() {
     let n = "CP-2026-03-22";
     write(dir, &[n]);
     let file = dir.join("associations/epicerie-solidaire-brecourt.json");
-    edit_json(&file, |v| v["convention"]["funding"]["2026"] = 13000.into());
+    edit_json(&file, |v| {
+        // The amount and its line of the budget, which stays balanced.
+        v["convention"]["funding"]["2026"] = 13000.into();
+        v["convention"]["budget"]["2026"]["produits"]["subventions"]["region"] = 13000.into();
+        v["convention"]["budget"]["2026"]["produits"]["dons"] = 1500.into();
+    });
     adopt(dir, n);
     let refused = write(dir, &[n]);
     assert_eq!(codes(&refused.diagnostics), [Code::GEN_032]);
