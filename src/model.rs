@@ -54,7 +54,6 @@ pub enum Anchors {
     Yousign,
 }
 
-
 /// `[deliberations."NUMBER"]` of `charta.toml`: one décision of the funder's
 /// assembly, as its délibération states it (see `charta deliberation`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -363,7 +362,6 @@ pub struct PreparingFile {
     /// L'association.
     pub association: Association,
 }
-
 
 /// Un élu du financeur qui siège dans les instances de l'association.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

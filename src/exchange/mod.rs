@@ -4,8 +4,8 @@
 
 pub mod concours;
 pub mod par_exercice;
-pub mod registers;
 pub mod record;
+pub mod registers;
 pub mod scdl;
 pub mod sheet;
 pub mod workbook;

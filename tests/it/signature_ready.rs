@@ -448,7 +448,14 @@ fn an_avenant_sent_is_archived_as_sent_and_one_that_would_differ_is_refused() {
             std::fs::write(&toml, text.replace("\"iparapheur\"", "\"yousign\"")).unwrap();
         }
         date_avenant(dir);
-        let args = ["--out", out.to_str().unwrap(), "--format", "pdf", "--format", "md"];
+        let args = [
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--format",
+            "md",
+        ];
         let run = charta_build(dir, &[&args[..], &["--only", SIGNED_ID]].concat(), None);
         assert_eq!(run.code, expect, "changed: {changed}\n{}", run.stderr);
         let archived = dir.join("signed").join(SIGNED_ID).join("avenant-1.pdf");
@@ -457,7 +464,10 @@ fn an_avenant_sent_is_archived_as_sent_and_one_that_would_differ_is_refused() {
             assert!(!archived.exists(), "archived all the same");
         } else {
             let archived = std::fs::read(&archived).expect("archived");
-            assert!(archived == sent, "the avenant's PDF archived is not the PDF sent");
+            assert!(
+                archived == sent,
+                "the avenant's PDF archived is not the PDF sent"
+            );
         }
     }
 }
