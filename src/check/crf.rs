@@ -18,7 +18,7 @@ use crate::locate::JsonPath;
 use crate::model::{AssociationFile, CHARGE_LABELS, PRODUIT_LABELS};
 use crate::tr;
 
-use super::review::{association_covers, duplicate_keys, not_json, type_name, unknown_key};
+use super::review::{YearFile, open_year_file, read_year_file, type_name, unknown_key};
 
 /// The end of a compte rendu financier's file name.
 pub const SUFFIX: &str = ".crf.json";
@@ -88,22 +88,9 @@ pub fn load(prog: &Programme, year: i32, id: &str) -> Option<(Option<Crf>, Vec<D
     if !path.exists() {
         return None;
     }
-    let text = match crate::encoding::read_text(&path) {
-        Ok(t) => t,
-        Err(d) => return Some((None, vec![d])),
-    };
-    let entry = prog.associations.iter().find(|a| a.id == id);
-    if entry.is_some_and(|e| e.data.is_none()) {
-        // The association file does not parse: its own errors say why.
-        return Some((None, Vec::new()));
-    }
-    Some(validate(
-        &path,
-        &text,
-        year,
-        id,
-        entry.and_then(|a| a.data.as_deref()),
-    ))
+    Some(read_year_file(prog, id, &path, |text, data| {
+        validate(&path, text, year, id, data)
+    }))
 }
 
 /// Every compte rendu of `year` in `PROG/reviews/<year>/`, by id.
@@ -132,33 +119,13 @@ pub fn validate(
     id: &str,
     data: Option<&AssociationFile>,
 ) -> (Option<Crf>, Vec<Diagnostic>) {
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return (None, vec![not_json(path, &e)]),
+    let (obj, mut s) = match open_year_file(path, text, year, id, data, YearFile::Crf) {
+        Ok(opened) => opened,
+        Err(d) => return (None, d),
     };
-    let mut s = Sink::new(path, text, None);
-    duplicate_keys(text, &mut s);
-    let Value::Object(obj) = &value else {
-        s.error(
-            Code::BIL_120,
-            JsonPath::root(),
-            Point::Value,
-            tr!(
-                "un compte rendu financier est un objet JSON, pas {}",
-                "a compte rendu financier is a JSON object, not {}",
-                type_name(&value)
-            ),
-            Text::new(
-                "voir `charta review --template` pour un fichier à remplir",
-                "see `charta review --template` for a file to fill in",
-            ),
-        );
-        return (None, s.out);
-    };
-    association_covers(data, year, id, &mut s);
     let root = JsonPath::root();
     let mut crf = Crf::default();
-    for (k, v) in obj {
+    for (k, v) in &obj {
         let p = root.key(k);
         match k.as_str() {
             "$schema" => {}

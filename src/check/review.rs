@@ -228,35 +228,96 @@ pub fn validate(
     id: &str,
     data: Option<&AssociationFile>,
 ) -> (Option<Review>, Vec<Diagnostic>) {
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return (None, vec![not_json(path, &e)]),
+    let (obj, mut s) = match open_year_file(path, text, year, id, data, YearFile::Review) {
+        Ok(opened) => opened,
+        Err(d) => return (None, d),
     };
+    let mut review = top_keys(&obj, &mut s);
+    if let Some(data) = data {
+        review.indicators = indicators_given(&obj, data, &mut s);
+    }
+    (Some(review), s.out)
+}
+
+/// The JSON files of `reviews/<year>/`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum YearFile {
+    /// `<id>.json`.
+    Review,
+    /// `<id>.crf.json` (`check::crf`).
+    Crf,
+}
+
+/// A JSON file of `reviews/<year>/` read up to its root object: not JSON
+/// (BIL-001), a key given twice (BIL-006), a root that is not an object
+/// (BIL-007, BIL-120), then the association and its years (BIL-008,
+/// BIL-009). `Err`: every problem, the file cannot be read further.
+pub(crate) fn open_year_file<'a>(
+    path: &'a Path,
+    text: &'a str,
+    year: i32,
+    id: &str,
+    data: Option<&AssociationFile>,
+    kind: YearFile,
+) -> Result<(Map<String, Value>, Sink<'a>), Vec<Diagnostic>> {
+    let value: Value = serde_json::from_str(text).map_err(|e| vec![not_json(path, &e)])?;
     let mut s = Sink::new(path, text, None);
     duplicate_keys(text, &mut s);
-    let Value::Object(obj) = &value else {
+    let found = type_name(&value);
+    let Value::Object(obj) = value else {
+        let (code, message) = match kind {
+            YearFile::Review => (
+                Code::BIL_007,
+                tr!(
+                    "un fichier de bilan est un objet JSON, pas {}",
+                    "a review file is a JSON object, not {}",
+                    found
+                ),
+            ),
+            YearFile::Crf => (
+                Code::BIL_120,
+                tr!(
+                    "un compte rendu financier est un objet JSON, pas {}",
+                    "a compte rendu financier is a JSON object, not {}",
+                    found
+                ),
+            ),
+        };
         s.error(
-            Code::BIL_007,
+            code,
             JsonPath::root(),
             Point::Value,
-            tr!(
-                "un fichier de bilan est un objet JSON, pas {}",
-                "a review file is a JSON object, not {}",
-                type_name(&value)
-            ),
+            message,
             Text::new(
                 "voir `charta review --template` pour un fichier à remplir",
                 "see `charta review --template` for a file to fill in",
             ),
         );
-        return (None, s.out);
+        return Err(s.out);
     };
     association_covers(data, year, id, &mut s);
-    let mut review = top_keys(obj, &mut s);
-    if let Some(data) = data {
-        review.indicators = indicators_given(obj, data, &mut s);
+    Ok((obj, s))
+}
+
+/// Reads a file of `reviews/<year>/` of association `id` and validates it
+/// with `validate` (its text, the association's data), unless the
+/// association file does not parse: its own errors say why, and without it
+/// this file cannot be judged.
+pub(crate) fn read_year_file<T>(
+    prog: &Programme,
+    id: &str,
+    path: &Path,
+    validate: impl FnOnce(&str, Option<&AssociationFile>) -> (Option<T>, Vec<Diagnostic>),
+) -> (Option<T>, Vec<Diagnostic>) {
+    let text = match crate::encoding::read_text(path) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let entry = prog.associations.iter().find(|a| a.id == id);
+    if entry.is_some_and(|e| e.data.is_none()) {
+        return (None, Vec::new());
     }
-    (Some(review), s.out)
+    validate(&text, entry.and_then(|a| a.data.as_deref()))
 }
 
 /// BIL-001: the file is not JSON.
@@ -858,19 +919,9 @@ pub fn load_one(
     id: &str,
     path: &Path,
 ) -> (Option<Review>, Vec<Diagnostic>) {
-    let text = match crate::encoding::read_text(path) {
-        Ok(t) => t,
-        Err(d) => return (None, vec![d]),
-    };
-    let entry = prog.associations.iter().find(|a| a.id == id);
-    if let Some(e) = entry
-        && e.data.is_none()
-    {
-        // The association file does not parse: its own errors say why, and
-        // without its dashboard this file cannot be judged.
-        return (None, Vec::new());
-    }
-    validate(path, &text, year, id, entry.and_then(|a| a.data.as_deref()))
+    read_year_file(prog, id, path, |text, data| {
+        validate(path, text, year, id, data)
+    })
 }
 
 /// The rules on `[review]` of `charta.toml`.
