@@ -866,9 +866,9 @@ fn entries(
     out
 }
 
-/// Every review file of the programme: `(year, id, path)`, sorted; folders
+/// Every year folder of `PROG/reviews/`, `(year, path)`, sorted; folders
 /// under `reviews/` that are not a year are reported.
-pub fn review_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(i32, String, PathBuf)> {
+pub fn year_folders(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(i32, PathBuf)> {
     let mut out = Vec::new();
     let Ok(years) = std::fs::read_dir(root.join("reviews")) else {
         return out;
@@ -879,19 +879,25 @@ pub fn review_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(i32, Strin
             continue;
         }
         let name = y.file_name().to_string_lossy().into_owned();
-        let year = match name.parse::<i32>() {
-            Ok(v) if name.len() == 4 => v,
-            _ => {
-                diags.push(
-                    Diagnostic::error(Code::BIL_002, tr!("le dossier reviews/{name} n'est pas une année", "the folder reviews/{name} is not a year"
-                    ))
-                    .in_file(&p)
-                    .with_hint(Text::new("les bilans vont dans reviews/<année>/<association>.json, par exemple reviews/2026/", "reviews go in reviews/<year>/<association>.json, e.g. reviews/2026/")),
-                );
-                continue;
-            }
-        };
-        let Ok(files) = std::fs::read_dir(&p) else {
+        match name.parse::<i32>() {
+            Ok(v) if name.len() == 4 => out.push((v, p)),
+            _ => diags.push(
+                Diagnostic::error(Code::BIL_002, tr!("le dossier reviews/{name} n'est pas une année", "the folder reviews/{name} is not a year"
+                ))
+                .in_file(&p)
+                .with_hint(Text::new("les bilans vont dans reviews/<année>/<association>.json, par exemple reviews/2026/", "reviews go in reviews/<year>/<association>.json, e.g. reviews/2026/")),
+            ),
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The review files of `years` (from [`year_folders`]): `(year, id, path)`, sorted.
+fn review_files_in(years: &[(i32, PathBuf)]) -> Vec<(i32, String, PathBuf)> {
+    let mut out = Vec::new();
+    for (year, p) in years {
+        let Ok(files) = std::fs::read_dir(p) else {
             continue;
         };
         for f in files.filter_map(Result::ok) {
@@ -904,12 +910,18 @@ pub fn review_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(i32, Strin
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                out.push((year, id, fp));
+                out.push((*year, id, fp));
             }
         }
     }
     out.sort();
     out
+}
+
+/// Every review file of the programme: `(year, id, path)`, sorted; folders
+/// under `reviews/` that are not a year are reported.
+pub fn review_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(i32, String, PathBuf)> {
+    review_files_in(&year_folders(root, diags))
 }
 
 /// Reads and validates one review file.
@@ -980,13 +992,13 @@ pub fn check_config(prog: &Programme) -> Vec<Diagnostic> {
 /// Every problem of every review file, and of `[review]` (the `check` command).
 pub fn check_reviews(prog: &Programme) -> Vec<Diagnostic> {
     let mut out = check_config(prog);
-    let files = review_files(&prog.root, &mut out);
-    let years: std::collections::BTreeSet<i32> = files.iter().map(|(y, _, _)| *y).collect();
-    for (year, id, path) in files {
+    let years = year_folders(&prog.root, &mut out);
+    for (year, id, path) in review_files_in(&years) {
         out.extend(load_one(prog, year, &id, &path).1);
     }
-    // The comptes rendus financiers beside them (`<id>.crf.json`).
-    for year in years {
+    // The comptes rendus financiers (`<id>.crf.json`) of every year folder,
+    // with or without review files beside them.
+    for &(year, _) in &years {
         for (id, _) in crate::check::crf::files(&prog.root, year) {
             if let Some((_, d)) = crate::check::crf::load(prog, year, &id) {
                 out.extend(d);

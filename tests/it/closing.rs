@@ -569,3 +569,25 @@ fn an_exercice_that_is_not_the_calendar_year() {
     d.association.fiscal_year_end = Some("06-30".into());
     assert_eq!(review::exercice_end(&d, 2026), (2026, 6, 30));
 }
+
+#[test]
+fn check_reads_a_compte_rendu_in_a_year_folder_without_any_review() {
+    // reviews/2027/ holds only a compte rendu (no review file): its error is
+    // reported all the same, once; the same amount at zero passes.
+    let tmp = copy();
+    let dir = tmp.path().join("reviews/2027");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("atelier-velo-thionvaux.crf.json");
+    std::fs::write(&file, r#"{ "en_nature": -0.01 }"#).unwrap();
+    let bad = errors(tmp.path());
+    assert_eq!(
+        bad.iter()
+            .filter(|x| **x == e("BIL-121", "en_nature"))
+            .count(),
+        1,
+        "{bad:?}"
+    );
+    std::fs::write(&file, r#"{ "en_nature": 0 }"#).unwrap();
+    let bad = errors(tmp.path());
+    assert!(!bad.iter().any(|(c, _)| c.starts_with("BIL-12")), "{bad:?}");
+}
