@@ -1,5 +1,5 @@
 //! The outside programs some tests drive (LibreOffice, Chromium and
-//! chromedriver, Python's `frictionless`), found once per process.
+//! chromedriver, Python's `frictionless`, pyHanko), found once per process.
 //!
 //! A test calls [`present`] before it runs one. When the program is missing,
 //! the test (or the part of it that needs the program) is skipped with one
@@ -122,45 +122,82 @@ pub fn chromium() -> Option<PathBuf> {
         .clone()
 }
 
-/// A Python that imports `frictionless`: `python3` on the PATH, else the
-/// virtual environment `scripts/setup` makes when that Python cannot take
-/// packages (`~/.local/share/charta/python`).
+/// The virtual environment's Python `scripts/setup` makes when `python3` on
+/// the PATH cannot take packages (`~/.local/share/charta/python`).
+fn venv_python() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".local/share/charta/python/bin/python3"))
+        .filter(|p| p.is_file())
+}
+
+/// The first Python that imports every module of `modules` (comma-separated,
+/// as `import` takes them): `python3` on the PATH, else the virtual
+/// environment of `scripts/setup`.
+fn python_with(modules: &str) -> Option<PathBuf> {
+    on_path("python3")
+        .into_iter()
+        .chain(venv_python())
+        .find(|py| {
+            Command::new(py)
+                .args(["-c", &format!("import {modules}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+/// A Python that imports `frictionless`.
 pub fn python() -> Option<PathBuf> {
     static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FOUND.get_or_init(|| python_with("frictionless")).clone()
+}
+
+/// A Python that imports `openapi_schema_validator` and `yaml` (the records'
+/// validation).
+pub fn python_openapi() -> Option<PathBuf> {
+    static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FOUND
+        .get_or_init(|| python_with("openapi_schema_validator, yaml"))
+        .clone()
+}
+
+/// pyHanko's command line, found the ways `scripts/setup` installs it: the
+/// program `pyhanko` on the PATH, else the one of the virtual environment of
+/// `scripts/setup`, else `python3 -m pyhanko` (a Python that imports it):
+/// the program and the arguments that come before pyHanko's own.
+pub fn pyhanko() -> Option<(PathBuf, Vec<&'static str>)> {
+    static FOUND: OnceLock<Option<(PathBuf, Vec<&'static str>)>> = OnceLock::new();
     FOUND
         .get_or_init(|| {
-            let venv = std::env::var_os("HOME")
-                .map(|h| PathBuf::from(h).join(".local/share/charta/python/bin/python3"));
-            on_path("python3")
+            let answers = |program: &Path, args: &[&str]| {
+                Command::new(program)
+                    .args(args)
+                    .arg("--version")
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            };
+            let venv = venv_python()
+                .and_then(|py| py.parent().map(|bin| bin.join("pyhanko")))
+                .filter(|p| p.is_file());
+            on_path("pyhanko")
                 .into_iter()
-                .chain(venv.filter(|p| p.is_file()))
-                .find(|py| {
-                    Command::new(py)
-                        .args(["-c", "import frictionless"])
-                        .output()
-                        .is_ok_and(|o| o.status.success())
+                .chain(venv)
+                .find(|p| answers(p, &[]))
+                .map(|p| (p, Vec::new()))
+                .or_else(|| {
+                    python_with("pyhanko")
+                        .filter(|py| answers(py, &["-m", "pyhanko"]))
+                        .map(|py| (py, vec!["-m", "pyhanko"]))
                 })
         })
         .clone()
 }
 
-/// A Python that imports `openapi_schema_validator` and `yaml` (the records'
-/// validation): `python3` on the PATH, else the virtual environment of `scripts/setup`.
-pub fn python_openapi() -> Option<PathBuf> {
-    static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
-    FOUND
-        .get_or_init(|| {
-            let venv = std::env::var_os("HOME")
-                .map(|h| PathBuf::from(h).join(".local/share/charta/python/bin/python3"));
-            on_path("python3")
-                .into_iter()
-                .chain(venv.filter(|p| p.is_file()))
-                .find(|py| {
-                    Command::new(py)
-                        .args(["-c", "import openapi_schema_validator, yaml"])
-                        .output()
-                        .is_ok_and(|o| o.status.success())
-                })
-        })
-        .clone()
+/// A command that runs pyHanko (see [`pyhanko`]); panics when it is missing:
+/// call `signing::tools_present` with `"pyhanko"` first.
+pub fn pyhanko_command() -> Command {
+    let (program, args) =
+        pyhanko().expect("pyHanko is missing: check `signing::tools_present` first");
+    let mut cmd = Command::new(program);
+    cmd.args(args);
+    cmd
 }

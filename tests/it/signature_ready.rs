@@ -288,7 +288,7 @@ fn empty_fields_are_signed_in_turn_and_validated() {
         let py1 = keys.path().join(format!("py1-{name}"));
         let py2 = keys.path().join(format!("py2-{name}"));
         for (field, from, to) in [("signature-1", &pdf, &py1), ("signature-2", &py1, &py2)] {
-            let out = Command::new("pyhanko")
+            let out = super::clients::pyhanko_command()
                 .args([
                     "sign",
                     "addsig",
@@ -336,7 +336,7 @@ fn empty_fields_are_signed_in_turn_and_validated() {
 /// `pyhanko sign validate` of `pdf` with the test's certificate as trust
 /// root, strict syntax or not: one line a signature.
 fn pyhanko_validate(keys: &Path, pdf: &Path, strict: bool) -> String {
-    let mut cmd = Command::new("pyhanko");
+    let mut cmd = super::clients::pyhanko_command();
     cmd.args(["sign", "validate", "--no-revocation-check", "--trust"])
         .arg(keys.join("signer.cert.pem"));
     // Strict: the verdict (`:VALID`); lax: what holds (`:INTACT:`), since

@@ -23,21 +23,26 @@ pub const TOOLS: [&str; 7] = [
     "pyhanko",
 ];
 
-/// Whether every program of `tools` is on the PATH. When one is not: with
+/// Whether every program of `tools` is on the PATH (pyHanko: found as
+/// `clients::pyhanko` finds it, and run through `clients::pyhanko_command`).
+/// When one is not: with
 /// `CHARTA_REQUIRE_CLIENTS=1`, panics; otherwise says on stderr what is
 /// skipped and returns `false` (see `clients::present`).
 pub fn tools_present(tools: &[&str]) -> bool {
     let missing: Vec<&str> = tools
         .iter()
         .copied()
-        .filter(|t| super::clients::on_path(t).is_none())
+        .filter(|&t| match t {
+            "pyhanko" => super::clients::pyhanko().is_none(),
+            _ => super::clients::on_path(t).is_none(),
+        })
         .collect();
     if missing.is_empty() {
         return true;
     }
     let thread = std::thread::current();
     let test = thread.name().unwrap_or("a test");
-    let why = format!("not on the PATH: {}", missing.join(", "));
+    let why = format!("not found: {}", missing.join(", "));
     if std::env::var(super::clients::REQUIRE).is_ok_and(|v| !v.is_empty() && v != "0") {
         panic!("{test}: {why} ({} is set)", super::clients::REQUIRE);
     }

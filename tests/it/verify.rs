@@ -267,25 +267,7 @@ fn truncated_not_a_pdf_and_unsigned_are_refused() {
 
 /// pyHanko and openssl, or the skip (a failure under CHARTA_REQUIRE_CLIENTS).
 fn signing_tools() -> bool {
-    let here = |p: &str| {
-        Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    let found = here("pyhanko") && Command::new("openssl").arg("version").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var_os(crate::clients::REQUIRE).is_none(),
-            "pyHanko or openssl missing (run {})",
-            crate::clients::SETUP
-        );
-        eprintln!(
-            "skipped: pyHanko or openssl missing (run {})",
-            crate::clients::SETUP
-        );
-    }
-    found
+    crate::signing::tools_present(&["pyhanko", "openssl"])
 }
 
 /// Signs `input` into `output` in a new field `field` with a throwaway
@@ -308,7 +290,7 @@ fn sign(dir: &Path, input: &Path, output: &Path, field: &str) {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    let out = Command::new("pyhanko")
+    let out = crate::clients::pyhanko_command()
         .args([
             "sign",
             "addsig",
