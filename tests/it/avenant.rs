@@ -7,36 +7,17 @@ use crate::common::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use charta::build::{self, BuildOptions, BuildReport, Collected};
+use charta::build::{BuildReport, Collected};
 use charta::document::Convention;
 use charta::load::load_programme;
 use charta::out::Status;
 
-fn build_with(dir: &Path, formats: &[&str]) -> Collected {
-    let (prog, diags) = load_programme(dir).expect("loads");
-    assert!(diags.is_empty(), "{diags:?}");
-    let opts = BuildOptions {
-        out: dir.join("out"),
-        formats: formats.iter().map(|s| s.to_string()).collect(),
-        only: vec![],
-        jobs: 2,
-        force: false,
-        keep_typst: false,
-        shard: None,
-    };
-    build::run_collected(&prog, &opts, &()).expect("build runs")
-}
-
 fn build(dir: &Path) -> Collected {
-    build_with(dir, &["md"])
+    build_collected(dir, &["md"])
 }
 
 fn status_of(r: &BuildReport, id: &str) -> Status {
     r.outcomes.iter().find(|(i, _)| i == id).unwrap().1
-}
-
-fn data_path(dir: &Path) -> std::path::PathBuf {
-    dir.join("associations").join(format!("{SIGNED_ID}.json"))
 }
 
 fn read(path: impl AsRef<Path>) -> String {
@@ -75,7 +56,7 @@ fn amendment(decision_date: &str, signed: Option<&str>) -> serde_json::Value {
 
 /// Adds a draft amendment and changes the data with `f`.
 fn draft(dir: &Path, f: impl FnOnce(&mut serde_json::Value)) {
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         let list = v["convention"]
             .as_object_mut()
             .unwrap()
@@ -91,7 +72,7 @@ fn draft(dir: &Path, f: impl FnOnce(&mut serde_json::Value)) {
 
 /// Signs the last amendment.
 fn sign_last(dir: &Path, date: &str) {
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         let list = v["convention"]["amendments"].as_array_mut().unwrap();
         let last = list.last_mut().unwrap();
         last["signature"]["date"] = serde_json::json!(date);
@@ -281,7 +262,7 @@ fn an_added_optional_clause_is_a_bis_article_and_nothing_is_renumbered() {
     let tmp = example_copy_at_signature();
     let dir = tmp.path();
     // Signed without the premises article.
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["convention"]["clauses"]["add"] = serde_json::json!(["communication-logo"]);
     });
     let r = build(dir);
@@ -345,7 +326,7 @@ fn a_chain_of_two_avenants_and_a_signed_avenant_refuses_silent_change() {
     assert!(archive.join("avenant-1.texte.md").is_file());
 
     // A change without a new entry is refused; the hint shows the entry to add.
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["convention"]["funding"]["2028"] = serde_json::json!(49000)
     });
     let before = out_files(&dir.join("out"));
@@ -439,17 +420,17 @@ fn a_chain_of_two_avenants_and_a_signed_avenant_refuses_silent_change() {
 fn deleting_out_loses_nothing() {
     let tmp = example_copy_at_signature();
     let dir = tmp.path();
-    assert!(!build_with(dir, &["md", "pdf"]).has_errors());
+    assert!(!build_collected(dir, &["md", "pdf"]).has_errors());
     draft(dir, |v| {
         v["convention"]["funding"]["2027"] = serde_json::json!(52000)
     });
-    assert!(!build_with(dir, &["md", "pdf"]).has_errors());
+    assert!(!build_collected(dir, &["md", "pdf"]).has_errors());
     sign_last(dir, "2027-03-20");
-    let r = build_with(dir, &["md", "pdf"]);
+    let r = build_collected(dir, &["md", "pdf"]);
     assert!(!r.has_errors(), "{:?}", r.diagnostics);
     let before = out_files(&dir.join("out"));
     std::fs::remove_dir_all(dir.join("out")).unwrap();
-    let r = build_with(dir, &["md", "pdf"]);
+    let r = build_collected(dir, &["md", "pdf"]);
     assert!(!r.has_errors(), "{:?}", r.diagnostics);
     let after = out_files(&dir.join("out"));
     for f in [
@@ -463,10 +444,10 @@ fn deleting_out_loses_nothing() {
     }
     // Even when today's data would render another convention.
     std::fs::remove_dir_all(dir.join("out")).unwrap();
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["association"]["representative"]["name"] = serde_json::json!("Paul Ferrand")
     });
-    let r = build_with(dir, &["md", "pdf"]);
+    let r = build_collected(dir, &["md", "pdf"]);
     assert!(!r.has_errors(), "{:?}", r.diagnostics);
     let again = out_files(&dir.join("out"));
     assert!(again[&format!("{SIGNED_ID}.md")] == before[&format!("{SIGNED_ID}.md")]);
@@ -477,7 +458,7 @@ fn deleting_out_loses_nothing() {
 fn check_validates_amendments_at_their_json_path() {
     let tmp = example_copy_at_signature();
     let dir = tmp.path();
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["convention"]["amendments"] = serde_json::json!([
             amendment("2025-12-01", None),
             amendment("2027-03-12", Some("2027-03-20")),
@@ -538,7 +519,8 @@ fn the_example_has_a_signed_convention_with_a_draft_avenant() {
     let status = charta::out::signed::status(
         dir,
         SIGNED_ID,
-        &charta::load::parse_association(&read(data_path(dir)), &data_path(dir)).unwrap(),
+        &charta::load::parse_association(&read(signed_data_path(dir)), &signed_data_path(dir))
+            .unwrap(),
     );
     assert_eq!(
         status,
@@ -661,7 +643,7 @@ fn an_added_annex_is_listed_by_the_same_avenant() {
     let dir = tmp.path();
     // Signed while the association was approved (deemed to have subscribed
     // the contrat d'engagement républicain): no annex of it.
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         let a = v["association"].as_object_mut().unwrap();
         a.remove("cer_signed_on");
         a.insert(
@@ -785,7 +767,7 @@ fn a_draft_avenant_dated_with_another_change_in_the_same_edit_is_refused() {
     let (out_before, signed_before) = (out_files(&dir.join("out")), tree(&dir.join("signed")));
     // Dated, and the 2028 amount changed in the same edit.
     sign_last(dir, "2027-03-20");
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["convention"]["funding"]["2028"] = serde_json::json!(49000)
     });
     let r = charta_build(dir, &["--format", "md"], None);
@@ -852,7 +834,7 @@ fn an_avenant_dated_without_a_draft_ever_built_is_refused() {
     );
 
     // The workflow the hint gives: draft, check, date.
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["convention"]["amendments"][0]["signature"]["date"] = serde_json::Value::Null
     });
     assert!(!build(dir).has_errors());

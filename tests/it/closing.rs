@@ -4,13 +4,15 @@
 //! figure is computed by hand in the comments, never by the function under test.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
 use crate::common::{charta, copy_tree, data, edit_json, example, example_dir, render};
 use charta::check::crf::Crf;
-use charta::model::{ReviewConfig, SiegBasis, Unspent};
+use charta::diagnostic::Diagnostic;
+use charta::load::Programme;
+use charta::model::{AssociationFile, ReviewConfig, SiegBasis, Unspent};
 use charta::review::closing::{self, Closing, Receipt, Rule, close};
 use charta::review::{self, Payment, PaymentKind};
 
@@ -179,6 +181,37 @@ fn epicerie(unspent: Unspent, charges: f64, payments: &[Payment]) -> Closing {
     close(&prog, &d, 2026, Some(&c), payments, None).expect("a funded year")
 }
 
+/// The review of `id`'s `year` (no review file) with `closing` as its closing.
+fn assessed(id: &str, d: &AssociationFile, year: i32, closing: Closing) -> review::Assessment {
+    let mut a = review::assess(id, d, year, &BTreeMap::new(), &ReviewConfig::default());
+    a.closing = Some(closing);
+    a
+}
+
+/// The reversement letter of `a`, if any, worded by the example's library.
+fn letter_of(prog: &Programme, a: &review::Assessment) -> Option<Result<String, Diagnostic>> {
+    let engine = charta::render::Engine::new(&prog.library).0;
+    review::closing_text::letter_markdown(&engine, prog, a)
+}
+
+/// `charta review DIR --year 2026 --format md --out DIR/out`, which must
+/// succeed: the folder `out`.
+fn review_2026(dir: &Path) -> PathBuf {
+    let out = dir.join("out");
+    let (code, _, err) = charta(&[
+        "review",
+        dir.to_str().unwrap(),
+        "--year",
+        "2026",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
 #[test]
 fn eight_percent_underspent_under_repay_paid_in_full_asks_the_difference_back() {
     // 12 500 € granted, 48 000 € of charges forecast, 44 160 € spent (−8 %):
@@ -227,18 +260,7 @@ fn the_letter_is_worded_by_the_clause_library_and_a_programme_overrides_it() {
     assert_ne!(own, builtin);
     std::fs::create_dir_all(tmp.path().join("clauses")).unwrap();
     std::fs::write(tmp.path().join("clauses/reversement-lettre.md"), own).unwrap();
-    let out = tmp.path().join("out");
-    let (code, _, err) = charta(&[
-        "review",
-        tmp.path().to_str().unwrap(),
-        "--year",
-        "2026",
-        "--format",
-        "md",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let out = review_2026(tmp.path());
     let letter =
         std::fs::read_to_string(out.join(format!("review-2026/{EPICERIE}.reversement.md")))
             .unwrap();
@@ -264,18 +286,7 @@ fn the_letter_says_the_sum_in_figures_and_letters_and_quotes_the_clause() {
     // The example: the épicerie (repay, 12 500 € paid as a 100 % advance)
     // spent 44 160 € of 48 000 €: 1 000 € to repay.
     let tmp = copy();
-    let out = tmp.path().join("out");
-    let (code, _, err) = charta(&[
-        "review",
-        tmp.path().to_str().unwrap(),
-        "--year",
-        "2026",
-        "--format",
-        "md",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let out = review_2026(tmp.path());
     let dir = out.join("review-2026");
     let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
     assert!(
@@ -324,22 +335,8 @@ fn paid_only_the_advance_the_balance_is_reduced_and_nothing_is_repaid() {
     assert_eq!(c.balance_due_by, Some((2027, 6, 11)));
     assert_eq!(c.to_recover(), 0);
     let prog = example();
-    let mut a = review::assess(
-        EPICERIE,
-        &data(&prog, EPICERIE),
-        2026,
-        &BTreeMap::new(),
-        &ReviewConfig::default(),
-    );
-    a.closing = Some(c);
-    assert_eq!(
-        review::closing_text::letter_markdown(
-            &charta::render::Engine::new(&prog.library).0,
-            &prog,
-            &a
-        ),
-        None
-    );
+    let a = assessed(EPICERIE, &data(&prog, EPICERIE), 2026, c);
+    assert_eq!(letter_of(&prog, &a), None);
 }
 
 #[test]
@@ -355,22 +352,8 @@ fn under_keep_reasonable_the_surplus_is_shown_for_the_funder_to_decide() {
         (Some(1_150_000), 100_000, 0)
     );
     let prog = example();
-    let mut a = review::assess(
-        EPICERIE,
-        &data(&prog, EPICERIE),
-        2026,
-        &BTreeMap::new(),
-        &ReviewConfig::default(),
-    );
-    a.closing = Some(c);
-    assert_eq!(
-        review::closing_text::letter_markdown(
-            &charta::render::Engine::new(&prog.library).0,
-            &prog,
-            &a
-        ),
-        None
-    );
+    let a = assessed(EPICERIE, &data(&prog, EPICERIE), 2026, c);
+    assert_eq!(letter_of(&prog, &a), None);
     let md = review::report_markdown(&prog, &a);
     assert!(md.contains(&format!(
         "**Part non consommée déjà versée{NB}: 1{NNB}000{NB}€** (versé 12{NNB}500{NB}€ − dû 11{NNB}500{NB}€)"
@@ -385,63 +368,48 @@ fn under_keep_reasonable_the_surplus_is_shown_for_the_funder_to_decide() {
     assert_eq!((c.balance, c.beyond), (Some(525_000), 0));
 }
 
-#[test]
-fn a_sieg_compensation_one_euro_over_is_carried_forward_or_repaid() {
-    let prog = example();
-    let id = "mobilite-solidaire-rurale";
-    let mut d = data(&prog, id);
+const MOBILITE: &str = "mobilite-solidaire-rurale";
+
+/// The mobilité's data under décision 2012/21/UE, reasonable profit 2 %.
+fn mobilite_sieg(prog: &Programme) -> AssociationFile {
+    let mut d = data(prog, MOBILITE);
     let s = d.convention.sieg.as_mut().unwrap();
     s.basis = SiegBasis::Decision201221;
     s.reasonable_profit_percent = 2.0;
+    d
+}
+
+#[test]
+fn a_sieg_compensation_one_euro_over_is_carried_forward_or_repaid() {
+    let prog = example();
+    let id = MOBILITE;
+    let mut d = mobilite_sieg(&prog);
     let all = paid(&[(68000.0, PaymentKind::Avance)]);
+    // The closing of 2026 with other produits `ventes`, compensation 68 000 €.
+    let close_2026 = |d: &AssociationFile, ventes: f64| {
+        let c = crf(Some(APRIL_12), 150000.0, ventes, 68000.0);
+        close(&prog, d, 2026, Some(&c), &all, None).unwrap()
+    };
     // Charges 150 000 €, other produits 85 001 €, reasonable profit 2 % × 150 000 =
     // 3 000 €: ceiling 150 000 − 85 001 + 3 000 = 67 999 €; compensation 68 000 €:
     // 1 € over, within 10 % (6 800 €): carried forward, nothing withheld.
-    let c = close(
-        &prog,
-        &d,
-        2026,
-        Some(&crf(Some(APRIL_12), 150000.0, 85001.0, 68000.0)),
-        &all,
-        None,
-    )
-    .unwrap();
+    let c = close_2026(&d, 85001.0);
     assert_eq!(c.rule, Rule::Sieg);
     let s = c.sieg.unwrap();
     assert_eq!((s.ceiling, s.over, s.carried), (6_799_900, 100, true));
     assert_eq!((c.due, c.to_recover()), (Some(6_800_000), 0));
     // At the ceiling (85 000 €): no overcompensation.
-    let c = close(
-        &prog,
-        &d,
-        2026,
-        Some(&crf(Some(APRIL_12), 150000.0, 85000.0, 68000.0)),
-        &all,
-        None,
-    )
-    .unwrap();
+    let c = close_2026(&d, 85000.0);
     assert_eq!(c.sieg.unwrap().over, 0);
     // The convention without its carry-forward clause: 1 € to repay, with the letter.
     d.convention
         .clauses
         .remove
         .push("sieg-surcompensation".into());
-    let c = close(
-        &prog,
-        &d,
-        2026,
-        Some(&crf(Some(APRIL_12), 150000.0, 85001.0, 68000.0)),
-        &all,
-        None,
-    )
-    .unwrap();
+    let c = close_2026(&d, 85001.0);
     assert_eq!((c.due, c.to_recover()), (Some(6_799_900), 100));
-    let mut a = review::assess(id, &d, 2026, &BTreeMap::new(), &ReviewConfig::default());
-    a.closing = Some(c);
-    let engine = charta::render::Engine::new(&prog.library).0;
-    let letter = review::closing_text::letter_markdown(&engine, &prog, &a)
-        .expect("a letter")
-        .expect("rendered");
+    let a = assessed(id, &d, 2026, c);
+    let letter = letter_of(&prog, &a).expect("a letter").expect("rendered");
     assert!(
         letter.contains(&format!("**Somme à reverser{NB}: 1{NB}€ (un euro).**")),
         "{letter}"
@@ -460,11 +428,8 @@ fn sieg_over_the_period_a_year_over_is_made_good_by_a_year_under() {
     //   2027 ventes 83 000 € → 70 000 €: 209 999 €, 1 € over the period;
     //   2027 ventes 82 998 € → 70 002 €: 210 001 €, nothing over.
     let prog = example();
-    let id = "mobilite-solidaire-rurale";
-    let mut d = data(&prog, id);
-    let s = d.convention.sieg.as_mut().unwrap();
-    s.basis = SiegBasis::Decision201221;
-    s.reasonable_profit_percent = 2.0;
+    let id = MOBILITE;
+    let d = mobilite_sieg(&prog);
     let years = |ventes_2027: f64| {
         BTreeMap::from([
             (2026, crf(Some(APRIL_12), 150000.0, 85001.0, 68000.0)),
@@ -496,8 +461,7 @@ fn sieg_over_the_period_a_year_over_is_made_good_by_a_year_under() {
     // In the report, after the year's check.
     let mut c = close(&prog, &d, 2028, years(83000.0).get(&2028), &[], None).unwrap();
     c.period = Some(period(83000.0));
-    let mut a = review::assess(id, &d, 2028, &BTreeMap::new(), &ReviewConfig::default());
-    a.closing = Some(c);
+    let a = assessed(id, &d, 2028, c);
     let mut md = String::new();
     review::closing_text::closing_part(&mut md, &prog, &a);
     assert!(

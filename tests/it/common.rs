@@ -387,3 +387,25 @@ pub fn association_ids(dir: &Path) -> BTreeSet<String> {
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect()
 }
+
+/// `dir` loaded, without any diagnostic, and built into `dir/out` in
+/// `formats` (every convention, two jobs, nothing forced): the report.
+pub fn build_collected(dir: &Path, formats: &[&str]) -> charta::build::Collected {
+    let (prog, diags) = load_programme(dir).expect("loads");
+    assert!(diags.is_empty(), "{diags:?}");
+    let opts = charta::build::BuildOptions {
+        out: dir.join("out"),
+        formats: formats.iter().map(|s| s.to_string()).collect(),
+        only: vec![],
+        jobs: 2,
+        force: false,
+        keep_typst: false,
+        shard: None,
+    };
+    charta::build::run_collected(&prog, &opts, &()).expect("build runs")
+}
+
+/// The data file of the example's signed convention in the programme `dir`.
+pub fn signed_data_path(dir: &Path) -> PathBuf {
+    dir.join("associations").join(format!("{SIGNED_ID}.json"))
+}

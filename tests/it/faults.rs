@@ -35,6 +35,44 @@ fn assert_nothing_lost(out: &Path, before: &std::collections::BTreeMap<String, V
     assert_manifest_true(out);
 }
 
+/// A build of `dir` with `failpoint` that fails `ID` alone: exit 2, `said`
+/// on stderr, the others unchanged, nothing of `before` lost. Its run.
+fn fails_alone(
+    dir: &Path,
+    failpoint: &str,
+    said: &str,
+    before: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Run {
+    let r = charta_build(dir, &[], Some(failpoint));
+    assert_eq!(r.code, 2, "{failpoint}: {}", r.stderr);
+    assert!(r.stderr.contains(said), "{failpoint}: {}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("0 établie, 7 inchangées, 0 refusée, 1 en échec"),
+        "{failpoint}: {}",
+        r.stderr
+    );
+    assert_nothing_lost(&dir.join("out"), before);
+    r
+}
+
+/// A build of `dir` with `failpoint` on the manifest or its journal: exit 2,
+/// said, the previous manifest whole and every output there.
+fn manifest_not_written(dir: &Path, failpoint: &str) {
+    let out = dir.join("out");
+    let manifest_before = std::fs::read(out.join("manifest.json")).unwrap();
+    let r = charta_build(dir, &[], Some(failpoint));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("erreur [FIC-008]\u{a0}: impossible d'écrire le manifeste\u{a0}: no space left on device"),
+        "{}",
+        r.stderr
+    );
+    assert!(std::fs::read(out.join("manifest.json")).unwrap() == manifest_before);
+    assert_outputs_complete(&out);
+}
+
 #[test]
 fn a_panic_in_any_stage_fails_that_convention_only_and_keeps_its_files() {
     let tmp = built_then_changed();
@@ -48,29 +86,17 @@ fn a_panic_in_any_stage_fails_that_convention_only_and_keeps_its_files() {
         format!("write:{ID}.data.json"),
         format!("write:{ID}.pdf"),
     ] {
-        let r = charta_build(dir, &[], Some(format!("panic:{at}").as_str()));
-        assert_eq!(r.code, 2, "{at}: {}", r.stderr);
-        assert!(
-            r.stderr.contains(&format!(
-                "erreur [GEN-005]\u{a0}: {ID}\u{a0}: erreur interne en établissant cette convention \
-                 (CHARTA_FAILPOINT panic at {at})\u{a0}; ses fichiers précédents restent en place"
-            )),
-            "{at}: {}",
-            r.stderr
+        let said = format!(
+            "erreur [GEN-005]\u{a0}: {ID}\u{a0}: erreur interne en établissant cette convention \
+             (CHARTA_FAILPOINT panic at {at})\u{a0}; ses fichiers précédents restent en place"
         );
+        let r = fails_alone(dir, &format!("panic:{at}"), &said, &before);
         assert!(
             r.stderr
                 .contains("aide\u{a0}: c'est un défaut de charta ou de Typst"),
             "{}",
             r.stderr
         );
-        assert!(
-            r.stderr
-                .contains("0 établie, 7 inchangées, 0 refusée, 1 en échec"),
-            "{at}: {}",
-            r.stderr
-        );
-        assert_nothing_lost(&out, &before);
     }
     let r = charta_build(dir, &[], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -117,40 +143,18 @@ fn a_full_disk_fails_the_write_with_exit_2_and_loses_nothing() {
         format!("{ID}.data.json"),
         format!("{ID}.pdf"),
     ] {
-        let r = charta_build(dir, &[], Some(format!("fail:write:{file}").as_str()));
         // A full disk is no fault of the data: 2, not 1.
-        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
-        assert!(
-            r.stderr.contains(&format!(
-                "erreur [FIC-009]\u{a0}: {ID}\u{a0}: impossible d'écrire le fichier de sortie\u{a0}: no space left on device"
-            )),
-            "{file}: {}",
-            r.stderr
+        let said = format!(
+            "erreur [FIC-009]\u{a0}: {ID}\u{a0}: impossible d'écrire le fichier de sortie\u{a0}: no space left on device"
         );
-        assert!(
-            r.stderr
-                .contains("0 établie, 7 inchangées, 0 refusée, 1 en échec"),
-            "{file}: {}",
-            r.stderr
-        );
-        assert_nothing_lost(&out, &before);
+        fails_alone(dir, &format!("fail:write:{file}"), &said, &before);
     }
 
     // The manifest cannot be written: the build says so (2), the previous
     // manifest stays whole, and the next build takes what the journal
     // recorded (nothing is lost, nothing rendered twice).
-    let manifest_before = std::fs::read(out.join("manifest.json")).unwrap();
-    let r = charta_build(dir, &[], Some("fail:write:manifest.json"));
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("erreur [FIC-008]\u{a0}: impossible d'écrire le manifeste\u{a0}: no space left on device"),
-        "{}",
-        r.stderr
-    );
-    assert!(std::fs::read(out.join("manifest.json")).unwrap() == manifest_before);
+    manifest_not_written(dir, "fail:write:manifest.json");
     assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
-    assert_outputs_complete(&out);
 
     let r = charta_build(dir, &[], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -162,17 +166,7 @@ fn a_full_disk_fails_the_write_with_exit_2_and_loses_nothing() {
     edit_json(&dir.join(format!("associations/{ID}.json")), |v| {
         v["project"]["title"] = serde_json::json!("Projet relancé");
     });
-    let manifest_before = std::fs::read(out.join("manifest.json")).unwrap();
-    let r = charta_build(dir, &[], Some("fail:write:manifest.journal"));
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("erreur [FIC-008]\u{a0}: impossible d'écrire le manifeste\u{a0}: no space left on device"),
-        "{}",
-        r.stderr
-    );
-    assert!(std::fs::read(out.join("manifest.json")).unwrap() == manifest_before);
-    assert_outputs_complete(&out);
+    manifest_not_written(dir, "fail:write:manifest.journal");
     let r = charta_build(dir, &[], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("1 établie, 7 inchangées"), "{}", r.stderr);

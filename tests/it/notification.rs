@@ -7,28 +7,12 @@ use crate::common::*;
 
 use std::path::Path;
 
-use charta::build::{self, BuildOptions, Collected};
-use charta::load::load_programme;
+use charta::build::Collected;
 
 fn build_with(dir: &Path, formats: &[&str]) -> Collected {
-    let (prog, diags) = load_programme(dir).expect("loads");
-    assert!(diags.is_empty(), "{diags:?}");
-    let opts = BuildOptions {
-        out: dir.join("out"),
-        formats: formats.iter().map(|s| s.to_string()).collect(),
-        only: vec![],
-        jobs: 2,
-        force: false,
-        keep_typst: false,
-        shard: None,
-    };
-    let r = build::run_collected(&prog, &opts, &()).expect("build runs");
+    let r = build_collected(dir, formats);
     assert!(!r.has_errors(), "{:?}", r.diagnostics);
     r
-}
-
-fn data_path(dir: &Path) -> std::path::PathBuf {
-    dir.join("associations").join(format!("{SIGNED_ID}.json"))
 }
 
 /// The letter's Markdown, its no-break spaces as plain spaces.
@@ -96,13 +80,13 @@ fn the_signed_convention_is_notified_with_its_references_amount_and_schedule() {
 fn an_unsigned_convention_gets_no_letter_a_signed_one_gets_it_at_its_first_build() {
     let tmp = example_copy_at_signature();
     let dir = tmp.path();
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["convention"]["signature"]["date"] = serde_json::Value::Null
     });
     build_with(dir, &["md"]);
     assert_eq!(notifications(dir), Vec::<String>::new());
     // Dated: the build that first sees it signed writes its letter.
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["convention"]["signature"]["date"] = serde_json::json!("2026-02-10")
     });
     build_with(dir, &["md"]);
@@ -115,7 +99,7 @@ fn a_signed_avenant_gets_its_own_letter_a_draft_none() {
     let tmp = example_copy_at_signature();
     let dir = tmp.path();
     build_with(dir, &["md"]);
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["convention"]["amendments"] = serde_json::json!([{
             "decision": {"body": "Commission permanente", "date": "2027-03-12", "number": "CP-2027-03-12"},
             "signature": {"place": "Montvalon-sur-Meuse", "date": null},
@@ -125,7 +109,7 @@ fn a_signed_avenant_gets_its_own_letter_a_draft_none() {
     });
     build_with(dir, &["md"]);
     assert_eq!(notifications(dir), [format!("{SIGNED_ID}.notification.md")]);
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["convention"]["amendments"][0]["signature"]["date"] = serde_json::json!("2027-03-20")
     });
     build_with(dir, &["md"]);

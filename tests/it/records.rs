@@ -53,14 +53,19 @@ fn validated(name: &str) -> PathBuf {
 
 /// `charta import RECORD PROG --date DATE`: (exit status, stdout + stderr).
 fn import(record: &Path, prog: &Path) -> (i32, String) {
-    let (code, out, err) = charta(&[
+    let (code, out, err) = import_on(record, prog, DATE);
+    (code, out + &err)
+}
+
+/// `charta import RECORD PROG --date date`: (exit status, stdout, stderr).
+fn import_on(record: &Path, prog: &Path, date: &str) -> (i32, String, String) {
+    charta(&[
         "import",
         record.to_str().unwrap(),
         prog.to_str().unwrap(),
         "--date",
-        DATE,
-    ]);
-    (code, out + &err)
+        date,
+    ])
 }
 
 fn read(path: &Path) -> Value {
@@ -352,13 +357,7 @@ fn a_re_import_shows_the_diff_and_changes_nothing_when_equal() {
     assert_eq!(import(&record, tmp.path()).0, 0);
     let first = std::fs::read(&path).unwrap();
     // Equal: nothing changes, not even the dates of the sources (another day).
-    let (code, out, err) = charta(&[
-        "import",
-        record.to_str().unwrap(),
-        tmp.path().to_str().unwrap(),
-        "--date",
-        "2027-01-15",
-    ]);
+    let (code, out, err) = import_on(&record, tmp.path(), "2027-01-15");
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("0 créée, 0 modifiée, 1 inchangée"),
@@ -372,13 +371,7 @@ fn a_re_import_shows_the_diff_and_changes_nothing_when_equal() {
         v["association"]["bank"] =
             json!({"iban": "FR7630006000011234567890189", "bic": "AGRIFRPPXXX"});
     });
-    let (code, out, err) = charta(&[
-        "import",
-        record.to_str().unwrap(),
-        tmp.path().to_str().unwrap(),
-        "--date",
-        "2027-01-15",
-    ]);
+    let (code, out, err) = import_on(&record, tmp.path(), "2027-01-15");
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("modifiée   association-sportive-salindroise\u{a0}: association.address.street, association.sources.address.date"),
@@ -516,13 +509,7 @@ fn the_date_of_the_record_is_required_and_must_be_a_real_day() {
     assert!(err.contains("ECH-042"), "not a day of 2026: {err}");
     let tmp = example_copy();
     let file = fixtures().join("association.json");
-    let (code, _, err) = charta(&[
-        "import",
-        file.to_str().unwrap(),
-        tmp.path().to_str().unwrap(),
-        "--date",
-        "2028-02-29",
-    ]);
+    let (code, _, err) = import_on(&file, tmp.path(), "2028-02-29");
     assert_eq!(code, 0, "a leap day: {err}");
 }
 

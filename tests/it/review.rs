@@ -2,7 +2,7 @@
 //! order, review templates, `check` on review files, and the documents.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::common::{SIGNED_ID, charta, copy_programme, data, edit_json, example, example_dir};
 use charta::model::{Direction, ReviewConfig};
@@ -558,7 +558,7 @@ fn a_down_indicator_and_earlier_years_in_the_trajectory() {
             "finances": { "resultat": -100 } }"#,
     )
     .unwrap();
-    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2027", "--format", "md"]);
+    let (code, err) = review_2027(tmp.path(), &["--format", "md"]);
     assert_eq!(code, 0, "{err}");
     let md = std::fs::read_to_string(tmp.path().join("out/review-2027/atelier-velo-thionvaux.md"))
         .unwrap();
@@ -1157,7 +1157,7 @@ fn a_draft_avenants_targets_and_amount_are_not_used_before_it_is_signed() {
     assert!(!text.contains("740") && !text.contains("48 000"), "{text}");
     // The template recalls the signed target too.
     std::fs::remove_file(tmp.path().join(format!("reviews/2027/{SIGNED_ID}.json"))).unwrap();
-    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2027", "--template"]);
+    let (code, err) = review_2027(tmp.path(), &["--template"]);
     assert_eq!(code, 0, "{err}");
     let t: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(tmp.path().join(format!("reviews/2027/{SIGNED_ID}.json")))
@@ -1167,14 +1167,28 @@ fn a_draft_avenants_targets_and_amount_are_not_used_before_it_is_signed() {
     assert_eq!(t["indicators"]["O1-I1"]["target"], 720.0);
 }
 
-/// Archives avenant n° 1 of the example as signed on 2027-04-15: its text and
-/// the data it was signed with (today's, with the date), and sets the date in
-/// the association file.
-fn sign_avenant_1(tmp: &Path) {
+/// Sets the signature date of avenant n° 1 of the example, 2027-04-15, in
+/// the association file (nothing archived): that file.
+fn date_avenant_1(tmp: &Path) -> PathBuf {
     let file = tmp.join(format!("associations/{SIGNED_ID}.json"));
     edit_json(&file, |v| {
         v["convention"]["amendments"][0]["signature"]["date"] = "2027-04-15".into();
     });
+    file
+}
+
+/// `charta review tmp --year 2027` and `then` (`--format md`, `--template`):
+/// (exit status, stderr).
+fn review_2027(tmp: &Path, then: &[&str]) -> (i32, String) {
+    let (code, _, err) = charta(&[&["review", s(tmp), "--year", "2027"][..], then].concat());
+    (code, err)
+}
+
+/// Archives avenant n° 1 of the example as signed on 2027-04-15: its text and
+/// the data it was signed with (today's, with the date), and sets the date in
+/// the association file.
+fn sign_avenant_1(tmp: &Path) {
+    let file = date_avenant_1(tmp);
     let archive = tmp.join("signed").join(SIGNED_ID);
     std::fs::copy(&file, archive.join("avenant-1.data.json")).unwrap();
     std::fs::write(archive.join("avenant-1.md"), "# Avenant n° 1\n").unwrap();
@@ -1216,11 +1230,8 @@ fn once_signed_the_avenants_targets_and_amount_are_in_force() {
 fn a_text_in_force_that_cannot_be_established_is_refused() {
     // An avenant signed in the data but not archived.
     let tmp = signed_with_a_2027_review();
-    let file = tmp.path().join(format!("associations/{SIGNED_ID}.json"));
-    edit_json(&file, |v| {
-        v["convention"]["amendments"][0]["signature"]["date"] = "2027-04-15".into();
-    });
-    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2027", "--format", "md"]);
+    date_avenant_1(tmp.path());
+    let (code, err) = review_2027(tmp.path(), &["--format", "md"]);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("BIL-034") && err.contains("avenant n°\u{a0}1"),
@@ -1231,13 +1242,13 @@ fn a_text_in_force_that_cannot_be_established_is_refused() {
     // A signed convention with a draft avenant and no archive.
     let tmp = signed_with_a_2027_review();
     std::fs::remove_dir_all(tmp.path().join("signed")).unwrap();
-    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2027", "--format", "md"]);
+    let (code, err) = review_2027(tmp.path(), &["--format", "md"]);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("BIL-034") && err.contains("n'est pas archivé"),
         "{err}"
     );
-    let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2027", "--template"]);
+    let (code, err) = review_2027(tmp.path(), &["--template"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("BIL-034"), "{err}");
     // Signed, no amendments, not archived yet: today's data is the signed text.

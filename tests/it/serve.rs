@@ -281,6 +281,30 @@ fn file(dir: &Path, id: &str) -> std::path::PathBuf {
     dir.join("associations").join(format!("{id}.json"))
 }
 
+/// A copy of the example with `ID` built in Markdown into `out/`.
+fn built_md() -> tempfile::TempDir {
+    let tmp = example_copy();
+    charta(&[
+        "build",
+        tmp.path().to_str().unwrap(),
+        "--format",
+        "md",
+        "--only",
+        ID,
+    ]);
+    tmp
+}
+
+/// [`built_md`], then `ID`'s 2027 funding raised to 32 500 € (not built):
+/// a change since the last build.
+fn built_then_funded_more() -> tempfile::TempDir {
+    let tmp = built_md();
+    edit_json(&file(tmp.path(), ID), |v| {
+        v["convention"]["funding"]["2027"] = json!(32500);
+    });
+    tmp
+}
+
 fn opened(desk: &Desk, id: &str) -> (String, Value) {
     let c = desk.get(&format!("/api/convention/{id}")).json();
     (
@@ -594,18 +618,7 @@ fn a_valid_save_writes_the_file_and_the_next_save_needs_the_new_hash() {
 
 #[test]
 fn the_convention_page_has_its_articles_changes_and_downloads() {
-    let tmp = example_copy();
-    charta(&[
-        "build",
-        tmp.path().to_str().unwrap(),
-        "--format",
-        "md",
-        "--only",
-        ID,
-    ]);
-    edit_json(&file(tmp.path(), ID), |v| {
-        v["convention"]["funding"]["2027"] = json!(32500);
-    });
+    let tmp = built_then_funded_more();
     let desk = Desk::start(tmp.path());
     let page = desk.get(&format!("/convention/{ID}")).text();
     // Side navigation: every article of the text, linked to its heading.
@@ -914,15 +927,7 @@ fn stalled_clients_do_not_freeze_the_desk() {
 /// and show no data.
 #[test]
 fn a_read_without_the_cookie_is_refused() {
-    let tmp = example_copy();
-    charta(&[
-        "build",
-        tmp.path().to_str().unwrap(),
-        "--format",
-        "md",
-        "--only",
-        ID,
-    ]);
+    let tmp = built_md();
     let mut desk = Desk::launch(tmp.path(), &[]);
     let iban_plain = "FR7615629026000003692581443";
     let secret = desk.secret();
@@ -1191,18 +1196,7 @@ fn assert_french_typography(what: &str, text: &str) {
 
 #[test]
 fn the_desks_own_texts_follow_french_typography_and_say_no_jargon() {
-    let tmp = example_copy();
-    charta(&[
-        "build",
-        tmp.path().to_str().unwrap(),
-        "--format",
-        "md",
-        "--only",
-        ID,
-    ]);
-    edit_json(&file(tmp.path(), ID), |v| {
-        v["convention"]["funding"]["2027"] = json!(32500)
-    });
+    let tmp = built_then_funded_more();
     let desk = Desk::start(tmp.path());
     // The desk's own words: the convention's text (in the article, the
     // redline and the side navigation) is the act's, not the desk's.

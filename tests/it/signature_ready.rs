@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::common::{SIGNED_ID, charta_build, edit_json, example_copy};
+use super::common::{Run, SIGNED_ID, charta_build, edit_json, example_copy};
 use super::signing::{NICK, TOOLS, make_nss_db, tools_present};
 
 /// An unsigned convention of the example.
@@ -24,8 +24,8 @@ fn programme_with(table: &str) -> tempfile::TempDir {
     tmp
 }
 
-/// Builds `ids` as PDF and Markdown into `dir/out`, successfully.
-fn build(dir: &Path, ids: &[&str]) {
+/// Builds `ids` as PDF and Markdown into `dir/out`: the run.
+fn build_run(dir: &Path, ids: &[&str]) -> Run {
     let out = dir.join("out");
     let mut args = vec![
         "--out",
@@ -38,8 +38,31 @@ fn build(dir: &Path, ids: &[&str]) {
     for id in ids {
         args.extend(["--only", id]);
     }
-    let run = charta_build(dir, &args, None);
+    charta_build(dir, &args, None)
+}
+
+/// Builds `ids` as PDF and Markdown into `dir/out`, successfully.
+fn build(dir: &Path, ids: &[&str]) {
+    let run = build_run(dir, ids);
     assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// The desk's tags changed after the PDF was sent: same Markdown, another PDF.
+fn switch_to_yousign(dir: &Path) {
+    let toml = dir.join("charta.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace("\"iparapheur\"", "\"yousign\"")).unwrap();
+}
+
+/// `charta check dir`: (exit status, stdout + stderr).
+fn check(dir: &Path) -> (i32, String) {
+    let (code, out, err) = super::common::charta(&["check", dir.to_str().unwrap()]);
+    (code, format!("{out}{err}"))
+}
+
+/// The draft's Markdown, as `build` wrote it.
+fn draft_md(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("out").join(format!("{DRAFT_ID}.md"))).unwrap()
 }
 
 fn pdftotext(pdf: &Path) -> String {
@@ -74,7 +97,7 @@ fn the_markdown_names_the_signatories_association_first_and_no_date_to_fill() {
     let tmp = programme_with("anchors = \"iparapheur\"");
     let dir = tmp.path();
     build(dir, &[DRAFT_ID]);
-    let md = std::fs::read_to_string(dir.join("out").join(format!("{DRAFT_ID}.md"))).unwrap();
+    let md = draft_md(dir);
     assert!(md.contains("Signé électroniquement"), "{md}");
     assert!(!md.contains("……"), "a date to fill by hand is left:\n{md}");
     assert!(!md.contains("#signature"), "a tag in the Markdown:\n{md}");
@@ -98,7 +121,7 @@ fn a_signatories_list_sets_persons_order_and_delegation() {
         ]);
     });
     build(dir, &[DRAFT_ID]);
-    let md = std::fs::read_to_string(dir.join("out").join(format!("{DRAFT_ID}.md"))).unwrap();
+    let md = draft_md(dir);
     let funder = md
         .find("Pour la Région, la vice-présidente déléguée")
         .expect("funder first");
@@ -126,9 +149,8 @@ fn a_signatories_list_without_the_association_is_refused_where_it_is() {
             { "party": "funder", "civility": "M.", "name": "C D", "role": "vice-président" }
         ]);
     });
-    let (code, out, err) = super::common::charta(&["check", dir.to_str().unwrap()]);
-    assert_eq!(code, 1, "{out}{err}");
-    let all = format!("{out}{err}");
+    let (code, all) = check(dir);
+    assert_eq!(code, 1, "{all}");
     assert!(all.contains("DON-096"), "{all}");
     assert!(
         all.lines()
@@ -140,28 +162,22 @@ fn a_signatories_list_without_the_association_is_refused_where_it_is() {
     edit_json(&file, |v| {
         v["convention"]["signatories"][1]["party"] = serde_json::json!("association");
     });
-    let (code, out, err) = super::common::charta(&["check", dir.to_str().unwrap()]);
-    assert_eq!(code, 0, "{out}{err}");
+    let (code, all) = check(dir);
+    assert_eq!(code, 0, "{all}");
     // An empty name is the structural walk's (DON-085), at its path.
     edit_json(&file, |v| {
         v["convention"]["signatories"][1]["name"] = serde_json::json!(" ");
     });
-    let (code, out, err) = super::common::charta(&["check", dir.to_str().unwrap()]);
+    let (code, all) = check(dir);
     assert_eq!(code, 1);
-    assert!(
-        format!("{out}{err}").contains("convention.signatories[1].name"),
-        "{out}{err}"
-    );
+    assert!(all.contains("convention.signatories[1].name"), "{all}");
     edit_json(&file, |v| {
         v["convention"]["signatories"][1]["name"] = serde_json::json!("C D");
         v["convention"]["signatories"][0]["party"] = serde_json::json!("mairie");
     });
-    let (code, out, err) = super::common::charta(&["check", dir.to_str().unwrap()]);
+    let (code, all) = check(dir);
     assert_eq!(code, 1);
-    assert!(
-        format!("{out}{err}").contains("convention.signatories[0].party"),
-        "{out}{err}"
-    );
+    assert!(all.contains("convention.signatories[0].party"), "{all}");
 }
 
 #[test]
@@ -398,25 +414,9 @@ fn a_pdf_that_would_differ_from_the_one_sent_is_refused() {
     build(dir, &[DRAFT_ID]);
     let out = dir.join("out");
     let sent = std::fs::read(out.join(format!("{DRAFT_ID}.pdf"))).unwrap();
-    // The desk's tags changed after the PDF was sent: same Markdown, another PDF.
-    let toml = dir.join("charta.toml");
-    let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, text.replace("\"iparapheur\"", "\"yousign\"")).unwrap();
+    switch_to_yousign(dir);
     date_it(dir);
-    let run = charta_build(
-        dir,
-        &[
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "pdf",
-            "--format",
-            "md",
-            "--only",
-            DRAFT_ID,
-        ],
-        None,
-    );
+    let run = build_run(dir, &[DRAFT_ID]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("GEN-035"), "{}", run.stderr);
     assert!(
@@ -442,21 +442,10 @@ fn an_avenant_sent_is_archived_as_sent_and_one_that_would_differ_is_refused() {
         let out = dir.join("out");
         let sent = std::fs::read(out.join(format!("{SIGNED_ID}.avenant-1.pdf"))).unwrap();
         if changed {
-            // The desk's tags changed after the PDF was sent: same Markdown, another PDF.
-            let toml = dir.join("charta.toml");
-            let text = std::fs::read_to_string(&toml).unwrap();
-            std::fs::write(&toml, text.replace("\"iparapheur\"", "\"yousign\"")).unwrap();
+            switch_to_yousign(dir);
         }
         date_avenant(dir);
-        let args = [
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "pdf",
-            "--format",
-            "md",
-        ];
-        let run = charta_build(dir, &[&args[..], &["--only", SIGNED_ID]].concat(), None);
+        let run = build_run(dir, &[SIGNED_ID]);
         assert_eq!(run.code, expect, "changed: {changed}\n{}", run.stderr);
         let archived = dir.join("signed").join(SIGNED_ID).join("avenant-1.pdf");
         if changed {

@@ -13,13 +13,19 @@ use crate::common::{SIGNED_ID, charta, example_copy, example_dir};
 
 /// The committed signed convention of the example.
 fn signed_example() -> Vec<u8> {
+    std::fs::read(stored_path(&example_dir()))
+        .expect("scripts/sign-example wrote the example's signed PDF")
+}
+
+/// The example's archived act, as sent for signature (not signed).
+fn archived_example() -> Vec<u8> {
     std::fs::read(
         example_dir()
             .join("signed")
             .join(SIGNED_ID)
-            .join("convention.signed.pdf"),
+            .join("convention.pdf"),
     )
-    .expect("scripts/sign-example wrote the example's signed PDF")
+    .unwrap()
 }
 
 /// A copy of the example whose archive has no signed PDF stored yet, and
@@ -209,13 +215,7 @@ fn a_byte_range_must_reach_the_end_of_its_revision() {
 #[test]
 fn one_byte_of_the_archived_act_changed_is_refused_and_named() {
     let bytes = signed_example();
-    let archived = std::fs::read(
-        example_dir()
-            .join("signed")
-            .join(SIGNED_ID)
-            .join("convention.pdf"),
-    )
-    .unwrap();
+    let archived = archived_example();
     let mut altered = bytes.clone();
     let at = archived.len() / 2;
     altered[at] ^= 0x01;
@@ -251,13 +251,7 @@ fn truncated_not_a_pdf_and_unsigned_are_refused() {
     refused(b"%PDF-1.7\n", "VER-002", &["tronqué"]);
     refused(b"Bonjour", "VER-001", &["n'est pas un PDF"]);
     refused(b"", "VER-001", &["n'est pas un PDF"]);
-    let archived = std::fs::read(
-        example_dir()
-            .join("signed")
-            .join(SIGNED_ID)
-            .join("convention.pdf"),
-    )
-    .unwrap();
+    let archived = archived_example();
     refused(&archived, "VER-003", &["aucune signature"]);
     // Bytes added after the last signature.
     let mut extended = bytes.clone();
