@@ -237,19 +237,7 @@ fn dup_walk(sc: &mut Scanner, path: &JsonPath, out: &mut Vec<(JsonPath, usize)>)
         b'{' => {
             sc.pos += 1;
             let mut seen: Vec<String> = Vec::new();
-            loop {
-                sc.ws();
-                match sc.peek()? {
-                    b'}' => {
-                        sc.pos += 1;
-                        return Some(());
-                    }
-                    b',' => {
-                        sc.pos += 1;
-                        continue;
-                    }
-                    _ => {}
-                }
+            while sc.next_member(b'}')? {
                 let at = sc.pos;
                 let key = sc.string()?;
                 sc.ws();
@@ -263,26 +251,16 @@ fn dup_walk(sc: &mut Scanner, path: &JsonPath, out: &mut Vec<(JsonPath, usize)>)
                 }
                 dup_walk(sc, &child, out)?;
             }
+            Some(())
         }
         b'[' => {
             sc.pos += 1;
             let mut n = 0;
-            loop {
-                sc.ws();
-                match sc.peek()? {
-                    b']' => {
-                        sc.pos += 1;
-                        return Some(());
-                    }
-                    b',' => {
-                        sc.pos += 1;
-                        continue;
-                    }
-                    _ => {}
-                }
+            while sc.next_member(b']')? {
                 dup_walk(sc, &path.index(n), out)?;
                 n += 1;
             }
+            Some(())
         }
         _ => sc.skip_value(),
     }
@@ -313,6 +291,23 @@ impl<'a> Scanner<'a> {
     fn ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
+        }
+    }
+
+    /// Inside an object or an array: the white space and commas before its
+    /// next member skipped, `true` at that member; `false` at its end
+    /// (`close`, then passed).
+    fn next_member(&mut self, close: u8) -> Option<bool> {
+        loop {
+            self.ws();
+            match self.peek()? {
+                b if b == close => {
+                    self.pos += 1;
+                    return Some(false);
+                }
+                b',' => self.pos += 1,
+                _ => return Some(true),
+            }
         }
     }
 

@@ -33,7 +33,7 @@ pub use data::{DataChange, data_changes};
 pub use doc::{Clause, Convention, Part, is_convention};
 pub use folder::{ConventionStatus, FolderDiff, FolderEntry, diff_folders};
 pub use redline::{Op, Segment, edit_count};
-pub use report::{Report, json, markdown, markdown_redline, text};
+pub use report::{Report, json, markdown, markdown_redline, named_part_fr, text};
 
 /// Everything that differs between two versions of one convention.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -58,21 +58,30 @@ pub fn part_label(
     }
 }
 
-/// « Article 5 », « Annexe II », « Préambule ».
-fn place_fr(kind: Option<&str>, number: Option<&str>, id: Option<&str>) -> String {
-    match (kind, number) {
+/// « Article 5 », « Annexe II », « Préambule »: the French name of a part,
+/// `None` for the title and a block without one (the caller names them).
+pub fn named_part_fr(kind: Option<&str>, number: Option<&str>, id: Option<&str>) -> Option<String> {
+    Some(match (kind, number) {
         (Some("article"), Some(n)) => format!("Article {n}"),
         (Some("annex"), Some(n)) => format!("Annexe {n}"),
         _ => match id.unwrap_or("") {
-            "parties" => "Parties".to_string(),
-            "visas" => "Visas".to_string(),
-            "preambule" => "Préambule".to_string(),
-            "convenu" => "Formule d'engagement".to_string(),
-            "signature" => "Signature".to_string(),
-            "" => "Titre".to_string(),
-            other => format!("Bloc {other}"),
-        },
-    }
+            "parties" => "Parties",
+            "visas" => "Visas",
+            "preambule" => "Préambule",
+            "convenu" => "Formule d'engagement",
+            "signature" => "Signature",
+            _ => return None,
+        }
+        .to_string(),
+    })
+}
+
+/// « Article 5 », « Annexe II », « Préambule », « Titre », « Bloc … ».
+fn place_fr(kind: Option<&str>, number: Option<&str>, id: Option<&str>) -> String {
+    named_part_fr(kind, number, id).unwrap_or_else(|| match id.unwrap_or("") {
+        "" => "Titre".to_string(),
+        other => format!("Bloc {other}"),
+    })
 }
 
 // ---------------------------------------------------------------- text

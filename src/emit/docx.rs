@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 use super::xml::{escape, escape_into};
 use super::zip::{Method, ZipWriter};
-use super::{Document, Emitted, Emitter, Format, Revision, TrackedWriter};
+use super::{Editable, Format, Revision};
 use crate::anchor::{DASHBOARD_PART, PartKind, SIGNATURE_PART};
 use crate::document::Meta;
 use crate::document::blocks::{self, Align, Block, Inline, Line, Mark, Style, Table};
@@ -27,31 +27,13 @@ pub(super) const FORMAT: Format = Format {
     about: "Word document, to negotiate in Word (or LibreOffice)",
     mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     label: "Word (.docx)",
-    new: |_| Box::new(Docx),
+    new: |_| {
+        Box::new(Editable {
+            name: FORMAT.name,
+            write,
+        })
+    },
 };
-
-struct Docx;
-
-impl Emitter for Docx {
-    fn name(&self) -> &'static str {
-        FORMAT.name
-    }
-
-    fn emit(&self, doc: &Document) -> Result<Emitted, Box<super::Unmade>> {
-        let revision = Revision::of(doc.meta);
-        Ok(Emitted::bytes(write(doc.markdown, doc.meta, &revision)))
-    }
-
-    fn tracked(&self) -> Option<&dyn TrackedWriter> {
-        Some(self)
-    }
-}
-
-impl TrackedWriter for Docx {
-    fn write_tracked(&self, doc: &Document, revision: &Revision) -> Vec<u8> {
-        write(doc.markdown, doc.meta, revision)
-    }
-}
 
 const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
 

@@ -131,6 +131,39 @@ pub trait TrackedWriter {
     fn write_tracked(&self, doc: &Document, revision: &Revision) -> Vec<u8>;
 }
 
+/// A format written by hand from the flat blocks, whose redline marks become
+/// tracked changes (ODT, DOCX): its name and its writer (the Markdown, the
+/// metadata, the revision of the changes).
+struct Editable {
+    name: &'static str,
+    write: fn(&str, &Meta, &Revision) -> Vec<u8>,
+}
+
+impl Emitter for Editable {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn emit(&self, doc: &Document) -> Result<Emitted, Box<Unmade>> {
+        let revision = Revision::of(doc.meta);
+        Ok(Emitted::bytes((self.write)(
+            doc.markdown,
+            doc.meta,
+            &revision,
+        )))
+    }
+
+    fn tracked(&self) -> Option<&dyn TrackedWriter> {
+        Some(self)
+    }
+}
+
+impl TrackedWriter for Editable {
+    fn write_tracked(&self, doc: &Document, revision: &Revision) -> Vec<u8> {
+        (self.write)(doc.markdown, doc.meta, revision)
+    }
+}
+
 /// Who made the changes of a redline, and when (from the data, never the clock).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revision {

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 pub use super::Revision;
 use super::xml::{escape, escape_into};
 use super::zip::{Method, ZipWriter};
-use super::{Document, Emitted, Emitter, Format, TrackedWriter};
+use super::{Editable, Format};
 use crate::anchor::{DASHBOARD_PART, PartKind, SIGNATURE_PART};
 use crate::document::Meta;
 use crate::document::blocks::{self, Align, Block, Inline, Line, Mark, Style, Table};
@@ -28,31 +28,13 @@ pub(super) const FORMAT: Format = Format {
     about: "OpenDocument text, to negotiate in LibreOffice (or Word)",
     mime: MIMETYPE,
     label: "OpenDocument (.odt)",
-    new: |_| Box::new(Odt),
+    new: |_| {
+        Box::new(Editable {
+            name: FORMAT.name,
+            write,
+        })
+    },
 };
-
-struct Odt;
-
-impl Emitter for Odt {
-    fn name(&self) -> &'static str {
-        FORMAT.name
-    }
-
-    fn emit(&self, doc: &Document) -> Result<Emitted, Box<super::Unmade>> {
-        let revision = Revision::of(doc.meta);
-        Ok(Emitted::bytes(write(doc.markdown, doc.meta, &revision)))
-    }
-
-    fn tracked(&self) -> Option<&dyn TrackedWriter> {
-        Some(self)
-    }
-}
-
-impl TrackedWriter for Odt {
-    fn write_tracked(&self, doc: &Document, revision: &Revision) -> Vec<u8> {
-        write(doc.markdown, doc.meta, revision)
-    }
-}
 
 pub const MIMETYPE: &str = "application/vnd.oasis.opendocument.text";
 

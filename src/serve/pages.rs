@@ -395,20 +395,9 @@ const SIGNATURE_DIALOG: &str = "<dialog id=\"confirmer-signature\" class=\"confi
      <button type=\"button\" id=\"valider-signature\" class=\"principal\">Confirmer la signature et enregistrer</button></div>\
      </dialog>\n";
 
-/// « Article 4 », « Annexe II », « Préambule ».
+/// « Article 4 », « Annexe II », « Préambule », « Texte ».
 fn place(kind: Option<&str>, number: Option<&str>, id: Option<&str>) -> String {
-    match (kind, number) {
-        (Some("article"), Some(n)) => format!("Article {n}"),
-        (Some("annex"), Some(n)) => format!("Annexe {n}"),
-        _ => match id.unwrap_or("") {
-            "parties" => "Parties".to_string(),
-            "visas" => "Visas".to_string(),
-            "preambule" => "Préambule".to_string(),
-            "convenu" => "Formule d'engagement".to_string(),
-            "signature" => "Signature".to_string(),
-            _ => "Texte".to_string(),
-        },
-    }
+    diff::named_part_fr(kind, number, id).unwrap_or_else(|| "Texte".to_string())
 }
 
 /// What a change is, in words: « Article 4 – Contribution financière : passage modifié ».
