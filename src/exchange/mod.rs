@@ -95,8 +95,11 @@ pub fn read_tables(path: &Path) -> Result<Vec<sheet::ReadTable>, Diagnostic> {
 pub fn import(path: &Path, prog: &Programme) -> Result<workbook::Plan, Vec<Diagnostic>> {
     let tables = read_tables(path).map_err(|d| vec![d])?;
     let clauses: BTreeSet<String> = prog.library.clauses.keys().cloned().collect();
-    let data: BTreeMap<String, AssociationFile> = workbook::from_tables(&tables, path, &clauses)?;
-    workbook::plan(&prog.root.join("associations"), &data)
+    let funder = prog.file.funder.kind;
+    let data: BTreeMap<String, AssociationFile> =
+        workbook::from_tables(&tables, path, &clauses, funder)?;
+    let carried = workbook::budget::carried(&tables);
+    workbook::plan_carrying(&prog.root.join("associations"), &data, carried)
 }
 
 /// Writes several files atomically: every file is first written to a temporary

@@ -14,6 +14,8 @@ use crate::ids;
 use crate::model::*;
 use crate::tr;
 
+pub mod budget;
+
 pub const ASSOCIATIONS: &str = "Associations";
 pub const FINANCEMENTS: &str = "Financements";
 pub const EN_NATURE: &str = "Aides en nature";
@@ -107,6 +109,7 @@ const ASSOC_COLS: &[Col<()>] = &[
     col(ELECTED, Kind::Text, |d, _| {
         text(&elected_text(&d.association.elected_board_members))
     }),
+    col(budget::CLOSING, Kind::Id, |d, _| budget::closing_cell(d)),
     col("Convention : nature", Kind::Id, |d, _| {
         text(d.convention.kind.as_str())
     }),
@@ -255,7 +258,7 @@ fn declared(d: &AssociationFile) -> &[DeclaredAid] {
 const PSO: &str = "Obligations de service public";
 
 /// Columns added after the first version of the workbook: optional on import.
-const OPTIONAL_COLUMNS: &[&str] = &[PSO, ELECTED];
+const OPTIONAL_COLUMNS: &[&str] = &[PSO, ELECTED, budget::CLOSING];
 
 /// The élus on the association's board, one cell: « M. A (representant) ; Mme B (personnel) ».
 const ELECTED: &str = "Élus du financeur siégeant (representant ou personnel)";
@@ -569,6 +572,7 @@ pub fn to_tables(assocs: &[(String, AssociationFile)]) -> Vec<Table> {
         sheet(FINANCEMENTS, FIN_COLS, assocs, |d| {
             funding_years(d).into_iter().collect()
         }),
+        budget::table(assocs),
         sheet(EN_NATURE, INKIND_COLS, assocs, in_kind_rows),
         sheet(DE_MINIMIS, DEMIN_COLS, assocs, de_minimis_rows),
         sheet(ACTIONS, ACTION_COLS, assocs, |d| {
@@ -998,6 +1002,7 @@ pub fn from_tables(
     tables: &[ReadTable],
     file: &Path,
     known_clauses: &BTreeSet<String>,
+    funder: FunderKind,
 ) -> Result<BTreeMap<String, AssociationFile>, Vec<Diagnostic>> {
     let mut e = Errors {
         file,
@@ -1009,6 +1014,7 @@ pub fn from_tables(
     let mut read = read_associations(&s.assoc, &mut e);
     let known = Known(read.out.keys().cloned().collect());
     read_funding(&s, &known, &mut read, &mut e);
+    budget::read(tables, &known, funder, &mut read, &mut e);
     if let Some(k) = &s.in_kind {
         read_in_kind(k, &known, &mut read, &mut e);
     }
@@ -1460,7 +1466,7 @@ fn association(
         de_minimis_declared: None,
         accounts: None,
         sources: BTreeMap::new(),
-        fiscal_year_end: None,
+        fiscal_year_end: budget::closing(r, e),
         elected_board_members: elected_of(r, e),
     }
 }
@@ -2383,6 +2389,20 @@ pub fn plan(
     dir: &Path,
     imported: &BTreeMap<String, AssociationFile>,
 ) -> Result<Plan, Vec<Diagnostic>> {
+    let all = budget::Carried {
+        budget: true,
+        closing: true,
+    };
+    plan_carrying(dir, imported, all)
+}
+
+/// [`plan`] for a workbook that may lack the budget or the closing date
+/// ([`budget::carried`]): the files' own are then kept.
+pub fn plan_carrying(
+    dir: &Path,
+    imported: &BTreeMap<String, AssociationFile>,
+    carried: budget::Carried,
+) -> Result<Plan, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut out = Vec::new();
     for (id, new) in imported {
@@ -2408,9 +2428,14 @@ pub fn plan(
             // Nor what a record import keeps as information (`charta import RECORD.json`).
             new.association.accounts = old.association.accounts.clone();
             new.association.sources = kept_sources(&old.association, &new.association);
-            // Nor, yet, the budget and the closing date of the exercice (issue #31).
-            new.convention.budget = old.convention.budget.clone();
-            new.association.fiscal_year_end = old.association.fiscal_year_end.clone();
+            // Nor, from a workbook written before them, the budget and the
+            // closing date of the exercice (issue #31).
+            if !carried.budget {
+                new.convention.budget = old.convention.budget.clone();
+            }
+            if !carried.closing {
+                new.association.fiscal_year_end = old.association.fiscal_year_end.clone();
+            }
         }
         let new_v = serde_json::to_value(&new).expect("serialises");
         let text = serde_json::to_string_pretty(&new).expect("serialises") + "\n";

@@ -8,6 +8,7 @@ mod avenant;
 mod batch;
 mod boundaries;
 mod browser;
+mod budget_sheet;
 mod check_cases;
 mod check_schema;
 mod cli;
