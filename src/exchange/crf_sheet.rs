@@ -456,7 +456,8 @@ fn plan(prog: &Programme, year: i32, sheets: &[ReadSheet]) -> Result<(i32, Plan)
                 }
             },
         };
-        if old.as_ref() == Some(&s.crf) {
+        // Compared by value: a key left out of the file is the same as a null.
+        if old.as_ref().is_some_and(|o| changes(o, &s.crf).is_empty()) {
             out.push((s.id.clone(), path, Change::Unchanged, String::new()));
             continue;
         }
