@@ -313,7 +313,8 @@ pub struct ReviewArgs {
     /// Write PROG/reviews/YEAR/<id>.json to fill in, one per association (never overwrites).
     #[arg(long)]
     pub template: bool,
-    /// Output formats, comma-separated: md, pdf (the CSV synthesis is always written).
+    /// Output formats, comma-separated: md, pdf (the CSV synthesis is always written); with
+    /// --template, xlsx also writes PROG/reviews/YEAR/comptes-rendus.xlsx.
     #[arg(long, value_delimiter = ',', default_value = "md,pdf")]
     pub format: Vec<ReviewFormat>,
     /// Parallel jobs (default: number of cores).
@@ -357,6 +358,7 @@ pub struct DeliberationArgs {
 pub enum ReviewFormat {
     Md,
     Pdf,
+    Xlsx,
 }
 
 /// The language asked for on the command line (`--lang en`, `--lang=fr`), else
@@ -485,7 +487,7 @@ pub const FRENCH: &[(&str, &str, &str)] = &[
     (
         "review",
         "format",
-        "Formats de sortie, séparés par des virgules\u{a0}: md, pdf (la synthèse CSV est toujours écrite).",
+        "Formats de sortie, séparés par des virgules\u{a0}: md, pdf (la synthèse CSV est toujours écrite)\u{a0}; avec --template, xlsx écrit aussi PROG/reviews/ANNÉE/comptes-rendus.xlsx.",
     ),
     (
         "review",

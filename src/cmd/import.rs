@@ -17,6 +17,9 @@ pub fn run(file: &Path, prog: Option<&Path>, date: Option<&str>, ui: &Ui) -> Exi
         Ok(x) => x,
         Err(code) => return code,
     };
+    if charta::exchange::crf_sheet::is_crf_workbook(file) {
+        return crf_workbook(file, &prog, ui);
+    }
     let planned = if record::is_record(file) {
         record::plan(file, &prog, date).map(|p| {
             ui.diagnostics(&p.notes);
@@ -65,6 +68,70 @@ pub fn run(file: &Path, prog: Option<&Path>, date: Option<&str>, ui: &Ui) -> Exi
         return Exit::Fault;
     }
     report(&plan, ui);
+    Exit::Ok
+}
+
+/// The workbook of the comptes rendus financiers: each `reviews/Y/<id>.crf.json`,
+/// all written at once or none.
+fn crf_workbook(file: &Path, prog: &charta::load::Programme, ui: &Ui) -> Exit {
+    let (year, plan) = match charta::exchange::crf_sheet::import(file, prog) {
+        Ok(x) => x,
+        Err(diags) => {
+            let n = diags.len();
+            let fault = diags.iter().any(Diagnostic::is_fault);
+            ui.diagnostics(&diags);
+            ui.say(&Text::new(
+                format!(
+                    "{}\u{a0}: aucun fichier n'a été écrit",
+                    count(n, "erreur", "erreurs")
+                ),
+                format!("{}: no file was written", count_en(n, "error", "errors")),
+            ));
+            return if fault { Exit::Fault } else { Exit::Problems };
+        }
+    };
+    let dir = prog.root.join("reviews").join(year.to_string());
+    let writes: Vec<(&Path, &[u8])> = plan
+        .iter()
+        .filter(|(_, _, c, _)| matches!(c, Change::Created | Change::Modified(_)))
+        .map(|(_, path, _, text)| (path.as_path(), text.as_bytes()))
+        .collect();
+    let written = std::fs::create_dir_all(&dir)
+        .map_err(|e| (dir.clone(), e))
+        .and_then(|()| charta::exchange::write_all_atomic(&writes));
+    if let Err((path, e)) = written {
+        ui.diagnostics(&[charta::encoding::write_error(&path, &e)]);
+        return Exit::Fault;
+    }
+    let (mut created, mut modified) = (0, 0);
+    for (id, _, change, _) in &plan {
+        match change {
+            Change::Created => {
+                created += 1;
+                ui.line(format!("{:<10} {id}", ui.t("créé", "created")));
+            }
+            Change::Modified(paths) => {
+                modified += 1;
+                let sep = ui.t("\u{a0}:", ":");
+                ui.line(format!(
+                    "{:<10} {id}{sep} {}",
+                    ui.t("modifié", "modified"),
+                    paths.join(", ")
+                ));
+            }
+            Change::Unchanged | Change::RefusedSigned(_) => {}
+        }
+    }
+    let unchanged = plan.len() - created - modified;
+    ui.say(&Text::new(
+        format!(
+            "comptes rendus financiers {year}\u{a0}: {}, {}, {}",
+            count(created, "créé", "créés"),
+            count(modified, "modifié", "modifiés"),
+            count(unchanged, "inchangé", "inchangés"),
+        ),
+        format!("comptes rendus financiers {year}: {created} created, {modified} modified, {unchanged} unchanged"),
+    ));
     Exit::Ok
 }
 

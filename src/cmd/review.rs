@@ -20,7 +20,11 @@ pub fn run(a: ReviewArgs, ui: &Ui) -> Exit {
     };
     if a.template {
         ui.diagnostics(&load_diags);
-        return templates(&prog, a.year, ui);
+        let code = templates(&prog, a.year, ui);
+        if code == Exit::Ok && a.format.contains(&ReviewFormat::Xlsx) {
+            return workbook(&prog, a.year, ui);
+        }
+        return code;
     }
     let on = match a.on.as_deref().map(|d| (d, charta::french::parse_date(d))) {
         None => None,
@@ -150,6 +154,28 @@ fn templates(prog: &Programme, year: i32, ui: &Ui) -> Exit {
         ),
     ));
     Exit::Ok
+}
+
+/// `--template --format xlsx`: the workbook of the comptes rendus financiers, never replacing one.
+fn workbook(prog: &Programme, year: i32, ui: &Ui) -> Exit {
+    match charta::exchange::crf_sheet::write_template(prog, year) {
+        Ok(TemplateOutcome::Written(p)) => {
+            ui.line(format!("{:<10} {}", ui.t("écrit", "written"), p.display()));
+            Exit::Ok
+        }
+        Ok(TemplateOutcome::Exists(p)) => {
+            ui.say(&tr!(
+                "conservé   {}\u{a0}: le classeur des comptes rendus existe déjà, il n'est pas remplacé (importez-le avec `charta import`, ou déplacez-le pour en écrire un nouveau)",
+                "kept       {}: the workbook of the comptes rendus exists, it is not replaced (import it with `charta import`, or move it to write a new one)",
+                p.display()
+            ));
+            Exit::Ok
+        }
+        Err(d) => {
+            ui.diagnostics(&d);
+            exit_for(&d)
+        }
+    }
 }
 
 /// Exit status 2 for a fault (a write, a typesetting), 1 for errors of the data.

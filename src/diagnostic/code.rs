@@ -964,6 +964,46 @@ super::codes! {
     ///
     /// Correction : vérifiez la valeur et complétez le fichier d'association à la main
     ECH_044: Warning, Input;
+    /// comptes-rendus.xlsx, atelier-velo!D12 : « douze mille » : le montant réalisé n'est pas un nombre
+    ///
+    /// Correction : saisissez un montant en euros, positif ou nul, au plus deux décimales (12500 ou 12500,50), ou laissez la cellule vide
+    ECH_060: Error, Input;
+    /// comptes-rendus.xlsx, atelier-velo!D12 : un montant réalisé négatif
+    ///
+    /// Correction : saisissez un montant positif ou nul ; une recette en moins se porte sur la ligne de produits
+    ECH_061: Error, Input;
+    /// comptes-rendus.xlsx, atelier-velo!D12 : un montant de plus de deux décimales (12500,555)
+    ///
+    /// Correction : arrondissez au centime : au plus deux décimales
+    ECH_062: Error, Input;
+    /// comptes-rendus.xlsx, atelier-velo!C7 : « Reçu le » n'est pas une date
+    ///
+    /// Correction : saisissez la date de réception (12/04/2027 ou 2027-04-12), ou laissez la cellule vide tant qu'il n'est pas reçu
+    ECH_063: Error, Input;
+    /// comptes-rendus.xlsx : une feuille que charta ne connaît pas, ou l'identifiant d'une association absente du programme
+    ///
+    /// Correction : retirez la feuille, ou rétablissez l'identifiant (le nom du fichier associations/<id>.json)
+    ECH_064: Error, Input;
+    /// comptes-rendus.xlsx : la feuille d'une association dont la convention ne finance pas l'exercice du classeur
+    ///
+    /// Correction : retirez la feuille, ou faites le classeur d'un exercice couvert par la convention
+    ECH_065: Error, Input;
+    /// comptes-rendus.xlsx, atelier-velo!F12 : une valeur dans une cellule que charta ne lit pas (ligne ajoutée, colonne sans objet) : elle serait perdue
+    ///
+    /// Correction : portez la valeur sur une ligne du formulaire (colonne « Réalisé » ou « Explication de l'écart »), ou videz la cellule
+    ECH_066: Error, Input;
+    /// comptes-rendus.xlsx : la structure du classeur est abîmée (exercice illisible, ligne du formulaire supprimée ou en double, association sur deux feuilles)
+    ///
+    /// Correction : rétablissez la ligne ou l'année, ou refaites le classeur avec `charta review --template --format xlsx`
+    ECH_067: Error, Input;
+    /// reviews/…/<id>.crf.json : le compte rendu existant ne se lit pas ; l'import du classeur ne l'écrase pas
+    ///
+    /// Correction : corrigez ou déplacez ce fichier, puis relancez l'import
+    ECH_068: Error, Input;
+    /// le classeur des comptes rendus financiers ne s'écrit pas
+    ///
+    /// Correction : signalez l'erreur avec la version de charta et le programme
+    ECH_069: Error, Fault;
     /// le fichier de bilan n'est pas du JSON valide : …
     ///
     /// Correction : corrigez la syntaxe JSON (virgule, guillemet ou accolade manquants)

@@ -3,6 +3,9 @@
 //! `.xlsx`, `.ods` or a folder of `.csv` in).
 
 pub mod concours;
+pub mod crf_sheet;
+mod crf_sheet_read;
+mod crf_sheet_write;
 pub mod par_exercice;
 pub mod record;
 pub mod registers;

@@ -15,6 +15,7 @@ mod cli;
 mod clients;
 mod closing;
 mod common;
+mod crf_workbook;
 mod data_exchange;
 mod deliberation;
 mod diagnostics_at_scale;
