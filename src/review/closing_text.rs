@@ -78,7 +78,7 @@ pub fn closing_part(md: &mut String, prog: &Programme, a: &Assessment) {
     if let Some(f) = c.fonds_dedies {
         md.push_str(&format!("Fonds dédiés\u{a0}: {}.\n\n", french::euros(f)));
     }
-    contribution_part(md, prog, c, y);
+    contribution_part(md, prog, c, y, !a.payments.is_empty());
 }
 
 fn total_row(md: &mut String, label: &str, (f, a): (i64, Option<i64>)) {
@@ -132,7 +132,9 @@ fn gap_table(md: &mut String, prog: &Programme, c: &Closing, y: i32) {
     }
 }
 
-fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32) {
+/// `recorded`: whether the review file records payments (none recorded is
+/// said so, never « 0 € versé »: nothing is inferred).
+fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32, recorded: bool) {
     let le = funder_le(prog);
     let amount = french::euros(c.amount);
     md.push_str(&format!("### Contribution {y} et solde\n\n"));
@@ -178,15 +180,21 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32) {
             ));
         }
     }
-    md.push_str(&format!(
-        "Versé pour {y}\u{a0}: {}.\n\n",
-        french::euros(c.paid)
-    ));
+    if recorded {
+        md.push_str(&format!(
+            "Versé pour {y}\u{a0}: {}.\n\n",
+            french::euros(c.paid)
+        ));
+    } else {
+        md.push_str(&format!(
+            "Versé pour {y}\u{a0}: aucun versement enregistré dans le fichier de bilan (les montants ci-dessous le supposent nul).\n\n"
+        ));
+    }
     if let Some(b) = c.balance {
         match (b, c.balance_due_by) {
             (0, _) => md.push_str("Solde à verser\u{a0}: aucun.\n\n"),
             (b, Some(by)) => md.push_str(&format!(
-                "**Solde à verser\u{a0}: {}**, au plus tard le {} (soixante jours après la réception du compte rendu).\n\n",
+                "**Solde à verser\u{a0}: {}**, au plus tard le {} si les autres documents que demande la convention ont été reçus avec le compte rendu financier\u{a0}: le délai de soixante jours court de la réception des documents complets.\n\n",
                 french::euros(b),
                 date_text(by)
             )),

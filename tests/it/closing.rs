@@ -555,3 +555,98 @@ fn check_reads_a_compte_rendu_in_a_year_folder_without_any_review() {
     let bad = errors(tmp.path());
     assert!(!bad.iter().any(|(c, _)| c.starts_with("BIL-12")), "{bad:?}");
 }
+
+/// `charta review` of a copy of the example for 2026 (Markdown, or with
+/// `pdf`), `on` the date of the review if any; the review folder.
+fn reviewed(tmp: &tempfile::TempDir, on: Option<&str>, format: &str) -> std::path::PathBuf {
+    let out = tmp.path().join("out");
+    let mut args = vec![
+        "review",
+        tmp.path().to_str().unwrap(),
+        "--year",
+        "2026",
+        "--format",
+        format,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    if let Some(on) = on {
+        args.extend(["--on", on]);
+    }
+    let (code, _, err) = charta(&args);
+    assert_eq!(code, 0, "{err}");
+    out.join("review-2026")
+}
+
+#[test]
+fn the_letter_applies_the_article_it_quotes_and_the_report_certifies_no_date_nor_payment_it_lacks()
+{
+    // The letter's basis: the article quoted, then the sentence that applies
+    // it (it used to stop at « En application de l'article 4 …, qui stipule : »
+    // and start the next sentence after the quotation).
+    let tmp = copy();
+    let dir = reviewed(&tmp, Some("2027-09-15"), "md");
+    let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
+    for expected in [
+        format!("L'article 4 de la convention stipule{NB}:\n\n> En application du troisième alinéa"),
+        "titre de recette.\n\nEn application de l'article 4 de la convention, la Région émet à cet effet un titre de recettes, payable dans le délai qu'il indique.\n".to_string(),
+    ] {
+        assert!(letter.contains(&expected), "missing « {expected} » in:\n{letter}");
+    }
+    assert!(!letter.contains("qui stipule"), "{letter}");
+    // The balance: sixty days from the complete documents, which the data do
+    // not date: the date is given on the condition that they came with the
+    // compte rendu (20 May 2027 + 60 days = 19 July 2027).
+    let atelier = std::fs::read_to_string(dir.join("atelier-velo-thionvaux.md")).unwrap();
+    assert!(
+        atelier.contains(&format!(
+            "**Solde à verser{NB}: 10{NNB}500{NB}€**, au plus tard le 19 juillet 2027 si les autres documents que demande la convention ont été reçus avec le compte rendu financier{NB}: le délai de soixante jours court de la réception des documents complets."
+        )),
+        "{atelier}"
+    );
+    // The Réseau's review file records no payment: nothing is said paid, and
+    // « 0 € » is not certified (the synthesis shows « — » for it).
+    let reseau = std::fs::read_to_string(dir.join("reseau-insertion-emploi.md")).unwrap();
+    assert!(
+        reseau.contains(&format!(
+            "Versé pour 2026{NB}: aucun versement enregistré dans le fichier de bilan"
+        )),
+        "{reseau}"
+    );
+    assert!(
+        !reseau.contains(&format!("Versé pour 2026{NB}: 0{NB}€")),
+        "{reseau}"
+    );
+}
+
+#[test]
+fn a_row_of_the_synthesis_is_never_split_across_two_pages() {
+    // The example's synthesis fills page 1 to its last row, the Communs de
+    // Saulnières (25 000 €): that row moves whole to page 2 instead of
+    // leaving « Communs de Saulnières » alone there, cut from its figures.
+    if !crate::signing::tools_present(&["pdftotext"]) {
+        return;
+    }
+    let tmp = copy();
+    let dir = reviewed(&tmp, Some("2027-09-15"), "md,pdf");
+    let pdf = dir.join("synthese.pdf");
+    let pages: Vec<String> = (1..=2)
+        .map(|p| {
+            let out = std::process::Command::new("pdftotext")
+                .args(["-f", &p.to_string(), "-l", &p.to_string()])
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .replace(['\u{a0}', '\u{202f}'], " ")
+        })
+        .collect();
+    let page = pages
+        .iter()
+        .find(|p| p.contains("Saulnières"))
+        .expect("the Communs de Saulnières in the synthesis");
+    assert!(page.contains("25 000 €"), "{page}");
+}

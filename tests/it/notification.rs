@@ -181,3 +181,73 @@ fn a_letter_sent_stays_as_sent_and_an_altered_one_is_made_again() {
     build_with(dir, &["md"]);
     assert_eq!(std::fs::read(&path).unwrap(), sent);
 }
+
+#[test]
+fn the_letter_names_the_parties_fully_and_dates_the_compte_rendu_only_for_a_calendar_exercice() {
+    // The association's address (a notification is sent to its seat); the
+    // funder with its article (« conclue entre la Région », not « entre Région
+    // Val-de-Meuse »); the deadline of the compte rendu stated as a date only
+    // when the exercice is the calendar year, without hedging.
+    let tmp = example_copy();
+    let dir = tmp.path();
+    build_with(dir, &["md"]);
+    let md = letter(dir, SIGNED_ID);
+    for expected in [
+        "Maison des Solidarités de Montvalon, 14 rue du Pont-Levis, 55900 Montvalon-sur-Meuse, à l'attention de Mme Claire-Hélène Vasseur, présidente.",
+        "la convention n° RVM-ESS-2026-001 conclue entre la Région et l'association Maison des Solidarités de Montvalon, approuvée",
+        "chaque exercice pour lequel la contribution a été attribuée, soit au plus tard le 30 juin 2027 pour l'exercice 2026 :",
+    ] {
+        assert!(md.contains(expected), "missing « {expected} » in:\n{md}");
+    }
+    assert!(!md.contains("s'il coïncide"), "{md}");
+    // An exercice closing on 30 June: no 30 June date (that would be 31 December).
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    edit_json(&data_path(dir), |v| {
+        v["association"]["fiscal_year_end"] = serde_json::json!("06-30")
+    });
+    build_with(dir, &["md"]);
+    let md = letter(dir, SIGNED_ID);
+    assert!(
+        md.contains("chaque exercice pour lequel la contribution a été attribuée :"),
+        "{md}"
+    );
+    assert!(!md.contains("30 juin 2027"), "{md}");
+}
+
+#[test]
+fn an_avenant_letter_keeps_the_conventions_calendar_and_deducts_what_was_paid() {
+    // The avenant raises 2027 from 48 000 € to 52 000 € on 20 March 2027: the
+    // convention pays later years' advances before 31 March and part of 2027
+    // may already be paid; the letter must not announce a new 26 000 € advance
+    // « dans un délai de soixante jours à compter de la présente notification ».
+    let tmp = example_copy_at_signature();
+    let dir = tmp.path();
+    build_with(dir, &["md"]);
+    edit_json(&data_path(dir), |v| {
+        v["convention"]["amendments"] = serde_json::json!([{
+            "decision": {"body": "Commission permanente", "date": "2027-03-12", "number": "CP-2027-03-12"},
+            "signature": {"place": "Montvalon-sur-Meuse", "date": null},
+            "summary": "La fréquentation des permanences a dépassé les prévisions."
+        }]);
+        v["convention"]["funding"]["2027"] = serde_json::json!(52000);
+    });
+    build_with(dir, &["md"]);
+    edit_json(&data_path(dir), |v| {
+        v["convention"]["amendments"][0]["signature"]["date"] = serde_json::json!("2027-03-20")
+    });
+    build_with(dir, &["md"]);
+    let md = letter(dir, &format!("{SIGNED_ID}.avenant-1"));
+    assert!(
+        md.contains("Les versements de l'année 2027 interviennent selon le calendrier que fixe la convention, appliqué au montant de l'année tel que le fixe l'avenant, sous déduction des sommes déjà versées au titre de cette année : l'avance de 50,00 % s'établit à 26 000 € et le solde à 26 000 €."),
+        "{md}"
+    );
+    assert!(
+        !md.contains("à compter de la présente notification"),
+        "{md}"
+    );
+    // The convention's own letter keeps the 60-day advance of its first year.
+    assert!(letter(dir, SIGNED_ID).contains(
+        "est versée dans un délai de soixante jours à compter de la présente notification"
+    ));
+}
