@@ -203,7 +203,7 @@ fn the_letter_names_the_parties_fully_and_dates_the_compte_rendu_only_for_a_cale
     // An exercice closing on 30 June: no 30 June date (that would be 31 December).
     let tmp = example_copy_at_signature();
     let dir = tmp.path();
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["association"]["fiscal_year_end"] = serde_json::json!("06-30")
     });
     build_with(dir, &["md"]);
@@ -224,7 +224,7 @@ fn an_avenant_letter_keeps_the_conventions_calendar_and_deducts_what_was_paid() 
     let tmp = example_copy_at_signature();
     let dir = tmp.path();
     build_with(dir, &["md"]);
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["convention"]["amendments"] = serde_json::json!([{
             "decision": {"body": "Commission permanente", "date": "2027-03-12", "number": "CP-2027-03-12"},
             "signature": {"place": "Montvalon-sur-Meuse", "date": null},
@@ -233,7 +233,7 @@ fn an_avenant_letter_keeps_the_conventions_calendar_and_deducts_what_was_paid() 
         v["convention"]["funding"]["2027"] = serde_json::json!(52000);
     });
     build_with(dir, &["md"]);
-    edit_json(&data_path(dir), |v| {
+    edit_json(&signed_data_path(dir), |v| {
         v["convention"]["amendments"][0]["signature"]["date"] = serde_json::json!("2027-03-20")
     });
     build_with(dir, &["md"]);
