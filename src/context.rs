@@ -654,6 +654,15 @@ pub fn deliberation_names() -> Vec<&'static str> {
         "in_kind_total",
         "per_year",
         "deport",
+        // Issue 30, second reading (points 4, 9, 15).
+        "cp_per_year",
+        "cp_first_year",
+        "cp_last_year",
+        "ae_cp_article",
+        "in_kind",
+        "budget",
+        "vote",
+        "sieg",
     ]
 }
 

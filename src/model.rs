@@ -82,6 +82,15 @@ pub struct Deliberation {
     /// (AE/CP): a multi-year commitment is an AE, each exercice's amount a CP.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ae_cp: bool,
+    /// The act that adopted the budget of the session's exercice (« délibération
+    /// n° 2025-12-15 du Conseil régional du 15 décembre 2025 »); absent, the
+    /// budget visa is a mention to complete (PRG-028).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<String>,
+    /// The result of the vote, once known (« adoptée à l'unanimité »); absent,
+    /// the projet leaves its place to complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vote: Option<String>,
 }
 
 /// `[review]` of `charta.toml`: the thresholds of the yearly review. Every

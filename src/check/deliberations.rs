@@ -116,3 +116,30 @@ fn after_signature(
         ),
     );
 }
+
+/// PRG-028: a décision not yet adopted whose `budget` is absent: its budget
+/// visa is a mention to complete (the projet never certifies a budget the
+/// data do not describe).
+pub fn described(prog: &Programme) -> Vec<crate::diagnostic::Diagnostic> {
+    let file = prog.root.join("charta.toml");
+    let mut out = Vec::new();
+    for (n, d) in &prog.file.deliberations {
+        if d.adopted || d.budget.as_deref().is_some_and(|b| !b.trim().is_empty()) {
+            continue;
+        }
+        let at = JsonPath::root().key("deliberations").key(n);
+        let diag = crate::diagnostic::Diagnostic::warning(
+            Code::PRG_028,
+            tr!(
+                "la décision n°\u{a0}{n} ne dit pas quel acte a adopté le budget de l'exercice (`budget`)\u{a0}: le visa du budget reste à compléter",
+                "décision no. {n} does not say which act adopted the exercice's budget (`budget`): the budget visa is left to complete"
+            ),
+        )
+        .with_hint(tr!(
+            "ajoutez à `[deliberations.\"{n}\"]` `budget = \"délibération n°\u{a0}… du Conseil … du …\"`, l'acte qui a adopté le budget de l'exercice de la séance",
+            "add to `[deliberations.\"{n}\"]` `budget = \"délibération n° … du Conseil … du …\"`, the act that adopted the budget of the session's exercice"
+        ));
+        out.push(super::programme::diag_at(diag, &file, &prog.toml_text, &at));
+    }
+    out
+}

@@ -349,6 +349,7 @@ pub fn check_programme_into(prog: &Programme, sink: &mut dyn crate::diagnostic::
     let (engine, mut others) = crate::render::Engine::new(&prog.library);
     others.extend(check_library(prog, &engine));
     others.extend(programme::check(prog));
+    others.extend(deliberations::described(prog));
     // A broken library or charta.toml would fail every render: say it once, not once per association.
     let library_broken = has_errors(&others);
     others.extend(crate::check::review::check_reviews(prog));

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::collect::{Nature, Row};
 use super::figures::Figures;
-use super::text::{Writer, annex_table, avenant_changes, summary_table};
+use super::text::{Writer, affairs, annex_table, avenant_changes, decided, summary_table};
 use crate::anchor;
 use crate::diagnostic::Diagnostic;
 use crate::french;
@@ -40,7 +40,7 @@ pub fn deliberation(
     let mut ids = vec!["deliberation-assemblee"];
     ids.extend(visas.iter().map(String::as_str));
     ids.push("deliberation-visas");
-    w.block("deliberation-visas", None, &ids);
+    super::visas::block(&mut w, "deliberation-visas", &ids);
     w.block(
         "deliberation-considerants",
         None,
@@ -88,6 +88,13 @@ pub fn deliberation(
         );
         w.article("deliberation-conventions", &t);
     }
+    let in_kind = w.ctx["deliberation"]["in_kind"]
+        .as_array()
+        .map_or(0, Vec::len);
+    if in_kind > 0 {
+        let t = one(in_kind, "Aide en nature", "Aides en nature");
+        w.article("deliberation-nature", &t);
+    }
     let complements = w.ctx["deliberation"]["complements"]
         .as_array()
         .map_or(0, Vec::len);
@@ -113,7 +120,7 @@ pub fn deliberation(
         );
         w.article("deliberation-avenants", &t);
     }
-    if f.multi_year {
+    if f.multi_year || (d.ae_cp && f.cp_per_year.len() > 1) {
         w.article("deliberation-engagement", "Engagement pluriannuel");
     }
     w.article("deliberation-signature", "Autorisation de signer");
@@ -127,6 +134,7 @@ pub fn deliberation(
         w.ctx["deliberation"]["current"] = Value::Null;
         w.block("deliberation-deport", None, &["deliberation-deport"]);
     }
+    w.block("deliberation-vote", None, &["deliberation-vote"]);
     w.annex(
         "deliberation-annexe",
         "I",
@@ -189,15 +197,30 @@ pub fn rapport(
     w.md = head(&slug, &title, &prog.file.funder.name, (d, date_fr));
     w.block("rapport-objet", None, &["rapport-objet"]);
     w.block(
+        "rapport-affaires",
+        Some("Les affaires proposées"),
+        &["rapport-affaires"],
+    );
+    let funder_of = ctx["f"]["du"].as_str().unwrap_or_default().to_string();
+    w.push(&affairs(rows, &funder_of));
+    w.block(
         "rapport-synthese",
         Some("La session en chiffres"),
         &["rapport-synthese"],
     );
+    // What the session decides: an avenant counts for its change.
+    let mut by_year: BTreeMap<i32, i64> = BTreeMap::new();
+    for r in rows {
+        for (y, v) in decided(r) {
+            *by_year.entry(y).or_default() += v;
+        }
+    }
     let mut per_year = String::from("| Exercice | Montant |\n| --- | ---: |\n");
-    for (y, c) in &f.per_year {
+    for (y, c) in &by_year {
         per_year.push_str(&format!("| {y} | {} |\n", french::euros(*c)));
     }
-    per_year.push_str(&format!("| **Total** | **{}** |\n", french::euros(f.total)));
+    let total: i64 = by_year.values().sum();
+    per_year.push_str(&format!("| **Total** | **{}** |\n", french::euros(total)));
     w.push(&per_year);
     let (mut nature, mut regime, mut priority) =
         (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
@@ -205,7 +228,7 @@ pub fn rapport(
         let add = |m: &mut BTreeMap<String, (usize, i64)>, k: String| {
             let e = m.entry(k).or_default();
             e.0 += 1;
-            e.1 += r.total();
+            e.1 += decided(r).values().sum::<i64>();
         };
         let group = match r.nature {
             Nature::Avenant(_) => Nature::Avenant(1).group(),
@@ -234,5 +257,6 @@ pub fn rapport(
         w.push(&avenant_changes(rows));
     }
     w.block("rapport-proposition", None, &["rapport-proposition"]);
+    w.block("rapport-signature", None, &["rapport-signature"]);
     w.finish()
 }

@@ -12,6 +12,7 @@ use crate::french;
 use crate::load::Programme;
 use crate::model::{
     Amount, AssociationFile, ConventionKind, Decision, ElectedMember, PerYear, Regime, SiegBasis,
+    Target,
 };
 use crate::out::signed;
 use crate::tr;
@@ -75,6 +76,17 @@ pub struct Row {
     pub reason: Option<String>,
     /// An avenant's convention: the décision that approved it, its signature date.
     pub amends: Option<(Decision, Option<String>)>,
+    /// The advance paid in each exercice, in % of its funding (`convention.payment`,
+    /// as the convention's payment clause and the notification read it): the
+    /// balance follows in the next exercice.
+    pub advance_percent: f64,
+    /// The in-kind aid, line by line: what is made available, valued by exercice.
+    pub in_kind_lines: Vec<(String, BTreeMap<i32, i64>)>,
+    /// An avenant's changed targets against the text in force (« cible 2027 de
+    /// l'indicateur « … » portée de 720 à 740 personnes »).
+    pub target_changes: Vec<String>,
+    /// A SIEG compensation under décision 2012/21/UE: the convention entrusts the service.
+    pub sieg_decision: bool,
 }
 
 impl Row {
@@ -182,8 +194,11 @@ fn rows_of(
             archived(&format!("avenant-{}", k - 1))
         };
         let d = amended.as_ref().unwrap_or(data);
-        let previous = before.map(|b| cents(b.convention.funding.as_ref()));
+        let previous = before
+            .as_ref()
+            .map(|b| cents(b.convention.funding.as_ref()));
         let mut r = row(id, d, Nature::Avenant(k), previous);
+        r.target_changes = before.map(|b| target_changes(&b, d)).unwrap_or_default();
         r.reason = a.summary.clone().filter(|s| !s.trim().is_empty());
         r.amends = Some((c.decision.clone(), c.signature.date.clone()));
         rows.push(r);
@@ -214,10 +229,13 @@ fn row(
 ) -> Row {
     let (a, c) = (&data.association, &data.convention);
     let mut in_kind: BTreeMap<i32, i64> = BTreeMap::new();
+    let mut in_kind_lines = Vec::new();
     for k in &c.in_kind {
-        for (y, v) in cents(Some(&k.values)) {
-            *in_kind.entry(y).or_default() += v;
+        let values = cents(Some(&k.values));
+        for (y, v) in &values {
+            *in_kind.entry(*y).or_default() += v;
         }
+        in_kind_lines.push((k.description.clone(), values));
     }
     let register = a.register.as_ref().map(|r| {
         let at = match (&r.volume, &r.folio, &r.number) {
@@ -253,7 +271,61 @@ fn row(
         elected: a.elected_board_members.clone(),
         reason: None,
         amends: None,
+        advance_percent: c
+            .payment
+            .as_ref()
+            .map_or(0.0, |p| p.advance_percent.clamp(0.0, 100.0)),
+        in_kind_lines,
+        target_changes: Vec::new(),
+        sieg_decision: c.regime == Regime::Sieg
+            && c.sieg.as_ref().map(|s| s.basis) == Some(SiegBasis::Decision201221),
     }
+}
+
+/// « « texte » » for a target in words, « 720 » for a number.
+fn quoted(t: &Target) -> String {
+    match t {
+        Target::Number(n) => french::decimal(*n, 2),
+        Target::Text(s) => format!("«\u{a0}{s}\u{a0}»"),
+    }
+}
+
+/// The targets `after` changes against `before`, indicator by indicator and
+/// year by year, in the dashboard's order.
+fn target_changes(before: &AssociationFile, after: &AssociationFile) -> Vec<String> {
+    let old: BTreeMap<&str, &crate::model::Indicator> = (before.dashboard.objectives.iter())
+        .flat_map(|o| &o.indicators)
+        .map(|i| (i.id.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    for i in after
+        .dashboard
+        .objectives
+        .iter()
+        .flat_map(|o| &o.indicators)
+    {
+        let Some(was) = old.get(i.id.as_str()) else {
+            continue;
+        };
+        for (year, t) in &i.targets {
+            let Some(w) = was.targets.get(year).filter(|w| *w != t) else {
+                continue;
+            };
+            let unit = i.unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
+            let (from, to) = match (w, t) {
+                (Target::Number(a), Target::Number(b)) => (
+                    french::decimal(*a, 2),
+                    format!("{}{unit}", french::decimal(*b, 2)),
+                ),
+                _ => (quoted(w), quoted(t)),
+            };
+            out.push(format!(
+                "cible {year} de l'indicateur «\u{a0}{}\u{a0}» portée de {from} à {to}",
+                i.label
+            ));
+        }
+    }
+    out
 }
 
 /// The State-aid regime as the annex names it.

@@ -32,6 +32,9 @@ pub struct Figures {
     pub in_kind_total: i64,
     /// Some convention covers more than one exercice.
     pub multi_year: bool,
+    /// The conventions' crédits de paiement by exercice, as their payment
+    /// clauses schedule them ([`payments`]).
+    pub cp_per_year: BTreeMap<i32, i64>,
 }
 
 impl Figures {
@@ -58,6 +61,9 @@ impl Figures {
                     for (y, v) in &r.funding {
                         *f.conventions_per_year.entry(*y).or_default() += v;
                     }
+                    for (y, v) in payments(&r.funding, r.advance_percent) {
+                        *f.cp_per_year.entry(y).or_default() += v;
+                    }
                 }
             }
             for (y, v) in &r.funding {
@@ -81,6 +87,40 @@ impl Figures {
             .collect();
         all.into_iter().collect()
     }
+}
+
+/// When `funding` is paid under the convention's payment clause: in each
+/// exercice the advance (`advance_percent` of its amount, rounded to the cent
+/// as the notification rounds it), the balance in the next exercice, after the
+/// compte rendu of the year (due within six months of its close).
+pub fn payments(funding: &BTreeMap<i32, i64>, advance_percent: f64) -> BTreeMap<i32, i64> {
+    let mut out: BTreeMap<i32, i64> = BTreeMap::new();
+    for (y, c) in funding {
+        let advance = ((*c as f64) * advance_percent.clamp(0.0, 100.0) / 100.0).round() as i64;
+        for (year, v) in [(*y, advance), (y + 1, c - advance)] {
+            if v != 0 {
+                *out.entry(year).or_default() += v;
+            }
+        }
+    }
+    out
+}
+
+/// The article of the CGCT on autorisations d'engagement and crédits de
+/// paiement for the funder's kind; none known here for an EPCI or the State.
+pub fn ae_cp_article(funder: FunderKind) -> Option<&'static str> {
+    match funder {
+        FunderKind::Region => Some("L. 4312-4"),
+        FunderKind::Departement => Some("L. 3312-4"),
+        FunderKind::Commune => Some("L. 2311-3"),
+        FunderKind::Epci | FunderKind::Etat => None,
+    }
+}
+
+fn schedule(m: &BTreeMap<i32, i64>) -> Vec<Value> {
+    m.iter()
+        .map(|(y, c)| json!({"year": y, "amount": french::euros(*c)}))
+        .collect()
 }
 
 /// The `deliberation` object of the clauses' context.
@@ -107,7 +147,7 @@ pub fn context(
             named(a, "avenant", "avenants")
         ),
     };
-    json!({
+    let mut out = json!({
         "number": number,
         "body": d.body,
         "date": d.date,
@@ -147,7 +187,22 @@ pub fn context(
         "deport": deport(rows),
         "separate": separate(rows),
         "attribution": attribution(rows),
-    })
+    });
+    // Second reading (points 4, 9, 10, 15), apart: the macro's recursion limit.
+    let more = json!({
+        "budget": d.budget,
+        "vote": d.vote,
+        "cp_per_year": schedule(&f.cp_per_year),
+        "cp_first_year": f.cp_per_year.keys().next(),
+        "cp_last_year": f.cp_per_year.keys().next_back(),
+        "ae_cp_article": ae_cp_article(funder),
+        "in_kind": in_kind(rows),
+        "sieg": sieg(rows),
+    });
+    if let (Value::Object(o), Value::Object(m)) = (&mut out, more) {
+        o.extend(m);
+    }
+    out
 }
 
 /// « cinq associations », « une convention », « un avenant »: up to sixteen
@@ -241,7 +296,8 @@ fn complements_ae(rows: &[Row]) -> Value {
             continue;
         }
         total += more;
-        for (y, v) in raised(before, &r.funding) {
+        let raised: BTreeMap<i32, i64> = raised(before, &r.funding).into_iter().collect();
+        for (y, v) in payments(&raised, r.advance_percent) {
             *per_year.entry(y).or_default() += v;
         }
     }
@@ -308,6 +364,48 @@ fn amended(rows: &[Row]) -> Vec<Value> {
         }));
     }
     out
+}
+
+/// The in-kind aid the conventions grant, line by line: what is made
+/// available, to whom, valued by exercice and in total.
+fn in_kind(rows: &[Row]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for r in rows
+        .iter()
+        .filter(|r| matches!(r.nature, Nature::Convention(_)))
+    {
+        for (what, values) in &r.in_kind_lines {
+            let total: i64 = values.values().sum();
+            if total == 0 {
+                continue;
+            }
+            let parts: Vec<String> = values
+                .iter()
+                .map(|(y, c)| format!("{} en {y}", french::euros(*c)))
+                .collect();
+            let valued = match parts.split_last() {
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => format!("{} et {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            out.push(json!({
+                "association": r.name,
+                "description": what.trim().trim_end_matches(['.', ';']),
+                "valued": valued,
+                "years": values.len(),
+                "total": french::euros(total),
+            }));
+        }
+    }
+    out
+}
+
+/// The conventions that entrust a SIEG under décision 2012/21/UE.
+fn sieg(rows: &[Row]) -> Vec<Value> {
+    rows.iter()
+        .filter(|r| matches!(r.nature, Nature::Convention(_)) && r.sieg_decision)
+        .map(|r| json!({"association": r.name, "reference": r.reference}))
+        .collect()
 }
 
 /// The élus who take no part in the vote: one entry per élu and line.
@@ -403,4 +501,47 @@ fn signed_euros(cents: i64) -> String {
 
 fn year_of(date: &str) -> Option<i32> {
     french::parse_date(date).map(|(y, _, _)| y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(pairs: &[(i32, i64)]) -> BTreeMap<i32, i64> {
+        pairs.iter().copied().collect()
+    }
+
+    #[test]
+    fn the_advance_in_the_year_the_balance_the_next() {
+        // Réseau insertion emploi, by hand: 40 % of 160 000, 165 000, 170 000, 170 000 €.
+        let funding = m(&[
+            (2026, 16_000_000),
+            (2027, 16_500_000),
+            (2028, 17_000_000),
+            (2029, 17_000_000),
+        ]);
+        assert_eq!(
+            payments(&funding, 40.0),
+            m(&[
+                (2026, 6_400_000),
+                (2027, 9_600_000 + 6_600_000),
+                (2028, 9_900_000 + 6_800_000),
+                (2029, 10_200_000 + 6_800_000),
+                (2030, 10_200_000),
+            ])
+        );
+        // At the bounds: no advance, all of it; and a cent rounded as the notification rounds it.
+        assert_eq!(payments(&m(&[(2026, 100)]), 0.0), m(&[(2027, 100)]));
+        assert_eq!(payments(&m(&[(2026, 100)]), 100.0), m(&[(2026, 100)]));
+        assert_eq!(payments(&m(&[(2026, 1)]), 50.0), m(&[(2026, 1)]));
+        assert_eq!(payments(&m(&[(2026, 1)]), 49.0), m(&[(2027, 1)]));
+    }
+
+    #[test]
+    fn the_ae_cp_article_is_the_funders_own() {
+        assert_eq!(ae_cp_article(FunderKind::Region), Some("L. 4312-4"));
+        assert_eq!(ae_cp_article(FunderKind::Departement), Some("L. 3312-4"));
+        assert_eq!(ae_cp_article(FunderKind::Commune), Some("L. 2311-3"));
+        assert_eq!(ae_cp_article(FunderKind::Epci), None);
+    }
 }

@@ -20,6 +20,7 @@ mod figures;
 mod lock;
 mod sheet;
 mod text;
+mod visas;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

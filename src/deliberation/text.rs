@@ -4,7 +4,7 @@
 //! `clauses/visas/`) rendered by the same engine, the tables written here
 //! from the rows, their data escaped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -13,6 +13,7 @@ use super::figures::Figures;
 use crate::anchor::{self, PartKind};
 use crate::diagnostic::Diagnostic;
 use crate::french;
+use crate::model::ConventionKind;
 use crate::render::{Engine, escape_markdown};
 
 /// A document being written: its clauses' context, their errors, its Markdown.
@@ -233,4 +234,130 @@ pub fn avenant_changes(rows: &[Row]) -> String {
         ));
     }
     out
+}
+
+/// What row `r` decides, in cents, by exercice: a convention's funding, an
+/// avenant's change against the text in force (its whole funding when that
+/// text is not archived).
+pub fn decided(r: &Row) -> BTreeMap<i32, i64> {
+    match (r.nature, &r.previous) {
+        (Nature::Avenant(_), Some(before)) => {
+            let years: BTreeSet<&i32> = before.keys().chain(r.funding.keys()).collect();
+            years
+                .into_iter()
+                .map(|y| {
+                    let get = |m: &BTreeMap<i32, i64>| m.get(y).copied().unwrap_or(0);
+                    (*y, get(&r.funding) - get(before))
+                })
+                .filter(|(_, v)| *v != 0)
+                .collect()
+        }
+        _ => r.funding.clone(),
+    }
+}
+
+/// « sur l'exercice 2027 », « sur les exercices 2026 à 2028 ».
+fn on_years(years: &BTreeMap<i32, i64>) -> String {
+    match (years.keys().next(), years.keys().next_back()) {
+        (Some(a), Some(b)) if a != b => format!("sur les exercices {a} à {b}"),
+        (Some(a), _) => format!("sur l'exercice {a}"),
+        _ => String::new(),
+    }
+}
+
+/// The affairs of the session, one numbered item per line of the annex: the
+/// beneficiary, the object, the nature and the amount, what an avenant
+/// changes (complement, targets), the élus who take no part in the vote.
+pub fn affairs(rows: &[Row], funder_of: &str) -> String {
+    let mut out = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        let reference = escape_markdown(&r.reference);
+        let nature = match r.nature {
+            Nature::Convention(k) => format!("{} n°\u{a0}{reference}", long_label(k)),
+            Nature::Avenant(_) => {
+                format!("{} à la convention n°\u{a0}{reference}", r.nature.label())
+            }
+        };
+        let what = match (r.nature, &r.previous) {
+            (Nature::Convention(_), _) if r.total() == 0 => "sans engagement financier".to_string(),
+            (Nature::Convention(_), _) => format!(
+                "pour un montant maximal de {} {}",
+                french::euros(r.total()),
+                on_years(&r.funding)
+            ),
+            (Nature::Avenant(_), Some(before)) => {
+                let change = decided(r);
+                let delta: i64 = change.values().sum();
+                let old: i64 = before.values().sum();
+                let total = french::euros(r.total());
+                match delta {
+                    0 if change.is_empty() => format!("montants inchangés ({total})"),
+                    0 => format!(
+                        "montant total inchangé ({total}), réparti autrement entre les exercices"
+                    ),
+                    d if d > 0 => format!(
+                        "un complément de {} {}, portant la contribution de {} à {total}",
+                        french::euros(d),
+                        on_years(&change),
+                        french::euros(old)
+                    ),
+                    d => format!(
+                        "une diminution de {} {}, ramenant la contribution de {} à {total}",
+                        french::euros(-d),
+                        on_years(&change),
+                        french::euros(old)
+                    ),
+                }
+            }
+            (Nature::Avenant(_), None) => format!(
+                "montant total de {} (le texte en vigueur n'est pas archivé\u{a0}: pas de comparaison)",
+                french::euros(r.total())
+            ),
+        };
+        let mut item = format!(
+            "{}. **{}** ({})\u{a0}: «\u{a0}{}\u{a0}»\u{a0}; {nature}, {what}",
+            i + 1,
+            escape_markdown(&r.name),
+            escape_markdown(&r.identification),
+            escape_markdown(r.object.trim()),
+        );
+        for c in &r.target_changes {
+            item.push_str(&format!("\u{a0}; {}", escape_markdown(c)));
+        }
+        if r.in_kind_total() > 0 && matches!(r.nature, Nature::Convention(_)) {
+            item.push_str(&format!(
+                "\u{a0}; aide en nature d'une valeur de {}",
+                french::euros(r.in_kind_total())
+            ));
+        }
+        item.push('.');
+        for e in &r.elected {
+            let seat = match e.capacity {
+                crate::model::BoardCapacity::Representant => {
+                    let f = e.name.trim_start().starts_with("Mme");
+                    format!(
+                        "en qualité de {} {funder_of}",
+                        if f { "représentante" } else { "représentant" }
+                    )
+                }
+                crate::model::BoardCapacity::Personnel => "à titre personnel".to_string(),
+            };
+            item.push_str(&format!(
+                " {}, qui siège dans les instances de l'association {seat}, ne prend part ni aux débats ni au vote sur cette ligne, votée séparément.",
+                escape_markdown(&e.name)
+            ));
+        }
+        out.push_str(&french::bind_abbreviations(&item));
+        out.push('\n');
+    }
+    out
+}
+
+/// « Convention pluriannuelle d'objectifs », « Convention annuelle »…
+fn long_label(k: ConventionKind) -> &'static str {
+    match k {
+        ConventionKind::Cpo => "convention pluriannuelle d'objectifs",
+        ConventionKind::Annuelle => "convention annuelle",
+        ConventionKind::Cadre => "convention-cadre",
+    }
 }

@@ -640,6 +640,10 @@ super::codes! {
     ///
     /// Correction : recopiez dans `convention.decision` (ou `amendments[].decision`) la date et l'organe de `[deliberations."…"]`, ou corrigez `charta.toml`
     PRG_027: Error, Input;
+    /// la décision n° … ne dit pas quel acte a adopté le budget de l'exercice (`budget` de `[deliberations."…"]`) : le visa du budget reste une mention à compléter dans le projet de délibération
+    ///
+    /// Correction : ajoutez `budget = "délibération n° … du Conseil … du …"`, l'acte qui a adopté le budget de l'exercice de la séance, ou complétez le visa à la main
+    PRG_028: Warning, Input;
     /// le gabarit `…` a deux parties d'identifiant `…`
     ///
     /// Correction : donnez à chaque partie d'un gabarit son propre identifiant

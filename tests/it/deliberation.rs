@@ -78,10 +78,6 @@ fn the_session_lists_exactly_its_conventions_with_their_amounts() {
         "{}",
         lines[8]
     );
-    assert!(
-        md.contains("- exercice 2029\u{a0}: 170\u{202f}000\u{a0}€."),
-        "{md}"
-    );
     // Findings 6, 11, 12: plurals, small counts in letters, annex labels.
     assert!(md.contains("aux quatre associations figurant"), "{md}");
     assert!(
@@ -105,7 +101,10 @@ fn the_session_lists_exactly_its_conventions_with_their_amounts() {
         single.contains("## Article 2 – Approbation de la convention\n"),
         "{single}"
     );
-    assert!(single.contains("pour l'exercice 2026\u{202f};"), "{single}");
+    assert!(
+        single.contains("pour l'exercice 2026, adopté par"),
+        "{single}"
+    );
     let csv = read(tmp.path(), "cp-2026-01-08.annexe.csv");
     assert_eq!(csv.lines().count(), 1 + 6, "{csv}");
     assert!(
@@ -182,7 +181,7 @@ fn the_avenant_decision_lists_the_avenant_with_its_new_amounts() {
         "{md}"
     );
     // Finding 2: the session's exercice, and the act it amends.
-    assert!(md.contains("pour l'exercice 2027\u{202f};"), "{md}");
+    assert!(md.contains("pour l'exercice 2027, adopté par"), "{md}");
     assert!(
         md.contains("Vu la délibération n°\u{a0}CP-2026-01-07 de la Commission permanente du 23 janvier 2026"),
         "{md}"
@@ -487,4 +486,271 @@ fn slugs_are_safe_file_names() {
     assert_eq!(deliberation::slug("CP-2026-01-08"), "cp-2026-01-08");
     assert_eq!(deliberation::slug("CP 2026/01 n° 7"), "cp-2026-01-n-7");
     assert_eq!(deliberation::slug("../.."), "decision");
+}
+
+/// The items of the CP schedule of `md`: « - exercice 2026 : 152 500 € ; ».
+fn schedule(md: &str, years: &[(i32, &str)]) -> String {
+    let mut want = String::new();
+    for (i, (y, amount)) in years.iter().enumerate() {
+        let end = if i + 1 == years.len() {
+            "."
+        } else {
+            "\u{202f};"
+        };
+        want.push_str(&format!("- exercice {y}\u{a0}: {amount}\u{a0}€{end}\n"));
+    }
+    assert!(md.contains(&want), "{want}\n---\n{md}");
+    want
+}
+
+#[test]
+fn the_payment_schedule_follows_the_conventions_payment_clauses() {
+    // Second reading, point 4. By hand, from each convention's advance rate
+    // (`payment.advance_percent`): the advance in the year, the balance the
+    // next year (after the compte rendu). CP-2026-01-08:
+    //   atelier 60 % of 30 000 ×3: 18 000 | 12 000 + 18 000 | 12 000 + 18 000 | 12 000
+    //   mobilité 50 % of 68/70/72 000: 34 000 | 34 000 + 35 000 | 35 000 + 36 000 | 36 000
+    //   recyclerie 50 % of 38/40/42 000: 19 000 | 19 000 + 20 000 | 20 000 + 21 000 | 21 000
+    //   réseau 40 % of 160/165/170/170 000: 64 000 | 96 000 + 66 000 | 99 000 + 68 000
+    //     | 102 000 + 68 000 | 102 000
+    //   tiers-lieu 70 % of 25 000 ×2: 17 500 | 7 500 + 17 500 | 7 500
+    //   2026: 152 500; 2027: 325 000; 2028: 316 500; 2029: 239 000; 2030: 102 000.
+    let tmp = example_copy();
+    write(tmp.path(), &[]);
+    let md = read(tmp.path(), "cp-2026-01-08.md");
+    schedule(
+        &md,
+        &[
+            (2026, "152\u{202f}500"),
+            (2027, "325\u{202f}000"),
+            (2028, "316\u{202f}500"),
+            (2029, "239\u{202f}000"),
+            (2030, "102\u{202f}000"),
+        ],
+    );
+    assert!(md.contains("pour la période 2026-2030, en application de l'article L.\u{a0}4312-4 du code général des collectivités territoriales"), "{md}");
+    assert!(md.contains("échéancier prévisionnel"), "{md}");
+    assert!(
+        md.contains("sont, pour chaque exercice, des montants maximaux"),
+        "{md}"
+    );
+    assert!(!md.contains("postérieurs à"), "{md}");
+    // CP-2026-01-07, 50 % of 45 000 / 45 000 / 47 500,50 (the signed amounts).
+    let single = read(tmp.path(), "cp-2026-01-07.md");
+    schedule(
+        &single,
+        &[
+            (2026, "22\u{202f}500"),
+            (2027, "45\u{202f}000"),
+            (2028, "46\u{202f}250,25"),
+            (2029, "23\u{202f}750,25"),
+        ],
+    );
+    assert!(single.contains("pour la période 2026-2029"), "{single}");
+    // CP-2027-03-12: 50 % of the 3 000 € complement in 2027, the rest in 2028.
+    let avenant = read(tmp.path(), "cp-2027-03-12.md");
+    schedule(&avenant, &[(2027, "1\u{202f}500"), (2028, "1\u{202f}500")]);
+    // A Département cites L. 3312-4 instead.
+    let toml = tmp.path().join("charta.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("kind = \"region\"", "kind = \"departement\""),
+    )
+    .unwrap();
+    write(tmp.path(), &[SESSION]);
+    let md = read(tmp.path(), "cp-2026-01-08.md");
+    assert!(md.contains("l'article L.\u{a0}3312-4 du code"), "{md}");
+    assert!(!md.contains("4312-4"), "{md}");
+}
+
+#[test]
+fn the_rapport_presents_each_affair() {
+    // Second reading, point 8.
+    let tmp = example_copy();
+    write(tmp.path(), &[]);
+    let session = read(tmp.path(), "cp-2026-01-08.rapport.md");
+    // One item per line of the annex, with its object, nature and amount.
+    assert!(
+        session.contains("4. **La Recyclerie du Pays de Vaudrecourt**"),
+        "{session}"
+    );
+    assert!(
+        session.contains("convention pluriannuelle d'objectifs n°\u{a0}RVM-ESS-2026-"),
+        "{session}"
+    );
+    assert!(
+        session.contains(
+            "pour un montant maximal de 120\u{202f}000\u{a0}€ sur les exercices 2026 à 2028"
+        ),
+        "{session}"
+    );
+    assert!(
+        session.contains("convention-cadre n°\u{a0}RVM-ESS-2026-004, sans engagement financier"),
+        "{session}"
+    );
+    assert!(
+        session.contains("M.\u{a0}Hervé Laurent, qui siège dans les instances de l'association en qualité de représentant de la Région, ne prend part ni aux débats ni au vote"),
+        "{session}"
+    );
+    assert!(
+        session
+            .trim_end()
+            .ends_with("Le Président du Conseil régional"),
+        "{session}"
+    );
+    // The avenant: the complement and the changed target, not only the new total.
+    let avenant = read(tmp.path(), "cp-2027-03-12.rapport.md");
+    assert!(
+        avenant.contains("un complément de 3\u{202f}000\u{a0}€ sur l'exercice 2027, portant la contribution de 137\u{202f}500,50\u{a0}€ à 140\u{202f}500,50\u{a0}€"),
+        "{avenant}"
+    );
+    assert!(
+        avenant.contains("cible 2027 de l'indicateur «\u{a0}Personnes reçues en permanence d'accès aux droits\u{a0}» portée de 720 à 740 personnes"),
+        "{avenant}"
+    );
+    assert!(
+        avenant.contains(
+            "pour un complément de subvention de 3\u{202f}000\u{a0}€ (trois mille euros)"
+        ),
+        "{avenant}"
+    );
+    assert!(!avenant.contains("montant total de 140"), "{avenant}");
+    assert!(
+        avenant.contains("| Avenants | 1 | 3\u{202f}000\u{a0}€ |"),
+        "{avenant}"
+    );
+}
+
+#[test]
+fn the_in_kind_aid_is_decided_explicitly() {
+    // Second reading, point 9: 9 600 + 9 600 + 9 800 = 29 000 €.
+    let tmp = example_copy();
+    write(tmp.path(), &["CP-2026-01-07"]);
+    let md = read(tmp.path(), "cp-2026-01-07.md");
+    assert!(md.contains("## Article 3 – Aide en nature\n"), "{md}");
+    assert!(
+        md.contains("D'approuver, au bénéfice de l'association Maison des Solidarités de Montvalon, la mise à disposition gratuite de locaux de 140 m²"),
+        "{md}"
+    );
+    assert!(
+        md.contains("pour une valeur de 9\u{202f}600\u{a0}€ en 2026, 9\u{202f}600\u{a0}€ en 2027 et 9\u{202f}800\u{a0}€ en 2028, soit 29\u{202f}000\u{a0}€ au total."),
+        "{md}"
+    );
+    assert!(
+        md.contains("l'article 59 de la loi n°\u{a0}2014-856"),
+        "{md}"
+    );
+    assert!(!md.contains("dans les mêmes conditions"), "{md}");
+    // An avenant does not decide the in-kind aid again.
+    write(tmp.path(), &["CP-2027-03-12"]);
+    assert!(!read(tmp.path(), "cp-2027-03-12.md").contains("Aide en nature"));
+}
+
+#[test]
+fn the_visas_cite_each_text_once_in_numeric_order() {
+    // Second reading, point 14.
+    let tmp = example_copy();
+    write(tmp.path(), &[SESSION]);
+    let md = read(tmp.path(), "cp-2026-01-08.md");
+    let visas = &md[..md.find("DÉCIDE").unwrap()];
+    assert!(
+        visas.contains("Vu le code général des collectivités territoriales, notamment ses articles L.\u{a0}1611-4, L.\u{a0}4221-1, L.\u{a0}4221-5, L.\u{a0}4251-12 et L.\u{a0}4312-4\u{202f};"),
+        "{visas}"
+    );
+    assert_eq!(
+        visas
+            .matches("code général des collectivités territoriales")
+            .count(),
+        1,
+        "{visas}"
+    );
+    assert!(
+        visas.contains(
+            "relative à l'économie sociale et solidaire, notamment ses articles 7 et 59\u{202f};"
+        ),
+        "{visas}"
+    );
+    assert_eq!(visas.matches("2014-856").count(), 1, "{visas}");
+    assert!(
+        visas.contains(
+            "Vu la délibération n°\u{a0}CR-2021-07-02 du Conseil régional du 2 juillet 2021"
+        ),
+        "{visas}"
+    );
+}
+
+#[test]
+fn the_budget_visa_and_the_vote_are_left_to_complete_without_data() {
+    // Second reading, point 15.
+    let tmp = example_copy();
+    write(tmp.path(), &["CP-2027-03-12"]);
+    let md = read(tmp.path(), "cp-2027-03-12.md");
+    assert!(
+        md.contains("Vu le budget de la Région pour l'exercice 2027, adopté par délibération n°\u{a0}CR-2026-12-11 du Conseil régional du 11 décembre 2026\u{202f};"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Résultat du vote\u{a0}: … [à compléter]."),
+        "{md}"
+    );
+    let (prog, _) = load_programme(tmp.path()).unwrap();
+    let warned = |prog: &charta::load::Programme| {
+        charta::check::check_programme(prog)
+            .into_iter()
+            .filter(|d| d.code == Code::PRG_028)
+            .count()
+    };
+    assert_eq!(warned(&prog), 0);
+    // Without `budget`: a mention to complete, and a warning per décision.
+    let toml = tmp.path().join("charta.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("budget = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let text = text.replace(
+        "[deliberations.\"CP-2026-01-08\"]\n",
+        "[deliberations.\"CP-2026-01-08\"]\nvote = \"adoptée à l'unanimité des suffrages exprimés\"\n",
+    );
+    std::fs::write(&toml, text).unwrap();
+    let (prog, _) = load_programme(tmp.path()).unwrap();
+    assert_eq!(warned(&prog), 4);
+    write(tmp.path(), &["CP-2027-03-12", SESSION]);
+    let md = read(tmp.path(), "cp-2027-03-12.md");
+    assert!(
+        md.contains("Vu le budget primitif de la Région pour l'exercice 2027, adopté par délibération n°\u{a0}… du … [à compléter]\u{202f};"),
+        "{md}"
+    );
+    assert!(!md.contains("CR-2026-12-11"), "{md}");
+    let session = read(tmp.path(), "cp-2026-01-08.md");
+    assert!(
+        session.contains("Résultat du vote\u{a0}: adoptée à l'unanimité des suffrages exprimés."),
+        "{session}"
+    );
+    assert!(
+        session.contains("Ligne 4 de l'annexe, vote distinct\u{a0}: M.\u{a0}Hervé Laurent n'a pris part ni aux débats ni au vote [à confirmer à l'extrait]."),
+        "{session}"
+    );
+}
+
+#[test]
+fn a_sieg_entrusted_by_its_convention_is_stated_in_a_considerant() {
+    // Second reading, point 10: only the compensation under décision 2012/21/UE
+    // (the réseau), not the SIEG de minimis of règlement 2023/2832 (Roulons Ensemble).
+    let tmp = example_copy();
+    write(tmp.path(), &[SESSION, "CP-2026-01-07"]);
+    let md = read(tmp.path(), "cp-2026-01-08.md");
+    assert!(
+        md.contains("Considérant que la convention n°\u{a0}RVM-ESS-2026-002 charge l'association Réseau Territorial pour l'Insertion et l'Emploi de la gestion d'un service d'intérêt économique général"),
+        "{md}"
+    );
+    assert!(
+        md.contains("(décision 2012/21/UE de la Commission du 20 décembre 2011, art.\u{a0}4 et 5)"),
+        "{md}"
+    );
+    assert_eq!(md.matches("charge l'association").count(), 1, "{md}");
+    assert!(!md.contains("L.\u{a0}1511-2"), "{md}");
+    assert!(!read(tmp.path(), "cp-2026-01-07.md").contains("charge l'association"));
 }
