@@ -282,33 +282,41 @@ fn funded(data: &AssociationFile) -> bool {
     data.convention.kind != ConventionKind::Cadre
 }
 
+/// The funder's representative as the acts name and sign (`funder_rep`;
+/// the reversement letter's `signataire`).
+pub fn funder_signatory(prog: &ProgrammeFile) -> Value {
+    let rep = &prog.funder.representative;
+    json!({
+        "le": with_article(&rep.civility, &rep.role),
+        // The signature block already says « Pour la Communauté
+        // d'agglomération »: the role without the funder's name again.
+        "signature_le": with_article(&rep.civility, &signing_role(prog)),
+        "civility": rep.civility,
+        "name": rep.name,
+        "role": rep.role,
+        "feminine": is_feminine_civility(&rep.civility),
+    })
+}
+
+/// The funder's representative's role without the funder's name.
+fn signing_role(prog: &ProgrammeFile) -> String {
+    let designation = funder_designation(prog);
+    let nom = designation["nom"].as_str().unwrap_or("");
+    role_without_funder(
+        &prog.funder.representative.role,
+        &[
+            nom,
+            &prog.funder.name,
+            strip_designation(&prog.funder.name, nom),
+        ],
+    )
+}
+
 /// The parties as the act names them: `f` (the funder's designation),
 /// `funder_rep` and `asso`.
 fn parties(ctx: &mut Map<String, Value>, prog: &ProgrammeFile, data: &AssociationFile) {
     ctx.insert("f".into(), funder_designation(prog));
-    let rep = &prog.funder.representative;
-    let designation = funder_designation(prog);
-    let signing_role = role_without_funder(
-        &rep.role,
-        &[
-            designation["nom"].as_str().unwrap_or(""),
-            &prog.funder.name,
-            strip_designation(&prog.funder.name, designation["nom"].as_str().unwrap_or("")),
-        ],
-    );
-    ctx.insert(
-        "funder_rep".into(),
-        json!({
-            "le": with_article(&rep.civility, &rep.role),
-            // The signature block already says « Pour la Communauté
-            // d'agglomération »: the role without the funder's name again.
-            "signature_le": with_article(&rep.civility, &signing_role),
-            "civility": rep.civility,
-            "name": rep.name,
-            "role": rep.role,
-            "feminine": is_feminine_civility(&rep.civility),
-        }),
-    );
+    ctx.insert("funder_rep".into(), funder_signatory(prog));
     let a = &data.association;
     let legal = a.legal_form.to_lowercase();
     ctx.insert(
@@ -323,8 +331,9 @@ fn parties(ctx: &mut Map<String, Value>, prog: &ProgrammeFile, data: &Associatio
             "rep_feminine": is_feminine_civility(&a.representative.civility),
         }),
     );
+    let designation = funder_designation(prog);
     let funder_le = designation["le"].as_str().unwrap_or("");
-    signatories::insert(ctx, prog, data, &signing_role, funder_le);
+    signatories::insert(ctx, prog, data, &signing_role(prog), funder_le);
 }
 
 /// The years of the convention and its first and last days.
@@ -691,6 +700,10 @@ pub fn letter_names() -> Vec<(&'static str, Vec<&'static str>)> {
             "somme_en_lettres",
             "clause",
             "article",
+            "adresse",
+            "siret",
+            "date",
+            "signataire",
         ],
     )]
 }

@@ -66,7 +66,7 @@ pub struct SiegCheck {
     pub ceiling: i64,
     /// Compensation beyond the ceiling (0 when none).
     pub over: i64,
-    /// Carried forward to the next period (art. 6 § 2: within 10 % of the yearly compensation).
+    /// Carried forward to the next period (art. 6 § 2: within 10 % of the average yearly compensation).
     pub carried: bool,
 }
 
@@ -106,11 +106,18 @@ pub struct Closing {
     pub letter: Option<Result<String, Diagnostic>>,
     /// SIEG: the check over the whole period, once every year's compte rendu is received.
     pub period: Option<PeriodCheck>,
+    /// The convention is not signed: none of its clauses is in force, so
+    /// neither a balance nor a reversement can be founded on it.
+    pub unsigned: bool,
 }
 
 impl Closing {
-    /// The sum to recover by a titre de recettes (the reversement letter).
+    /// The sum to recover by a titre de recettes (the reversement letter):
+    /// none under an unsigned convention.
     pub fn to_recover(&self) -> i64 {
+        if self.unsigned {
+            return 0;
+        }
         match self.rule {
             Rule::Repay => self.beyond,
             Rule::Sieg if !self.sieg.is_some_and(|s| s.carried) => self.beyond,
@@ -215,8 +222,11 @@ pub fn close(
             let over = (amount - ceiling).max(0);
             // Art. 6 § 2 of the décision, as the act provides (clause
             // `sieg-surcompensation`, unless the convention removed it).
+            // Within 10 % of the *average* yearly compensation of the act
+            // (art. 6 § 2), not of this year's.
             let provided = !c.clauses.remove.iter().any(|r| r == "sieg-surcompensation");
-            let carried = provided && over > 0 && over * 10 <= amount;
+            let (total, years) = average_compensation(c);
+            let carried = provided && over > 0 && years > 0 && over * 10 * years <= total;
             sieg = Some(SiegCheck {
                 costs,
                 revenues,
@@ -259,7 +269,20 @@ pub fn close(
         cited: None,
         letter: None,
         period: None,
+        unsigned: false,
     })
+}
+
+/// The compensations of every year of the act and their count: the average
+/// yearly compensation is `total ÷ count` (kept as a fraction, so that the
+/// 10 % comparison is exact to the cent).
+fn average_compensation(c: &crate::model::Convention) -> (i64, i64) {
+    let amounts: Vec<i64> = c
+        .years
+        .iter()
+        .filter_map(|y| c.funding.as_ref()?.get(&y.to_string()).map(|a| a.cents()))
+        .collect();
+    (amounts.iter().sum(), amounts.len() as i64)
 }
 
 /// The SIEG terms of a compensation under décision 2012/21/UE, if it is one.

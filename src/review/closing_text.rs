@@ -154,12 +154,12 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32, rec
                 md.push_str("Aucune surcompensation.\n\n");
             } else if s.carried {
                 md.push_str(&format!(
-                    "**Surcompensation de {}**, au plus 10\u{a0}% de la compensation annuelle\u{a0}: reportée sur la période suivante et déduite de la compensation due au titre de celle-ci (décision 2012/21/UE, art. 6, § 2).\n\n",
+                    "**Surcompensation de {}**, au plus 10\u{a0}% de la compensation annuelle moyenne\u{a0}: reportée sur la période suivante et déduite de la compensation due au titre de celle-ci (décision 2012/21/UE, art. 6, § 2).\n\n",
                     french::euros(s.over)
                 ));
             } else {
                 md.push_str(&format!(
-                    "**Surcompensation de {}**, au-delà de 10\u{a0}% de la compensation annuelle\u{a0}: elle est remboursée\u{202f}; compensation due\u{a0}: {}.\n\n",
+                    "**Surcompensation de {}**, au-delà de 10\u{a0}% de la compensation annuelle moyenne\u{a0}: elle est remboursée\u{202f}; compensation due\u{a0}: {}.\n\n",
                     french::euros(s.over),
                     french::euros(due)
                 ));
@@ -189,6 +189,10 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32, rec
         md.push_str(&format!(
             "Versé pour {y}\u{a0}: aucun versement enregistré dans le fichier de bilan (les montants ci-dessous le supposent nul).\n\n"
         ));
+    }
+    if c.unsigned {
+        unsigned_text(md, c);
+        return;
     }
     if let Some(b) = c.balance {
         match (b, c.balance_due_by) {
@@ -223,6 +227,21 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32, rec
             _ => {}
         }
     }
+}
+
+/// An unsigned convention: nothing of it is in force, so the figures above
+/// found neither a balance nor a reversement (loi n° 2000-321, art. 10: the
+/// convention precedes the payment above 23 000 €; below, the act the funder
+/// chose to sign all the same).
+fn unsigned_text(md: &mut String, c: &Closing) {
+    md.push_str("**La convention n'est pas signée**\u{a0}: aucune de ses clauses n'est en vigueur, et les montants ci-dessus, calculés sur le projet de convention, sont indicatifs\u{a0}: ni le versement d'un solde ni une demande de reversement ne peuvent être fondés sur elle avant sa signature.");
+    if c.paid > 0 {
+        md.push_str(&format!(
+            " Des versements sont pourtant enregistrés ({})\u{a0}: à vérifier.",
+            french::euros(c.paid)
+        ));
+    }
+    md.push_str("\n\n");
 }
 
 /// The SIEG check over the whole period (décision 2012/21/UE, art. 6 § 1).
@@ -316,6 +335,12 @@ fn letter_context(prog: &Programme, a: &Assessment, c: &Closing, sum: i64) -> se
     let f = &prog.file.funder;
     let le = funder_le(prog);
     let due = c.due.unwrap_or(0);
+    let debtor = prog
+        .associations
+        .iter()
+        .find(|e| e.id == a.id)
+        .and_then(|e| e.data.as_deref())
+        .map(|d| &d.association);
     let quote = c.cited.as_ref().map(|q| {
         q.text
             .lines()
@@ -352,6 +377,16 @@ fn letter_context(prog: &Programme, a: &Assessment, c: &Closing, sum: i64) -> se
         "somme_en_lettres": french::euros_in_letters(sum),
         "clause": quote,
         "article": c.cited.as_ref().and_then(|q| q.article.clone()),
+        // The débiteur as the titre de recettes names it, from the
+        // association's file; the letter's date is the date of the review
+        // (`--on`), never the clock: without it, no date.
+        "adresse": debtor.map(|d| format!(
+            "{}, {} {}",
+            d.address.street, d.address.postcode, d.address.city
+        )),
+        "siret": debtor.map(|d| french::siret(&d.siret)),
+        "date": c.on.map(date_text),
+        "signataire": crate::context::funder_signatory(&prog.file),
     })
 }
 
@@ -384,7 +419,14 @@ fn todo_rows(rows: &[Assessment]) -> Vec<Todo<'_>> {
     let mut out = Vec::new();
     for a in rows {
         let Some(c) = &a.closing else { continue };
-        if let Some(b) = c.balance.filter(|b| *b > 0) {
+        if c.unsigned {
+            out.push((
+                a,
+                "convention non signée\u{a0}: rien à payer ni à recouvrer avant sa signature",
+                None,
+                None,
+            ));
+        } else if let Some(b) = c.balance.filter(|b| *b > 0) {
             out.push((a, "solde à verser", Some(b), c.balance_due_by));
         }
         if c.to_recover() > 0 {
@@ -395,7 +437,7 @@ fn todo_rows(rows: &[Assessment]) -> Vec<Todo<'_>> {
                 None,
             ));
         }
-        if c.rule == Rule::KeepReasonable && c.beyond > 0 {
+        if c.rule == Rule::KeepReasonable && c.beyond > 0 && !c.unsigned {
             out.push((
                 a,
                 "excédent à apprécier (conservé ou reversé)",

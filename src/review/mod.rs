@@ -182,8 +182,19 @@ fn assess_all(
             let r = reviews.get(&id).unwrap_or(&empty);
             let mut a = assess(&id, &f.data, year, r, &prog.file.review);
             a.basis = Some(f.basis);
+            // Without a review file, the date of the review is `--on` when given.
+            if let Some(on) = on {
+                for alert in &mut a.alerts {
+                    if let compute::Alert::ReviewMissing { date, .. } = alert {
+                        *date = on;
+                    }
+                }
+            }
             a.in_force_sha256 = f.archived_sha256;
             a.closing = closing::close(prog, &f.data, year, crfs.get(&id), &a.payments, on);
+            if let Some(c) = a.closing.as_mut() {
+                c.unsigned = a.basis == Some(in_force::Basis::Unsigned);
+            }
             if let Some(c) = a.closing.as_mut()
                 && c.rule == closing::Rule::Sieg
             {

@@ -27,6 +27,32 @@ fn copy() -> tempfile::TempDir {
     tmp
 }
 
+/// The example copied, its épicerie and atelier signed (as a funder signs
+/// before paying) and archived by a build: the closing founds its balance and
+/// its letter on a convention in force only.
+fn signed_copy() -> tempfile::TempDir {
+    let tmp = copy();
+    for (id, date) in [
+        (EPICERIE, "2026-04-02"),
+        ("atelier-velo-thionvaux", "2026-02-27"),
+    ] {
+        edit_json(&tmp.path().join(format!("associations/{id}.json")), |v| {
+            v["convention"]["signature"]["date"] = json!(date)
+        });
+    }
+    let out = tmp.path().join("out");
+    let (code, _, err) = charta(&[
+        "build",
+        tmp.path().to_str().unwrap(),
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    tmp
+}
+
 /// `charta check DIR --format json`: the (code, path) of every error.
 fn errors(dir: &Path) -> Vec<(String, String)> {
     let (_, out, err) = charta(&["check", dir.to_str().unwrap(), "--format", "json"]);
@@ -248,7 +274,7 @@ fn eight_percent_underspent_under_repay_paid_in_full_asks_the_difference_back() 
 fn the_letter_is_worded_by_the_clause_library_and_a_programme_overrides_it() {
     // The wording is clauses/reversement/reversement-lettre.md; a programme's
     // clause of the same id replaces it, rendered over the same figures.
-    let tmp = copy();
+    let tmp = signed_copy();
     let builtin = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("clauses/reversement/reversement-lettre.md"),
     )
@@ -269,9 +295,13 @@ fn the_letter_is_worded_by_the_clause_library_and_a_programme_overrides_it() {
         "{letter}"
     );
     assert!(
-        letter.ends_with(&format!(
-            "titre de recettes, payable sous trente jours (1{NNB}000{NB}€).\n"
+        letter.contains(&format!(
+            "titre de recettes, payable sous trente jours (1{NNB}000{NB}€).\n\nPour la Région, le Président du Conseil régional,\n\nM."
         )),
+        "{letter}"
+    );
+    assert!(
+        letter.trim_end().ends_with("Jean-Baptiste Aubertin"),
         "{letter}"
     );
     // The hard line breaks of the letter's head are kept.
@@ -285,7 +315,7 @@ fn the_letter_is_worded_by_the_clause_library_and_a_programme_overrides_it() {
 fn the_letter_says_the_sum_in_figures_and_letters_and_quotes_the_clause() {
     // The example: the épicerie (repay, 12 500 € paid as a 100 % advance)
     // spent 44 160 € of 48 000 €: 1 000 € to repay.
-    let tmp = copy();
+    let tmp = signed_copy();
     let out = review_2026(tmp.path());
     let dir = out.join("review-2026");
     let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
@@ -401,6 +431,19 @@ fn a_sieg_compensation_one_euro_over_is_carried_forward_or_repaid() {
     // At the ceiling (85 000 €): no overcompensation.
     let c = close_2026(&d, 85000.0);
     assert_eq!(c.sieg.unwrap().over, 0);
+    // The carry-forward limit is 10 % of the *average* yearly compensation
+    // (art. 6 § 2): (68 000 + 70 000 + 72 000) ÷ 3 = 70 000 €, limit 7 000 €
+    // (10 % of 2026's own 68 000 € would be 6 800 €). Ceiling 153 000 − ventes:
+    // ventes 91 800,01 € → 6 800,01 € over: carried; 92 000 € → 7 000 € over:
+    // carried; 92 000,01 € → 7 000,01 € over: repaid.
+    for (ventes, over, carried) in [
+        (91800.01, 680_001, true),
+        (92000.0, 700_000, true),
+        (92000.01, 700_001, false),
+    ] {
+        let s = close_2026(&d, ventes).sieg.unwrap();
+        assert_eq!((s.over, s.carried), (over, carried), "ventes {ventes}");
+    }
     // The convention without its carry-forward clause: 1 € to repay, with the letter.
     d.convention
         .clauses
@@ -584,7 +627,7 @@ fn the_letter_applies_the_article_it_quotes_and_the_report_certifies_no_date_nor
     // The letter's basis: the article quoted, then the sentence that applies
     // it (it used to stop at « En application de l'article 4 …, qui stipule : »
     // and start the next sentence after the quotation).
-    let tmp = copy();
+    let tmp = signed_copy();
     let dir = reviewed(&tmp, Some("2027-09-15"), "md");
     let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
     for expected in [
@@ -649,4 +692,111 @@ fn a_row_of_the_synthesis_is_never_split_across_two_pages() {
         .find(|p| p.contains("Saulnières"))
         .expect("the Communs de Saulnières in the synthesis");
     assert!(page.contains("25 000 €"), "{page}");
+}
+
+#[test]
+fn an_unsigned_convention_founds_neither_a_balance_nor_a_reversement() {
+    // The example's épicerie, its signature date cleared: the same figures
+    // (1 000 € paid beyond the 11 500 € due) but no clause is in force, so no
+    // letter, the report says why, and the to-do list asks for the signature.
+    let tmp = copy();
+    edit_json(
+        &tmp.path().join(format!("associations/{EPICERIE}.json")),
+        |v| v["convention"]["signature"]["date"] = Value::Null,
+    );
+    let dir = reviewed(&tmp, Some("2027-09-15"), "md");
+    assert!(!dir.join(format!("{EPICERIE}.reversement.md")).exists());
+    let report = std::fs::read_to_string(dir.join(format!("{EPICERIE}.md"))).unwrap();
+    assert!(
+        report.contains(&format!(
+            "**La convention n'est pas signée**{NB}: aucune de ses clauses n'est en vigueur"
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "Des versements sont pourtant enregistrés (12{NNB}500{NB}€){NB}: à vérifier."
+        )),
+        "{report}"
+    );
+    assert!(!report.contains("Somme à reverser"), "{report}");
+    let todo = std::fs::read_to_string(dir.join("a-faire.csv")).unwrap();
+    assert!(
+        todo.contains(&format!(
+            "{EPICERIE};Le Panier Partagé, épicerie solidaire de Brécourt;convention non signée{NB}: rien à payer ni à recouvrer avant sa signature;;\n"
+        )),
+        "{todo}"
+    );
+    assert!(!todo.contains(&format!(
+        "{EPICERIE};Le Panier Partagé, épicerie solidaire de Brécourt;somme à reverser"
+    )));
+    // Signed: the letter is there.
+    let tmp = signed_copy();
+    let dir = reviewed(&tmp, Some("2027-09-15"), "md");
+    assert!(dir.join(format!("{EPICERIE}.reversement.md")).exists());
+}
+
+#[test]
+fn the_letter_names_the_debtor_is_dated_by_the_review_and_signed() {
+    // What the titre de recettes needs: the débiteur's seat and SIRET, the
+    // date of the review (`--on`; none without it: never the clock), and the
+    // funder's representative signing.
+    let tmp = signed_copy();
+    let dir = reviewed(&tmp, Some("2027-09-15"), "md");
+    let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
+    let data: Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join(format!("associations/{EPICERIE}.json"))).unwrap(),
+    )
+    .unwrap();
+    let a = &data["association"];
+    let siret = a["siret"].as_str().unwrap();
+    let spaced = format!(
+        "{}{NB}{}{NB}{}{NB}{}",
+        &siret[..3],
+        &siret[3..6],
+        &siret[6..9],
+        &siret[9..]
+    );
+    for expected in [
+        format!(
+            "{}, {} {}",
+            a["address"]["street"].as_str().unwrap(),
+            a["address"]["postcode"].as_str().unwrap(),
+            a["address"]["city"].as_str().unwrap()
+        ),
+        format!("(SIRET{NB}{spaced})"),
+        format!("**Date{NB}:** le 15 septembre 2027"),
+        "Pour la Région, le Président du Conseil régional,".to_string(),
+    ] {
+        assert!(
+            letter
+                .replace(NNB, " ")
+                .contains(&expected.replace(NNB, " ")),
+            "missing « {expected} » in:\n{letter}"
+        );
+    }
+    let tmp = signed_copy();
+    let dir = reviewed(&tmp, None, "md");
+    let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
+    assert!(!letter.contains("**Date"), "{letter}");
+}
+
+#[test]
+fn a_review_missing_is_dated_by_on_in_the_alert() {
+    // Without a review file, the alert's date of the review is `--on`: at
+    // 15 September 2027, past the 30 June 2027 deadline, « délai expiré »
+    // (it said 31 December 2026, « délai non expiré », while the to-do list
+    // said « en retard »).
+    let tmp = copy();
+    let dir = reviewed(&tmp, Some("2027-09-15"), "md");
+    let synthesis = std::fs::read_to_string(dir.join("synthese.md")).unwrap();
+    assert!(
+        synthesis.contains("non remis à la date du bilan, le 15 septembre 2027"),
+        "{synthesis}"
+    );
+    assert!(
+        !synthesis.contains("le 31 décembre 2026 (date limite"),
+        "{synthesis}"
+    );
+    assert!(synthesis.contains("délai expiré"), "{synthesis}");
 }
