@@ -207,23 +207,9 @@ pub(crate) struct Errors<'a> {
 impl Errors<'_> {
     /// `at` « atelier-velo!D12 », `value` as written (empty: not shown).
     pub fn push(&mut self, code: Code, at: String, value: &str, what: Text, fix: Text) {
-        let msg = if value.is_empty() {
-            Text::new(
-                format!("{at}\u{a0}: {}", what.fr),
-                format!("{at}: {}", what.en),
-            )
-        } else {
-            Text::new(
-                format!("{at}\u{a0}: «\u{a0}{value}\u{a0}»\u{a0}: {}", what.fr),
-                format!("{at}: \"{value}\": {}", what.en),
-            )
-        };
-        self.list.push(
-            Diagnostic::error(code, msg)
-                .in_file(self.file)
-                .at_path(at)
-                .with_hint(fix),
-        );
+        self.list.push(super::sheet::cell_error(
+            code, self.file, at, value, what, fix,
+        ));
     }
 }
 

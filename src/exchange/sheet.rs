@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::Text;
+use crate::diagnostic::{Code, Diagnostic, Text};
 use crate::tr;
 
 /// One cell's value.
@@ -42,6 +42,33 @@ pub struct ReadTable {
     pub name: String,
     pub headers: Vec<String>,
     pub rows: Vec<(usize, Vec<Cell>)>,
+}
+
+/// An error at a spreadsheet cell: `at` « Budget!F12 » or « atelier-velo!D12 »,
+/// `value` as written (empty: not shown), what is wrong and the fix.
+pub fn cell_error(
+    code: Code,
+    file: &Path,
+    at: String,
+    value: &str,
+    what: Text,
+    fix: Text,
+) -> Diagnostic {
+    let msg = if value.is_empty() {
+        Text::new(
+            format!("{at}\u{a0}: {}", what.fr),
+            format!("{at}: {}", what.en),
+        )
+    } else {
+        Text::new(
+            format!("{at}\u{a0}: «\u{a0}{value}\u{a0}»\u{a0}: {}", what.fr),
+            format!("{at}: \"{value}\": {}", what.en),
+        )
+    };
+    Diagnostic::error(code, msg)
+        .in_file(file)
+        .at_path(at)
+        .with_hint(fix)
 }
 
 /// `A`, `B`, …, `Z`, `AA`… for a 0-based column.

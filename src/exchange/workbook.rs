@@ -596,23 +596,9 @@ struct Errors<'a> {
 
 impl Errors<'_> {
     fn push(&mut self, code: Code, at: String, value: &str, what: Text, fix: Text) {
-        let msg = if value.is_empty() {
-            Text::new(
-                format!("{at}\u{a0}: {}", what.fr),
-                format!("{at}: {}", what.en),
-            )
-        } else {
-            Text::new(
-                format!("{at}\u{a0}: «\u{a0}{value}\u{a0}»\u{a0}: {}", what.fr),
-                format!("{at}: \"{value}\": {}", what.en),
-            )
-        };
-        self.list.push(
-            Diagnostic::error(code, msg)
-                .in_file(self.file)
-                .at_path(at)
-                .with_hint(fix),
-        );
+        self.list.push(super::sheet::cell_error(
+            code, self.file, at, value, what, fix,
+        ));
     }
     /// A cell whose value does not read: not a number, a date, a known choice…
     fn invalid(&mut self, at: String, value: &str, what: Text, fix: Text) {
