@@ -1003,15 +1003,19 @@ pub const PRODUIT_LABELS: [(&str, &str); 12] = [
 impl BudgetCharges {
     /// The amounts in the order of [`CHARGE_LABELS`].
     pub fn amounts(&self) -> [Amount; 8] {
+        self.clone().amounts_mut().map(|a| *a)
+    }
+    /// The amounts to fill, in the same order (the one list of that order).
+    pub fn amounts_mut(&mut self) -> [&mut Amount; 8] {
         [
-            self.achats,
-            self.services_exterieurs,
-            self.autres_services_exterieurs,
-            self.impots_taxes,
-            self.personnel,
-            self.autres_charges,
-            self.dotations,
-            self.indirectes,
+            &mut self.achats,
+            &mut self.services_exterieurs,
+            &mut self.autres_services_exterieurs,
+            &mut self.impots_taxes,
+            &mut self.personnel,
+            &mut self.autres_charges,
+            &mut self.dotations,
+            &mut self.indirectes,
         ]
     }
     /// The total, in cents.
@@ -1023,20 +1027,24 @@ impl BudgetCharges {
 impl BudgetProduits {
     /// The amounts in the order of [`PRODUIT_LABELS`].
     pub fn amounts(&self) -> [Amount; 12] {
-        let s = &self.subventions;
+        self.clone().amounts_mut().map(|a| *a)
+    }
+    /// The amounts to fill, in the same order (the one list of that order).
+    pub fn amounts_mut(&mut self) -> [&mut Amount; 12] {
+        let s = &mut self.subventions;
         [
-            self.ventes,
-            s.etat,
-            s.region,
-            s.departement,
-            s.epci,
-            s.commune,
-            s.organismes_sociaux,
-            s.europe,
-            s.autres,
-            self.cotisations,
-            self.dons,
-            self.autres_produits,
+            &mut self.ventes,
+            &mut s.etat,
+            &mut s.region,
+            &mut s.departement,
+            &mut s.epci,
+            &mut s.commune,
+            &mut s.organismes_sociaux,
+            &mut s.europe,
+            &mut s.autres,
+            &mut self.cotisations,
+            &mut self.dons,
+            &mut self.autres_produits,
         ]
     }
     /// The total, in cents.

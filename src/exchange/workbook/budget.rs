@@ -53,36 +53,12 @@ fn amounts(b: &Budget) -> Vec<Amount> {
 /// The budget of the amounts of one row, in the order of [`amount_headers`].
 fn budget_of(a: &[Amount]) -> Budget {
     let mut b = Budget::default();
-    let c = &mut b.charges;
-    [
-        c.achats,
-        c.services_exterieurs,
-        c.autres_services_exterieurs,
-        c.impots_taxes,
-        c.personnel,
-        c.autres_charges,
-        c.dotations,
-        c.indirectes,
-    ] = [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]];
-    let p = &mut b.produits;
-    let s = &mut p.subventions;
-    [
-        p.ventes,
-        s.etat,
-        s.region,
-        s.departement,
-        s.epci,
-        s.commune,
-        s.organismes_sociaux,
-        s.europe,
-        s.autres,
-        p.cotisations,
-        p.dons,
-        p.autres_produits,
-    ] = [
-        a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19],
-    ];
-    b.en_nature = a[20];
+    let slots = (b.charges.amounts_mut().into_iter())
+        .chain(b.produits.amounts_mut())
+        .chain([&mut b.en_nature]);
+    for (slot, v) in slots.zip(a) {
+        *slot = *v;
+    }
     b
 }
 
