@@ -573,7 +573,7 @@ fn scdl_publishes_a_signed_avenant_that_changes_the_amount_never_a_draft() {
 
 #[test]
 fn amendments_without_the_signed_text_are_refused_not_archived() {
-    let tmp = example_copy();
+    let tmp = crate::common::draft_copy();
     let dir = tmp.path();
     std::fs::remove_dir_all(dir.join("signed")).unwrap();
     let r = build(dir);

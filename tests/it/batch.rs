@@ -616,7 +616,7 @@ fn a_text_that_the_signature_date_changes_beyond_its_signature_block_is_refused(
     // before the grant, the decision date (23 January 2026) while a draft,
     // the signature date once signed.
     let velo = "atelier-velo-thionvaux";
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let dir = tmp.path();
     let file = dir.join(format!("associations/{velo}.json"));
     edit_json(&file, |v| {

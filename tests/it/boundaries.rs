@@ -127,10 +127,11 @@ fn the_sieg_de_minimis_ceiling_at_750_000_one_cent_over_one_under() {
 #[test]
 fn de_minimis_aid_counts_within_three_years_of_the_grant_to_the_day() {
     let prog = example();
-    // VELO: 90 000 € granted on its decision date, 2026-01-23 (a draft);
+    // VELO, as a draft: 90 000 € granted on its decision date, 2026-01-23;
     // 215 000 € declared makes 305 000 €, over 300 000 €, when counted.
     let on = |date: &'static str| {
         move |v: &mut Value| {
+            v["convention"]["signature"]["date"] = Value::Null;
             v["association"]["de_minimis_declared"] =
                 json!([{"grantor": "Département", "granted_on": date, "amount": 215000}]);
         }
@@ -151,6 +152,7 @@ fn de_minimis_aid_counts_within_three_years_of_the_grant_to_the_day() {
     // The act states the same window: none declared within it.
     let small = |date: &'static str| {
         move |v: &mut Value| {
+            v["convention"]["signature"]["date"] = Value::Null;
             v["association"]["de_minimis_declared"] =
                 json!([{"grantor": "Département", "granted_on": date, "amount": 1000}]);
         }

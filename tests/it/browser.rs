@@ -241,7 +241,7 @@ fn the_desk_in_a_real_browser() {
     if !crate::clients::present(crate::clients::Client::Chromium) {
         return;
     }
-    let tmp = example_copy();
+    let tmp = draft_copy();
     // A previous build, so that the page shows the change as a redline.
     let (code, _, err) = charta(&["build", tmp.path().to_str().unwrap(), "--format", "md"]);
     assert_eq!(code, 0, "{err}");

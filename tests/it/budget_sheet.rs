@@ -12,6 +12,14 @@ use charta::model::AssociationFile;
 
 use crate::data_exchange::example_copy;
 
+/// The example with its épicerie and atelier as drafts: a signed
+/// convention's file is never changed by an import.
+fn draft_copy() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, prog) = example_copy();
+    crate::common::unsign_closing(&prog);
+    (tmp, prog)
+}
+
 /// The example's association with a budget (2026, balanced, Région 12 500 €).
 const ID: &str = "epicerie-solidaire-brecourt";
 const CLOSING: &str = "Clôture de l'exercice (JJ/MM, vide : 31/12)";
@@ -165,7 +173,7 @@ fn export_then_import_gives_the_same_files_byte_for_byte_with_the_budgets() {
 
 #[test]
 fn an_edited_amount_changes_exactly_that_amount_at_two_decimals_not_three() {
-    let (_tmp, prog) = example_copy();
+    let (_tmp, prog) = draft_copy();
     let path = prog.join("associations").join(format!("{ID}.json"));
     let original = std::fs::read(&path).unwrap();
     // Three decimals: refused at its cell, nothing written.
@@ -303,7 +311,7 @@ fn budget_sheet_errors_are_each_at_their_cell_all_at_once() {
 
 #[test]
 fn the_closing_date_is_day_and_month_and_the_29th_of_february_is_refused() {
-    let (_tmp, prog) = example_copy();
+    let (_tmp, prog) = draft_copy();
     let original = file_bytes(&prog);
     for bad in ["31/02", "29/02", "06-30", "30/6/2026"] {
         let mut t = tables(&prog);
@@ -342,7 +350,7 @@ fn the_closing_date_is_day_and_month_and_the_29th_of_february_is_refused() {
 
 #[test]
 fn a_workbook_without_the_budget_sheet_keeps_the_files_budgets_and_an_empty_row_removes_one() {
-    let (_tmp, prog) = example_copy();
+    let (_tmp, prog) = draft_copy();
     crate::data_exchange::edit(&prog, ID, |v| {
         v["association"]["fiscal_year_end"] = "06-30".into();
     });

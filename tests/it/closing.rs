@@ -20,39 +20,24 @@ const NB: char = '\u{a0}';
 const NNB: char = '\u{202f}';
 const EPICERIE: &str = "epicerie-solidaire-brecourt";
 
-/// The example programme copied whole (reviews and comptes rendus included).
+/// The example programme copied whole (reviews, comptes rendus and the
+/// archive of its signed acts included: its épicerie and atelier are signed,
+/// as a funder signs before paying), without what a build of it may have left
+/// in its out/.
 fn copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("temp dir");
-    copy_tree(&example_dir(), tmp.path());
-    tmp
-}
-
-/// The example copied, its épicerie and atelier signed (as a funder signs
-/// before paying) and archived by a build: the closing founds its balance and
-/// its letter on a convention in force only.
-fn signed_copy() -> tempfile::TempDir {
-    let tmp = copy();
-    for (id, date) in [
-        (EPICERIE, "2026-04-02"),
-        ("atelier-velo-thionvaux", "2026-02-27"),
-    ] {
-        edit_json(&tmp.path().join(format!("associations/{id}.json")), |v| {
-            v["convention"]["signature"]["date"] = json!(date)
-        });
+    for e in std::fs::read_dir(example_dir()).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap();
+        if name == "out" {
+            continue;
+        }
+        if p.is_dir() {
+            copy_tree(&p, &tmp.path().join(name));
+        } else {
+            std::fs::copy(&p, tmp.path().join(name)).unwrap();
+        }
     }
-    // Not the drafts a build of the example may have left in its out/: the
-    // dated convention is compared with them, and they may be older.
-    let out = tmp.path().join("out");
-    let _ = std::fs::remove_dir_all(&out);
-    let (code, _, err) = charta(&[
-        "build",
-        tmp.path().to_str().unwrap(),
-        "--format",
-        "md",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
     tmp
 }
 
@@ -277,7 +262,7 @@ fn eight_percent_underspent_under_repay_paid_in_full_asks_the_difference_back() 
 fn the_letter_is_worded_by_the_clause_library_and_a_programme_overrides_it() {
     // The wording is clauses/reversement/reversement-lettre.md; a programme's
     // clause of the same id replaces it, rendered over the same figures.
-    let tmp = signed_copy();
+    let tmp = copy();
     let builtin = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("clauses/reversement/reversement-lettre.md"),
     )
@@ -318,7 +303,7 @@ fn the_letter_is_worded_by_the_clause_library_and_a_programme_overrides_it() {
 fn the_letter_says_the_sum_in_figures_and_letters_and_quotes_the_clause() {
     // The example: the épicerie (repay, 12 500 € paid as a 100 % advance)
     // spent 44 160 € of 48 000 €: 1 000 € to repay.
-    let tmp = signed_copy();
+    let tmp = copy();
     let out = review_2026(tmp.path());
     let dir = out.join("review-2026");
     let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
@@ -630,7 +615,7 @@ fn the_letter_applies_the_article_it_quotes_and_the_report_certifies_no_date_nor
     // The letter's basis: the article quoted, then the sentence that applies
     // it (it used to stop at « En application de l'article 4 …, qui stipule : »
     // and start the next sentence after the quotation).
-    let tmp = signed_copy();
+    let tmp = copy();
     let dir = reviewed(&tmp, Some("2027-09-15"), "md");
     let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
     for expected in [
@@ -703,10 +688,7 @@ fn an_unsigned_convention_founds_neither_a_balance_nor_a_reversement() {
     // (1 000 € paid beyond the 11 500 € due) but no clause is in force, so no
     // letter, the report says why, and the to-do list asks for the signature.
     let tmp = copy();
-    edit_json(
-        &tmp.path().join(format!("associations/{EPICERIE}.json")),
-        |v| v["convention"]["signature"]["date"] = Value::Null,
-    );
+    crate::common::unsign(tmp.path(), EPICERIE);
     let dir = reviewed(&tmp, Some("2027-09-15"), "md");
     assert!(!dir.join(format!("{EPICERIE}.reversement.md")).exists());
     let report = std::fs::read_to_string(dir.join(format!("{EPICERIE}.md"))).unwrap();
@@ -734,7 +716,7 @@ fn an_unsigned_convention_founds_neither_a_balance_nor_a_reversement() {
         "{EPICERIE};Le Panier Partagé, épicerie solidaire de Brécourt;somme à reverser"
     )));
     // Signed: the letter is there.
-    let tmp = signed_copy();
+    let tmp = copy();
     let dir = reviewed(&tmp, Some("2027-09-15"), "md");
     assert!(dir.join(format!("{EPICERIE}.reversement.md")).exists());
 }
@@ -744,7 +726,7 @@ fn the_letter_names_the_debtor_is_dated_by_the_review_and_signed() {
     // What the titre de recettes needs: the débiteur's seat and SIRET, the
     // date of the review (`--on`; none without it: never the clock), and the
     // funder's representative signing.
-    let tmp = signed_copy();
+    let tmp = copy();
     let dir = reviewed(&tmp, Some("2027-09-15"), "md");
     let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
     let data: Value = serde_json::from_str(
@@ -778,7 +760,7 @@ fn the_letter_names_the_debtor_is_dated_by_the_review_and_signed() {
             "missing « {expected} » in:\n{letter}"
         );
     }
-    let tmp = signed_copy();
+    let tmp = copy();
     let dir = reviewed(&tmp, None, "md");
     let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
     assert!(!letter.contains("**Date"), "{letter}");

@@ -104,9 +104,10 @@ pub const SIGNED_ID: &str = "maison-solidarites-montvalon";
 
 /// The example programme as it was when its convention `SIGNED_ID` was
 /// signed: that association's data is the data of the signed text (from its
-/// archive, without `amendments`), and nothing is archived yet.
+/// archive, without `amendments`), the épicerie and the atelier, signed
+/// later, are drafts, and nothing is archived yet.
 pub fn example_copy_at_signature() -> tempfile::TempDir {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let dir = tmp.path();
     let signed = dir.join("signed").join(SIGNED_ID);
     let data = std::fs::read(signed.join("convention.data.json")).expect("archived data");
@@ -117,6 +118,49 @@ pub fn example_copy_at_signature() -> tempfile::TempDir {
     .unwrap();
     std::fs::remove_dir_all(dir.join("signed")).unwrap();
     tmp
+}
+
+/// The example's conventions signed for the yearly closing (its letter and
+/// its balance), and the date each was signed.
+pub const SIGNED_FOR_CLOSING: [(&str, &str); 2] = [
+    ("epicerie-solidaire-brecourt", "2026-04-02"),
+    ("atelier-velo-thionvaux", "2026-02-27"),
+];
+
+/// [`example_copy`] with the épicerie and the atelier as drafts again
+/// ([`unsign_closing`]): the tests that negotiate, date or edit a convention
+/// still unsigned.
+pub fn draft_copy() -> tempfile::TempDir {
+    let tmp = example_copy();
+    unsign_closing(tmp.path());
+    tmp
+}
+
+/// Makes the convention `id` of a copied programme a draft again: no
+/// signature date, no archive. For the tests that edit the example's
+/// épicerie or atelier as a convention still under negotiation. The file is
+/// changed on that one line only, as a user would edit it.
+pub fn unsign(dir: &Path, id: &str) {
+    let path = dir.join("associations").join(format!("{id}.json"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (_, date) = SIGNED_FOR_CLOSING
+        .iter()
+        .find(|(i, _)| *i == id)
+        .unwrap_or_else(|| panic!("{id} is not signed in the example"));
+    let signed = format!("\"date\": \"{date}\"}}");
+    assert!(text.contains(&signed), "{id}: no signature date {date}");
+    std::fs::write(&path, text.replacen(&signed, "\"date\": null}", 1)).unwrap();
+    let archive = dir.join("signed").join(id);
+    if archive.exists() {
+        std::fs::remove_dir_all(&archive).unwrap();
+    }
+}
+
+/// [`unsign`] for both conventions the example signs for the closing.
+pub fn unsign_closing(dir: &Path) {
+    for (id, _) in SIGNED_FOR_CLOSING {
+        unsign(dir, id);
+    }
 }
 
 /// Edits one association file as JSON.

@@ -612,6 +612,7 @@ fn import_errors_are_located_all_at_once_and_nothing_is_written() {
 #[test]
 fn import_never_changes_a_signed_convention_but_writes_the_others() {
     let (tmp, prog_dir) = example_copy();
+    crate::common::unsign(&prog_dir, "atelier-velo-thionvaux");
     let prog = load(&prog_dir);
     let list = charta::exchange::associations(&prog).unwrap();
     let signed = list

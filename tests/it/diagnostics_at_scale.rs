@@ -79,7 +79,7 @@ fn json_places(dir: &Path) -> Vec<String> {
 
 #[test]
 fn check_prints_a_codes_first_three_warnings_then_how_many_more() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let dir = tmp.path();
     without_measure(dir, 18);
     let (code, _, text) = charta(&["check", dir.to_str().unwrap()]);
@@ -113,7 +113,7 @@ fn three_warnings_of_a_code_are_all_printed_and_a_fourth_is_counted() {
         (3, None),
         (4, Some("1 autre avertissement semblable")),
     ] {
-        let tmp = example_copy();
+        let tmp = draft_copy();
         let dir = tmp.path();
         without_measure(dir, k);
         let (_, _, text) = charta(&["check", dir.to_str().unwrap()]);
@@ -127,7 +127,7 @@ fn three_warnings_of_a_code_are_all_printed_and_a_fourth_is_counted() {
 
 #[test]
 fn warnings_all_prints_every_warning() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let dir = tmp.path();
     without_measure(dir, 18);
     let d = dir.to_str().unwrap();
@@ -152,7 +152,7 @@ fn warnings_all_prints_every_warning() {
 
 #[test]
 fn build_prints_the_same_summary_run_after_run() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let dir = tmp.path();
     without_measure(dir, 18);
     let out = dir.join("out");

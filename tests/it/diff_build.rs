@@ -51,6 +51,7 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     .unwrap();
     edit_json(&assoc.join("atelier-velo-bis.json"), |v| {
         v["convention"]["reference"] = "RVM-ESS-2026-099".into();
+        v["convention"]["signature"]["date"] = serde_json::Value::Null;
     });
     // Changed: a target, matched by indicator id even though the objectives are reordered.
     edit_json(&assoc.join("reseau-insertion-emploi.json"), |v| {
@@ -90,8 +91,10 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     );
     for id in [
         "atelier-velo-thionvaux",
+        "atelier-velo-thionvaux.notification",
         "collectif-ess-val-de-meuse",
         "epicerie-solidaire-brecourt",
+        "epicerie-solidaire-brecourt.notification",
         "maison-solidarites-montvalon",
         "maison-solidarites-montvalon.avenant-1",
         "maison-solidarites-montvalon.consolidee",
@@ -106,7 +109,7 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     }
     assert_eq!(
         lines.last().copied(),
-        Some("12 conventions\u{a0}: 1 modifiée, 1 ajoutée, 1 supprimée, 9 inchangées")
+        Some("14 conventions\u{a0}: 1 modifiée, 1 ajoutée, 1 supprimée, 11 inchangées")
     );
 
     // The same as JSON, for scripts.
@@ -116,7 +119,7 @@ fn batch_diff_lists_added_removed_changed_and_unchanged() {
     assert_eq!(v["counts"]["changed"], 1);
     assert_eq!(v["counts"]["added"], 1);
     assert_eq!(v["counts"]["removed"], 1);
-    assert_eq!(v["counts"]["unchanged"], 9);
+    assert_eq!(v["counts"]["unchanged"], 11);
     let changed = v["conventions"]
         .as_array()
         .unwrap()

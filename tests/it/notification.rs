@@ -66,13 +66,25 @@ fn the_signed_convention_is_notified_with_its_references_amount_and_schedule() {
             .unwrap_or_else(|| panic!("{key} recorded"));
         assert_eq!(f.file, format!("{SIGNED_ID}.{key}"));
     }
-    // No other convention of the example is signed: no other letter.
-    assert_eq!(
-        notifications(dir),
-        [
-            format!("{SIGNED_ID}.notification.md"),
-            format!("{SIGNED_ID}.notification.pdf")
-        ]
+    // The example's two other signed conventions have theirs, dated as
+    // signed; the drafts none.
+    let mut expected = Vec::new();
+    for id in [
+        "atelier-velo-thionvaux",
+        "epicerie-solidaire-brecourt",
+        SIGNED_ID,
+    ] {
+        expected.push(format!("{id}.notification.md"));
+        expected.push(format!("{id}.notification.pdf"));
+    }
+    assert_eq!(notifications(dir), expected);
+    assert!(
+        letter(dir, "atelier-velo-thionvaux")
+            .contains("signée par les deux parties le 27 février 2026")
+    );
+    assert!(
+        letter(dir, "epicerie-solidaire-brecourt")
+            .contains("signée par les deux parties le 2 avril 2026")
     );
 }
 
@@ -153,7 +165,8 @@ fn letters_are_byte_identical_twice() {
             "{name}"
         );
     }
-    assert_eq!(notifications(a.path()).len(), 2);
+    // Three signed conventions, a letter each in two formats.
+    assert_eq!(notifications(a.path()).len(), 6);
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::common::*;
 /// unsigned associations changed (the first, one in the middle and the last
 /// in id order).
 fn built_then_changed() -> (tempfile::TempDir, BTreeSet<String>) {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let first = charta_build(tmp.path(), &[], None);
     assert_eq!(first.code, 0, "{}", first.stderr);
     let changed = [

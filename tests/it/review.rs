@@ -544,6 +544,8 @@ fn the_example_report_shows_every_figure() {
 #[test]
 fn a_down_indicator_and_earlier_years_in_the_trajectory() {
     let tmp = example_with_reviews();
+    // A draft's dashboard, as negotiated (a signed one reads its archive).
+    crate::common::unsign(tmp.path(), "atelier-velo-thionvaux");
     let assoc = tmp.path().join("associations/atelier-velo-thionvaux.json");
     edit_json(&assoc, |v| {
         v["dashboard"]["objectives"][0]["indicators"][1]["direction"] = "down".into();
@@ -1450,7 +1452,7 @@ fn a_second_review_with_nothing_changed_rewrites_nothing() {
     let first = review_2026(tmp.path(), &["--format", "md"]);
     assert!(
         first
-            .contains("8 rapports réécrits, 0 à jour, synthèse réécrite\u{a0}; 10 fichiers écrits"),
+            .contains("8 rapports réécrits, 0 à jour, synthèse réécrite\u{a0}; 11 fichiers écrits"),
         "{first}"
     );
     let before = stamps(&dir);
@@ -1464,13 +1466,13 @@ fn a_second_review_with_nothing_changed_rewrites_nothing() {
     let forced = review_2026(tmp.path(), &["--format", "md", "--force"]);
     assert!(
         forced
-            .contains("8 rapports réécrits, 0 à jour, synthèse réécrite\u{a0}; 10 fichiers écrits"),
+            .contains("8 rapports réécrits, 0 à jour, synthèse réécrite\u{a0}; 11 fichiers écrits"),
         "{forced}"
     );
     let after = stamps(&dir);
-    // The documents and the manifest (`a-faire.csv` unchanged; no reversement
-    // letter: the example's épicerie is not signed).
-    assert_eq!(rewritten(&before, &after).len(), 11, "{after:?}");
+    // The documents, the épicerie's reversement letter and the manifest
+    // (`a-faire.csv` unchanged).
+    assert_eq!(rewritten(&before, &after).len(), 12, "{after:?}");
 }
 
 /// A changed figure in one review file rewrites that report and the
@@ -1557,9 +1559,9 @@ fn an_incremental_review_gives_the_bytes_of_a_fresh_one() {
     let fresh = tempfile::tempdir().unwrap();
     review_2026(tmp.path(), &["--out", s(fresh.path())]);
     let files = stamps(&dir);
-    // And the closing's `a-faire.csv` (no reversement letter: the example's
-    // épicerie is not signed, so nothing is claimed on its convention).
-    assert_eq!(files.len(), 8 * 2 + 3 + 1 + 1, "{files:?}");
+    // And the closing's `a-faire.csv` and the épicerie's reversement letter
+    // (md, pdf).
+    assert_eq!(files.len(), 8 * 2 + 3 + 1 + 1 + 2, "{files:?}");
     for name in files.keys().filter(|n| *n != "manifest.json") {
         assert!(
             std::fs::read(dir.join(name)).unwrap()

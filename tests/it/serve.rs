@@ -283,7 +283,7 @@ fn file(dir: &Path, id: &str) -> std::path::PathBuf {
 
 /// A copy of the example with `ID` built in Markdown into `out/`.
 fn built_md() -> tempfile::TempDir {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     charta(&[
         "build",
         tmp.path().to_str().unwrap(),
@@ -315,7 +315,7 @@ fn opened(desk: &Desk, id: &str) -> (String, Value) {
 
 #[test]
 fn serve_binds_loopback_lists_the_programme_and_stops_on_ctrl_c() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     edit_json(&file(tmp.path(), "reseau-insertion-emploi"), |v| {
         v["convention"]["signature"]["date"] = json!("2026-02-10");
     });
@@ -360,7 +360,7 @@ fn serve_binds_loopback_lists_the_programme_and_stops_on_ctrl_c() {
 
 #[test]
 fn a_request_without_the_token_changes_nothing() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let desk = Desk::start(tmp.path());
     let before = std::fs::read(file(tmp.path(), ID)).unwrap();
     let (hash, mut data) = opened(&desk, ID);
@@ -417,7 +417,7 @@ fn a_request_without_the_token_changes_nothing() {
 
 #[test]
 fn no_path_outside_the_programme_is_reachable() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     std::fs::write(tmp.path().join("secret.txt"), "SECRET-DU-SERVICE").unwrap();
     charta(&["build", tmp.path().to_str().unwrap(), "--format", "md"]);
     let desk = Desk::start(tmp.path());
@@ -466,7 +466,7 @@ fn no_path_outside_the_programme_is_reachable() {
 
 #[test]
 fn a_stale_edit_is_refused() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let desk = Desk::start(tmp.path());
     let (hash, mut data) = opened(&desk, ID);
     // Someone else changes the file meanwhile.
@@ -495,7 +495,7 @@ fn a_stale_edit_is_refused() {
 
 #[test]
 fn a_signed_convention_is_never_edited() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     edit_json(&file(tmp.path(), ID), |v| {
         v["convention"]["signature"]["date"] = json!("2026-02-10");
     });
@@ -525,7 +525,7 @@ fn a_signed_convention_is_never_edited() {
 
 #[test]
 fn live_check_says_what_charta_check_says_and_a_save_with_errors_is_refused() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let desk = Desk::start(tmp.path());
     let before = std::fs::read(file(tmp.path(), ID)).unwrap();
     let (hash, mut data) = opened(&desk, ID);
@@ -541,7 +541,7 @@ fn live_check_says_what_charta_check_says_and_a_save_with_errors_is_refused() {
         .collect();
     assert_eq!(at_iban.len(), 1, "{live}");
     // The same message as `charta check` on the same data written to the file.
-    let copy = example_copy();
+    let copy = draft_copy();
     edit_json(&file(copy.path(), ID), |v| {
         v["association"]["bank"]["iban"] = json!("FR7615629026000003692581444");
     });
@@ -582,7 +582,7 @@ fn live_check_says_what_charta_check_says_and_a_save_with_errors_is_refused() {
 
 #[test]
 fn a_valid_save_writes_the_file_and_the_next_save_needs_the_new_hash() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let desk = Desk::start(tmp.path());
     let (hash, mut data) = opened(&desk, ID);
     data["convention"]["funding"]["2027"] = json!(32500);
@@ -647,7 +647,7 @@ fn the_convention_page_has_its_articles_changes_and_downloads() {
 
 #[test]
 fn limits_on_request_sizes() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let desk = Desk::start(tmp.path());
     let token = desk.token();
     let big = vec![b' '; 1024 * 1024 + 10];
@@ -688,7 +688,7 @@ fn limits_on_request_sizes() {
 /// `OUT/<id>.md` holds (here a stray file).
 #[test]
 fn a_signed_convention_is_compared_with_its_archived_text() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let out = tmp.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(
@@ -720,7 +720,7 @@ fn a_signed_convention_is_compared_with_its_archived_text() {
 /// the winner's. Repeated, so that a race shows.
 #[test]
 fn two_saves_at_the_same_moment_one_wins_the_other_gets_409_with_the_winners_data() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let desk = Arc::new(Desk::start(tmp.path()));
     let token = desk.token();
     for trial in 0..50 {
@@ -785,7 +785,7 @@ fn rewrite_keeping_size_and_mtime(path: &Path, from: &str, to: &str) {
 
 #[test]
 fn a_change_on_disk_that_keeps_size_and_mtime_is_seen_and_built() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let path = file(tmp.path(), ID);
     edit_json(&path, |v| v["convention"]["funding"]["2027"] = json!(30000));
     let desk = Desk::start(tmp.path());
@@ -869,7 +869,7 @@ fn until_closed(mut s: TcpStream, limit: Duration) -> (String, Duration) {
 
 #[test]
 fn stalled_clients_do_not_freeze_the_desk() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let mut desk = Desk::launch(tmp.path(), &["--client-timeout-ms", "1500"]);
     desk.open();
     let token = desk.token();
@@ -1071,7 +1071,7 @@ fn a_read_without_the_cookie_is_refused() {
 
 #[test]
 fn without_token_the_desk_says_so_loudly_and_writes_still_need_the_page_token() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let mut desk = Desk::launch(tmp.path(), &["--no-token"]);
     assert!(!desk.printed.contains("jeton"), "{}", desk.printed);
     assert_eq!(http(&desk.addr, "GET", "/", &[], b"").status, 200);
@@ -1083,7 +1083,7 @@ fn without_token_the_desk_says_so_loudly_and_writes_still_need_the_page_token() 
 
 #[test]
 fn head_answers_as_get_without_a_body_and_errors_of_pages_are_french_pages() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let desk = Desk::start(tmp.path());
     let get = desk.get("/");
     let head = http(&desk.addr, "HEAD", "/", &[("Cookie", &desk.cookie)], b"");
@@ -1119,7 +1119,7 @@ fn head_answers_as_get_without_a_body_and_errors_of_pages_are_french_pages() {
 /// first (428 without the confirmation), then shows the lock.
 #[test]
 fn a_signature_date_is_saved_only_when_confirmed_and_then_locks_the_page() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let desk = Desk::start(tmp.path());
     let before = std::fs::read(file(tmp.path(), ID)).unwrap();
     let (hash, mut data) = opened(&desk, ID);

@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::common::{Run, SIGNED_ID, charta_build, edit_json, example_copy};
+use super::common::{Run, SIGNED_ID, charta_build, draft_copy, edit_json};
 use super::signing::{NICK, TOOLS, make_nss_db, tools_present};
 
 /// An unsigned convention of the example.
@@ -16,7 +16,7 @@ const DRAFT_ID: &str = "atelier-velo-thionvaux";
 
 /// The example programme with `[signature]` (`table`, without its header) in charta.toml.
 fn programme_with(table: &str) -> tempfile::TempDir {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let toml = tmp.path().join("charta.toml");
     let mut text = std::fs::read_to_string(&toml).unwrap();
     text.push_str(&format!("\n[signature]\n{table}\n"));
@@ -110,7 +110,7 @@ fn the_markdown_names_the_signatories_association_first_and_no_date_to_fill() {
 
 #[test]
 fn a_signatories_list_sets_persons_order_and_delegation() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let dir = tmp.path();
     edit_json(&dir.join(format!("associations/{DRAFT_ID}.json")), |v| {
         v["convention"]["signatories"] = serde_json::json!([
@@ -140,7 +140,7 @@ fn a_signatories_list_sets_persons_order_and_delegation() {
 
 #[test]
 fn a_signatories_list_without_the_association_is_refused_where_it_is() {
-    let tmp = example_copy();
+    let tmp = draft_copy();
     let dir = tmp.path();
     let file = dir.join(format!("associations/{DRAFT_ID}.json"));
     edit_json(&file, |v| {
