@@ -128,13 +128,6 @@ impl Closing {
     pub fn unspent(&self) -> Option<i64> {
         self.due.map(|d| self.amount - d)
     }
-    /// Late: received after the deadline, or missing at a date of review after it.
-    pub fn late(&self) -> bool {
-        matches!(
-            self.receipt,
-            Receipt::Late(_) | Receipt::Missing(Some(true))
-        )
-    }
 }
 
 /// The last day of exercice `year` of an association closing on `fiscal_year_end`.

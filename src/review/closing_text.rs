@@ -45,6 +45,11 @@ pub fn receipt_text(c: &Closing, year: i32) -> String {
             "**en retard**\u{a0}: reçu le {}, après la date limite du {deadline}",
             date_text(r)
         ),
+        // Nothing is owed under a convention not signed: no compte rendu is
+        // late yet.
+        Receipt::Missing(_) if c.unsigned => format!(
+            "non reçu\u{a0}; la convention n'étant pas signée, il n'est pas encore dû (date limite prévue\u{a0}: {deadline})"
+        ),
         Receipt::Missing(Some(true)) => format!(
             "**non reçu, en retard** à la date du bilan, le {} (date limite\u{a0}: {deadline})",
             date_text(c.on.unwrap_or(c.deadline))
@@ -446,6 +451,8 @@ fn todo_rows(rows: &[Assessment]) -> Vec<Todo<'_>> {
             ));
         }
         match c.receipt {
+            // Under an unsigned convention no compte rendu is due yet.
+            _ if c.unsigned => {}
             Receipt::Late(_) => out.push((
                 a,
                 "compte rendu financier reçu en retard",

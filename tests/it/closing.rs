@@ -329,7 +329,12 @@ fn the_letter_says_the_sum_in_figures_and_letters_and_quotes_the_clause() {
     let todo = std::fs::read_to_string(dir.join("a-faire.csv")).unwrap();
     assert!(todo.contains("atelier-velo-thionvaux;Rayons Libres, atelier vélo participatif de Thionvaux;solde à verser;10500;2027-07-19\n"), "{todo}");
     assert!(todo.contains(&format!("{EPICERIE};Le Panier Partagé, épicerie solidaire de Brécourt;somme à reverser (titre de recettes);1000;\n")));
-    assert!(todo.contains("tiers-lieu-les-communs;Les Communs de Saulnières;compte rendu financier non reçu;;2027-06-30\n"));
+    // Montvalon (signed) owes its compte rendu; the tiers-lieu (unsigned) none yet.
+    assert!(todo.contains("maison-solidarites-montvalon;Maison des Solidarités de Montvalon;compte rendu financier non reçu;;2027-06-30\n"), "{todo}");
+    assert!(
+        !todo.contains("tiers-lieu-les-communs;Les Communs de Saulnières;compte rendu"),
+        "{todo}"
+    );
     let report = std::fs::read_to_string(dir.join(format!("{EPICERIE}.md"))).unwrap();
     // −2 340 € on 14 500 € of sales: −16,1 %, above 10 %, not explained.
     assert!(
@@ -715,6 +720,19 @@ fn an_unsigned_convention_founds_neither_a_balance_nor_a_reversement() {
     assert!(!todo.contains(&format!(
         "{EPICERIE};Le Panier Partagé, épicerie solidaire de Brécourt;somme à reverser"
     )));
+    // Nor is a compte rendu owed under it: the mobilité (unsigned, none
+    // received) is not « en retard » at 15 September 2027, Montvalon (signed,
+    // none received) is.
+    let mobilite = std::fs::read_to_string(dir.join("mobilite-solidaire-rurale.md")).unwrap();
+    assert!(
+        mobilite.contains(&format!(
+            "non reçu{NB}; la convention n'étant pas signée, il n'est pas encore dû (date limite prévue{NB}: 30 juin 2027)"
+        )),
+        "{mobilite}"
+    );
+    assert!(!mobilite.contains("en retard"), "{mobilite}");
+    assert!(!todo.contains("mobilite-solidaire-rurale;Roulons Ensemble, plateforme de mobilité solidaire;compte rendu"), "{todo}");
+    assert!(todo.contains("maison-solidarites-montvalon;Maison des Solidarités de Montvalon;compte rendu financier non reçu, en retard;;2027-06-30\n"), "{todo}");
     // Signed: the letter is there.
     let tmp = copy();
     let dir = reviewed(&tmp, Some("2027-09-15"), "md");
