@@ -494,6 +494,21 @@ pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> S
     md
 }
 
+/// The date of a report: the date of the review (`--on`) when given; else
+/// the review file's date, or the compte rendu's receipt when later: a report
+/// is never dated before what it judges.
+pub(super) fn report_date(a: &Assessment) -> (i32, u8, u8) {
+    use closing::Receipt;
+    let Some(c) = &a.closing else {
+        return a.date;
+    };
+    match (c.on, c.receipt) {
+        (Some(on), _) => on,
+        (None, Receipt::OnTime(r) | Receipt::Late(r)) => a.date.max(r),
+        (None, Receipt::Missing(_)) => a.date,
+    }
+}
+
 /// The PDF metadata of one report: the charts carry targets and actuals.
 pub fn report_meta(prog: &Programme, a: &Assessment) -> Meta {
     let charts = a
@@ -529,7 +544,7 @@ pub fn report_meta(prog: &Programme, a: &Assessment) -> Meta {
         funder: prog.file.funder.name.clone(),
         association: a.name.clone(),
         period: a.year.to_string(),
-        date: a.date,
+        date: report_date(a),
         charts,
     }
 }

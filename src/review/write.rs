@@ -457,7 +457,7 @@ impl<'a> Writer<'a> {
             date: rows
                 .iter()
                 .filter(|a| a.received)
-                .map(|a| a.date)
+                .map(super::text::report_date)
                 .max()
                 .unwrap_or((year, 12, 31)),
             charts: Vec::new(),

@@ -803,3 +803,39 @@ fn a_review_missing_is_dated_by_on_in_the_alert() {
     );
     assert!(synthesis.contains("délai expiré"), "{synthesis}");
 }
+
+#[test]
+fn a_report_is_never_dated_before_the_compte_rendu_it_judges() {
+    // The épicerie's review file is dated 11 February 2027, its compte rendu
+    // received on 12 April 2027: without `--on` the report is dated by the
+    // later of the two; with `--on` by the date of the review. The synthesis
+    // by the latest of its reports.
+    let created = |pdf: &Path| -> String {
+        let bytes = std::fs::read(pdf).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let at = text.find("/CreationDate(D:").expect("a creation date");
+        text[at + 16..at + 24].to_string()
+    };
+    let tmp = copy();
+    let dir = reviewed(&tmp, None, "pdf");
+    assert_eq!(created(&dir.join(format!("{EPICERIE}.pdf"))), "20270412");
+    // Montvalon: a review file, no compte rendu: its own date.
+    let review: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            tmp.path()
+                .join("reviews/2026/maison-solidarites-montvalon.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        created(&dir.join("maison-solidarites-montvalon.pdf")),
+        review["date"].as_str().unwrap().replace('-', "")
+    );
+    // The atelier's compte rendu, received 20 May 2027, is the latest.
+    assert_eq!(created(&dir.join("synthese.pdf")), "20270520");
+    let tmp = copy();
+    let dir = reviewed(&tmp, Some("2027-09-15"), "pdf");
+    assert_eq!(created(&dir.join(format!("{EPICERIE}.pdf"))), "20270915");
+    assert_eq!(created(&dir.join("synthese.pdf")), "20270915");
+}
