@@ -83,7 +83,23 @@ pub fn closing_part(md: &mut String, prog: &Programme, a: &Assessment) {
     if let Some(f) = c.fonds_dedies {
         md.push_str(&format!("Fonds dédiés\u{a0}: {}.\n\n", french::euros(f)));
     }
+    if let Some((project, association)) = project_over_association(a) {
+        md.push_str(&format!(
+            "**À vérifier\u{a0}:** les charges réalisées du projet ({}) dépassent le total des charges de l'association déclaré dans son bilan ({})\u{a0}: un projet ne coûte pas plus que l'association qui le porte. L'un des deux chiffres est à corriger avant que la contribution ne soit arrêtée sur le premier.\n\n",
+            french::euros(project),
+            french::euros(association)
+        ));
+    }
     contribution_part(md, prog, c, y, !a.payments.is_empty());
+}
+
+/// The project's actual charges (compte rendu) and the association's total
+/// charges (review file), in cents, when the first exceeds the second: one of
+/// the two figures is wrong.
+fn project_over_association(a: &Assessment) -> Option<(i64, i64)> {
+    let project = a.closing.as_ref()?.charges.1?;
+    let association = (a.finances.charges? * 100.0).round() as i64;
+    (project > association).then_some((project, association))
 }
 
 fn total_row(md: &mut String, label: &str, (f, a): (i64, Option<i64>)) {
@@ -447,6 +463,14 @@ fn todo_rows(rows: &[Assessment]) -> Vec<Todo<'_>> {
                 a,
                 "excédent à apprécier (conservé ou reversé)",
                 Some(c.beyond),
+                None,
+            ));
+        }
+        if let Some((project, _)) = project_over_association(a) {
+            out.push((
+                a,
+                "compte rendu financier à vérifier\u{a0}: charges du projet au-delà de celles de l'association",
+                Some(project),
                 None,
             ));
         }

@@ -839,3 +839,33 @@ fn a_report_is_never_dated_before_the_compte_rendu_it_judges() {
     assert_eq!(created(&dir.join(format!("{EPICERIE}.pdf"))), "20270915");
     assert_eq!(created(&dir.join("synthese.pdf")), "20270915");
 }
+
+#[test]
+fn project_charges_above_the_associations_are_flagged_to_the_cent() {
+    // The épicerie's compte rendu: 44 160 € of project charges. The
+    // association's own charges for 2026 (its review file) at 44 160 €: the
+    // project is the whole association, nothing to say; one cent under, the
+    // project costs more than the association that carries it: flagged in
+    // the report and in the to-do list.
+    for (charges, flagged) in [(44160.0, false), (44159.99, true), (52300.0, false)] {
+        let tmp = copy();
+        edit_json(
+            &tmp.path().join(format!("reviews/2026/{EPICERIE}.json")),
+            |v| v["finances"]["charges"] = json!(charges),
+        );
+        let dir = reviewed(&tmp, Some("2027-09-15"), "md");
+        let report = std::fs::read_to_string(dir.join(format!("{EPICERIE}.md"))).unwrap();
+        let todo = std::fs::read_to_string(dir.join("a-faire.csv")).unwrap();
+        let line = format!(
+            "{EPICERIE};Le Panier Partagé, épicerie solidaire de Brécourt;compte rendu financier à vérifier{NB}: charges du projet au-delà de celles de l'association;44160;\n"
+        );
+        assert_eq!(todo.contains(&line), flagged, "{charges}: {todo}");
+        assert_eq!(
+            report.contains(&format!(
+                "**À vérifier{NB}:** les charges réalisées du projet (44{NNB}160{NB}€) dépassent le total des charges de l'association déclaré dans son bilan (44{NNB}159,99{NB}€)"
+            )),
+            flagged,
+            "{charges}: {report}"
+        );
+    }
+}
