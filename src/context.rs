@@ -700,6 +700,8 @@ pub fn letter_names() -> Vec<(&'static str, Vec<&'static str>)> {
             "somme_en_lettres",
             "clause",
             "article",
+            "article_proportion",
+            "citations",
             "adresse",
             "siret",
             "date",

@@ -101,6 +101,9 @@ pub struct Closing {
     pub beyond: i64,
     /// The convention's clause the reversement letter quotes (set when there is something to recover).
     pub cited: Option<super::closing_text::Cited>,
+    /// The convention's clause that reduces the contribution « à due
+    /// proportion » (`contribution-plafond`), quoted with it (not for SIEG).
+    pub proportion: Option<super::closing_text::Cited>,
     /// The reversement letter (Markdown), rendered from the clause library
     /// when there is something to recover.
     pub letter: Option<Result<String, Diagnostic>>,
@@ -260,6 +263,7 @@ pub fn close(
         balance_due_by,
         beyond,
         cited: None,
+        proportion: None,
         letter: None,
         period: None,
         unsigned: false,

@@ -350,6 +350,39 @@ pub fn letter_markdown(
     )
 }
 
+/// `text` as a Markdown quotation (`> ` lines).
+fn quoted(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                ">".to_string()
+            } else {
+                format!("> {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What the letter quotes, in the convention's order: the clause that reduces
+/// the contribution « à due proportion », then the one that asks for the
+/// repayment; one quotation per article (`article`, `texte`).
+fn citations(c: &Closing) -> Vec<serde_json::Value> {
+    let mut out: Vec<(Option<String>, String)> = Vec::new();
+    for q in [&c.proportion, &c.cited].into_iter().flatten() {
+        match out.last_mut() {
+            Some((article, text)) if *article == q.article && article.is_some() => {
+                text.push_str("\n\n");
+                text.push_str(&q.text);
+            }
+            _ => out.push((q.article.clone(), q.text.clone())),
+        }
+    }
+    out.into_iter()
+        .map(|(article, text)| serde_json::json!({ "article": article, "texte": quoted(&text) }))
+        .collect()
+}
+
 /// The figures of the letter, formatted: amounts and dates are Markdown-safe
 /// (`| safe` in the clause), names are data (escaped by the engine).
 fn letter_context(prog: &Programme, a: &Assessment, c: &Closing, sum: i64) -> serde_json::Value {
@@ -362,13 +395,7 @@ fn letter_context(prog: &Programme, a: &Assessment, c: &Closing, sum: i64) -> se
         .find(|e| e.id == a.id)
         .and_then(|e| e.data.as_deref())
         .map(|d| &d.association);
-    let quote = c.cited.as_ref().map(|q| {
-        q.text
-            .lines()
-            .map(|l| format!("> {l}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
+    let quote = c.cited.as_ref().map(|q| quoted(&q.text));
     serde_json::json!({
         "annee": a.year,
         "financeur": {
@@ -398,6 +425,8 @@ fn letter_context(prog: &Programme, a: &Assessment, c: &Closing, sum: i64) -> se
         "somme_en_lettres": french::euros_in_letters(sum),
         "clause": quote,
         "article": c.cited.as_ref().and_then(|q| q.article.clone()),
+        "article_proportion": c.proportion.as_ref().and_then(|q| q.article.clone()),
+        "citations": citations(c),
         // The débiteur as the titre de recettes names it, from the
         // association's file; the letter's date is the date of the review
         // (`--on`), never the clock: without it, no date.

@@ -181,7 +181,7 @@ fn assess_all(
         .map(|(id, f)| {
             let r = reviews.get(&id).unwrap_or(&empty);
             let mut a = assess(&id, &f.data, year, r, &prog.file.review);
-            a.basis = Some(f.basis);
+            a.basis = Some(f.basis.clone());
             // Without a review file, the date of the review is `--on` when given.
             if let Some(on) = on {
                 for alert in &mut a.alerts {
@@ -190,7 +190,7 @@ fn assess_all(
                     }
                 }
             }
-            a.in_force_sha256 = f.archived_sha256;
+            a.in_force_sha256 = f.archived_sha256.clone();
             a.closing = closing::close(prog, &f.data, year, crfs.get(&id), &a.payments, on);
             if let Some(c) = a.closing.as_mut() {
                 c.unsigned = a.basis == Some(in_force::Basis::Unsigned);
@@ -209,14 +209,18 @@ fn assess_all(
             {
                 // The letter quotes the convention's own clause.
                 let engine = engine.get_or_init(|| crate::render::Engine::new(&prog.library).0);
-                let clause = match c.rule {
-                    closing::Rule::Sieg => "sieg-surcompensation",
-                    _ => "excedent-reversement",
+                let text = text_in_force(prog, engine, &id, &f);
+                let text = text.as_deref().unwrap_or_default();
+                let sieg = c.rule == closing::Rule::Sieg;
+                let clause = if sieg {
+                    "sieg-surcompensation"
+                } else {
+                    "excedent-reversement"
                 };
-                c.cited = engine
-                    .render(&prog.file, &id, &f.data, Path::new(&id))
-                    .ok()
-                    .and_then(|r| closing_text::cited_clause(&r.markdown, clause));
+                c.cited = closing_text::cited_clause(text, clause);
+                c.proportion = (!sieg)
+                    .then(|| closing_text::cited_clause(text, "contribution-plafond"))
+                    .flatten();
                 let letter = closing_text::letter_markdown(engine, prog, &a);
                 if let Some(c) = a.closing.as_mut() {
                     c.letter = letter;
@@ -226,6 +230,29 @@ fn assess_all(
         })
         .collect();
     Ok(rows)
+}
+
+/// The text the reversement letter quotes: the signed convention as
+/// archived (`signed/<id>/convention.md`) while no avenant amends it; else the
+/// text in force rendered from its data (the consolidated version).
+fn text_in_force(
+    prog: &Programme,
+    engine: &crate::render::Engine,
+    id: &str,
+    f: &in_force::InForce,
+) -> Option<String> {
+    use crate::out::signed::{Act, Archive};
+    if let in_force::Basis::Signed { avenants, .. } = &f.basis
+        && avenants.is_empty()
+        && let Some(archive) = Archive::open(&prog.root, id)
+        && let Ok(md) = std::fs::read_to_string(archive.path(Act::Convention, "md"))
+    {
+        return Some(md);
+    }
+    engine
+        .render(&prog.file, id, &f.data, Path::new(id))
+        .ok()
+        .map(|r| r.markdown)
 }
 
 #[cfg(test)]

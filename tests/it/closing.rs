@@ -624,7 +624,8 @@ fn the_letter_applies_the_article_it_quotes_and_the_report_certifies_no_date_nor
     let dir = reviewed(&tmp, Some("2027-09-15"), "md");
     let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
     for expected in [
-        format!("L'article 4 de la convention stipule{NB}:\n\n> En application du troisième alinéa"),
+        format!("L'article 4 de la convention stipule{NB}:\n\n> La contribution de la Région"),
+        "réduire la contribution à due proportion.\n>\n> En application du troisième alinéa".to_string(),
         "titre de recette.\n\nEn application de l'article 4 de la convention, la Région émet à cet effet un titre de recettes, payable dans le délai qu'il indique.\n".to_string(),
     ] {
         assert!(letter.contains(&expected), "missing « {expected} » in:\n{letter}");
@@ -868,4 +869,66 @@ fn project_charges_above_the_associations_are_flagged_to_the_cent() {
             "{charges}: {report}"
         );
     }
+}
+
+#[test]
+fn the_letter_quotes_the_signed_text_both_clauses_under_their_article() {
+    // The reduction « à due proportion » has its own clause
+    // (contribution-plafond): the letter says which article allows it and
+    // quotes it with the reversement clause, both of article 4 in the
+    // épicerie's convention.
+    let tmp = copy();
+    let dir = reviewed(&tmp, Some("2027-09-15"), "md");
+    let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
+    for expected in [
+        format!(
+            "la Région réduit la contribution à due proportion, comme le prévoit l'article 4 de la convention{NB}: 12{NNB}500{NB}€ × 44{NNB}160{NB}€ ÷ 48{NNB}000{NB}€."
+        ),
+        format!(
+            "L'article 4 de la convention stipule{NB}:\n\n> La contribution de la Région ne peut excéder le coût du projet"
+        ),
+        "la Région peut réduire la contribution à due proportion.\n>\n> En application du troisième alinéa".to_string(),
+    ] {
+        assert!(letter.contains(&expected), "missing « {expected} » in:\n{letter}");
+    }
+    // The words quoted are those signed (signed/<id>/convention.md), not a
+    // library's clause changed since: a programme's own wording of the
+    // reversement clause, added after the signature, is not quoted.
+    let archived =
+        std::fs::read_to_string(tmp.path().join(format!("signed/{EPICERIE}/convention.md")))
+            .unwrap();
+    assert!(archived.contains("qui émet à cet effet un titre de recette."));
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("clauses/articles/excedent-reversement.md"),
+    )
+    .unwrap();
+    let changed = builtin.replace("un titre de recette.", "un titre de recettes exécutoire.");
+    assert_ne!(changed, builtin);
+    std::fs::create_dir_all(tmp.path().join("clauses")).unwrap();
+    std::fs::write(tmp.path().join("clauses/excedent-reversement.md"), changed).unwrap();
+    let again = tempfile::tempdir().unwrap();
+    let (code, _, err) = charta(&[
+        "review",
+        tmp.path().to_str().unwrap(),
+        "--year",
+        "2026",
+        "--on",
+        "2027-09-15",
+        "--format",
+        "md",
+        "--out",
+        again.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let letter = std::fs::read_to_string(
+        again
+            .path()
+            .join(format!("review-2026/{EPICERIE}.reversement.md")),
+    )
+    .unwrap();
+    assert!(
+        letter.contains("qui émet à cet effet un titre de recette.\n"),
+        "{letter}"
+    );
+    assert!(!letter.contains("exécutoire"), "{letter}");
 }
