@@ -41,9 +41,10 @@ pub fn group_thousands(n: u64) -> String {
     out
 }
 
-/// « 47 500,50 € »; whole amounts carry no decimals (« 45 000 € »).
+/// « 47 500,50 € »; whole amounts carry no decimals (« 45 000 € »); a
+/// negative amount takes the minus sign (« −3 800 € »), not a hyphen.
 pub fn euros(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
+    let sign = if cents < 0 { "\u{2212}" } else { "" };
     let c = cents.unsigned_abs();
     let whole = group_thousands(c / 100);
     if c.is_multiple_of(100) {

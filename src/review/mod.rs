@@ -292,7 +292,10 @@ mod tests {
     #[test]
     fn a_negative_progression_says_it_went_back() {
         assert_eq!(progression_cell(Some(0.375)), format!("37,5{NB}%"));
-        assert_eq!(progression_cell(Some(-1.4)), format!("-140{NB}% (recul)"));
+        assert_eq!(
+            progression_cell(Some(-1.4)),
+            format!("\u{2212}140{NB}% (recul)")
+        );
         assert_eq!(progression_cell(Some(0.0)), format!("0{NB}%"));
         assert_eq!(progression_cell(None), "—");
     }

@@ -9,7 +9,8 @@ pub(super) fn cell(s: &str) -> String {
 }
 
 pub(super) fn number(v: f64, unit: &str) -> String {
-    let n = french::decimal(v, 2);
+    // The minus sign, not a hyphen (« −8 personnes »).
+    let n = french::decimal(v, 2).replacen('-', "\u{2212}", 1);
     if unit.is_empty() {
         n
     } else if unit == "%" {
@@ -93,7 +94,8 @@ pub fn report_markdown(prog: &Programme, a: &Assessment) -> String {
         }
         None => md.push_str("*Non renseigné.*\n"),
     }
-    md
+    // French spacing before « : ; ! ? » in every line, labels and data alike.
+    french::punctuation(&md)
 }
 
 /// The part « identification »: the parties, the convention, the year's
@@ -301,7 +303,10 @@ pub(super) fn rate_cell(r: Option<Result<f64, NoRate>>) -> String {
 /// « 37,5 % », « -140 % (recul) », « — » (not computed).
 pub(super) fn progression_cell(p: Option<f64>) -> String {
     match p {
-        Some(p) if p < 0.0 => format!("{} (recul)", french::percent(percent_tenths_down(p))),
+        Some(p) if p < 0.0 => format!(
+            "{} (recul)",
+            french::percent(percent_tenths_down(p)).replacen('-', "\u{2212}", 1)
+        ),
         Some(p) => french::percent(percent_tenths_down(p)),
         None => "—".to_string(),
     }
@@ -491,7 +496,7 @@ pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> S
         md.push_str("\nVersé\u{a0}: total des versements de la subvention de l'année enregistrés dans le fichier de bilan (avance, solde)\u{202f}; «\u{a0}—\u{a0}»\u{a0}: aucun versement enregistré.\n");
     }
     super::closing_text::todo_markdown(&mut md, rows);
-    md
+    french::punctuation(&md)
 }
 
 /// The date of a report: the date of the review (`--on`) when given; else

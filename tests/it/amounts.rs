@@ -127,7 +127,7 @@ fn euros_in_figures_by_hand() {
         (2_299_999, "22\u{202f}999,99\u{a0}€"),
         (25_000_000, "250\u{202f}000\u{a0}€"),
         (100_000_000, "1\u{202f}000\u{202f}000\u{a0}€"),
-        (-150, "-1,50\u{a0}€"),
+        (-150, "\u{2212}1,50\u{a0}€"),
     ];
     for (cents, want) in table {
         assert_eq!(euros(*cents), *want, "{cents}");

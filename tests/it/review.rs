@@ -256,7 +256,7 @@ fn report_shows_rate_and_progression_each_defined_under_the_table() {
     want(
         "T7",
         &format!("86,6{nb}%"),
-        &format!("-140{nb}% (recul)"),
+        &format!("\u{2212}140{nb}% (recul)"),
         "partiellement atteint",
     );
     // 149 / 200 = 74,5 %: under 75 %; 150 / 200 = 75 %: partial.
@@ -299,7 +299,7 @@ fn report_shows_rate_and_progression_each_defined_under_the_table() {
         "99,9 %",
         "non calculable (cible nulle)",
         "non calculable (réalisé nul)",
-        "-140 % (recul)",
+        "−140 % (recul)",
         "Taux de réalisation : réalisé ÷ cible de l'année",
         "Une progression négative (« recul ») signifie",
     ] {
@@ -462,14 +462,14 @@ fn synthesis_lists_alerts_first_then_by_id() {
     assert!(md.find("maison-solidarites").unwrap() < md.find("atelier-velo").unwrap());
     // Real plurals, never « (s) ».
     assert!(
-        md.contains("8 conventions couvrant 2026 ; 6 bilans reçus ; 3 associations en alerte ;"),
+        md.contains("8 conventions couvrant 2026\u{202f}; 6 bilans reçus\u{202f}; 3 associations en alerte\u{202f};"),
         "{md}"
     );
     let report =
         std::fs::read_to_string(out.join("review-2026/maison-solidarites-montvalon.md")).unwrap();
     assert!(
         report.contains(
-            "Indicateurs : 0 atteint, 4 partiellement atteints, 0 non atteint, 0 non renseigné."
+            "Indicateurs\u{a0}: 0 atteint, 4 partiellement atteints, 0 non atteint, 0 non renseigné."
         ),
         "{report}"
     );
@@ -800,7 +800,7 @@ fn review_thresholds_are_read_and_checked() {
     // O2-I1: 78 / 90 = 86,66… %: partial from 60 %, under 90 %.
     assert!(
         row(&md, "O2-I1")
-            .ends_with("| 86,6\u{a0}% | -140\u{a0}% (recul) | partiellement atteint |"),
+            .ends_with("| 86,6\u{a0}% | \u{2212}140\u{a0}% (recul) | partiellement atteint |"),
         "{md}"
     );
 }
@@ -879,7 +879,7 @@ fn granted_is_the_years_amount_and_paid_only_what_the_review_records() {
     let a = review::assess("atelier-velo-thionvaux", &d, 2026, &reviews, &cfg());
     let md = review::report_markdown(&prog, &a);
     for want in [
-        format!("**Subvention attribuée pour 2026 :** 30{th}000{nb}€"),
+        format!("**Subvention attribuée pour 2026{nb}:** 30{th}000{nb}€"),
         "### Versements de la subvention 2026".to_string(),
         format!("| Avance versée le 16 mars 2026 | 18{th}000{nb}€ |"),
         format!("| Solde versé le 15 décembre 2026 | 12{th}000{nb}€ |"),
@@ -905,7 +905,7 @@ fn granted_is_the_years_amount_and_paid_only_what_the_review_records() {
     let a = review::assess("atelier-velo-thionvaux", &d, 2026, &paid(2026, &[]), &cfg());
     let md = review::report_markdown(&prog, &a);
     assert!(md.contains(&format!(
-        "**Subvention attribuée pour 2026 :** 30{th}000{nb}€"
+        "**Subvention attribuée pour 2026{nb}:** 30{th}000{nb}€"
     )));
     let text = report_pdf_text(&prog, &a);
     for t in [md.as_str(), text.as_str()] {
@@ -977,7 +977,7 @@ fn the_synthesis_has_a_paid_column_only_when_payments_are_recorded() {
         "{md}"
     );
     assert!(md.contains(&format!(
-        "versements enregistrés dans 1 bilan : 22{th}500{nb}€"
+        "versements enregistrés dans 1 bilan\u{a0}: 22{th}500{nb}€"
     )));
     let csv = std::fs::read_to_string(dir.join("synthese.csv")).unwrap();
     assert!(csv.starts_with("id;association;reference;subvention_attribuee;total_verse;atteints;partiels;non_atteints;non_renseignes;alertes\n"), "{csv}");
@@ -1138,7 +1138,7 @@ fn a_draft_avenants_targets_and_amount_are_not_used_before_it_is_signed() {
         "{md}"
     );
     assert!(md.contains(&format!(
-        "**Subvention attribuée pour 2027 :** 45{th}000{nb}€"
+        "**Subvention attribuée pour 2027\u{a0}:** 45{th}000{nb}€"
     )));
     assert!(md.contains(&format!(
         "**Cibles et subvention{nb}:** celles de la convention signée le 10 février 2026{th}; le projet d'avenant n°{nb}1, non signé, n'est pas pris en compte."
@@ -1206,12 +1206,12 @@ fn once_signed_the_avenants_targets_and_amount_are_in_force() {
     // progression (730 − 640) / (740 − 640) = 90 %, partiellement atteint.
     assert!(
         row(&md, "O1-I1").contains(&format!(
-            "| 740{nb}personnes | 730{nb}personnes | -10{nb}personnes | 98,6{nb}% | 90{nb}% | partiellement atteint |"
+            "| 740{nb}personnes | 730{nb}personnes | \u{2212}10{nb}personnes | 98,6{nb}% | 90{nb}% | partiellement atteint |"
         )),
         "{md}"
     );
     assert!(md.contains(&format!(
-        "**Subvention attribuée pour 2027 :** 48{th}000{nb}€"
+        "**Subvention attribuée pour 2027{nb}:** 48{th}000{nb}€"
     )));
     assert!(md.contains(&format!(
         "celles de la convention signée le 10 février 2026, modifiée par l'avenant n°{nb}1 (signé le 15 avril 2027)."
@@ -1308,11 +1308,11 @@ fn a_missing_review_states_the_date_of_the_review_and_the_deadline() {
     let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2026"]);
     assert_eq!(code, 0, "{err}");
     let dir = tmp.path().join("out/review-2026");
-    let want = "bilan 2026 non remis à la date du bilan, le 31 décembre 2026 (date limite de remise : 30 juin 2027, six mois après la clôture de l'exercice le 31 décembre 2026, délai non expiré)";
+    let want = "bilan 2026 non remis à la date du bilan, le 31 décembre 2026 (date limite de remise\u{a0}: 30 juin 2027, six mois après la clôture de l'exercice le 31 décembre 2026, délai non expiré)";
     let md = std::fs::read_to_string(dir.join("collectif-ess-val-de-meuse.md")).unwrap();
     assert!(
         md.contains(&format!(
-            "- **Alerte :** {}",
+            "- **Alerte\u{a0}:** {}",
             want.replace(" : 30", &format!("{nb}: 30"))
         )),
         "{md}"
@@ -1323,7 +1323,7 @@ fn a_missing_review_states_the_date_of_the_review_and_the_deadline() {
         flat(&pdf_extract::extract_text_from_mem(&bytes).expect("text"))
     };
     let text = pdf("collectif-ess-val-de-meuse.pdf");
-    assert!(text.contains(want), "{text}");
+    assert!(text.contains(&want.replace('\u{a0}', " ")), "{text}");
     assert!(
         text.contains("le présent bilan est daté du 31 décembre 2026"),
         "{text}"
@@ -1334,7 +1334,11 @@ fn a_missing_review_states_the_date_of_the_review_and_the_deadline() {
         "{synthesis}"
     );
     let csv = std::fs::read_to_string(dir.join("synthese.csv")).unwrap();
-    assert!(csv.contains(&format!(";{want}\n")), "{csv}");
+    // (The CSV is data for a spreadsheet: plain spaces.)
+    assert!(
+        csv.contains(&format!(";{}\n", want.replace('\u{a0}', " "))),
+        "{csv}"
+    );
     // A review received: neither the alert nor the deadline (before the
     // closing's part, which states that of the compte rendu financier).
     let md = std::fs::read_to_string(dir.join("atelier-velo-thionvaux.md")).unwrap();
