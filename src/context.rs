@@ -701,6 +701,8 @@ pub fn letter_names() -> Vec<(&'static str, Vec<&'static str>)> {
             "clause",
             "article",
             "article_proportion",
+            "article_observations",
+            "madame",
             "citations",
             "adresse",
             "siret",

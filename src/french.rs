@@ -41,6 +41,15 @@ pub fn group_thousands(n: u64) -> String {
     out
 }
 
+/// « Madame », « Monsieur » for « Mme », « M. »: a letter's salutation.
+pub fn salutation(civility: &str) -> String {
+    match civility.trim() {
+        "Mme" | "Mme." | "Madame" => "Madame".to_string(),
+        "M." | "M" | "Monsieur" => "Monsieur".to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// « 47 500,50 € »; whole amounts carry no decimals (« 45 000 € »); a
 /// negative amount takes the minus sign (« −3 800 € »), not a hyphen.
 pub fn euros(cents: i64) -> String {

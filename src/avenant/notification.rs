@@ -102,7 +102,7 @@ pub fn render(
         "advance_percent": advance_percent,
         "advance": euros_json(advance),
         "balance": euros_json(cents - advance),
-        "dear": dear(&data.association.representative.civility),
+        "dear": crate::french::salutation(&data.association.representative.civility),
         "later_years": year.is_some_and(|y| c.years.iter().any(|&z| z > y)),
     });
     Some(markdown(engine, id, act, &title, &ctx).map(|md| {
@@ -161,14 +161,5 @@ fn euros_json(cents: i64) -> Value {
         json!(cents / 100)
     } else {
         json!(cents as f64 / 100.0)
-    }
-}
-
-/// « Madame », « Monsieur » for « Mme », « M. »: the letter's salutation.
-fn dear(civility: &str) -> String {
-    match civility.trim() {
-        "Mme" | "Mme." | "Madame" => "Madame".to_string(),
-        "M." | "M" | "Monsieur" => "Monsieur".to_string(),
-        other => other.to_string(),
     }
 }

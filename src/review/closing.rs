@@ -104,6 +104,9 @@ pub struct Closing {
     /// The convention's clause that reduces the contribution « à due
     /// proportion » (`contribution-plafond`), quoted with it (not for SIEG).
     pub proportion: Option<super::closing_text::Cited>,
+    /// The article of the convention that gives the association a month for
+    /// its observations before the contribution is reduced (`sanctions-financieres`).
+    pub observations: Option<String>,
     /// The reversement letter (Markdown), rendered from the clause library
     /// when there is something to recover.
     pub letter: Option<Result<String, Diagnostic>>,
@@ -264,6 +267,7 @@ pub fn close(
         beyond,
         cited: None,
         proportion: None,
+        observations: None,
         letter: None,
         period: None,
         unsigned: false,

@@ -426,6 +426,8 @@ fn letter_context(prog: &Programme, a: &Assessment, c: &Closing, sum: i64) -> se
         "clause": quote,
         "article": c.cited.as_ref().and_then(|q| q.article.clone()),
         "article_proportion": c.proportion.as_ref().and_then(|q| q.article.clone()),
+        "article_observations": c.observations,
+        "madame": debtor.map(|d| french::salutation(&d.representative.civility)),
         "citations": citations(c),
         // The débiteur as the titre de recettes names it, from the
         // association's file; the letter's date is the date of the review

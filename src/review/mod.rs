@@ -221,6 +221,8 @@ fn assess_all(
                 c.proportion = (!sieg)
                     .then(|| closing_text::cited_clause(text, "contribution-plafond"))
                     .flatten();
+                c.observations = closing_text::cited_clause(text, "sanctions-financieres")
+                    .and_then(|q| q.article);
                 let letter = closing_text::letter_markdown(engine, prog, &a);
                 if let Some(c) = a.closing.as_mut() {
                     c.letter = letter;

@@ -268,8 +268,8 @@ fn the_letter_is_worded_by_the_clause_library_and_a_programme_overrides_it() {
     )
     .unwrap();
     let own = builtin.replace(
-        "payable dans le délai qu'il indique.",
-        "payable sous trente jours ({{ lettre.somme | safe }}).",
+        "payable dans le délai qu'il indique",
+        "payable sous trente jours ({{ lettre.somme | safe }})",
     );
     assert_ne!(own, builtin);
     std::fs::create_dir_all(tmp.path().join("clauses")).unwrap();
@@ -284,7 +284,7 @@ fn the_letter_is_worded_by_the_clause_library_and_a_programme_overrides_it() {
     );
     assert!(
         letter.contains(&format!(
-            "titre de recettes, payable sous trente jours (1{NNB}000{NB}€).\n\nPour la Région, le Président du Conseil régional,\n\nM."
+            "titre de recettes, payable sous trente jours (1{NNB}000{NB}€){NNB}; ce titre mentionne les voies et délais de recours.\n\nJe vous prie d'agréer, Madame, l'expression de mes salutations distinguées.\n\nPour la Région, le Président du Conseil régional,\n\nM."
         )),
         "{letter}"
     );
@@ -317,7 +317,8 @@ fn the_letter_says_the_sum_in_figures_and_letters_and_quotes_the_clause() {
         "s'établit à 11{NNB}500{NB}€ (onze mille cinq cents euros)"
     )));
     assert!(
-        letter.contains("En application de l'article 4 de la convention"),
+        letter
+            .contains("émet, en application de l'article 4 de la convention, un titre de recettes"),
         "{letter}"
     );
     assert!(letter.contains("> En application du troisième alinéa de l'article 10"));
@@ -625,10 +626,20 @@ fn the_letter_applies_the_article_it_quotes_and_the_report_certifies_no_date_nor
     let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
     for expected in [
         format!("L'article 4 de la convention stipule{NB}:\n\n> La contribution de la Région"),
-        "réduire la contribution à due proportion.\n>\n> En application du troisième alinéa".to_string(),
-        "titre de recette.\n\nEn application de l'article 4 de la convention, la Région émet à cet effet un titre de recettes, payable dans le délai qu'il indique.\n".to_string(),
+        "réduire la contribution à due proportion.\n>\n> En application du troisième alinéa"
+            .to_string(),
+        // Then a month for the association's observations before the titre
+        // de recettes (CRPA, art. L. 121-1 and L. 122-1; the convention's
+        // article 11), which states how to appeal.
+        format!(
+            "titre de recette.\n\nConformément à l'article 11 de la convention et aux articles L.{NB}121-1 et L.{NB}122-1 du code des relations entre le public et l'administration, l'association dispose d'un délai d'un mois à compter de la réception de la présente lettre pour présenter ses observations écrites. À l'issue de ce délai et au vu de ses observations, la Région arrête la somme à reverser et émet, en application de l'article 4 de la convention, un titre de recettes, payable dans le délai qu'il indique"
+        ),
+        format!("{NNB}; ce titre mentionne les voies et délais de recours.\n"),
     ] {
-        assert!(letter.contains(&expected), "missing « {expected} » in:\n{letter}");
+        assert!(
+            letter.contains(&expected),
+            "missing « {expected} » in:\n{letter}"
+        );
     }
     assert!(!letter.contains("qui stipule"), "{letter}");
     // The balance: sixty days from the complete documents, which the data do
@@ -770,6 +781,10 @@ fn the_letter_names_the_debtor_is_dated_by_the_review_and_signed() {
         ),
         format!("(SIRET{NB}{spaced})"),
         format!("**Date{NB}:** le 15 septembre 2027"),
+        format!("**Envoi{NB}:** lettre recommandée avec demande d'avis de réception"),
+        // The présidente (Mme) is addressed.
+        "\n\nMadame,\n\nAu vu du compte rendu financier".to_string(),
+        "Je vous prie d'agréer, Madame, l'expression de mes salutations distinguées.".to_string(),
         "Pour la Région, le Président du Conseil régional,".to_string(),
     ] {
         assert!(
@@ -882,7 +897,7 @@ fn the_letter_quotes_the_signed_text_both_clauses_under_their_article() {
     let letter = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
     for expected in [
         format!(
-            "la Région réduit la contribution à due proportion, comme le prévoit l'article 4 de la convention{NB}: 12{NNB}500{NB}€ × 44{NNB}160{NB}€ ÷ 48{NNB}000{NB}€."
+            "la Région envisage de réduire la contribution à due proportion, comme le lui permet l'article 4 de la convention{NB}: 12{NNB}500{NB}€ × 44{NNB}160{NB}€ ÷ 48{NNB}000{NB}€."
         ),
         format!(
             "L'article 4 de la convention stipule{NB}:\n\n> La contribution de la Région ne peut excéder le coût du projet"
