@@ -136,6 +136,16 @@ impl Closing {
     }
 }
 
+/// The rule the closing follows: SIEG terms first, else the convention's
+/// (or the programme's) choice for the part not consumed, `repay` by default.
+fn rule_of(sieg: bool, unspent: Option<Unspent>) -> Rule {
+    match (sieg, unspent) {
+        (true, _) => Rule::Sieg,
+        (false, Some(Unspent::KeepReasonable)) => Rule::KeepReasonable,
+        (false, _) => Rule::Repay,
+    }
+}
+
 /// The last day of exercice `year` of an association closing on `fiscal_year_end`.
 pub fn exercice_end_of(data: &AssociationFile, year: i32) -> (i32, u8, u8) {
     let (m, d) = crate::model::fiscal_year_end(&data.association).unwrap_or((12, 31));
@@ -207,11 +217,10 @@ pub fn close(
     let actual_charges = received.and_then(|c| c.total("charges"));
     let actual_produits = received.and_then(|c| c.total("produits"));
     let sieg_terms = sieg_terms_of(c);
-    let rule = match (sieg_terms, c.unspent.or(prog.file.programme.unspent)) {
-        (Some(_), _) => Rule::Sieg,
-        (None, Some(Unspent::KeepReasonable)) => Rule::KeepReasonable,
-        (None, _) => Rule::Repay,
-    };
+    let rule = rule_of(
+        sieg_terms.is_some(),
+        c.unspent.or(prog.file.programme.unspent),
+    );
     let mut sieg = None;
     let due = match (rule, actual_charges, received) {
         (_, None, _) | (_, _, None) => None,

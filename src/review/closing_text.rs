@@ -192,7 +192,7 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32, rec
         (Some(due), _, _) => {
             let (forecast, actual) = (c.charges.0, c.charges.1.unwrap_or(0));
             md.push_str(&format!(
-                "Contribution due, à due proportion des charges réalisées\u{a0}: {amount} × {} ÷ {} = **{}**{}\u{202f}; part non consommée\u{a0}: {}.\n\n",
+                "Contribution justifiée, à due proportion des charges réalisées\u{a0}: {amount} × {} ÷ {} = **{}**{}\u{202f}; part non consommée\u{a0}: {}.\n\n",
                 french::euros(actual),
                 french::euros(forecast),
                 french::euros(due),
@@ -215,27 +215,12 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32, rec
         unsigned_text(md, c);
         return;
     }
-    if let Some(b) = c.balance {
-        match (b, c.balance_due_by) {
-            (0, _) => md.push_str("Solde à verser\u{a0}: aucun.\n\n"),
-            (b, Some(by)) => md.push_str(&format!(
-                "**Solde à verser\u{a0}: {}**, au plus tard le {} si les autres documents que demande la convention ont été reçus avec le compte rendu financier\u{a0}: le délai de soixante jours court de la réception des documents complets.\n\n",
-                french::euros(b),
-                date_text(by)
-            )),
-            (b, None) => md.push_str(&format!("**Solde à verser\u{a0}: {}**.\n\n", french::euros(b))),
-        }
-    } else {
-        md.push_str(&format!(
-            "Reste à verser au plus\u{a0}: {}, après réception et examen du compte rendu financier.\n\n",
-            french::euros((c.amount - c.paid).max(0))
-        ));
-    }
+    balance_text(md, c, &le);
     if c.beyond > 0 {
         let beyond = french::euros(c.beyond);
         match c.rule {
             Rule::KeepReasonable => md.push_str(&format!(
-                "**Part non consommée déjà versée\u{a0}: {beyond}** (versé {} − dû {}). La convention permet à l'association de la conserver comme excédent raisonnable si le projet a été réalisé et ses objectifs atteints pour l'essentiel, si l'excédent résulte d'une gestion maîtrisée qui n'a pas nui au projet et s'il demeure raisonnable au regard du coût total du projet\u{a0}; à défaut, elle la reverse. Il appartient à {} d'en décider.\n\n",
+                "**Part non consommée déjà versée\u{a0}: {beyond}** (versé {} − dû {}). L'association peut la conserver comme excédent raisonnable\u{a0}: {KEEP_CONDITIONS} À défaut, elle la reverse. Il appartient à {} d'en décider.\n\n",
                 french::euros(c.paid),
                 french::euros(c.due.unwrap_or(0)),
                 cell(&le),
@@ -248,6 +233,49 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32, rec
             _ => {}
         }
     }
+}
+
+/// The balance still to pay, its date, and under `keep-reasonable` the
+/// balance if the funder leaves the part not consumed to the association.
+fn balance_text(md: &mut String, c: &Closing, le: &str) {
+    if let Some(b) = c.balance {
+        match (b, c.balance_due_by) {
+            (0, _) => md.push_str("Solde à verser\u{a0}: aucun.\n\n"),
+            (b, Some(by)) => md.push_str(&format!(
+                "**Solde à verser\u{a0}: {}**, au plus tard le {} si les autres documents que demande la convention ont été reçus avec le compte rendu financier\u{a0}: le délai de soixante jours court de la réception des documents complets.\n\n",
+                french::euros(b),
+                date_text(by)
+            )),
+            (b, None) => md.push_str(&format!("**Solde à verser\u{a0}: {}**.\n\n", french::euros(b))),
+        }
+        if let Some(full) = kept_balance(c) {
+            md.push_str(&format!(
+                "Ce solde tient compte de la réduction à due proportion, que la convention permet sans l'imposer. **Il est de {}** si {} laisse à l'association la part non consommée ({}) comme excédent raisonnable\u{a0}: {KEEP_CONDITIONS} Il appartient à {} d'en décider.\n\n",
+                french::euros(full),
+                cell(le),
+                french::euros(c.amount - c.due.unwrap_or(c.amount)),
+                cell(le),
+            ));
+        }
+    } else {
+        md.push_str(&format!(
+            "Reste à verser au plus\u{a0}: {}, après réception et examen du compte rendu financier.\n\n",
+            french::euros((c.amount - c.paid).max(0))
+        ));
+    }
+}
+
+/// The conditions under which the clause `excedent-raisonnable` lets the
+/// association keep the part not consumed.
+const KEEP_CONDITIONS: &str = "la convention le permet si le projet a été réalisé et ses objectifs atteints pour l'essentiel, si l'excédent résulte d'une gestion maîtrisée qui n'a pas nui au projet et s'il demeure raisonnable au regard du coût total du projet.";
+
+/// Under `keep-reasonable`, the balance still to pay when the funder leaves
+/// the part not consumed to the association (the year's amount less what was
+/// paid), when it differs from the reduced balance.
+fn kept_balance(c: &Closing) -> Option<i64> {
+    let full = (c.amount - c.paid).max(0);
+    (c.rule == Rule::KeepReasonable && !c.unsigned && c.balance.is_some_and(|b| b < full))
+        .then_some(full)
 }
 
 /// An unsigned convention: nothing of it is in force, so the figures above
@@ -462,7 +490,7 @@ pub fn todo_markdown(md: &mut String, rows: &[Assessment]) {
 
 type Todo<'a> = (
     &'a Assessment,
-    &'static str,
+    std::borrow::Cow<'static, str>,
     Option<i64>,
     Option<(i32, u8, u8)>,
 );
@@ -474,17 +502,26 @@ fn todo_rows(rows: &[Assessment]) -> Vec<Todo<'_>> {
         if c.unsigned {
             out.push((
                 a,
-                "convention non signée\u{a0}: rien à payer ni à recouvrer avant sa signature",
+                "convention non signée\u{a0}: rien à payer ni à recouvrer avant sa signature"
+                    .into(),
                 None,
                 None,
             ));
         } else if let Some(b) = c.balance.filter(|b| *b > 0) {
-            out.push((a, "solde à verser", Some(b), c.balance_due_by));
+            let action = match kept_balance(c) {
+                Some(full) => format!(
+                    "solde à verser ({} si la part non consommée est laissée à l'association\u{a0}: à décider)",
+                    french::euros(full)
+                )
+                .into(),
+                None => "solde à verser".into(),
+            };
+            out.push((a, action, Some(b), c.balance_due_by));
         }
         if c.to_recover() > 0 {
             out.push((
                 a,
-                "somme à reverser (titre de recettes)",
+                "somme à reverser (titre de recettes)".into(),
                 Some(c.to_recover()),
                 None,
             ));
@@ -492,7 +529,7 @@ fn todo_rows(rows: &[Assessment]) -> Vec<Todo<'_>> {
         if c.rule == Rule::KeepReasonable && c.beyond > 0 && !c.unsigned {
             out.push((
                 a,
-                "excédent à apprécier (conservé ou reversé)",
+                "excédent à apprécier (conservé ou reversé)".into(),
                 Some(c.beyond),
                 None,
             ));
@@ -500,7 +537,7 @@ fn todo_rows(rows: &[Assessment]) -> Vec<Todo<'_>> {
         if let Some((project, _)) = project_over_association(a) {
             out.push((
                 a,
-                "compte rendu financier à vérifier\u{a0}: charges du projet au-delà de celles de l'association",
+                "compte rendu financier à vérifier\u{a0}: charges du projet au-delà de celles de l'association".into(),
                 Some(project),
                 None,
             ));
@@ -510,19 +547,22 @@ fn todo_rows(rows: &[Assessment]) -> Vec<Todo<'_>> {
             _ if c.unsigned => {}
             Receipt::Late(_) => out.push((
                 a,
-                "compte rendu financier reçu en retard",
+                "compte rendu financier reçu en retard".into(),
                 None,
                 Some(c.deadline),
             )),
             Receipt::Missing(Some(true)) => out.push((
                 a,
-                "compte rendu financier non reçu, en retard",
+                "compte rendu financier non reçu, en retard".into(),
                 None,
                 Some(c.deadline),
             )),
-            Receipt::Missing(_) => {
-                out.push((a, "compte rendu financier non reçu", None, Some(c.deadline)))
-            }
+            Receipt::Missing(_) => out.push((
+                a,
+                "compte rendu financier non reçu".into(),
+                None,
+                Some(c.deadline),
+            )),
             Receipt::OnTime(_) => {}
         }
     }
@@ -537,7 +577,7 @@ pub fn todo_csv(rows: &[Assessment]) -> String {
             "{};{};{};{};{}\n",
             csv_field(&a.id),
             csv_field(&a.name),
-            csv_field(action),
+            csv_field(&action),
             amount.map(csv_amount).unwrap_or_default(),
             by.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
                 .unwrap_or_default(),

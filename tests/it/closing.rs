@@ -14,6 +14,7 @@ use charta::diagnostic::Diagnostic;
 use charta::load::Programme;
 use charta::model::{AssociationFile, ReviewConfig, SiegBasis, Unspent};
 use charta::review::closing::{self, Closing, Receipt, Rule, close};
+use charta::review::closing_text;
 use charta::review::{self, Payment, PaymentKind};
 
 const NB: char = '\u{a0}';
@@ -328,7 +329,8 @@ fn the_letter_says_the_sum_in_figures_and_letters_and_quotes_the_clause() {
     // 20 May 2027 + 60 days = 19 July 2027; no letter.
     assert!(!dir.join("atelier-velo-thionvaux.reversement.md").exists());
     let todo = std::fs::read_to_string(dir.join("a-faire.csv")).unwrap();
-    assert!(todo.contains("atelier-velo-thionvaux;Rayons Libres, atelier vélo participatif de Thionvaux;solde à verser;10500;2027-07-19\n"), "{todo}");
+    // (keep-reasonable: 12 000 € if the 1 500 € not consumed is left to it.)
+    assert!(todo.contains(&format!("atelier-velo-thionvaux;Rayons Libres, atelier vélo participatif de Thionvaux;solde à verser (12{NNB}000{NB}€ si la part non consommée est laissée à l'association{NB}: à décider);10500;2027-07-19\n")), "{todo}");
     assert!(todo.contains(&format!("{EPICERIE};Le Panier Partagé, épicerie solidaire de Brécourt;somme à reverser (titre de recettes);1000;\n")));
     // Montvalon (signed) owes its compte rendu; the tiers-lieu (unsigned) none yet.
     assert!(todo.contains("maison-solidarites-montvalon;Maison des Solidarités de Montvalon;compte rendu financier non reçu;;2027-06-30\n"), "{todo}");
@@ -383,13 +385,44 @@ fn under_keep_reasonable_the_surplus_is_shown_for_the_funder_to_decide() {
         "**Part non consommée déjà versée{NB}: 1{NNB}000{NB}€** (versé 12{NNB}500{NB}€ − dû 11{NNB}500{NB}€)"
     )), "{md}");
     assert!(md.contains("excédent raisonnable"));
-    // Paid only the advance: the same reduced balance as under repay.
+    // Paid only the advance: the reduced balance (12 500 × 44 160 ÷ 48 000 =
+    // 11 500 €, less 6 250 € = 5 250 €), and the full one the funder pays if
+    // it leaves the 1 000 € not consumed to the association (12 500 − 6 250 =
+    // 6 250 €): the convention allows the reduction, it does not impose it.
     let c = epicerie(
         Unspent::KeepReasonable,
         44160.0,
         &paid(&[(6250.0, PaymentKind::Avance)]),
     );
     assert_eq!((c.balance, c.beyond), (Some(525_000), 0));
+    let a = assessed(EPICERIE, &data(&prog, EPICERIE), 2026, c);
+    let md = review::report_markdown(&prog, &a);
+    assert!(
+        md.contains(&format!("**Solde à verser{NB}: 5{NNB}250{NB}€**")),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "**Il est de 6{NNB}250{NB}€** si la Région laisse à l'association la part non consommée (1{NNB}000{NB}€) comme excédent raisonnable"
+        )),
+        "{md}"
+    );
+    let todo = closing_text::todo_csv(std::slice::from_ref(&a));
+    assert!(
+        todo.contains(&format!(
+            ";solde à verser (6{NNB}250{NB}€ si la part non consommée est laissée à l'association{NB}: à décider);5250;"
+        )),
+        "{todo}"
+    );
+    // Under repay, no alternative: the clause excludes keeping any part.
+    let c = epicerie(
+        Unspent::Repay,
+        44160.0,
+        &paid(&[(6250.0, PaymentKind::Avance)]),
+    );
+    let a = assessed(EPICERIE, &data(&prog, EPICERIE), 2026, c);
+    assert!(!review::report_markdown(&prog, &a).contains("Il est de"));
+    assert!(closing_text::todo_csv(std::slice::from_ref(&a)).contains(";solde à verser;5250;"));
 }
 
 const MOBILITE: &str = "mobilite-solidaire-rurale";
