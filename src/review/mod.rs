@@ -182,14 +182,7 @@ fn assess_all(
             let r = reviews.get(&id).unwrap_or(&empty);
             let mut a = assess(&id, &f.data, year, r, &prog.file.review);
             a.basis = Some(f.basis.clone());
-            // Without a review file, the date of the review is `--on` when given.
-            if let Some(on) = on {
-                for alert in &mut a.alerts {
-                    if let compute::Alert::ReviewMissing { date, .. } = alert {
-                        *date = on;
-                    }
-                }
-            }
+            settle_missing_review(&mut a, on);
             a.in_force_sha256 = f.archived_sha256.clone();
             a.closing = closing::close(prog, &f.data, year, crfs.get(&id), &a.payments, on);
             if let Some(c) = a.closing.as_mut() {
@@ -232,6 +225,25 @@ fn assess_all(
         })
         .collect();
     Ok(rows)
+}
+
+/// Without a review file, the date of the review is `--on` when given (the
+/// report's and the alert's); under an unsigned convention no review is owed
+/// yet: no « bilan non remis » alert.
+fn settle_missing_review(a: &mut Assessment, on: Option<(i32, u8, u8)>) {
+    if a.basis == Some(in_force::Basis::Unsigned) {
+        a.alerts
+            .retain(|al| !matches!(al, compute::Alert::ReviewMissing { .. }));
+    }
+    let Some(on) = on else { return };
+    if !a.received {
+        a.date = on;
+    }
+    for alert in &mut a.alerts {
+        if let compute::Alert::ReviewMissing { date, .. } = alert {
+            *date = on;
+        }
+    }
 }
 
 /// The text the reversement letter quotes: the signed convention as

@@ -121,8 +121,18 @@ pub(super) fn identification(md: &mut String, prog: &Programme, a: &Assessment) 
         ));
     }
     if !a.received {
+        let owed = if a.basis == Some(in_force::Basis::Unsigned) {
+            " La convention n'étant pas signée, aucun bilan n'est encore dû."
+        } else {
+            ""
+        };
+        let when = if a.date == (y, 12, 31) {
+            "fin de l'année examinée"
+        } else {
+            "date de l'examen"
+        };
         md.push_str(&format!(
-            "Aucun bilan n'a été reçu pour {y} : tous les indicateurs sont non renseignés. Faute de fichier de bilan daté, le présent bilan est daté du {}, fin de l'année examinée.\n\n",
+            "Aucun bilan n'a été reçu pour {y} : tous les indicateurs sont non renseignés.{owed} Faute de bilan daté, le présent document est daté du {}, {when}.\n\n",
             date_text(a.date)
         ));
     }

@@ -838,9 +838,17 @@ fn a_review_missing_is_dated_by_on_in_the_alert() {
     // Without a review file, the alert's date of the review is `--on`: at
     // 15 September 2027, past the 30 June 2027 deadline, « délai expiré »
     // (it said 31 December 2026, « délai non expiré », while the to-do list
-    // said « en retard »).
+    // said « en retard »). The Collectif signed here: an unsigned convention
+    // owes no review, as the mobilité shows.
     let tmp = copy();
+    crate::common::sign_in_data(tmp.path(), "collectif-ess-val-de-meuse", "2026-02-10");
     let dir = reviewed(&tmp, Some("2027-09-15"), "md");
+    let mobilite = std::fs::read_to_string(dir.join("mobilite-solidaire-rurale.md")).unwrap();
+    assert!(!mobilite.contains("non remis"), "{mobilite}");
+    assert!(
+        mobilite.contains("La convention n'étant pas signée, aucun bilan n'est encore dû. Faute de bilan daté, le présent document est daté du 15 septembre 2027, date de l'examen."),
+        "{mobilite}"
+    );
     let synthesis = std::fs::read_to_string(dir.join("synthese.md")).unwrap();
     assert!(
         synthesis.contains("non remis à la date du bilan, le 15 septembre 2027"),

@@ -156,6 +156,14 @@ pub fn unsign(dir: &Path, id: &str) {
     }
 }
 
+/// Dates the convention `id` of a copied programme (signed, not archived:
+/// what a review reads as signed, from today's data).
+pub fn sign_in_data(dir: &Path, id: &str, date: &str) {
+    edit_json(&dir.join("associations").join(format!("{id}.json")), |v| {
+        v["convention"]["signature"]["date"] = serde_json::json!(date)
+    });
+}
+
 /// [`unsign`] for both conventions the example signs for the closing.
 pub fn unsign_closing(dir: &Path) {
     for (id, _) in SIGNED_FOR_CLOSING {

@@ -422,6 +422,10 @@ fn s(p: &Path) -> &str {
 #[test]
 fn synthesis_lists_alerts_first_then_by_id() {
     let tmp = example_with_reviews();
+    // Signed, the two without a review file owe one (unsigned, none is due).
+    for id in ["collectif-ess-val-de-meuse", "mobilite-solidaire-rurale"] {
+        crate::common::sign_in_data(tmp.path(), id, "2026-02-10");
+    }
     let out = tmp.path().join("out");
     let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2026", "--format", "md"]);
     assert_eq!(code, 0, "{err}");
@@ -1303,8 +1307,10 @@ fn a_missing_review_states_the_date_of_the_review_and_the_deadline() {
             .ends_with("délai expiré)")
     );
 
-    // In the documents: the example has no 2026 review of the Collectif.
+    // In the documents: the example has no 2026 review of the Collectif
+    // (signed here: an unsigned convention owes none).
     let tmp = example_with_reviews();
+    crate::common::sign_in_data(tmp.path(), "collectif-ess-val-de-meuse", "2026-02-10");
     let (code, _, err) = charta(&["review", s(tmp.path()), "--year", "2026"]);
     assert_eq!(code, 0, "{err}");
     let dir = tmp.path().join("out/review-2026");
@@ -1317,7 +1323,7 @@ fn a_missing_review_states_the_date_of_the_review_and_the_deadline() {
         )),
         "{md}"
     );
-    assert!(md.contains("Faute de fichier de bilan daté, le présent bilan est daté du 31 décembre 2026, fin de l'année examinée."), "{md}");
+    assert!(md.contains("Faute de bilan daté, le présent document est daté du 31 décembre 2026, fin de l'année examinée."), "{md}");
     let pdf = |name: &str| {
         let bytes = std::fs::read(dir.join(name)).unwrap();
         flat(&pdf_extract::extract_text_from_mem(&bytes).expect("text"))
@@ -1325,7 +1331,7 @@ fn a_missing_review_states_the_date_of_the_review_and_the_deadline() {
     let text = pdf("collectif-ess-val-de-meuse.pdf");
     assert!(text.contains(&want.replace('\u{a0}', " ")), "{text}");
     assert!(
-        text.contains("le présent bilan est daté du 31 décembre 2026"),
+        text.contains("le présent document est daté du 31 décembre 2026"),
         "{text}"
     );
     let synthesis = pdf("synthese.pdf");
