@@ -278,6 +278,24 @@ fn kept_balance(c: &Closing) -> Option<i64> {
         .then_some(full)
 }
 
+/// The to-do list's action for a balance: the full balance beside it under
+/// `keep-reasonable`, and its date passed at the date of the review (`--on`).
+fn balance_action(c: &Closing) -> String {
+    let mut action = "solde à verser".to_string();
+    if let Some(full) = kept_balance(c) {
+        action.push_str(&format!(
+            " ({} si la part non consommée est laissée à l'association\u{a0}: à décider)",
+            french::euros(full)
+        ));
+    }
+    if let (Some(on), Some(by)) = (c.on, c.balance_due_by)
+        && on > by
+    {
+        action.push_str(", échéance dépassée à la date de l'examen si le dossier était complet");
+    }
+    action
+}
+
 /// An unsigned convention: nothing of it is in force, so the figures above
 /// found neither a balance nor a reversement (loi n° 2000-321, art. 10: the
 /// convention precedes the payment above 23 000 €; below, the act the funder
@@ -508,15 +526,7 @@ fn todo_rows(rows: &[Assessment]) -> Vec<Todo<'_>> {
                 None,
             ));
         } else if let Some(b) = c.balance.filter(|b| *b > 0) {
-            let action = match kept_balance(c) {
-                Some(full) => format!(
-                    "solde à verser ({} si la part non consommée est laissée à l'association\u{a0}: à décider)",
-                    french::euros(full)
-                )
-                .into(),
-                None => "solde à verser".into(),
-            };
-            out.push((a, action, Some(b), c.balance_due_by));
+            out.push((a, balance_action(c).into(), Some(b), c.balance_due_by));
         }
         if c.to_recover() > 0 {
             out.push((

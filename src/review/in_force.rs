@@ -144,7 +144,7 @@ fn not_established(file: &Path, message: Text) -> Diagnostic {
 /// What the report says of the text its targets and amount come from.
 pub fn describe(b: &Basis) -> String {
     match b {
-        Basis::Unsigned => "celles du projet de convention\u{a0}: la convention n'est pas signée, aucun texte n'est en vigueur".to_string(),
+        Basis::Unsigned => "celles du projet de convention\u{a0}: la convention n'est pas signée, aucune de ses clauses n'est en vigueur".to_string(),
         Basis::Signed {
             signed,
             avenants,

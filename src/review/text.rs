@@ -442,6 +442,19 @@ pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> S
     let with_alerts = rows.iter().filter(|a| !a.alerts.is_empty()).count();
     let received = rows.iter().filter(|a| a.received).count();
     let total: i64 = rows.iter().filter_map(|a| a.funding).sum();
+    let signed: i64 = rows
+        .iter()
+        .filter(|a| a.basis != Some(in_force::Basis::Unsigned))
+        .filter_map(|a| a.funding)
+        .sum();
+    let signed_text = if signed == total {
+        String::new()
+    } else {
+        format!(
+            " (dont {} au titre des conventions signées)",
+            french::euros(signed)
+        )
+    };
     let paid: Vec<i64> = rows
         .iter()
         .filter_map(|a| paid_total(&a.payments))
@@ -455,7 +468,7 @@ pub fn synthesis_markdown(prog: &Programme, year: i32, rows: &[Assessment]) -> S
         ),
     };
     md.push_str(&format!(
-        "**Programme :** {}  \n**Financeur :** {}\n\n{} couvrant {year} ; {} ; {} en alerte ; subventions attribuées pour {year} : {}{paid_text}.\n\n",
+        "**Programme :** {}  \n**Financeur :** {}\n\n{} couvrant {year} ; {} ; {} en alerte ; subventions attribuées pour {year} : {}{signed_text}{paid_text}.\n\n",
         cell(&prog.file.programme.name),
         cell(&prog.file.funder.name),
         counted(rows.len(), "convention", "conventions"),

@@ -988,3 +988,41 @@ fn the_letter_quotes_the_signed_text_both_clauses_under_their_article() {
     );
     assert!(!letter.contains("exécutoire"), "{letter}");
 }
+
+#[test]
+fn a_balance_past_its_date_at_the_review_is_flagged_from_the_day_after() {
+    // The atelier's balance is due by 19 July 2027 (compte rendu received on
+    // 20 May 2027 + 60 days): on that day it is not past; the day after it is.
+    // The synthesis also says how much of the year's subsidies the signed
+    // conventions carry (Montvalon 45 000 €, épicerie 12 500 €, atelier
+    // 30 000 €: 87 500 € of 378 500 €).
+    let row = |on: &str| -> (String, String) {
+        let tmp = copy();
+        let dir = reviewed(&tmp, Some(on), "md");
+        let todo = std::fs::read_to_string(dir.join("a-faire.csv")).unwrap();
+        let row = todo
+            .lines()
+            .find(|l| l.starts_with("atelier-velo-thionvaux;"))
+            .unwrap()
+            .to_string();
+        (
+            row,
+            std::fs::read_to_string(dir.join("synthese.md")).unwrap(),
+        )
+    };
+    let (at, synthesis) = row("2027-07-19");
+    assert!(!at.contains("échéance dépassée"), "{at}");
+    assert!(
+        synthesis.contains(&format!(
+            "subventions attribuées pour 2026{NB}: 378{NNB}500{NB}€ (dont 87{NNB}500{NB}€ au titre des conventions signées)"
+        )),
+        "{synthesis}"
+    );
+    let (after, _) = row("2027-07-20");
+    assert!(
+        after.contains(
+            ", échéance dépassée à la date de l'examen si le dossier était complet;10500;2027-07-19"
+        ),
+        "{after}"
+    );
+}
