@@ -77,7 +77,8 @@ pub fn closing_part(md: &mut String, prog: &Programme, a: &Assessment) {
             "La convention n'a pas de budget prévisionnel détaillé pour {y}\u{a0}: seuls les totaux sont comparés.\n\n| Poste | Prévu | Réalisé | Écart | Écart en % |\n|---|---:|---:|---:|---:|\n"
         ));
         total_row(md, "Total des charges", c.charges);
-        total_row(md, "Total des produits", c.produits);
+        // Without a detailed budget the convention gives no forecast produits.
+        total_row(md, "Total des produits", (None, c.produits.1));
         md.push('\n');
     }
     if let Some(f) = c.fonds_dedies {
@@ -102,18 +103,20 @@ fn project_over_association(a: &Assessment) -> Option<(i64, i64)> {
     (project > association).then_some((project, association))
 }
 
-fn total_row(md: &mut String, label: &str, (f, a): (i64, Option<i64>)) {
-    let (actual, gap, percent) = match a {
-        Some(a) => (
-            french::euros(a),
-            signed_euros(a - f),
-            pct((f != 0).then(|| (a - f) as f64 * 100.0 / f as f64)),
-        ),
-        None => ("—".into(), "—".into(), "—".into()),
-    };
+/// A row of totals: forecast (`None`: not given), actual, gap in euros and in percent.
+fn total_row(md: &mut String, label: &str, (f, a): (impl Into<Option<i64>>, Option<i64>)) {
+    let f: Option<i64> = f.into();
+    let dash = || "—".to_string();
+    let gap = f.zip(a).map(|(f, a)| a - f);
+    let percent = f
+        .zip(gap)
+        .map(|(f, g)| pct((f != 0).then(|| g as f64 * 100.0 / f as f64)));
     md.push_str(&format!(
-        "| **{label}** | **{}** | **{actual}** | **{gap}** | **{percent}** |\n",
-        french::euros(f)
+        "| **{label}** | **{}** | **{}** | **{}** | **{}** |\n",
+        f.map(french::euros).unwrap_or_else(dash),
+        a.map(french::euros).unwrap_or_else(dash),
+        gap.map(signed_euros).unwrap_or_else(dash),
+        percent.unwrap_or_else(dash),
     ));
 }
 

@@ -679,6 +679,14 @@ fn the_letter_applies_the_article_it_quotes_and_the_report_certifies_no_date_nor
     // not date: the date is given on the condition that they came with the
     // compte rendu (20 May 2027 + 60 days = 19 July 2027).
     let atelier = std::fs::read_to_string(dir.join("atelier-velo-thionvaux.md")).unwrap();
+    // Its signed convention has no detailed budget: the eligible cost is the
+    // forecast of the charges, and nothing gives the forecast produits.
+    assert!(
+        atelier.contains(&format!(
+            "| **Total des charges** | **96{NNB}000{NB}€** | **91{NNB}200{NB}€** | **−4{NNB}800{NB}€** | **−5{NB}%** |\n| **Total des produits** | **—** | **91{NNB}200{NB}€** | **—** | **—** |\n"
+        )),
+        "{atelier}"
+    );
     assert!(
         atelier.contains(&format!(
             "**Solde à verser{NB}: 10{NNB}500{NB}€**, au plus tard le 19 juillet 2027 si les autres documents que demande la convention ont été reçus avec le compte rendu financier{NB}: le délai de soixante jours court de la réception des documents complets."
