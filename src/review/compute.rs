@@ -169,6 +169,9 @@ pub enum Alert {
     FunderShare { percent: f64, max: f64 },
     /// The payments recorded exceed the subsidy granted for the year (cents).
     OverPaid { paid: i64, granted: Option<i64> },
+    /// The association declares a subsidy of this funder received (cents)
+    /// while the convention is not signed: nothing could be paid under it.
+    ReceivedUnsigned(i64),
 }
 
 impl Alert {
@@ -213,6 +216,10 @@ impl Alert {
                 granted
                     .map(french::euros)
                     .unwrap_or_else(|| "aucune".to_string())
+            ),
+            Alert::ReceivedUnsigned(cents) => format!(
+                "l'association déclare avoir reçu {} de subvention alors que la convention n'est pas signée\u{a0}: à vérifier",
+                french::euros(*cents)
             ),
         }
     }

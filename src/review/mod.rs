@@ -234,6 +234,12 @@ fn settle_missing_review(a: &mut Assessment, on: Option<(i32, u8, u8)>) {
     if a.basis == Some(in_force::Basis::Unsigned) {
         a.alerts
             .retain(|al| !matches!(al, compute::Alert::ReviewMissing { .. }));
+        // Nothing can have been paid under it: a subsidy declared received is
+        // to check (paid under another act, or counted before it was due).
+        if let Some(v) = a.finances.subvention_versee.filter(|v| *v > 0.0) {
+            a.alerts
+                .push(compute::Alert::ReceivedUnsigned((v * 100.0).round() as i64));
+        }
     }
     let Some(on) = on else { return };
     if !a.received {

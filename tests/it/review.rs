@@ -439,21 +439,30 @@ fn synthesis_lists_alerts_first_then_by_id() {
         })
         .collect();
     let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
-    // Alerts: the two without a review file and the one in difficulty; then the others, by id.
+    // Alerts: the two without a review file, the one in difficulty, the
+    // three unsigned that declare the subsidy received; then the others, by id.
     assert_eq!(
         ids,
         [
             "collectif-ess-val-de-meuse",
             "maison-solidarites-montvalon",
             "mobilite-solidaire-rurale",
-            "atelier-velo-thionvaux",
-            "epicerie-solidaire-brecourt",
             "recyclerie-vaudrecourt",
             "reseau-insertion-emploi",
             "tiers-lieu-les-communs",
+            "atelier-velo-thionvaux",
+            "epicerie-solidaire-brecourt",
         ]
     );
-    assert!(rows[..3].iter().all(|(_, a)| *a) && rows[3..].iter().all(|(_, a)| !*a));
+    assert!(rows[..6].iter().all(|(_, a)| *a) && rows[6..].iter().all(|(_, a)| !*a));
+    let recyclerie = csv
+        .lines()
+        .find(|l| l.starts_with("recyclerie-vaudrecourt;"))
+        .unwrap();
+    assert!(
+        recyclerie.contains("l'association déclare avoir reçu 38 000 € de subvention alors que la convention n'est pas signée : à vérifier"),
+        "{recyclerie}"
+    );
     let maison = csv
         .lines()
         .find(|l| l.starts_with("maison-solidarites-montvalon;"))
@@ -466,7 +475,7 @@ fn synthesis_lists_alerts_first_then_by_id() {
     assert!(md.find("maison-solidarites").unwrap() < md.find("atelier-velo").unwrap());
     // Real plurals, never « (s) ».
     assert!(
-        md.contains("8 conventions couvrant 2026\u{202f}; 6 bilans reçus\u{202f}; 3 associations en alerte\u{202f};"),
+        md.contains("8 conventions couvrant 2026\u{202f}; 6 bilans reçus\u{202f}; 6 associations en alerte\u{202f};"),
         "{md}"
     );
     let report =
@@ -1577,6 +1586,27 @@ fn an_incremental_review_gives_the_bytes_of_a_fresh_one() {
             std::fs::read(dir.join(name)).unwrap()
                 == std::fs::read(fresh.path().join("review-2026").join(name)).unwrap(),
             "{name}"
+        );
+    }
+}
+
+/// An unsigned convention: a subsidy declared received is flagged from one
+/// cent; none declared (0 €), nothing.
+#[test]
+fn a_subsidy_declared_received_under_an_unsigned_convention_is_flagged_from_one_cent() {
+    const ID: &str = "tiers-lieu-les-communs";
+    for (declared, flagged) in [(0.0, false), (0.01, true)] {
+        let tmp = example_with_reviews();
+        edit_json(&tmp.path().join(format!("reviews/2026/{ID}.json")), |v| {
+            v["finances"]["subvention_versee"] = declared.into();
+        });
+        review_2026(tmp.path(), &["--format", "md"]);
+        let md =
+            std::fs::read_to_string(tmp.path().join(format!("out/review-2026/{ID}.md"))).unwrap();
+        assert_eq!(
+            md.contains("de subvention alors que la convention n'est pas signée"),
+            flagged,
+            "{declared}: {md}"
         );
     }
 }
