@@ -210,8 +210,13 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32, rec
             french::euros(c.paid)
         ));
     } else {
+        let assumed = if c.unsigned {
+            ""
+        } else {
+            "\u{202f}; le solde qui suit le suppose nul"
+        };
         md.push_str(&format!(
-            "Versé pour {y}\u{a0}: aucun versement enregistré dans le fichier de bilan (les montants ci-dessous le supposent nul).\n\n"
+            "Versé pour {y}\u{a0}: aucun versement enregistré dans le bilan{assumed}.\n\n"
         ));
     }
     if c.unsigned {

@@ -698,7 +698,7 @@ fn the_letter_applies_the_article_it_quotes_and_the_report_certifies_no_date_nor
     let reseau = std::fs::read_to_string(dir.join("reseau-insertion-emploi.md")).unwrap();
     assert!(
         reseau.contains(&format!(
-            "Versé pour 2026{NB}: aucun versement enregistré dans le fichier de bilan"
+            "Versé pour 2026{NB}: aucun versement enregistré dans le bilan.\n"
         )),
         "{reseau}"
     );
