@@ -416,6 +416,11 @@ impl<'a> Writer<'a> {
             self.write(&md_name, md.as_bytes())?;
             n += 1;
         }
+        if changed && self.engine.is_none() {
+            // A Markdown-only run changed the letter: its PDF, typeset from
+            // the previous text, goes (the next run with PDFs makes it again).
+            let _ = std::fs::remove_file(self.dir.join(format!("{stem}.pdf")));
+        }
         Ok(n)
     }
 

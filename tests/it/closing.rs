@@ -1034,3 +1034,23 @@ fn a_balance_past_its_date_at_the_review_is_flagged_from_the_day_after() {
         "{after}"
     );
 }
+
+#[test]
+fn a_letter_changed_by_a_markdown_only_run_never_leaves_its_old_pdf() {
+    // The letter typeset on 15 September, then its date changed by a run
+    // without PDFs: the old PDF goes; the next run with PDFs writes the new one
+    // (it used to keep the PDF of the older text beside the new Markdown).
+    let text = |dir: &Path| -> String {
+        let bytes = std::fs::read(dir.join(format!("{EPICERIE}.reversement.pdf"))).unwrap();
+        pdf_extract::extract_text_from_mem(&bytes).expect("text")
+    };
+    let tmp = copy();
+    let dir = reviewed(&tmp, Some("2027-09-15"), "pdf");
+    assert!(text(&dir).contains("15 septembre 2027"));
+    let dir = reviewed(&tmp, Some("2027-09-16"), "md");
+    let md = std::fs::read_to_string(dir.join(format!("{EPICERIE}.reversement.md"))).unwrap();
+    assert!(md.contains("le 16 septembre 2027"), "{md}");
+    assert!(!dir.join(format!("{EPICERIE}.reversement.pdf")).exists());
+    let dir = reviewed(&tmp, Some("2027-09-16"), "pdf");
+    assert!(text(&dir).contains("16 septembre 2027"));
+}
