@@ -702,6 +702,8 @@ pub fn letter_names() -> Vec<(&'static str, Vec<&'static str>)> {
             "article",
             "article_proportion",
             "article_observations",
+            "ecarts",
+            "seuil",
             "madame",
             "citations",
             "adresse",

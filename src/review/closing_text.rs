@@ -404,6 +404,24 @@ pub fn letter_markdown(
     )
 }
 
+/// The lines whose gap is above the threshold and not explained, as the
+/// letter lists them (« Ventes … (−16,1 %) »); `None` when there is none.
+fn unexplained_gaps(c: &Closing) -> Option<String> {
+    let gaps: Vec<String> = c
+        .lines
+        .iter()
+        .filter(|l| l.flagged)
+        .map(|l| {
+            format!(
+                "{} ({})",
+                french::lower_initial(l.label),
+                pct(l.gap_percent)
+            )
+        })
+        .collect();
+    (!gaps.is_empty()).then(|| gaps.join("\u{202f}; "))
+}
+
 /// `text` as a Markdown quotation (`> ` lines).
 fn quoted(text: &str) -> String {
     text.lines()
@@ -481,6 +499,9 @@ fn letter_context(prog: &Programme, a: &Assessment, c: &Closing, sum: i64) -> se
         "article": c.cited.as_ref().and_then(|q| q.article.clone()),
         "article_proportion": c.proportion.as_ref().and_then(|q| q.article.clone()),
         "article_observations": c.observations,
+        // The gaps the association has not explained: its observations may.
+        "ecarts": unexplained_gaps(c),
+        "seuil": french::percent(prog.file.review.gap_percent),
         "madame": debtor.map(|d| french::salutation(&d.representative.civility)),
         "citations": citations(c),
         // The débiteur as the titre de recettes names it, from the

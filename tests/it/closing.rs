@@ -324,6 +324,15 @@ fn the_letter_says_the_sum_in_figures_and_letters_and_quotes_the_clause() {
     );
     assert!(letter.contains("> En application du troisième alinéa de l'article 10"));
     assert!(letter.contains("est reversée à la Région, qui émet à cet effet un titre de recette."));
+    // The two gaps above 10 % the association left unexplained (ventes
+    // 12 160 − 14 500 = −2 340 €, −16,1 %; autres subventions −12,5 %): its
+    // observations may explain them before the sum is set.
+    assert!(
+        letter.contains(&format!(
+            "écarts au budget prévisionnel de plus de 10{NB}% que l'association n'a pas expliqués{NB}: 70 – Ventes, prestations de services (−16,1{NB}%){NNB}; 74 – Autres subventions (−12,5{NB}%). Ses observations peuvent les expliquer."
+        )),
+        "{letter}"
+    );
     // The atelier (keep-reasonable, 60 % advance of 30 000 € paid): 91 200 € of
     // 96 000 € spent, due 28 500 €, paid 18 000 €: balance 10 500 € by
     // 20 May 2027 + 60 days = 19 July 2027; no letter.
@@ -665,7 +674,7 @@ fn the_letter_applies_the_article_it_quotes_and_the_report_certifies_no_date_nor
         // de recettes (CRPA, art. L. 121-1 and L. 122-1; the convention's
         // article 11), which states how to appeal.
         format!(
-            "titre de recette.\n\nConformément à l'article 11 de la convention et aux articles L.{NB}121-1 et L.{NB}122-1 du code des relations entre le public et l'administration, l'association dispose d'un délai d'un mois à compter de la réception de la présente lettre pour présenter ses observations écrites. À l'issue de ce délai et au vu de ses observations, la Région arrête la somme à reverser et émet, en application de l'article 4 de la convention, un titre de recettes, payable dans le délai qu'il indique"
+            "Ses observations peuvent les expliquer.\n\nConformément à l'article 11 de la convention et aux articles L.{NB}121-1 et L.{NB}122-1 du code des relations entre le public et l'administration, l'association dispose d'un délai d'un mois à compter de la réception de la présente lettre pour présenter ses observations écrites. À l'issue de ce délai et au vu de ses observations, la Région arrête la somme à reverser et émet, en application de l'article 4 de la convention, un titre de recettes, payable dans le délai qu'il indique"
         ),
         format!("{NNB}; ce titre mentionne les voies et délais de recours.\n"),
     ] {
