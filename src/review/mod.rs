@@ -310,6 +310,16 @@ mod tests {
     }
 
     #[test]
+    fn a_gap_between_percentages_is_in_points_singular_under_two() {
+        // 31 % against 35 %: −4 points; French keeps the singular under 2.
+        assert_eq!(signed(-4.0, "%"), format!("\u{2212}4{NB}points"));
+        assert_eq!(signed(2.0, "%"), format!("+2{NB}points"));
+        assert_eq!(signed(1.99, "%"), format!("+1,99{NB}point"));
+        assert_eq!(signed(-1.0, "%"), format!("\u{2212}1{NB}point"));
+        assert_eq!(signed(-7.0, "foyers"), format!("\u{2212}7{NB}foyers"));
+    }
+
+    #[test]
     fn a_negative_progression_says_it_went_back() {
         assert_eq!(progression_cell(Some(0.375)), format!("37,5{NB}%"));
         assert_eq!(

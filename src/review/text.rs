@@ -20,12 +20,15 @@ pub(super) fn number(v: f64, unit: &str) -> String {
     }
 }
 
+/// A gap with its sign; between two percentages, in points (« −4 points »).
 pub(super) fn signed(v: f64, unit: &str) -> String {
-    if v > 0.0 {
-        format!("+{}", number(v, unit))
+    let n = if unit == "%" {
+        let points = if v.abs() < 2.0 { "point" } else { "points" };
+        number(v, points)
     } else {
         number(v, unit)
-    }
+    };
+    if v > 0.0 { format!("+{n}") } else { n }
 }
 
 pub(super) fn target_text(t: &Option<Target>, unit: &str) -> String {
