@@ -727,12 +727,20 @@ fn a_row_of_the_synthesis_is_never_split_across_two_pages() {
     }
     let tmp = copy();
     let dir = reviewed(&tmp, Some("2027-09-15"), "md,pdf");
-    let pdf = dir.join("synthese.pdf");
-    let pages: Vec<String> = (1..=2)
+    let page = pdf_pages(&dir.join("synthese.pdf"), 2)
+        .into_iter()
+        .find(|p| p.contains("Saulnières"))
+        .expect("the Communs de Saulnières in the synthesis");
+    assert!(page.contains("25 000 €"), "{page}");
+}
+
+/// The text of the first `n` pages of `pdf`, one string each (pdftotext).
+fn pdf_pages(pdf: &Path, n: usize) -> Vec<String> {
+    (1..=n)
         .map(|p| {
             let out = std::process::Command::new("pdftotext")
                 .args(["-f", &p.to_string(), "-l", &p.to_string()])
-                .arg(&pdf)
+                .arg(pdf)
                 .arg("-")
                 .output()
                 .unwrap();
@@ -741,12 +749,25 @@ fn a_row_of_the_synthesis_is_never_split_across_two_pages() {
                 .unwrap()
                 .replace(['\u{a0}', '\u{202f}'], " ")
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_small_table_of_a_report_is_never_split_across_two_pages() {
+    // The atelier's totals (charges, produits: a header and two rows) came at
+    // the foot of page 2: « Total des charges » there, « Total des produits »
+    // alone on page 3. A table of a few rows now moves whole.
+    if !crate::signing::tools_present(&["pdftotext"]) {
+        return;
+    }
+    let tmp = copy();
+    let dir = reviewed(&tmp, Some("2027-09-15"), "md,pdf");
+    let pages = pdf_pages(&dir.join("atelier-velo-thionvaux.pdf"), 3);
     let page = pages
         .iter()
-        .find(|p| p.contains("Saulnières"))
-        .expect("the Communs de Saulnières in the synthesis");
-    assert!(page.contains("25 000 €"), "{page}");
+        .find(|p| p.contains("Total des charges"))
+        .expect("the totals in the report");
+    assert!(page.contains("Total des produits"), "{pages:#?}");
 }
 
 #[test]
