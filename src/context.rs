@@ -702,6 +702,7 @@ pub fn letter_names() -> Vec<(&'static str, Vec<&'static str>)> {
             "article",
             "article_proportion",
             "article_observations",
+            "reduite",
             "ecarts",
             "seuil",
             "madame",

@@ -41,6 +41,11 @@ pub fn receipt_text(c: &Closing, year: i32) -> String {
             "reçu le {}, dans le délai (date limite\u{a0}: {deadline})",
             date_text(r)
         ),
+        // Under a convention not signed nothing is owed yet: never late.
+        Receipt::Late(r) if c.unsigned => format!(
+            "reçu le {} (date limite prévue\u{a0}: {deadline})",
+            date_text(r)
+        ),
         Receipt::Late(r) => format!(
             "**en retard**\u{a0}: reçu le {}, après la date limite du {deadline}",
             date_text(r)
@@ -223,15 +228,16 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32, rec
         unsigned_text(md, c);
         return;
     }
-    balance_text(md, c, &le);
+    let au = funder_au(prog);
+    balance_text(md, c, &le, &au);
     if c.beyond > 0 {
         let beyond = french::euros(c.beyond);
         match c.rule {
             Rule::KeepReasonable => md.push_str(&format!(
-                "**Part non consommée déjà versée\u{a0}: {beyond}** (versé {} − dû {}). L'association peut la conserver comme excédent raisonnable\u{a0}: {KEEP_CONDITIONS} À défaut, elle la reverse. Il appartient à {} d'en décider.\n\n",
+                "**Part non consommée déjà versée\u{a0}: {beyond}** (versé {} − dû {}). L'association peut la conserver comme excédent raisonnable\u{a0}: {KEEP_CONDITIONS} À défaut, elle la reverse. Il appartient {} d'en décider.\n\n",
                 french::euros(c.paid),
                 french::euros(c.due.unwrap_or(0)),
-                cell(&le),
+                cell(&au),
             )),
             _ if c.to_recover() > 0 => md.push_str(&format!(
                 "**Somme à reverser\u{a0}: {beyond}** (versé {} − dû {})\u{a0}: voir la lettre de demande de reversement.\n\n",
@@ -245,7 +251,7 @@ fn contribution_part(md: &mut String, prog: &Programme, c: &Closing, y: i32, rec
 
 /// The balance still to pay, its date, and under `keep-reasonable` the
 /// balance if the funder leaves the part not consumed to the association.
-fn balance_text(md: &mut String, c: &Closing, le: &str) {
+fn balance_text(md: &mut String, c: &Closing, le: &str, au: &str) {
     if let Some(b) = c.balance {
         match (b, c.balance_due_by) {
             (0, _) => md.push_str("Solde à verser\u{a0}: aucun.\n\n"),
@@ -258,11 +264,11 @@ fn balance_text(md: &mut String, c: &Closing, le: &str) {
         }
         if let Some(full) = kept_balance(c) {
             md.push_str(&format!(
-                "Ce solde tient compte de la réduction à due proportion, que la convention permet sans l'imposer. **Il est de {}** si {} laisse à l'association la part non consommée ({}) comme excédent raisonnable\u{a0}: {KEEP_CONDITIONS} Il appartient à {} d'en décider.\n\n",
+                "Ce solde tient compte de la réduction à due proportion, que la convention permet sans l'imposer. **Il est de {}** si {} laisse à l'association la part non consommée ({}) comme excédent raisonnable\u{a0}: {KEEP_CONDITIONS} Il appartient {} d'en décider.\n\n",
                 french::euros(full),
                 cell(le),
                 french::euros(c.amount - c.due.unwrap_or(c.amount)),
-                cell(le),
+                cell(au),
             ));
         }
     } else {
@@ -412,11 +418,12 @@ fn unexplained_gaps(c: &Closing) -> Option<String> {
         .iter()
         .filter(|l| l.flagged)
         .map(|l| {
-            format!(
-                "{} ({})",
-                french::lower_initial(l.label),
-                pct(l.gap_percent)
-            )
+            // A forecast of zero has no percentage: the gap in euros.
+            let gap = match (l.gap_percent, l.gap) {
+                (None, Some(g)) => signed_euros(g),
+                _ => pct(l.gap_percent),
+            };
+            format!("{} ({gap})", french::lower_initial(l.label))
         })
         .collect();
     (!gaps.is_empty()).then(|| gaps.join("\u{202f}; "))
@@ -492,6 +499,9 @@ fn letter_context(prog: &Programme, a: &Assessment, c: &Closing, sum: i64) -> se
         "surcompensation": c.sieg.map(|s| french::euros(s.over)),
         "plafond": c.sieg.map(|s| french::euros(s.ceiling)),
         "charges_realisees": french::euros(c.charges.1.unwrap_or(0)),
+        // The contribution reduced for charges below the forecast; else what
+        // was paid exceeds the contribution itself.
+        "reduite": c.charges.1.is_some_and(|a| a < c.charges.0),
         "charges_prevues": french::euros(c.charges.0),
         "somme": french::euros(sum),
         "somme_en_lettres": french::euros_in_letters(sum),
@@ -554,7 +564,7 @@ fn todo_rows(rows: &[Assessment]) -> Vec<Todo<'_>> {
                 None,
                 None,
             ));
-        } else if let Some(b) = c.balance.filter(|b| *b > 0) {
+        } else if let Some(b) = c.balance.filter(|b| *b > 0 || kept_balance(c).is_some()) {
             out.push((a, balance_action(c).into(), Some(b), c.balance_due_by));
         }
         if c.to_recover() > 0 {

@@ -316,6 +316,8 @@ mod tests {
         assert_eq!(signed(2.0, "%"), format!("+2{NB}points"));
         assert_eq!(signed(1.99, "%"), format!("+1,99{NB}point"));
         assert_eq!(signed(-1.0, "%"), format!("\u{2212}1{NB}point"));
+        // Shown rounded to 2: plural.
+        assert_eq!(signed(1.996, "%"), format!("+2{NB}points"));
         assert_eq!(signed(-7.0, "foyers"), format!("\u{2212}7{NB}foyers"));
     }
 

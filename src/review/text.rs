@@ -23,7 +23,12 @@ pub(super) fn number(v: f64, unit: &str) -> String {
 /// A gap with its sign; between two percentages, in points (« −4 points »).
 pub(super) fn signed(v: f64, unit: &str) -> String {
     let n = if unit == "%" {
-        let points = if v.abs() < 2.0 { "point" } else { "points" };
+        // The number shown is rounded to the hundredth: its plural too.
+        let points = if (v.abs() * 100.0).round() < 200.0 {
+            "point"
+        } else {
+            "points"
+        };
         number(v, points)
     } else {
         number(v, unit)
@@ -129,14 +134,18 @@ pub(super) fn identification(md: &mut String, prog: &Programme, a: &Assessment) 
         } else {
             ""
         };
-        let when = if a.date == (y, 12, 31) {
-            "fin de l'année examinée"
-        } else {
-            "date de l'examen"
+        // The document's date, as its PDF states it (never before a compte
+        // rendu it judges).
+        let date = report_date(a);
+        let when = match &a.closing {
+            _ if date == (y, 12, 31) => "fin de l'année examinée",
+            Some(c) if c.on == Some(date) => "date de l'examen",
+            Some(_) => "date de réception du compte rendu financier",
+            None => "date de l'examen",
         };
         md.push_str(&format!(
             "Aucun bilan n'a été reçu pour {y} : tous les indicateurs sont non renseignés.{owed} Faute de bilan daté, le présent document est daté du {}, {when}.\n\n",
-            date_text(a.date)
+            date_text(date)
         ));
     }
     md.push_str(&format!(
@@ -578,6 +587,13 @@ pub fn report_meta(prog: &Programme, a: &Assessment) -> Meta {
         date: report_date(a),
         charts,
     }
+}
+
+/// How the act names the funder after « à »: « à la Région », « au Département ».
+pub(super) fn funder_au(prog: &Programme) -> String {
+    crate::context::funder_designation(&prog.file)["au"]
+        .as_str()
+        .map_or_else(|| format!("à {}", prog.file.funder.name), str::to_string)
 }
 
 /// How the act names the funder after a preposition: « la Région », « le Département ».

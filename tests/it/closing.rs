@@ -423,6 +423,15 @@ fn under_keep_reasonable_the_surplus_is_shown_for_the_funder_to_decide() {
         )),
         "{todo}"
     );
+    // For a Département: « Il appartient au Département », not « à le ».
+    let mut dept = example();
+    dept.file.funder.kind = charta::model::FunderKind::Departement;
+    let md = review::report_markdown(&dept, &a);
+    assert!(
+        md.contains("Il appartient au Département d'en décider."),
+        "{md}"
+    );
+    assert!(!md.contains("à le "), "{md}");
     // Under repay, no alternative: the clause excludes keeping any part.
     let c = epicerie(
         Unspent::Repay,
@@ -1083,4 +1092,54 @@ fn a_letter_changed_by_a_markdown_only_run_never_leaves_its_old_pdf() {
     assert!(!dir.join(format!("{EPICERIE}.reversement.pdf")).exists());
     let dir = reviewed(&tmp, Some("2027-09-16"), "pdf");
     assert!(text(&dir).contains("16 septembre 2027"));
+}
+
+#[test]
+fn what_the_closing_says_holds_at_its_edges() {
+    // A keep-reasonable year paid exactly the contribution justifiée, its
+    // balance 0: the to-do list still asks the funder to decide on the part
+    // not consumed (the report does).
+    let c = epicerie(
+        Unspent::KeepReasonable,
+        44160.0,
+        &paid(&[(11500.0, PaymentKind::Avance)]),
+    );
+    assert_eq!((c.balance, c.beyond), (Some(0), 0));
+    let prog = example();
+    let a = assessed(EPICERIE, &data(&prog, EPICERIE), 2026, c);
+    let todo = closing_text::todo_csv(std::slice::from_ref(&a));
+    assert!(
+        todo.contains(&format!(
+            ";solde à verser (1{NNB}000{NB}€ si la part non consommée est laissée à l'association{NB}: à décider);0;"
+        )),
+        "{todo}"
+    );
+    // Repay, charges above the forecast, paid 1 € beyond the amount: the
+    // letter does not say the charges were lower nor that the contribution
+    // is reduced.
+    let c = epicerie(
+        Unspent::Repay,
+        50000.0,
+        &paid(&[(12501.0, PaymentKind::Avance)]),
+    );
+    assert_eq!(c.to_recover(), 100);
+    let a = assessed(EPICERIE, &data(&prog, EPICERIE), 2026, c);
+    let letter = letter_of(&prog, &a).expect("a letter").expect("rendered");
+    assert!(!letter.contains("inférieures"), "{letter}");
+    assert!(!letter.contains("envisage de réduire"), "{letter}");
+    assert!(
+        letter.contains(&format!(
+            "Les versements enregistrés (12{NNB}501{NB}€) dépassent la contribution justifiée (12{NNB}500{NB}€)."
+        )),
+        "{letter}"
+    );
+    // A compte rendu received after its deadline under an unsigned
+    // convention: received, never « en retard » (nothing is owed yet).
+    let mut c = epicerie(Unspent::Repay, 44160.0, &[]);
+    c.receipt = Receipt::Late((2027, 7, 1));
+    assert!(closing_text::receipt_text(&c, 2026).contains("en retard"));
+    c.unsigned = true;
+    let text = closing_text::receipt_text(&c, 2026);
+    assert!(!text.contains("en retard"), "{text}");
+    assert!(text.starts_with("reçu le 1er juillet 2027"), "{text}");
 }
