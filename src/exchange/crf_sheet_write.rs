@@ -2,9 +2,7 @@
 //! the « Sommaire » sheet, then one sheet per association. Fixed document
 //! properties: the same programme gives the same bytes.
 
-use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, Formula, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Color, ExcelDateTime, Format, Formula, Worksheet, XlsxError};
 
 use crate::check::crf::Crf;
 use crate::model::{CHARGE_LABELS, PRODUIT_LABELS};
@@ -65,14 +63,7 @@ fn col(c: usize) -> u16 {
 
 /// The workbook's bytes.
 pub(crate) fn to_xlsx(entries: &[Entry], year: i32) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let fixed = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_creation_datetime(&fixed)
-            .set_author("charta")
-            .set_title("Comptes rendus financiers"),
-    );
+    let mut wb = super::sheet::workbook("Comptes rendus financiers")?;
     let looks = Looks::new();
     summary(wb.add_worksheet(), entries, year, &looks)?;
     for e in entries {

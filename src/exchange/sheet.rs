@@ -96,18 +96,28 @@ fn ymd(iso: &str) -> Option<(u16, u8, u8)> {
     Some((u16::try_from(d.year()).ok()?, u8::from(d.month()), d.day()))
 }
 
-/// The workbook bytes: one worksheet per table, headers in bold, identifiers as
-/// text cells, dates as date cells; fixed document properties (no clock).
-pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+/// A new workbook titled `title`, with fixed document properties (no clock:
+/// the same bytes from the same inputs).
+pub(crate) fn workbook(
+    title: &str,
+) -> Result<rust_xlsxwriter::Workbook, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
     let mut wb = Workbook::new();
     let fixed = ExcelDateTime::from_ymd(2000, 1, 1)?;
     wb.set_properties(
         &DocProperties::new()
             .set_creation_datetime(&fixed)
             .set_author("charta")
-            .set_title("Associations et conventions"),
+            .set_title(title),
     );
+    Ok(wb)
+}
+
+/// The workbook bytes: one worksheet per table, headers in bold, identifiers as
+/// text cells, dates as date cells; fixed document properties (no clock).
+pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format};
+    let mut wb = workbook("Associations et conventions")?;
     let bold = Format::new().set_bold();
     let text = Format::new().set_num_format("@");
     let date = Format::new().set_num_format("yyyy-mm-dd");
